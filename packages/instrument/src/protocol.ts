@@ -1,0 +1,75 @@
+// The probe protocol: the contract between the transforms (Babel, tsc) and the runtime.
+//
+// Every instrumented module gets, ahead of everything else except its directive
+// prologue (and, in ES modules, an import of the runtime):
+//
+//   var _tsprof$m;                                   // the module handle, once loaded
+//   function _tsprof$() {                            // hoisted: works during circular imports
+//     return _tsprof$m || (_tsprof$m = require("<runtime>").module("src/a.ts", [SITE, ...]));
+//   }
+//   _tsprof$();                                       // load the runtime before user code runs
+//
+// (ESM: `import * as _tsprof$rt from "<runtime>"` and `_tsprof$rt.module(...)`;
+//  runtime "global": `globalThis.__tsprof.module(...)`.)
+//
+// Every instrumented function body becomes:
+//
+//   function m(a, b = g()) {                         // parameters untouched
+//     "use strict";                                  // directive prologue stays first
+//     const _tsprof$t = _tsprof$().enter(17);        // 17 = index in this module's site list
+//     try { /* original body */ } finally { _tsprof$().exit(_tsprof$t); }
+//   }
+//
+// In generator and async bodies (never in nested functions):
+//   await x           → _tsprof$().resume(_tsprof$t, await _tsprof$().suspend(_tsprof$t, x))
+//   yield x           → _tsprof$().resume(_tsprof$t, yield _tsprof$().suspend(_tsprof$t, x))
+//   yield* x          → _tsprof$().resume(_tsprof$t, yield* _tsprof$().suspend(_tsprof$t, x))
+//   for await (h of x) B → for await (h of _tsprof$().suspend(_tsprof$t, x)) {
+//                            _tsprof$().resume(_tsprof$t); try { B } finally { _tsprof$().suspend(_tsprof$t) } }
+//                          _tsprof$().resume(_tsprof$t);   (after the loop)
+//   catch (e) { B }   → catch (e) { _tsprof$().resume(_tsprof$t); B }   (throw resumptions land here)
+//   finally { B }     → finally { _tsprof$().resume(_tsprof$t); B }     (return resumptions land here)
+//
+// Identifiers are `_tsprof$`, `_tsprof$m`, `_tsprof$t`, `_tsprof$rt` unless the file
+// already binds one of them, in which case the transform picks a fresh name.
+
+/** Default module specifier of the runtime entry that instrumented modules load. */
+export const DEFAULT_RUNTIME_SPECIFIER = "@tsprof/runtime/probe";
+
+/** Runtime option value meaning "use globalThis.__tsprof" (browser bundles, inlined runtimes). */
+export const GLOBAL_RUNTIME = "global";
+
+/** Name of the global the runtime publishes its probe entry on. */
+export const GLOBAL_PROBE_NAME = "__tsprof";
+
+/** Kind codes used in site tuples (compact on purpose: every module embeds its table). */
+export const enum SiteKindCode {
+  Function = 0,
+  Generator = 1,
+  Async = 2,
+  AsyncGenerator = 3,
+}
+
+/**
+ * One site as embedded in instrumented code:
+ * [name, qualifiedName, line, column, kindCode]. qualifiedName is "" when equal to name.
+ * line and column are 1-based, of the original source.
+ */
+export type SiteTuple = [name: string, qualifiedName: string, line: number, column: number, kind: SiteKindCode];
+
+/** What `module(file, sites)` returns: the per-module probe handle. All methods are total: they never throw. */
+export interface ModuleHandle {
+  /** A call of site `localSite` starts: push a frame, return its token (0 when not recording). */
+  enter(localSite: number): number;
+  /** The call that `token` names ends (normally or by exception). Closes frames left open above it. Suspended frames are closed too. */
+  exit(token: number): void;
+  /** The frame leaves the stack at an await/yield; returns `value` unchanged. */
+  suspend<T>(token: number, value?: T): T;
+  /** The frame comes back on the stack; no-op when already active or closed; returns `value` unchanged. */
+  resume<T>(token: number, value?: T): T;
+}
+
+/** The runtime entry module's shape (`require("@tsprof/runtime/probe")` or `globalThis.__tsprof`). */
+export interface ProbeEntry {
+  module(file: string, sites: SiteTuple[]): ModuleHandle;
+}
