@@ -1,0 +1,61 @@
+// The `tsprof` command line: dispatches to run, stats and diff; turns user mistakes into one line and exit 2.
+import { UsageError } from "./errors";
+import { runCommand, type Io } from "./run";
+import { statsCommand, diffCommand } from "./report";
+
+const USAGE = `usage: tsprof <command> [options]
+
+commands:
+  run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] SCRIPT [ARGS...]
+                         run a script (.js .mjs .cjs .ts .mts .cts) instrumented; print its profile
+  run [-o OUT] [-s SORT] -m BIN [ARGS...]
+                         the same for a program in node_modules/.bin
+  stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--json]
+                         print a saved profile (.tsprof.json, or a Python .prof/.pstats file)
+  diff BASE NEW [...]    compare two profiles
+
+-o writes the profile instead of printing it: .tsprof.json (tsprof) or .prof/.pstats (Python pstats).
+Programs built with the Babel plugin or the tsc transformer write a profile when run with plain node:
+set TSPROF_OUTPUT=path (%p = process id).
+`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "run":
+        return await runCommand(rest, io);
+      case "stats":
+        return await statsCommand(rest, io);
+      case "diff":
+        return await diffCommand(rest, io);
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        (command === undefined ? io.stderr : io.stdout).write(USAGE);
+        return command === undefined ? 2 : 0;
+      case "-V":
+      case "--version":
+        io.stdout.write(`tsprof ${require("../package.json").version}\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown command '${command}' (try: tsprof --help)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`tsprof: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (process.env.TSPROF_DEBUG) throw error;
+    io.stderr.write(`tsprof: internal error: ${(error as Error)?.message ?? String(error)} (set TSPROF_DEBUG=1 for details)\n`);
+    return 70;
+  }
+}
+
+/** Runs the command line of this process; the exit status becomes process.exitCode (so pending output is flushed). */
+export function cli(): void {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
+    process.exitCode = code;
+  });
+}

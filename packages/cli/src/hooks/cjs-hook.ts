@@ -1,0 +1,72 @@
+// CommonJS side of `tsprof run`: instruments files loaded by require() (and CommonJS files reached by import).
+import Module from "node:module";
+import { readFileSync, existsSync } from "node:fs";
+import { isAbsolute, resolve as resolvePath, dirname } from "node:path";
+import { compileSource, describeLoadError } from "../transform";
+import { moduleFormatOf, isTypeScript } from "../module-format";
+import type { RunHookOptions } from "../run-options";
+import { createInstrumentFilter } from "./should-instrument";
+
+type CompilableModule = { _compile(code: string, filename: string): unknown };
+type Loader = (module: CompilableModule, filename: string) => unknown;
+interface ModuleInternals {
+  _extensions: Record<string, Loader>;
+  _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
+}
+
+const internals = Module as unknown as ModuleInternals;
+
+export function installCommonJsHook(options: RunHookOptions): void {
+  const shouldInstrument = createInstrumentFilter(options);
+  const jsLoader = internals._extensions[".js"];
+
+  const load: Loader = function (module, filename) {
+    const typescript = isTypeScript(filename);
+    // An ES module reached by require(): let Node report ERR_REQUIRE_ESM as it would without tsprof.
+    if (moduleFormatOf(filename) === "module" && !typescript) return jsLoader(module, filename);
+    const instrument = shouldInstrument(filename);
+    if (!typescript && !instrument) return jsLoader(module, filename);
+    const source = stripBom(readFileSync(filename, "utf8"));
+    let code: string;
+    try {
+      code = compileSource(source, filename, "commonjs", options, instrument);
+    } catch (error) {
+      throw toSyntaxError(error, filename);
+    }
+    return module._compile(code, filename);
+  };
+  for (const ext of [".js", ".cjs", ".ts", ".cts"]) internals._extensions[ext] = load;
+
+  // TypeScript sources import "./x.js" meaning "./x.ts": resolve like tsc's node16 resolution does.
+  const resolveFilename = internals._resolveFilename;
+  internals._resolveFilename = function (request, parent, isMain, opts) {
+    try {
+      return resolveFilename.call(this, request, parent, isMain, opts);
+    } catch (error) {
+      const alternative = typescriptAlternative(request, parent);
+      if (alternative) return alternative;
+      throw error;
+    }
+  };
+}
+
+function typescriptAlternative(request: string, parent: unknown): string | undefined {
+  const match = /^(\.{1,2}\/.*|\/.*)\.(js|mjs|cjs)$/.exec(request);
+  const parentFile = (parent as { filename?: string } | undefined)?.filename;
+  if (!match || !parentFile) return undefined;
+  const base = isAbsolute(match[1]) ? match[1] : resolvePath(dirname(parentFile), match[1]);
+  const ext = { js: ".ts", mjs: ".mts", cjs: ".cts" }[match[2] as "js" | "mjs" | "cjs"];
+  return existsSync(base + ext) ? base + ext : undefined;
+}
+
+function toSyntaxError(error: unknown, filename: string): unknown {
+  const message = describeLoadError(error, filename);
+  if (message === undefined) return error;
+  const syntaxError = new SyntaxError(message);
+  syntaxError.stack = message;
+  return syntaxError;
+}
+
+function stripBom(source: string): string {
+  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+}

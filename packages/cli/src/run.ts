@@ -1,0 +1,142 @@
+// `tsprof run`: runs a script instrumented in a child Node process, then prints or saves its profile.
+//
+// The child keeps the script's argv, stdin/stdout/stderr and exit status; the runtime inside it
+// writes one profile per process/thread into a private directory, which the parent merges.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, readFileSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname, extname } from "node:path";
+import type { Profile } from "@tsprof/format";
+import { UsageError } from "./errors";
+import { parseRunArgs, type RunArgs } from "./run-args";
+import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
+import { moduleFormatOf, isTypeScript } from "./module-format";
+import { compileSource, describeLoadError } from "./transform";
+import { checkSortKey, checkOutputPath, loadProfiles, printRunTable, saveProfile } from "./report";
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseRunArgs(argv);
+  checkSortKey(args.sort);
+  if (args.outfile !== undefined) checkOutputPath(args.outfile);
+  const script = resolveScript(args);
+  const loadError = checkSyntax(script);
+  if (loadError) {
+    io.stderr.write(loadError + "\n");
+    return 1;
+  }
+
+  const outputDir = mkdtempSync(join(tmpdir(), "tsprof-run-"));
+  try {
+    const hookOptions: RunHookOptions = {
+      root: process.cwd(),
+      include: args.include,
+      exclude: args.exclude,
+      runtime: require.resolve("@tsprof/runtime/probe"),
+      outputDir,
+    };
+    const exit = await runChild(script, args.programArgs, hookOptions);
+    const profile = collectProfile(outputDir);
+    if (!profile) {
+      io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
+    } else if (args.outfile !== undefined) {
+      saveProfile(resolve(args.outfile), profile);
+    } else {
+      printRunTable(profile, args.sort, io.stdout);
+    }
+    if (exit.signal) return dieBy(exit.signal);
+    return exit.code ?? 1;
+  } finally {
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+}
+
+function resolveScript(args: RunArgs): string {
+  if (args.moduleBin !== undefined) return resolveBin(args.moduleBin);
+  const script = resolve(args.script as string);
+  if (!existsSync(script) || !statSync(script).isFile()) {
+    throw new UsageError(`can't open file '${args.script}': no such file`);
+  }
+  return script;
+}
+
+/** `-m NAME`: the file behind node_modules/.bin/NAME in the nearest node_modules that has it. */
+function resolveBin(name: string): string {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const link = join(dir, "node_modules", ".bin", name);
+    if (existsSync(link)) {
+      const target = realpathSync(link);
+      const head = readFileSync(target, "utf8").slice(0, 200);
+      if (/^#!.*\b(sh|bash)\b/.test(head)) throw new UsageError(`'${name}' is a shell script, not a Node program`);
+      return target;
+    }
+    if (dirname(dir) === dir) throw new UsageError(`no program named '${name}' in node_modules/.bin`);
+  }
+}
+
+/** A syntax error in the main script is reported before anything runs: the parser's message with file:line, exit 1. */
+function checkSyntax(script: string): string | undefined {
+  const ext = extname(script);
+  if (![".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].includes(ext)) return undefined;
+  try {
+    const format = moduleFormatOf(script);
+    const options: RunHookOptions = { root: process.cwd(), include: [], exclude: [], runtime: "@tsprof/runtime/probe", outputDir: "" };
+    compileSource(readFileSync(script, "utf8"), script, format, options, isTypeScript(script));
+    return undefined;
+  } catch (error) {
+    return describeLoadError(error, script);
+  }
+}
+
+interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function runChild(script: string, programArgs: string[], hookOptions: RunHookOptions): Promise<ChildExit> {
+  const register = join(__dirname, "hooks", "register.js");
+  const env = {
+    ...process.env,
+    [RUN_OPTIONS_ENV]: JSON.stringify(hookOptions),
+    TSPROF_OUTPUT: join(hookOptions.outputDir, "profile-%p.tsprof.json"),
+  };
+  delete env.TSPROF_AUTOSTART;
+  const child = spawn(process.execPath, [...process.execArgv, "--import", register, script, ...programArgs], {
+    stdio: "inherit",
+    env,
+  });
+  // The terminal sends SIGINT to the whole process group: the child decides, we wait for its profile.
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const handlers: Array<[NodeJS.Signals, () => void]> = [
+    ["SIGINT", () => undefined],
+    ["SIGTERM", forward("SIGTERM")],
+    ["SIGHUP", forward("SIGHUP")],
+  ];
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return new Promise((resolvePromise, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      for (const [sig, handler] of handlers) process.off(sig, handler);
+      resolvePromise({ code, signal });
+    });
+  });
+}
+
+function collectProfile(outputDir: string): Profile | undefined {
+  const files = readdirSync(outputDir)
+    .filter((name) => name.endsWith(".tsprof.json"))
+    .sort()
+    .map((name) => join(outputDir, name));
+  return files.length ? loadProfiles(files) : undefined;
+}
+
+/** Ends this process by the signal that ended the child, as a shell expects. */
+function dieBy(signal: NodeJS.Signals): number {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+  return 128 + 1;
+}

@@ -1,0 +1,148 @@
+// End-to-end tests of `tsprof run`: program behaviour kept, module formats, errors, output formats.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { tsprof, node, findPython, repoRoot, tsprofBin } from "./helpers/cli";
+
+const fixture = (...parts: string[]) => join(repoRoot, "fixtures", "cli", ...parts);
+const scratch = () => mkdtempSync(join(tmpdir(), "tsprof-test-"));
+
+function readProfileJson(path: string) {
+  return JSON.parse(readFileSync(path, "utf8")) as {
+    functions: { name: string; qualifiedName: string; file: string; line: number }[];
+    stats: { function: number; calls: number; primitiveCalls: number }[];
+  };
+}
+function callsByName(path: string): Record<string, number> {
+  const profile = readProfileJson(path);
+  const out: Record<string, number> = {};
+  for (const row of profile.stats) out[profile.functions[row.function].qualifiedName] = row.calls;
+  return out;
+}
+
+test("keeps the program's argv, stdout, stderr and exit status", () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const plain = node([fixture("echo-args", "main.js"), "a", "b c"]);
+  const profiled = tsprof(["run", "-o", out, fixture("echo-args", "main.js"), "a", "b c"]);
+  assert.equal(profiled.stdout, plain.stdout);
+  assert.equal(profiled.stderr, plain.stderr);
+  assert.equal(profiled.status, 3);
+  assert.equal(plain.status, 3);
+  assert.deepEqual(callsByName(out), { shout: 1, "(anonymous)": 2 });
+});
+
+test("without -o prints the table after the program's output, sorted by cumulative time", () => {
+  const result = tsprof(["run", fixture("echo-args", "main.js"), "x"]);
+  assert.equal(result.status, 3);
+  assert.match(result.stdout, /^\["x"\]\n\["X"\]\n/);
+  assert.match(result.stdout, /\d+ function calls in \d+\.\d{3} seconds/);
+  assert.match(result.stdout, /Ordered by: cumulative time/);
+  assert.match(result.stdout, /fixtures\/cli\/echo-args\/main\.js:2\(shout\)/);
+});
+
+test("CommonJS TypeScript reaching .ts, .cts and .cjs modules", () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "main.ts"], { cwd: fixture("formats-cjs") });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "10 5 2\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(callsByName(out), { norm: 1, twice: 1, half: 1, inc: 1 });
+  const files = readProfileJson(out).functions.map((f) => f.file).sort();
+  assert.deepEqual(files, ["helper.ts", "legacy.cjs", "lib.cts", "main.ts"]);
+});
+
+test("ES module TypeScript with top-level await, .js specifiers for .ts files, .mts, .mjs and .cjs", () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "main.ts"], { cwd: fixture("formats-esm") });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "9 8 -1 2\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(callsByName(out), { main: 1, square: 1, cube: 1, neg: 1, inc: 1 });
+});
+
+test("a syntax error in the script: the parser's message with file:line, exit 1, no stack", () => {
+  const result = tsprof(["run", fixture("syntax-error", "main.js")]);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /syntax-error\/main\.js:4:\d+: SyntaxError: /);
+  assert.doesNotMatch(result.stderr, /^\s+at /m);
+  assert.equal(result.stdout, "");
+});
+
+test("a missing script: one line, exit 2", () => {
+  const result = tsprof(["run", "no/such/file.js"]);
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr, "tsprof: can't open file 'no/such/file.js': no such file\n");
+});
+
+test("an unknown sort key: one line listing the valid keys, exit 2", () => {
+  const result = tsprof(["run", "-s", "bogus", fixture("echo-args", "main.js")]);
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr.split("\n").length, 2);
+  assert.match(result.stderr, /^tsprof: .*bogus.*cumulative.*tottime/);
+  assert.equal(result.stdout, "");
+});
+
+test("an unknown option and an unknown command: one line, exit 2", () => {
+  for (const args of [["run", "--frobnicate", "x.js"], ["frobnicate"]]) {
+    const result = tsprof(args);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^tsprof: /);
+    assert.doesNotMatch(result.stderr, /^\s+at /m);
+  }
+});
+
+test("an uncaught exception: Node's error and exit status, and the profile is still written", () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const plain = node([fixture("throws", "main.js")]);
+  const result = tsprof(["run", "-o", out, fixture("throws", "main.js")]);
+  assert.equal(result.status, plain.status);
+  assert.match(result.stderr, /Error: boom/);
+  assert.deepEqual(callsByName(out), { outer: 1, inner: 1 });
+});
+
+test("SIGTERM: the profile is flushed and tsprof dies of the same signal", async () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const child = spawn(process.execPath, [tsprofBin, "run", "-o", out, fixture("signal", "main.js")], {
+    env: { ...process.env, TSPROF_CLOCK: "tick" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await new Promise<void>((resolve) => child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
+  await new Promise((r) => setTimeout(r, 100));
+  child.kill("SIGTERM");
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("exit", (c, s) => resolve([c, s])));
+  assert.equal(signal, "SIGTERM");
+  assert.equal(code, null);
+  assert.ok(existsSync(out), "profile written");
+  assert.ok(callsByName(out).tick >= 1);
+});
+
+test("-o x.prof writes a pstats file that python3's pstats loads, with the same counts", (t) => {
+  const python = findPython();
+  if (!python) return t.skip("python3 not found: pstats interop not checked");
+  const dir = scratch();
+  const prof = join(dir, "p.prof");
+  const json = join(dir, "p.tsprof.json");
+  assert.equal(tsprof(["run", "-o", prof, join(repoRoot, "fixtures", "tables", "recursion", "main.js")]).status, 0);
+  assert.equal(tsprof(["run", "-o", json, join(repoRoot, "fixtures", "tables", "recursion", "main.js")]).status, 0);
+  const script = [
+    "import pstats, sys, json",
+    "s = pstats.Stats(sys.argv[1])",
+    "print(json.dumps({f[2]: [v[1], v[0]] for f, v in s.stats.items()}, sort_keys=True))",
+    "s.print_stats(); s.print_callers(); s.print_callees()",
+  ].join("\n");
+  const result = spawnSync(python, ["-c", script, prof], { encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  const [countsLine, ...printed] = result.stdout.split("\n");
+  const counts = JSON.parse(countsLine) as Record<string, [number, number]>;
+  const profile = readProfileJson(json);
+  const expected: Record<string, [number, number]> = {};
+  for (const row of profile.stats) expected[profile.functions[row.function].qualifiedName] = [row.calls, row.primitiveCalls];
+  assert.deepEqual(counts, expected);
+  assert.deepEqual(counts.fact, [5, 1]);
+  const text = printed.join("\n");
+  assert.match(text, /5\/1 .*main\.js:2\(fact\)/);
+  assert.match(text, /isEven\)\s+<-\s+\d+\/\d+/);
+});
