@@ -1,10 +1,23 @@
 // Reading and writing profile files by extension: .tsprof.json (JSON) now; .prof/.pstats (Python marshal) next.
-import { writeFileSync, renameSync } from "node:fs";
+import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { threadId } from "node:worker_threads";
 import type { Profile } from "./types";
+
+const stringify = JSON.stringify;
 
 /** Writes `profile` to `path` atomically (temp file in the same directory, then rename). Synchronous: safe in exit handlers. */
 export function writeProfileFile(path: string, profile: Profile): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(profile, null, 1) + "\n");
-  renameSync(tmp, path);
+  // pid and thread id: several processes or worker threads may write next to each other.
+  const tmp = `${path}.${process.pid}-${threadId}.tmp`;
+  try {
+    writeFileSync(tmp, stringify(profile, null, 1) + "\n");
+    renameSync(tmp, path);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temp file was never created
+    }
+    throw error;
+  }
 }

@@ -1,0 +1,89 @@
+// The automatic session: records from the first probe and writes the profile exactly once however the process ends (design.md §5, §6).
+//
+// Exit paths and how each is covered:
+// - normal exit, process.exit(), uncaught exception, unhandled rejection: Node emits 'exit'
+//   on all four (after printing the error and choosing the exit code itself), so one 'exit'
+//   listener writes the file and the program's output and exit code stay Node's own;
+// - SIGINT/SIGTERM/SIGHUP: when no other listener handles the signal, write, remove our
+//   listener and re-raise it, so the process dies by the same signal. When the program has
+//   its own listener we do nothing: it decides (and its process.exit() reaches 'exit');
+// - worker threads: each thread has its own global state, session and 'exit' event, and
+//   writes its own file (`-t<threadId>`). worker.terminate() ends a thread without any event:
+//   that profile is lost.
+import { writeSync } from "node:fs";
+import { isMainThread, threadId } from "node:worker_threads";
+import { writeProfileFile } from "@tsprof/format";
+import { clockFromEnvironment } from "./clock";
+import { resolveOutputTarget } from "./output-path";
+import { RecordingSession } from "./recording-session";
+import { getRuntimeState } from "./runtime-state";
+
+const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The automatic session of this thread, started (and its exit hooks installed) on first call. */
+export function startDefaultSession(env: NodeJS.ProcessEnv = process.env): RecordingSession {
+  const state = getRuntimeState();
+  const existing = state.defaultSession;
+  // Created by this or another copy of the runtime: same shape, possibly another class object.
+  if (existing !== undefined) return existing as RecordingSession;
+  const session = new RecordingSession({
+    clock: clockFromEnvironment(env),
+    maxTreeNodes: positiveInteger(env.TSPROF_MAX_TREE_NODES),
+    maxDepth: positiveInteger(env.TSPROF_MAX_DEPTH),
+    meta: { argv: process.argv.slice(), pid: process.pid },
+  });
+  state.defaultSession = session;
+  const cwd = process.cwd();
+  let written = false;
+  const writeOnce = (): void => {
+    if (written) return;
+    written = true;
+    writeDefaultProfile(session, env.TSPROF_OUTPUT, cwd);
+  };
+  process.on("exit", writeOnce);
+  if (isMainThread) {
+    for (const signal of EXIT_SIGNALS) {
+      const onSignal = (): void => {
+        if (process.listenerCount(signal) > 1) return;
+        writeOnce();
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      };
+      process.on(signal, onSignal);
+    }
+  }
+  session.enable();
+  return session;
+}
+
+/** Arranges for the first module registration to start the automatic session, unless TSPROF_AUTOSTART=0. */
+export function armAutostart(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.TSPROF_AUTOSTART === "0") return;
+  const state = getRuntimeState();
+  if (state.defaultSession !== undefined || state.onFirstModule !== null) return;
+  state.onFirstModule = () => {
+    startDefaultSession(env);
+  };
+}
+
+function writeDefaultProfile(session: RecordingSession, template: string | undefined, cwd: string): void {
+  let path = template ?? "";
+  try {
+    const target = resolveOutputTarget(template, process.pid, threadId, cwd);
+    path = target.path;
+    writeProfileFile(target.path, session.snapshot());
+    if (target.announce) writeSync(2, `tsprof: profile written to ${target.path}\n`);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      writeSync(2, `tsprof: could not write the profile to ${path}: ${reason}\n`);
+    } catch {
+      // stderr closed: nothing left to tell
+    }
+  }
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  if (text === undefined || !/^[1-9][0-9]*$/.test(text)) return undefined;
+  return Number(text);
+}

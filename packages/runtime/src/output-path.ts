@@ -1,0 +1,34 @@
+// Where the automatic session writes its profile: TSPROF_OUTPUT (with %p, %t) or tsprof-<pid>.tsprof.json.
+import { isAbsolute, join } from "node:path";
+
+export interface OutputTarget {
+  path: string;
+  /** True when the user did not choose the path: say where it went (one stderr line). */
+  announce: boolean;
+}
+
+const KNOWN_EXTENSIONS = [".tsprof.json", ".json", ".pstats", ".prof"];
+
+/**
+ * `template` is TSPROF_OUTPUT: `%p` becomes the process id, `%t` the worker thread id.
+ * A worker (threadId > 0) whose template has no `%t` gets `-t<threadId>` before the extension,
+ * so every thread writes its own file. Relative paths resolve against `cwd`.
+ */
+export function resolveOutputTarget(template: string | undefined, pid: number, threadId: number, cwd: string): OutputTarget {
+  if (template === undefined || template === "") {
+    const name = threadId > 0 ? `tsprof-${pid}-t${threadId}.tsprof.json` : `tsprof-${pid}.tsprof.json`;
+    return { path: join(cwd, name), announce: true };
+  }
+  let path = template.split("%p").join(String(pid));
+  if (path.includes("%t")) path = path.split("%t").join(String(threadId));
+  else if (threadId > 0) path = insertBeforeExtension(path, `-t${threadId}`);
+  return { path: isAbsolute(path) ? path : join(cwd, path), announce: false };
+}
+
+function insertBeforeExtension(path: string, suffix: string): string {
+  const lower = path.toLowerCase();
+  for (const extension of KNOWN_EXTENSIONS) {
+    if (lower.endsWith(extension)) return path.slice(0, path.length - extension.length) + suffix + path.slice(path.length - extension.length);
+  }
+  return path + suffix;
+}

@@ -1,0 +1,27 @@
+// The probe protocol types, copied from @tsprof/instrument's protocol.ts (the runtime must not import the instrument package).
+
+/** Kind codes used in site tuples: 0 function, 1 generator, 2 async, 3 async generator. */
+export const SITE_KIND_FUNCTION = 0;
+export const SITE_KIND_GENERATOR = 1;
+export const SITE_KIND_ASYNC = 2;
+export const SITE_KIND_ASYNC_GENERATOR = 3;
+
+/** [name, qualifiedName ("" when equal to name), line, column (1-based, original source), kindCode]. */
+export type SiteTuple = [name: string, qualifiedName: string, line: number, column: number, kind: number];
+
+/** What `module(file, sites)` returns. All methods are total: they never throw. */
+export interface ModuleHandle {
+  /** A call of site `localSite` starts: push a frame, return its token (0 when not recording). */
+  enter(localSite: number): number;
+  /** The call that `token` names ends. Closes frames left open above it; closes a suspended frame. */
+  exit(token: number): void;
+  /** The frame leaves the stack at an await/yield; returns `value` unchanged. */
+  suspend<T>(token: number, value?: T): T;
+  /** The frame comes back on the stack; no-op when already active or closed; returns `value` unchanged. */
+  resume<T>(token: number, value?: T): T;
+}
+
+/** The runtime entry's shape (`require("@tsprof/runtime/probe")` or `globalThis.__tsprof`). */
+export interface ProbeEntry {
+  module(file: string, sites: SiteTuple[]): ModuleHandle;
+}

@@ -1,0 +1,118 @@
+// Builds the file's `Profile` (canonical) from a recorder's counters and the process-wide function table.
+import {
+  PROFILE_FORMAT,
+  PROFILE_VERSION,
+  canonicalizeProfile,
+  type CallTreeNode,
+  type EdgeStats,
+  type FunctionInfo,
+  type FunctionStats,
+  type Profile as ProfileData,
+  type ProfileMeta,
+} from "@tsprof/format";
+import type { Recorder } from "./recorder";
+import { append } from "./safe-builtins";
+
+/** What the builder adds to the counters: where they came from. */
+export interface ProfileContext {
+  functions: readonly FunctionInfo[];
+  /** Recording time, ticks (summed over enabled intervals). */
+  durationTicks: number;
+  meta: ProfileMeta;
+}
+
+/**
+ * The profile of `recorder` as it stands (call it on a recorder whose open frames were closed).
+ * Only functions that were called appear; indices are remapped and the result canonicalized.
+ */
+export function buildProfile(recorder: Recorder, context: ProfileContext): ProfileData {
+  const unit = secondsConverter(recorder.clock.unit);
+  const registered = context.functions;
+  const fnCount = Math.min(registered.length, recorder.fnCalls.length);
+  const indexOf = new Int32Array(registered.length).fill(-1);
+  const functions: FunctionInfo[] = [];
+  const stats: FunctionStats[] = [];
+  for (let fn = 0; fn < fnCount; fn++) {
+    if (recorder.fnCalls[fn] === 0 && recorder.fnSelf[fn] === 0 && recorder.fnTotal[fn] === 0) continue;
+    const index = functions.length;
+    indexOf[fn] = index;
+    const info = registered[fn];
+    append(functions, {
+      name: info.name,
+      qualifiedName: info.qualifiedName,
+      file: info.file,
+      line: info.line,
+      column: info.column,
+      kind: info.kind,
+    });
+    const row: FunctionStats = {
+      function: index,
+      calls: recorder.fnCalls[fn], // ncalls column (before '/')
+      primitiveCalls: recorder.fnPrimitiveCalls[fn], // ncalls column (after '/')
+      selfTime: unit(recorder.fnSelf[fn]), // tottime column
+      totalTime: unit(recorder.fnTotal[fn]), // cumtime column
+    };
+    if (info.kind === "async" || info.kind === "async-generator") row.asyncWallTime = unit(recorder.fnAsyncWall[fn]);
+    append(stats, row);
+  }
+
+  const edges: EdgeStats[] = [];
+  for (let edge = 0; edge < recorder.edges.size; edge++) {
+    const caller = indexOf[recorder.edges.first[edge]];
+    const callee = indexOf[recorder.edges.second[edge]];
+    if (caller < 0 || callee < 0) continue;
+    append(edges, {
+      caller,
+      callee,
+      calls: recorder.edgeCalls[edge],
+      primitiveCalls: recorder.edgePrimitiveCalls[edge],
+      selfTime: unit(recorder.edgeSelf[edge]),
+      totalTime: unit(recorder.edgeTotal[edge]),
+    });
+  }
+
+  const meta: ProfileMeta = { ...context.meta, maxDepth: recorder.maxDepthSeen };
+  if (recorder.droppedTreeNodes > 0) meta.droppedTreeNodes = recorder.droppedTreeNodes;
+  return canonicalizeProfile({
+    format: PROFILE_FORMAT,
+    version: PROFILE_VERSION,
+    timeUnit: "s",
+    meta,
+    duration: unit(context.durationTicks),
+    functions,
+    stats,
+    edges,
+    callTree: buildCallTree(recorder, indexOf),
+  });
+}
+
+/** The nested tree from the (parent, function) → node table; node ids grow with creation, so parents precede children. */
+function buildCallTree(recorder: Recorder, indexOf: Int32Array): CallTreeNode[] {
+  const table = recorder.treeChildren;
+  const unit = secondsConverter(recorder.clock.unit);
+  const nodes: CallTreeNode[] = [];
+  const roots: CallTreeNode[] = [];
+  append(nodes, { function: -1, calls: 0, selfTime: 0, totalTime: 0, children: roots });
+  for (let node = 1; node < table.size; node++) {
+    const created: CallTreeNode = {
+      function: indexOf[table.second[node]],
+      calls: recorder.nodeCalls[node],
+      selfTime: unit(recorder.nodeSelf[node]),
+      totalTime: unit(recorder.nodeTotal[node]),
+      children: [],
+    };
+    append(nodes, created);
+    append(nodes[table.first[node]].children, created);
+  }
+  return roots;
+}
+
+/**
+ * Ticks → seconds. Dividing by a whole number of ticks per second (1e9 for hrtime, 1000 for the
+ * tick clock) gives the shortest decimals (9 ticks → 0.009, where 9 * 0.001 is 0.009000000000000001).
+ */
+function secondsConverter(unit: number): (ticks: number) => number {
+  const perSecond = Math.round(1 / unit);
+  if (perSecond >= 1 && Math.abs(perSecond * unit - 1) < 1e-12) return (ticks) => ticks / perSecond;
+  return (ticks) => ticks * unit;
+}

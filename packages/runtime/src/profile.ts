@@ -1,0 +1,141 @@
+// The API in the spirit of cProfile.Profile: enable/disable, runcall, run, scope, snapshot, dumpStats, printStats.
+import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
+import { createHrtimeClock, type Clock } from "./clock";
+import type { RecorderOptions } from "./recorder";
+import { RecordingSession } from "./recording-session";
+
+export interface ProfileOptions extends RecorderOptions {
+  /** Time source (default: hrtime). Tests pass `createTickClock()`. */
+  clock?: Clock;
+}
+
+/** What `scope()` returns: disposing it (or calling `close()`) disables the profile. */
+export interface ProfileScope {
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * A profiler under the program's control. Only one recorder records at a time (like
+ * sys.setprofile): enabling this one pauses the automatic session until it is disabled.
+ * Disabling closes the frames still open (cProfile's disable() does the same).
+ */
+export class Profile {
+  private readonly session: RecordingSession;
+
+  constructor(options: ProfileOptions = {}) {
+    this.session = new RecordingSession({ ...options, clock: options.clock ?? createHrtimeClock() });
+  }
+
+  /** Whether this profile is recording now. */
+  get enabled(): boolean {
+    return this.session.recording;
+  }
+
+  enable(): void {
+    this.session.enable();
+  }
+
+  disable(): void {
+    this.session.disable();
+  }
+
+  /** Clears every counter collected so far. */
+  clear(): void {
+    this.session.clear();
+  }
+
+  /** Calls `fn(...args)` while recording and returns its result (cProfile's runcall). */
+  runcall<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    this.enable();
+    try {
+      return fn(...args);
+    } finally {
+      this.disable();
+    }
+  }
+
+  /**
+   * Runs `body` while recording. When `body` returns a promise, recording continues until it
+   * settles and the promise's outcome is returned: `await profile.run(async () => ...)`.
+   */
+  run<R>(body: () => R): R {
+    this.enable();
+    let result: R;
+    try {
+      result = body();
+    } catch (error) {
+      this.disable();
+      throw error;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).finally(() => this.disable()) as R;
+    }
+    this.disable();
+    return result;
+  }
+
+  /** Enables now; disables when the returned scope is disposed: `using _ = profile.scope();`. */
+  scope(): ProfileScope {
+    this.enable();
+    let open = true;
+    const close = (): void => {
+      if (!open) return;
+      open = false;
+      this.disable();
+    };
+    return { close, [Symbol.dispose]: close };
+  }
+
+  /** The profile so far (canonical). Open frames are closed at this instant on a copy; recording goes on undisturbed. */
+  snapshot(): ProfileData {
+    return this.session.snapshot();
+  }
+
+  /** Writes the profile to `path` (format by extension, atomically). */
+  dumpStats(path: string): void {
+    writeProfileFile(path, this.snapshot());
+  }
+
+  /** Prints the pstats table to stdout via `@tsprof/stats`, loaded only now (the runtime does not depend on it). */
+  printStats(sort?: string | string[]): void {
+    const stats = loadStatsPackage();
+    const profile = this.snapshot();
+    if (typeof stats.printStats === "function") {
+      stats.printStats(profile, { sort, stream: process.stdout });
+    } else if (typeof stats.Stats === "function") {
+      const table = new stats.Stats(profile);
+      if (sort !== undefined) table.sortStats(...(typeof sort === "string" ? [sort] : sort));
+      table.printStats();
+    } else {
+      throw new Error("printStats: @tsprof/stats exports neither printStats() nor Stats");
+    }
+  }
+}
+
+/** `new Profile(options)`. */
+export function createProfile(options: ProfileOptions = {}): Profile {
+  return new Profile(options);
+}
+
+interface StatsPackage {
+  printStats?: (profile: ProfileData, options: { sort?: string | string[]; stream: NodeJS.WritableStream }) => void;
+  Stats?: new (profile: ProfileData) => { sortStats(...keys: string[]): unknown; printStats(): void };
+}
+
+function loadStatsPackage(): StatsPackage {
+  try {
+    return require("@tsprof/stats") as StatsPackage;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "MODULE_NOT_FOUND") throw error;
+    throw new Error("printStats needs @tsprof/stats: install it (npm install @tsprof/stats) or use dumpStats(path)");
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}

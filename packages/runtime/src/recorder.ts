@@ -1,0 +1,415 @@
+// The recorder: turns enter/exit/suspend/resume probes into cProfile's numbers plus a calling-context tree.
+//
+// Synchronous rules (CPython Modules/_lsprof.c, initContext()/Stop()):
+// - enter: calls += 1 for the function, the caller→callee edge and the tree node; the call is
+//   primitive when the function's recursion level was 0 (edge: when the pair's level was 0).
+//   Calls are counted at entry, so frames still open when the profile is taken are counted.
+// - a frame's time tt runs from entry to exit; its self time is tt minus the tt of the frames
+//   it called (`subt`, charged by each child to the frame physically below it).
+// - function totalTime += tt only when its recursion level returns to 0 (outermost activation);
+//   edge totalTime += tt only when the pair's level returns to 0.
+//
+// Async functions and generators (design.md §2; cProfile gets these wrong, cpython#115218):
+// - one call per invocation, counted at the first `enter`, never at a resume;
+// - suspend(token) takes the frame off the stack: its slice ends as an exit would end it
+//   (self time; total time if outermost; function and edge levels decremented);
+// - resume(token) puts it back on top: levels incremented, a new slice starts; a no-op when the
+//   frame is already active or finished. Time suspended counts for nobody;
+// - a resumed `async` frame runs under its logical caller: the edge and tree node chosen when
+//   it was invoked;
+// - a resumed `generator` frame runs under whoever is on top of the stack now (the code calling
+//   next()): edge and tree node of the current top, created with calls = 0 if new. With nothing
+//   on the stack it runs at the root;
+// - a resumed `async-generator` frame runs like a generator; when resumed with nothing on the
+//   stack (from the microtask queue after an `await`) it continues under its previous slice's
+//   edge and tree node;
+// - async kinds also accumulate asyncWallTime: invocation to settle (the final exit);
+// - exit(token) on a suspended frame closes it as resume+exit at the same instant would (no
+//   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
+//   first (self-healing: abandoned generators, exceptions through uninstrumented code); suspend
+//   heals the same way;
+// - tokens name one frame: slot index, recorder tag and the slot's generation in one number,
+//   so a stale token (or one from another recorder) never closes a wrong frame.
+//
+// Bounds: at most `maxDepth` frames on the stack and `maxFrames` live frames (enter returns 0
+// past them: the call goes uncounted, its time to its caller), at most `maxTreeNodes` tree nodes
+// (past the cap a call is aggregated into its nearest recorded ancestor: self time there, no
+// calls; `droppedTreeNodes` counts those calls). Disabling closes every open frame (like
+// cProfile's flush_unmatched); their later probes are no-ops.
+import type { Clock } from "./clock";
+import { PairTable } from "./pair-table";
+import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_GENERATOR } from "./probe-types";
+import { growFloat64, growInt32, growUint8 } from "./safe-builtins";
+
+/** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
+export interface KindTable {
+  readonly kinds: Uint8Array;
+}
+
+export interface RecorderOptions {
+  /** Call-tree node cap (default 1,000,000). */
+  maxTreeNodes?: number;
+  /** Stack depth cap (default 100,000). */
+  maxDepth?: number;
+  /** Live frame cap, active + suspended (default and maximum 2^21). */
+  maxFrames?: number;
+}
+
+const SLOT_RANGE = 0x200000; // 2^21 slots
+const TAG_RANGE = 16; // recorder tags 1..15
+const LOW_RANGE = SLOT_RANGE * TAG_RANGE; // 2^25
+const GENERATION_RANGE = 0x8000000; // 2^27: token < 2^52, exact in a double
+
+const FREE = 0;
+const ACTIVE = 1;
+const SUSPENDED = 2;
+
+const ROOT_NODE = 0;
+
+export class Recorder {
+  readonly clock: Clock;
+  private readonly kindTable: KindTable;
+  readonly tag: number;
+  readonly maxTreeNodes: number;
+  readonly maxDepth: number;
+  readonly maxFrames: number;
+
+  // Per function (global id): calls, primitive calls, self/total ticks, async wall ticks, recursion level.
+  fnCalls = new Float64Array(64);
+  fnPrimitiveCalls = new Float64Array(64);
+  fnSelf = new Float64Array(64);
+  fnTotal = new Float64Array(64);
+  fnAsyncWall = new Float64Array(64);
+  fnLevel = new Int32Array(64);
+
+  // Per caller→callee edge (id from `edges`).
+  edges = new PairTable(256);
+  edgeCalls = new Float64Array(256);
+  edgePrimitiveCalls = new Float64Array(256);
+  edgeSelf = new Float64Array(256);
+  edgeTotal = new Float64Array(256);
+  edgeLevel = new Int32Array(256);
+
+  // Per call-tree node (id from `treeChildren`: (parent node, function) → node). Node 0 is the root.
+  treeChildren = new PairTable(256);
+  nodeCalls = new Float64Array(256);
+  nodeSelf = new Float64Array(256);
+  nodeTotal = new Float64Array(256);
+  droppedTreeNodes = 0;
+
+  // Frames, by slot.
+  private slotFn = new Int32Array(64);
+  private slotEdge = new Int32Array(64);
+  private slotNode = new Int32Array(64);
+  private slotOwnsNode = new Uint8Array(64);
+  private slotState = new Uint8Array(64);
+  private slotGeneration = new Int32Array(64);
+  private slotStart = new Float64Array(64); // slice start, ticks
+  private slotChildTime = new Float64Array(64); // subt: tt of the frames this slice called
+  private slotInvoked = new Float64Array(64); // invocation time, ticks (async wall time)
+  private slotInvokedEdge = new Int32Array(64);
+  private slotInvokedNode = new Int32Array(64);
+  private slotInvokedOwnsNode = new Uint8Array(64);
+  private slotCount = 0; // high-water mark
+  private freeSlots = new Int32Array(64);
+  private freeCount = 0;
+
+  // The stack of active frames (slots), bottom first.
+  private stack = new Int32Array(64);
+  depth = 0;
+  maxDepthSeen = 0;
+
+  constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
+    this.clock = clock;
+    this.kindTable = kindTable;
+    this.tag = tag;
+    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 1_000_000);
+    this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
+    this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
+    this.treeChildren.add(-1, -1); // the root node, id 0
+  }
+
+  /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
+  enter(fn: number): number {
+    const depth = this.depth;
+    if (depth >= this.maxDepth) return 0;
+    const slot = this.allocateSlot();
+    if (slot < 0) return 0;
+    const now = this.clock.now();
+    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+
+    this.fnCalls[fn]++;
+    if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
+
+    let edge = -1;
+    let node: number;
+    let ownsNode = 1;
+    if (depth > 0) {
+      const caller = this.stack[depth - 1];
+      edge = this.edgeFor(this.slotFn[caller], fn);
+      this.edgeCalls[edge]++;
+      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+      if (this.slotOwnsNode[caller] === 1) {
+        node = this.childNode(this.slotNode[caller], fn);
+        if (node < 0) {
+          node = this.slotNode[caller];
+          ownsNode = 0;
+        }
+      } else {
+        this.droppedTreeNodes++;
+        node = this.slotNode[caller];
+        ownsNode = 0;
+      }
+    } else {
+      node = this.childNode(ROOT_NODE, fn);
+      if (node < 0) {
+        node = ROOT_NODE;
+        ownsNode = 0;
+      }
+    }
+    if (ownsNode === 1) this.nodeCalls[node]++;
+
+    this.slotFn[slot] = fn;
+    this.slotEdge[slot] = edge;
+    this.slotNode[slot] = node;
+    this.slotOwnsNode[slot] = ownsNode;
+    this.slotInvokedEdge[slot] = edge;
+    this.slotInvokedNode[slot] = node;
+    this.slotInvokedOwnsNode[slot] = ownsNode;
+    this.slotState[slot] = ACTIVE;
+    this.slotStart[slot] = now;
+    this.slotChildTime[slot] = 0;
+    this.slotInvoked[slot] = now;
+    this.push(slot);
+    return this.slotGeneration[slot] * LOW_RANGE + this.tag * SLOT_RANGE + slot;
+  }
+
+  /** The call named by `token` ends. */
+  exit(token: number): void {
+    const slot = this.slotOf(token);
+    if (slot < 0) return;
+    const now = this.clock.now();
+    if (this.slotState[slot] === ACTIVE) {
+      this.closeAbove(slot, now);
+      this.endSlice(now);
+    }
+    this.finish(slot, now);
+  }
+
+  /** The frame named by `token` leaves the stack (await, yield). */
+  suspend(token: number): void {
+    const slot = this.slotOf(token);
+    if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
+    const now = this.clock.now();
+    this.closeAbove(slot, now);
+    this.endSlice(now);
+    this.slotState[slot] = SUSPENDED;
+  }
+
+  /** The frame named by `token` comes back on top of the stack. */
+  resume(token: number): void {
+    const slot = this.slotOf(token);
+    if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
+    const now = this.clock.now();
+    const fn = this.slotFn[slot];
+    const kind = this.kindTable.kinds[fn];
+    const depth = this.depth;
+    if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && depth > 0)) {
+      // Runs under whoever called next(): the current top, or the root.
+      if (depth > 0) {
+        const top = this.stack[depth - 1];
+        this.slotEdge[slot] = this.edgeFor(this.slotFn[top], fn);
+        let node = this.slotOwnsNode[top] === 1 ? this.childNode(this.slotNode[top], fn) : -1;
+        this.slotOwnsNode[slot] = node < 0 ? 0 : 1;
+        if (node < 0) node = this.slotNode[top];
+        this.slotNode[slot] = node;
+      } else {
+        this.slotEdge[slot] = -1;
+        const node = this.childNode(ROOT_NODE, fn);
+        this.slotOwnsNode[slot] = node < 0 ? 0 : 1;
+        this.slotNode[slot] = node < 0 ? ROOT_NODE : node;
+      }
+    } else if (kind !== SITE_KIND_ASYNC_GENERATOR) {
+      // Async (and plain functions, which never suspend themselves): the logical caller.
+      this.slotEdge[slot] = this.slotInvokedEdge[slot];
+      this.slotNode[slot] = this.slotInvokedNode[slot];
+      this.slotOwnsNode[slot] = this.slotInvokedOwnsNode[slot];
+    }
+    this.fnLevel[fn]++;
+    const edge = this.slotEdge[slot];
+    if (edge >= 0) this.edgeLevel[edge]++;
+    this.slotState[slot] = ACTIVE;
+    this.slotStart[slot] = now;
+    this.slotChildTime[slot] = 0;
+    this.push(slot);
+  }
+
+  /** Closes every open frame at `now`: active ones as exits (top first), then suspended ones. */
+  closeOpenFrames(now: number): void {
+    while (this.depth > 0) {
+      const slot = this.stack[this.depth - 1];
+      this.endSlice(now);
+      this.finish(slot, now);
+    }
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (this.slotState[slot] === SUSPENDED) this.finish(slot, now);
+    }
+  }
+
+  /** Whether any frame is open (active or suspended). */
+  hasOpenFrames(): boolean {
+    return this.slotCount - this.freeCount > 0;
+  }
+
+  /** A deep copy: snapshots close the open frames of a copy, leaving the live stack alone. */
+  clone(): Recorder {
+    const copy = new Recorder(this.clock, this.kindTable, this.tag, {
+      maxTreeNodes: this.maxTreeNodes,
+      maxDepth: this.maxDepth,
+      maxFrames: this.maxFrames,
+    });
+    const source = this as unknown as Record<string, unknown>;
+    const target = copy as unknown as Record<string, unknown>;
+    for (const key of Object.keys(source)) {
+      const value = source[key];
+      if (value instanceof PairTable) target[key] = value.clone();
+      else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
+      else target[key] = value;
+    }
+    return copy;
+  }
+
+  // ---- internals
+
+  private slotOf(token: number): number {
+    if (!(token > 0)) return -1;
+    const low = token % LOW_RANGE;
+    const slot = low % SLOT_RANGE;
+    if ((low - slot) / SLOT_RANGE !== this.tag || slot >= this.slotCount) return -1;
+    if (this.slotState[slot] === FREE || this.slotGeneration[slot] * LOW_RANGE + low !== token) return -1;
+    return slot;
+  }
+
+  /** Closes (as exits) the active frames above `slot`, which is active. */
+  private closeAbove(slot: number, now: number): void {
+    while (this.depth > 0) {
+      const top = this.stack[this.depth - 1];
+      if (top === slot) return;
+      this.endSlice(now);
+      this.finish(top, now);
+    }
+  }
+
+  /** Ends the slice of the frame on top of the stack at `now` and pops it (_lsprof.c Stop()). */
+  private endSlice(now: number): void {
+    const depth = --this.depth;
+    const slot = this.stack[depth];
+    const elapsed = now - this.slotStart[slot]; // tt
+    const self = elapsed - this.slotChildTime[slot]; // it
+    if (depth > 0) this.slotChildTime[this.stack[depth - 1]] += elapsed;
+    const fn = this.slotFn[slot];
+    this.fnSelf[fn] += self;
+    if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
+    const edge = this.slotEdge[slot];
+    if (edge >= 0) {
+      this.edgeSelf[edge] += self;
+      if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
+    }
+    const node = this.slotNode[slot];
+    this.nodeSelf[node] += self;
+    if (this.slotOwnsNode[slot] === 1) this.nodeTotal[node] += elapsed;
+  }
+
+  /** The frame in `slot` (off the stack) is over: async wall time, then the slot is freed. */
+  private finish(slot: number, now: number): void {
+    const fn = this.slotFn[slot];
+    const kind = this.kindTable.kinds[fn];
+    if (kind === SITE_KIND_ASYNC || kind === SITE_KIND_ASYNC_GENERATOR) {
+      this.fnAsyncWall[fn] += now - this.slotInvoked[slot];
+    }
+    this.slotState[slot] = FREE;
+    if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  private push(slot: number): void {
+    const depth = this.depth;
+    if (depth === this.stack.length) this.stack = growInt32(this.stack, depth * 2);
+    this.stack[depth] = slot;
+    this.depth = depth + 1;
+    if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
+  }
+
+  private allocateSlot(): number {
+    let slot: number;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount];
+    } else {
+      slot = this.slotCount;
+      if (slot >= this.maxFrames) return -1;
+      if (slot === this.slotFn.length) this.growSlots(slot * 2);
+      this.slotCount = slot + 1;
+    }
+    this.slotGeneration[slot] = (this.slotGeneration[slot] + 1) % GENERATION_RANGE;
+    return slot;
+  }
+
+  private edgeFor(caller: number, callee: number): number {
+    const found = this.edges.find(caller, callee);
+    if (found >= 0) return found;
+    const edge = this.edges.add(caller, callee);
+    if (edge === this.edgeCalls.length) {
+      const length = edge * 2;
+      this.edgeCalls = growFloat64(this.edgeCalls, length);
+      this.edgePrimitiveCalls = growFloat64(this.edgePrimitiveCalls, length);
+      this.edgeSelf = growFloat64(this.edgeSelf, length);
+      this.edgeTotal = growFloat64(this.edgeTotal, length);
+      this.edgeLevel = growInt32(this.edgeLevel, length);
+    }
+    return edge;
+  }
+
+  /** The tree node for `fn` under `parent`, created if needed; -1 past the node cap. */
+  private childNode(parent: number, fn: number): number {
+    const found = this.treeChildren.find(parent, fn);
+    if (found >= 0) return found;
+    if (this.treeChildren.size >= this.maxTreeNodes + 1) {
+      this.droppedTreeNodes++;
+      return -1;
+    }
+    const node = this.treeChildren.add(parent, fn);
+    if (node === this.nodeCalls.length) {
+      const length = node * 2;
+      this.nodeCalls = growFloat64(this.nodeCalls, length);
+      this.nodeSelf = growFloat64(this.nodeSelf, length);
+      this.nodeTotal = growFloat64(this.nodeTotal, length);
+    }
+    return node;
+  }
+
+  private growFunctions(needed: number): void {
+    let length = this.fnCalls.length;
+    while (length < needed) length *= 2;
+    this.fnCalls = growFloat64(this.fnCalls, length);
+    this.fnPrimitiveCalls = growFloat64(this.fnPrimitiveCalls, length);
+    this.fnSelf = growFloat64(this.fnSelf, length);
+    this.fnTotal = growFloat64(this.fnTotal, length);
+    this.fnAsyncWall = growFloat64(this.fnAsyncWall, length);
+    this.fnLevel = growInt32(this.fnLevel, length);
+  }
+
+  private growSlots(length: number): void {
+    this.slotFn = growInt32(this.slotFn, length);
+    this.slotEdge = growInt32(this.slotEdge, length);
+    this.slotNode = growInt32(this.slotNode, length);
+    this.slotOwnsNode = growUint8(this.slotOwnsNode, length);
+    this.slotState = growUint8(this.slotState, length);
+    this.slotGeneration = growInt32(this.slotGeneration, length);
+    this.slotStart = growFloat64(this.slotStart, length);
+    this.slotChildTime = growFloat64(this.slotChildTime, length);
+    this.slotInvoked = growFloat64(this.slotInvoked, length);
+    this.slotInvokedEdge = growInt32(this.slotInvokedEdge, length);
+    this.slotInvokedNode = growInt32(this.slotInvokedNode, length);
+    this.slotInvokedOwnsNode = growUint8(this.slotInvokedOwnsNode, length);
+  }
+}

@@ -1,0 +1,56 @@
+// Builtins captured when the runtime loads, so user patches made later never reach the recorder (design.md pitfall 8).
+//
+// User code may patch Object.prototype (even with a setter on `Object.prototype[0]`),
+// Array.prototype.push, Function.prototype.call/apply/bind, Promise.prototype.then and
+// Map.prototype.get. The runtime therefore never calls a prototype method it did not
+// capture here, and never writes into a hole of an ordinary array (a hole write walks
+// the prototype chain and would run a user's index setter).
+
+const reflectApply = Reflect.apply;
+const defineProperty = Object.defineProperty;
+const typedArraySet = Object.getPrototypeOf(Int8Array.prototype).set as (this: unknown, source: ArrayLike<number>) => void;
+const mapGet = Map.prototype.get;
+const mapSet = Map.prototype.set;
+const MapConstructor = Map;
+
+/** Appends `value` to `array` by defining the element: no prototype setter, no `push`. */
+export function append<T>(array: T[], value: T): void {
+  defineProperty(array, array.length, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** A Float64Array `length` long holding `source`'s elements first. */
+export function growFloat64(source: Float64Array, length: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(length);
+  reflectApply(typedArraySet, grown, [source]);
+  return grown;
+}
+
+/** An Int32Array `length` long holding `source`'s elements first. */
+export function growInt32(source: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(length);
+  reflectApply(typedArraySet, grown, [source]);
+  return grown;
+}
+
+/** A Uint8Array `length` long holding `source`'s elements first. */
+export function growUint8(source: Uint8Array, length: number): Uint8Array<ArrayBuffer> {
+  const grown = new Uint8Array(length);
+  reflectApply(typedArraySet, grown, [source]);
+  return grown;
+}
+
+/** A string-keyed Map whose lookups use the captured Map methods. */
+export interface SafeMap<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+}
+
+export function createSafeMap<V>(): SafeMap<V> {
+  const map = new MapConstructor<string, V>();
+  return {
+    get: (key) => reflectApply(mapGet, map, [key]) as V | undefined,
+    set: (key, value) => {
+      reflectApply(mapSet, map, [key, value]);
+    },
+  };
+}
