@@ -1,0 +1,33 @@
+// Instruments one CommonJS file with the tsprof Babel plugin and the real runtime, as a build would.
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+/** Resolves a workspace package, or explains that the build must run first. */
+function resolveBuilt(specifier) {
+  try {
+    return require.resolve(specifier);
+  } catch {
+    throw new Error(`cannot resolve ${specifier}: run \`npm run build\` first`);
+  }
+}
+
+/**
+ * Writes `sourcePath` instrumented to `outPath`. The runtime is referenced by absolute
+ * path, so the output runs from any directory.
+ */
+export function instrumentFile(sourcePath, outPath) {
+  const babel = require("@babel/core");
+  const plugin = resolveBuilt("@tsprof/babel-plugin");
+  const runtime = resolveBuilt("@tsprof/runtime/probe");
+  const result = babel.transformSync(readFileSync(sourcePath, "utf8"), {
+    filename: sourcePath,
+    babelrc: false,
+    configFile: false,
+    sourceType: "script",
+    plugins: [[plugin, { runtime, importStyle: "require" }]],
+  });
+  if (!result || typeof result.code !== "string") throw new Error(`Babel returned no code for ${sourcePath}`);
+  writeFileSync(outPath, result.code);
+}

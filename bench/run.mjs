@@ -1,0 +1,237 @@
+// `npm run bench`: tsprof's probe overhead, measured side by side with plain runs and with cProfile; prints a table, writes bench/results.json.
+//
+// usage: node bench/run.mjs [--runs N] [--fib 27,28,29,30] [--input FILE] [--skip-python] [--skip-acorn]
+//
+// Every figure is a median of N (>= 5) runs, each in a fresh child process (plain and
+// instrumented never share a JIT), plain and instrumented runs interleaved. Instrumented
+// means: the Babel plugin with the real runtime and its default clock, profile written at
+// exit (not timed). Overhead per call = (instrumented - plain) / calls, with calls read
+// from the instrumented run's own profile.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { instrumentFile } from "./lib/instrument.mjs";
+import { alternate, childEnv, median, runChild } from "./lib/measure.mjs";
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(benchDir, "..");
+const require = createRequire(import.meta.url);
+const node = process.execPath;
+
+const USAGE = "usage: node bench/run.mjs [--runs N] [--fib 27,28,29,30] [--input FILE] [--skip-python] [--skip-acorn]";
+
+function parseOptions(argv) {
+  const options = {
+    runs: 5,
+    fib: [27, 28, 29, 30],
+    pythonFib: 27,
+    input: join(repoRoot, "node_modules", "typescript", "lib", "typescript.js"),
+    python: true,
+    acorn: true,
+    clockReads: 2_000_000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`${arg} needs a value`);
+      return argv[++i];
+    };
+    if (arg === "--runs") {
+      options.runs = Number(value());
+      if (!Number.isInteger(options.runs) || options.runs < 5) fail("--runs must be an integer >= 5");
+    } else if (arg === "--fib") {
+      options.fib = value().split(",").map(Number);
+      if (options.fib.some((n) => !Number.isInteger(n) || n < 1 || n > 40)) fail("--fib takes integers 1..40, comma-separated");
+    } else if (arg === "--input") options.input = value();
+    else if (arg === "--skip-python") options.python = false;
+    else if (arg === "--skip-acorn") options.acorn = false;
+    else if (arg === "--help" || arg === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown option ${arg}`);
+  }
+  if (options.acorn && !existsSync(options.input)) fail(`--input ${options.input}: no such file`);
+  return options;
+}
+
+function fail(message) {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+/** Calls recorded in a profile file, all functions or those named `name`. */
+function profileCalls(path, name) {
+  const profile = JSON.parse(readFileSync(path, "utf8"));
+  return profile.stats
+    .filter((row) => name === undefined || profile.functions[row.function].name === name)
+    .reduce((sum, row) => sum + row.calls, 0);
+}
+
+/** Calls of naive fib(n): 2 * F(n + 1) - 1. */
+function fibCalls(n) {
+  let [a, b] = [0, 1];
+  for (let i = 0; i < n + 1; i++) [a, b] = [b, a + b];
+  return 2 * a - 1;
+}
+
+/** One plain-vs-instrumented comparison: medians, ratio, per-call overhead. */
+function comparison(samples, calls) {
+  const plain = median(samples.plain);
+  const instrumented = median(samples.instrumented);
+  return {
+    plainSeconds: plain,
+    instrumentedSeconds: instrumented,
+    ratio: instrumented / plain,
+    calls,
+    overheadNsPerCall: ((instrumented - plain) / calls) * 1e9,
+    samples,
+  };
+}
+
+/** Plain and instrumented runs of one workload worker; `calls(profilePath)` counts the calls of one timed run. */
+function measureWorkload(options, scratch, label, worker, plainModule, instrumentedModule, workerArgs, timedCalls) {
+  let calls;
+  const samples = alternate(options.runs, {
+    plain: () => runChild(node, [worker, plainModule, ...workerArgs]).seconds,
+    instrumented: (run) => {
+      const profilePath = join(scratch, `${label}-${run}.tsprof.json`);
+      const sample = runChild(node, [worker, instrumentedModule, ...workerArgs], childEnv({ TSPROF_OUTPUT: profilePath }));
+      if (!existsSync(profilePath)) throw new Error(`${label}: the instrumented run wrote no profile at ${profilePath}`);
+      const runCalls = timedCalls(profilePath);
+      if (calls !== undefined && runCalls !== calls) throw new Error(`${label}: runs disagree on the call count (${calls}, ${runCalls})`);
+      calls = runCalls;
+      rmSync(profilePath);
+      return sample.seconds;
+    },
+  });
+  return comparison(samples, calls);
+}
+
+function measureFib(options, scratch, instrumentedFib) {
+  const worker = join(benchDir, "workers", "fib.cjs");
+  const plainFib = join(benchDir, "workloads", "fib.cjs");
+  return options.fib.map((n) => {
+    const perRun = fibCalls(n);
+    const result = measureWorkload(options, scratch, `fib${n}`, worker, plainFib, instrumentedFib, [String(n)], (profile) => {
+      const recorded = profileCalls(profile, "fib");
+      // The worker runs fib(n) twice (warm-up, timed): the profile must hold exactly both.
+      if (recorded !== 2 * perRun) throw new Error(`fib(${n}): profile has ${recorded} calls of fib, expected ${2 * perRun}`);
+      return perRun;
+    });
+    return { n, ...result };
+  });
+}
+
+function measureClockReads(options) {
+  const worker = join(benchDir, "workers", "clock-read.cjs");
+  const samples = alternate(options.runs, { read: () => runChild(node, [worker, String(options.clockReads)]) });
+  return {
+    hrtimeBigintNs: median(samples.read.map((s) => s.hrtimeBigint)),
+    performanceNowNs: median(samples.read.map((s) => s.performanceNow)),
+    readsPerRun: options.clockReads,
+  };
+}
+
+function findPython() {
+  const python = process.env.PYTHON ?? "python3";
+  try {
+    runChild(python, ["-c", "import json, sys; print(json.dumps(sys.version_info[:3]))"]);
+    return python;
+  } catch {
+    return undefined;
+  }
+}
+
+function measurePython(options) {
+  const python = findPython();
+  if (!python) return { skipped: "python3 not found" };
+  const script = join(benchDir, "workloads", "fib.py");
+  const n = String(options.pythonFib);
+  let version;
+  let calls;
+  const samples = alternate(options.runs, {
+    plain: () => runChild(python, [script, "plain", n]).seconds,
+    instrumented: () => {
+      const sample = runChild(python, [script, "cprofile", n]);
+      version = sample.python;
+      calls = sample.calls;
+      return sample.seconds;
+    },
+  });
+  if (calls !== fibCalls(options.pythonFib)) throw new Error(`python fib(${n}): cProfile counted ${calls} calls, expected ${fibCalls(options.pythonFib)}`);
+  return { python: version, n: options.pythonFib, ...comparison(samples, calls) };
+}
+
+function measureAcorn(options, scratch) {
+  const plainAcorn = require.resolve("acorn");
+  const instrumentedAcorn = join(scratch, "acorn.instrumented.cjs");
+  instrumentFile(plainAcorn, instrumentedAcorn);
+  const worker = join(benchDir, "workers", "acorn-parse.cjs");
+  const input = options.input;
+  const result = measureWorkload(options, scratch, "acorn", worker, plainAcorn, instrumentedAcorn, [input], (profile) =>
+    profileCalls(profile),
+  );
+  return { acorn: require("acorn/package.json").version, input: inputLabel(input), inputBytes: readFileSync(input).length, ...result };
+}
+
+function inputLabel(path) {
+  return path.startsWith(repoRoot + "/") ? path.slice(repoRoot.length + 1) : path;
+}
+
+// Table printing.
+
+const seconds = (s) => (s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(3)} s`);
+const count = (n) => n.toLocaleString("en-US");
+const ns = (x) => `${x.toFixed(1)} ns`;
+
+function table(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")).join("\n");
+}
+
+function report(results) {
+  const rows = [["workload", "plain", "profiled", "ratio", "calls", "overhead/call"]];
+  const add = (label, r) =>
+    rows.push([label, seconds(r.plainSeconds), seconds(r.instrumentedSeconds), `${r.ratio.toFixed(2)}x`, count(r.calls), ns(r.overheadNsPerCall)]);
+  for (const r of results.fib) add(`JS fib(${r.n}), tsprof`, r);
+  if (results.acorn) add(`acorn ${results.acorn.input}, tsprof`, results.acorn);
+  if (results.python && !results.python.skipped) add(`Python ${results.python.python} fib(${results.python.n}), cProfile`, results.python);
+  const lines = [
+    `tsprof benchmark: node ${results.node}, median of ${results.runs} interleaved runs, each in its own process`,
+    "",
+    table(rows),
+    "",
+    `one clock read: process.hrtime.bigint() ${ns(results.clock.hrtimeBigintNs)}, performance.now() ${ns(results.clock.performanceNowNs)}`,
+  ];
+  if (results.python?.skipped) lines.push(`Python cProfile: skipped (${results.python.skipped})`);
+  return lines.join("\n");
+}
+
+function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const scratch = mkdtempSync(join(tmpdir(), "tsprof-bench-"));
+  try {
+    const instrumentedFib = join(scratch, "fib.instrumented.cjs");
+    instrumentFile(join(benchDir, "workloads", "fib.cjs"), instrumentedFib);
+    const results = {
+      node: process.versions.node,
+      runs: options.runs,
+      fib: measureFib(options, scratch, instrumentedFib),
+      clock: measureClockReads(options),
+      python: options.python ? measurePython(options) : undefined,
+      acorn: options.acorn ? measureAcorn(options, scratch) : undefined,
+    };
+    console.log(report(results));
+    writeFileSync(join(benchDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    console.log(`\nwrote ${inputLabel(join(benchDir, "results.json"))}`);
+  } catch (error) {
+    console.error(`bench: ${error.message}`);
+    process.exitCode = 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main();
