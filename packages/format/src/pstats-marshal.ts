@@ -1,0 +1,629 @@
+// Python pstats files (.prof/.pstats): a bounds-checked marshal reader, a marshal writer, and pstats dict <-> Profile.
+//
+// A pstats file is `marshal.dump(stats)` of the dict
+//   {(file, line, funcname): (cc, nc, tt, ct, {caller_key: (nc, cc, tt, ct)})}
+// Mind the swap: a function row starts with primitive calls (cc), a caller value with total calls (nc).
+// Builtins appear as ("~", 0, "<built-in method builtins.exec>"). Files written by the pure-Python
+// `profile` module carry a bare call count instead of a caller tuple.
+// References: CPython Python/marshal.c (r_object, w_object) and Lib/pstats.py.
+import { extname } from "node:path";
+import { ProfileError, readFileBytes, readProfile } from "./read";
+import { compareFunctionInfo, functionKey } from "./merge";
+import { PROFILE_FORMAT, PROFILE_VERSION, type EdgeStats, type FunctionInfo, type FunctionStats, type Profile } from "./types";
+
+// ---------------------------------------------------------------------------------------------
+// The pstats model at the marshal boundary: the positional tuples, with names.
+
+/** A pstats function key: the tuple (file, line, funcname). */
+export interface PstatsKey {
+  file: string;
+  line: number;
+  name: string;
+}
+
+/** One value of a row's callers dict: calls of the row's function made from `caller`. */
+export interface PstatsCaller {
+  caller: PstatsKey;
+  /** nc: calls from this caller. */
+  calls: number;
+  /** cc: of those, primitive ones. */
+  primitiveCalls: number;
+  /** tt, seconds. */
+  selfTime: number;
+  /** ct, seconds. */
+  totalTime: number;
+  /** The value was a bare call count (pure-Python `profile` module), not a tuple: only `calls` is known. */
+  countOnly?: boolean;
+}
+
+/** One item of the pstats dict: a function's row. */
+export interface PstatsEntry {
+  function: PstatsKey;
+  /** cc: primitive calls. */
+  primitiveCalls: number;
+  /** nc: all calls. */
+  calls: number;
+  /** tt, seconds. */
+  selfTime: number;
+  /** ct, seconds. */
+  totalTime: number;
+  /** The callers dict, in file order. */
+  callers: PstatsCaller[];
+}
+
+/** The pstats key string used to match functions (same as format's `functionKey`). */
+export function pstatsKeyId(key: PstatsKey): string {
+  return JSON.stringify([key.file, key.line, key.name]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Marshal values. Python ints become numbers (bigint beyond 2^53), str becomes string.
+
+export class PyTuple {
+  constructor(readonly items: MarshalValue[]) {}
+}
+export class PyList {
+  constructor(readonly items: MarshalValue[]) {}
+}
+/** A dict as its items in file order; a repeated key keeps its first position and its last value, as in Python. */
+export class PyDict {
+  constructor(readonly entries: Array<[MarshalValue, MarshalValue]>) {}
+}
+export class PySet {
+  constructor(
+    readonly items: MarshalValue[],
+    readonly frozen: boolean,
+  ) {}
+}
+export class PyBytes {
+  constructor(readonly bytes: Uint8Array) {}
+}
+/** Values pstats never contains but marshal can: StopIteration, Ellipsis, complex numbers. */
+export class PyOther {
+  constructor(readonly description: string) {}
+}
+export type MarshalValue = null | boolean | number | bigint | string | PyTuple | PyList | PyDict | PySet | PyBytes | PyOther;
+
+const FLAG_REF = 0x80;
+/** CPython's MAX_MARSHAL_STACK_DEPTH. */
+const MAX_DEPTH = 2000;
+
+class MarshalReader {
+  private pos = 0;
+  private readonly refs: Array<MarshalValue | undefined> = [];
+  private readonly view: DataView;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly name: string,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  fail(reason: string): never {
+    throw new ProfileError(this.name, `bad marshal data at offset ${this.pos}: ${reason}`);
+  }
+
+  private need(count: number, what: string): void {
+    if (count > this.bytes.length - this.pos) this.fail(`truncated (${what} needs ${count} bytes, ${this.bytes.length - this.pos} left)`);
+  }
+  private byte(): number {
+    this.need(1, "a byte");
+    return this.bytes[this.pos++]!;
+  }
+  private int32(): number {
+    this.need(4, "an int");
+    const value = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return value;
+  }
+  /** A length prefix: each element takes at least `minBytes`, so a length beyond the input is caught before allocating. */
+  private length(value: number, minBytes: number, what: string): number {
+    if (value < 0) this.fail(`negative ${what} size ${value}`);
+    if (value * minBytes > this.bytes.length - this.pos) this.fail(`${what} size ${value} exceeds the ${this.bytes.length - this.pos} bytes left`);
+    return value;
+  }
+  private take(count: number, what: string): Uint8Array {
+    this.need(count, what);
+    const slice = this.bytes.subarray(this.pos, this.pos + count);
+    this.pos += count;
+    return slice;
+  }
+
+  readTop(): MarshalValue {
+    const value = this.read(0);
+    if (value === undefined) this.fail("NULL object at top level");
+    return value;
+  }
+
+  /** One object; `undefined` for TYPE_NULL ("0"), which only ends a dict. */
+  private read(depth: number): MarshalValue | undefined {
+    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    const start = this.pos;
+    if (this.pos >= this.bytes.length) this.fail("EOF read where object expected");
+    const code = this.byte();
+    const flagged = (code & FLAG_REF) !== 0;
+    const type = String.fromCharCode(code & ~FLAG_REF);
+    // Containers take their reference slot before their items (marshal.c R_REF right after creation).
+    const reserve = (): number => {
+      if (!flagged) return -1;
+      this.refs.push(undefined);
+      return this.refs.length - 1;
+    };
+    const keep = <T extends MarshalValue>(value: T, slot = reserve()): T => {
+      if (slot >= 0) this.refs[slot] = value;
+      return value;
+    };
+    switch (type) {
+      case "0":
+        return undefined;
+      case "N":
+        return null;
+      case "F":
+        return false;
+      case "T":
+        return true;
+      case "S":
+        return new PyOther("StopIteration");
+      case ".":
+        return new PyOther("Ellipsis");
+      case "i":
+        return keep(this.int32());
+      case "I": {
+        this.need(8, "an int64");
+        const value = this.view.getBigInt64(this.pos, true);
+        this.pos += 8;
+        return keep(toNumberIfSafe(value));
+      }
+      case "l":
+        return keep(this.long());
+      case "f": {
+        const text = latin1(this.take(this.byte(), "a float"));
+        const value = Number(text.trim());
+        if (text.trim() === "" || (Number.isNaN(value) && !/^[+-]?nan$/i.test(text.trim()))) this.fail(`bad float literal ${JSON.stringify(text)}`);
+        return keep(value);
+      }
+      case "g": {
+        this.need(8, "a float");
+        const value = this.view.getFloat64(this.pos, true);
+        this.pos += 8;
+        return keep(value);
+      }
+      case "x":
+        this.take(this.byte(), "a complex");
+        this.take(this.byte(), "a complex");
+        return keep(new PyOther("complex"));
+      case "y":
+        this.take(16, "a complex");
+        return keep(new PyOther("complex"));
+      case "s":
+        return keep(new PyBytes(this.take(this.length(this.int32(), 1, "bytes"), "bytes").slice()));
+      case "u":
+      case "t":
+        return keep(decodeUtf8SurrogatePass(this.take(this.length(this.int32(), 1, "string"), "a string"), () => this.fail("string is not valid UTF-8")));
+      case "a":
+      case "A":
+        return keep(latin1(this.take(this.length(this.int32(), 1, "string"), "a string")));
+      case "z":
+      case "Z":
+        return keep(latin1(this.take(this.byte(), "a string")));
+      case "r": {
+        const index = this.int32();
+        const value = index >= 0 && index < this.refs.length ? this.refs[index] : undefined;
+        if (value === undefined) this.fail(`invalid reference ${index}`);
+        return value;
+      }
+      case ")":
+      case "(":
+      case "[":
+      case "<":
+      case ">": {
+        const size = type === ")" ? this.byte() : this.length(this.int32(), 1, type === "[" ? "list" : type === "(" ? "tuple" : "set");
+        const slot = reserve();
+        const items: MarshalValue[] = [];
+        for (let i = 0; i < size; i++) {
+          const item = this.read(depth + 1);
+          if (item === undefined) this.fail(`NULL object in ${type === "[" ? "list" : "tuple"}`);
+          items.push(item);
+        }
+        const value = type === "[" ? new PyList(items) : type === "<" || type === ">" ? new PySet(items, type === ">") : new PyTuple(items);
+        return keep(value, slot);
+      }
+      case "{": {
+        const slot = reserve();
+        const entries: Array<[MarshalValue, MarshalValue]> = [];
+        const dict = keep(new PyDict(entries), slot);
+        for (;;) {
+          const key = this.read(depth + 1);
+          if (key === undefined) break;
+          const value = this.read(depth + 1);
+          if (value === undefined) break; // marshal.c stops the dict silently here too
+          if (key instanceof PyList || key instanceof PyDict || (key instanceof PySet && !key.frozen)) {
+            this.fail(`unhashable dict key (${key instanceof PyList ? "list" : key instanceof PyDict ? "dict" : "set"})`);
+          }
+          entries.push([key, value]);
+        }
+        return dict;
+      }
+      case "c":
+        this.pos = start;
+        this.fail("code objects are not supported");
+      default:
+        this.pos = start;
+        this.fail(`unknown type code 0x${code.toString(16).padStart(2, "0")}`);
+    }
+  }
+
+  // TYPE_LONG: a signed digit count, then that many 15-bit digits, least significant first.
+  private long(): number | bigint {
+    const count = this.int32();
+    const size = this.length(Math.abs(count), 2, "long");
+    let value = 0n;
+    for (let i = 0; i < size; i++) {
+      this.need(2, "a long digit");
+      const digit = this.view.getUint16(this.pos, true);
+      this.pos += 2;
+      if (digit >= 1 << 15) this.fail("digit out of range in long");
+      if (i === size - 1 && digit === 0) this.fail("unnormalized long data");
+      value |= BigInt(digit) << BigInt(15 * i);
+    }
+    return toNumberIfSafe(count < 0 ? -value : value);
+  }
+}
+
+function toNumberIfSafe(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
+}
+
+/** UTF-8 with Python's "surrogatepass": encoded lone surrogates (ED A0..BF xx) decode to lone UTF-16 surrogates. */
+function decodeUtf8SurrogatePass(bytes: Uint8Array, invalid: () => never): string {
+  const units: number[] = [];
+  let text = "";
+  for (let i = 0; i < bytes.length; ) {
+    const b0 = bytes[i]!;
+    let cp: number;
+    let size: number;
+    if (b0 < 0x80) [cp, size] = [b0, 1];
+    else if (b0 >= 0xc2 && b0 < 0xe0) [cp, size] = [b0 & 0x1f, 2];
+    else if (b0 >= 0xe0 && b0 < 0xf0) [cp, size] = [b0 & 0x0f, 3];
+    else if (b0 >= 0xf0 && b0 < 0xf5) [cp, size] = [b0 & 0x07, 4];
+    else return invalid();
+    if (i + size > bytes.length) invalid();
+    for (let k = 1; k < size; k++) {
+      const b = bytes[i + k]!;
+      if ((b & 0xc0) !== 0x80) invalid();
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    if ((size === 3 && cp < 0x800) || (size === 4 && (cp < 0x10000 || cp > 0x10ffff))) invalid();
+    if (cp >= 0x10000) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else units.push(cp);
+    i += size;
+    if (units.length >= 8192) text += String.fromCharCode(...units.splice(0));
+  }
+  return text + String.fromCharCode(...units);
+}
+
+/** UTF-8 with "surrogatepass", so that any JS string (lone surrogates included) round-trips through Python. */
+function encodeUtf8SurrogatePass(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
+    if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low < 0xe000) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+  }
+  return Uint8Array.from(out);
+}
+
+/** Decodes one marshalled object (trailing bytes are ignored, as marshal.load does). Faults throw ProfileError naming `name`. */
+export function decodeMarshal(bytes: Uint8Array, name: string): MarshalValue {
+  return new MarshalReader(bytes, name).readTop();
+}
+
+/** Builds marshal (version 4) bytes for the few types a pstats dict needs. */
+export class MarshalWriter {
+  private chunks: number[] = [];
+  private readonly scratch = new DataView(new ArrayBuffer(8));
+
+  private int32(value: number): void {
+    this.scratch.setInt32(0, value, true);
+    for (let i = 0; i < 4; i++) this.chunks.push(this.scratch.getUint8(i));
+  }
+  dictStart(): this {
+    this.chunks.push(0x7b); // "{"
+    return this;
+  }
+  dictEnd(): this {
+    this.chunks.push(0x30); // "0" (TYPE_NULL) ends a dict
+    return this;
+  }
+  tuple(size: number): this {
+    if (size < 256) this.chunks.push(0x29, size); // ")" small tuple
+    else {
+      this.chunks.push(0x28); // "("
+      this.int32(size);
+    }
+    return this;
+  }
+  str(text: string): this {
+    if (/^[\x00-\x7f]*$/.test(text)) {
+      if (text.length < 256) this.chunks.push(0x7a, text.length); // "z" short ASCII
+      else {
+        this.chunks.push(0x61); // "a" ASCII
+        this.int32(text.length);
+      }
+      for (let i = 0; i < text.length; i++) this.chunks.push(text.charCodeAt(i));
+    } else {
+      const bytes = encodeUtf8SurrogatePass(text);
+      this.chunks.push(0x75); // "u" UTF-8
+      this.int32(bytes.length);
+      for (const b of bytes) this.chunks.push(b);
+    }
+    return this;
+  }
+  int(value: number | bigint): this {
+    if (typeof value === "number" && !Number.isSafeInteger(value)) throw new RangeError(`not an integer: ${value}`);
+    const big = BigInt(value);
+    if (big >= -(2n ** 31n) && big < 2n ** 31n) {
+      this.chunks.push(0x69); // "i"
+      this.int32(Number(big));
+      return this;
+    }
+    // "l": signed count of 15-bit digits, least significant first.
+    let magnitude = big < 0n ? -big : big;
+    const digits: number[] = [];
+    while (magnitude > 0n) {
+      digits.push(Number(magnitude & 0x7fffn));
+      magnitude >>= 15n;
+    }
+    this.chunks.push(0x6c);
+    this.int32(big < 0n ? -digits.length : digits.length);
+    for (const digit of digits) this.chunks.push(digit & 0xff, digit >> 8);
+    return this;
+  }
+  float(value: number): this {
+    this.chunks.push(0x67); // "g" binary float
+    this.scratch.setFloat64(0, value, true);
+    for (let i = 0; i < 8; i++) this.chunks.push(this.scratch.getUint8(i));
+    return this;
+  }
+  toBytes(): Uint8Array {
+    return Uint8Array.from(this.chunks);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// pstats dict <-> PstatsEntry[]
+
+/** Encodes entries as the bytes of a pstats file that Python's `pstats.Stats(path)` loads. */
+export function encodePstats(entries: readonly PstatsEntry[]): Uint8Array {
+  const out = new MarshalWriter().dictStart();
+  const key = (k: PstatsKey) => out.tuple(3).str(k.file).int(k.line).str(k.name);
+  for (const entry of entries) {
+    key(entry.function);
+    // (cc, nc, tt, ct, callers): primitive calls first.
+    out.tuple(5).int(entry.primitiveCalls).int(entry.calls).float(entry.selfTime).float(entry.totalTime).dictStart();
+    for (const caller of entry.callers) {
+      key(caller.caller);
+      if (caller.countOnly) out.int(caller.calls);
+      // (nc, cc, tt, ct): total calls first.
+      else out.tuple(4).int(caller.calls).int(caller.primitiveCalls).float(caller.selfTime).float(caller.totalTime);
+    }
+    out.dictEnd();
+  }
+  return out.dictEnd().toBytes();
+}
+
+/** Reads the bytes of a pstats file (cProfile's or ours) into entries in file order. Faults throw ProfileError. */
+export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
+  if (bytes.length === 0) throw new ProfileError(name, "empty file");
+  const top = decodeMarshal(bytes, name);
+  const fail = (reason: string): never => {
+    throw new ProfileError(name, `not a pstats file: ${reason}`);
+  };
+  if (!(top instanceof PyDict)) return fail(`expected a marshalled dict, got ${typeName(top)}`);
+  const asKey = (value: MarshalValue, where: string): PstatsKey => {
+    if (!(value instanceof PyTuple) || value.items.length !== 3) return fail(`${where}: expected a (file, line, name) tuple, got ${typeName(value)}`);
+    const [file, line, name] = value.items;
+    if (typeof file !== "string") return fail(`${where}: file is ${typeName(file)}, expected str`);
+    if (typeof line !== "number" || !Number.isInteger(line)) return fail(`${where}: line is ${typeName(line)}, expected int`);
+    if (typeof name !== "string") return fail(`${where}: function name is ${typeName(name)}, expected str`);
+    return { file, line, name };
+  };
+  const asNumber = (value: MarshalValue, where: string): number => {
+    if (typeof value === "boolean") return Number(value);
+    if (typeof value === "bigint") return Number(value);
+    if (typeof value !== "number") return fail(`${where}: expected a number, got ${typeName(value)}`);
+    return value;
+  };
+
+  const entries = new Map<string, PstatsEntry>();
+  top.entries.forEach(([rawKey, rawValue], index) => {
+    const where = `entry ${index}`;
+    const key = asKey(rawKey, where);
+    if (!(rawValue instanceof PyTuple) || rawValue.items.length !== 5) {
+      return fail(`${where} (${key.name}): expected a (cc, nc, tt, ct, callers) tuple, got ${typeName(rawValue)}`);
+    }
+    const [cc, nc, tt, ct, rawCallers] = rawValue.items as [MarshalValue, MarshalValue, MarshalValue, MarshalValue, MarshalValue];
+    if (!(rawCallers instanceof PyDict)) return fail(`${where} (${key.name}): callers is ${typeName(rawCallers)}, expected dict`);
+    const callers = new Map<string, PstatsCaller>();
+    rawCallers.entries.forEach(([rawCaller, value], callerIndex) => {
+      const callerWhere = `${where} (${key.name}) caller ${callerIndex}`;
+      const caller = asKey(rawCaller, callerWhere);
+      let stats: PstatsCaller;
+      if (value instanceof PyTuple && value.items.length === 4) {
+        const [enc, ecc, ett, ect] = value.items as [MarshalValue, MarshalValue, MarshalValue, MarshalValue];
+        stats = {
+          caller,
+          calls: asNumber(enc, callerWhere),
+          primitiveCalls: asNumber(ecc, callerWhere),
+          selfTime: asNumber(ett, callerWhere),
+          totalTime: asNumber(ect, callerWhere),
+        };
+      } else if (typeof value === "number" || typeof value === "bigint") {
+        stats = { caller, calls: Number(value), primitiveCalls: Number(value), selfTime: 0, totalTime: 0, countOnly: true };
+      } else return fail(`${callerWhere}: expected an (nc, cc, tt, ct) tuple or a call count, got ${typeName(value)}`);
+      callers.set(pstatsKeyId(caller), stats); // a repeated key keeps its place and takes the last value, as in a dict
+    });
+    entries.set(pstatsKeyId(key), {
+      function: key,
+      primitiveCalls: asNumber(cc, where),
+      calls: asNumber(nc, where),
+      selfTime: asNumber(tt, where),
+      totalTime: asNumber(ct, where),
+      callers: [...callers.values()],
+    });
+  });
+  return [...entries.values()];
+}
+
+function typeName(value: MarshalValue | undefined): string {
+  if (value === null) return "None";
+  if (value === undefined) return "nothing";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "bigint") return "int";
+  if (typeof value === "string") return "str";
+  if (value instanceof PyTuple) return `tuple of ${value.items.length}`;
+  if (value instanceof PyList) return "list";
+  if (value instanceof PyDict) return "dict";
+  if (value instanceof PySet) return value.frozen ? "frozenset" : "set";
+  if (value instanceof PyBytes) return "bytes";
+  return value.description;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PstatsEntry[] <-> Profile
+
+/** The pstats rows of a profile, in its stats order; functions sharing a (file, line, name) key are summed, as pstats would. */
+export function profileToPstats(profile: Profile): PstatsEntry[] {
+  const keyOf = (index: number): PstatsKey => {
+    const info = profile.functions[index]!;
+    return { file: info.file, line: info.line, name: info.qualifiedName };
+  };
+  const entries = new Map<string, PstatsEntry & { callerById: Map<string, PstatsCaller> }>();
+  const entryOf = (index: number) => {
+    const key = keyOf(index);
+    const id = pstatsKeyId(key);
+    let entry = entries.get(id);
+    if (!entry) {
+      entry = { function: key, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: [], callerById: new Map() };
+      entries.set(id, entry);
+    }
+    return entry;
+  };
+  for (const row of profile.stats) {
+    const entry = entryOf(row.function);
+    entry.primitiveCalls += row.primitiveCalls;
+    entry.calls += row.calls;
+    entry.selfTime += row.selfTime;
+    entry.totalTime += row.totalTime;
+  }
+  for (const edge of profile.edges) {
+    const entry = entryOf(edge.callee);
+    const caller = keyOf(edge.caller);
+    const id = pstatsKeyId(caller);
+    const existing = entry.callerById.get(id);
+    if (existing) {
+      existing.calls += edge.calls;
+      existing.primitiveCalls += edge.primitiveCalls;
+      existing.selfTime += edge.selfTime;
+      existing.totalTime += edge.totalTime;
+    } else {
+      const value: PstatsCaller = { caller, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
+      entry.callerById.set(id, value);
+      entry.callers.push(value);
+    }
+  }
+  return [...entries.values()].map(({ callerById: _unused, ...entry }) => entry);
+}
+
+/**
+ * A Profile from pstats rows: no call tree, every function of kind "function" at column 0,
+ * meta.clock "python", duration = the sum of tottime (pstats' "in T seconds").
+ */
+export function pstatsToProfile(entries: readonly PstatsEntry[], tool = "cProfile (pstats file)"): Profile {
+  const infoById = new Map<string, FunctionInfo>();
+  const addKey = (key: PstatsKey) => {
+    const id = pstatsKeyId(key);
+    if (!infoById.has(id)) infoById.set(id, { name: key.name, qualifiedName: key.name, file: key.file, line: Math.max(0, key.line), column: 0, kind: "function" });
+  };
+  for (const entry of entries) {
+    addKey(entry.function);
+    entry.callers.forEach((caller) => addKey(caller.caller));
+  }
+  const functions = [...infoById.values()].sort(compareFunctionInfo);
+  const indexById = new Map(functions.map((info, index) => [functionKey(info), index]));
+  const indexOf = (key: PstatsKey) => indexById.get(pstatsKeyId({ ...key, line: Math.max(0, key.line) }))!;
+  const stats: FunctionStats[] = [];
+  const edges: EdgeStats[] = [];
+  let duration = 0;
+  for (const entry of entries) {
+    const fn = indexOf(entry.function);
+    stats.push({ function: fn, calls: entry.calls, primitiveCalls: entry.primitiveCalls, selfTime: entry.selfTime, totalTime: entry.totalTime });
+    duration += entry.selfTime;
+    for (const caller of entry.callers) {
+      edges.push({ caller: indexOf(caller.caller), callee: fn, calls: caller.calls, primitiveCalls: caller.primitiveCalls, selfTime: caller.selfTime, totalTime: caller.totalTime });
+    }
+  }
+  return {
+    format: PROFILE_FORMAT,
+    version: PROFILE_VERSION,
+    timeUnit: "s",
+    meta: { tool, clock: "python" },
+    duration,
+    functions,
+    stats: stats.sort((x, y) => x.function - y.function),
+    edges: edges.sort((x, y) => x.callee - y.callee || x.caller - y.caller),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+/** True for the extensions that mean "Python pstats marshal file". */
+export function isPstatsPath(path: string): boolean {
+  const ext = extname(path).toLowerCase();
+  return ext === ".prof" || ext === ".pstats";
+}
+
+/** True when the bytes start like a marshalled dict rather than JSON text. */
+export function looksLikeMarshal(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  if (bytes[0] === 0xfb) return true; // "{" | FLAG_REF, as CPython writes it
+  if (bytes[0] !== 0x7b || bytes.length < 2) return false;
+  const next = bytes[1]!;
+  return next === 0x28 || next === 0x29 || next === 0x30 || (next & 0x80) !== 0;
+}
+
+/** The bytes of a pstats file for `profile`. */
+export function profileToPstatsBytes(profile: Profile): Uint8Array {
+  return encodePstats(profileToPstats(profile));
+}
+
+/** Reads a pstats file into entries in file order (ProfileError names the file on any fault). */
+export function readPstatsFile(path: string): PstatsEntry[] {
+  return decodePstats(readFileBytes(path), path);
+}
+
+/** Reads a profile of either format: pstats by extension or content, .tsprof.json otherwise. */
+export function readAnyProfileFile(path: string): Profile {
+  const bytes = readFileBytes(path);
+  if (isPstatsPath(path) || looksLikeMarshal(bytes)) return pstatsToProfile(decodePstats(bytes, path));
+  return readProfile(bytes, path);
+}
+

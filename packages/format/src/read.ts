@@ -1,0 +1,322 @@
+// Reading a .tsprof.json profile: parse, then validate every field, failing with one line that names the file and the fault.
+import { readFileSync } from "node:fs";
+import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionKind, type Profile } from "./types";
+
+/** A profile file that cannot be used. `message` is one line: `<file>: <what is wrong>`. */
+export class ProfileError extends Error {
+  override name = "ProfileError";
+  constructor(
+    /** The file (or label) the profile came from. */
+    readonly file: string,
+    /** What is wrong, without the file name. */
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+const FUNCTION_KINDS: readonly FunctionKind[] = ["function", "generator", "async", "async-generator"];
+
+/** Parses and validates the text (or bytes) of a .tsprof.json file; `name` labels error messages. */
+export function readProfile(input: string | Uint8Array, name: string): Profile {
+  const text = decodeText(input, name);
+  if (text.trim() === "") throw new ProfileError(name, text === "" ? "empty file" : "empty file (only whitespace)");
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ProfileError(name, describeJsonError(text));
+  }
+  return validateProfile(data, name);
+}
+
+/** Reads and validates a .tsprof.json file. Unreadable files become a ProfileError too. */
+export function readProfileFile(path: string): Profile {
+  return readProfile(readFileBytes(path), path);
+}
+
+/** The bytes of `path`, or a ProfileError saying why it cannot be read (missing, a directory, no permission). */
+export function readFileBytes(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : `cannot read (${code ?? String(error)})`;
+    throw new ProfileError(path, reason);
+  }
+}
+
+function decodeText(input: string | Uint8Array, name: string): string {
+  if (typeof input === "string") return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  if (input.length > 0 && (input[0] === 0xfb || (input[0] === 0x7b && input.length > 1 && isMarshalTypeCode(input[1]!)))) {
+    throw new ProfileError(name, "not a tsprof profile: looks like a Python pstats (marshal) file; name it .prof or .pstats");
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(input);
+  } catch {
+    throw new ProfileError(name, "not a tsprof profile: binary data, not UTF-8 JSON");
+  }
+  if (text.includes("\u0000")) throw new ProfileError(name, "not a tsprof profile: binary data, not JSON");
+  return text;
+}
+
+// The type codes (with or without FLAG_REF) that follow a marshal dict's "{": a key tuple, or "0" for an empty dict.
+function isMarshalTypeCode(byte: number): boolean {
+  const code = byte & 0x7f;
+  return code === 0x28 /* ( */ || code === 0x29 /* ) */ || code === 0x30 /* 0 */ || (byte & 0x80) !== 0;
+}
+
+// JSON.parse's messages differ between Node versions and rarely give a position, so find the first fault ourselves.
+function describeJsonError(text: string): string {
+  const fault = findJsonFault(text);
+  if (fault.offset >= text.length) return `truncated JSON at offset ${text.length}`;
+  const char = text.codePointAt(fault.offset)!;
+  const shown = char < 0x20 || char === 0x7f ? `\\u${char.toString(16).padStart(4, "0")}` : String.fromCodePoint(char);
+  return `invalid JSON at offset ${fault.offset}: unexpected '${shown}'${fault.expected ? `, expected ${fault.expected}` : ""}`;
+}
+
+interface JsonFault {
+  offset: number;
+  expected?: string;
+}
+
+/** Scans JSON without building values; returns where it first goes wrong (offset == length: input ended early). */
+function findJsonFault(text: string): JsonFault {
+  let pos = 0;
+  const fail = (expected?: string): never => {
+    throw { offset: pos, expected } satisfies JsonFault;
+  };
+  const skipSpace = () => {
+    while (pos < text.length && " \t\n\r".includes(text[pos]!)) pos++;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[pos] !== ch) fail(`'${word}'`);
+      pos++;
+    }
+  };
+  const string = () => {
+    pos++; // opening quote
+    for (;;) {
+      if (pos >= text.length) fail();
+      const ch = text.charCodeAt(pos);
+      if (ch === 0x22) return void pos++;
+      if (ch < 0x20) fail("a closing '\"'");
+      if (ch === 0x5c) {
+        pos++;
+        if (pos >= text.length) fail();
+        if (text[pos] === "u") {
+          for (let i = 0; i < 4; i++) {
+            pos++;
+            if (pos >= text.length) fail();
+            if (!/[0-9a-fA-F]/.test(text[pos]!)) fail("a hex digit");
+          }
+        } else if (!'"\\/bfnrt'.includes(text[pos]!)) fail("an escape character");
+      }
+      pos++;
+    }
+  };
+  const number = () => {
+    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(pos, pos + 400));
+    if (!match || match[0] === "-") fail("a value");
+    pos += match![0].length;
+  };
+  // Iterative over nesting, so hostile depth cannot overflow the stack.
+  const closers: string[] = [];
+  const value = () => {
+    skipSpace();
+    if (pos >= text.length) fail();
+    const ch = text[pos]!;
+    if (ch === "{") {
+      pos++;
+      skipSpace();
+      if (text[pos] === "}") return void pos++;
+      closers.push("}");
+      return key();
+    }
+    if (ch === "[") {
+      pos++;
+      skipSpace();
+      if (text[pos] === "]") return void pos++;
+      closers.push("]");
+      return value();
+    }
+    if (ch === '"') return string();
+    if (ch === "t") return literal("true");
+    if (ch === "f") return literal("false");
+    if (ch === "n") return literal("null");
+    if (ch === "-" || (ch >= "0" && ch <= "9")) return number();
+    fail("a value");
+  };
+  const key = () => {
+    skipSpace();
+    if (pos >= text.length) fail();
+    if (text[pos] !== '"') fail("a property name");
+    string();
+    skipSpace();
+    if (pos >= text.length) fail();
+    if (text[pos] !== ":") fail("':'");
+    pos++;
+    value();
+  };
+  try {
+    value();
+    for (;;) {
+      skipSpace();
+      const closer = closers[closers.length - 1];
+      if (closer === undefined) break;
+      if (pos >= text.length) fail();
+      if (text[pos] === ",") {
+        pos++;
+        if (closer === "}") key();
+        else value();
+      } else if (text[pos] === closer) {
+        pos++;
+        closers.pop();
+      } else fail(`',' or '${closer}'`);
+    }
+    skipSpace();
+    if (pos < text.length) fail("end of input");
+    return { offset: text.length };
+  } catch (fault) {
+    return fault as JsonFault;
+  }
+}
+
+/** Checks that `data` (parsed JSON) is a valid Profile; returns it typed. Every fault names its JSON path. */
+export function validateProfile(data: unknown, name: string): Profile {
+  const fail = (path: string, reason: string): never => {
+    throw new ProfileError(name, path ? `${path}: ${reason}` : reason);
+  };
+  if (!isObject(data)) fail("", `not a tsprof profile: expected a JSON object, got ${describe(data)}`);
+  const root = data as Record<string, unknown>;
+  if (!("format" in root)) fail("", 'not a tsprof profile: missing "format"');
+  if (root.format !== PROFILE_FORMAT) fail("", `not a tsprof profile: "format" is ${JSON.stringify(root.format)}, expected "${PROFILE_FORMAT}"`);
+  if (!("version" in root)) fail("", 'missing "version"');
+  if (root.version !== PROFILE_VERSION) {
+    fail("version", `unsupported version ${JSON.stringify(root.version)} (this tsprof reads version ${PROFILE_VERSION})`);
+  }
+  if (root.timeUnit !== "s") fail("timeUnit", `expected "s", got ${describe(root.timeUnit)}`);
+
+  const check = new FieldChecker(fail);
+  const meta = check.object(root.meta, "meta");
+  check.string(meta.tool, "meta.tool");
+  check.string(meta.clock, "meta.clock");
+  if (meta.argv !== undefined) check.array(meta.argv, "meta.argv").forEach((arg, i) => check.string(arg, `meta.argv[${i}]`));
+  for (const field of ["pid", "droppedTreeNodes", "maxDepth"] as const) {
+    if (meta[field] !== undefined) check.count(meta[field], `meta.${field}`);
+  }
+  if (meta.startedAt !== undefined) check.string(meta.startedAt, "meta.startedAt");
+  check.seconds(root.duration, "duration");
+
+  const functions = check.array(root.functions, "functions");
+  functions.forEach((entry, i) => {
+    const path = `functions[${i}]`;
+    const info = check.object(entry, path);
+    check.string(info.name, `${path}.name`);
+    check.string(info.qualifiedName, `${path}.qualifiedName`);
+    check.string(info.file, `${path}.file`);
+    check.count(info.line, `${path}.line`);
+    check.count(info.column, `${path}.column`);
+    if (!FUNCTION_KINDS.includes(info.kind as FunctionKind)) {
+      fail(`${path}.kind`, `expected one of ${FUNCTION_KINDS.map((k) => `"${k}"`).join(", ")}, got ${describe(info.kind)}`);
+    }
+  });
+  const functionIndex = (value: unknown, path: string) => {
+    const index = check.count(value, path);
+    if (index >= functions.length) fail(path, `index ${index} out of range (${functions.length} functions)`);
+    return index;
+  };
+  const callCounts = (row: Record<string, unknown>, path: string) => {
+    const calls = check.count(row.calls, `${path}.calls`);
+    const primitive = check.count(row.primitiveCalls, `${path}.primitiveCalls`);
+    if (primitive > calls) fail(`${path}.primitiveCalls`, `${primitive} exceeds calls (${calls})`);
+    check.seconds(row.selfTime, `${path}.selfTime`);
+    check.seconds(row.totalTime, `${path}.totalTime`);
+  };
+
+  const seenRows = new Map<number, number>();
+  check.array(root.stats, "stats").forEach((entry, i) => {
+    const path = `stats[${i}]`;
+    const row = check.object(entry, path);
+    const fn = functionIndex(row.function, `${path}.function`);
+    if (seenRows.has(fn)) fail(`${path}.function`, `function ${fn} already has a row (stats[${seenRows.get(fn)}])`);
+    seenRows.set(fn, i);
+    callCounts(row, path);
+    if (row.asyncWallTime !== undefined) check.seconds(row.asyncWallTime, `${path}.asyncWallTime`);
+  });
+
+  const seenEdges = new Map<string, number>();
+  check.array(root.edges, "edges").forEach((entry, i) => {
+    const path = `edges[${i}]`;
+    const edge = check.object(entry, path);
+    const caller = functionIndex(edge.caller, `${path}.caller`);
+    const callee = functionIndex(edge.callee, `${path}.callee`);
+    const pair = `${caller}>${callee}`;
+    if (seenEdges.has(pair)) fail(path, `edge ${caller}->${callee} already listed (edges[${seenEdges.get(pair)}])`);
+    seenEdges.set(pair, i);
+    callCounts(edge, path);
+  });
+
+  if (root.callTree !== undefined) {
+    // Explicit stack: a deep tree must not overflow ours.
+    const pending: Array<[unknown, string]> = check
+      .array(root.callTree, "callTree")
+      .map((node, i) => [node, `callTree[${i}]`] as [unknown, string])
+      .reverse();
+    while (pending.length > 0) {
+      const [entry, path] = pending.pop()!;
+      const node = check.object(entry, path);
+      functionIndex(node.function, `${path}.function`);
+      check.count(node.calls, `${path}.calls`);
+      check.seconds(node.selfTime, `${path}.selfTime`);
+      check.seconds(node.totalTime, `${path}.totalTime`);
+      const children = check.array(node.children, `${path}.children`);
+      for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], `${path}.children[${i}]`]);
+    }
+  }
+  return data as Profile;
+}
+
+class FieldChecker {
+  constructor(private readonly fail: (path: string, reason: string) => never) {}
+  object(value: unknown, path: string): Record<string, unknown> {
+    if (!isObject(value)) this.fail(path, `expected an object, got ${describe(value)}`);
+    return value as Record<string, unknown>;
+  }
+  array(value: unknown, path: string): unknown[] {
+    if (!Array.isArray(value)) this.fail(path, `expected an array, got ${describe(value)}`);
+    return value as unknown[];
+  }
+  string(value: unknown, path: string): string {
+    if (typeof value !== "string") this.fail(path, `expected a string, got ${describe(value)}`);
+    return value as string;
+  }
+  count(value: unknown, path: string): number {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+      this.fail(path, `expected a non-negative integer, got ${describe(value)}`);
+    }
+    return value as number;
+  }
+  seconds(value: unknown, path: string): number {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      this.fail(path, `expected a non-negative number of seconds, got ${describe(value)}`);
+    }
+    return value as number;
+  }
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing (missing)";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
