@@ -26,7 +26,7 @@ export interface ProfileContext {
  * Only functions that were called appear; indices are remapped and the result canonicalized.
  */
 export function buildProfile(recorder: Recorder, context: ProfileContext): ProfileData {
-  const unit = secondsConverter(recorder.clock.unit);
+  const toSeconds = secondsConverter(recorder.clock.unit);
   const registered = context.functions;
   const fnCount = Math.min(registered.length, recorder.fnCalls.length);
   const indexOf = new Int32Array(registered.length).fill(-1);
@@ -49,10 +49,10 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
       function: index,
       calls: recorder.fnCalls[fn], // ncalls column (before '/')
       primitiveCalls: recorder.fnPrimitiveCalls[fn], // ncalls column (after '/')
-      selfTime: unit(recorder.fnSelf[fn]), // tottime column
-      totalTime: unit(recorder.fnTotal[fn]), // cumtime column
+      selfTime: toSeconds(recorder.fnSelf[fn]), // tottime column
+      totalTime: toSeconds(recorder.fnTotal[fn]), // cumtime column
     };
-    if (info.kind === "async" || info.kind === "async-generator") row.asyncWallTime = unit(recorder.fnAsyncWall[fn]);
+    if (info.kind === "async" || info.kind === "async-generator") row.asyncWallTime = toSeconds(recorder.fnAsyncWall[fn]);
     append(stats, row);
   }
 
@@ -66,8 +66,8 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
       callee,
       calls: recorder.edgeCalls[edge],
       primitiveCalls: recorder.edgePrimitiveCalls[edge],
-      selfTime: unit(recorder.edgeSelf[edge]),
-      totalTime: unit(recorder.edgeTotal[edge]),
+      selfTime: toSeconds(recorder.edgeSelf[edge]),
+      totalTime: toSeconds(recorder.edgeTotal[edge]),
     });
   }
 
@@ -78,7 +78,7 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
     version: PROFILE_VERSION,
     timeUnit: "s",
     meta,
-    duration: unit(context.durationTicks),
+    duration: toSeconds(context.durationTicks),
     functions,
     stats,
     edges,
@@ -89,7 +89,7 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
 /** The nested tree from the (parent, function) → node table; node ids grow with creation, so parents precede children. */
 function buildCallTree(recorder: Recorder, indexOf: Int32Array): CallTreeNode[] {
   const table = recorder.treeChildren;
-  const unit = secondsConverter(recorder.clock.unit);
+  const toSeconds = secondsConverter(recorder.clock.unit);
   const nodes: CallTreeNode[] = [];
   const roots: CallTreeNode[] = [];
   append(nodes, { function: -1, calls: 0, selfTime: 0, totalTime: 0, children: roots });
@@ -97,8 +97,8 @@ function buildCallTree(recorder: Recorder, indexOf: Int32Array): CallTreeNode[] 
     const created: CallTreeNode = {
       function: indexOf[table.second[node]],
       calls: recorder.nodeCalls[node],
-      selfTime: unit(recorder.nodeSelf[node]),
-      totalTime: unit(recorder.nodeTotal[node]),
+      selfTime: toSeconds(recorder.nodeSelf[node]),
+      totalTime: toSeconds(recorder.nodeTotal[node]),
       children: [],
     };
     append(nodes, created);
