@@ -1,0 +1,281 @@
+// The async and generator rules (see recorder.ts header), on a tick clock (1 tick = 1 s), with instrumented-shaped code.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHarness, edgeOf, finish, statsOf, treeLines } from "./harness.test-helper";
+
+test("async await chain: suspended time counts for nobody; the resumed callee runs under its logical caller", async () => {
+  const h = createHarness({ parent: "async", child: "async" });
+  const { probe, clock, site } = h;
+  // child: 1 call, slices [1,2] and [2,4]: tottime 3, cumtime 3, wall 1→4 = 3
+  async function child(): Promise<number> {
+    const t = probe.enter(site.child);
+    try {
+      clock.tick(1);
+      probe.resume(t, await probe.suspend(t, Promise.resolve()));
+      clock.tick(2);
+      return 1;
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // parent: slices [0,2] (child's first slice inside) and [4,5]: tottime 1 + 1, cumtime 2 + 1, wall 0→5
+  async function parent(): Promise<void> {
+    const t = probe.enter(site.parent);
+    try {
+      clock.tick(1);
+      const pending = child();
+      probe.resume(t, await probe.suspend(t, pending));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  await parent();
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "parent"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 3, asyncWallTime: 5 });
+  assert.deepEqual(statsOf(p, "child"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3, asyncWallTime: 3 });
+  assert.deepEqual(edgeOf(p, "parent", "child"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
+  assert.deepEqual(treeLines(p), ["parent 1/2/3", "  child 1/3/3"]);
+});
+
+test("Promise.all fan-out: one call per invocation, however often it suspends", async () => {
+  const h = createHarness({ fan: "async", work: "async" });
+  const { probe, clock, site } = h;
+  // work ×3: first slices [1,2] [2,3] [3,4], second slices [4,6] [6,8] [8,10]
+  // → 3 calls, tottime 9, cumtime 9, wall (6-1)+(8-2)+(10-3) = 18
+  async function work(): Promise<void> {
+    const t = probe.enter(site.work);
+    try {
+      clock.tick(1);
+      probe.resume(t, await probe.suspend(t, undefined));
+      clock.tick(2);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // fan: slices [0,4] (3 ticks in work) and [10,11]: tottime 2, cumtime 5, wall 11
+  async function fan(): Promise<void> {
+    const t = probe.enter(site.fan);
+    try {
+      clock.tick(1);
+      const all = Promise.all([work(), work(), work()]);
+      probe.resume(t, await probe.suspend(t, all));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  await fan();
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "work"), { calls: 3, primitiveCalls: 3, selfTime: 9, totalTime: 9, asyncWallTime: 18 });
+  assert.deepEqual(statsOf(p, "fan"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 5, asyncWallTime: 11 });
+  assert.deepEqual(edgeOf(p, "fan", "work"), { calls: 3, primitiveCalls: 3, selfTime: 9, totalTime: 9 });
+  assert.deepEqual(treeLines(p), ["fan 1/2/5", "  work 3/9/9"]);
+});
+
+test("async recursion: levels drop at suspension, so later slices count in cumtime", async () => {
+  const h = createHarness({ rec: "async" });
+  const { probe, clock, site } = h;
+  // rec(2) [0,1] calls rec(1) [1,2] calls rec(0) [2,4] (no await, exits at 4, level 3→2);
+  // rec(1) suspends at 4 (tt 3, self 1, level 2→1), rec(2) suspends at 4 (tt 4, self 1, level 1→0: cumtime += 4);
+  // rec(1) resumes [4,5] (level 0→1→0: += 1), rec(2) resumes [5,6] (+= 1).
+  // rec: 3/1 calls, tottime 2+1+1+1+1 = 6, cumtime 6, wall (6-0)+(5-1)+(4-2) = 12
+  async function rec(n: number): Promise<void> {
+    const t = probe.enter(site.rec);
+    try {
+      clock.tick(1);
+      if (n > 0) probe.resume(t, await probe.suspend(t, rec(n - 1)));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  await rec(2);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "rec"), { calls: 3, primitiveCalls: 1, selfTime: 6, totalTime: 6, asyncWallTime: 12 });
+  // pair rec→rec: 2/1; self = rec(0) 2 + rec(1) 1 + 1; cumtime: rec(1)'s slices when the pair level returns to 0: 3 + 1
+  assert.deepEqual(edgeOf(p, "rec", "rec"), { calls: 2, primitiveCalls: 1, selfTime: 4, totalTime: 4 });
+  assert.deepEqual(treeLines(p), ["rec 1/2/5", "  rec 1/2/4", "    rec 1/2/2"]);
+});
+
+test("generator consumed by two callers: counted once where it first ran; later edges have calls 0 with time", () => {
+  const h = createHarness({ main: "function", first: "function", second: "function", gen: "generator" });
+  const { probe, clock, site } = h;
+  // gen: slices [1,2] under first, [3,5] and [5,8] under second: 1 call, tottime 6, cumtime 6
+  function* gen(): Generator<number> {
+    const t = probe.enter(site.gen);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 1));
+      clock.tick(2);
+      probe.resume(t, yield probe.suspend(t, 2));
+      clock.tick(3);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const first = (g: Generator<number>): void => {
+    const t = probe.enter(site.first);
+    try {
+      clock.tick(1);
+      g.next();
+    } finally {
+      probe.exit(t);
+    }
+  };
+  const second = (g: Generator<number>): void => {
+    const t = probe.enter(site.second);
+    try {
+      clock.tick(1);
+      g.next();
+      g.next();
+    } finally {
+      probe.exit(t);
+    }
+  };
+  const t = probe.enter(site.main);
+  const g = gen();
+  first(g);
+  second(g);
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "gen"), { calls: 1, primitiveCalls: 1, selfTime: 6, totalTime: 6 });
+  assert.deepEqual(edgeOf(p, "first", "gen"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+  assert.deepEqual(edgeOf(p, "second", "gen"), { calls: 0, primitiveCalls: 0, selfTime: 5, totalTime: 5 });
+  assert.deepEqual(statsOf(p, "first"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 2 });
+  assert.deepEqual(statsOf(p, "second"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 6 });
+  assert.deepEqual(treeLines(p), ["main 1/0/8", "  first 1/1/2", "    gen 1/1/1", "  second 1/1/6", "    gen 0/5/5"]);
+});
+
+test("abandoned generator: its suspended frame is closed at snapshot, counted once, nothing after", () => {
+  const h = createHarness({ main: "function", gen: "generator" });
+  const { probe, clock, site } = h;
+  function* gen(): Generator<number> {
+    const t = probe.enter(site.gen);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 1));
+      clock.tick(100); // never reached
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const t = probe.enter(site.main);
+  gen().next(); // gen [0,1], then dropped while suspended
+  clock.tick(1);
+  probe.exit(t);
+  const live = h.profile.snapshot();
+  const p = finish(h);
+  assert.deepEqual(live, p);
+  assert.deepEqual(statsOf(p, "gen"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 2 });
+});
+
+test("throw into a generator: the resumption lands in the catch, which re-activates the frame", () => {
+  const h = createHarness({ main: "function", gen: "generator" });
+  const { probe, clock, site } = h;
+  // gen: [0,1] then, thrown into at 2, [2,4]: 1 call, tottime 3, cumtime 3
+  function* gen(): Generator<number> {
+    const t = probe.enter(site.gen);
+    try {
+      clock.tick(1);
+      try {
+        probe.resume(t, yield probe.suspend(t, 1));
+      } catch {
+        probe.resume(t);
+        clock.tick(2);
+      }
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // main: [0,4], tottime 1 (the tick between next() and throw())
+  const t = probe.enter(site.main);
+  const g = gen();
+  g.next();
+  clock.tick(1);
+  assert.deepEqual(g.throw(new Error("stop")), { value: undefined, done: true });
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "gen"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 4 });
+  assert.deepEqual(edgeOf(p, "main", "gen"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
+});
+
+test("return() on a suspended generator: exit closes the suspended frame without time", () => {
+  const h = createHarness({ main: "function", gen: "generator" });
+  const { probe, clock, site } = h;
+  function* gen(): Generator<number> {
+    const t = probe.enter(site.gen);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 1));
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const t = probe.enter(site.main);
+  const g = gen();
+  g.next();
+  clock.tick(5);
+  g.return(0);
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "gen"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 5, totalTime: 6 });
+});
+
+test("async generator under for await: one call, slices per next(), wall time from first next() to the end", async () => {
+  const h = createHarness({ consume: "async", numbers: "async-generator" });
+  const { probe, clock, site } = h;
+  // numbers: slices [1,2], [3,4], [5,6] (each next() resumes it): 1 call, tottime 3, cumtime 3, wall 1→6
+  async function* numbers(): AsyncGenerator<number> {
+    const t = probe.enter(site.numbers);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 1));
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 2));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // consume: own ticks 1 before the loop, 1 per loop body (2), 1 after: tottime 4, wall 0→7
+  async function consume(): Promise<number> {
+    const t = probe.enter(site.consume);
+    try {
+      let sum = 0;
+      clock.tick(1);
+      for await (const n of probe.suspend(t, numbers())) {
+        probe.resume(t);
+        try {
+          sum += n;
+          clock.tick(1);
+        } finally {
+          probe.suspend(t);
+        }
+      }
+      probe.resume(t);
+      clock.tick(1);
+      return sum;
+    } finally {
+      probe.exit(t);
+    }
+  }
+  assert.equal(await consume(), 3);
+  const p = finish(h);
+  const numbersStats = statsOf(p, "numbers");
+  assert.equal(numbersStats.calls, 1);
+  assert.equal(numbersStats.selfTime, 3);
+  assert.equal(numbersStats.totalTime, 3);
+  assert.equal(numbersStats.asyncWallTime, 5);
+  const consumeStats = statsOf(p, "consume");
+  assert.equal(consumeStats.calls, 1);
+  assert.equal(consumeStats.selfTime, 4);
+  assert.equal(consumeStats.asyncWallTime, 7);
+  // The protocol suspends the consumer in the `for await` head, before the loop calls next():
+  // the generator's slices therefore run with nothing on the stack, at the root (no edge).
+  assert.deepEqual(p.edges, []);
+  assert.deepEqual(treeLines(p), ["consume 1/4/4", "numbers 1/3/3"]);
+});
