@@ -1,4 +1,5 @@
 // Merging two profiles, as pstats' Stats.add(): functions matched by (file, line, qualifiedName), counters summed.
+import { compareFunctions } from "./canonical";
 import type { CallTreeNode, EdgeStats, FunctionInfo, FunctionStats, Profile, ProfileMeta } from "./types";
 
 /** The identity of a function across profiles: pstats' (file, line, funcname) key. Column and kind do not count. */
@@ -6,14 +7,6 @@ export function functionKey(info: Pick<FunctionInfo, "file" | "line" | "qualifie
   return JSON.stringify([info.file, info.line, info.qualifiedName]);
 }
 
-/** Canonical function order: file, line, column, qualifiedName (UTF-16 code unit order, as JS compares strings). */
-export function compareFunctionInfo(x: FunctionInfo, y: FunctionInfo): number {
-  return compareStrings(x.file, y.file) || x.line - y.line || x.column - y.column || compareStrings(x.qualifiedName, y.qualifiedName);
-}
-
-function compareStrings(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /**
  * Sums `b` into `a` and returns a new profile in canonical order (neither input is changed).
@@ -26,7 +19,7 @@ export function mergeProfiles(a: Profile, b: Profile): Profile {
     const key = functionKey(info);
     if (!infoByKey.has(key)) infoByKey.set(key, info);
   }
-  const functions = [...infoByKey.values()].sort(compareFunctionInfo).map((info) => ({ ...info }));
+  const functions = [...infoByKey.values()].sort(compareFunctions).map((info) => ({ ...info }));
   const indexByKey = new Map(functions.map((info, index) => [functionKey(info), index]));
   const remap = (profile: Profile) => profile.functions.map((info) => indexByKey.get(functionKey(info))!);
   const remapA = remap(a);

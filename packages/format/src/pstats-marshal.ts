@@ -8,7 +8,8 @@
 // References: CPython Python/marshal.c (r_object, w_object) and Lib/pstats.py.
 import { extname } from "node:path";
 import { ProfileError, readFileBytes, readProfile } from "./read";
-import { compareFunctionInfo, functionKey } from "./merge";
+import { compareFunctions } from "./canonical";
+import { functionKey } from "./merge";
 import { PROFILE_FORMAT, PROFILE_VERSION, type EdgeStats, type FunctionInfo, type FunctionStats, type Profile } from "./types";
 
 // ---------------------------------------------------------------------------------------------
@@ -566,7 +567,7 @@ export function pstatsToProfile(entries: readonly PstatsEntry[], tool = "cProfil
     addKey(entry.function);
     entry.callers.forEach((caller) => addKey(caller.caller));
   }
-  const functions = [...infoById.values()].sort(compareFunctionInfo);
+  const functions = [...infoById.values()].sort(compareFunctions);
   const indexById = new Map(functions.map((info, index) => [functionKey(info), index]));
   const indexOf = (key: PstatsKey) => indexById.get(pstatsKeyId({ ...key, line: Math.max(0, key.line) }))!;
   const stats: FunctionStats[] = [];
