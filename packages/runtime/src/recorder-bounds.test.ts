@@ -1,0 +1,132 @@
+// Self-healing exits, token safety and the memory caps of the recorder, on a tick clock (1 tick = 1 s).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHarness, edgeOf, finish, statsOf, treeLines } from "./harness.test-helper";
+
+test("self-healing exit: frames left open above are closed at the exit below them", () => {
+  const h = createHarness({ main: "function", lost: "function", deeper: "function" });
+  const { probe, clock, site } = h;
+  const t = probe.enter(site.main); // main [0,4]
+  clock.tick(1);
+  probe.enter(site.lost); // lost [1,4], never exited (e.g. exception through uninstrumented code)
+  clock.tick(1);
+  probe.enter(site.deeper); // deeper [2,4], never exited
+  clock.tick(2);
+  probe.exit(t); // closes deeper, then lost, then main, all at 4
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "deeper"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 });
+  assert.deepEqual(statsOf(p, "lost"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 3 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 4 });
+  assert.deepEqual(edgeOf(p, "lost", "deeper"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 });
+});
+
+test("a stale token never closes the frame that reuses its slot", () => {
+  const h = createHarness({ main: "function", first: "function", second: "function" });
+  const { probe, clock, site } = h;
+  const t = probe.enter(site.main);
+  const stale = probe.enter(site.first);
+  clock.tick(1);
+  probe.exit(stale); // first [0,1]
+  const reuse = probe.enter(site.second); // same slot, next generation
+  probe.exit(stale); // ignored
+  probe.exit(stale + 1); // not a token: ignored
+  probe.exit(-5); // ignored
+  probe.exit(Number.NaN); // ignored
+  clock.tick(2);
+  probe.exit(reuse); // second [1,3]
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "second"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 3 });
+});
+
+test("resume is a no-op on an active or finished frame; suspend on a suspended one", () => {
+  const h = createHarness({ job: "async" });
+  const { probe, clock, site } = h;
+  const t = probe.enter(site.job);
+  probe.resume(t); // already active
+  clock.tick(1);
+  assert.equal(probe.suspend(t, "value"), "value"); // [0,1]
+  probe.suspend(t); // already suspended
+  clock.tick(5); // suspended: counts for nobody
+  probe.resume(t);
+  clock.tick(1);
+  probe.exit(t); // [6,7]
+  probe.resume(t); // finished
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "job"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2, asyncWallTime: 7 });
+});
+
+test("a token from another profile is ignored", () => {
+  const outer = createHarness({ a: "function" });
+  const foreignToken = outer.probe.enter(outer.site.a);
+  const inner = createHarness({ b: "function" }); // pauses `outer`: only one records at a time
+  const t = inner.probe.enter(inner.site.b);
+  inner.probe.exit(foreignToken);
+  inner.clock.tick(1);
+  inner.probe.exit(t);
+  const p = finish(inner);
+  assert.deepEqual(statsOf(p, "b"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+  assert.equal(outer.profile.enabled, true, "the paused profile records again once the other is disabled");
+  finish(outer);
+});
+
+test("tree cap: calls past the cap aggregate into the nearest recorded ancestor; stats stay exact", () => {
+  const h = createHarness({ main: "function", a: "function", b: "function", c: "function" }, { maxTreeNodes: 2 });
+  const { probe, clock, site } = h;
+  const call = (name: "a" | "b" | "c", ticks: number, inner?: () => void): void => {
+    const t = probe.enter(site[name]);
+    clock.tick(ticks);
+    inner?.();
+    probe.exit(t);
+  };
+  const t = probe.enter(site.main); // node 1
+  call("a", 1, () => call("b", 2, () => call("c", 4))); // a: node 2; b, c: past the cap, into a
+  call("c", 8); // into main
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(treeLines(p), ["main 1/8/15", "  a 1/7/7"]);
+  assert.equal(p.meta.droppedTreeNodes, 3);
+  assert.deepEqual(statsOf(p, "c"), { calls: 2, primitiveCalls: 2, selfTime: 12, totalTime: 12 });
+  assert.deepEqual(statsOf(p, "b"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 6 });
+});
+
+test("depth cap: calls past it are not recorded, their time goes to the caller", () => {
+  const h = createHarness({ down: "function" }, { maxDepth: 3 });
+  const { probe, clock, site } = h;
+  function down(n: number): void {
+    const t = probe.enter(site.down);
+    try {
+      clock.tick(1);
+      if (n > 0) down(n - 1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  down(5); // 6 activations, 3 recorded
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "down"), { calls: 3, primitiveCalls: 1, selfTime: 6, totalTime: 6 });
+  assert.equal(p.meta.maxDepth, 3);
+});
+
+test("many functions, edges and nodes: tables grow without losing counts", () => {
+  const names: Record<string, "function"> = {};
+  for (let i = 0; i < 600; i++) names[`f${i}`] = "function";
+  const h = createHarness(names);
+  const { probe, clock, site } = h;
+  const root = probe.enter(site.f0);
+  for (let i = 1; i < 600; i++) {
+    const t = probe.enter(site[`f${i}`]);
+    const u = probe.enter(site[`f${(i * 7) % 600}`]);
+    clock.tick(1);
+    probe.exit(u);
+    probe.exit(t);
+  }
+  probe.exit(root);
+  const p = finish(h);
+  assert.equal(p.stats.length, 600);
+  assert.equal(p.stats.reduce((sum, s) => sum + s.calls, 0), 1 + 599 * 2);
+  assert.equal(p.stats.reduce((sum, s) => sum + s.selfTime, 0), 599);
+  assert.equal(statsOf(p, "f0").totalTime, 599);
+});
