@@ -78,7 +78,7 @@ export class RecordingSession implements SessionOwner {
     if (wasRecording) {
       this.state.active = fresh;
       this.recordingSince = this.options.clock.now();
-      this.startedAt = new Date().toISOString();
+      this.startedAt = this.wallClockStart();
     }
   }
 
@@ -97,7 +97,12 @@ export class RecordingSession implements SessionOwner {
     this.state.owner = this;
     this.state.active = this.recorder;
     this.recordingSince = this.options.clock.now();
-    if (this.startedAt === undefined) this.startedAt = new Date().toISOString();
+    if (this.startedAt === undefined) this.startedAt = this.wallClockStart();
+  }
+
+  /** ISO start time; none under a tick clock, whose profiles must be byte-identical run to run. */
+  private wallClockStart(): string | undefined {
+    return this.options.clock.name === "tick" ? undefined : new Date().toISOString();
   }
 
   private stopRecording(): void {
