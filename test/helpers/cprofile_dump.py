@@ -5,8 +5,13 @@ usage: python3 cprofile_dump.py PROGRAM.py
 Output (one JSON document on stdout, deterministic):
 
     {"functions": [{"name": "fact", "className": null, "line": 3, "kind": "function",
-                    "calls": 11, "primitiveCalls": 1}, ...],
-     "edges": [{"caller": 0, "callee": 1, "calls": 1, "primitiveCalls": 1}, ...]}
+                    "calls": 11, "primitiveCalls": 1, "selfTicks": 21, "totalTicks": 21}, ...],
+     "edges": [{"caller": 0, "callee": 1, "calls": 1, "primitiveCalls": 1,
+                "selfTicks": 2, "totalTicks": 21}, ...]}
+
+Times are in ticks of a stepping clock (cProfile's timer is a counter that advances by one
+at every reading, i.e. once per call and once per return), which is what tsprof's
+`TSPROF_CLOCK=tick` clock does too, so tottime and cumtime are comparable exactly.
 
 `functions` lists every function defined in PROGRAM.py that was called, ordered by
 (line, name); `edges` reference them by index, ordered by (callee, caller). The counts are
@@ -24,6 +29,7 @@ what `pstats.Stats(cProfile.Profile(builtins=False))` reports, with three except
 import ast
 import cProfile
 import io
+import itertools
 import json
 import os
 import pstats
@@ -88,8 +94,9 @@ def run_quietly(code, path, before, after):
 
 
 def profile_with_cprofile(code, path):
-    """pstats' view of one run: {label: (cc, nc, tt, ct, callers)}."""
-    profiler = cProfile.Profile(builtins=False)
+    """pstats' view of one run: {label: (cc, nc, tt, ct, callers)}, times in clock readings."""
+    stepping_clock = itertools.count(1).__next__  # a C callable: reading it runs no Python frame
+    profiler = cProfile.Profile(stepping_clock, 1, builtins=False)
     run_quietly(code, path, profiler.enable, profiler.disable)
     return pstats.Stats(profiler).stats
 
@@ -162,7 +169,7 @@ def dump(path):
     functions = []
     edges = []
     for key in keys:
-        cc, nc, _tt, _ct, callers = stats[key]  # function row: primitive calls first
+        cc, nc, tt, ct, callers = stats[key]  # function row: primitive calls first
         _, line, name = key
         entry = {
             "name": name,
@@ -171,6 +178,8 @@ def dump(path):
             "kind": "generator" if key in generator_labels else "function",
             "calls": nc,
             "primitiveCalls": cc,
+            "selfTicks": int(tt),
+            "totalTicks": int(ct),
         }
         if key in generator_labels:
             entry["cprofileCalls"] = nc
@@ -179,13 +188,14 @@ def dump(path):
         for caller, caller_counts in callers.items():
             if caller not in index:
                 continue
-            edge_nc, edge_cc = caller_counts[0], caller_counts[1]  # caller value: total calls first
+            edge_nc, edge_cc, edge_tt, edge_ct = caller_counts  # caller value: total calls first
             if key in generator_labels:
                 edge_nc, edge_cc = generator_edges.get((caller, key), [0, 0])
                 if edge_nc == 0:
                     continue  # only resumed from here, never invoked from here
             edges.append({"caller": index[caller], "callee": index[key],
-                          "calls": edge_nc, "primitiveCalls": edge_cc})
+                          "calls": edge_nc, "primitiveCalls": edge_cc,
+                          "selfTicks": int(edge_tt), "totalTicks": int(edge_ct)})
     edges.sort(key=lambda e: (e["callee"], e["caller"]))
     return {"functions": functions, "edges": edges}
 

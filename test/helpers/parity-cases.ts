@@ -1,5 +1,5 @@
 // The parity cases: one folder per case under fixtures/parity, each a Python program and its JS/TS twin.
-import { readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 /** The repository root (this file compiles to test/dist/helpers/). */
 export const repoRoot = join(__dirname, "..", "..", "..");
@@ -18,6 +18,11 @@ export interface ParityCase {
   jsProgram: string;
   /** `cprofile.json`: the committed cProfile counts, compared against when python3 is absent. */
   golden: string;
+  /**
+   * First line of `todo.txt`, when the case documents a known difference between tsprof and
+   * cProfile: the test still runs and reports, marked TODO, instead of failing the suite.
+   */
+  knownDifference?: string;
 }
 
 /** Every case folder, sorted by name. A folder without exactly one JS twin is an error, not a skip. */
@@ -37,6 +42,9 @@ export function listParityCases(): ParityCase[] {
         pythonProgram: join(dir, "program.py"),
         jsProgram: join(dir, twins[0]),
         golden: join(dir, "cprofile.json"),
+        knownDifference: files.includes("todo.txt")
+          ? readFileSync(join(dir, "todo.txt"), "utf8").split("\n")[0].trim()
+          : undefined,
       };
     });
 }

@@ -19,5 +19,7 @@ export function profileWithTsprof(program: string): ProfileCounts {
   });
   if (result.error) throw new Error(`tsprof run ${program}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`tsprof run ${program} exited ${result.status}:\n${result.stderr}`);
-  return JSON.parse(readFileSync(out, "utf8")) as ProfileCounts;
+  const profile = JSON.parse(readFileSync(out, "utf8")) as ProfileCounts & { meta: { clock: string } };
+  if (profile.meta.clock !== "tick") throw new Error(`tsprof run ${program}: profile clock is ${profile.meta.clock}, not the tick clock`);
+  return profile;
 }

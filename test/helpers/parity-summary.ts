@@ -1,4 +1,4 @@
-// The call counts a parity test compares, and how both sides (cProfile dump, tsprof Profile) reduce to them.
+// The figures a parity test compares, and how both sides (cProfile dump, tsprof Profile) reduce to them.
 import { basename } from "node:path";
 
 /** What `test/helpers/cprofile_dump.py` prints for one Python program. */
@@ -13,29 +13,42 @@ export interface CprofileDump {
     kind: "function" | "generator";
     calls: number;
     primitiveCalls: number;
+    /** tottime, in readings of a stepping clock (one per call, one per return). */
+    selfTicks: number;
+    /** cumtime, in readings of the same clock. */
+    totalTicks: number;
     /** Generators only: cProfile's own count, one per resume (cpython#115218). */
     cprofileCalls?: number;
   }[];
   /** caller and callee are indices into `functions`. */
-  edges: { caller: number; callee: number; calls: number; primitiveCalls: number }[];
+  edges: { caller: number; callee: number; calls: number; primitiveCalls: number; selfTicks: number; totalTicks: number }[];
 }
 
 /** The subset of a tsprof `Profile` (format/src/types.ts) the comparison reads. */
 export interface ProfileCounts {
   functions: { name: string; qualifiedName: string; file: string }[];
-  stats: { function: number; calls: number; primitiveCalls: number }[];
-  edges: { caller: number; callee: number; calls: number; primitiveCalls: number }[];
+  stats: { function: number; calls: number; primitiveCalls: number; selfTime: number; totalTime: number }[];
+  edges: { caller: number; callee: number; calls: number; primitiveCalls: number; selfTime: number; totalTime: number }[];
 }
 
-export interface CallCounts {
+/**
+ * Seconds per reading of tsprof's `TSPROF_CLOCK=tick` clock, which advances one tick at
+ * every reading (runtime/src/clock.ts, createSteppingTickClock), as the dump's cProfile timer does.
+ */
+export const TICK_SECONDS = 0.001;
+
+/** One pstats row (or one entry of a callers dict), times in ticks. */
+export interface CallFigures {
   calls: number;
   primitiveCalls: number;
+  selfTicks: number;
+  totalTicks: number;
 }
 
-/** Counts keyed by function (`fib`, `Rect.area`) and by edge (`main -> fib`), keys sorted. */
+/** Figures keyed by function (`fib`, `Rect.area`) and by edge (`main -> fib`), keys sorted. */
 export interface ParitySummary {
-  functions: Record<string, CallCounts>;
-  edges: Record<string, CallCounts>;
+  functions: Record<string, CallFigures>;
+  edges: Record<string, CallFigures>;
 }
 
 /** One function as both languages can name it. */
@@ -63,13 +76,26 @@ function keyFunctions(named: NamedFunction[]): string[] {
   return keys;
 }
 
-function sortedRecord(entries: [string, CallCounts][]): Record<string, CallCounts> {
-  const record: Record<string, CallCounts> = {};
+function sortedRecord(entries: [string, CallFigures][]): Record<string, CallFigures> {
+  const record: Record<string, CallFigures> = {};
   for (const [key, counts] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (key in record) throw new Error(`duplicate parity key ${JSON.stringify(key)}`);
     record[key] = counts;
   }
   return record;
+}
+
+function cprofileFigures(row: CallFigures): CallFigures {
+  return { calls: row.calls, primitiveCalls: row.primitiveCalls, selfTicks: row.selfTicks, totalTicks: row.totalTicks };
+}
+
+function tsprofFigures(row: { calls: number; primitiveCalls: number; selfTime: number; totalTime: number }): CallFigures {
+  return {
+    calls: row.calls,
+    primitiveCalls: row.primitiveCalls,
+    selfTicks: Math.round(row.selfTime / TICK_SECONDS),
+    totalTicks: Math.round(row.totalTime / TICK_SECONDS),
+  };
 }
 
 const edgeKey = (caller: string, callee: string) => `${caller} -> ${callee}`;
@@ -86,10 +112,8 @@ export function summarizeCprofile(dump: CprofileDump): ParitySummary {
   });
   const keys = keyFunctions(named);
   return {
-    functions: sortedRecord(dump.functions.map((f, i) => [keys[i], { calls: f.calls, primitiveCalls: f.primitiveCalls }])),
-    edges: sortedRecord(
-      dump.edges.map((e) => [edgeKey(keys[e.caller], keys[e.callee]), { calls: e.calls, primitiveCalls: e.primitiveCalls }]),
-    ),
+    functions: sortedRecord(dump.functions.map((f, i) => [keys[i], cprofileFigures(f)])),
+    edges: sortedRecord(dump.edges.map((e) => [edgeKey(keys[e.caller], keys[e.callee]), cprofileFigures(e)])),
   };
 }
 
@@ -107,12 +131,9 @@ export function summarizeProfile(profile: ProfileCounts, programFile: string): P
   const keyOf = new Map<number, string>(calledIndices.map((index, position) => [index, keyList[position]]));
   const functions = profile.stats
     .filter((s) => keyOf.has(s.function))
-    .map((s): [string, CallCounts] => [keyOf.get(s.function)!, { calls: s.calls, primitiveCalls: s.primitiveCalls }]);
+    .map((s): [string, CallFigures] => [keyOf.get(s.function)!, tsprofFigures(s)]);
   const edges = profile.edges
     .filter((e) => keyOf.has(e.caller) && keyOf.has(e.callee))
-    .map((e): [string, CallCounts] => [
-      edgeKey(keyOf.get(e.caller)!, keyOf.get(e.callee)!),
-      { calls: e.calls, primitiveCalls: e.primitiveCalls },
-    ]);
+    .map((e): [string, CallFigures] => [edgeKey(keyOf.get(e.caller)!, keyOf.get(e.callee)!), tsprofFigures(e)]);
   return { functions: sortedRecord(functions), edges: sortedRecord(edges) };
 }
