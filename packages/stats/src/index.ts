@@ -1,1 +1,5 @@
-export {};
+// @tsprof/stats: pstats for tsprof profiles and Python pstats files.
+export * from "./stats";
+export * from "./sort-keys";
+export * from "./func-name";
+export * from "./python-text";

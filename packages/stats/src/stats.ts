@@ -1,0 +1,485 @@
+// The pstats Stats object: load, add, sort, reverse, strip, restrict, print stats/callers/callees, dump.
+//
+// Output is byte-identical to CPython's Lib/pstats.py for the same numbers (3.8 through 3.13 print alike).
+// Rows keep dict insertion order, as pstats does: file order for pstats files, canonical function
+// order for tsprof profiles; every sort is stable on that order.
+import { statSync, writeFileSync } from "node:fs";
+import {
+  decodePstats,
+  encodePstats,
+  isPstatsPath,
+  looksLikeMarshal,
+  profileToPstats,
+  pstatsKeyId,
+  pstatsToProfile,
+  readFileBytes,
+  readProfile,
+  type Profile,
+  type PstatsCaller,
+  type PstatsEntry,
+  type PstatsKey,
+} from "@tsprof/format";
+import { compareKeys, formatInt, funcStdString, stripPath } from "./func-name";
+import { comparePyStrings, f8, formatFixed, ljust, pyLength, reprFloat, reprString, rjust } from "./python-text";
+import { resolveSortKeys, type SortField } from "./sort-keys";
+
+/** Where printed reports go. */
+export interface Writable {
+  write(text: string): void;
+}
+
+/** A Python float, for restrictions that must behave as one: `{ float: 1 }` is pstats' 1.0 (no limit), not 1. */
+export interface PyFloatRestriction {
+  float: number;
+}
+
+/**
+ * A print restriction, as pstats' `amount`: an integer keeps the first N rows, a fraction in [0, 1)
+ * keeps that share (rounded), a string is a regular expression searched in `file:line(name)`.
+ */
+export type Restriction = number | string | PyFloatRestriction;
+
+/** What a Stats object can be built from: a profile file path (.tsprof.json, .prof, .pstats), a Profile, or pstats rows. */
+export type StatsSource = string | Profile | { name?: string; entries: readonly PstatsEntry[] } | Stats;
+
+interface StatsRow {
+  key: PstatsKey;
+  primitiveCalls: number;
+  calls: number;
+  selfTime: number;
+  totalTime: number;
+  /** By caller key id, in insertion order. */
+  callers: Map<string, PstatsCaller>;
+}
+
+/** One row of getStatsProfile(): pstats' FunctionProfile, values rounded as printed. */
+export interface FunctionProfile {
+  ncalls: string;
+  tottime: number;
+  /** -1 when ncalls is 0. */
+  percallTottime: number;
+  cumtime: number;
+  /** -1 when primitive calls are 0. */
+  percallCumtime: number;
+  fileName: string;
+  lineNumber: number;
+  functionName: string;
+}
+
+/** pstats' StatsProfile, keyed by location (`file:line(name)`) because function names repeat. */
+export interface StatsProfile {
+  totalTime: number;
+  functions: Record<string, FunctionProfile>;
+}
+
+export class Stats {
+  /** The "ctime    path" lines printed above the header, one per file loaded. */
+  files: string[] = [];
+  totalCalls = 0;
+  primitiveCalls = 0;
+  /** Σ tottime, summed in load order (as pstats, so rounding matches). */
+  totalTime = 0;
+  private maxNameLength = 0;
+  private rows = new Map<string, StatsRow>();
+  /** Sorted row ids; undefined = never sorted (pstats' "Random listing order", i.e. insertion order). */
+  private order: string[] | undefined;
+  private sortDescription = "";
+  /** pstats' all_callees: caller id -> callee id -> the callee's stats for calls from that caller. */
+  private callees: Map<string, Map<string, [PstatsKey, PstatsCaller]>> | undefined;
+
+  /** pstats' Stats(*args): loads the first source, then add()s the rest. */
+  constructor(
+    sources: StatsSource | readonly StatsSource[] = [],
+    readonly stream: Writable = process.stdout,
+  ) {
+    const list: readonly StatsSource[] = Array.isArray(sources) ? sources : [sources as StatsSource];
+    if (list.length > 0) this.load(list[0]!);
+    this.add(...list.slice(1));
+  }
+
+  private load(source: StatsSource): void {
+    let entries: readonly PstatsEntry[];
+    if (source instanceof Stats) {
+      this.add(source);
+      return;
+    } else if (typeof source === "string") {
+      const bytes = readFileBytes(source);
+      entries = isPstatsPath(source) || looksLikeMarshal(bytes) ? decodePstats(bytes, source) : profileToPstats(readProfile(bytes, source));
+      this.files = [`${pyCtime(mtimeSeconds(source))}    ${source}`];
+    } else if ("entries" in source) entries = source.entries;
+    else entries = profileToPstats(source);
+    for (const entry of entries) this.rows.set(pstatsKeyId(entry.function), rowOf(entry));
+    for (const row of this.rows.values()) {
+      this.totalCalls += row.calls;
+      this.primitiveCalls += row.primitiveCalls;
+      this.totalTime += row.selfTime;
+      this.maxNameLength = Math.max(this.maxNameLength, pyLength(funcStdString(row.key)));
+    }
+  }
+
+  /** pstats' add(): merges each source (processed last to first, exactly as pstats does). */
+  add(...sources: StatsSource[]): this {
+    for (const source of [...sources].reverse()) {
+      const item = source instanceof Stats ? source : new Stats(source, this.stream);
+      this.files.push(...item.files);
+      this.totalCalls += item.totalCalls;
+      this.primitiveCalls += item.primitiveCalls;
+      this.totalTime += item.totalTime;
+      this.maxNameLength = Math.max(this.maxNameLength, item.maxNameLength);
+      this.order = undefined;
+      this.callees = undefined;
+      for (const [id, row] of item.rows) {
+        const existing = this.rows.get(id);
+        this.rows.set(id, existing ? addRows(existing, row) : copyRow(row));
+      }
+    }
+    return this;
+  }
+
+  /** Number of functions. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The rows as pstats entries, in the current dict order. */
+  entries(): PstatsEntry[] {
+    return [...this.rows.keys()].map((id) => this.row(id));
+  }
+
+  /** The rows as a Profile (no call tree). */
+  toProfile(): Profile {
+    return pstatsToProfile(this.entries(), "tsprof stats");
+  }
+
+  /** pstats' dump_stats(): writes a pstats file Python can load. */
+  dumpStats(path: string): this {
+    writeFileSync(path, encodePstats(this.entries()));
+    return this;
+  }
+
+  /** pstats' sort_stats(*keys): names, unique prefixes, or one legacy number. No keys: back to insertion order. */
+  sortStats(...keys: Array<string | number>): this {
+    if (keys.length === 0) {
+      this.order = undefined;
+      return this;
+    }
+    const { fields, description } = resolveSortKeys(keys);
+    const ids = [...this.rows.keys()];
+    const rows = this.rows;
+    ids.sort((a, b) => compareRows(rows.get(a)!, rows.get(b)!, fields)); // stable, like list.sort
+    this.order = ids;
+    this.sortDescription = description;
+    return this;
+  }
+
+  /** pstats' reverse_order(). */
+  reverseOrder(): this {
+    if (this.order && this.order.length > 0) this.order.reverse();
+    return this;
+  }
+
+  /** pstats' strip_dirs(): file names reduced to their last component; rows that then collide are summed. Forgets the sort. */
+  stripDirs(): this {
+    const stripped = new Map<string, StatsRow>();
+    let maxNameLength = 0;
+    for (const row of this.rows.values()) {
+      const key = stripPath(row.key);
+      maxNameLength = Math.max(maxNameLength, pyLength(funcStdString(key)));
+      const callers = new Map<string, PstatsCaller>();
+      for (const caller of row.callers.values()) {
+        const callerKey = stripPath(caller.caller);
+        callers.set(pstatsKeyId(callerKey), { ...caller, caller: callerKey }); // as pstats: a later colliding caller replaces
+      }
+      const id = pstatsKeyId(key);
+      const newRow: StatsRow = { ...row, key, callers };
+      const existing = stripped.get(id);
+      stripped.set(id, existing ? addRows(existing, newRow) : newRow);
+    }
+    this.rows = stripped;
+    this.maxNameLength = maxNameLength;
+    this.order = undefined;
+    this.callees = undefined;
+    return this;
+  }
+
+  /** pstats' print_stats(*amount). */
+  printStats(...restrictions: Restriction[]): this {
+    const out = this.stream;
+    for (const file of this.files) out.write(`${file}\n`);
+    if (this.files.length > 0) out.write("\n");
+    let header = `         ${formatInt(this.totalCalls)} function calls `;
+    if (this.totalCalls !== this.primitiveCalls) header += `(${formatInt(this.primitiveCalls)} primitive calls) `;
+    out.write(`${header}in ${formatFixed(this.totalTime, 3)} seconds\n\n`);
+    const { list } = this.printList(restrictions);
+    if (list.length > 0) {
+      out.write("   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n");
+      for (const id of list) out.write(formatStatsLine(this.rows.get(id)!));
+      out.write("\n\n");
+    }
+    return this;
+  }
+
+  /** pstats' print_callers(*amount): for each listed function, who called it. */
+  printCallers(...restrictions: Restriction[]): this {
+    const { width, list } = this.printList(restrictions);
+    if (list.length > 0) {
+      this.printCallHeading(width, "was called by...");
+      for (const id of list) {
+        const row = this.rows.get(id)!;
+        this.printCallLine(width, row.key, [...row.callers.values()].map((c) => [c.caller, c]), "<-");
+      }
+      this.stream.write("\n\n");
+    }
+    return this;
+  }
+
+  /** pstats' print_callees(*amount): for each listed function, what it called. */
+  printCallees(...restrictions: Restriction[]): this {
+    const { width, list } = this.printList(restrictions);
+    if (list.length > 0) {
+      const callees = this.calleesById();
+      this.printCallHeading(width, "called...");
+      for (const id of list) {
+        const row = this.rows.get(id)!;
+        this.printCallLine(width, row.key, [...(callees.get(id)?.values() ?? [])], "->");
+      }
+      this.stream.write("\n\n");
+    }
+    return this;
+  }
+
+  /** pstats' get_stats_profile(), keyed by `file:line(name)`. */
+  getStatsProfile(): StatsProfile {
+    const ids = this.order && this.order.length > 0 ? this.order : [...this.rows.keys()];
+    const functions: Record<string, FunctionProfile> = {};
+    if (ids.length === 0) return { totalTime: 0, functions };
+    const rounded = (value: number) => Number(f8(value));
+    for (const id of ids) {
+      const row = this.rows.get(id)!;
+      functions[funcStdString(row.key)] = {
+        ncalls: formatNcalls(row.calls, row.primitiveCalls),
+        tottime: rounded(row.selfTime),
+        percallTottime: row.calls === 0 ? -1 : rounded(row.selfTime / row.calls),
+        cumtime: rounded(row.totalTime),
+        percallCumtime: row.primitiveCalls === 0 ? -1 : rounded(row.totalTime / row.primitiveCalls),
+        fileName: row.key.file,
+        lineNumber: row.key.line,
+        functionName: row.key.name,
+      };
+    }
+    return { totalTime: rounded(this.totalTime), functions };
+  }
+
+  /** The ids a print would list after `restrictions`, and the "Ordered by"/"List reduced" lines (not printed). */
+  selectRows(restrictions: readonly Restriction[]): { list: string[]; message: string; ordered: boolean } {
+    const ordered = this.order !== undefined && this.order.length > 0;
+    let list = ordered ? [...this.order!] : [...this.rows.keys()];
+    let message = ordered ? `   Ordered by: ${this.sortDescription}\n` : "   Random listing order was used\n";
+    for (const restriction of restrictions) ({ list, message } = this.applyRestriction(restriction, list, message));
+    return { list, message, ordered };
+  }
+
+  /** A row by id, for exporters (read only). */
+  row(id: string): Readonly<PstatsEntry> {
+    const row = this.rows.get(id)!;
+    return { function: row.key, primitiveCalls: row.primitiveCalls, calls: row.calls, selfTime: row.selfTime, totalTime: row.totalTime, callers: [...row.callers.values()] };
+  }
+
+  // pstats' get_print_list(): prints the message only when something is listed.
+  private printList(restrictions: readonly Restriction[]): { width: number; list: string[] } {
+    const { list, message } = this.selectRows(restrictions);
+    if (list.length === 0) return { width: 0, list };
+    this.stream.write(`${message}\n`);
+    let width = this.maxNameLength;
+    if (list.length < this.rows.size) width = Math.max(0, ...list.map((id) => pyLength(funcStdString(this.rows.get(id)!.key))));
+    return { width: width + 2, list };
+  }
+
+  // pstats' eval_print_amount().
+  private applyRestriction(restriction: Restriction, list: string[], message: string): { list: string[]; message: string } {
+    let selected = list;
+    let shown: string;
+    if (typeof restriction === "string") {
+      const pattern = compilePythonRegex(restriction);
+      if (!pattern) return { list, message: `${message}   <Invalid regular expression ${reprString(restriction)}>\n` };
+      selected = list.filter((id) => pattern.test(funcStdString(this.rows.get(id)!.key)));
+      shown = reprString(restriction);
+    } else {
+      const isFloat = typeof restriction !== "number" || !Number.isInteger(restriction);
+      const value = typeof restriction === "number" ? restriction : restriction.float;
+      shown = isFloat ? reprFloat(value) : formatInt(value);
+      if (isFloat && value >= 0 && value < 1) selected = list.slice(0, Math.trunc(list.length * value + 0.5));
+      else if (!isFloat && value >= 0 && value < list.length) selected = list.slice(0, value);
+    }
+    if (selected.length !== list.length) message += `   List reduced from ${list.length} to ${selected.length} due to restriction <${shown}>\n`;
+    return { list: selected, message };
+  }
+
+  // pstats' calc_callees(): the callers dicts turned inside out.
+  private calleesById(): Map<string, Map<string, [PstatsKey, PstatsCaller]>> {
+    if (!this.callees) {
+      const all = new Map<string, Map<string, [PstatsKey, PstatsCaller]>>();
+      for (const [id, row] of this.rows) {
+        if (!all.has(id)) all.set(id, new Map());
+        for (const [callerId, stats] of row.callers) {
+          if (!all.has(callerId)) all.set(callerId, new Map());
+          all.get(callerId)!.set(id, [row.key, stats]);
+        }
+      }
+      this.callees = all;
+    }
+    return this.callees;
+  }
+
+  private printCallHeading(width: number, title: string): void {
+    this.stream.write(`${ljust("Function ", width)}${title}\n`);
+    // The sub-header appears only for cProfile-style (tuple) caller values: pstats looks at the first non-empty callers dict.
+    for (const row of this.rows.values()) {
+      if (row.callers.size === 0) continue;
+      if (!row.callers.values().next().value!.countOnly) this.stream.write(`${" ".repeat(width)}    ncalls  tottime  cumtime\n`);
+      break;
+    }
+  }
+
+  private printCallLine(width: number, source: PstatsKey, calls: Array<[PstatsKey, PstatsCaller]>, arrow: string): void {
+    let text = `${ljust(funcStdString(source), width)}${arrow} `;
+    if (calls.length === 0) {
+      this.stream.write(`${text}\n`);
+      return;
+    }
+    calls.sort((a, b) => compareKeys(a[0], b[0]));
+    let indent = "";
+    for (const [key, stats] of calls) {
+      const name = funcStdString(key);
+      let substats: string;
+      let leftWidth: number;
+      if (!stats.countOnly) {
+        const counts = stats.calls !== stats.primitiveCalls ? `${formatInt(stats.calls)}/${formatInt(stats.primitiveCalls)}` : formatInt(stats.calls);
+        substats = `${rjust(counts, 7 + 2 * indent.length)} ${f8(stats.selfTime)} ${f8(stats.totalTime)}  ${name}`;
+        leftWidth = width + 1;
+      } else {
+        substats = `${name}(${formatInt(stats.calls)}) ${f8(this.rows.get(pstatsKeyId(key))?.totalTime ?? 0)}`;
+        leftWidth = width + 3;
+      }
+      text += `${indent.repeat(leftWidth)}${substats}\n`;
+      indent = " ";
+    }
+    this.stream.write(text);
+  }
+}
+
+function rowOf(entry: PstatsEntry): StatsRow {
+  return {
+    key: entry.function,
+    primitiveCalls: entry.primitiveCalls,
+    calls: entry.calls,
+    selfTime: entry.selfTime,
+    totalTime: entry.totalTime,
+    callers: new Map(entry.callers.map((caller) => [pstatsKeyId(caller.caller), { ...caller }])),
+  };
+}
+
+function copyRow(row: StatsRow): StatsRow {
+  return { ...row, callers: new Map([...row.callers].map(([id, caller]) => [id, { ...caller }])) };
+}
+
+// pstats' add_func_stats() and add_callers(): sums, target's callers first.
+function addRows(target: StatsRow, source: StatsRow): StatsRow {
+  const callers = new Map([...target.callers].map(([id, caller]) => [id, { ...caller }]));
+  for (const [id, caller] of source.callers) {
+    const existing = callers.get(id);
+    if (!existing) callers.set(id, { ...caller });
+    else {
+      existing.calls += caller.calls;
+      existing.primitiveCalls += caller.primitiveCalls;
+      existing.selfTime += caller.selfTime;
+      existing.totalTime += caller.totalTime;
+      if (!caller.countOnly) delete existing.countOnly;
+    }
+  }
+  return {
+    key: target.key,
+    primitiveCalls: source.primitiveCalls + target.primitiveCalls,
+    calls: source.calls + target.calls,
+    selfTime: source.selfTime + target.selfTime,
+    totalTime: source.totalTime + target.totalTime,
+    callers,
+  };
+}
+
+function sortValue(row: StatsRow, column: SortField["column"]): number | string {
+  switch (column) {
+    case "primitiveCalls":
+      return row.primitiveCalls;
+    case "calls":
+      return row.calls;
+    case "selfTime":
+      return row.selfTime;
+    case "totalTime":
+      return row.totalTime;
+    case "file":
+      return row.key.file;
+    case "line":
+      return row.key.line;
+    case "name":
+      return row.key.name;
+    case "stdName":
+      return funcStdString(row.key);
+    case "selfTimePerCall":
+      return row.calls === 0 ? 0 : row.selfTime / row.calls;
+    case "totalTimePerCall":
+      return row.primitiveCalls === 0 ? 0 : row.totalTime / row.primitiveCalls;
+  }
+}
+
+// pstats' TupleComp.compare.
+function compareRows(a: StatsRow, b: StatsRow, fields: readonly SortField[]): number {
+  for (const { column, descending } of fields) {
+    const left = sortValue(a, column);
+    const right = sortValue(b, column);
+    const order =
+      typeof left === "string" ? comparePyStrings(left, right as string) : left < (right as number) ? -1 : left > (right as number) ? 1 : 0;
+    if (order !== 0) return descending ? -order : order;
+  }
+  return 0;
+}
+
+/** ncalls column text: `nc`, or `nc/cc` when they differ. */
+export function formatNcalls(calls: number, primitiveCalls: number): string {
+  return calls === primitiveCalls ? formatInt(calls) : `${formatInt(calls)}/${formatInt(primitiveCalls)}`;
+}
+
+// pstats' print_line().
+function formatStatsLine(row: StatsRow): string {
+  const percallSelf = row.calls === 0 ? " ".repeat(8) : f8(row.selfTime / row.calls);
+  const percallTotal = row.primitiveCalls === 0 ? " ".repeat(8) : f8(row.totalTime / row.primitiveCalls);
+  return `${rjust(formatNcalls(row.calls, row.primitiveCalls), 9)} ${f8(row.selfTime)} ${percallSelf} ${f8(row.totalTime)} ${percallTotal} ${funcStdString(row.key)}\n`;
+}
+
+/** Python's re.search semantics, as near as JS allows: `(?P<name>...)`/`(?P=name)` translated; undefined if invalid. */
+export function compilePythonRegex(pattern: string): RegExp | undefined {
+  const translated = pattern.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>");
+  for (const flags of ["u", ""]) {
+    try {
+      return new RegExp(translated, flags);
+    } catch {
+      // try the next dialect
+    }
+  }
+  return undefined;
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Python's time.ctime(seconds) in local time: "Wed Nov  5 20:11:14 2026". */
+export function pyCtime(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${WEEKDAYS[date.getDay()]} ${MONTHS[date.getMonth()]}${String(date.getDate()).padStart(3)} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())} ${date.getFullYear()}`;
+}
+
+function mtimeSeconds(path: string): number {
+  // Whole seconds, rounded down as time.ctime() does.
+  return Number(statSync(path, { bigint: true }).mtimeNs / 1_000_000_000n);
+}
