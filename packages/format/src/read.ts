@@ -74,6 +74,7 @@ function describeJsonError(text: string): string {
   if (fault.offset >= text.length) return `truncated JSON at offset ${text.length}`;
   const char = text.codePointAt(fault.offset)!;
   const shown = char < 0x20 || char === 0x7f ? `\\u${char.toString(16).padStart(4, "0")}` : String.fromCodePoint(char);
+  if (text.slice(0, fault.offset).trim() === "") return `not a tsprof profile: not JSON (starts with '${shown}')`;
   return `invalid JSON at offset ${fault.offset}: unexpected '${shown}'${fault.expected ? `, expected ${fault.expected}` : ""}`;
 }
 

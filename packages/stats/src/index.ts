@@ -3,3 +3,7 @@ export * from "./stats";
 export * from "./sort-keys";
 export * from "./func-name";
 export * from "./python-text";
+export * from "./print-table";
+export * from "./json-report";
+export * from "./command-args";
+export * from "./stats-command";

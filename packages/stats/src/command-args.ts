@@ -1,0 +1,97 @@
+// Parsing of `tsprof stats` arguments: files, sort keys, restrictions, flags. Mistakes become a UsageError (one line).
+import { existsSync } from "node:fs";
+import type { Restriction } from "./stats";
+import { LEGACY_SORT_KEYS, sortKeyAbbreviations } from "./sort-keys";
+
+/** A mistake on the command line: printed as one line, exit status 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface StatsArgs {
+  files: string[];
+  sort: Array<string | number>;
+  restrictions: Restriction[];
+  callers: boolean;
+  callees: boolean;
+  strip: boolean;
+  reverse: boolean;
+  json: boolean;
+  dump?: string;
+  help: boolean;
+}
+
+/**
+ * A restriction as `python -m pstats` reads one: an integer is a count, a decimal a fraction
+ * (a Python float: "1.0" limits nothing), anything else a regular expression.
+ */
+export function parseRestriction(text: string): Restriction {
+  if (/^[+-]?\d+$/.test(text)) return Number(text);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || /^[+-]?(inf|infinity|nan)$/i.test(text)) return { float: Number(text.replace(/inf(inity)?/i, "Infinity")) };
+  return text;
+}
+
+/** A sort key word as typed: a legacy number ("-1", "0", "1", "2") or a name. */
+function sortWord(text: string): string | number {
+  const number = Number(text);
+  return /^-?\d+$/.test(text) && LEGACY_SORT_KEYS.has(number) ? number : text;
+}
+
+/** Parses `FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--reverse] [--json] [--dump OUT]`. */
+export function parseStatsArgs(argv: readonly string[], command = "stats"): StatsArgs {
+  const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, help: false };
+  const keys = sortKeyAbbreviations();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+      return argv[++i]!;
+    };
+    switch (flag) {
+      case "-h":
+      case "--help":
+        args.help = true;
+        break;
+      case "-s":
+      case "--sort": {
+        args.sort.push(...value().split(",").filter(Boolean).map(sortWord));
+        // "-s time name FILE": further words that are sort keys (and not files) belong to -s.
+        while (inline === undefined && i + 1 < argv.length && keys.has(argv[i + 1]!) && !existsSync(argv[i + 1]!)) args.sort.push(argv[++i]!);
+        break;
+      }
+      case "--limit":
+      case "-l":
+        args.restrictions.push(parseRestriction(value()));
+        break;
+      case "--callers":
+        args.callers = true;
+        break;
+      case "--callees":
+        args.callees = true;
+        break;
+      case "--strip":
+        args.strip = true;
+        break;
+      case "--reverse":
+        args.reverse = true;
+        break;
+      case "--json":
+        args.json = true;
+        break;
+      case "--dump":
+      case "-o":
+        args.dump = value();
+        break;
+      case "--":
+        args.files.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
+      default:
+        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}' (try: tsprof ${command} --help)`);
+        args.files.push(arg);
+    }
+  }
+  return args;
+}

@@ -1,0 +1,79 @@
+// `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
+import { ProfileError } from "@tsprof/format";
+import { parseStatsArgs, UsageError } from "./command-args";
+import { statsToJson } from "./json-report";
+import { SortKeyError, sortKeyNames } from "./sort-keys";
+import { Stats, type Writable } from "./stats";
+
+export interface CommandIo {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** The default sort of `tsprof stats` (the same as `tsprof run`'s table). */
+export const DEFAULT_STATS_SORT = "cumulative";
+
+export const STATS_USAGE = `usage: tsprof stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees]
+                    [--strip] [--reverse] [--json] [--dump OUT.prof]
+
+Prints saved profiles (.tsprof.json, or Python .prof/.pstats files) as Python's pstats does.
+Several files are added together (pstats' Stats(FILE, ...)).
+
+  -s, --sort KEY...   sort keys, most significant first (default: ${DEFAULT_STATS_SORT}); unique prefixes work:
+                      ${sortKeyNames().join(", ")}
+                      (or one legacy number: -1 stdname, 0 calls, 1 time, 2 cumulative)
+  -l, --limit X       an integer keeps the first X rows, a decimal in [0, 1) that fraction,
+                      anything else is a regular expression matched against file:line(function);
+                      repeat to apply several in order
+  --callers           print who called each listed function instead of the table
+  --callees           print what each listed function called instead of the table
+  --strip             strip directories from file names (pstats' strip_dirs)
+  --reverse           reverse the sort order
+  --json              print the listed rows as JSON
+  --dump OUT          also write the (merged) profile as a Python pstats file
+`;
+
+/** Runs `tsprof stats` with `argv` (the words after "stats"); returns the exit status. */
+export function runStatsCommand(argv: readonly string[], io: CommandIo): number {
+  return reportErrors("stats", io, () => {
+    const args = parseStatsArgs(argv);
+    if (args.help) {
+      io.stdout.write(STATS_USAGE);
+      return 0;
+    }
+    if (args.files.length === 0) throw new UsageError("no profile given (usage: tsprof stats FILE... ; try --help)");
+    const sort = args.sort.length > 0 ? args.sort : [DEFAULT_STATS_SORT];
+    const stats = new Stats(args.files, io.stdout);
+    if (args.strip) stats.stripDirs();
+    stats.sortStats(...sort);
+    if (args.reverse) stats.reverseOrder();
+    if (args.dump) stats.dumpStats(args.dump);
+    if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees }));
+    else if (args.callers || args.callees) {
+      if (args.callers) stats.printCallers(...args.restrictions);
+      if (args.callees) stats.printCallees(...args.restrictions);
+    } else stats.printStats(...args.restrictions);
+    return 0;
+  });
+}
+
+/** Runs `body`, turning user mistakes (bad arguments, bad files, bad sort keys) into one stderr line and exit 2. */
+export function reportErrors(command: string, io: CommandIo, body: () => number): number {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ProfileError || error instanceof SortKeyError) {
+      io.stderr.write(`tsprof ${command}: ${error.message}\n`);
+      return 2;
+    }
+    if (isFileError(error)) {
+      io.stderr.write(`tsprof ${command}: ${error.path ?? ""}: ${error.code}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).syscall === "string";
+}
