@@ -17,6 +17,7 @@ import { clockFromEnvironment } from "./clock";
 import { resolveOutputTarget } from "./output-path";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
+import { shieldListener } from "./safe-builtins";
 
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -35,20 +36,20 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = process.env): Recor
   state.defaultSession = session;
   const cwd = process.cwd();
   let written = false;
-  const writeOnce = (): void => {
+  const writeOnce = shieldListener((): void => {
     if (written) return;
     written = true;
     writeDefaultProfile(session, env.TSPROF_OUTPUT, cwd);
-  };
+  });
   process.on("exit", writeOnce);
   if (isMainThread) {
     for (const signal of EXIT_SIGNALS) {
-      const onSignal = (): void => {
+      const onSignal = shieldListener((): void => {
         if (process.listenerCount(signal) > 1) return;
         writeOnce();
         process.removeListener(signal, onSignal);
         process.kill(process.pid, signal);
-      };
+      });
       process.on(signal, onSignal);
     }
   }

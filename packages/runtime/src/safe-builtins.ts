@@ -12,6 +12,8 @@ const typedArraySet = Object.getPrototypeOf(Int8Array.prototype).set as (this: u
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
 const MapConstructor = Map;
+const functionApply = Function.prototype.apply;
+const functionCall = Function.prototype.call;
 
 /** Appends `value` to `array` by defining the element: no prototype setter, no `push`. */
 export function append<T>(array: T[], value: T): void {
@@ -53,4 +55,15 @@ export function createSafeMap<V>(): SafeMap<V> {
       reflectApply(mapSet, map, [key, value]);
     },
   };
+}
+
+/**
+ * Gives `listener` own `apply`/`call` properties holding the original builtins. Node's
+ * EventEmitter invokes listeners as `handler.apply(this, args)`, which would otherwise run a
+ * user's patched Function.prototype.apply for the runtime's own 'exit' and signal listeners.
+ */
+export function shieldListener<F extends (...args: never[]) => unknown>(listener: F): F {
+  defineProperty(listener, "apply", { value: functionApply, writable: true, configurable: true });
+  defineProperty(listener, "call", { value: functionCall, writable: true, configurable: true });
+  return listener;
 }

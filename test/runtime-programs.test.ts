@@ -1,0 +1,95 @@
+// End-to-end: each fixtures/runtime/programs/<case>/main.js calls the probe API by hand and ends one way
+// (normal exit, process.exit, uncaught exception, unhandled rejection, signals, worker threads, ...).
+// Run with recording and without it (TSPROF_AUTOSTART=0, what plain node does): exit code, signal and
+// stdout must match, stderr too (plus one "written to" line when no TSPROF_OUTPUT), and every profile
+// file listed in the case's expect.json must exist, validate, and hold the expected calls.
+// Adding a case means adding a folder.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readAnyProfileFile, type Profile } from "@tsprof/format";
+
+const casesDir = join(__dirname, "..", "..", "fixtures", "runtime", "programs");
+
+interface ProfileExpectation {
+  calls: Record<string, number>;
+  primitiveCalls?: Record<string, number>;
+  /** Full rows under TSPROF_CLOCK=tick (every clock reading advances 0.001 s). */
+  stats?: Record<string, { calls: number; primitiveCalls: number; selfTime: number; totalTime: number }>;
+}
+
+interface CaseExpectation {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** No TSPROF_OUTPUT: the default file name and one stderr line. */
+  defaultOutput?: boolean;
+  /** TSPROF_OUTPUT file name template (default "out-%p.tsprof.json"). */
+  output?: string;
+  /** File name (with %p for the pid) → what it must contain. */
+  profiles: Record<string, ProfileExpectation>;
+}
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("TSPROF_")) env[key] = value;
+  return { ...env, ...extra };
+}
+
+function run(script: string, cwd: string, env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [script], { cwd, env: cleanEnv(env), encoding: "utf8", input: "", timeout: 30_000 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+function byName(profile: Profile, numbers: Profile["stats"]): Map<string, Profile["stats"][number]> {
+  const rows = new Map<string, Profile["stats"][number]>();
+  for (const row of numbers) rows.set(profile.functions[row.function].qualifiedName, row);
+  return rows;
+}
+
+for (const name of readdirSync(casesDir).sort()) {
+  test(`runtime program: ${name}`, () => {
+    const dir = join(casesDir, name);
+    const expected = JSON.parse(readFileSync(join(dir, "expect.json"), "utf8")) as CaseExpectation;
+    const script = join(dir, "main.js");
+
+    const plainDir = mkdtempSync(join(tmpdir(), `tsprof-plain-${name}-`));
+    const plain = run(script, plainDir, { TSPROF_AUTOSTART: "0" });
+    assert.deepEqual(readdirSync(plainDir), [], "with TSPROF_AUTOSTART=0 nothing is written");
+
+    const outDir = mkdtempSync(join(tmpdir(), `tsprof-run-${name}-`));
+    const env: Record<string, string> = { TSPROF_CLOCK: "tick" };
+    if (!expected.defaultOutput) env.TSPROF_OUTPUT = join(outDir, expected.output ?? "out-%p.tsprof.json");
+    const profiled = run(script, outDir, env);
+
+    assert.equal(plain.status, expected.exitCode, `plain exit code\n${plain.stderr}`);
+    assert.equal(plain.signal, expected.signal, "plain signal");
+    assert.equal(profiled.status, plain.status, `exit code as plain node\n${profiled.stderr}`);
+    assert.equal(profiled.signal, plain.signal, "signal as plain node");
+    assert.equal(profiled.stdout, plain.stdout, "stdout as plain node");
+    const pid = String(profiled.pid);
+    const files = Object.keys(expected.profiles).map((file) => file.split("%p").join(pid));
+    const announced = expected.defaultOutput ? `tsprof: profile written to ${join(outDir, files[0])}\n` : "";
+    assert.equal(profiled.stderr, plain.stderr + announced, "stderr as plain node");
+    assert.deepEqual(readdirSync(outDir).sort(), [...files].sort(), "exactly the expected files, no temp files");
+
+    for (const [template, want] of Object.entries(expected.profiles)) {
+      const profile = readAnyProfileFile(join(outDir, template.split("%p").join(pid)));
+      const rows = byName(profile, profile.stats);
+      const calls = Object.fromEntries([...rows].map(([fn, row]) => [fn, row.calls]));
+      assert.deepEqual(calls, want.calls, `${template}: calls`);
+      if (want.primitiveCalls) {
+        const primitive = Object.fromEntries([...rows].map(([fn, row]) => [fn, row.primitiveCalls]));
+        assert.deepEqual(primitive, want.primitiveCalls, `${template}: primitive calls`);
+      }
+      for (const [fn, row] of Object.entries(want.stats ?? {})) {
+        const { function: _index, ...numbers } = rows.get(fn)!;
+        assert.deepEqual(numbers, row, `${template}: stats of ${fn}`);
+      }
+      for (const row of profile.stats) assert.ok(row.totalTime >= 0 && row.selfTime >= 0, "open frames were closed");
+    }
+  });
+}
