@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { createTickClock } from "./clock";
 import { createHarness, finish, statsOf } from "./harness.test-helper";
 import { Profile, createProfile } from "./profile";
@@ -138,14 +139,20 @@ test("dumpStats writes the canonical profile file atomically", () => {
   assert.deepEqual(written.functions, [{ name: "work", qualifiedName: "work", file: "api-test.js", line: 1, column: 1, kind: "function" }]);
 });
 
-test("printStats says clearly what is missing when @tsprof/stats cannot print", () => {
-  const profile = new Profile({ clock: createTickClock(1) });
-  let message = "";
-  try {
-    profile.printStats("cumulative");
-  } catch (error) {
-    message = (error as Error).message;
-  }
-  // Either it printed (stats package complete) or it explained why not, in one line.
-  if (message !== "") assert.match(message, /^printStats(:| needs) .*@tsprof\/stats/);
+test("printStats prints the pstats table through @tsprof/stats, sorted as asked", () => {
+  const clock = createTickClock(0.001);
+  const profile = new Profile({ clock });
+  profile.runcall(work, clock, 9);
+  let printed = "";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      printed += String(chunk);
+      done();
+    },
+  });
+  profile.printStats("cumulative", stream);
+  assert.match(printed, /1 function calls in 0\.009 seconds/);
+  assert.match(printed, /Ordered by: cumulative time/);
+  assert.match(printed, /\s1\s+0\.009\s+0\.009\s+0\.009\s+0\.009 api-test\.js:1\(work\)/);
+  assert.throws(() => profile.printStats("no-such-key", stream), /no-such-key/);
 });

@@ -97,19 +97,18 @@ export class Profile {
     writeProfileFile(path, this.snapshot());
   }
 
-  /** Prints the pstats table to stdout via `@tsprof/stats`, loaded only now (the runtime does not depend on it). */
-  printStats(sort?: string | string[]): void {
+  /**
+   * Prints the pstats table via `@tsprof/stats`, loaded only now (the runtime does not depend on it),
+   * as cProfile's print_stats(sort=-1) does: `Stats(self).strip_dirs().sort_stats(sort).print_stats()`.
+   * `sort` is a pstats key name (or several), or a legacy number; -1 (default) is "standard name".
+   */
+  printStats(sort: string | number | ReadonlyArray<string> = -1, stream: NodeJS.WritableStream = process.stdout): void {
     const stats = loadStatsPackage();
-    const profile = this.snapshot();
-    if (typeof stats.printStats === "function") {
-      stats.printStats(profile, { sort, stream: process.stdout });
-    } else if (typeof stats.Stats === "function") {
-      const table = new stats.Stats(profile);
-      if (sort !== undefined) table.sortStats(...(typeof sort === "string" ? [sort] : sort));
-      table.printStats();
-    } else {
-      throw new Error("printStats: @tsprof/stats exports neither printStats() nor Stats");
-    }
+    if (typeof stats.Stats !== "function") throw new Error("printStats: this @tsprof/stats has no Stats class");
+    const table = new stats.Stats(this.snapshot(), stream);
+    table.stripDirs();
+    table.sortStats(...(typeof sort === "object" ? sort : [sort]));
+    table.printStats();
   }
 }
 
@@ -118,9 +117,12 @@ export function createProfile(options: ProfileOptions = {}): Profile {
   return new Profile(options);
 }
 
+/** The part of @tsprof/stats used here (typed locally: the runtime must not import it at build time). */
 interface StatsPackage {
-  printStats?: (profile: ProfileData, options: { sort?: string | string[]; stream: NodeJS.WritableStream }) => void;
-  Stats?: new (profile: ProfileData) => { sortStats(...keys: string[]): unknown; printStats(): void };
+  Stats?: new (
+    profile: ProfileData,
+    stream: NodeJS.WritableStream,
+  ) => { stripDirs(): unknown; sortStats(...keys: Array<string | number>): unknown; printStats(): unknown };
 }
 
 function loadStatsPackage(): StatsPackage {
