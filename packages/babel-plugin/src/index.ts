@@ -1,1 +1,66 @@
-export {};
+// @tsprof/babel-plugin: `plugins: ["@tsprof"]` puts a tsprof probe at every function boundary.
+import { types as t, type ConfigAPI, type NodePath, type PluginObj, type PluginPass } from "@babel/core";
+import {
+  createOriginalPositionMapper,
+  makeFileFilter,
+  normalizeOptions,
+  projectRelativePath,
+  type ModuleSites,
+  type RawSourceMap,
+} from "@tsprof/instrument";
+import { instrumentProgram } from "./instrument-program";
+
+interface InputMap {
+  toObject(): RawSourceMap;
+}
+
+/**
+ * The plugin. Options are validated when Babel loads it (an unknown or ill-typed option throws one line
+ * naming it). A file that fails to instrument for an unexpected reason throws a Babel error with a code
+ * frame (default, `onError: "throw"`), or with `onError: "skip"` is left exactly as it was, with one
+ * warning line on stderr. The site table of the file is left on `file.metadata.tsprof` ({ file, sites }).
+ */
+function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<PluginPass> {
+  api.assertVersion("^7.22.0 || ^8.0.0");
+  const validated = normalizeOptions(rawOptions, process.cwd());
+  const accepts = makeFileFilter(validated);
+  return {
+    name: "tsprof",
+    visitor: {
+      Program: {
+        enter(path, state) {
+          const options = normalizeOptions(rawOptions, state.file.opts.cwd ?? process.cwd());
+          const filename = state.file.opts.filename ?? undefined;
+          const backup = options.onError === "skip" ? t.cloneNode(path.node, true, false) : undefined;
+          try {
+            const inputMap = (state.file as unknown as { inputMap?: InputMap | null }).inputMap;
+            const result = instrumentProgram(
+              path,
+              {
+                filename,
+                comments: state.file.ast.comments ?? [],
+                positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename),
+              },
+              options,
+              accepts,
+            );
+            if (typeof result !== "string") (state.file.metadata as unknown as { tsprof?: ModuleSites }).tsprof = result;
+          } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            if (!backup) throw path.buildCodeFrameError(`tsprof: could not instrument this file: ${reason}`);
+            restore(path, backup);
+            console.warn(`tsprof: left ${projectRelativePath(options.root, filename)} uninstrumented: ${reason}`);
+          }
+        },
+      },
+    },
+  };
+}
+
+function restore(path: NodePath<t.Program>, backup: t.Program): void {
+  path.node.body = backup.body;
+  path.node.directives = backup.directives;
+  path.scope.crawl();
+}
+
+export = tsprofBabelPlugin;

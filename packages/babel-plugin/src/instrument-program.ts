@@ -1,0 +1,183 @@
+// Instruments one file: every function gets the probe of protocol.ts, the module gets its header and site table.
+//
+// Runs as a single traversal from `Program.enter`, so it sees the source before any other plugin
+// or preset rewrites it. Nodes without `loc` were made by someone else (or by us) and are left alone.
+import { types as t, type NodePath } from "@babel/core";
+import {
+  buildSiteTuple,
+  chooseProbeIdentifiers,
+  hasIgnoreFile,
+  hasIgnoreNext,
+  projectRelativePath,
+  type ModuleSites,
+  type NormalizedOptions,
+  type OriginalPositionMapper,
+  type ProbeIdentifiers,
+  type SiteTuple,
+} from "@tsprof/instrument";
+import { functionNames, staticBlockNames } from "./site-names";
+import { forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, suspendCall } from "./probe-shapes";
+import { separateClashingDeclarations } from "./clashing-declarations";
+import { isAlreadyInstrumented } from "./already-instrumented";
+import { runtimeAccess } from "./runtime-access";
+
+/** What the plugin knows about the file being transformed. */
+export interface FileFacts {
+  /** Absolute filename, when Babel has one. */
+  filename: string | undefined;
+  /** Every comment of the file (for `tsprof ignore file`). */
+  comments: readonly t.Comment[];
+  positions: OriginalPositionMapper;
+}
+
+/** Why a file was left as it is. */
+export type SkipReason = "excluded" | "ignore-file" | "already-instrumented";
+
+/** Identifier names the file mentions, and the functions made unsafe to instrument by `with` or direct `eval`. */
+interface FileScan {
+  usedNames: Set<string>;
+  /** Functions containing a `with` statement or a direct `eval(…)` call (at any depth). */
+  containsWithOrEval: Set<t.Node>;
+  hasWithOrEval: boolean;
+}
+
+function scanFile(program: t.Program): FileScan {
+  const usedNames = new Set<string>();
+  const containsWithOrEval = new Set<t.Node>();
+  let hasWithOrEval = false;
+  t.traverse(program, (node, ancestors) => {
+    if (t.isIdentifier(node) || t.isJSXIdentifier(node)) usedNames.add(node.name);
+    const isDirectEval = t.isCallExpression(node) && t.isIdentifier(node.callee, { name: "eval" });
+    if (isDirectEval || t.isWithStatement(node)) {
+      hasWithOrEval = true;
+      for (const { node: ancestor } of ancestors) if (t.isFunction(ancestor) || t.isStaticBlock(ancestor)) containsWithOrEval.add(ancestor);
+    }
+  });
+  return { usedNames, containsWithOrEval, hasWithOrEval };
+}
+
+/** Instruments the program in place; returns its site table, or why it was skipped. */
+export function instrumentProgram(
+  programPath: NodePath<t.Program>,
+  facts: FileFacts,
+  options: NormalizedOptions,
+  accepts: (relativePath: string) => boolean,
+): ModuleSites | SkipReason {
+  const relativeFile = projectRelativePath(options.root, facts.filename);
+  if (facts.filename && !accepts(relativeFile)) return "excluded";
+  if (hasIgnoreFile(facts.comments)) return "ignore-file";
+  if (isAlreadyInstrumented(programPath.node)) return "already-instrumented";
+
+  const scan = scanFile(programPath.node);
+  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name));
+  const originalFile = facts.positions.originalFile;
+  const file = originalFile ? projectRelativePath(options.root, originalFile) : relativeFile;
+  const sites: SiteTuple[] = [];
+  // Functions (and static blocks) that got a probe and can suspend: their await/yield/catch/finally need probes too.
+  const suspendable = new WeakSet<t.Node>();
+  const done = new WeakSet<t.Node>();
+
+  const addSite = (node: t.Node, names: { name: string; qualifiedName: string }, async: boolean, generator: boolean): number => {
+    const start = node.loc!.start;
+    const { line, column } = facts.positions.map(start.line, start.column);
+    sites.push(buildSiteTuple({ ...names, line, column, async, generator }));
+    return sites.length - 1;
+  };
+
+  const isSkipped = (path: NodePath): boolean => {
+    if (!path.node.loc) return true;
+    if (path.findParent((parent) => hasIgnoreNext(parent.node.leadingComments)) || hasIgnoreNext(path.node.leadingComments)) return true;
+    if (!scan.hasWithOrEval) return false;
+    return scan.containsWithOrEval.has(path.node) || !!path.findParent((parent) => parent.isWithStatement() || scan.containsWithOrEval.has(parent.node));
+  };
+
+  /** The instrumented async function or generator whose token `path` may use, if any. */
+  const suspendableOwner = (path: NodePath): boolean => {
+    const owner = path.findParent((parent) => parent.isFunction() || parent.isStaticBlock());
+    return !!owner && suspendable.has(owner.node);
+  };
+
+  programPath.traverse({
+    Function(path) {
+      const node = path.node;
+      if (done.has(node) || isSkipped(path)) return;
+      done.add(node);
+      const site = addSite(node, functionNames(path), !!node.async, !!node.generator);
+      if (node.async || node.generator) suspendable.add(node);
+      instrumentBody(node, ids, site);
+    },
+    StaticBlock(path) {
+      const node = path.node;
+      if (done.has(node) || isSkipped(path)) return;
+      done.add(node);
+      const site = addSite(node, staticBlockNames(path), false, false);
+      node.body = probedBody(ids, site, node.body);
+    },
+    // await x  →  _tsprof$().resume(_tsprof$t, await _tsprof$().suspend(_tsprof$t, x))
+    AwaitExpression: {
+      exit(path) {
+        const node = path.node;
+        if (done.has(node) || !suspendableOwner(path)) return;
+        done.add(node);
+        node.argument = suspendCall(ids, node.argument);
+        path.replaceWith(resumeCall(ids, node));
+      },
+    },
+    // yield x / yield* x  →  _tsprof$().resume(_tsprof$t, yield _tsprof$().suspend(_tsprof$t, x))
+    YieldExpression: {
+      exit(path) {
+        const node = path.node;
+        if (done.has(node) || !suspendableOwner(path)) return;
+        done.add(node);
+        node.argument = suspendCall(ids, node.argument ?? undefined);
+        path.replaceWith(resumeCall(ids, node));
+      },
+    },
+    // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
+    ForOfStatement: {
+      exit(path) {
+        const node = path.node;
+        if (!node.await || done.has(node) || !suspendableOwner(path)) return;
+        done.add(node);
+        node.right = suspendCall(ids, node.right);
+        node.body = forAwaitBody(ids, node.body);
+        // A labelled loop keeps its labels (`continue outer` must still name a loop): wrap the outermost label.
+        let statement: NodePath = path;
+        while (statement.parentPath?.isLabeledStatement()) statement = statement.parentPath;
+        statement.replaceWith(resumeAfterLoop(ids, statement.node as t.Statement));
+      },
+    },
+    // catch (e) { B }  →  catch (e) { _tsprof$().resume(_tsprof$t); B }   (gen.throw() and rejections land here)
+    CatchClause(path) {
+      const node = path.node;
+      if (!node.loc || done.has(node) || !suspendableOwner(path)) return;
+      done.add(node);
+      node.body.body.unshift(resumeStatement(ids));
+    },
+    // finally { B }  →  finally { _tsprof$().resume(_tsprof$t); B }   (gen.return() lands here)
+    TryStatement(path) {
+      const node = path.node;
+      if (!node.loc || !node.finalizer || done.has(node) || !suspendableOwner(path)) return;
+      done.add(node);
+      node.finalizer.body.unshift(resumeStatement(ids));
+    },
+  });
+
+  if (sites.length > 0) {
+    const header = moduleHeader(ids, runtimeAccess(options, facts.filename, programPath.node), file, sites);
+    programPath.node.body.unshift(...header);
+    // Later plugins (preset-typescript's import elision, block scoping) read bindings: register ours.
+    programPath.scope.crawl();
+  }
+  return { file, sites };
+}
+
+/** Replaces a function's body with the probed one (arrow concise bodies become `{ return expr; }`). */
+function instrumentBody(node: t.Function, ids: ProbeIdentifiers, site: number): void {
+  const block = t.isBlockStatement(node.body) ? node.body : undefined;
+  const statements = block ? block.body : [t.returnStatement(node.body as t.Expression)];
+  const { hoisted, rest } = separateClashingDeclarations(node.params, statements);
+  const body = t.blockStatement(probedBody(ids, site, [...hoisted, ...rest]), block ? block.directives : []);
+  node.body = body;
+  if (t.isArrowFunctionExpression(node)) node.expression = false;
+}

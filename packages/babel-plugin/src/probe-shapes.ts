@@ -1,0 +1,130 @@
+// The code tsprof injects, one builder per shape of packages/instrument/src/protocol.ts.
+import { template, types as t } from "@babel/core";
+import { GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
+
+// Placeholders are the UPPER_CASE identifiers (Babel template's default pattern).
+const templateOptions = { preserveComments: false };
+
+// const _tsprof$t = _tsprof$().enter(17);
+// try { BODY } finally { _tsprof$().exit(_tsprof$t); }
+const buildProbedBody = template.statements(
+  `const TOKEN = ACCESSOR().enter(SITE);
+   try { BODY; } finally { ACCESSOR().exit(TOKEN); }`,
+  templateOptions,
+);
+
+/** The statements of an instrumented function body (the directive prologue stays on the block). */
+export function probedBody(ids: ProbeIdentifiers, site: number, body: t.Statement[]): t.Statement[] {
+  return buildProbedBody({
+    TOKEN: t.identifier(ids.token),
+    ACCESSOR: t.identifier(ids.accessor),
+    SITE: t.numericLiteral(site),
+    BODY: body,
+  });
+}
+
+function probeCall(ids: ProbeIdentifiers, method: "suspend" | "resume", value?: t.Expression): t.CallExpression {
+  const args: t.Expression[] = [t.identifier(ids.token)];
+  if (value) args.push(value);
+  const handle = t.callExpression(t.identifier(ids.accessor), []);
+  return t.callExpression(t.memberExpression(handle, t.identifier(method)), args);
+}
+
+/** `_tsprof$().suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
+export function suspendCall(ids: ProbeIdentifiers, value?: t.Expression): t.CallExpression {
+  return probeCall(ids, "suspend", value);
+}
+
+/** `_tsprof$().resume(_tsprof$t, value)`: the frame comes back, value passes through. */
+export function resumeCall(ids: ProbeIdentifiers, value?: t.Expression): t.CallExpression {
+  return probeCall(ids, "resume", value);
+}
+
+/** `_tsprof$().resume(_tsprof$t);` as a statement (top of catch/finally, loop bodies). */
+export function resumeStatement(ids: ProbeIdentifiers): t.ExpressionStatement {
+  return t.expressionStatement(resumeCall(ids));
+}
+
+// for await (h of _tsprof$().suspend(_tsprof$t, x)) { _tsprof$().resume(_tsprof$t); try { B } finally { _tsprof$().suspend(_tsprof$t); } }
+/** The body of a `for await` loop: active while the body runs, suspended while the loop awaits the next item. */
+export function forAwaitBody(ids: ProbeIdentifiers, body: t.Statement): t.BlockStatement {
+  const block = t.isBlockStatement(body) ? body : t.blockStatement([body]);
+  return t.blockStatement([
+    resumeStatement(ids),
+    t.tryStatement(block, null, t.blockStatement([t.expressionStatement(suspendCall(ids))])),
+  ]);
+}
+
+// try { LOOP } finally { _tsprof$().resume(_tsprof$t); }
+/** Wraps a `for await` loop (or its label) so the frame is back on the stack however the loop ends. */
+export function resumeAfterLoop(ids: ProbeIdentifiers, loop: t.Statement): t.TryStatement {
+  return t.tryStatement(t.blockStatement([loop]), null, t.blockStatement([resumeStatement(ids)]));
+}
+
+/** How the module header reaches the runtime entry. */
+export type RuntimeAccess =
+  | { kind: "require"; specifier: string }
+  | { kind: "import"; specifier: string }
+  | { kind: "global" }
+  | { kind: "require-or-global"; specifier: string };
+
+// var _tsprof$m;
+// function _tsprof$() { return _tsprof$m || (_tsprof$m = ENTRY.module(FILE, SITES)); }
+// _tsprof$();
+const buildAccessor = template.statements(
+  `var HANDLE;
+   function ACCESSOR() { return HANDLE || (HANDLE = ENTRY.module(FILE, SITES)); }
+   ACCESSOR();`,
+  templateOptions,
+);
+
+// Ambiguous modules (no import/export, sourceType "module"): never crash when neither require nor the global exists.
+// function _tsprof$() {
+//   if (_tsprof$m) return _tsprof$m;
+//   var entry;
+//   try { entry = typeof require === "function" ? require(SPEC) : globalThis.__tsprof; } catch (error) {}
+//   return _tsprof$m = (entry || NO_OP_ENTRY).module(FILE, SITES);
+// }
+const buildFallbackAccessor = template.statements(
+  `var HANDLE;
+   function ACCESSOR() {
+     if (HANDLE) return HANDLE;
+     var entry;
+     try { entry = typeof require === "function" ? require(SPECIFIER) : globalThis.${GLOBAL_PROBE_NAME}; } catch (error) {}
+     return HANDLE = (entry || globalThis.${GLOBAL_PROBE_NAME} || {
+       module: function () {
+         return {
+           enter: function () { return 0; },
+           exit: function () {},
+           suspend: function (token, value) { return value; },
+           resume: function (token, value) { return value; }
+         };
+       }
+     }).module(FILE, SITES);
+   }
+   ACCESSOR();`,
+  templateOptions,
+);
+
+/** The statements that go first in an instrumented module (after its directives). */
+export function moduleHeader(ids: ProbeIdentifiers, access: RuntimeAccess, file: string, sites: SiteTuple[]): t.Statement[] {
+  const common = {
+    HANDLE: t.identifier(ids.handle),
+    ACCESSOR: t.identifier(ids.accessor),
+    FILE: t.stringLiteral(file),
+    SITES: t.valueToNode(sites),
+  };
+  switch (access.kind) {
+    case "require":
+      return buildAccessor({ ...common, ENTRY: t.callExpression(t.identifier("require"), [t.stringLiteral(access.specifier)]) });
+    case "global":
+      return buildAccessor({ ...common, ENTRY: t.memberExpression(t.identifier("globalThis"), t.identifier(GLOBAL_PROBE_NAME)) });
+    case "import": {
+      const namespace = t.identifier(ids.runtimeNamespace);
+      const importDeclaration = t.importDeclaration([t.importNamespaceSpecifier(namespace)], t.stringLiteral(access.specifier));
+      return [importDeclaration, ...buildAccessor({ ...common, ENTRY: t.identifier(ids.runtimeNamespace) })];
+    }
+    case "require-or-global":
+      return buildFallbackAccessor({ ...common, SPECIFIER: t.stringLiteral(access.specifier) });
+  }
+}
