@@ -1,0 +1,108 @@
+// Byte-for-byte parity of @tsprof/stats with CPython's pstats, driven by fixtures/pstats/plan.json:
+// - fixtures/pstats/<case>/py3X.prof: real cProfile dumps of <case>/program.py by each Python 3.8-3.13
+//   (regenerate.sh); expected text py3X.txt is that interpreter's own pstats output (UPDATE_GOLDEN=1).
+// - fixtures/stats/<case>/profile.tsprof.json: hand-written profiles; our marshal writer makes a .prof
+//   that python3's pstats must print exactly as we print the profile (expected.txt, UPDATE_GOLDEN=1).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { profileToPstatsBytes, readProfileFile } from "@tsprof/format";
+import { Stats, type Restriction } from "@tsprof/stats";
+// test/dist/stats-parity.test.js -> the repository root.
+const repoRoot = join(__dirname, "..", "..");
+
+const pstatsDir = join(repoRoot, "fixtures", "pstats");
+const statsDir = join(repoRoot, "fixtures", "stats");
+const driver = join(pstatsDir, "driver.py");
+const planPath = join(pstatsDir, "plan.json");
+const updating = process.env.UPDATE_GOLDEN === "1";
+
+type Step = [string, ...Array<string | number>];
+
+/** Our side of driver.py: the same plan through @tsprof/stats. */
+function runPlan(paths: string[], keepFiles: boolean): string {
+  const plan = JSON.parse(readFileSync(planPath, "utf8")) as Step[][];
+  let out = "";
+  const stream = { write: (text: string) => void (out += text) };
+  for (const steps of plan) {
+    const stats = new Stats(paths, stream);
+    if (!keepFiles) stats.files = [];
+    for (const [operation, ...args] of steps) {
+      if (operation === "sort") stats.sortStats(...args);
+      else if (operation === "reverse") stats.reverseOrder();
+      else if (operation === "strip") stats.stripDirs();
+      else if (operation === "stats") stats.printStats(...(args as Restriction[]));
+      else if (operation === "callers") stats.printCallers(...(args as Restriction[]));
+      else if (operation === "callees") stats.printCallees(...(args as Restriction[]));
+      else throw new Error(`unknown plan operation ${operation}`);
+    }
+  }
+  return out;
+}
+
+function runPython(python: string, paths: string[], keepFiles: boolean): string {
+  const args = [driver, ...(keepFiles ? [] : ["--no-files"]), planPath, ...paths];
+  const result = spawnSync(python, args, { encoding: "utf8", env: { ...process.env, PYTHONIOENCODING: "utf-8" }, timeout: 60_000 });
+  assert.equal(result.status, 0, `${python} driver.py failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** pyenv's interpreter for "38", "311", ...; undefined when not installed. */
+function pyenvPython(version: string): string | undefined {
+  const root = join(homedir(), ".pyenv", "versions");
+  const wanted = `${version[0]}.${version.slice(1)}.`;
+  const found = existsSync(root) ? readdirSync(root).filter((name) => name.startsWith(wanted)).sort() : [];
+  const python = found.length > 0 ? join(root, found[found.length - 1]!, "bin", "python3") : undefined;
+  return python && existsSync(python) ? python : undefined;
+}
+
+function pathPython(): string | undefined {
+  return spawnSync("python3", ["--version"]).status === 0 ? "python3" : undefined;
+}
+
+function compareGolden(actual: string, goldenPath: string, regenerate: (() => string) | undefined): void {
+  if (updating && regenerate) writeFileSync(goldenPath, regenerate());
+  assert.ok(existsSync(goldenPath), `golden file missing: ${goldenPath} (run with UPDATE_GOLDEN=1 and Python installed)`);
+  assert.equal(actual, readFileSync(goldenPath, "utf8"), `differs from ${goldenPath}`);
+}
+
+for (const name of readdirSync(pstatsDir).sort()) {
+  const dir = join(pstatsDir, name);
+  if (!existsSync(join(dir, "program.py"))) continue;
+  const dumps = readdirSync(dir).filter((file) => /^py3\d+\.prof$/.test(file)).sort();
+  for (const dump of dumps) {
+    const version = dump.slice(2, -5);
+    const path = join(dir, dump);
+    const python = pyenvPython(version);
+    test(`pstats/${name}/${dump}: our report equals Python ${version}'s pstats (golden)`, () => {
+      compareGolden(runPlan([path], false), join(dir, `py${version}.txt`), python ? () => runPython(python, [path], false) : undefined);
+    });
+    test(`pstats/${name}/${dump}: our report equals Python ${version}'s pstats (live, with file lines)`, (t) => {
+      if (!python) return t.skip(`python ${version} not found`);
+      assert.equal(runPlan([path], true), runPython(python, [path], true));
+    });
+  }
+  test(`pstats/${name}: all dumps added together (live, python3)`, (t) => {
+    const python = pathPython();
+    if (!python) return t.skip("python3 not found");
+    const paths = dumps.map((dump) => join(dir, dump));
+    assert.equal(runPlan(paths, true), runPython(python, paths, true));
+  });
+}
+
+for (const name of readdirSync(statsDir).sort()) {
+  const source = join(statsDir, name, "profile.tsprof.json");
+  if (!existsSync(source)) continue;
+  test(`stats/${name}: a tsprof profile prints as python3's pstats prints our marshal of it`, () => {
+    const prof = join(mkdtempSync(join(tmpdir(), "tsprof-parity-")), `${name}.prof`);
+    writeFileSync(prof, profileToPstatsBytes(readProfileFile(source)));
+    const python = pathPython();
+    const ours = runPlan([source], false);
+    assert.equal(runPlan([prof], false), ours, "the .prof we wrote reads back as the profile");
+    compareGolden(ours, join(statsDir, name, "expected.txt"), python ? () => runPython(python, [prof], false) : undefined);
+    if (python) assert.equal(ours, runPython(python, [prof], false));
+  });
+}
