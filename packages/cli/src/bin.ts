@@ -1,7 +1,7 @@
-// The `tsprof` command line: dispatches to run, stats and diff; turns user mistakes into one line and exit 2.
+// The `tsprof` command line: dispatches to run and stats; turns user mistakes into one line and exit 2.
 import { UsageError } from "./errors";
 import { runCommand, type Io } from "./run";
-import { statsCommand, diffCommand } from "./report";
+import { statsCommand } from "./report";
 
 const USAGE = `usage: tsprof <command> [options]
 
@@ -12,7 +12,6 @@ commands:
                          the same for a program in node_modules/.bin
   stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--json]
                          print a saved profile (.tsprof.json, or a Python .prof/.pstats file)
-  diff BASE NEW [...]    compare two profiles
 
 -o writes the profile instead of printing it: .tsprof.json (tsprof) or .prof/.pstats (Python pstats).
 Programs built with the Babel plugin or the tsc transformer write a profile when run with plain node:
@@ -27,8 +26,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runCommand(rest, io);
       case "stats":
         return await statsCommand(rest, io);
-      case "diff":
-        return await diffCommand(rest, io);
       case undefined:
       case "-h":
       case "--help":

@@ -99,7 +99,7 @@ interface ChildExit {
 
 function runChild(script: string, programArgs: string[], hookOptions: RunHookOptions): Promise<ChildExit> {
   const register = join(__dirname, "hooks", "register.js");
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     [RUN_OPTIONS_ENV]: JSON.stringify(hookOptions),
     TSPROF_OUTPUT: join(hookOptions.outputDir, "profile-%p.tsprof.json"),

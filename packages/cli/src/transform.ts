@@ -36,7 +36,7 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     comments: true,
     presets: typescript ? [[presetTypescript, { onlyRemoveTypeImports: false, allowDeclareFields: true }]] : [],
     plugins: plugins as never,
-    parserOpts: { allowReturnOutsideFunction: format === "commonjs", allowHashBang: true },
+    parserOpts: { allowReturnOutsideFunction: format === "commonjs" },
   });
   return result?.code ?? source;
 }

@@ -1,14 +1,25 @@
-// Which files `tsprof run` instruments: script extensions, inside include, outside exclude and node_modules.
-import { relative, sep, extname } from "node:path";
+// Which files `tsprof run` instruments: script extensions, inside include, outside exclude and node_modules,
+// and never tsprof's own packages (in a monorepo checkout they are not under node_modules).
+import { relative, sep, extname, dirname } from "node:path";
+import { realpathSync } from "node:fs";
 import { SCRIPT_EXTENSIONS } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { makeFileFilter } from "@tsprof/instrument";
 
+const TOOL_PACKAGES = ["@tsprof/format", "@tsprof/instrument", "@tsprof/babel-plugin", "@tsprof/runtime", "@tsprof/stats", "tsprof"];
+
+function toolDirectories(): string[] {
+  return TOOL_PACKAGES.map((name) => realpathSync(dirname(require.resolve(`${name}/package.json`))) + sep);
+}
+
 export function createInstrumentFilter(options: RunHookOptions): (filename: string) => boolean {
   const accepts = makeFileFilter({ include: options.include, exclude: options.exclude });
+  const tools = toolDirectories();
   return (filename) => {
     if (!SCRIPT_EXTENSIONS.includes(extname(filename))) return false;
+    if (tools.some((dir) => filename.startsWith(dir))) return false;
     const rel = relative(options.root, filename).split(sep).join("/");
-    return accepts(rel);
+    // Outside the root, "../" paths match no "**" glob: match the absolute path instead (node_modules stays excluded).
+    return accepts(rel.startsWith("../") ? filename.split(sep).join("/").replace(/^\/+/, "") : rel);
   };
 }

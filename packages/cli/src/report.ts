@@ -1,0 +1,42 @@
+// The CLI's use of @tsprof/stats and @tsprof/format: validate sort keys and outputs, merge, print, save.
+import { extname } from "node:path";
+import { mergeProfiles, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { printTable, resolveSortKeys, runStatsCommand, SortKeyError } from "@tsprof/stats";
+import { UsageError } from "./errors";
+import type { Io } from "./run";
+
+/** Fails before the program runs when `-s KEY` is not a pstats sort key (one line listing the valid keys). */
+export function checkSortKey(sort: string): void {
+  try {
+    resolveSortKeys([sort]);
+  } catch (error) {
+    if (error instanceof SortKeyError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+const OUTPUT_EXTENSIONS = [".json", ".prof", ".pstats"];
+
+/** Fails before the program runs when `-o OUT` names a format tsprof cannot write. */
+export function checkOutputPath(path: string): void {
+  if (!OUTPUT_EXTENSIONS.includes(extname(path))) {
+    throw new UsageError(`cannot tell the format of '${path}': use .tsprof.json, .prof or .pstats`);
+  }
+}
+
+/** Reads the profiles one run left (one per process or worker thread) and adds them up, as pstats' add() does. */
+export function loadProfiles(paths: string[]): Profile {
+  return paths.map((path) => readProfileFile(path)).reduce((sum, next) => mergeProfiles(sum, next));
+}
+
+export function printRunTable(profile: Profile, sort: string, stream: Io["stdout"]): void {
+  printTable(profile, stream, { sort });
+}
+
+export function saveProfile(path: string, profile: Profile): void {
+  writeProfileFile(path, profile);
+}
+
+export function statsCommand(argv: string[], io: Io): number {
+  return runStatsCommand(argv, io);
+}
