@@ -24,7 +24,8 @@ export function readProfile(input: string | Uint8Array, name: string): Profile {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) throw new ProfileError(name, "JSON nested too deeply");
     throw new ProfileError(name, describeJsonError(text));
   }
   return validateProfile(data, name);
@@ -124,63 +125,64 @@ function findJsonFault(text: string): JsonFault {
     if (!match || match[0] === "-") fail("a value");
     pos += match![0].length;
   };
-  // Iterative over nesting, so hostile depth cannot overflow the stack.
-  const closers: string[] = [];
-  const value = () => {
-    skipSpace();
-    if (pos >= text.length) fail();
+  const scalar = () => {
     const ch = text[pos]!;
-    if (ch === "{") {
-      pos++;
-      skipSpace();
-      if (text[pos] === "}") return void pos++;
-      closers.push("}");
-      return key();
-    }
-    if (ch === "[") {
-      pos++;
-      skipSpace();
-      if (text[pos] === "]") return void pos++;
-      closers.push("]");
-      return value();
-    }
-    if (ch === '"') return string();
-    if (ch === "t") return literal("true");
-    if (ch === "f") return literal("false");
-    if (ch === "n") return literal("null");
-    if (ch === "-" || (ch >= "0" && ch <= "9")) return number();
-    fail("a value");
+    if (ch === '"') string();
+    else if (ch === "t") literal("true");
+    else if (ch === "f") literal("false");
+    else if (ch === "n") literal("null");
+    else if (ch === "-" || (ch >= "0" && ch <= "9")) number();
+    else fail("a value");
   };
-  const key = () => {
-    skipSpace();
-    if (pos >= text.length) fail();
-    if (text[pos] !== '"') fail("a property name");
-    string();
-    skipSpace();
-    if (pos >= text.length) fail();
-    if (text[pos] !== ":") fail("':'");
-    pos++;
-    value();
-  };
+  // A state machine with an explicit stack of closers: hostile nesting depth cannot overflow ours.
+  const closers: string[] = [];
+  let state: "value" | "key" | "after" = "value";
   try {
-    value();
     for (;;) {
       skipSpace();
-      const closer = closers[closers.length - 1];
-      if (closer === undefined) break;
-      if (pos >= text.length) fail();
-      if (text[pos] === ",") {
+      if (state === "value") {
+        if (pos >= text.length) fail();
+        const ch = text[pos]!;
+        if (ch === "{" || ch === "[") {
+          const closer = ch === "{" ? "}" : "]";
+          pos++;
+          skipSpace();
+          if (text[pos] === closer) {
+            pos++;
+            state = "after";
+          } else {
+            closers.push(closer);
+            state = closer === "}" ? "key" : "value";
+          }
+        } else {
+          scalar();
+          state = "after";
+        }
+      } else if (state === "key") {
+        if (pos >= text.length) fail();
+        if (text[pos] !== '"') fail("a property name");
+        string();
+        skipSpace();
+        if (pos >= text.length) fail();
+        if (text[pos] !== ":") fail("':'");
         pos++;
-        if (closer === "}") key();
-        else value();
-      } else if (text[pos] === closer) {
-        pos++;
-        closers.pop();
-      } else fail(`',' or '${closer}'`);
+        state = "value";
+      } else {
+        const closer = closers[closers.length - 1];
+        if (closer === undefined) {
+          if (pos < text.length) fail("end of input");
+          return { offset: text.length };
+        }
+        if (pos >= text.length) fail();
+        if (text[pos] === ",") {
+          pos++;
+          state = closer === "}" ? "key" : "value";
+        } else if (text[pos] === closer) {
+          pos++;
+          closers.pop();
+        } else fail(`',' or '${closer}'`);
+      }
     }
-    skipSpace();
-    if (pos < text.length) fail("end of input");
-    return { offset: text.length };
   } catch (fault) {
     return fault as JsonFault;
   }

@@ -1,0 +1,118 @@
+// readProfile: valid profiles pass; every kind of damage is one line naming the file and the fault.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ProfileError, readProfile, readProfileFile } from "./read";
+import type { Profile } from "./types";
+
+function sample(): Profile {
+  return {
+    format: "tsprof-profile",
+    version: 1,
+    timeUnit: "s",
+    meta: { tool: "test", clock: "tick" },
+    duration: 0.01,
+    functions: [
+      { name: "main", qualifiedName: "main", file: "a.ts", line: 1, column: 1, kind: "function" },
+      { name: "fact", qualifiedName: "fact", file: "a.ts", line: 5, column: 1, kind: "function" },
+    ],
+    stats: [
+      { function: 0, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.004 },
+      { function: 1, calls: 3, primitiveCalls: 1, selfTime: 0.003, totalTime: 0.003 },
+    ],
+    edges: [
+      { caller: 0, callee: 1, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.003 },
+      { caller: 1, callee: 1, calls: 2, primitiveCalls: 1, selfTime: 0.002, totalTime: 0.002 },
+    ],
+    callTree: [{ function: 0, calls: 1, selfTime: 0.001, totalTime: 0.004, children: [{ function: 1, calls: 1, selfTime: 0.003, totalTime: 0.003, children: [] }] }],
+  };
+}
+
+function errorOf(input: string | Uint8Array, name = "x.json"): string {
+  try {
+    readProfile(input, name);
+  } catch (error) {
+    assert.ok(error instanceof ProfileError, `expected a ProfileError, got ${String(error)}`);
+    assert.ok(!error.message.includes("\n"), "one line");
+    return error.message;
+  }
+  assert.fail("expected the profile to be rejected");
+}
+
+function withChange(change: (profile: any) => void): string {
+  const profile = sample();
+  change(profile);
+  return JSON.stringify(profile, null, 1);
+}
+
+test("a valid profile reads back equal, from text or bytes", () => {
+  const text = JSON.stringify(sample());
+  assert.deepEqual(readProfile(text, "x.json"), sample());
+  assert.deepEqual(readProfile(Buffer.from(`\ufeff${text}`), "x.json"), sample());
+});
+
+test("empty, whitespace, binary and non-JSON input", () => {
+  assert.equal(errorOf(""), "x.json: empty file");
+  assert.equal(errorOf(" \n"), "x.json: empty file (only whitespace)");
+  assert.equal(errorOf(Uint8Array.from([0xff, 0xfe, 0x00, 0x81])), "x.json: not a tsprof profile: binary data, not UTF-8 JSON");
+  assert.equal(errorOf("hello"), "x.json: not a tsprof profile: not JSON (starts with 'h')");
+  assert.match(errorOf(Uint8Array.from([0xfb, 0x29, 0x03])), /looks like a Python pstats \(marshal\) file/);
+});
+
+test("truncated and malformed JSON give the offset", () => {
+  const text = JSON.stringify(sample(), null, 8);
+  assert.ok(text.length > 1234);
+  assert.equal(errorOf(text.slice(0, 1234)), "x.json: truncated JSON at offset 1234");
+  assert.equal(errorOf('{"a": 1,}'), "x.json: invalid JSON at offset 8: unexpected '}', expected a property name");
+  assert.equal(errorOf('{"a": [1 2]}'), "x.json: invalid JSON at offset 9: unexpected '2', expected ',' or ']'");
+  assert.equal(errorOf('{"a": 1} x'), "x.json: invalid JSON at offset 9: unexpected 'x', expected end of input");
+  assert.equal(errorOf("[".repeat(100000)), "x.json: truncated JSON at offset 100000");
+});
+
+test("not a profile, wrong version", () => {
+  assert.equal(errorOf("[]"), "x.json: not a tsprof profile: expected a JSON object, got an array");
+  assert.equal(errorOf('{"name": "package"}'), 'x.json: not a tsprof profile: missing "format"');
+  assert.equal(errorOf(withChange((p) => (p.format = "speedscope"))), 'x.json: not a tsprof profile: "format" is "speedscope", expected "tsprof-profile"');
+  assert.equal(errorOf(withChange((p) => (p.version = 2))), "x.json: version: unsupported version 2 (this tsprof reads version 1)");
+  assert.equal(errorOf(withChange((p) => delete p.version)), 'x.json: missing "version"');
+  assert.equal(errorOf(withChange((p) => (p.timeUnit = "ms"))), 'x.json: timeUnit: expected "s", got "ms"');
+});
+
+test("field faults name their JSON path", () => {
+  assert.equal(errorOf(withChange((p) => (p.stats[1].calls = -1))), "x.json: stats[1].calls: expected a non-negative integer, got -1");
+  assert.equal(errorOf(withChange((p) => (p.stats[1].calls = 1.5))), "x.json: stats[1].calls: expected a non-negative integer, got 1.5");
+  assert.equal(errorOf(withChange((p) => (p.stats[0].primitiveCalls = 5))), "x.json: stats[0].primitiveCalls: 5 exceeds calls (1)");
+  assert.equal(errorOf(withChange((p) => (p.stats[0].function = 12))), "x.json: stats[0].function: index 12 out of range (2 functions)");
+  assert.equal(errorOf(withChange((p) => (p.stats[1].function = 0))), "x.json: stats[1].function: function 0 already has a row (stats[0])");
+  assert.equal(errorOf(withChange((p) => (p.stats[0].selfTime = "1"))), 'x.json: stats[0].selfTime: expected a non-negative number of seconds, got "1"');
+  assert.equal(errorOf(withChange((p) => (p.edges[1].callee = 9))), "x.json: edges[1].callee: index 9 out of range (2 functions)");
+  assert.equal(errorOf(withChange((p) => (p.edges[1].caller = 0))), "x.json: edges[1]: edge 0->1 already listed (edges[0])");
+  assert.equal(errorOf(withChange((p) => (p.functions[1].kind = "lambda"))), 'x.json: functions[1].kind: expected one of "function", "generator", "async", "async-generator", got "lambda"');
+  assert.equal(errorOf(withChange((p) => delete p.functions[0].file)), "x.json: functions[0].file: expected a string, got nothing (missing)");
+  assert.equal(errorOf(withChange((p) => (p.meta = null))), "x.json: meta: expected an object, got null");
+  assert.equal(errorOf(withChange((p) => (p.callTree[0].children[0].function = 7))), "x.json: callTree[0].children[0].function: index 7 out of range (2 functions)");
+  assert.equal(errorOf(withChange((p) => (p.callTree[0].children = {}))), "x.json: callTree[0].children: expected an array, got an object");
+});
+
+test("a deep call tree is validated without overflowing the stack", () => {
+  // Built as text: JSON.stringify itself recurses.
+  const depth = 5000;
+  const node = '{"function": 1, "calls": 1, "selfTime": 0, "totalTime": 0, "children": [';
+  const tree = `[${node.repeat(depth)}${"]}".repeat(depth)}]`;
+  const text = JSON.stringify({ ...sample(), callTree: [] }).replace('"callTree":[]', `"callTree":${tree}`);
+  const profile = readProfile(text, "deep.json");
+  let levels = 0;
+  for (let nodes = profile.callTree!; nodes.length > 0; nodes = nodes[0]!.children) levels++;
+  assert.equal(levels, depth);
+});
+
+test("readProfileFile names the file; missing files and directories are ProfileErrors", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-read-"));
+  const path = join(dir, "p.tsprof.json");
+  writeFileSync(path, JSON.stringify(sample()));
+  assert.deepEqual(readProfileFile(path), sample());
+  assert.throws(() => readProfileFile(join(dir, "missing.json")), { name: "ProfileError", message: `${join(dir, "missing.json")}: no such file` });
+  assert.throws(() => readProfileFile(dir), { name: "ProfileError", message: `${dir}: is a directory` });
+});
