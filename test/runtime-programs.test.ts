@@ -18,7 +18,9 @@ interface ProfileExpectation {
   calls: Record<string, number>;
   primitiveCalls?: Record<string, number>;
   /** Full rows under TSPROF_CLOCK=tick (every clock reading advances 0.001 s). */
-  stats?: Record<string, { calls: number; primitiveCalls: number; selfTime: number; totalTime: number }>;
+  stats?: Record<string, { calls: number; primitiveCalls: number; selfTime: number; totalTime: number; asyncWallTime?: number }>;
+  /** "caller -> callee" → the edge's numbers, under TSPROF_CLOCK=tick. */
+  edges?: Record<string, { calls: number; primitiveCalls: number; selfTime: number; totalTime: number }>;
 }
 
 interface CaseExpectation {
@@ -88,6 +90,14 @@ for (const name of readdirSync(casesDir).sort()) {
       for (const [fn, row] of Object.entries(want.stats ?? {})) {
         const { function: _index, ...numbers } = rows.get(fn)!;
         assert.deepEqual(numbers, row, `${template}: stats of ${fn}`);
+      }
+      for (const [pair, numbers] of Object.entries(want.edges ?? {})) {
+        const edge = profile.edges.find(
+          (e) => `${profile.functions[e.caller].qualifiedName} -> ${profile.functions[e.callee].qualifiedName}` === pair,
+        );
+        assert.ok(edge, `${template}: edge ${pair}`);
+        const { caller: _caller, callee: _callee, ...actual } = edge;
+        assert.deepEqual(actual, numbers, `${template}: edge ${pair}`);
       }
       for (const row of profile.stats) assert.ok(row.totalTime >= 0 && row.selfTime >= 0, "open frames were closed");
     }
