@@ -41,12 +41,17 @@ interface FileScan {
   hasWithOrEval: boolean;
 }
 
+const PROBE_NAME_IN_TEXT = /_tsprof\$[\w$]*/g;
+
 function scanFile(program: t.Program): FileScan {
   const usedNames = new Set<string>();
   const containsWithOrEval = new Set<t.Node>();
   let hasWithOrEval = false;
   t.traverse(program, (node, ancestors) => {
     if (t.isIdentifier(node) || t.isJSXIdentifier(node)) usedNames.add(node.name);
+    // Code in strings may reach eval / new Function: names spelled there count as used too.
+    const text = t.isStringLiteral(node) ? node.value : t.isTemplateElement(node) ? node.value.raw : undefined;
+    if (text !== undefined) for (const name of text.match(PROBE_NAME_IN_TEXT) ?? []) usedNames.add(name);
     const isDirectEval = t.isCallExpression(node) && t.isIdentifier(node.callee, { name: "eval" });
     if (isDirectEval || t.isWithStatement(node)) {
       hasWithOrEval = true;
@@ -165,6 +170,12 @@ export function instrumentProgram(
 
   if (sites.length > 0) {
     const header = moduleHeader(ids, runtimeAccess(options, facts.filename, programPath.node), file, sites);
+    // The file's opening comments (license, @flow, eslint directives) stay at the top of the file.
+    const first = programPath.node.body[0];
+    if (first?.leadingComments) {
+      header[0].leadingComments = first.leadingComments;
+      first.leadingComments = null;
+    }
     programPath.node.body.unshift(...header);
     // Later plugins (preset-typescript's import elision, block scoping) read bindings: register ours.
     programPath.scope.crawl();
