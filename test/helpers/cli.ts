@@ -2,7 +2,7 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { join } from "node:path";
 
-export const repoRoot = join(__dirname, "..", "..");
+export const repoRoot = join(__dirname, "..", "..", "..");
 export const tsprofBin = join(repoRoot, "packages", "cli", "bin", "tsprof.js");
 
 export interface RunResult {
