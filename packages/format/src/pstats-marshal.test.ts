@@ -1,0 +1,229 @@
+// The pstats marshal codec: Python's own bytes (versions 0-4) decode, ours round-trip and load in Python, damage is a clean ProfileError.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  decodeMarshal,
+  decodePstats,
+  encodePstats,
+  looksLikeMarshal,
+  profileToPstats,
+  pstatsToProfile,
+  readAnyProfileFile,
+  PyBytes,
+  PyDict,
+  PySet,
+  PyList,
+  PyOther,
+  PyTuple,
+  type PstatsEntry,
+} from "./pstats-marshal";
+import { compareFunctions } from "./canonical";
+import { ProfileError, validateProfile } from "./read";
+import type { Profile } from "./types";
+
+const repoRoot = join(__dirname, "..", "..", "..");
+const hex = (text: string) => Uint8Array.from(Buffer.from(text, "hex"));
+
+// marshal.dumps({("a.py", 1, "f"): (1, 2, 0.5, 1.25, {("~", 0, "<built-in method x>"): (2, 1, 0.5, 1.25)}),
+//                ("a.py", 1, "f2"): (1, 1, 0.0, 0.0, {})}, version) from CPython 3.11.
+const PYTHON_DUMPS: Record<number, string> = {
+  0: "7b28030000007504000000612e707969010000007501000000662805000000690100000069020000006603302e356604312e32357b280300000075010000007e690000000075130000003c6275696c742d696e206d6574686f6420783e2804000000690200000069010000006603302e356604312e32353028030000007504000000612e70796901000000750200000066322805000000690100000069010000006601306601307b3030",
+  2: "7b28030000007504000000612e7079690100000075010000006628050000006901000000690200000067000000000000e03f67000000000000f43f7b280300000075010000007e690000000075130000003c6275696c742d696e206d6574686f6420783e28040000006902000000690100000067000000000000e03f67000000000000f43f3028030000007504000000612e70796901000000750200000066322805000000690100000069010000006700000000000000006700000000000000007b3030",
+  3: "fba803000000f504000000612e7079e901000000f4010000006628050000007203000000e902000000e7000000000000e03fe7000000000000f43f7ba803000000f5010000007ee900000000f5130000003c6275696c742d696e206d6574686f6420783ea804000000720500000072030000007206000000720700000030a80300000072020000007203000000f4020000006632280500000072030000007203000000e70000000000000000720f0000007b3030",
+  4: "fba903fa04612e7079e901000000da016629057203000000e902000000e7000000000000e03fe7000000000000f43f7ba903fa017ee900000000fa133c6275696c742d696e206d6574686f6420783ea904720500000072030000007206000000720700000030a90372020000007203000000da026632290572030000007203000000e70000000000000000720f0000007b3030",
+};
+
+const EXPECTED_ENTRIES: PstatsEntry[] = [
+  {
+    function: { file: "a.py", line: 1, name: "f" },
+    primitiveCalls: 1,
+    calls: 2,
+    selfTime: 0.5,
+    totalTime: 1.25,
+    callers: [{ caller: { file: "~", line: 0, name: "<built-in method x>" }, calls: 2, primitiveCalls: 1, selfTime: 0.5, totalTime: 1.25 }],
+  },
+  { function: { file: "a.py", line: 1, name: "f2" }, primitiveCalls: 1, calls: 1, selfTime: 0, totalTime: 0, callers: [] },
+];
+
+function errorOf(bytes: Uint8Array): string {
+  try {
+    decodePstats(bytes, "x.prof");
+  } catch (error) {
+    assert.ok(error instanceof ProfileError, `expected a ProfileError, got ${String(error)}`);
+    assert.ok(!error.message.includes("\n"));
+    return error.message;
+  }
+  assert.fail("expected a ProfileError");
+}
+
+test("Python's marshal versions 0, 2, 3 and 4 (text floats, refs, short strings) decode alike", () => {
+  for (const [version, bytes] of Object.entries(PYTHON_DUMPS)) {
+    assert.deepEqual(decodePstats(hex(bytes), "x.prof"), EXPECTED_ENTRIES, `version ${version}`);
+  }
+});
+
+test("other marshal types decode: long, non-ASCII, long ASCII, None, bools, bytes, sets, lists, complex", () => {
+  // marshal.dumps((2**40, -2**70, "é"*3, "x"*300, None, True, False, 1.5, b"by", frozenset(), [1], 1j), 4)
+  const bytes = hex(
+    "290cec030000000000000000046cfbffffff00000000000000000004f506000000c3a9c3a9c3a9c12c010000" +
+      "78".repeat(300) +
+      "4e5446e7000000000000f83ff30200000062793e000000005b01000000e901000000f90000000000000000000000000000f03f",
+  );
+  const value = decodeMarshal(bytes, "x") as PyTuple;
+  assert.ok(value instanceof PyTuple);
+  const [big, negative, accented, long, none, yes, no, float, by, frozen, list, complex] = value.items;
+  assert.equal(big, 2 ** 40);
+  assert.equal(negative, -(2n ** 70n));
+  assert.equal(accented, "ééé");
+  assert.equal(long, "x".repeat(300));
+  assert.deepEqual([none, yes, no, float], [null, true, false, 1.5]);
+  assert.deepEqual((by as PyBytes).bytes, Uint8Array.from([0x62, 0x79]));
+  assert.ok(frozen instanceof PySet && frozen.frozen && frozen.items.length === 0);
+  assert.ok(list instanceof PyList && list.items[0] === 1);
+  assert.ok(complex instanceof PyOther);
+});
+
+const EXOTIC: PstatsEntry[] = [
+  {
+    function: { file: "dir ü/日本.ts", line: 2 ** 33, name: "𐐨𐐯 \ud800 lone" },
+    primitiveCalls: 1,
+    calls: 2 ** 40,
+    selfTime: 1e-300,
+    totalTime: 123456.789,
+    callers: [
+      { caller: { file: "x".repeat(300), line: -5, name: "" }, calls: 3, primitiveCalls: 2, selfTime: 0.1, totalTime: 0.2 },
+      { caller: { file: "~", line: 0, name: "<built-in method exec>" }, calls: 7, primitiveCalls: 7, selfTime: 0, totalTime: 0, countOnly: true },
+    ],
+  },
+];
+
+test("our bytes round-trip: astral and lone-surrogate names, long strings, big and negative ints, bare call counts", () => {
+  assert.deepEqual(decodePstats(encodePstats(EXOTIC), "x.prof"), EXOTIC);
+  assert.ok(looksLikeMarshal(encodePstats(EXOTIC)));
+  assert.ok(looksLikeMarshal(encodePstats([])));
+});
+
+test("python3 loads our bytes and sees the same values", (t) => {
+  if (spawnSync("python3", ["--version"]).status !== 0) return t.skip("python3 not found");
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-marshal-")), "x.prof");
+  writeFileSync(path, encodePstats(EXOTIC));
+  const script = `import marshal, sys
+d = marshal.load(open(sys.argv[1], "rb"))
+(key, (cc, nc, tt, ct, callers)), = d.items()
+print(ascii(key), cc, nc, tt, ct)
+for k, v in callers.items(): print(ascii(k[0][:3]), k[1], ascii(k[2]), v)`;
+  const result = spawnSync("python3", ["-c", script, path], { encoding: "utf8" });
+  assert.equal(result.stderr, "");
+  assert.equal(
+    result.stdout,
+    "('dir \\xfc/\\u65e5\\u672c.ts', 8589934592, '\\U00010428\\U0001042f \\ud800 lone') 1 1099511627776 1e-300 123456.789\n" +
+      "'xxx' -5 '' (3, 2, 0.1, 0.2)\n" +
+      "'~' 0 '<built-in method exec>' 7\n",
+  );
+});
+
+test("a real cProfile dump (Python 3.11) reads with builtins kept", () => {
+  const entries = decodePstats(readFileSync(join(repoRoot, "fixtures", "pstats", "recursion", "py311.prof")), "py311.prof");
+  const fact = entries.find((entry) => entry.function.name === "fact")!;
+  assert.deepEqual([fact.function, fact.calls, fact.primitiveCalls], [{ file: "program.py", line: 2, name: "fact" }, 24, 4]);
+  const self = fact.callers.find((caller) => caller.caller.name === "fact")!;
+  assert.deepEqual([self.calls, self.primitiveCalls], [20, 4]);
+  assert.ok(entries.some((entry) => entry.function.file === "~" && entry.function.name === "<method 'disable' of '_lsprof.Profiler' objects>"));
+});
+
+test("damaged input: every truncation of a real dump is a clean ProfileError", () => {
+  const bytes = readFileSync(join(repoRoot, "fixtures", "pstats", "unicode", "py311.prof"));
+  for (let length = 0; length < bytes.length; length++) errorOf(bytes.subarray(0, length));
+});
+
+test("hostile input: clear messages, bounded work", () => {
+  assert.equal(errorOf(new Uint8Array()), "x.prof: empty file");
+  assert.equal(errorOf(hex("7b")), "x.prof: bad marshal data at offset 1: EOF read where object expected");
+  assert.equal(errorOf(hex("7b29")), "x.prof: bad marshal data at offset 2: truncated (a byte needs 1 bytes, 0 left)");
+  assert.equal(errorOf(hex("7b28ffffff7f")), "x.prof: bad marshal data at offset 6: tuple size 2147483647 exceeds the 0 bytes left");
+  assert.equal(errorOf(hex("7b2800000080")), "x.prof: bad marshal data at offset 6: negative tuple size -2147483648");
+  assert.equal(errorOf(hex("7bc112000000")), "x.prof: bad marshal data at offset 6: string size 18 exceeds the 0 bytes left");
+  assert.equal(errorOf(hex("7b3f")), "x.prof: bad marshal data at offset 1: unknown type code 0x3f");
+  assert.equal(errorOf(hex("7b63")), "x.prof: bad marshal data at offset 1: code objects are not supported");
+  assert.equal(errorOf(hex("7b7205000000")), "x.prof: bad marshal data at offset 6: invalid reference 5");
+  // A tuple that refers to itself while it is being built (CPython rejects it the same way).
+  assert.equal(errorOf(hex("a9017200000000")), "x.prof: bad marshal data at offset 7: invalid reference 0");
+  assert.equal(errorOf(hex("7b6c0100000000")), "x.prof: bad marshal data at offset 6: long size 1 exceeds the 1 bytes left");
+  assert.equal(errorOf(hex("7b5b0100000069010000004e30")), "x.prof: bad marshal data at offset 12: unhashable dict key (list)");
+  assert.equal(errorOf(hex("7b750200000080ff")), "x.prof: bad marshal data at offset 8: string is not valid UTF-8");
+  assert.match(errorOf(Uint8Array.from([...Array(3000).fill(0x29).flatMap((b) => [b, 1])])), /nesting deeper than 2000/);
+  assert.equal(errorOf(hex("5b00000000")), "x.prof: not a pstats file: expected a marshalled dict, got list");
+  assert.equal(errorOf(hex("7be9010000004e30")), "x.prof: not a pstats file: entry 0: expected a (file, line, name) tuple, got int");
+  assert.equal(errorOf(encodePstats([]).slice(0, 1)), "x.prof: bad marshal data at offset 1: EOF read where object expected");
+  assert.deepEqual(decodePstats(encodePstats([]), "x.prof"), []);
+});
+
+test("a repeated dict key keeps its first place and its last value, as a Python dict does", () => {
+  const twice = [EXPECTED_ENTRIES[0]!, EXPECTED_ENTRIES[1]!, { ...EXPECTED_ENTRIES[0]!, calls: 9 }];
+  assert.deepEqual(decodePstats(encodePstats(twice), "x.prof"), [{ ...EXPECTED_ENTRIES[0]!, calls: 9 }, EXPECTED_ENTRIES[1]]);
+  assert.ok(decodeMarshal(encodePstats(twice), "x") instanceof PyDict);
+});
+
+const PROFILE: Profile = {
+  format: "tsprof-profile",
+  version: 1,
+  timeUnit: "s",
+  meta: { tool: "test", clock: "tick" },
+  duration: 3,
+  functions: [
+    { name: "f", qualifiedName: "f", file: "a.ts", line: 1, column: 5, kind: "function" },
+    { name: "f", qualifiedName: "f", file: "a.ts", line: 1, column: 20, kind: "async" },
+    { name: "main", qualifiedName: "main", file: "a.ts", line: 9, column: 1, kind: "function" },
+  ],
+  stats: [
+    { function: 0, calls: 1, primitiveCalls: 1, selfTime: 0.5, totalTime: 0.5 },
+    { function: 1, calls: 2, primitiveCalls: 2, selfTime: 0.25, totalTime: 0.25 },
+    { function: 2, calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1.75 },
+  ],
+  edges: [
+    { caller: 2, callee: 0, calls: 1, primitiveCalls: 1, selfTime: 0.5, totalTime: 0.5 },
+    { caller: 2, callee: 1, calls: 2, primitiveCalls: 2, selfTime: 0.25, totalTime: 0.25 },
+  ],
+};
+
+test("profileToPstats: two functions with one (file, line, name) key become one row, as pstats would see them", () => {
+  assert.deepEqual(profileToPstats(PROFILE), [
+    {
+      function: { file: "a.ts", line: 1, name: "f" },
+      primitiveCalls: 3,
+      calls: 3,
+      selfTime: 0.75,
+      totalTime: 0.75,
+      callers: [{ caller: { file: "a.ts", line: 9, name: "main" }, calls: 3, primitiveCalls: 3, selfTime: 0.75, totalTime: 0.75 }],
+    },
+    { function: { file: "a.ts", line: 9, name: "main" }, primitiveCalls: 1, calls: 1, selfTime: 1, totalTime: 1.75, callers: [] },
+  ]);
+});
+
+test("pstatsToProfile: a valid profile in canonical order, builtins last, no call tree", () => {
+  const entries = decodePstats(readFileSync(join(repoRoot, "fixtures", "pstats", "recursion", "py311.prof")), "py311.prof");
+  const profile = validateProfile(JSON.parse(JSON.stringify(pstatsToProfile(entries))), "converted");
+  assert.equal(profile.meta.clock, "python");
+  assert.equal(profile.callTree, undefined);
+  assert.deepEqual(profile.functions, [...profile.functions].sort(compareFunctions));
+  assert.equal(profile.functions[profile.functions.length - 1]!.file, "~");
+  assert.equal(profile.stats.reduce((sum, row) => sum + row.calls, 0), entries.reduce((sum, e) => sum + e.calls, 0));
+  // And back: the same rows (in canonical rather than file order).
+  const back = profileToPstats(profile);
+  assert.equal(back.length, entries.length);
+  for (const entry of entries) assert.deepEqual(back.find((b) => b.function.name === entry.function.name && b.function.file === entry.function.file)!.calls, entry.calls);
+});
+
+test("readAnyProfileFile: pstats by extension or content, JSON otherwise", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-any-"));
+  writeFileSync(join(dir, "p.prof"), encodePstats(profileToPstats(PROFILE)));
+  writeFileSync(join(dir, "p.data"), encodePstats(profileToPstats(PROFILE)));
+  writeFileSync(join(dir, "p.json"), JSON.stringify(PROFILE));
+  assert.equal(readAnyProfileFile(join(dir, "p.prof")).stats.length, 2);
+  assert.equal(readAnyProfileFile(join(dir, "p.data")).stats.length, 2);
+  assert.equal(readAnyProfileFile(join(dir, "p.json")).stats.length, 3);
+});
