@@ -110,6 +110,10 @@ export class Recorder {
   private slotInvokedEdge = new Int32Array(64);
   private slotInvokedNode = new Int32Array(64);
   private slotInvokedOwnsNode = new Uint8Array(64);
+  // The frame's most recent callee with that call's edge and tree node (-1: past the cap).
+  private slotLastCallee = new Int32Array(64);
+  private slotLastEdge = new Int32Array(64);
+  private slotLastNode = new Int32Array(64);
   private slotCount = 0; // high-water mark
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
@@ -146,11 +150,21 @@ export class Recorder {
     let ownsNode = 1;
     if (depth > 0) {
       const caller = this.stack[depth - 1];
-      edge = this.edgeFor(this.slotFn[caller], fn);
+      if (this.slotLastCallee[caller] === fn) {
+        // Same callee as this caller's previous call (a loop): skip both hash lookups.
+        edge = this.slotLastEdge[caller];
+        node = this.slotLastNode[caller];
+        if (node < 0 && this.slotOwnsNode[caller] === 1) this.droppedTreeNodes++;
+      } else {
+        edge = this.edgeFor(this.slotFn[caller], fn);
+        node = this.slotOwnsNode[caller] === 1 ? this.childNode(this.slotNode[caller], fn) : -1;
+        this.slotLastCallee[caller] = fn;
+        this.slotLastEdge[caller] = edge;
+        this.slotLastNode[caller] = node;
+      }
       this.edgeCalls[edge]++;
       if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
       if (this.slotOwnsNode[caller] === 1) {
-        node = this.childNode(this.slotNode[caller], fn);
         if (node < 0) {
           node = this.slotNode[caller];
           ownsNode = 0;
@@ -180,6 +194,7 @@ export class Recorder {
     this.slotStart[slot] = now;
     this.slotChildTime[slot] = 0;
     this.slotInvoked[slot] = now;
+    this.slotLastCallee[slot] = -1;
     this.push(slot);
     return this.slotGeneration[slot] * LOW_RANGE + this.tag * SLOT_RANGE + slot;
   }
@@ -241,6 +256,7 @@ export class Recorder {
     this.slotState[slot] = ACTIVE;
     this.slotStart[slot] = now;
     this.slotChildTime[slot] = 0;
+    this.slotLastCallee[slot] = -1; // its edge and node may have changed
     this.push(slot);
   }
 
@@ -411,5 +427,8 @@ export class Recorder {
     this.slotInvokedEdge = growInt32(this.slotInvokedEdge, length);
     this.slotInvokedNode = growInt32(this.slotInvokedNode, length);
     this.slotInvokedOwnsNode = growUint8(this.slotInvokedOwnsNode, length);
+    this.slotLastCallee = growInt32(this.slotLastCallee, length);
+    this.slotLastEdge = growInt32(this.slotLastEdge, length);
+    this.slotLastNode = growInt32(this.slotLastNode, length);
   }
 }
