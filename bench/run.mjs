@@ -90,23 +90,35 @@ function comparison(samples, calls) {
   };
 }
 
-/** Plain and instrumented runs of one workload worker; `calls(profilePath)` counts the calls of one timed run. */
+/**
+ * Plain and instrumented runs of one workload worker. `timedCalls(profilePath)` counts the
+ * calls of one timed run from the profile the instrumented run wrote at exit. When no run
+ * managed to write its profile, one more, untimed run with a small call-tree cap counts them
+ * (the counters do not depend on the cap) and the failure is reported.
+ */
 function measureWorkload(options, scratch, label, worker, plainModule, instrumentedModule, workerArgs, timedCalls) {
-  let calls;
+  const counted = [];
+  const writeFailures = [];
+  const instrumentedRun = (profilePath, extraEnv = {}) => {
+    const sample = runChild(node, [worker, instrumentedModule, ...workerArgs], childEnv({ TSPROF_OUTPUT: profilePath, ...extraEnv }));
+    if (existsSync(profilePath)) {
+      counted.push(timedCalls(profilePath));
+      rmSync(profilePath);
+    } else {
+      writeFailures.push(sample.stderr.trim().split("\n").pop() || "no profile and no message");
+    }
+    return sample;
+  };
   const samples = alternate(options.runs, {
     plain: () => runChild(node, [worker, plainModule, ...workerArgs]).seconds,
-    instrumented: (run) => {
-      const profilePath = join(scratch, `${label}-${run}.tsprof.json`);
-      const sample = runChild(node, [worker, instrumentedModule, ...workerArgs], childEnv({ TSPROF_OUTPUT: profilePath }));
-      if (!existsSync(profilePath)) throw new Error(`${label}: the instrumented run wrote no profile at ${profilePath}`);
-      const runCalls = timedCalls(profilePath);
-      if (calls !== undefined && runCalls !== calls) throw new Error(`${label}: runs disagree on the call count (${calls}, ${runCalls})`);
-      calls = runCalls;
-      rmSync(profilePath);
-      return sample.seconds;
-    },
+    instrumented: (run) => instrumentedRun(join(scratch, `${label}-${run}.tsprof.json`)).seconds,
   });
-  return comparison(samples, calls);
+  if (counted.length === 0) instrumentedRun(join(scratch, `${label}-count.tsprof.json`), { TSPROF_MAX_TREE_NODES: "1000" });
+  if (counted.length === 0) throw new Error(`${label}: no instrumented run wrote a profile: ${writeFailures[0]}`);
+  if (counted.some((c) => c !== counted[0])) throw new Error(`${label}: runs disagree on the call count (${counted.join(", ")})`);
+  const result = comparison(samples, counted[0]);
+  if (writeFailures.length > 0) result.profileWriteFailures = writeFailures;
+  return result;
 }
 
 function measureFib(options, scratch, instrumentedFib) {
@@ -120,7 +132,7 @@ function measureFib(options, scratch, instrumentedFib) {
       if (recorded !== 2 * perRun) throw new Error(`fib(${n}): profile has ${recorded} calls of fib, expected ${2 * perRun}`);
       return perRun;
     });
-    return { n, ...result };
+    return { workload: `JS fib(${n}), tsprof`, n, ...result };
   });
 }
 
@@ -161,7 +173,7 @@ function measurePython(options) {
     },
   });
   if (calls !== fibCalls(options.pythonFib)) throw new Error(`python fib(${n}): cProfile counted ${calls} calls, expected ${fibCalls(options.pythonFib)}`);
-  return { python: version, n: options.pythonFib, ...comparison(samples, calls) };
+  return { workload: `Python ${version} fib(${n}), cProfile`, python: version, n: options.pythonFib, ...comparison(samples, calls) };
 }
 
 function measureAcorn(options, scratch) {
@@ -173,7 +185,9 @@ function measureAcorn(options, scratch) {
   const result = measureWorkload(options, scratch, "acorn", worker, plainAcorn, instrumentedAcorn, [input], (profile) =>
     profileCalls(profile),
   );
-  return { acorn: require("acorn/package.json").version, input: inputLabel(input), inputBytes: readFileSync(input).length, ...result };
+  const version = require("acorn/package.json").version;
+  const workload = `acorn ${version} parsing ${inputLabel(input)}, tsprof`;
+  return { workload, acorn: version, input: inputLabel(input), inputBytes: readFileSync(input).length, ...result };
 }
 
 function inputLabel(path) {
@@ -192,12 +206,18 @@ function table(rows) {
 }
 
 function report(results) {
+  const notes = [];
   const rows = [["workload", "plain", "profiled", "ratio", "calls", "overhead/call"]];
-  const add = (label, r) =>
-    rows.push([label, seconds(r.plainSeconds), seconds(r.instrumentedSeconds), `${r.ratio.toFixed(2)}x`, count(r.calls), ns(r.overheadNsPerCall)]);
-  for (const r of results.fib) add(`JS fib(${r.n}), tsprof`, r);
-  if (results.acorn) add(`acorn ${results.acorn.input}, tsprof`, results.acorn);
-  if (results.python && !results.python.skipped) add(`Python ${results.python.python} fib(${results.python.n}), cProfile`, results.python);
+  const measured = [...results.fib, results.acorn, results.python].filter((r) => r && !r.skipped);
+  for (const r of measured) {
+    rows.push([r.workload, seconds(r.plainSeconds), seconds(r.instrumentedSeconds), `${r.ratio.toFixed(2)}x`, count(r.calls), ns(r.overheadNsPerCall)]);
+    if (r.profileWriteFailures) {
+      notes.push(
+        `${r.workload}: ${r.profileWriteFailures.length} of ${results.runs} profiled runs wrote no profile ` +
+          `(${r.profileWriteFailures[0]}); calls counted by an extra run with TSPROF_MAX_TREE_NODES=1000`,
+      );
+    }
+  }
   const lines = [
     `tsprof benchmark: node ${results.node}, median of ${results.runs} interleaved runs, each in its own process`,
     "",
@@ -205,8 +225,8 @@ function report(results) {
     "",
     `one clock read: process.hrtime.bigint() ${ns(results.clock.hrtimeBigintNs)}, performance.now() ${ns(results.clock.performanceNowNs)}`,
   ];
-  if (results.python?.skipped) lines.push(`Python cProfile: skipped (${results.python.skipped})`);
-  return lines.join("\n");
+  if (results.python?.skipped) notes.push(`Python cProfile: skipped (${results.python.skipped})`);
+  return [...lines, ...notes.map((note) => `note: ${note}`)].join("\n");
 }
 
 function main() {

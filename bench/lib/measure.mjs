@@ -8,14 +8,14 @@ export function childEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
-/** Runs `command args` to completion and parses the JSON line it prints; throws with its stderr on failure. */
+/** Runs `command args` to completion and parses the JSON line it prints, adding its `stderr`; throws with its stderr on failure. */
 export function runChild(command, args, env = childEnv()) {
   const result = spawnSync(command, args, { encoding: "utf8", env, timeout: 600_000 });
   if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message}`);
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(" ")} exited ${result.status ?? result.signal}:\n${result.stderr.trim()}`);
   }
-  return JSON.parse(result.stdout.trim().split("\n").pop());
+  return { ...JSON.parse(result.stdout.trim().split("\n").pop()), stderr: result.stderr };
 }
 
 /**
