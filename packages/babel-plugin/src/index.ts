@@ -1,5 +1,5 @@
 // @tsprof/babel-plugin: `plugins: ["@tsprof"]` puts a tsprof probe at every function boundary.
-import { types as t, type ConfigAPI, type NodePath, type PluginObj, type PluginPass } from "@babel/core";
+import type { ConfigAPI, PluginObj, PluginPass } from "@babel/core";
 import {
   createOriginalPositionMapper,
   makeFileFilter,
@@ -9,6 +9,7 @@ import {
   type RawSourceMap,
 } from "@tsprof/instrument";
 import { instrumentProgram } from "./instrument-program";
+import { withErrorPolicy } from "./error-policy";
 
 interface InputMap {
   toObject(): RawSourceMap;
@@ -22,17 +23,16 @@ interface InputMap {
  */
 function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<PluginPass> {
   api.assertVersion("^7.22.0 || ^8.0.0");
-  const validated = normalizeOptions(rawOptions, process.cwd());
-  const accepts = makeFileFilter(validated);
+  const accepts = makeFileFilter(normalizeOptions(rawOptions, process.cwd()));
   return {
     name: "tsprof",
     visitor: {
       Program: {
         enter(path, state) {
+          // Root defaults to Babel's cwd for this file, which may differ from the process's.
           const options = normalizeOptions(rawOptions, state.file.opts.cwd ?? process.cwd());
           const filename = state.file.opts.filename ?? undefined;
-          const backup = options.onError === "skip" ? t.cloneNode(path.node, true, false) : undefined;
-          try {
+          withErrorPolicy(path, options.onError, projectRelativePath(options.root, filename), () => {
             const inputMap = (state.file as unknown as { inputMap?: InputMap | null }).inputMap;
             const result = instrumentProgram(
               path,
@@ -45,22 +45,11 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
               accepts,
             );
             if (typeof result !== "string") (state.file.metadata as unknown as { tsprof?: ModuleSites }).tsprof = result;
-          } catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            if (!backup) throw path.buildCodeFrameError(`tsprof: could not instrument this file: ${reason}`);
-            restore(path, backup);
-            console.warn(`tsprof: left ${projectRelativePath(options.root, filename)} uninstrumented: ${reason}`);
-          }
+          });
         },
       },
     },
   };
-}
-
-function restore(path: NodePath<t.Program>, backup: t.Program): void {
-  path.node.body = backup.body;
-  path.node.directives = backup.directives;
-  path.scope.crawl();
 }
 
 export = tsprofBabelPlugin;
