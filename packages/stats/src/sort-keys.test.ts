@@ -1,0 +1,42 @@
+// Sort keys: pstats' table, unique prefixes, legacy numbers, and the errors a user sees.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { resolveSortKeys, sortKeyAbbreviations, SortKeyError } from "./sort-keys";
+
+test("full keys and their descriptions, joined as 'Ordered by' prints them", () => {
+  assert.equal(resolveSortKeys(["cumulative", "name"]).description, "cumulative time, function name");
+  assert.equal(resolveSortKeys(["tottime"]).description, "internal time");
+  assert.equal(resolveSortKeys(["nfl"]).fields.length, 3);
+  assert.equal(resolveSortKeys(["tottime-percall"]).description, "internal time per call");
+});
+
+test("unique prefixes as pstats computes them; ambiguous ones are refused", () => {
+  const table = sortKeyAbbreviations();
+  assert.equal(table.get("cu")?.description, "cumulative time"); // survives: "cum" collides, "cu" was claimed first
+  assert.equal(table.get("cum"), undefined);
+  assert.equal(table.get("c"), undefined);
+  assert.equal(table.get("t"), undefined); // time / tottime
+  assert.equal(table.get("fil")?.key, "filename");
+  assert.equal(table.get("p")?.key, "pcalls");
+  assert.equal(table.get("tottime")?.key, "tottime"); // a full key survives its longer sibling "tottime-percall"
+  assert.equal(table.get("cumtime-p")?.key, "cumtime-percall");
+  assert.throws(() => resolveSortKeys(["cum"]), SortKeyError);
+});
+
+test("legacy numbers alone; never mixed with names", () => {
+  assert.equal(resolveSortKeys([-1]).description, "standard name");
+  assert.equal(resolveSortKeys([2]).description, "cumulative time");
+  assert.throws(() => resolveSortKeys([3]), /unknown legacy sort key 3/);
+  assert.throws(() => resolveSortKeys([1, "name"]), /cannot mix/);
+  assert.throws(() => resolveSortKeys([1, 2]), /must be the only key/);
+});
+
+test("an unknown key lists the valid ones on one line", () => {
+  assert.throws(
+    () => resolveSortKeys(["speed"]),
+    (error: Error) =>
+      error instanceof SortKeyError &&
+      !error.message.includes("\n") &&
+      error.message.startsWith("unknown sort key 'speed' (valid keys, or unique prefixes: calls, ncalls, cumtime,"),
+  );
+});

@@ -1,0 +1,172 @@
+// The Stats model: loading, add order, sorting (stable), strip, restrictions, dump and the tsprof-only keys.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodePstats, type Profile } from "@tsprof/format";
+import { Stats, pyCtime } from "./stats";
+import { printTable } from "./print-table";
+
+function capture(): { stream: { write(text: string): void }; text: () => string } {
+  let out = "";
+  return { stream: { write: (text) => void (out += text) }, text: () => out };
+}
+
+// main (src/app/main.ts:1) calls work (src/app/work.ts:3) twice and lib/work.ts:3(work) once; work recurses.
+// Times are multiples of 1/8 s (a 125 ms tick), so every sum is exact.
+const PROFILE: Profile = {
+  format: "tsprof-profile",
+  version: 1,
+  timeUnit: "s",
+  meta: { tool: "test", clock: "tick" },
+  duration: 2,
+  functions: [
+    { name: "main", qualifiedName: "main", file: "src/app/main.ts", line: 1, column: 1, kind: "function" },
+    { name: "work", qualifiedName: "work", file: "src/app/work.ts", line: 3, column: 1, kind: "function" },
+    { name: "work", qualifiedName: "work", file: "src/lib/work.ts", line: 3, column: 1, kind: "function" },
+  ],
+  stats: [
+    { function: 0, calls: 1, primitiveCalls: 1, selfTime: 0.125, totalTime: 2 }, // main: 1 call, 1 tick self, 16 ticks total
+    { function: 1, calls: 4, primitiveCalls: 2, selfTime: 1.5, totalTime: 1.5 }, // work: 2 calls from main + 2 recursive
+    { function: 2, calls: 1, primitiveCalls: 1, selfTime: 0.375, totalTime: 0.375 }, // lib work: 3 ticks
+  ],
+  edges: [
+    { caller: 0, callee: 1, calls: 2, primitiveCalls: 2, selfTime: 1, totalTime: 1.5 },
+    { caller: 1, callee: 1, calls: 2, primitiveCalls: 0, selfTime: 0.5, totalTime: 0.5 },
+    { caller: 0, callee: 2, calls: 1, primitiveCalls: 1, selfTime: 0.375, totalTime: 0.375 },
+  ],
+};
+
+const TITLE = "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n";
+const MAIN = "        1    0.125    0.125    2.000    2.000 src/app/main.ts:1(main)\n";
+const WORK = "      4/2    1.500    0.375    1.500    0.750 src/app/work.ts:3(work)\n";
+const LIB = "        1    0.375    0.375    0.375    0.375 src/lib/work.ts:3(work)\n";
+const HEADER = "         6 function calls (4 primitive calls) in 2.000 seconds\n\n";
+
+test("unsorted: insertion (canonical) order, announced as pstats does", () => {
+  const out = capture();
+  new Stats(PROFILE, out.stream).printStats();
+  assert.equal(out.text(), `${HEADER}   Random listing order was used\n\n${TITLE}${MAIN}${WORK}${LIB}\n\n`);
+});
+
+test("sorting is stable on insertion order; reverse flips the sorted list", () => {
+  const out = capture();
+  new Stats(PROFILE, out.stream).sortStats("pcalls").printStats().reverseOrder().printStats(1);
+  const sorted = `${HEADER}   Ordered by: primitive call count\n\n${TITLE}${WORK}${MAIN}${LIB}\n\n`;
+  const reversed = `${HEADER}   Ordered by: primitive call count\n   List reduced from 3 to 1 due to restriction <1>\n\n${TITLE}${LIB}\n\n`;
+  assert.equal(out.text(), sorted + reversed);
+});
+
+test("tsprof's per-call keys sort by the percall columns", () => {
+  const order = (key: string) => Object.keys(new Stats(PROFILE, capture().stream).sortStats(key).getStatsProfile().functions);
+  // tottime/ncalls: lib 0.375, work 0.375 (tie, insertion order), main 0.125
+  assert.deepEqual(order("tottime-percall"), ["src/app/work.ts:3(work)", "src/lib/work.ts:3(work)", "src/app/main.ts:1(main)"]);
+  // cumtime/primitive: main 2, work 0.75, lib 0.375
+  assert.deepEqual(order("cumtime-percall"), ["src/app/main.ts:1(main)", "src/app/work.ts:3(work)", "src/lib/work.ts:3(work)"]);
+});
+
+test("restrictions: integers count, fractions of [0, 1) share, a Python float 1.0 limits nothing, strings are regexes", () => {
+  const listed = (...restrictions: Parameters<Stats["printStats"]>) => {
+    const out = capture();
+    new Stats(PROFILE, out.stream).sortStats("stdname").printStats(...restrictions);
+    return out.text().split("\n").filter((line) => line.includes("List reduced") || line.includes("<Invalid"));
+  };
+  assert.deepEqual(listed(2), ["   List reduced from 3 to 2 due to restriction <2>"]);
+  assert.deepEqual(listed(0.5), ["   List reduced from 3 to 2 due to restriction <0.5>"]); // int(3 * 0.5 + .5) = 2
+  assert.deepEqual(listed({ float: 0.1 }), []); // int(3 * 0.1 + .5) = 0 rows: pstats prints no list and no message
+  assert.deepEqual(listed({ float: 1 }), []);
+  assert.deepEqual(listed(1.5), []);
+  assert.deepEqual(listed(-1), []);
+  assert.deepEqual(listed("lib/"), ["   List reduced from 3 to 1 due to restriction <'lib/'>"]);
+  assert.deepEqual(listed("(?P<n>work)\\)"), ["   List reduced from 3 to 2 due to restriction <'(?P<n>work)\\\\)'>"]);
+  assert.deepEqual(listed("work("), ["   <Invalid regular expression 'work('>"]);
+});
+
+test("stripDirs merges rows that now share a key and forgets the sort", () => {
+  const out = capture();
+  new Stats(PROFILE, out.stream).sortStats("calls").stripDirs().printStats();
+  assert.equal(
+    out.text(),
+    "         6 function calls (4 primitive calls) in 2.000 seconds\n\n   Random listing order was used\n\n" +
+      TITLE +
+      "        1    0.125    0.125    2.000    2.000 main.ts:1(main)\n" +
+      "      5/3    1.875    0.375    1.875    0.625 work.ts:3(work)\n\n\n",
+  );
+});
+
+// Expected text checked against python3's pstats on the same numbers.
+test("callers and callees: width of the listed names, sub-header, nc/cc, continuation indent", () => {
+  const out = capture();
+  new Stats(PROFILE, out.stream).sortStats("stdname").printCallers("work").printCallees(1);
+  assert.equal(
+    out.text(),
+    "   Ordered by: standard name\n   List reduced from 3 to 2 due to restriction <'work'>\n\n" +
+      "Function                 was called by...\n" +
+      "                             ncalls  tottime  cumtime\n" +
+      "src/app/work.ts:3(work)  <-       2    1.000    1.500  src/app/main.ts:1(main)\n" +
+      "                                2/0    0.500    0.500  src/app/work.ts:3(work)\n" +
+      "src/lib/work.ts:3(work)  <-       1    0.375    0.375  src/app/main.ts:1(main)\n\n\n" +
+      "   Ordered by: standard name\n   List reduced from 3 to 1 due to restriction <1>\n\n" +
+      "Function                 called...\n" +
+      "                             ncalls  tottime  cumtime\n" +
+      "src/app/main.ts:1(main)  ->       2    1.000    1.500  src/app/work.ts:3(work)\n" +
+      "                                  1    0.375    0.375  src/lib/work.ts:3(work)\n\n\n",
+  );
+});
+
+test("files: a ctime line per file; add() takes its arguments last to first, as pstats does", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-stats-"));
+  const paths = ["a", "b", "c"].map((name) => join(dir, `${name}.tsprof.json`));
+  paths.forEach((path, i) => {
+    writeFileSync(path, JSON.stringify(PROFILE));
+    utimesSync(path, 1_700_000_000 + i, 1_700_000_000 + i);
+  });
+  const stats = new Stats(paths, capture().stream);
+  assert.deepEqual(stats.files, [0, 2, 1].map((i) => `${pyCtime(1_700_000_000 + i)}    ${paths[i]}`));
+  assert.equal(stats.totalCalls, 18);
+  assert.equal(stats.getStatsProfile().functions["src/app/work.ts:3(work)"]!.ncalls, "12/6");
+});
+
+test("pyCtime is time.ctime: space-padded day", () => {
+  const seconds = new Date(2026, 0, 5, 7, 8, 9).getTime() / 1000;
+  assert.equal(pyCtime(seconds), "Mon Jan  5 07:08:09 2026");
+});
+
+test("dumpStats writes a pstats file that reads back to the same rows", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-dump-")), "out.prof");
+  const stats = new Stats(PROFILE, capture().stream);
+  stats.dumpStats(path);
+  assert.deepEqual(decodePstats(readFileSync(path), path), stats.entries());
+});
+
+test("getStatsProfile rounds as printed and keys by location", () => {
+  const profile = new Stats(PROFILE, capture().stream).getStatsProfile();
+  assert.equal(profile.totalTime, 2);
+  assert.deepEqual(profile.functions["src/lib/work.ts:3(work)"], {
+    ncalls: "1",
+    tottime: 0.375,
+    percallTottime: 0.375,
+    cumtime: 0.375,
+    percallCumtime: 0.375,
+    fileName: "src/lib/work.ts",
+    lineNumber: 3,
+    functionName: "work",
+  });
+});
+
+test("printTable: as python -m cProfile prints, cumulative by default, no file line", () => {
+  const out = capture();
+  printTable(PROFILE, out.stream);
+  assert.equal(out.text(), `${HEADER}   Ordered by: cumulative time\n\n${TITLE}${MAIN}${WORK}${LIB}\n\n`);
+  const stripped = capture();
+  printTable(PROFILE, stripped.stream, { sort: ["name", "file"], stripDirs: true });
+  assert.match(stripped.text(), /Ordered by: function name, file name\n/);
+  assert.throws(() => printTable(PROFILE, capture().stream, { sort: "speed" }), /unknown sort key 'speed'/);
+});
+
+test("an empty profile prints only the header", () => {
+  const out = capture();
+  new Stats({ ...PROFILE, functions: [], stats: [], edges: [] }, out.stream).sortStats("time").printStats().printCallers();
+  assert.equal(out.text(), "         0 function calls in 0.000 seconds\n\n");
+});
