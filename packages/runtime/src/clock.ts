@@ -14,7 +14,7 @@ export interface TickClock extends Clock {
   tick(ticks?: number): void;
 }
 
-const hrtime = process.hrtime;
+const hrtime: NodeJS.HRTime | undefined = typeof process === "object" && process !== null ? process.hrtime : undefined;
 
 /**
  * The default clock: `process.hrtime()` in nanoseconds since the clock was created.
@@ -22,16 +22,23 @@ const hrtime = process.hrtime;
  * per reading; subtracting the origin keeps the numbers small and exact in a double.
  */
 export function createHrtimeClock(): Clock {
+  if (hrtime === undefined) return createPerformanceClock();
   const origin = hrtime();
   const originSeconds = origin[0];
   return {
     now() {
-      const t = hrtime();
+      const t = hrtime!();
       return (t[0] - originSeconds) * 1e9 + t[1];
     },
     unit: 1e-9,
     name: "hrtime",
   };
+}
+
+/** Outside Node (browsers): `performance.now()`, milliseconds. */
+function createPerformanceClock(): Clock {
+  const now = performance.now.bind(performance);
+  return { now, unit: 1e-3, name: "performance.now" };
 }
 
 /** A manual clock: starts at 0, advances only by `tick(n)`. */
@@ -58,6 +65,6 @@ export function createSteppingTickClock(unitSeconds = 0.001): Clock {
 }
 
 /** The clock the environment asks for: `TSPROF_CLOCK=tick` gives the stepping tick clock, anything else hrtime. */
-export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): Clock {
+export function clockFromEnvironment(env: NodeJS.ProcessEnv): Clock {
   return env.TSPROF_CLOCK === "tick" ? createSteppingTickClock() : createHrtimeClock();
 }

@@ -12,17 +12,18 @@
 //   that profile is lost.
 import { writeSync } from "node:fs";
 import { isMainThread, threadId } from "node:worker_threads";
-import { writeProfileFile } from "@tsprof/format";
+import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
 import { resolveOutputTarget } from "./output-path";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
 import { shieldListener } from "./safe-builtins";
 
+const hasProcess = typeof process === "object" && process !== null;
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** The automatic session of this thread, started (and its exit hooks installed) on first call. */
-export function startDefaultSession(env: NodeJS.ProcessEnv = process.env): RecordingSession {
+export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): RecordingSession {
   const state = getRuntimeState();
   const existing = state.defaultSession;
   // Created by this or another copy of the runtime: same shape, possibly another class object.
@@ -31,9 +32,13 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = process.env): Recor
     clock: clockFromEnvironment(env),
     maxTreeNodes: positiveInteger(env.TSPROF_MAX_TREE_NODES),
     maxDepth: positiveInteger(env.TSPROF_MAX_DEPTH),
-    meta: { argv: process.argv.slice(), pid: process.pid },
+    meta: hasProcess ? { argv: process.argv.slice(), pid: process.pid } : {},
   });
   state.defaultSession = session;
+  session.enable();
+  // Outside Node (a browser bundle) there is no exit to hook: the page takes the profile with
+  // globalThis.__tsprof.snapshot().
+  if (!hasProcess || typeof process.on !== "function") return session;
   const cwd = process.cwd();
   let written = false;
   const writeOnce = shieldListener((): void => {
@@ -53,12 +58,17 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = process.env): Recor
       process.on(signal, onSignal);
     }
   }
-  session.enable();
   return session;
 }
 
+/** The automatic session's profile so far (open frames closed on a copy), or undefined when it never started. */
+export function snapshotDefaultSession(): ProfileData | undefined {
+  const session = getRuntimeState().defaultSession as RecordingSession | undefined;
+  return session === undefined ? undefined : session.snapshot();
+}
+
 /** Arranges for the first module registration to start the automatic session, unless TSPROF_AUTOSTART=0. */
-export function armAutostart(env: NodeJS.ProcessEnv = process.env): void {
+export function armAutostart(env: NodeJS.ProcessEnv = processEnv()): void {
   if (env.TSPROF_AUTOSTART === "0") return;
   const state = getRuntimeState();
   if (state.defaultSession !== undefined || state.onFirstModule !== null) return;
@@ -87,4 +97,8 @@ function writeDefaultProfile(session: RecordingSession, template: string | undef
 function positiveInteger(text: string | undefined): number | undefined {
   if (text === undefined || !/^[1-9][0-9]*$/.test(text)) return undefined;
   return Number(text);
+}
+
+function processEnv(): NodeJS.ProcessEnv {
+  return hasProcess && process.env !== undefined ? process.env : {};
 }
