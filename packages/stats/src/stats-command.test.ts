@@ -1,0 +1,129 @@
+// runStatsCommand: what `tsprof stats` prints and returns, for good and bad input.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodePstats, type Profile } from "@tsprof/format";
+import { parseRestriction, parseStatsArgs } from "./command-args";
+import { runStatsCommand } from "./stats-command";
+
+const PROFILE: Profile = {
+  format: "tsprof-profile",
+  version: 1,
+  timeUnit: "s",
+  meta: { tool: "test", clock: "tick" },
+  duration: 1,
+  functions: [
+    { name: "main", qualifiedName: "main", file: "src/main.ts", line: 1, column: 1, kind: "function" },
+    { name: "leaf", qualifiedName: "leaf", file: "src/leaf.ts", line: 2, column: 1, kind: "function" },
+  ],
+  stats: [
+    { function: 0, calls: 1, primitiveCalls: 1, selfTime: 0.25, totalTime: 1 },
+    { function: 1, calls: 3, primitiveCalls: 3, selfTime: 0.75, totalTime: 0.75 },
+  ],
+  edges: [{ caller: 0, callee: 1, calls: 3, primitiveCalls: 3, selfTime: 0.75, totalTime: 0.75 }],
+};
+
+function run(argv: string[]): { status: number; stdout: string; stderr: string } {
+  let stdout = "";
+  let stderr = "";
+  const status = runStatsCommand(argv, { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } });
+  return { status, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "tsprof-stats-cmd-"));
+const file = join(dir, "p.tsprof.json");
+writeFileSync(file, JSON.stringify(PROFILE));
+
+test("prints the table sorted by cumulative time by default, with the file line", () => {
+  const result = run([file]);
+  assert.equal(result.status, 0);
+  assert.equal(result.stderr, "");
+  const lines = result.stdout.split("\n");
+  assert.match(lines[0]!, new RegExp(`^\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}    ${file.replace(/[.\\]/g, "\\$&")}$`));
+  assert.deepEqual(lines.slice(2, 9), [
+    "         4 function calls in 1.000 seconds",
+    "",
+    "   Ordered by: cumulative time",
+    "",
+    "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)",
+    "        1    0.250    0.250    1.000    1.000 src/main.ts:1(main)",
+    "        3    0.750    0.250    0.750    0.250 src/leaf.ts:2(leaf)",
+  ]);
+});
+
+test("-s takes several keys; --limit restrictions apply in order; --strip and --reverse", () => {
+  const result = run([file, "-s", "calls", "name", "--limit", "leaf|main", "--limit", "1", "--strip", "--reverse"]);
+  assert.equal(result.status, 0, result.stderr);
+  // "leaf|main" keeps both rows (no message); reversed, main (1 call) comes first; the limit keeps it.
+  assert.match(result.stdout, /Ordered by: call count, function name\n   List reduced from 2 to 1 due to restriction <1>\n\n/);
+  assert.match(result.stdout, / main\.ts:1\(main\)\n/);
+  assert.doesNotMatch(result.stdout, /leaf\.ts/);
+});
+
+test("--callers and --callees replace the table", () => {
+  const result = run([file, "--callers", "--callees", "-s", "stdname"]);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /was called by\.\.\.\n/);
+  assert.match(result.stdout, /src\/main\.ts:1\(main\)  ->       3    0\.750    0\.750  src\/leaf\.ts:2\(leaf\)\n/);
+  assert.doesNotMatch(result.stdout, /function calls/);
+});
+
+test("--json lists the rows with unrounded numbers", () => {
+  const result = run([file, "--json", "-s", "time", "--limit", "1", "--callers"]);
+  assert.equal(result.status, 0);
+  const document = JSON.parse(result.stdout);
+  assert.equal(document.orderedBy, "internal time");
+  assert.deepEqual(document.restrictions, ["List reduced from 2 to 1 due to restriction <1>"]);
+  assert.deepEqual(document.functions.map((f: { function: string }) => f.function), ["src/leaf.ts:2(leaf)"]);
+  assert.equal(document.functions[0].callers[0].function, "src/main.ts:1(main)");
+  assert.equal(document.totalTime, 1);
+});
+
+test("--dump writes a pstats file of the merged profiles", () => {
+  const out = join(dir, "merged.prof");
+  assert.equal(run([file, file, "--dump", out]).status, 0);
+  const entries = decodePstats(readFileSync(out), out);
+  assert.deepEqual(entries.map((e) => [e.function.name, e.calls]), [["main", 2], ["leaf", 6]]);
+});
+
+test("mistakes: one line on stderr, exit 2, no stack trace", () => {
+  const cases: Array<[string[], RegExp]> = [
+    [[], /^tsprof stats: no profile given/],
+    [[file, "-s", "speed"], /^tsprof stats: unknown sort key 'speed' \(valid keys, or unique prefixes: calls, ncalls/],
+    [[file, "-s", "1", "-s", "name"], /^tsprof stats: cannot mix legacy numeric sort keys with named ones/],
+    [[join(dir, "missing.json")], /^tsprof stats: .*missing\.json: no such file\n$/],
+    [[dir], /is a directory\n$/],
+    [[file, "--bogus"], /^tsprof stats: unknown option '--bogus'/],
+    [[file, "--limit"], /^tsprof stats: --limit needs a value\n$/],
+  ];
+  for (const [argv, message] of cases) {
+    const result = run(argv);
+    assert.equal(result.status, 2, argv.join(" "));
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.split("\n").length, 2, "exactly one line");
+  }
+  const bad = join(dir, "bad.json");
+  writeFileSync(bad, JSON.stringify({ ...PROFILE, stats: [{ ...PROFILE.stats[0], calls: -1 }] }));
+  assert.equal(run([bad]).stderr, `tsprof stats: ${bad}: stats[0].calls: expected a non-negative integer, got -1\n`);
+});
+
+test("--help prints usage listing every sort key", () => {
+  const result = run(["--help"]);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /^usage: tsprof stats FILE\.\.\./);
+  assert.match(result.stdout, /tottime-percall, cumtime-percall/);
+});
+
+test("argument parsing: restrictions as python -m pstats reads them; -s stops at a file", () => {
+  assert.equal(parseRestriction("10"), 10);
+  assert.deepEqual(parseRestriction("0.5"), { float: 0.5 });
+  assert.deepEqual(parseRestriction("1.0"), { float: 1 });
+  assert.equal(parseRestriction("main"), "main");
+  assert.equal(parseRestriction(".*x"), ".*x");
+  const args = parseStatsArgs(["-s", "time", "name", file, "--sort=cumulative,calls", "-s", "-1"]);
+  assert.deepEqual(args.sort, ["time", "name", "cumulative", "calls", -1]);
+  assert.deepEqual(args.files, [file]);
+});
