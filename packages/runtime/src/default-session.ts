@@ -82,7 +82,7 @@ function writeDefaultProfile(session: RecordingSession, template: string | undef
   try {
     const target = resolveOutputTarget(template, process.pid, threadId, cwd);
     path = target.path;
-    writeProfileFile(target.path, session.snapshot());
+    writeProfileFile(target.path, session.snapshot(true));
     if (target.announce) writeSync(2, `tsprof: profile written to ${target.path}\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

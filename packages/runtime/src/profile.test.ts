@@ -156,3 +156,20 @@ test("printStats prints the pstats table through @tsprof/stats, sorted as asked"
   assert.match(printed, /\s1\s+0\.009\s+0\.009\s+0\.009\s+0\.009 api-test\.js:1\(work\)/);
   assert.throws(() => profile.printStats("no-such-key", stream), /no-such-key/);
 });
+
+test("clear while a frame is open: its later exit cannot close a frame of the new recorder", () => {
+  const clock = createTickClock(1);
+  const profile = new Profile({ clock });
+  profile.enable();
+  const before = probe.enter(1); // outer, recorded before clear
+  profile.clear();
+  const after = probe.enter(0); // work, in the fresh recorder (same slot, first generation)
+  clock.tick(2);
+  probe.exit(before); // stale: ignored
+  clock.tick(1);
+  probe.exit(after);
+  profile.disable();
+  const p = profile.snapshot();
+  assert.deepEqual(statsOf(p, "work"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
+  assert.equal(p.stats.length, 1);
+});

@@ -70,7 +70,8 @@ export class RecordingSession implements SessionOwner {
 
   /** Clears every counter (the function table is process-wide and stays). */
   clear(): void {
-    const fresh = new Recorder(this.options.clock, this.state, this.recorder.tag, this.options);
+    // A new tag: tokens handed out by the old recorder must not match frames of the new one.
+    const fresh = new Recorder(this.options.clock, this.state, this.state.allocateTag(), this.options);
     const wasRecording = this.state.owner === this;
     this.recorder = fresh;
     this.durationTicks = 0;
@@ -82,10 +83,13 @@ export class RecordingSession implements SessionOwner {
     }
   }
 
-  /** The profile as it stands: open frames closed now, on a copy; the live stack is not disturbed. */
-  snapshot(): ProfileData {
+  /**
+   * The profile as it stands: open frames closed now, on a copy, so the live stack is not disturbed.
+   * `final` (the process is ending) closes them in place instead: no copy of large tables at exit.
+   */
+  snapshot(final = false): ProfileData {
     const now = this.options.clock.now();
-    const closed = this.recorder.clone();
+    const closed = final ? this.recorder : this.recorder.clone();
     closed.closeOpenFrames(now);
     const duration = this.durationTicks + (this.state.owner === this ? now - this.recordingSince : 0);
     const meta: ProfileMeta = { tool: TOOL, clock: this.options.clock.name ?? "custom", ...this.options.meta };
