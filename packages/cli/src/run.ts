@@ -10,8 +10,10 @@ import type { Profile } from "@tsprof/format";
 import { UsageError } from "./errors";
 import { parseRunArgs, type RunArgs } from "./run-args";
 import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
-import { moduleFormatOf, isTypeScript } from "./module-format";
-import { compileSource, describeLoadError } from "./transform";
+import { moduleFormatOf, SCRIPT_EXTENSIONS } from "./module-format";
+import { checkSyntax, describeLoadError } from "./transform";
+import { cacheDirectory, cacheKey, isCached } from "./compile-cache";
+import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, loadProfiles, printRunTable, saveProfile } from "./report";
 
 export interface Io {
@@ -24,21 +26,21 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   checkSortKey(args.sort);
   if (args.outfile !== undefined) checkOutputPath(args.outfile);
   const script = resolveScript(args);
-  const loadError = checkSyntax(script);
+  const hookOptions: RunHookOptions = {
+    root: process.cwd(),
+    include: args.include,
+    exclude: args.exclude,
+    runtime: require.resolve("@tsprof/runtime/probe"),
+    outputDir: "",
+  };
+  const loadError = checkMainSyntax(script, hookOptions);
   if (loadError) {
     io.stderr.write(loadError + "\n");
     return 1;
   }
 
-  const outputDir = mkdtempSync(join(tmpdir(), "tsprof-run-"));
+  const outputDir = (hookOptions.outputDir = mkdtempSync(join(tmpdir(), "tsprof-run-")));
   try {
-    const hookOptions: RunHookOptions = {
-      root: process.cwd(),
-      include: args.include,
-      exclude: args.exclude,
-      runtime: require.resolve("@tsprof/runtime/probe"),
-      outputDir,
-    };
     const exit = await runChild(script, args.programArgs, hookOptions);
     const profile = collectProfile(outputDir);
     if (!profile) {
@@ -78,17 +80,21 @@ function resolveBin(name: string): string {
   }
 }
 
-/** A syntax error in the main script is reported before anything runs: the parser's message with file:line, exit 1. */
-function checkSyntax(script: string): string | undefined {
-  const ext = extname(script);
-  if (![".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].includes(ext)) return undefined;
+/**
+ * A syntax error in the main script is reported before anything runs: the parser's message with file:line,
+ * exit 1. Skipped when the compile cache already holds the script (it parsed before).
+ */
+function checkMainSyntax(script: string, hookOptions: RunHookOptions): string | undefined {
+  if (!SCRIPT_EXTENSIONS.includes(extname(script))) return undefined;
+  const source = readFileSync(script, "utf8");
+  const format = moduleFormatOf(script);
+  const instrument = createInstrumentFilter(hookOptions)(script);
+  if (isCached(cacheDirectory(hookOptions.root), cacheKey(source, script, format, hookOptions, instrument))) return undefined;
   try {
-    const format = moduleFormatOf(script);
-    const options: RunHookOptions = { root: process.cwd(), include: [], exclude: [], runtime: "@tsprof/runtime/probe", outputDir: "" };
-    compileSource(readFileSync(script, "utf8"), script, format, options, isTypeScript(script));
+    checkSyntax(source, script, format);
     return undefined;
   } catch (error) {
-    return describeLoadError(error, script);
+    return describeLoadError(error, script, source);
   }
 }
 

@@ -1,13 +1,19 @@
 // Instruments one source file for `tsprof run`: strips TypeScript, applies the tsprof Babel plugin,
 // and lowers ESM syntax to CommonJS for .ts/.cts files that Node will load as CommonJS.
-import { transformSync } from "@babel/core";
 import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
+import { cacheDirectory, cacheKey, cached } from "./compile-cache";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
 const modulesCommonjs = require.resolve("@babel/plugin-transform-modules-commonjs");
+
+/** compileSource through the disk cache (see compile-cache.ts). */
+export function compileFile(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
+  const key = cacheKey(source, filename, format, options, instrument);
+  return cached(cacheDirectory(options.root), key, () => compileSource(source, filename, format, options, instrument));
+}
 
 /** Compiles one file for Node: TypeScript stripped, tsprof probes added when `instrument` is set. */
 export function compileSource(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
@@ -25,6 +31,8 @@ export function compileSource(source: string, filename: string, format: ModuleFo
       },
     ]);
   if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false }]);
+  // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
+  const { transformSync } = require("@babel/core") as typeof import("@babel/core");
   const result = transformSync(source, {
     filename,
     babelrc: false,
@@ -41,14 +49,31 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   return result?.code ?? source;
 }
 
+/** Parses only (no transform), for reporting a syntax error before anything runs. Throws Babel's parse error. */
+export function checkSyntax(source: string, filename: string, format: ModuleFormat): void {
+  const { parse } = require("@babel/parser") as typeof import("@babel/parser");
+  parse(source, {
+    sourceFilename: filename,
+    sourceType: format === "module" ? "module" : "unambiguous",
+    allowReturnOutsideFunction: format === "commonjs",
+    plugins: isTypeScript(filename) ? ["typescript"] : [],
+  });
+}
+
 /** Turns a Babel parse error into the one-line-plus-code-frame message a user expects from a syntax error. */
-export function describeLoadError(error: unknown, filename: string): string | undefined {
+export function describeLoadError(error: unknown, filename: string, source?: string): string | undefined {
   const e = error as { code?: string; loc?: { line: number; column: number }; message?: string; reasonCode?: string };
-  if (!e || (e.code !== "BABEL_PARSE_ERROR" && e.code !== "BABEL_TRANSFORM_ERROR") || typeof e.message !== "string") return undefined;
+  const codes = ["BABEL_PARSE_ERROR", "BABEL_PARSER_SYNTAX_ERROR", "BABEL_TRANSFORM_ERROR"];
+  if (!e || !codes.includes(e.code as string) || typeof e.message !== "string") return undefined;
   // Babel's message is "<file>: <reason> (<line>:<col>)\n\n<code frame>"
   const [first, ...rest] = e.message.split("\n");
   const reason = first.startsWith(filename) ? first.slice(filename.length + 2) : first;
   const where = e.loc ? `${filename}:${e.loc.line}:${e.loc.column + 1}` : filename;
-  const kind = e.code === "BABEL_PARSE_ERROR" ? "SyntaxError" : "Error";
-  return `${where}: ${kind}: ${reason.replace(/ \(\d+:\d+\)$/, "")}\n${rest.join("\n")}`.trimEnd();
+  const kind = e.code === "BABEL_TRANSFORM_ERROR" ? "Error" : "SyntaxError";
+  let frame = rest.join("\n");
+  if (!frame.trim() && source !== undefined && e.loc) {
+    const { codeFrameColumns } = require("@babel/code-frame") as typeof import("@babel/code-frame");
+    frame = "\n" + codeFrameColumns(source, { start: { line: e.loc.line, column: e.loc.column + 1 } });
+  }
+  return `${where}: ${kind}: ${reason.replace(/ \(\d+:\d+\)$/, "")}\n${frame}`.trimEnd();
 }

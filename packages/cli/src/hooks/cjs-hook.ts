@@ -2,7 +2,7 @@
 import Module from "node:module";
 import { readFileSync, existsSync } from "node:fs";
 import { isAbsolute, resolve as resolvePath, dirname } from "node:path";
-import { compileSource, describeLoadError } from "../transform";
+import { compileFile, describeLoadError } from "../transform";
 import { moduleFormatOf, isTypeScript } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
@@ -29,9 +29,9 @@ export function installCommonJsHook(options: RunHookOptions): void {
     const source = stripBom(readFileSync(filename, "utf8"));
     let code: string;
     try {
-      code = compileSource(source, filename, "commonjs", options, instrument);
+      code = compileFile(source, filename, "commonjs", options, instrument);
     } catch (error) {
-      throw toSyntaxError(error, filename);
+      throw toSyntaxError(error, filename, source);
     }
     return module._compile(code, filename);
   };
@@ -59,8 +59,8 @@ function typescriptAlternative(request: string, parent: unknown): string | undef
   return existsSync(base + ext) ? base + ext : undefined;
 }
 
-function toSyntaxError(error: unknown, filename: string): unknown {
-  const message = describeLoadError(error, filename);
+function toSyntaxError(error: unknown, filename: string, source: string): unknown {
+  const message = describeLoadError(error, filename, source);
   if (message === undefined) return error;
   const syntaxError = new SyntaxError(message);
   syntaxError.stack = message;

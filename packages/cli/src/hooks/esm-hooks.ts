@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { extname } from "node:path";
-import { compileSource, describeLoadError } from "../transform";
+import { compileFile, describeLoadError } from "../transform";
 import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
@@ -58,9 +58,9 @@ export async function load(url: string, context: LoadContext, next: Next<LoadCon
   if (!instrument && !isTypeScript(filename)) return next(url, context);
   const source = await readFile(filename, "utf8");
   try {
-    return { format: "module", source: compileSource(source, filename, "module", options, instrument), shortCircuit: true };
+    return { format: "module", source: compileFile(source, filename, "module", options, instrument), shortCircuit: true };
   } catch (error) {
-    const message = describeLoadError(error, filename);
+    const message = describeLoadError(error, filename, source);
     if (message === undefined) throw error;
     // Evaluating the module raises the SyntaxError, as plain Node would when importing it.
     const thrower = `const e = new SyntaxError(${JSON.stringify(message)}); e.stack = e.message; throw e;`;

@@ -1,0 +1,90 @@
+// A disk cache of compiled files for `tsprof run`, keyed by everything that decides the output:
+// the source, its path and module format, the run options, and the versions of tsprof and Babel.
+// A warm run never loads Babel. TSPROF_CACHE=0 turns it off; TSPROF_CACHE_DIR moves it.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { tmpdir, userInfo } from "node:os";
+import type { ModuleFormat } from "./module-format";
+import type { RunHookOptions } from "./run-options";
+
+/** Babel packages are identified by version; tsprof's own transform code by content, so a rebuilt plugin never meets stale output. */
+const BABEL_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
+const TRANSFORM_PACKAGES = ["@tsprof/babel-plugin", "@tsprof/instrument", "tsprof"];
+
+let toolFingerprint: string | undefined;
+
+function fingerprintTools(): string {
+  if (toolFingerprint !== undefined) return toolFingerprint;
+  const hash = createHash("sha256");
+  for (const name of BABEL_PACKAGES) hash.update(`${name}@${(require(`${name}/package.json`) as { version: string }).version}\0`);
+  for (const name of TRANSFORM_PACKAGES) {
+    const dist = join(dirname(require.resolve(`${name}/package.json`)), "dist");
+    for (const file of listJs(dist)) hash.update(file).update(readFileSync(file));
+  }
+  return (toolFingerprint = hash.digest("hex"));
+}
+
+function listJs(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listJs(path));
+    else if (entry.name.endsWith(".js") && !entry.name.endsWith(".test.js")) out.push(path);
+  }
+  return out;
+}
+
+/** Where cached files go: node_modules/.cache/tsprof under the root when node_modules exists (as babel-loader does), else the temp dir. */
+export function cacheDirectory(root: string): string | undefined {
+  if (process.env.TSPROF_CACHE === "0") return undefined;
+  if (process.env.TSPROF_CACHE_DIR) return process.env.TSPROF_CACHE_DIR;
+  const nodeModules = join(root, "node_modules");
+  if (existsSync(nodeModules)) return join(nodeModules, ".cache", "tsprof");
+  let user = "user";
+  try {
+    user = String(userInfo().uid);
+  } catch {
+    // no user database entry: share the default name
+  }
+  return join(tmpdir(), `tsprof-cache-${user}`);
+}
+
+export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
+  const { outputDir: _ignored, ...decisive } = options;
+  return createHash("sha256")
+    .update(fingerprintTools())
+    .update("\0" + JSON.stringify({ filename, format, instrument, decisive }))
+    .update("\0" + source)
+    .digest("hex");
+}
+
+function entryPath(directory: string, key: string): string {
+  return join(directory, key.slice(0, 2), key + ".js");
+}
+
+/** True when `key` has a cached output (so the source compiled before). */
+export function isCached(directory: string | undefined, key: string): boolean {
+  return directory !== undefined && existsSync(entryPath(directory, key));
+}
+
+/** Returns the cached output for `key`, or computes, stores and returns it. Cache failures never fail the run. */
+export function cached(directory: string | undefined, key: string, compute: () => string): string {
+  if (directory === undefined) return compute();
+  const path = entryPath(directory, key);
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    // a miss: compile below
+  }
+  const output = compute();
+  try {
+    mkdirSync(join(directory, key.slice(0, 2)), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(temporary, output);
+    renameSync(temporary, path);
+  } catch {
+    // read-only or full disk: run uncached
+  }
+  return output;
+}
