@@ -137,3 +137,32 @@ export function summarizeProfile(profile: ProfileCounts, programFile: string): P
     .map((e): [string, CallFigures] => [edgeKey(keyOf.get(e.caller)!, keyOf.get(e.callee)!), tsprofFigures(e)]);
   return { functions: sortedRecord(functions), edges: sortedRecord(edges) };
 }
+
+const FIGURES: (keyof CallFigures)[] = ["calls", "primitiveCalls", "selfTicks", "totalTicks"];
+
+function describeFigures(figures: CallFigures): string {
+  return FIGURES.map((name) => `${name} ${figures[name]}`).join(", ");
+}
+
+function compareRecords(kind: string, expected: Record<string, CallFigures>, actual: Record<string, CallFigures>): string[] {
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  const differences: string[] = [];
+  for (const key of keys) {
+    const want = expected[key];
+    const got = actual[key];
+    if (!got) differences.push(`${kind} ${key}: missing in tsprof (cProfile: ${describeFigures(want)})`);
+    else if (!want) differences.push(`${kind} ${key}: not in cProfile (tsprof: ${describeFigures(got)})`);
+    else {
+      const wrong = FIGURES.filter((name) => want[name] !== got[name]);
+      if (wrong.length > 0) {
+        differences.push(`${kind} ${key}: ${wrong.map((name) => `${name} tsprof ${got[name]}, cProfile ${want[name]}`).join("; ")}`);
+      }
+    }
+  }
+  return differences;
+}
+
+/** Every difference between cProfile's figures and tsprof's, one readable line each; empty when they agree. */
+export function compareSummaries(cprofile: ParitySummary, tsprof: ParitySummary): string[] {
+  return [...compareRecords("function", cprofile.functions, tsprof.functions), ...compareRecords("edge", cprofile.edges, tsprof.edges)];
+}
