@@ -1,7 +1,7 @@
 // End-to-end tests of `tsprof run`: program behaviour kept, module formats, errors, output formats.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, mkdirSync, writeFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
@@ -145,4 +145,49 @@ test("-o x.prof writes a pstats file that python3's pstats loads, with the same 
   const text = printed.join("\n");
   assert.match(text, /5\/1 .*main\.js:2\(fact\)/);
   assert.match(text, /isEven\)\s+<-\s+\d+\/\d+/);
+});
+
+test("-m BIN runs the program behind node_modules/.bin/BIN with its arguments", () => {
+  const work = scratch();
+  const pkg = join(work, "node_modules", "greeter");
+  mkdirSync(join(pkg, "bin"), { recursive: true });
+  mkdirSync(join(work, "node_modules", ".bin"), { recursive: true });
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "greeter", version: "1.0.0", bin: { greet: "bin/greet.js" } }));
+  writeFileSync(join(pkg, "bin", "greet.js"), "#!/usr/bin/env node\nfunction greet(name) { return 'hello ' + name; }\nconsole.log(greet(process.argv[2]));\n");
+  symlinkSync(join("..", "greeter", "bin", "greet.js"), join(work, "node_modules", ".bin", "greet"));
+  const out = join(work, "p.tsprof.json");
+  // node_modules is not instrumented unless --include names it.
+  const plain = tsprof(["run", "-o", out, "-m", "greet", "world"], { cwd: work });
+  assert.equal(plain.stdout, "hello world\n");
+  assert.equal(plain.status, 0);
+  assert.deepEqual(callsByName(out), {});
+  const included = tsprof(["run", "-o", out, "--include", "node_modules/greeter/**", "-m", "greet", "world"], { cwd: work });
+  assert.equal(included.stdout, "hello world\n");
+  assert.deepEqual(callsByName(out), { greet: 1 });
+  const missing = tsprof(["run", "-m", "nope"], { cwd: work });
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, "tsprof: no program named 'nope' in node_modules/.bin\n");
+});
+
+test("--include and --exclude choose the files that are instrumented", () => {
+  const cwd = fixture("filters");
+  const out = join(scratch(), "p.tsprof.json");
+  assert.equal(tsprof(["run", "-o", out, "main.js"], { cwd }).stdout, "3\n");
+  assert.deepEqual(callsByName(out), { main: 1, fromVendor: 1 });
+  assert.equal(tsprof(["run", "-o", out, "--exclude", "vendor/**", "main.js"], { cwd }).status, 0);
+  assert.deepEqual(callsByName(out), { main: 1 });
+  assert.equal(tsprof(["run", "-o", out, "--include", "main.js", "--include", "node_modules/dep/**", "main.js"], { cwd }).status, 0);
+  assert.deepEqual(callsByName(out), { main: 1, fromDependency: 1 });
+});
+
+test("a worker thread's profile is added to the main thread's", () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, fixture("workers", "main.js")]);
+  assert.equal(result.stdout, "main 3\nworker 4\n");
+  assert.equal(result.status, 0);
+  // work(3) in the main thread: 3 calls; work(4) in the worker: 4 calls.
+  const profile = JSON.parse(readFileSync(out, "utf8"));
+  const row = profile.stats.find((s: { function: number }) => profile.functions[s.function].name === "work");
+  assert.equal(row.calls, 7);
+  assert.equal(row.primitiveCalls, 2);
 });
