@@ -4,7 +4,7 @@ import type { CallTreeNode, EdgeStats, FunctionInfo, FunctionStats, Profile, Pro
 
 /** The identity of a function across profiles: pstats' (file, line, funcname) key. Column and kind do not count. */
 export function functionKey(info: Pick<FunctionInfo, "file" | "line" | "qualifiedName">): string {
-  return JSON.stringify([info.file, info.line, info.qualifiedName]);
+  return `${info.file}\u0000${info.line}\u0000${info.qualifiedName}`;
 }
 
 

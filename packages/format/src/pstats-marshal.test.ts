@@ -11,6 +11,7 @@ import {
   encodePstats,
   looksLikeMarshal,
   profileToPstats,
+  profileToPstatsBytes,
   pstatsToProfile,
   readAnyProfileFile,
   PyBytes,
@@ -226,4 +227,23 @@ test("readAnyProfileFile: pstats by extension or content, JSON otherwise", () =>
   assert.equal(readAnyProfileFile(join(dir, "p.prof")).stats.length, 2);
   assert.equal(readAnyProfileFile(join(dir, "p.data")).stats.length, 2);
   assert.equal(readAnyProfileFile(join(dir, "p.json")).stats.length, 3);
+});
+
+test("the writer survives user code that patched Array.prototype.push and Map (it runs at exit inside the program)", () => {
+  const expected = profileToPstatsBytes(PROFILE);
+  const { push } = Array.prototype;
+  const { set, get } = Map.prototype;
+  const boom = () => {
+    throw new Error("patched");
+  };
+  Array.prototype.push = boom;
+  Map.prototype.set = boom;
+  Map.prototype.get = boom;
+  try {
+    assert.ok(Buffer.from(profileToPstatsBytes(PROFILE)).equals(Buffer.from(expected)));
+  } finally {
+    Array.prototype.push = push;
+    Map.prototype.set = set;
+    Map.prototype.get = get;
+  }
 });

@@ -52,9 +52,9 @@ export interface PstatsEntry {
   callers: PstatsCaller[];
 }
 
-/** The pstats key string used to match functions (same as format's `functionKey`). */
+/** The string that identifies a pstats key (the same as format's `functionKey` for the matching function). */
 export function pstatsKeyId(key: PstatsKey): string {
-  return JSON.stringify([key.file, key.line, key.name]);
+  return `${key.file}\u0000${key.line}\u0000${key.name}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,100 +310,129 @@ function decodeUtf8SurrogatePass(bytes: Uint8Array, invalid: () => never): strin
   return text + String.fromCharCode(...units);
 }
 
-/** UTF-8 with "surrogatepass", so that any JS string (lone surrogates included) round-trips through Python. */
-function encodeUtf8SurrogatePass(text: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    let cp = text.charCodeAt(i);
-    if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low < 0xe000) {
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-        i++;
-      }
-    }
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-  }
-  return Uint8Array.from(out);
-}
-
 /** Decodes one marshalled object (trailing bytes are ignored, as marshal.load does). Faults throw ProfileError naming `name`. */
 export function decodeMarshal(bytes: Uint8Array, name: string): MarshalValue {
   return new MarshalReader(bytes, name).readTop();
 }
 
-/** Builds marshal (version 4) bytes for the few types a pstats dict needs. */
+/**
+ * Builds marshal (version 4) bytes for the few types a pstats dict needs.
+ * It runs at process exit inside user code (file.ts writes .prof there), so it calls no
+ * patchable prototype method (no Array push, no TextEncoder): bytes go into a typed array by index.
+ */
 export class MarshalWriter {
-  private chunks: number[] = [];
+  private bytes = new Uint8Array(4096);
+  private length = 0;
   private readonly scratch = new DataView(new ArrayBuffer(8));
 
+  private byte(value: number): void {
+    if (this.length === this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      for (let i = 0; i < this.length; i++) grown[i] = this.bytes[i]!;
+      this.bytes = grown;
+    }
+    this.bytes[this.length++] = value;
+  }
   private int32(value: number): void {
     this.scratch.setInt32(0, value, true);
-    for (let i = 0; i < 4; i++) this.chunks.push(this.scratch.getUint8(i));
+    for (let i = 0; i < 4; i++) this.byte(this.scratch.getUint8(i));
   }
   dictStart(): this {
-    this.chunks.push(0x7b); // "{"
+    this.byte(0x7b); // "{"
     return this;
   }
   dictEnd(): this {
-    this.chunks.push(0x30); // "0" (TYPE_NULL) ends a dict
+    this.byte(0x30); // "0" (TYPE_NULL) ends a dict
     return this;
   }
   tuple(size: number): this {
-    if (size < 256) this.chunks.push(0x29, size); // ")" small tuple
-    else {
-      this.chunks.push(0x28); // "("
+    if (size < 256) {
+      this.byte(0x29); // ")" small tuple
+      this.byte(size);
+    } else {
+      this.byte(0x28); // "("
       this.int32(size);
     }
     return this;
   }
   str(text: string): this {
-    if (/^[\x00-\x7f]*$/.test(text)) {
-      if (text.length < 256) this.chunks.push(0x7a, text.length); // "z" short ASCII
-      else {
-        this.chunks.push(0x61); // "a" ASCII
+    let ascii = true;
+    for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+    if (ascii) {
+      if (text.length < 256) {
+        this.byte(0x7a); // "z" short ASCII
+        this.byte(text.length);
+      } else {
+        this.byte(0x61); // "a" ASCII
         this.int32(text.length);
       }
-      for (let i = 0; i < text.length; i++) this.chunks.push(text.charCodeAt(i));
-    } else {
-      const bytes = encodeUtf8SurrogatePass(text);
-      this.chunks.push(0x75); // "u" UTF-8
-      this.int32(bytes.length);
-      for (const b of bytes) this.chunks.push(b);
+      for (let i = 0; i < text.length; i++) this.byte(text.charCodeAt(i));
+      return this;
     }
+    this.byte(0x75); // "u": UTF-8, length first
+    const lengthAt = this.length;
+    this.int32(0);
+    this.utf8SurrogatePass(text);
+    this.scratch.setInt32(0, this.length - lengthAt - 4, true);
+    for (let i = 0; i < 4; i++) this.bytes[lengthAt + i] = this.scratch.getUint8(i);
     return this;
+  }
+  // UTF-8 with "surrogatepass" (as marshal writes str), so that any JS string, lone surrogates included, round-trips.
+  private utf8SurrogatePass(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      let cp = text.charCodeAt(i);
+      if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < text.length) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low < 0xe000) {
+          cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+        }
+      }
+      if (cp < 0x80) this.byte(cp);
+      else if (cp < 0x800) {
+        this.byte(0xc0 | (cp >> 6));
+        this.byte(0x80 | (cp & 0x3f));
+      } else if (cp < 0x10000) {
+        this.byte(0xe0 | (cp >> 12));
+        this.byte(0x80 | ((cp >> 6) & 0x3f));
+        this.byte(0x80 | (cp & 0x3f));
+      } else {
+        this.byte(0xf0 | (cp >> 18));
+        this.byte(0x80 | ((cp >> 12) & 0x3f));
+        this.byte(0x80 | ((cp >> 6) & 0x3f));
+        this.byte(0x80 | (cp & 0x3f));
+      }
+    }
   }
   int(value: number | bigint): this {
     if (typeof value === "number" && !Number.isSafeInteger(value)) throw new RangeError(`not an integer: ${value}`);
-    const big = BigInt(value);
-    if (big >= -(2n ** 31n) && big < 2n ** 31n) {
-      this.chunks.push(0x69); // "i"
-      this.int32(Number(big));
+    if (typeof value === "number" && value >= -0x80000000 && value <= 0x7fffffff) {
+      this.byte(0x69); // "i"
+      this.int32(value);
       return this;
     }
     // "l": signed count of 15-bit digits, least significant first.
+    const big = BigInt(value);
     let magnitude = big < 0n ? -big : big;
-    const digits: number[] = [];
-    while (magnitude > 0n) {
-      digits.push(Number(magnitude & 0x7fffn));
-      magnitude >>= 15n;
+    let count = 0;
+    for (let rest = magnitude; rest > 0n; rest >>= 15n) count++;
+    this.byte(0x6c);
+    this.int32(big < 0n ? -count : count);
+    for (; magnitude > 0n; magnitude >>= 15n) {
+      const digit = Number(magnitude & 0x7fffn);
+      this.byte(digit & 0xff);
+      this.byte(digit >> 8);
     }
-    this.chunks.push(0x6c);
-    this.int32(big < 0n ? -digits.length : digits.length);
-    for (const digit of digits) this.chunks.push(digit & 0xff, digit >> 8);
     return this;
   }
   float(value: number): this {
-    this.chunks.push(0x67); // "g" binary float
+    this.byte(0x67); // "g" binary float
     this.scratch.setFloat64(0, value, true);
-    for (let i = 0; i < 8; i++) this.chunks.push(this.scratch.getUint8(i));
+    for (let i = 0; i < 8; i++) this.byte(this.scratch.getUint8(i));
     return this;
   }
   toBytes(): Uint8Array {
-    return Uint8Array.from(this.chunks);
+    return this.bytes.subarray(0, this.length);
   }
 }
 
@@ -414,11 +443,13 @@ export class MarshalWriter {
 export function encodePstats(entries: readonly PstatsEntry[]): Uint8Array {
   const out = new MarshalWriter().dictStart();
   const key = (k: PstatsKey) => out.tuple(3).str(k.file).int(k.line).str(k.name);
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     key(entry.function);
     // (cc, nc, tt, ct, callers): primitive calls first.
     out.tuple(5).int(entry.primitiveCalls).int(entry.calls).float(entry.selfTime).float(entry.totalTime).dictStart();
-    for (const caller of entry.callers) {
+    for (let j = 0; j < entry.callers.length; j++) {
+      const caller = entry.callers[j]!;
       key(caller.caller);
       if (caller.countOnly) out.int(caller.calls);
       // (nc, cc, tt, ct): total calls first.
@@ -510,47 +541,58 @@ function typeName(value: MarshalValue | undefined): string {
 // ---------------------------------------------------------------------------------------------
 // PstatsEntry[] <-> Profile
 
-/** The pstats rows of a profile, in its stats order; functions sharing a (file, line, name) key are summed, as pstats would. */
+/**
+ * The pstats rows of a profile, in its stats order; functions sharing a (file, line, name) key are
+ * summed, as pstats would. Runs at exit inside user code: plain loops and index writes, no push or Map.
+ */
 export function profileToPstats(profile: Profile): PstatsEntry[] {
-  const keyOf = (index: number): PstatsKey => {
-    const info = profile.functions[index]!;
-    return { file: info.file, line: info.line, name: info.qualifiedName };
-  };
-  const entries = new Map<string, PstatsEntry & { callerById: Map<string, PstatsCaller> }>();
-  const entryOf = (index: number) => {
-    const key = keyOf(index);
+  const keys: PstatsKey[] = [];
+  for (let i = 0; i < profile.functions.length; i++) {
+    const info = profile.functions[i]!;
+    keys[i] = { file: info.file, line: info.line, name: info.qualifiedName };
+  }
+  const entries: PstatsEntry[] = [];
+  const entryById: Record<string, PstatsEntry> = Object.create(null);
+  const callerById: Record<string, Record<string, PstatsCaller>> = Object.create(null);
+  const entryOf = (index: number): PstatsEntry => {
+    const key = keys[index]!;
     const id = pstatsKeyId(key);
-    let entry = entries.get(id);
-    if (!entry) {
-      entry = { function: key, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: [], callerById: new Map() };
-      entries.set(id, entry);
+    let entry = entryById[id];
+    if (entry === undefined) {
+      entry = { function: key, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: [] };
+      entryById[id] = entry;
+      callerById[id] = Object.create(null);
+      entries[entries.length] = entry;
     }
     return entry;
   };
-  for (const row of profile.stats) {
+  for (let i = 0; i < profile.stats.length; i++) {
+    const row = profile.stats[i]!;
     const entry = entryOf(row.function);
     entry.primitiveCalls += row.primitiveCalls;
     entry.calls += row.calls;
     entry.selfTime += row.selfTime;
     entry.totalTime += row.totalTime;
   }
-  for (const edge of profile.edges) {
+  for (let i = 0; i < profile.edges.length; i++) {
+    const edge = profile.edges[i]!;
     const entry = entryOf(edge.callee);
-    const caller = keyOf(edge.caller);
+    const callers = callerById[pstatsKeyId(entry.function)]!;
+    const caller = keys[edge.caller]!;
     const id = pstatsKeyId(caller);
-    const existing = entry.callerById.get(id);
-    if (existing) {
+    const existing = callers[id];
+    if (existing !== undefined) {
       existing.calls += edge.calls;
       existing.primitiveCalls += edge.primitiveCalls;
       existing.selfTime += edge.selfTime;
       existing.totalTime += edge.totalTime;
     } else {
       const value: PstatsCaller = { caller, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
-      entry.callerById.set(id, value);
-      entry.callers.push(value);
+      callers[id] = value;
+      entry.callers[entry.callers.length] = value;
     }
   }
-  return [...entries.values()].map(({ callerById: _unused, ...entry }) => entry);
+  return entries;
 }
 
 /**
