@@ -1,0 +1,86 @@
+// Site tables: positions follow input source maps back to the TypeScript source, and other plugins
+// listed before tsprof do not change what it sees (it instruments the original AST in Program.enter).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { transformSync, type PluginItem, type TransformOptions } from "@babel/core";
+import type { ModuleSites } from "@tsprof/instrument";
+import { repoRoot } from "./helpers/cli";
+import tsprofPlugin = require("@tsprof/babel-plugin");
+
+const caseDir = join(repoRoot, "fixtures", "transform", "typescript");
+const tsFile = join(caseDir, "input.ts");
+const tsSource = readFileSync(tsFile, "utf8");
+const base: TransformOptions = { cwd: caseDir, babelrc: false, configFile: false, sourceType: "script" };
+
+function sitesOf(result: ReturnType<typeof transformSync>): ModuleSites {
+  return (result!.metadata as unknown as { tsprof: ModuleSites }).tsprof;
+}
+
+/** input.ts compiled to JavaScript (types and overloads removed: lines move) with its source map. */
+function compiledTypescript() {
+  const result = transformSync(tsSource, { ...base, filename: tsFile, presets: [require.resolve("@babel/preset-typescript")], sourceMaps: true });
+  return { code: result!.code!, map: result!.map! };
+}
+
+/**
+ * What the source map can and cannot give back. Two sites differ from the direct table, by nature:
+ * the enum became a function `(function (Color) { … })(Color || …)` in the compiled file (a real
+ * function there, mapped into the enum's line), and the arrows `<T,>(value: T): T => value` and
+ * `((n: number) => n + 1)` compiled to `value => value` and `n => n + 1`, whose starts map to their
+ * parameters, not to `<T,>` or `(`.
+ */
+function expectedFromMap(sites: ModuleSites["sites"]): ModuleSites["sites"] {
+  const parameterColumn: Record<string, number> = { identity: 23, typed: 17 };
+  const expected = sites.map((site) => (site[0] in parameterColumn ? ([site[0], site[1], site[2], parameterColumn[site[0]], site[4]] as typeof site) : site));
+  const enumAt = expected.findIndex((site) => site[0] === "identity");
+  expected.splice(enumAt, 0, ["(anonymous)", "", 28, 11, 0]);
+  return expected;
+}
+
+const direct = sitesOf(transformSync(tsSource, { ...base, filename: tsFile, presets: [require.resolve("@babel/preset-typescript")], plugins: [[tsprofPlugin, {}]] }));
+
+test("TypeScript through preset-typescript: positions of the .ts source", () => {
+  assert.equal(direct.file, "input.ts");
+  // function overloaded(x: number | string) … is on line 7 of input.ts; Square's constructor on line 20, column 3.
+  assert.deepEqual(direct.sites[0], ["overloaded", "", 7, 1, 0]);
+  assert.deepEqual(direct.sites.find((site) => site[1] === "Square.constructor"), ["Square", "Square.constructor", 20, 3, 0]);
+});
+
+test("compiled JavaScript with an input source map: the same sites, file and positions as the .ts source", () => {
+  const { code, map } = compiledTypescript();
+  const jsFile = join(caseDir, "build", "input.js");
+  const withoutMap = sitesOf(transformSync(code, { ...base, filename: jsFile, inputSourceMap: false as never, plugins: [[tsprofPlugin, {}]] }));
+  assert.equal(withoutMap.file, "build/input.js");
+  assert.notDeepEqual(withoutMap.sites, direct.sites, "the compiled file's own positions differ (the test would prove nothing)");
+  // The map's source "input.ts" is relative to the compiled file's directory: point it back at the fixture.
+  const inputSourceMap = { ...map, sources: ["../input.ts"] };
+  const mapped = sitesOf(transformSync(code, { ...base, filename: jsFile, inputSourceMap, plugins: [[tsprofPlugin, {}]] }));
+  assert.deepEqual(mapped, { file: direct.file, sites: expectedFromMap(direct.sites) });
+});
+
+test("an inline sourceMappingURL comment is followed too", () => {
+  const { code, map } = compiledTypescript();
+  const jsFile = join(caseDir, "input.js");
+  const comment = `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`;
+  const mapped = sitesOf(transformSync(`${code}\n${comment}\n`, { ...base, filename: jsFile, plugins: [[tsprofPlugin, {}]] }));
+  assert.deepEqual(mapped, { file: direct.file, sites: expectedFromMap(direct.sites) });
+});
+
+test("plugins listed before tsprof do not change its site table or its probes' places", () => {
+  const jsFile = join(repoRoot, "fixtures", "transform", "expressions-and-arrows", "input.js");
+  const source = readFileSync(jsFile, "utf8");
+  const others: PluginItem[] = [
+    require.resolve("@babel/plugin-transform-arrow-functions"),
+    require.resolve("@babel/plugin-transform-function-name"),
+    require.resolve("@babel/plugin-transform-parameters"),
+    require.resolve("@babel/plugin-transform-destructuring"),
+  ];
+  const alone = transformSync(source, { ...base, cwd: join(jsFile, ".."), filename: jsFile, plugins: [[tsprofPlugin, {}]] });
+  const after = transformSync(source, { ...base, cwd: join(jsFile, ".."), filename: jsFile, plugins: [...others, [tsprofPlugin, {}]] });
+  const before = transformSync(source, { ...base, cwd: join(jsFile, ".."), filename: jsFile, plugins: [[tsprofPlugin, {}], ...others] });
+  assert.deepEqual(sitesOf(after), sitesOf(alone));
+  assert.deepEqual(sitesOf(before), sitesOf(alone));
+  assert.equal(after!.code, before!.code);
+});
