@@ -1,0 +1,117 @@
+// Plugin options through Babel: validation errors, how the header reaches the runtime (importStyle,
+// runtime), the ambiguous-module fallback that never crashes, root, include/exclude, metadata, and
+// idempotence after other plugins rewrote the instrumented output.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { transformSync, type TransformOptions } from "@babel/core";
+import { createProbeLog, observeRun, runInFreshContext } from "@tsprof/instrument/testing";
+import type { ModuleSites } from "@tsprof/instrument";
+import { repoRoot } from "./helpers/cli";
+import tsprofPlugin = require("@tsprof/babel-plugin");
+
+const project = "/project";
+
+function instrument(code: string, pluginOptions: Record<string, unknown>, options: TransformOptions = {}) {
+  return transformSync(code, {
+    filename: `${project}/src/a.js`,
+    cwd: project,
+    babelrc: false,
+    configFile: false,
+    plugins: [[tsprofPlugin, pluginOptions]],
+    ...options,
+  })!;
+}
+
+test("an unknown or ill-typed option fails the build with one line naming it", () => {
+  for (const [options, pattern] of [
+    [{ inclde: "src/**" }, /tsprof: unknown option "inclde" \(known options: include, exclude, root, runtime, importStyle, onError\)/],
+    [{ importStyle: "esm" }, /tsprof: option "importStyle" must be one of "auto", "import", "require", "global", got "esm"/],
+  ] as const) {
+    assert.throws(() => instrument("f()", options), (error: Error) => pattern.test(error.message) && !error.message.includes("\n"));
+  }
+});
+
+test("the plugin is usable by its short name from the repository root", () => {
+  const result = transformSync("function f() {}", { filename: `${repoRoot}/a.js`, cwd: repoRoot, babelrc: false, configFile: false, plugins: ["@tsprof"] })!;
+  assert.match(result.code!, /_tsprof\$\(\)\.enter\(0\)/);
+});
+
+const headers: [string, Record<string, unknown>, TransformOptions, RegExp][] = [
+  ["import", { importStyle: "import" }, {}, /^import \* as _tsprof\$rt from "@tsprof\/runtime\/probe";\nvar _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = _tsprof\$rt\.module\("src\/a\.js", /],
+  ["require", { importStyle: "require" }, {}, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = require\("@tsprof\/runtime\/probe"\)\.module\(/],
+  ["global style", { importStyle: "global" }, {}, /_tsprof\$m = globalThis\.__tsprof\.module\(/],
+  ["global runtime", { runtime: "global", importStyle: "import" }, {}, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = globalThis\.__tsprof\.module\(/],
+  ["custom specifier", { importStyle: "require", runtime: "/abs/probe.js" }, {}, /require\("\/abs\/probe\.js"\)/],
+  ["auto, .mjs", {}, { filename: `${project}/src/a.mjs` }, /^import \* as _tsprof\$rt from/],
+  ["auto, .mts", {}, { filename: `${project}/src/a.mts`, parserOpts: { plugins: ["typescript"] } }, /^import \* as _tsprof\$rt from/],
+  ["auto, .cjs", {}, { filename: `${project}/src/a.cjs` }, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = require\(/],
+  ["auto, has export", {}, { sourceType: "module" }, /^import \* as _tsprof\$rt from/],
+  ["auto, script", {}, { sourceType: "script" }, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = require\(/],
+  ["auto, unambiguous without import/export", {}, { sourceType: "unambiguous" }, /_tsprof\$m = require\(/],
+  ["auto, module without import/export", {}, { sourceType: "module" }, /typeof require === "function" \? require\("@tsprof\/runtime\/probe"\) : globalThis\.__tsprof/],
+];
+
+for (const [label, pluginOptions, options, header] of headers) {
+  test(`header, ${label}`, () => {
+    const code = label === "auto, has export" ? "export function f() {}" : "function f() {}";
+    assert.match(instrument(code, pluginOptions, options).code!, header);
+  });
+}
+
+test("ambiguous modules never crash for want of the runtime: require, else the global, else a no-op", async () => {
+  const code = instrument("exports.run = function run() { return [1, 2].map((x) => x * 2); };", {}, { sourceType: "module" }).code!;
+  const plain = await observeRun(runInFreshContext(code, "a.js"));
+  assert.equal(plain, JSON.stringify({ returned: [2, 4] }, null, 1));
+  const failingRequire = () => {
+    throw new Error("Cannot find module");
+  };
+  assert.equal(await observeRun(runInFreshContext(code, "a.js", { require: failingRequire })), plain);
+  const log = createProbeLog();
+  assert.equal(await observeRun(runInFreshContext(code, "a.js", { __tsprof: log.entry })), plain);
+  assert.deepEqual(log.events, ["enter run #1", "enter (anonymous) #2", "exit (anonymous) #2", "enter (anonymous) #3", "exit (anonymous) #3", "exit run #1"]);
+  const viaRequire = createProbeLog();
+  const requireRuntime = (specifier: string) => (specifier === "@tsprof/runtime/probe" ? viaRequire.entry : failingRequire());
+  assert.equal(await observeRun(runInFreshContext(code, "a.js", { require: requireRuntime })), plain);
+  assert.equal(viaRequire.events.length, 6);
+});
+
+test("root: site-table paths are relative to it (default: Babel's cwd), with / separators", () => {
+  const meta = (result: ReturnType<typeof instrument>) => (result.metadata as unknown as { tsprof: ModuleSites }).tsprof;
+  assert.equal(meta(instrument("function f() {}", {})).file, "src/a.js");
+  assert.equal(meta(instrument("function f() {}", { root: "/project/src" })).file, "a.js");
+  assert.equal(meta(instrument("function f() {}", { root: "src" })).file, "a.js");
+  assert.equal(meta(instrument("function f() {}", {}, { filename: "/elsewhere/b.js" })).file, "../elsewhere/b.js");
+  assert.deepEqual(meta(instrument("function f() {}", {}, { filename: undefined })), { file: "<unknown>", sites: [["f", "", 1, 1, 0]] });
+});
+
+test("include / exclude decide per file; node_modules is out unless included by name", () => {
+  const instrumented = (filename: string, options: Record<string, unknown>) => /\.enter\(/.test(instrument("function f() {}", options, { filename }).code!);
+  assert.equal(instrumented(`${project}/src/a.js`, { include: "src/**" }), true);
+  assert.equal(instrumented(`${project}/lib/a.js`, { include: "src/**" }), false);
+  assert.equal(instrumented(`${project}/src/a.test.js`, { exclude: ["**/*.test.js"] }), false);
+  assert.equal(instrumented(`${project}/node_modules/dep/index.js`, {}), false);
+  assert.equal(instrumented(`${project}/node_modules/dep/index.js`, { include: ["node_modules/dep/**"] }), true);
+});
+
+test("a file without functions is left as it is, with an empty site table", () => {
+  const result = instrument("const x = 1;", {});
+  assert.equal(result.code, "const x = 1;");
+  assert.deepEqual((result.metadata as unknown as { tsprof: ModuleSites }).tsprof, { file: "src/a.js", sites: [] });
+});
+
+test("idempotent after other plugins rewrote the output (preset-env, ES modules to CommonJS)", () => {
+  const source = "export async function f(x) { for await (const y of x) { await y; } }\nexport const g = () => class { m() {} };";
+  const lowered = transformSync(source, {
+    filename: `${project}/src/a.js`,
+    cwd: project,
+    babelrc: false,
+    configFile: false,
+    presets: [[require.resolve("@babel/preset-env"), { targets: { ie: "11" } }]],
+    plugins: [[tsprofPlugin, {}]],
+  })!.code!;
+  const again = instrument(lowered, {}, { sourceType: "script" });
+  // Compared with a plain Babel pass over the same text (Babel reprints: blank lines may move).
+  const reprinted = transformSync(lowered, { filename: `${project}/src/a.js`, cwd: project, babelrc: false, configFile: false, sourceType: "script" })!.code;
+  assert.equal(again.code, reprinted);
+  assert.equal((again.metadata as unknown as { tsprof?: ModuleSites }).tsprof, undefined);
+});
