@@ -1,6 +1,6 @@
 // Parsing of `tsprof stats` arguments: files, sort keys, restrictions, flags. Mistakes become a UsageError (one line).
 import { existsSync } from "node:fs";
-import type { Restriction } from "./stats";
+import type { Restriction } from "./restrictions";
 import { LEGACY_SORT_KEYS, sortKeyAbbreviations } from "./sort-keys";
 
 /** A mistake on the command line: printed as one line, exit status 2. */

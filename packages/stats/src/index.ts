@@ -1,5 +1,6 @@
 // @tsprof/stats: pstats for tsprof profiles and Python pstats files.
 export * from "./stats";
+export * from "./restrictions";
 export * from "./sort-keys";
 export * from "./func-name";
 export * from "./python-text";

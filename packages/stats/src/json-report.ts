@@ -1,7 +1,8 @@
 // `tsprof stats --json`: the rows a print would list, with the numbers unrounded and named.
 import type { PstatsCaller } from "@tsprof/format";
 import { funcStdString } from "./func-name";
-import type { Restriction, Stats } from "./stats";
+import type { Restriction } from "./restrictions";
+import type { Stats } from "./stats";
 
 interface JsonEdge {
   function: string;

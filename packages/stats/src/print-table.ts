@@ -1,6 +1,7 @@
 // The table `tsprof run` prints, as `python -m cProfile` does: pstats from the in-memory profile, no file line.
 import type { Profile } from "@tsprof/format";
-import { Stats, type Restriction, type Writable } from "./stats";
+import type { Restriction } from "./restrictions";
+import { Stats, type Writable } from "./stats";
 
 export interface TableOptions {
   /** Sort keys (pstats names, unique prefixes, or one legacy number). Default "cumulative", as design.md §5 asks. */

@@ -20,24 +20,14 @@ import {
   type PstatsKey,
 } from "@tsprof/format";
 import { compareKeys, formatInt, funcStdString, stripPath } from "./func-name";
-import { comparePyStrings, f8, formatFixed, ljust, pyLength, reprFloat, reprString, rjust } from "./python-text";
+import { comparePyStrings, f8, formatFixed, ljust, pyLength, rjust } from "./python-text";
+import { applyRestriction, type Restriction } from "./restrictions";
 import { resolveSortKeys, type SortField } from "./sort-keys";
 
 /** Where printed reports go. */
 export interface Writable {
   write(text: string): void;
 }
-
-/** A Python float, for restrictions that must behave as one: `{ float: 1 }` is pstats' 1.0 (no limit), not 1. */
-export interface PyFloatRestriction {
-  float: number;
-}
-
-/**
- * A print restriction, as pstats' `amount`: an integer keeps the first N rows, a fraction in [0, 1)
- * keeps that share (rounded), a string is a regular expression searched in `file:line(name)`.
- */
-export type Restriction = number | string | PyFloatRestriction;
 
 /** What a Stats object can be built from: a profile file path (.tsprof.json, .prof, .pstats), a Profile, or pstats rows. */
 export type StatsSource = string | Profile | { name?: string; entries: readonly PstatsEntry[] } | Stats;
@@ -275,7 +265,11 @@ export class Stats {
     const ordered = this.order !== undefined && this.order.length > 0;
     let list = ordered ? [...this.order!] : [...this.rows.keys()];
     let message = ordered ? `   Ordered by: ${this.sortDescription}\n` : "   Random listing order was used\n";
-    for (const restriction of restrictions) ({ list, message } = this.applyRestriction(restriction, list, message));
+    for (const restriction of restrictions) {
+      const applied = applyRestriction(restriction, list, (id) => funcStdString(this.rows.get(id)!.key));
+      list = applied.list;
+      message += applied.note;
+    }
     return { list, message, ordered };
   }
 
@@ -293,26 +287,6 @@ export class Stats {
     let width = this.maxNameLength;
     if (list.length < this.rows.size) width = Math.max(0, ...list.map((id) => pyLength(funcStdString(this.rows.get(id)!.key))));
     return { width: width + 2, list };
-  }
-
-  // pstats' eval_print_amount().
-  private applyRestriction(restriction: Restriction, list: string[], message: string): { list: string[]; message: string } {
-    let selected = list;
-    let shown: string;
-    if (typeof restriction === "string") {
-      const pattern = compilePythonRegex(restriction);
-      if (!pattern) return { list, message: `${message}   <Invalid regular expression ${reprString(restriction)}>\n` };
-      selected = list.filter((id) => pattern.test(funcStdString(this.rows.get(id)!.key)));
-      shown = reprString(restriction);
-    } else {
-      const isFloat = typeof restriction !== "number" || !Number.isInteger(restriction);
-      const value = typeof restriction === "number" ? restriction : restriction.float;
-      shown = isFloat ? reprFloat(value) : formatInt(value);
-      if (isFloat && value >= 0 && value < 1) selected = list.slice(0, Math.trunc(list.length * value + 0.5));
-      else if (!isFloat && value >= 0 && value < list.length) selected = list.slice(0, value);
-    }
-    if (selected.length !== list.length) message += `   List reduced from ${list.length} to ${selected.length} due to restriction <${shown}>\n`;
-    return { list: selected, message };
   }
 
   // pstats' calc_callees(): the callers dicts turned inside out.
@@ -454,19 +428,6 @@ function formatStatsLine(row: StatsRow): string {
   const percallSelf = row.calls === 0 ? " ".repeat(8) : f8(row.selfTime / row.calls);
   const percallTotal = row.primitiveCalls === 0 ? " ".repeat(8) : f8(row.totalTime / row.primitiveCalls);
   return `${rjust(formatNcalls(row.calls, row.primitiveCalls), 9)} ${f8(row.selfTime)} ${percallSelf} ${f8(row.totalTime)} ${percallTotal} ${funcStdString(row.key)}\n`;
-}
-
-/** Python's re.search semantics, as near as JS allows: `(?P<name>...)`/`(?P=name)` translated; undefined if invalid. */
-export function compilePythonRegex(pattern: string): RegExp | undefined {
-  const translated = pattern.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>");
-  for (const flags of ["u", ""]) {
-    try {
-      return new RegExp(translated, flags);
-    } catch {
-      // try the next dialect
-    }
-  }
-  return undefined;
 }
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
