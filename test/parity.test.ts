@@ -53,8 +53,10 @@ function expectedDump(parityCase: ParityCase, t: TestContext): CprofileDump | un
     return golden;
   }
   const fresh = runCprofileDump(python, parityCase.pythonProgram);
+  const goldenName = `fixtures/parity/${parityCase.name}/cprofile.json`;
   if (updateGolden) writeFileSync(parityCase.golden, JSON.stringify(fresh, null, 1) + "\n");
-  else assert.deepEqual(golden, fresh, `fixtures/parity/${parityCase.name}/cprofile.json is stale: rerun with UPDATE_GOLDEN=1`);
+  else if (!golden) assert.fail(`${goldenName} is missing: run the tests with UPDATE_GOLDEN=1`);
+  else assert.deepEqual(golden, fresh, `${goldenName} is stale: rerun with UPDATE_GOLDEN=1`);
   return fresh;
 }
 

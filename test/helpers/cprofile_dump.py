@@ -209,6 +209,12 @@ def main(argv):
     except OSError as error:
         sys.stderr.write("cprofile_dump: cannot read %s: %s\n" % (argv[1], error.strerror))
         return 2
+    except SyntaxError as error:
+        sys.stderr.write("cprofile_dump: %s:%s: %s\n" % (argv[1], error.lineno, error.msg))
+        return 2
+    except Exception as error:  # the program's own failure: parity programs must run to the end
+        sys.stderr.write("cprofile_dump: %s raised %s: %s\n" % (argv[1], type(error).__name__, error))
+        return 1
     sys.stdout.write(json.dumps(result, indent=1, sort_keys=True) + "\n")
     return 0
 
