@@ -23,6 +23,10 @@
 // - a resumed `async-generator` frame runs like a generator; when resumed with nothing on the
 //   stack (from the microtask queue after an `await`) it continues under its previous slice's
 //   edge and tree node;
+// - `for await (x of gen())`: the protocol suspends the consumer in the loop head (value: the
+//   async iterable) and at the end of each body (no value), just before the loop calls next().
+//   So when an async generator enters or resumes right after such a suspension (no probe in
+//   between), it runs under that suspended consumer, not under whatever is below it;
 // - async kinds also accumulate asyncWallTime: invocation to settle (the final exit);
 // - exit(token) on a suspended frame closes it as resume+exit at the same instant would (no
 //   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
@@ -65,6 +69,10 @@ const ACTIVE = 1;
 const SUSPENDED = 2;
 
 const ROOT_NODE = 0;
+
+/** `suspend(token)` called without a value: the end of a `for await` body. */
+const NO_VALUE: unique symbol = Symbol("no value");
+const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class Recorder {
   readonly clock: Clock;
@@ -121,6 +129,9 @@ export class Recorder {
   // The stack of active frames (slots), bottom first.
   private stack = new Int32Array(64);
   depth = 0;
+  /** The frame whose suspend was the latest probe event (else -1), and the value it suspended with. */
+  private lastSuspended = -1;
+  private lastSuspendedValue: unknown = undefined;
   maxDepthSeen = 0;
 
   constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
@@ -145,11 +156,15 @@ export class Recorder {
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
 
+    let caller = depth > 0 ? this.stack[depth - 1] : -1;
+    if (this.lastSuspended >= 0) {
+      const consumer = this.takeForAwaitConsumer(fn);
+      if (consumer >= 0) caller = consumer;
+    }
     let edge = -1;
     let node: number;
     let ownsNode = 1;
-    if (depth > 0) {
-      const caller = this.stack[depth - 1];
+    if (caller >= 0) {
       if (this.slotLastCallee[caller] === fn) {
         // Same callee as this caller's previous call (a loop): skip both hash lookups.
         edge = this.slotLastEdge[caller];
@@ -203,6 +218,7 @@ export class Recorder {
   exit(token: number): void {
     const slot = this.slotOf(token);
     if (slot < 0) return;
+    this.lastSuspended = -1;
     const now = this.clock.now();
     if (this.slotState[slot] === ACTIVE) {
       this.closeAbove(slot, now);
@@ -211,28 +227,31 @@ export class Recorder {
     this.finish(slot, now);
   }
 
-  /** The frame named by `token` leaves the stack (await, yield). */
-  suspend(token: number): void {
+  /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
+  suspend(token: number, value?: unknown, hasValue = true): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     const now = this.clock.now();
     this.closeAbove(slot, now);
     this.endSlice(now);
     this.slotState[slot] = SUSPENDED;
+    this.lastSuspended = slot;
+    this.lastSuspendedValue = hasValue ? value : NO_VALUE;
   }
 
   /** The frame named by `token` comes back on top of the stack. */
   resume(token: number): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
-    const now = this.clock.now();
     const fn = this.slotFn[slot];
+    const consumer = this.lastSuspended >= 0 ? this.takeForAwaitConsumer(fn) : -1;
+    const now = this.clock.now();
     const kind = this.kindTable.kinds[fn];
     const depth = this.depth;
-    if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && depth > 0)) {
-      // Runs under whoever called next(): the current top, or the root.
-      if (depth > 0) {
-        const top = this.stack[depth - 1];
+    if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && (depth > 0 || consumer >= 0))) {
+      // Runs under whoever called next(): the `for await` consumer, the current top, or the root.
+      if (depth > 0 || consumer >= 0) {
+        const top = consumer >= 0 ? consumer : this.stack[depth - 1];
         this.slotEdge[slot] = this.edgeFor(this.slotFn[top], fn);
         let node = this.slotOwnsNode[top] === 1 ? this.childNode(this.slotNode[top], fn) : -1;
         this.slotOwnsNode[slot] = node < 0 ? 0 : 1;
@@ -258,6 +277,20 @@ export class Recorder {
     this.slotChildTime[slot] = 0;
     this.slotLastCallee[slot] = -1; // its edge and node may have changed
     this.push(slot);
+  }
+
+  /**
+   * Reads and clears the latest suspension. Returns the suspended frame when `fn` is an async
+   * generator starting or resuming right after a `for await` suspension (head: the value is an
+   * async iterable; end of body: no value), else -1.
+   */
+  private takeForAwaitConsumer(fn: number): number {
+    const consumer = this.lastSuspended;
+    const value = this.lastSuspendedValue;
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+    if (this.kindTable.kinds[fn] !== SITE_KIND_ASYNC_GENERATOR || this.slotState[consumer] !== SUSPENDED) return -1;
+    return value === NO_VALUE || isAsyncIterable(value) ? consumer : -1;
   }
 
   /** Closes every open frame at `now`: active ones as exits (top first), then suspended ones. */
@@ -430,5 +463,14 @@ export class Recorder {
     this.slotLastCallee = growInt32(this.slotLastCallee, length);
     this.slotLastEdge = growInt32(this.slotLastEdge, length);
     this.slotLastNode = growInt32(this.slotLastNode, length);
+  }
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as Record<symbol, unknown>)[asyncIteratorSymbol] === "function";
+  } catch {
+    return false; // a throwing getter or proxy: not ours to report
   }
 }

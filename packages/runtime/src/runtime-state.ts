@@ -7,7 +7,7 @@ import { append, createSafeMap, growUint8, type SafeMap } from "./safe-builtins"
 export interface ProbeTarget {
   enter(fn: number): number;
   exit(token: number): void;
-  suspend(token: number): void;
+  suspend(token: number, value?: unknown, hasValue?: boolean): void;
   resume(token: number): void;
 }
 
@@ -132,7 +132,8 @@ function createModuleHandle(state: RuntimeState, ids: Int32Array): ModuleHandle 
       const target = state.active;
       if (target !== null && token !== 0) {
         try {
-          target.suspend(token);
+          // A bare suspend(t) ends a `for await` body (see recorder.ts).
+          target.suspend(token, value, arguments.length > 1);
         } catch {
           // never throw into user code
         }
