@@ -8,3 +8,5 @@ export * from "./print-table";
 export * from "./json-report";
 export * from "./command-args";
 export * from "./stats-command";
+export * from "./diff";
+export * from "./diff-command";

@@ -1,0 +1,51 @@
+// `tsprof diff BASE NEW`: what changed between two profiles, function by function.
+import { parseStatsArgs, UsageError } from "./command-args";
+import { diffRows, printDiff, sortDiffRows } from "./diff";
+import { applyRestriction } from "./restrictions";
+import { funcStdString } from "./func-name";
+import { reportErrors, type CommandIo } from "./stats-command";
+import { Stats } from "./stats";
+
+export const DIFF_USAGE = `usage: tsprof diff BASE NEW [-s KEY...] [--limit N|FRACTION|REGEX ...] [--strip] [--json]
+
+Compares two profiles (.tsprof.json or Python .prof/.pstats) function by function, matched by
+file:line(function): the new ncalls, tottime and cumtime and their change from BASE.
+
+  -s, --sort KEY...   order by the size of the change in these columns (default: cumulative);
+                      the keys of tsprof stats (calls, time, cumulative, pcalls, name, ...)
+  -l, --limit X       as in tsprof stats: a count, a fraction in [0, 1), or a regular expression
+  --strip             strip directories from file names before matching
+  --json              print the matched rows as JSON
+`;
+
+/** Runs `tsprof diff` with `argv` (the words after "diff"); returns the exit status. */
+export function runDiffCommand(argv: readonly string[], io: CommandIo): number {
+  return reportErrors("diff", io, () => {
+    const args = parseStatsArgs(argv, "diff");
+    if (args.help) {
+      io.stdout.write(DIFF_USAGE);
+      return 0;
+    }
+    if (args.callers || args.callees || args.dump) throw new UsageError("diff takes no --callers, --callees or --dump (try: tsprof diff --help)");
+    if (args.files.length !== 2) throw new UsageError(`diff needs exactly two profiles, BASE and NEW (got ${args.files.length})`);
+    const [base, next] = args.files.map((file) => new Stats(file, io.stdout)) as [Stats, Stats];
+    if (args.strip) {
+      base.stripDirs();
+      next.stripDirs();
+    }
+    const sort = args.sort.length > 0 ? args.sort : ["cumulative"];
+    if (args.json) {
+      let { rows } = sortDiffRows(diffRows(base, next), sort);
+      for (const restriction of args.restrictions) rows = applyRestriction(restriction, rows, (row) => funcStdString(row.key)).list;
+      const document = {
+        base: { file: args.files[0], totalCalls: base.totalCalls, primitiveCalls: base.primitiveCalls, totalTime: base.totalTime },
+        new: { file: args.files[1], totalCalls: next.totalCalls, primitiveCalls: next.primitiveCalls, totalTime: next.totalTime },
+        functions: rows.map((row) => ({ function: funcStdString(row.key), file: row.key.file, line: row.key.line, name: row.key.name, base: row.base ?? null, new: row.next ?? null })),
+      };
+      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return 0;
+    }
+    printDiff(base, next, io.stdout, { sort, restrictions: args.restrictions, labels: [args.files[0]!, args.files[1]!] });
+    return 0;
+  });
+}
