@@ -96,10 +96,14 @@ export function instrumentProgram(
     return scan.containsWithOrEval.has(path.node) || !!path.findParent((parent) => parent.isWithStatement() || scan.containsWithOrEval.has(parent.node));
   };
 
-  /** The instrumented async function or generator whose token `path` may use, if any. */
+  /** Whether the function whose body holds `path` (computed keys and decorators belong to the outer one) got a suspendable probe. */
   const suspendableOwner = (path: NodePath): boolean => {
-    const owner = path.findParent((parent) => parent.isFunction() || parent.isStaticBlock());
-    return !!owner && suspendable.has(owner.node);
+    let child: NodePath = path;
+    for (let parent = path.parentPath; parent; child = parent, parent = parent.parentPath) {
+      const inOwnCode = child.key !== "key" && child.listKey !== "decorators";
+      if ((parent.isFunction() || parent.isStaticBlock()) && inOwnCode) return suspendable.has(parent.node);
+    }
+    return false;
   };
 
   programPath.traverse({
