@@ -10,3 +10,4 @@ export * from "./command-args";
 export * from "./stats-command";
 export * from "./diff";
 export * from "./diff-command";
+export * from "./browser";

@@ -1,0 +1,49 @@
+// The pstats browser driven by a scripted stdin.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { join } from "node:path";
+import { runBrowser } from "./browser";
+
+const dump = join(__dirname, "..", "..", "..", "fixtures", "pstats", "recursion", "py311.prof");
+
+async function session(script: string, files: string[] = []): Promise<string> {
+  let out = "";
+  await runBrowser(Readable.from([script]), { write: (s) => void (out += s) }, files);
+  return out;
+}
+
+test("without a profile: the commands say so; EOF ends with a newline and Goodbye", async () => {
+  assert.equal(
+    await session("stats\nsort time\nreverse\nread\nbogus arg\n"),
+    "Welcome to the profile statistics browser.\n" +
+      "% No statistics object is loaded.\n" +
+      "% No statistics object is loaded.\n" +
+      "% No statistics object is loaded.\n" +
+      "% No statistics object is current -- cannot reload.\n" +
+      "% *** Unknown syntax: bogus arg\n" +
+      "% \nGoodbye.\n",
+  );
+});
+
+test("help lists the commands; help TOPIC prints its text", async () => {
+  const out = await session("help\nhelp sort\n?quit\nhelp nothing\nquit\n");
+  assert.equal(
+    out,
+    "Welcome to the profile statistics browser.\n% \n" +
+      "Documented commands (type help <topic>):\n========================================\n" +
+      "EOF  add  callees  callers  help  quit  read  reverse  sort  stats  strip\n\n" +
+      "% Sort profile data according to specified keys.\n(Typing `sort' without arguments lists valid keys.)\n" +
+      "% Leave the profile browser.\n" +
+      "% *** No help on nothing\n" +
+      "% Goodbye.\n",
+  );
+});
+
+test("read, sort, restrictions (a fraction outside [0, 1] is refused), an empty line repeats", async () => {
+  const out = await session("sort cumulative\nstats 2 1.5\n\nquit\n", [dump]);
+  assert.ok(out.startsWith("Welcome to the profile statistics browser.\n"));
+  assert.equal(out.split(`${dump}% `).length - 1, 4, "a prompt before each of the four lines");
+  assert.equal(out.match(/Fraction argument must be in \[0, 1\]/g)?.length, 2);
+  assert.equal(out.match(/Ordered by: cumulative time\n   List reduced from 11 to 2 due to restriction <2>\n/g)?.length, 2);
+});

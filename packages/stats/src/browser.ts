@@ -1,0 +1,197 @@
+// The interactive statistics browser of `python -m pstats` (pstats' ProfileBrowser on cmd.Cmd), line for line.
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { ProfileError } from "@tsprof/format";
+import { SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
+import { Stats, type Writable } from "./stats";
+import type { Restriction } from "./restrictions";
+
+const HELP: Record<string, string[]> = {
+  add: ["Add profile info from given file to current statistics object."],
+  callees: ["Print callees statistics from the current stat object."],
+  callers: ["Print callers statistics from the current stat object."],
+  EOF: ["Leave the profile browser."],
+  help: ["Show help for a given command."],
+  quit: ["Leave the profile browser."],
+  read: ["Read in profile data from a specified file.", "Without argument, reload the current file."],
+  reverse: ["Reverse the sort order of the profiling report."],
+  sort: ["Sort profile data according to specified keys.", "(Typing `sort' without arguments lists valid keys.)"],
+  stats: ["Print statistics from the current stat object."],
+  strip: ["Strip leading path information from filenames in the report."],
+};
+const RESTRICTION_HELP = [
+  "Arguments may be:",
+  "* An integer maximum number of entries to print.",
+  "* A decimal fractional number between 0 and 1, controlling",
+  "  what fraction of selected entries to print.",
+  "* A regular expression; only entries with function names",
+  "  that match it are printed.",
+];
+// cmd.Cmd sorts do_* names: "EOF" (upper case) first.
+const COMMANDS = ["EOF", "add", "callees", "callers", "help", "quit", "read", "reverse", "sort", "stats", "strip"];
+
+/** One browser session: the state of pstats' ProfileBrowser. */
+class Browser {
+  prompt = "% ";
+  private stats: Stats | undefined;
+  private lastCommand = "";
+
+  constructor(private readonly out: Writable) {}
+
+  private say(line = ""): void {
+    this.out.write(`${line}\n`);
+  }
+
+  /** cmd.Cmd.onecmd: returns true to stop. */
+  command(rawLine: string): boolean {
+    let line = rawLine.trim();
+    if (!line) return this.lastCommand ? this.command(this.lastCommand) : false; // emptyline() repeats the last command
+    if (line.startsWith("?")) line = `help ${line.slice(1)}`;
+    else if (line.startsWith("!")) return this.unknown(line);
+    const name = /^[A-Za-z0-9_]*/.exec(line)![0];
+    const arg = line.slice(name.length).trim();
+    this.lastCommand = line === "EOF" ? "" : line;
+    switch (name) {
+      case "read":
+        this.read(arg);
+        return false;
+      case "add":
+        this.add(arg);
+        return false;
+      case "stats":
+        return this.generic((stats, r) => stats.printStats(...r), arg);
+      case "callers":
+        return this.generic((stats, r) => stats.printCallers(...r), arg);
+      case "callees":
+        return this.generic((stats, r) => stats.printCallees(...r), arg);
+      case "sort":
+        this.sort(arg);
+        return false;
+      case "reverse":
+        this.withStats((stats) => stats.reverseOrder());
+        return false;
+      case "strip":
+        this.withStats((stats) => stats.stripDirs());
+        return false;
+      case "help":
+        this.help(arg);
+        return false;
+      case "quit":
+        return true;
+      case "EOF":
+        this.say("");
+        return true;
+      default:
+        return this.unknown(line);
+    }
+  }
+
+  private unknown(line: string): boolean {
+    this.out.write(`*** Unknown syntax: ${line}\n`);
+    return false;
+  }
+
+  private withStats(action: (stats: Stats) => void): void {
+    if (this.stats) action(this.stats);
+    else this.say("No statistics object is loaded.");
+  }
+
+  read(path: string): void {
+    if (!path) {
+      if (this.prompt.length > 2) this.read(this.prompt.slice(0, -2));
+      else this.say("No statistics object is current -- cannot reload.");
+      return;
+    }
+    try {
+      this.stats = new Stats(path, this.out);
+    } catch (error) {
+      if (!(error instanceof ProfileError)) throw error;
+      this.say(error.reason);
+      return;
+    }
+    this.prompt = `${path}% `;
+  }
+
+  add(path: string): void {
+    this.withStats((stats) => {
+      try {
+        stats.add(path);
+      } catch (error) {
+        if (!(error instanceof ProfileError)) throw error;
+        this.say(`Failed to load statistics for ${path}: ${error.reason}`);
+      }
+    });
+  }
+
+  // ProfileBrowser.generic(): each word is an int, else a float in [0, 1], else a regular expression.
+  private generic(print: (stats: Stats, restrictions: Restriction[]) => void, arg: string): boolean {
+    const restrictions: Restriction[] = [];
+    for (const term of arg.split(/\s+/).filter(Boolean)) {
+      if (/^[+-]?\d+(_\d+)*$/.test(term)) restrictions.push(Number(term.replace(/_/g, "")));
+      else if (/^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf(inity)?|nan)$/i.test(term)) {
+        const fraction = Number(term.replace(/inf(inity)?/i, "Infinity"));
+        if (fraction > 1 || fraction < 0) this.say("Fraction argument must be in [0, 1]");
+        else restrictions.push({ float: fraction });
+      } else restrictions.push(term);
+    }
+    this.withStats((stats) => print(stats, restrictions));
+    return false;
+  }
+
+  private sort(arg: string): void {
+    if (!this.stats) {
+      this.say("No statistics object is loaded.");
+      return;
+    }
+    const words = arg.split(/\s+/).filter(Boolean);
+    const abbreviations = sortKeyAbbreviations();
+    if (words.length > 0 && words.every((word) => abbreviations.has(word))) {
+      try {
+        this.stats.sortStats(...words);
+        return;
+      } catch (error) {
+        if (!(error instanceof SortKeyError)) throw error;
+      }
+    }
+    this.say("Valid sort keys (unique prefixes are accepted):");
+    for (const { key, description } of SORT_KEYS) this.say(`${key} -- ${description}`);
+  }
+
+  // cmd.Cmd.do_help: the topic's help, or the command list in columns.
+  private help(topic: string): void {
+    if (topic) {
+      const lines = HELP[topic];
+      if (!lines) this.say(`*** No help on ${topic}`);
+      else {
+        lines.forEach((line) => this.say(line));
+        if (topic === "stats" || topic === "callers" || topic === "callees") RESTRICTION_HELP.forEach((line) => this.say(line));
+      }
+      return;
+    }
+    const header = "Documented commands (type help <topic>):";
+    this.say("");
+    this.say(header);
+    this.say("=".repeat(header.length));
+    this.say(COMMANDS.join("  "));
+    this.say("");
+  }
+}
+
+/**
+ * Runs the browser of `python -m pstats FILE...`: reads commands (read, add, stats, callers, callees,
+ * sort, reverse, strip, help, quit) from `input` line by line, writes prompts and reports to `output`.
+ */
+export async function runBrowser(input: Readable, output: Writable, files: readonly string[] = []): Promise<void> {
+  const browser = new Browser(output);
+  if (files.length > 0) browser.read(files[0]!);
+  for (const file of files.slice(1)) browser.add(file);
+  output.write("Welcome to the profile statistics browser.\n");
+  const lines = createInterface({ input, terminal: false, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  for (;;) {
+    output.write(browser.prompt);
+    const next = await lines.next();
+    if (browser.command(next.done ? "EOF" : next.value)) break;
+  }
+  lines.return?.();
+  output.write("Goodbye.\n");
+}
