@@ -18,6 +18,10 @@ export interface StatsArgs {
   reverse: boolean;
   json: boolean;
   dump?: string;
+  /** Order of the entries inside each callers/callees list (tsprof extension). */
+  callSort: Array<string | number>;
+  /** At most this many entries per callers/callees list. */
+  callLimit?: number;
   help: boolean;
 }
 
@@ -37,9 +41,12 @@ function sortWord(text: string): string | number {
   return /^-?\d+$/.test(text) && LEGACY_SORT_KEYS.has(number) ? number : text;
 }
 
-/** Parses `FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--reverse] [--json] [--dump OUT]`. */
+/**
+ * Parses `FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--call-sort KEY]
+ * [--call-limit N] [--strip] [--reverse] [--json] [--dump OUT]`.
+ */
 export function parseStatsArgs(argv: readonly string[], command = "stats"): StatsArgs {
-  const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, help: false };
+  const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, callSort: [], help: false };
   const keys = sortKeyAbbreviations();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -65,6 +72,15 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
       case "-l":
         args.restrictions.push(parseRestriction(value()));
         break;
+      case "--call-sort":
+        args.callSort.push(...value().split(",").filter(Boolean).map(sortWord));
+        break;
+      case "--call-limit": {
+        const text = value();
+        if (!/^\d+$/.test(text)) throw new UsageError(`--call-limit needs a whole number, got '${text}'`);
+        args.callLimit = Number(text);
+        break;
+      }
       case "--callers":
         args.callers = true;
         break;

@@ -14,7 +14,7 @@ export interface CommandIo {
 export const DEFAULT_STATS_SORT = "cumulative";
 
 export const STATS_USAGE = `usage: tsprof stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees]
-                    [--strip] [--reverse] [--json] [--dump OUT.prof]
+                    [--call-sort KEY] [--call-limit N] [--strip] [--reverse] [--json] [--dump OUT.prof]
 
 Prints saved profiles (.tsprof.json, or Python .prof/.pstats files) as Python's pstats does.
 Several files are added together (pstats' Stats(FILE, ...)).
@@ -27,6 +27,8 @@ Several files are added together (pstats' Stats(FILE, ...)).
                       repeat to apply several in order
   --callers           print who called each listed function instead of the table
   --callees           print what each listed function called instead of the table
+  --call-sort KEY     order the entries inside each callers/callees list by KEY (default: by name)
+  --call-limit N      show at most N entries per callers/callees list
   --strip             strip directories from file names (pstats' strip_dirs)
   --reverse           reverse the sort order
   --json              print the listed rows as JSON
@@ -47,6 +49,7 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
     if (args.strip) stats.stripDirs();
     stats.sortStats(...sort);
     if (args.reverse) stats.reverseOrder();
+    if (args.callSort.length > 0 || args.callLimit !== undefined) stats.sortCallLists(args.callSort, args.callLimit);
     if (args.dump) stats.dumpStats(args.dump);
     if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees }));
     else if (args.callers || args.callees) {

@@ -170,3 +170,21 @@ test("an empty profile prints only the header", () => {
   new Stats({ ...PROFILE, functions: [], stats: [], edges: [] }, out.stream).sortStats("time").printStats().printCallers();
   assert.equal(out.text(), "         0 function calls in 0.000 seconds\n\n");
 });
+
+test("sortCallLists orders and caps the entries inside callers/callees lists", () => {
+  const out = capture();
+  new Stats(PROFILE, out.stream).sortStats("stdname").sortCallLists(["tottime"], 1).printCallees(1).sortCallLists([], 0).printCallers(1);
+  assert.equal(
+    out.text(),
+    "   Ordered by: standard name\n   List reduced from 3 to 1 due to restriction <1>\n\n" +
+      "Function                 called...\n" +
+      "                             ncalls  tottime  cumtime\n" +
+      // by tottime: work (1.000 from main) before lib (0.375); one shown
+      "src/app/main.ts:1(main)  ->       2    1.000    1.500  src/app/work.ts:3(work)\n" +
+      "                           (1 more)\n\n\n" + // right-aligned with the ncalls column
+      "   Ordered by: standard name\n   List reduced from 3 to 1 due to restriction <1>\n\n" +
+      "Function                 was called by...\n" +
+      "                             ncalls  tottime  cumtime\n" +
+      "src/app/main.ts:1(main)  <- \n\n\n",
+  );
+});

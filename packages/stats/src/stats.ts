@@ -76,6 +76,8 @@ export class Stats {
   private sortDescription = "";
   /** pstats' all_callees: caller id -> callee id -> the callee's stats for calls from that caller. */
   private callees: Map<string, Map<string, [PstatsKey, PstatsCaller]>> | undefined;
+  /** tsprof extension: order (and cap) of the entries inside each callers/callees list; pstats sorts them by key. */
+  private callListOrder: { fields: SortField[]; limit?: number } | undefined;
 
   /** pstats' Stats(*args): loads the first source, then add()s the rest. */
   constructor(
@@ -159,6 +161,15 @@ export class Stats {
     ids.sort((a, b) => compareRows(rows.get(a)!, rows.get(b)!, fields)); // stable, like list.sort
     this.order = ids;
     this.sortDescription = description;
+    return this;
+  }
+
+  /**
+   * tsprof extension: sort the entries inside each callers/callees list by these keys (applied to the
+   * edge's own numbers) and keep the first `limit`; no keys restores pstats' order (by file, line, name).
+   */
+  sortCallLists(keys: ReadonlyArray<string | number>, limit?: number): this {
+    this.callListOrder = keys.length > 0 || limit !== undefined ? { fields: keys.length > 0 ? resolveSortKeys(keys).fields : [], limit } : undefined;
     return this;
   }
 
@@ -322,6 +333,19 @@ export class Stats {
       return;
     }
     calls.sort((a, b) => compareKeys(a[0], b[0]));
+    let hidden = 0;
+    if (this.callListOrder) {
+      const { fields, limit } = this.callListOrder;
+      calls.sort((a, b) => compareRows(edgeRow(a), edgeRow(b), fields));
+      if (limit !== undefined && limit >= 0 && limit < calls.length) {
+        hidden = calls.length - limit;
+        calls.length = limit;
+      }
+      if (calls.length === 0) {
+        this.stream.write(`${text}(${hidden} more)\n`);
+        return;
+      }
+    }
     let indent = "";
     for (const [key, stats] of calls) {
       const name = funcStdString(key);
@@ -338,6 +362,7 @@ export class Stats {
       text += `${indent.repeat(leftWidth)}${substats}\n`;
       indent = " ";
     }
+    if (hidden > 0) text += `${" ".repeat(width + 1)}${rjust(`(${hidden} more)`, 9)}\n`;
     this.stream.write(text);
   }
 }
@@ -379,6 +404,11 @@ function addRows(target: StatsRow, source: StatsRow): StatsRow {
     totalTime: source.totalTime + target.totalTime,
     callers,
   };
+}
+
+// An edge seen as a row, so that the sort keys apply to callers/callees entries: the other function's key, the edge's numbers.
+function edgeRow([key, stats]: [PstatsKey, PstatsCaller]): StatsRow {
+  return { key, primitiveCalls: stats.primitiveCalls, calls: stats.calls, selfTime: stats.selfTime, totalTime: stats.totalTime, callers: new Map() };
 }
 
 function sortValue(row: StatsRow, column: SortField["column"]): number | string {
