@@ -1,0 +1,87 @@
+// Bundles @tsprof/runtime/probe (built dist) into one script statement that defines globalThis.__tsprof.
+//
+// test262 runs each test as a classic script inside a `vm` context, so the runtime cannot be
+// `require`d by the instrumented code: it is inlined ahead of it instead. The bundle is a tiny
+// CommonJS loader over the runtime's and @tsprof/format's compiled files:
+//
+//   ;(function () {
+//     var process = <the host's process, when the script can reach it>;
+//     var definitions = { "runtime/probe.js": function (module, exports, require) { … }, … };
+//     …load("runtime/probe.js");
+//   })();
+//
+// Node built-ins go to the ambient `require` (test262's node host passes it into the context);
+// `process` comes from the same place, so the real exit hooks run and the profile is written.
+"use strict";
+const { readFileSync } = require("node:fs");
+const { dirname, join, relative, resolve } = require("node:path");
+
+const repoRoot = resolve(__dirname, "..");
+/** Workspace packages the runtime reaches at load time, by name → dist folder. */
+const WORKSPACE_DIST = {
+  "@tsprof/format": join(repoRoot, "packages/format/dist"),
+  "@tsprof/runtime": join(repoRoot, "packages/runtime/dist"),
+};
+const ENTRY = join(WORKSPACE_DIST["@tsprof/runtime"], "probe.js");
+const REQUIRE_CALL = /\brequire\("([^"]+)"\)/g;
+
+/** Resolves a specifier seen in a bundled file to a file we bundle, or undefined (left to the ambient require). */
+function resolveBundled(fromFile, specifier) {
+  if (specifier.startsWith("./") || specifier.startsWith("../")) {
+    const base = resolve(dirname(fromFile), specifier);
+    return base.endsWith(".js") ? base : `${base}.js`;
+  }
+  const dist = WORKSPACE_DIST[specifier];
+  return dist === undefined ? undefined : join(dist, "index.js");
+}
+
+/** Module ids are paths relative to packages/ ("runtime/dist/probe.js"): stable, so the bundle is deterministic. */
+function moduleId(file) {
+  return relative(join(repoRoot, "packages"), file).split("\\").join("/");
+}
+
+/** The bundle's source text: one expression statement, no global bindings besides globalThis.__tsprof. */
+function buildRuntimeBundle() {
+  const definitions = new Map();
+  const pending = [ENTRY];
+  while (pending.length > 0) {
+    const file = pending.pop();
+    const id = moduleId(file);
+    if (definitions.has(id)) continue;
+    let source = readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+    source = source.replace(REQUIRE_CALL, (call, specifier) => {
+      const target = resolveBundled(file, specifier);
+      if (target === undefined) return call;
+      pending.push(target);
+      return `require(${JSON.stringify(moduleId(target))})`;
+    });
+    definitions.set(id, source);
+  }
+  const entries = [...definitions.keys()]
+    .sort()
+    .map((id) => `${JSON.stringify(id)}: function (module, exports, require) {\n${definitions.get(id)}\n}`);
+  return `;(function () {
+var ambientRequire = typeof require === "function" ? require : undefined;
+var process = typeof globalThis.process === "object" ? globalThis.process : ambientRequire ? ambientRequire("process") : undefined;
+var definitions = {
+${entries.join(",\n")}
+};
+var cache = Object.create(null);
+function load(id) {
+  if (cache[id]) return cache[id].exports;
+  var definition = definitions[id];
+  if (definition === undefined) {
+    if (ambientRequire === undefined) throw new Error("tsprof runtime bundle: no require for " + id);
+    return ambientRequire(id);
+  }
+  var module = { exports: {} };
+  cache[id] = module;
+  definition.call(module.exports, module, module.exports, load);
+  return module.exports;
+}
+load(${JSON.stringify(moduleId(ENTRY))});
+})();
+`;
+}
+
+module.exports = { buildRuntimeBundle };
