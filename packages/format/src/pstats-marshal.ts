@@ -472,6 +472,7 @@ export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
     if (!(value instanceof PyTuple) || value.items.length !== 3) return fail(`${where}: expected a (file, line, name) tuple, got ${typeName(value)}`);
     const [file, line, name] = value.items;
     if (typeof file !== "string") return fail(`${where}: file is ${typeName(file)}, expected str`);
+    if (typeof line === "bigint") return fail(`${where}: line ${line} out of range`);
     if (typeof line !== "number" || !Number.isInteger(line)) return fail(`${where}: line is ${typeName(line)}, expected int`);
     if (typeof name !== "string") return fail(`${where}: function name is ${typeName(name)}, expected str`);
     return { file, line, name };

@@ -97,6 +97,8 @@ test("mistakes: one line on stderr, exit 2, no stack trace", () => {
     [[dir], /is a directory\n$/],
     [[file, "--bogus"], /^tsprof stats: unknown option '--bogus'/],
     [[file, "--limit"], /^tsprof stats: --limit needs a value\n$/],
+    [[file, "--dump", join(dir, "no", "such", "x.prof")], /^tsprof stats: cannot write .*x\.prof: no such directory\n$/],
+    [[file, "--call-limit", "few"], /^tsprof stats: --call-limit needs a whole number, got 'few'\n$/],
   ];
   for (const [argv, message] of cases) {
     const result = run(argv);

@@ -50,7 +50,7 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
     stats.sortStats(...sort);
     if (args.reverse) stats.reverseOrder();
     if (args.callSort.length > 0 || args.callLimit !== undefined) stats.sortCallLists(args.callSort, args.callLimit);
-    if (args.dump) stats.dumpStats(args.dump);
+    if (args.dump) dumpTo(stats, args.dump);
     if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees }));
     else if (args.callers || args.callees) {
       if (args.callers) stats.printCallers(...args.restrictions);
@@ -58,6 +58,16 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
     } else stats.printStats(...args.restrictions);
     return 0;
   });
+}
+
+function dumpTo(stats: Stats, path: string): void {
+  try {
+    stats.dumpStats(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
+    throw new UsageError(`cannot write ${path}: ${reason}`);
+  }
 }
 
 /** Runs `body`, turning user mistakes (bad arguments, bad files, bad sort keys) into one stderr line and exit 2. */
@@ -69,14 +79,6 @@ export function reportErrors(command: string, io: CommandIo, body: () => number)
       io.stderr.write(`tsprof ${command}: ${error.message}\n`);
       return 2;
     }
-    if (isFileError(error)) {
-      io.stderr.write(`tsprof ${command}: ${error.path ?? ""}: ${error.code}\n`);
-      return 2;
-    }
     throw error;
   }
-}
-
-function isFileError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).syscall === "string";
 }

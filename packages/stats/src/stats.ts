@@ -30,7 +30,7 @@ export interface Writable {
 }
 
 /** What a Stats object can be built from: a profile file path (.tsprof.json, .prof, .pstats), a Profile, or pstats rows. */
-export type StatsSource = string | Profile | { name?: string; entries: readonly PstatsEntry[] } | Stats;
+export type StatsSource = string | Profile | { entries: readonly PstatsEntry[] } | Stats;
 
 interface StatsRow {
   key: PstatsKey;
