@@ -30,6 +30,12 @@ interface CaseExpectation {
   defaultOutput?: boolean;
   /** TSPROF_OUTPUT file name template (default "out-%p.tsprof.json"). */
   output?: string;
+  /** Extra node arguments for the recorded run only (e.g. ["-r", "@tsprof/runtime/auto"]). */
+  nodeArgs?: string[];
+  /** Extra environment for the recorded run. */
+  env?: Record<string, string>;
+  /** Expected meta.droppedTreeNodes of the first profile. */
+  droppedTreeNodes?: number;
   /** File name (with %p for the pid) → what it must contain. */
   profiles: Record<string, ProfileExpectation>;
 }
@@ -40,8 +46,10 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function run(script: string, cwd: string, env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [script], { cwd, env: cleanEnv(env), encoding: "utf8", input: "", timeout: 30_000 });
+function run(script: string, cwd: string, env: Record<string, string>, nodeArgs: string[] = []) {
+  // Package names in node arguments resolve from here: the child runs in a scratch directory.
+  const args = nodeArgs.map((arg) => (arg.startsWith("@tsprof/") ? require.resolve(arg) : arg));
+  const result = spawnSync(process.execPath, [...args, script], { cwd, env: cleanEnv(env), encoding: "utf8", input: "", timeout: 30_000 });
   if (result.error) throw result.error;
   return result;
 }
@@ -63,9 +71,9 @@ for (const name of readdirSync(casesDir).sort()) {
     assert.deepEqual(readdirSync(plainDir), [], "with TSPROF_AUTOSTART=0 nothing is written");
 
     const outDir = mkdtempSync(join(tmpdir(), `tsprof-run-${name}-`));
-    const env: Record<string, string> = { TSPROF_CLOCK: "tick" };
+    const env: Record<string, string> = { TSPROF_CLOCK: "tick", ...expected.env };
     if (!expected.defaultOutput) env.TSPROF_OUTPUT = join(outDir, expected.output ?? "out-%p.tsprof.json");
-    const profiled = run(script, outDir, env);
+    const profiled = run(script, outDir, env, expected.nodeArgs);
 
     assert.equal(plain.status, expected.exitCode, `plain exit code\n${plain.stderr}`);
     assert.equal(plain.signal, expected.signal, "plain signal");
@@ -80,6 +88,7 @@ for (const name of readdirSync(casesDir).sort()) {
 
     for (const [template, want] of Object.entries(expected.profiles)) {
       const profile = readAnyProfileFile(join(outDir, template.split("%p").join(pid)));
+      if (expected.droppedTreeNodes !== undefined) assert.equal(profile.meta.droppedTreeNodes, expected.droppedTreeNodes);
       const rows = byName(profile, profile.stats);
       const calls = Object.fromEntries([...rows].map(([fn, row]) => [fn, row.calls]));
       assert.deepEqual(calls, want.calls, `${template}: calls`);
