@@ -3,10 +3,15 @@
 // usage: node bench/run.mjs [--runs N] [--fib 27,28,29,30] [--input FILE] [--skip-python] [--skip-acorn]
 //
 // Every figure is a median of N (>= 5) runs, each in a fresh child process (plain and
-// instrumented never share a JIT), plain and instrumented runs interleaved. Instrumented
-// means: the Babel plugin with the real runtime and its default clock, profile written at
-// exit (not timed). Overhead per call = (instrumented - plain) / calls, with calls read
-// from the instrumented run's own profile.
+// profiled code never share a JIT), the variants interleaved run by run:
+// - plain: the workload as is;
+// - tsprof: instrumented by the Babel plugin, with the real runtime and its default clock,
+//   profile written at exit (not timed);
+// - naive probe: the same instrumented code bound to lib/naive-probe.cjs (performance.now()
+//   per event, flat counters), the in-run baseline for what a probe costs on this machine;
+// - cProfile, for the Python twin of fib.
+// Overhead per call = (profiled - plain) / calls, calls read from the tsprof run's own
+// profile (and checked against 2 * F(n + 1) - 1 for fib).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -76,31 +81,37 @@ function fibCalls(n) {
   return 2 * a - 1;
 }
 
-/** One plain-vs-instrumented comparison: medians, ratio, per-call overhead. */
+/** Profilers a workload runs under, by result key: the label printed for each. */
+const PROFILER_LABELS = { tsprof: "tsprof", naive: "naive probe", cprofile: "cProfile" };
+
+/**
+ * Medians of every variant of one workload, and for each profiled variant its ratio to
+ * plain and its overhead per call: (profiled - plain) / calls.
+ */
 function comparison(samples, calls) {
-  const plain = median(samples.plain);
-  const instrumented = median(samples.instrumented);
-  return {
-    plainSeconds: plain,
-    instrumentedSeconds: instrumented,
-    ratio: instrumented / plain,
-    calls,
-    overheadNsPerCall: ((instrumented - plain) / calls) * 1e9,
-    samples,
-  };
+  const plainSeconds = median(samples.plain);
+  const result = { plainSeconds, calls, profilers: {} };
+  for (const [variant, values] of Object.entries(samples)) {
+    if (variant === "plain") continue;
+    const seconds = median(values);
+    result.profilers[variant] = { seconds, ratio: seconds / plainSeconds, overheadNsPerCall: ((seconds - plainSeconds) / calls) * 1e9 };
+  }
+  result.samples = samples;
+  return result;
 }
 
 /**
- * Plain and instrumented runs of one workload worker. `timedCalls(profilePath)` counts the
- * calls of one timed run from the profile the instrumented run wrote at exit. When no run
- * managed to write its profile, one more, untimed run with a small call-tree cap counts them
- * (the counters do not depend on the cap) and the failure is reported.
+ * Plain, naive-probe and tsprof runs of one workload worker, on `modules.plain`,
+ * `modules.naive` and `modules.tsprof`. `timedCalls(profilePath)` counts the calls of one
+ * timed run from the profile a tsprof run wrote at exit. When no run managed to write its
+ * profile, one more, untimed run with a small call-tree cap counts them (the counters do
+ * not depend on the cap) and the failure is reported.
  */
-function measureWorkload(options, scratch, label, worker, plainModule, instrumentedModule, workerArgs, timedCalls) {
+function measureWorkload(options, scratch, label, worker, workerArgs, modules, timedCalls) {
   const counted = [];
   const writeFailures = [];
-  const instrumentedRun = (profilePath, extraEnv = {}) => {
-    const sample = runChild(node, [worker, instrumentedModule, ...workerArgs], childEnv({ TSPROF_OUTPUT: profilePath, ...extraEnv }));
+  const tsprofRun = (profilePath, extraEnv = {}) => {
+    const sample = runChild(node, [worker, modules.tsprof, ...workerArgs], childEnv({ TSPROF_OUTPUT: profilePath, ...extraEnv }));
     if (existsSync(profilePath)) {
       counted.push(timedCalls(profilePath));
       rmSync(profilePath);
@@ -110,10 +121,11 @@ function measureWorkload(options, scratch, label, worker, plainModule, instrumen
     return sample;
   };
   const samples = alternate(options.runs, {
-    plain: () => runChild(node, [worker, plainModule, ...workerArgs]).seconds,
-    instrumented: (run) => instrumentedRun(join(scratch, `${label}-${run}.tsprof.json`)).seconds,
+    plain: () => runChild(node, [worker, modules.plain, ...workerArgs]).seconds,
+    tsprof: (run) => tsprofRun(join(scratch, `${label}-${run}.tsprof.json`)).seconds,
+    naive: () => runChild(node, [worker, modules.naive, ...workerArgs]).seconds,
   });
-  if (counted.length === 0) instrumentedRun(join(scratch, `${label}-count.tsprof.json`), { TSPROF_MAX_TREE_NODES: "1000" });
+  if (counted.length === 0) tsprofRun(join(scratch, `${label}-count.tsprof.json`), { TSPROF_MAX_TREE_NODES: "1000" });
   if (counted.length === 0) throw new Error(`${label}: no instrumented run wrote a profile: ${writeFailures[0]}`);
   if (counted.some((c) => c !== counted[0])) throw new Error(`${label}: runs disagree on the call count (${counted.join(", ")})`);
   const result = comparison(samples, counted[0]);
@@ -121,18 +133,26 @@ function measureWorkload(options, scratch, label, worker, plainModule, instrumen
   return result;
 }
 
-function measureFib(options, scratch, instrumentedFib) {
+/** `source` instrumented twice into `scratch`: with tsprof's runtime, and with the naive probe. */
+function instrumentBoth(source, scratch, baseName) {
+  const modules = { plain: source, tsprof: join(scratch, `${baseName}.tsprof.cjs`), naive: join(scratch, `${baseName}.naive.cjs`) };
+  instrumentFile(source, modules.tsprof);
+  instrumentFile(source, modules.naive, join(benchDir, "lib", "naive-probe.cjs"));
+  return modules;
+}
+
+function measureFib(options, scratch) {
   const worker = join(benchDir, "workers", "fib.cjs");
-  const plainFib = join(benchDir, "workloads", "fib.cjs");
+  const modules = instrumentBoth(join(benchDir, "workloads", "fib.cjs"), scratch, "fib");
   return options.fib.map((n) => {
     const perRun = fibCalls(n);
-    const result = measureWorkload(options, scratch, `fib${n}`, worker, plainFib, instrumentedFib, [String(n)], (profile) => {
+    const result = measureWorkload(options, scratch, `fib${n}`, worker, [String(n)], modules, (profile) => {
       const recorded = profileCalls(profile, "fib");
       // The worker runs fib(n) twice (warm-up, timed): the profile must hold exactly both.
       if (recorded !== 2 * perRun) throw new Error(`fib(${n}): profile has ${recorded} calls of fib, expected ${2 * perRun}`);
       return perRun;
     });
-    return { workload: `JS fib(${n}), tsprof`, n, ...result };
+    return { workload: `JS fib(${n})`, n, ...result };
   });
 }
 
@@ -165,7 +185,7 @@ function measurePython(options) {
   let calls;
   const samples = alternate(options.runs, {
     plain: () => runChild(python, [script, "plain", n]).seconds,
-    instrumented: () => {
+    cprofile: () => {
       const sample = runChild(python, [script, "cprofile", n]);
       version = sample.python;
       calls = sample.calls;
@@ -173,20 +193,16 @@ function measurePython(options) {
     },
   });
   if (calls !== fibCalls(options.pythonFib)) throw new Error(`python fib(${n}): cProfile counted ${calls} calls, expected ${fibCalls(options.pythonFib)}`);
-  return { workload: `Python ${version} fib(${n}), cProfile`, python: version, n: options.pythonFib, ...comparison(samples, calls) };
+  return { workload: `Python ${version} fib(${n})`, python: version, n: options.pythonFib, ...comparison(samples, calls) };
 }
 
 function measureAcorn(options, scratch) {
-  const plainAcorn = require.resolve("acorn");
-  const instrumentedAcorn = join(scratch, "acorn.instrumented.cjs");
-  instrumentFile(plainAcorn, instrumentedAcorn);
+  const modules = instrumentBoth(require.resolve("acorn"), scratch, "acorn");
   const worker = join(benchDir, "workers", "acorn-parse.cjs");
   const input = options.input;
-  const result = measureWorkload(options, scratch, "acorn", worker, plainAcorn, instrumentedAcorn, [input], (profile) =>
-    profileCalls(profile),
-  );
+  const result = measureWorkload(options, scratch, "acorn", worker, [input], modules, (profile) => profileCalls(profile));
   const version = require("acorn/package.json").version;
-  const workload = `acorn ${version} parsing ${inputLabel(input)}, tsprof`;
+  const workload = `acorn ${version} parsing ${inputLabel(input)}`;
   return { workload, acorn: version, input: inputLabel(input), inputBytes: readFileSync(input).length, ...result };
 }
 
@@ -207,10 +223,21 @@ function table(rows) {
 
 function report(results) {
   const notes = [];
-  const rows = [["workload", "plain", "profiled", "ratio", "calls", "overhead/call"]];
+  const rows = [["workload", "calls", "plain", "profiler", "profiled", "ratio", "overhead/call"]];
   const measured = [...results.fib, results.acorn, results.python].filter((r) => r && !r.skipped);
   for (const r of measured) {
-    rows.push([r.workload, seconds(r.plainSeconds), seconds(r.instrumentedSeconds), `${r.ratio.toFixed(2)}x`, count(r.calls), ns(r.overheadNsPerCall)]);
+    for (const [profiler, p] of Object.entries(r.profilers)) {
+      const first = profiler === Object.keys(r.profilers)[0];
+      rows.push([
+        first ? r.workload : "",
+        first ? count(r.calls) : "",
+        first ? seconds(r.plainSeconds) : "",
+        PROFILER_LABELS[profiler],
+        seconds(p.seconds),
+        `${p.ratio.toFixed(2)}x`,
+        ns(p.overheadNsPerCall),
+      ]);
+    }
     if (r.profileWriteFailures) {
       notes.push(
         `${r.workload}: ${r.profileWriteFailures.length} of ${results.runs} profiled runs wrote no profile ` +
@@ -233,12 +260,10 @@ function main() {
   const options = parseOptions(process.argv.slice(2));
   const scratch = mkdtempSync(join(tmpdir(), "tsprof-bench-"));
   try {
-    const instrumentedFib = join(scratch, "fib.instrumented.cjs");
-    instrumentFile(join(benchDir, "workloads", "fib.cjs"), instrumentedFib);
     const results = {
       node: process.versions.node,
       runs: options.runs,
-      fib: measureFib(options, scratch, instrumentedFib),
+      fib: measureFib(options, scratch),
       clock: measureClockReads(options),
       python: options.python ? measurePython(options) : undefined,
       acorn: options.acorn ? measureAcorn(options, scratch) : undefined,

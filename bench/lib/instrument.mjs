@@ -1,6 +1,7 @@
 // Instruments one CommonJS file with the tsprof Babel plugin and the real runtime, as a build would.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 
 const require = createRequire(import.meta.url);
 
@@ -14,19 +15,21 @@ function resolveBuilt(specifier) {
 }
 
 /**
- * Writes `sourcePath` instrumented to `outPath`. The runtime is referenced by absolute
- * path, so the output runs from any directory.
+ * Writes `sourcePath` instrumented to `outPath`. The file is transformed as if it lived at
+ * `outPath` (the plugin never instruments node_modules, where acorn comes from), and the
+ * runtime (tsprof's unless `runtime` names another module with the probe protocol) is
+ * referenced by absolute path, so the output runs from any directory.
  */
-export function instrumentFile(sourcePath, outPath) {
+export function instrumentFile(sourcePath, outPath, runtime = resolveBuilt("@tsprof/runtime/probe")) {
   const babel = require("@babel/core");
   const plugin = resolveBuilt("@tsprof/babel-plugin");
-  const runtime = resolveBuilt("@tsprof/runtime/probe");
   const result = babel.transformSync(readFileSync(sourcePath, "utf8"), {
-    filename: sourcePath,
+    filename: outPath,
+    root: dirname(outPath),
     babelrc: false,
     configFile: false,
     sourceType: "script",
-    plugins: [[plugin, { runtime, importStyle: "require" }]],
+    plugins: [[plugin, { runtime, importStyle: "require", root: dirname(outPath) }]],
   });
   if (!result || typeof result.code !== "string") throw new Error(`Babel returned no code for ${sourcePath}`);
   writeFileSync(outPath, result.code);
