@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { profileToPstatsBytes, readProfileFile } from "@tsprof/format";
+import { encodePstats, profileToPstatsBytes, readProfileFile } from "@tsprof/format";
 import { Stats, type Restriction } from "@tsprof/stats";
 // test/dist/stats-parity.test.js -> the repository root.
 const repoRoot = join(__dirname, "..", "..");
@@ -106,3 +106,17 @@ for (const name of readdirSync(statsDir).sort()) {
     if (python) assert.equal(ours, runPython(python, [prof], false));
   });
 }
+
+test("callers given as bare call counts (the pure-Python profile module) print as pstats prints them", (t) => {
+  const python = pathPython();
+  if (!python) return t.skip("python3 not found");
+  const main = { file: "m.py", line: 1, name: "main" };
+  const leaf = { file: "m.py", line: 5, name: "leaf" };
+  const entries = [
+    { function: main, primitiveCalls: 1, calls: 1, selfTime: 0.25, totalTime: 1, callers: [] },
+    { function: leaf, primitiveCalls: 3, calls: 3, selfTime: 0.75, totalTime: 0.75, callers: [{ caller: main, calls: 3, primitiveCalls: 3, selfTime: 0, totalTime: 0, countOnly: true }] },
+  ];
+  const prof = join(mkdtempSync(join(tmpdir(), "tsprof-parity-")), "counts.prof");
+  writeFileSync(prof, encodePstats(entries));
+  assert.equal(runPlan([prof], false), runPython(python, [prof], false));
+});
