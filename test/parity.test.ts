@@ -8,7 +8,9 @@
 // still checked when python3 is absent. Adding a case means adding a folder.
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { listParityCases, type ParityCase } from "./helpers/parity-cases";
 import { profileWithTsprof } from "./helpers/parity-js";
 import { findPyenvPythons, findPython, runCprofileDump } from "./helpers/parity-python";
@@ -183,4 +185,17 @@ test("differences are listed one per function or edge, naming the figure and bot
     "edge main -> walk: missing in tsprof (cProfile: calls 1, primitiveCalls 1, selfTicks 4, totalTicks 9)",
     "edge walk -> walk: not in cProfile (tsprof: calls 1, primitiveCalls 1, selfTicks 1, totalTicks 9)",
   ]);
+});
+
+test("pyenv interpreters: 3.8 to 3.13 with a python3, in version order", () => {
+  const root = mkdtempSync(join(tmpdir(), "tsprof-pyenv-"));
+  for (const version of ["2.7.18", "3.7.16", "3.10.13", "3.8.18", "3.12.1", "3.13.0", "3.14.0", "3.9.18"]) {
+    mkdirSync(join(root, version, "bin"), { recursive: true });
+    if (version !== "3.9.18") writeFileSync(join(root, version, "bin", "python3"), "");
+  }
+  assert.deepEqual(
+    findPyenvPythons(root).map((p) => p.version),
+    ["3.8.18", "3.10.13", "3.12.1", "3.13.0"],
+  );
+  assert.deepEqual(findPyenvPythons(join(root, "absent")), []);
 });
