@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { join } from "node:path";
-import { runBrowser } from "./browser";
+import { runBrowseCommand, runBrowser } from "./browser";
 
 const dump = join(__dirname, "..", "..", "..", "fixtures", "pstats", "recursion", "py311.prof");
 
@@ -46,4 +46,15 @@ test("read, sort, restrictions (a fraction outside [0, 1] is refused), an empty 
   assert.equal(out.split(`${dump}% `).length - 1, 4, "a prompt before each of the four lines");
   assert.equal(out.match(/Fraction argument must be in \[0, 1\]/g)?.length, 2);
   assert.equal(out.match(/Ordered by: cumulative time\n   List reduced from 11 to 2 due to restriction <2>\n/g)?.length, 2);
+});
+
+test("runBrowseCommand: files from argv, --help, unknown options", async () => {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdin: Readable.from(["stats 1\n"]), stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) } };
+  assert.equal(await runBrowseCommand([dump], io), 0);
+  assert.match(stdout, /List reduced from 11 to 1 due to restriction <1>/);
+  assert.match(stdout, /py311\.prof% \nGoodbye\.\n$/); // EOF after the last command
+  assert.equal(await runBrowseCommand(["--bogus"], io), 2);
+  assert.equal(stderr, "tsprof browse: unknown option '--bogus' (try: tsprof browse --help)\n");
 });

@@ -195,3 +195,21 @@ export async function runBrowser(input: Readable, output: Writable, files: reado
   lines.return?.();
   output.write("Goodbye.\n");
 }
+
+/** `tsprof browse [FILE...]` (the CLI's `python -m pstats`): the browser on stdin/stdout; exit status 0, or 2 for a usage mistake. */
+export async function runBrowseCommand(
+  argv: readonly string[],
+  io: { stdin: Readable; stdout: Writable; stderr: Writable },
+): Promise<number> {
+  if (argv.includes("-h") || argv.includes("--help")) {
+    io.stdout.write("usage: tsprof browse [FILE...]\n\nThe interactive statistics browser of python -m pstats: type help for its commands.\n");
+    return 0;
+  }
+  const option = argv.find((arg) => arg.startsWith("-") && arg !== "-");
+  if (option) {
+    io.stderr.write(`tsprof browse: unknown option '${option}' (try: tsprof browse --help)\n`);
+    return 2;
+  }
+  await runBrowser(io.stdin, io.stdout, argv);
+  return 0;
+}
