@@ -10,7 +10,7 @@ test("defaults when nothing is taken", () => {
 test("taken names get the smallest free suffix; the accessor marker still matches", () => {
   const taken = new Set(["_tsprof$", "_tsprof$2", "_tsprof$t"]);
   const ids = chooseProbeIdentifiers((name) => taken.has(name));
-  assert.deepEqual(ids, { accessor: "_tsprof$3", handle: "_tsprof$m", token: "_tsprof$t2", runtimeNamespace: "_tsprof$rt" });
+  assert.deepEqual(ids, { accessor: "_tsprof$3", handle: "_tsprof$m", localHandle: "_tsprof$h", token: "_tsprof$t2", runtimeNamespace: "_tsprof$rt" });
   assert.match(ids.accessor, PROBE_ACCESSOR_NAME);
   assert.doesNotMatch("_tsprof$m", PROBE_ACCESSOR_NAME);
 });

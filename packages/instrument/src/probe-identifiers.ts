@@ -5,6 +5,8 @@ export interface ProbeIdentifiers {
   accessor: string;
   /** The module handle variable the accessor caches. */
   handle: string;
+  /** Each instrumented function's local copy of the module handle. */
+  localHandle: string;
   /** Each instrumented function's token constant. */
   token: string;
   /** ES modules: the namespace import of the runtime entry. */
@@ -14,6 +16,7 @@ export interface ProbeIdentifiers {
 export const DEFAULT_PROBE_IDENTIFIERS: Readonly<ProbeIdentifiers> = {
   accessor: "_tsprof$",
   handle: "_tsprof$m",
+  localHandle: "_tsprof$h",
   token: "_tsprof$t",
   runtimeNamespace: "_tsprof$rt",
 };
@@ -33,6 +36,7 @@ export function chooseProbeIdentifiers(isTaken: (name: string) => boolean): Prob
   return {
     accessor: pick(DEFAULT_PROBE_IDENTIFIERS.accessor),
     handle: pick(DEFAULT_PROBE_IDENTIFIERS.handle),
+    localHandle: pick(DEFAULT_PROBE_IDENTIFIERS.localHandle),
     token: pick(DEFAULT_PROBE_IDENTIFIERS.token),
     runtimeNamespace: pick(DEFAULT_PROBE_IDENTIFIERS.runtimeNamespace),
   };

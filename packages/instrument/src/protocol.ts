@@ -16,21 +16,23 @@
 //
 //   function m(a, b = g()) {                         // parameters untouched
 //     "use strict";                                  // directive prologue stays first
-//     const _tsprof$t = _tsprof$().enter(17);        // 17 = index in this module's site list
-//     try { /* original body */ } finally { _tsprof$().exit(_tsprof$t); }
+//     const _tsprof$h = _tsprof$();                  // the handle in a local: cheaper than two accessor calls
+//     const _tsprof$t = _tsprof$h.enter(17);         // 17 = index in this module's site list
+//     try { /* original body */ } finally { _tsprof$h.exit(_tsprof$t); }
 //   }
 //
-// In generator and async bodies (never in nested functions):
-//   await x           → _tsprof$().resume(_tsprof$t, await _tsprof$().suspend(_tsprof$t, x))
-//   yield x           → _tsprof$().resume(_tsprof$t, yield _tsprof$().suspend(_tsprof$t, x))
-//   yield* x          → _tsprof$().resume(_tsprof$t, yield* _tsprof$().suspend(_tsprof$t, x))
-//   for await (h of x) B → for await (h of _tsprof$().suspend(_tsprof$t, x)) {
-//                            _tsprof$().resume(_tsprof$t); try { B } finally { _tsprof$().suspend(_tsprof$t) } }
-//                          _tsprof$().resume(_tsprof$t);   (after the loop)
-//   catch (e) { B }   → catch (e) { _tsprof$().resume(_tsprof$t); B }   (throw resumptions land here)
-//   finally { B }     → finally { _tsprof$().resume(_tsprof$t); B }     (return resumptions land here)
+// In generator and async bodies (never in nested functions; computed keys belong to the outer body):
+//   await x           → _tsprof$h.resume(_tsprof$t, await _tsprof$h.suspend(_tsprof$t, x))
+//   yield x           → _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
+//   yield* x          → _tsprof$h.resume(_tsprof$t, yield* _tsprof$h.suspend(_tsprof$t, x))
+//   for await (h of x) B → try {
+//                            for await (h of _tsprof$h.suspend(_tsprof$t, x)) {
+//                              _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t) } }
+//                          } finally { _tsprof$h.resume(_tsprof$t) }   (however the loop ends; labels stay on the loop)
+//   catch (e) { B }   → catch (e) { _tsprof$h.resume(_tsprof$t); B }   (throw resumptions land here)
+//   finally { B }     → finally { _tsprof$h.resume(_tsprof$t); B }     (return resumptions land here)
 //
-// Identifiers are `_tsprof$`, `_tsprof$m`, `_tsprof$t`, `_tsprof$rt` unless the file
+// Identifiers are `_tsprof$`, `_tsprof$m`, `_tsprof$h`, `_tsprof$t`, `_tsprof$rt` unless the file
 // already binds one of them, in which case the transform picks a fresh name.
 
 /** Default module specifier of the runtime entry that instrumented modules load. */
