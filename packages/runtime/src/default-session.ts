@@ -7,6 +7,12 @@
 // - SIGINT/SIGTERM/SIGHUP: when no other listener handles the signal, write, remove our
 //   listener and re-raise it, so the process dies by the same signal. When the program has
 //   its own listener we do nothing: it decides (and its process.exit() reaches 'exit');
+// - a signal that arrives during synchronous work waits for the event loop (JS listeners
+//   cannot interrupt running code, unlike Node's default action). If the loop then simply
+//   empties, Node would exit without ever reading the signal (exit code 0), so on the first
+//   'beforeExit' we ask for one more loop turn (setImmediate) to let the pending signal in.
+//   Skipped when the program has its own 'beforeExit' listeners (they would run twice). A
+//   program stuck in an endless synchronous loop still ignores SIGINT: the cost of flushing;
 // - worker threads: each thread has its own global state, session and 'exit' event, and
 //   writes its own file (`-t<threadId>`). worker.terminate() ends a thread without any event:
 //   that profile is lost.
@@ -20,6 +26,8 @@ import { getRuntimeState } from "./runtime-state";
 import { shieldListener } from "./safe-builtins";
 
 const hasProcess = typeof process === "object" && process !== null;
+const scheduleImmediate = typeof setImmediate === "function" ? setImmediate : undefined!;
+const noop = (): void => {};
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** The automatic session of this thread, started (and its exit hooks installed) on first call. */
@@ -57,6 +65,13 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
       });
       process.on(signal, onSignal);
     }
+    let extraTurnTaken = false;
+    const onBeforeExit = shieldListener((): void => {
+      if (extraTurnTaken || process.listenerCount("beforeExit") > 1) return;
+      extraTurnTaken = true;
+      scheduleImmediate(noop);
+    });
+    process.on("beforeExit", onBeforeExit);
   }
   return session;
 }
