@@ -136,11 +136,12 @@ test("tsprof side: only the program file's functions and the edges between them,
       { name: "area", qualifiedName: "Shape.area", file: "fixtures/parity/x/program.ts" },
       { name: "main", qualifiedName: "main", file: "fixtures/parity/x/program.ts" },
     ],
-    // 0.1 + 0.2 is 0.30000000000000004 in seconds: rounding to ticks must absorb that.
+    // 0.1 + 0.2 is 0.30000000000000004 in seconds: rounding to ticks must absorb that, but
+    // not hide half a tick.
     stats: [
       { function: 0, calls: 5, primitiveCalls: 5, selfTime: 0.01, totalTime: 0.01 },
       { function: 1, calls: 2, primitiveCalls: 2, selfTime: 0.1 + 0.2, totalTime: 0.004 },
-      { function: 2, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.001 },
+      { function: 2, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.0015 },
       { function: 3, calls: 1, primitiveCalls: 1, selfTime: 0.003, totalTime: 0.02 },
     ],
     edges: [
@@ -151,7 +152,7 @@ test("tsprof side: only the program file's functions and the edges between them,
   assert.deepEqual(summarizeProfile(profile, "/abs/fixtures/parity/x/program.ts"), {
     functions: {
       "Rect.area": { calls: 2, primitiveCalls: 2, selfTicks: 300, totalTicks: 4 },
-      "Shape.area": { calls: 1, primitiveCalls: 1, selfTicks: 1, totalTicks: 1 },
+      "Shape.area": { calls: 1, primitiveCalls: 1, selfTicks: 1, totalTicks: 1.5 },
       main: { calls: 1, primitiveCalls: 1, selfTicks: 3, totalTicks: 20 },
     },
     edges: { "main -> Rect.area": { calls: 2, primitiveCalls: 1, selfTicks: 2, totalTicks: 4 } },

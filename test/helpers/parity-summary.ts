@@ -78,9 +78,9 @@ function keyFunctions(named: NamedFunction[]): string[] {
 
 function sortedRecord(entries: [string, CallFigures][]): Record<string, CallFigures> {
   const record: Record<string, CallFigures> = {};
-  for (const [key, counts] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [key, figures] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (key in record) throw new Error(`duplicate parity key ${JSON.stringify(key)}`);
-    record[key] = counts;
+    record[key] = figures;
   }
   return record;
 }
@@ -89,13 +89,15 @@ function cprofileFigures(row: CallFigures): CallFigures {
   return { calls: row.calls, primitiveCalls: row.primitiveCalls, selfTicks: row.selfTicks, totalTicks: row.totalTicks };
 }
 
+/** Seconds back to ticks: rounding absorbs float error only, a genuine fraction of a tick stays visible. */
+function toTicks(seconds: number): number {
+  const ticks = seconds / TICK_SECONDS;
+  const whole = Math.round(ticks);
+  return Math.abs(ticks - whole) < 1e-6 ? whole : ticks;
+}
+
 function tsprofFigures(row: { calls: number; primitiveCalls: number; selfTime: number; totalTime: number }): CallFigures {
-  return {
-    calls: row.calls,
-    primitiveCalls: row.primitiveCalls,
-    selfTicks: Math.round(row.selfTime / TICK_SECONDS),
-    totalTicks: Math.round(row.totalTime / TICK_SECONDS),
-  };
+  return { calls: row.calls, primitiveCalls: row.primitiveCalls, selfTicks: toTicks(row.selfTime), totalTicks: toTicks(row.totalTime) };
 }
 
 const edgeKey = (caller: string, callee: string) => `${caller} -> ${callee}`;
