@@ -163,6 +163,30 @@ test("hostile input: clear messages, bounded work", () => {
   assert.deepEqual(decodePstats(encodePstats([]), "x.prof"), []);
 });
 
+test("a small file repeating one big callers dict by reference is converted once, and refused when it adds up to too much", () => {
+  // {("f", i, "g"): (1, 1, 0.0, 0.0, <callers>)} where every value after the first refers back to the first callers dict.
+  const build = (functions: number, callers: number) => {
+    const parts: number[] = [0x7b];
+    const key = (line: number) => [0x29, 3, 0x7a, 1, 0x66, 0x69, ...int32(line), 0x7a, 1, 0x67];
+    const int32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
+    for (let i = 0; i < functions; i++) {
+      parts.push(...key(i), 0x29, 5, 0x69, ...int32(1), 0x69, ...int32(1), 0x69, ...int32(0), 0x69, ...int32(0));
+      if (i === 0) {
+        parts.push(0xfb); // "{" | FLAG_REF: reference 0
+        for (let j = 0; j < callers; j++) parts.push(...key(1_000_000 + j), 0x29, 4, 0x69, ...int32(1), 0x69, ...int32(1), 0x69, ...int32(0), 0x69, ...int32(0));
+        parts.push(0x30);
+      } else parts.push(0x72, ...int32(0));
+    }
+    parts.push(0x30);
+    return Uint8Array.from(parts);
+  };
+  const small = decodePstats(build(3, 2), "x.prof");
+  assert.deepEqual(small.map((entry) => entry.callers.length), [2, 2, 2]);
+  const hostile = build(2000, 3000); // 6 million caller entries from under 200 kB
+  assert.ok(hostile.length < 200_000);
+  assert.equal(errorOf(hostile), "x.prof: not a pstats file: more than 5000000 caller entries in all");
+});
+
 test("a repeated dict key keeps its first place and its last value, as a Python dict does", () => {
   const twice = [EXPECTED_ENTRIES[0]!, EXPECTED_ENTRIES[1]!, { ...EXPECTED_ENTRIES[0]!, calls: 9 }];
   assert.deepEqual(decodePstats(encodePstats(twice), "x.prof"), [{ ...EXPECTED_ENTRIES[0]!, calls: 9 }, EXPECTED_ENTRIES[1]]);

@@ -460,6 +460,9 @@ export function encodePstats(entries: readonly PstatsEntry[]): Uint8Array {
   return out.dictEnd().toBytes();
 }
 
+/** Far more caller entries than any real profile holds; only a hostile file (references repeating a dict) gets there. */
+const MAX_CALLER_ENTRIES = 5_000_000;
+
 /** Reads the bytes of a pstats file (cProfile's or ours) into entries in file order. Faults throw ProfileError. */
 export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
   if (bytes.length === 0) throw new ProfileError(name, "empty file");
@@ -484,7 +487,16 @@ export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
     return value;
   };
 
+  const row = (key: PstatsKey, cc: MarshalValue, nc: MarshalValue, tt: MarshalValue, ct: MarshalValue, where: string) => ({
+    function: key,
+    primitiveCalls: asNumber(cc, where),
+    calls: asNumber(nc, where),
+    selfTime: asNumber(tt, where),
+    totalTime: asNumber(ct, where),
+  });
   const entries = new Map<string, PstatsEntry>();
+  const convertedCallers = new Map<PyDict, PstatsCaller[]>();
+  let totalCallers = 0;
   top.entries.forEach(([rawKey, rawValue], index) => {
     const where = `entry ${index}`;
     const key = asKey(rawKey, where);
@@ -493,6 +505,15 @@ export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
     }
     const [cc, nc, tt, ct, rawCallers] = rawValue.items as [MarshalValue, MarshalValue, MarshalValue, MarshalValue, MarshalValue];
     if (!(rawCallers instanceof PyDict)) return fail(`${where} (${key.name}): callers is ${typeName(rawCallers)}, expected dict`);
+    // Marshal references let a small file repeat one big callers dict many times: convert each dict
+    // once, and refuse more caller entries in total than any real profile has.
+    totalCallers += rawCallers.entries.length;
+    if (totalCallers > MAX_CALLER_ENTRIES) return fail(`more than ${MAX_CALLER_ENTRIES} caller entries in all`);
+    const converted = convertedCallers.get(rawCallers);
+    if (converted) {
+      entries.set(pstatsKeyId(key), { ...row(key, cc, nc, tt, ct, where), callers: converted });
+      return;
+    }
     const callers = new Map<string, PstatsCaller>();
     rawCallers.entries.forEach(([rawCaller, value], callerIndex) => {
       const callerWhere = `${where} (${key.name}) caller ${callerIndex}`;
@@ -512,14 +533,9 @@ export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
       } else return fail(`${callerWhere}: expected an (nc, cc, tt, ct) tuple or a call count, got ${typeName(value)}`);
       callers.set(pstatsKeyId(caller), stats); // a repeated key keeps its place and takes the last value, as in a dict
     });
-    entries.set(pstatsKeyId(key), {
-      function: key,
-      primitiveCalls: asNumber(cc, where),
-      calls: asNumber(nc, where),
-      selfTime: asNumber(tt, where),
-      totalTime: asNumber(ct, where),
-      callers: [...callers.values()],
-    });
+    const callerList = [...callers.values()];
+    convertedCallers.set(rawCallers, callerList);
+    entries.set(pstatsKeyId(key), { ...row(key, cc, nc, tt, ct, where), callers: callerList });
   });
   return [...entries.values()];
 }
