@@ -1,7 +1,7 @@
-// The `tsprof` command line: dispatches to run and stats; turns user mistakes into one line and exit 2.
+// The `tsprof` command line: dispatches to run, stats, diff and browse; turns user mistakes into one line and exit 2.
 import { UsageError } from "./errors";
 import { runCommand, type Io } from "./run";
-import { statsCommand } from "./report";
+import { browseCommand, diffCommand, statsCommand } from "./report";
 
 const USAGE = `usage: tsprof <command> [options]
 
@@ -12,6 +12,9 @@ commands:
                          the same for a program in node_modules/.bin
   stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--json]
                          print a saved profile (.tsprof.json, or a Python .prof/.pstats file)
+  stats -i FILE...       browse profiles interactively (the commands of python -m pstats); also: browse FILE...
+  diff BASE NEW [-s KEY...] [--limit ...] [--json]
+                         what changed between two profiles, function by function
 
 -o writes the profile instead of printing it: .tsprof.json (tsprof) or .prof/.pstats (Python pstats).
 Programs built with the Babel plugin or the tsc transformer write a profile when run with plain node:
@@ -26,6 +29,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runCommand(rest, io);
       case "stats":
         return await statsCommand(rest, io);
+      case "diff":
+        return diffCommand(rest, io);
+      case "browse":
+        return await browseCommand(rest, io);
       case undefined:
       case "-h":
       case "--help":
@@ -52,7 +59,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** Runs the command line of this process; the exit status becomes process.exitCode (so pending output is flushed). */
 export function cli(): void {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
+  // `tsprof stats x | head`: a closed pipe ends the output quietly, as Python's pstats does.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then((code) => {
     process.exitCode = code;
   });
 }

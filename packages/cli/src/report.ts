@@ -1,7 +1,8 @@
 // The CLI's use of @tsprof/stats and @tsprof/format: validate sort keys and outputs, merge, print, save.
 import { extname } from "node:path";
+import type { Readable } from "node:stream";
 import { mergeProfiles, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
-import { printTable, resolveSortKeys, runStatsCommand, SortKeyError } from "@tsprof/stats";
+import { printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import type { Io } from "./run";
 
@@ -37,6 +38,17 @@ export function saveProfile(path: string, profile: Profile): void {
   writeProfileFile(path, profile);
 }
 
-export function statsCommand(argv: string[], io: Io): number {
+/** `tsprof stats FILE...`; with -i/--interactive, the browser of `python -m pstats` on those files. */
+export async function statsCommand(argv: string[], io: Io): Promise<number> {
+  const isInteractiveFlag = (arg: string) => arg === "-i" || arg === "--interactive";
+  if (argv.some(isInteractiveFlag)) return browseCommand(argv.filter((arg) => !isInteractiveFlag(arg)), io);
   return runStatsCommand(argv, io);
+}
+
+export function browseCommand(argv: string[], io: Io): Promise<number> {
+  return runBrowseCommand(argv, { stdin: io.stdin as Readable, stdout: io.stdout, stderr: io.stderr });
+}
+
+export function diffCommand(argv: string[], io: Io): number {
+  return runDiffCommand(argv, io);
 }

@@ -17,6 +17,7 @@ import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, loadProfiles, printRunTable, saveProfile } from "./report";
 
 export interface Io {
+  stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }

@@ -1,0 +1,47 @@
+// `tsprof stats`, `stats -i`/`browse` and `diff` through the command line, on a profile made by `tsprof run`.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tsprof, repoRoot } from "./helpers/cli";
+
+const work = mkdtempSync(join(tmpdir(), "tsprof-stats-cli-"));
+const profile = join(work, "p.tsprof.json");
+
+before(() => {
+  const result = tsprof(["run", "-o", profile, join(repoRoot, "fixtures", "tables", "recursion", "main.js")]);
+  assert.equal(result.status, 0, result.stderr);
+});
+
+test("stats prints the saved table with the file line first, as pstats does", () => {
+  const result = tsprof(["stats", profile, "-s", "ncalls"]);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /p\.tsprof\.json\n\n\s+15 function calls \(6 primitive calls\) in 0\.029 seconds\n\n   Ordered by: call count\n/);
+  assert.match(result.stdout, /\n\s+5\/2\s+0\.008\s+0\.002\s+0\.014\s+0\.007 fixtures\/tables\/recursion\/main\.js:5\(isEven\)\n/);
+});
+
+test("stats -i reads commands from stdin like python -m pstats", () => {
+  const result = tsprof(["stats", "-i", profile], { input: "sort calls\nstats 1\ncallees main\nquit\n" });
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /^Welcome to the profile statistics browser\.\n/);
+  assert.match(result.stdout, /List reduced from 4 to 1 due to restriction <1>/);
+  assert.match(result.stdout, /main\.js:11\(main\)\s+->\s+1\s+0\.002\s+0\.009\s+fixtures\/tables\/recursion\/main\.js:2\(fact\)/);
+  assert.match(result.stdout, /Goodbye\.\n$/);
+});
+
+test("diff of a profile against itself shows no change and exits 0", () => {
+  const result = tsprof(["diff", profile, profile]);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /\+0 function calls, \+0\.000 seconds/);
+});
+
+test("stats on a file that is not a profile: one line naming it, exit 2", () => {
+  const bad = join(work, "bad.tsprof.json");
+  writeFileSync(bad, "{\"format\": \"tsprof-profile\", \"version\": 1, ");
+  const result = tsprof(["stats", bad]);
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr.split("\n").length, 2);
+  assert.match(result.stderr, /bad\.tsprof\.json/);
+  assert.equal(result.stdout, "");
+});
