@@ -115,3 +115,10 @@ test("idempotent after other plugins rewrote the output (preset-env, ES modules 
   assert.equal(again.code, reprinted);
   assert.equal((again.metadata as unknown as { tsprof?: ModuleSites }).tsprof, undefined);
 });
+
+test("retainLines (as tsprof run uses it): every original line of code stays on its line number", () => {
+  const source = ['"use strict";', "// comment", "", "function f(a) {", "  return a + 1;", "}", "const g = async () => {", "  await f(1);", '  throw new Error("x");', "};"];
+  const output = instrument(source.join("\n"), {}, { retainLines: true, sourceType: "script" }).code!.split("\n");
+  const expected: [number, string][] = [[1, '"use strict"'], [4, "function f(a)"], [5, "return a + 1"], [7, "const g = async"], [8, "await _tsprof$h.suspend(_tsprof$t, f(1))"], [9, 'throw new Error("x")']];
+  for (const [line, text] of expected) assert.ok(output[line - 1].includes(text), `line ${line} should hold ${text}: ${output[line - 1]}`);
+});
