@@ -283,3 +283,126 @@ test("async generator under for await: runs under its consumer, not under the co
   assert.equal(p.edges.length, 2, "no main → numbers edge");
   assert.deepEqual(treeLines(p), ["main 1/1/3", "  consume 1/4/4", "    numbers 1/3/3"]);
 });
+
+test("yield* via delegate(): the inner generator runs under its delegator, which is on the stack while it runs", () => {
+  const h = createHarness({ main: "function", outer: "generator", inner: "generator" });
+  const { probe, clock, site } = h;
+  // inner: slices [1,2], [3,5], [6,7], each under an auto-resumed outer: 1 call, tottime 4, cumtime 4
+  function* inner(): Generator<number> {
+    const t = probe.enter(site.inner);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 1));
+      clock.tick(2);
+      probe.resume(t, yield probe.suspend(t, 2));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // outer: own slices [0,1] and [7,8] (tottime 2), plus [1,2], [3,5], [6,7] around inner: cumtime 6
+  function* outer(): Generator<number> {
+    const t = probe.enter(site.outer);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield* probe.delegate(t, inner()));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // main: [0,8], tottime 2 (the ticks between next() calls)
+  const t = probe.enter(site.main);
+  const g = outer();
+  assert.equal(g.next().value, 1);
+  clock.tick(1);
+  assert.equal(g.next().value, 2);
+  clock.tick(1);
+  assert.equal(g.next().done, true);
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "inner"), { calls: 1, primitiveCalls: 1, selfTime: 4, totalTime: 4 });
+  assert.deepEqual(statsOf(p, "outer"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 6 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 8 });
+  assert.deepEqual(edgeOf(p, "outer", "inner"), { calls: 1, primitiveCalls: 1, selfTime: 4, totalTime: 4 });
+  assert.deepEqual(edgeOf(p, "main", "outer"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 6 });
+  assert.equal(p.edges.length, 2, "no main → inner edge");
+  assert.deepEqual(treeLines(p), ["main 1/2/8", "  outer 1/2/6", "    inner 1/4/4"]);
+});
+
+test("yield* chains and throw(): every delegator is back on the stack while the innermost runs", () => {
+  const h = createHarness({ main: "function", top: "generator", middle: "generator", leaf: "generator" });
+  const { probe, clock, site } = h;
+  // leaf: [0,1] first run; thrown into at 2, catch re-activates it: [2,4]; 1 call, tottime 3
+  function* leaf(): Generator<number> {
+    const t = probe.enter(site.leaf);
+    try {
+      clock.tick(1);
+      try {
+        probe.resume(t, yield probe.suspend(t, 1));
+      } catch {
+        probe.resume(t);
+        clock.tick(2);
+      }
+    } finally {
+      probe.exit(t);
+    }
+  }
+  function* middle(): Generator<number> {
+    const t = probe.enter(site.middle);
+    try {
+      probe.resume(t, yield* probe.delegate(t, leaf()));
+    } finally {
+      probe.exit(t);
+    }
+  }
+  function* top(): Generator<number> {
+    const t = probe.enter(site.top);
+    try {
+      probe.resume(t, yield* probe.delegate(t, middle()));
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const t = probe.enter(site.main);
+  const g = top();
+  assert.equal(g.next().value, 1);
+  clock.tick(1);
+  assert.equal(g.throw(new Error("into leaf")).done, true);
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "leaf"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
+  assert.deepEqual(statsOf(p, "middle"), { calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 3 });
+  assert.deepEqual(statsOf(p, "top"), { calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 3 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 4 });
+  assert.deepEqual(treeLines(p), ["main 1/1/4", "  top 1/0/3", "    middle 1/0/3", "      leaf 1/3/3"]);
+});
+
+test("a plain yield of an iterable is not a delegation: the next generator runs under its own caller", () => {
+  const h = createHarness({ main: "function", batches: "generator", items: "generator" });
+  const { probe, clock, site } = h;
+  function* batches(): Generator<number[]> {
+    const t = probe.enter(site.batches);
+    try {
+      probe.resume(t, yield probe.suspend(t, [1, 2]));
+    } finally {
+      probe.exit(t);
+    }
+  }
+  function* items(): Generator<number> {
+    const t = probe.enter(site.items);
+    try {
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const t = probe.enter(site.main);
+  for (const batch of batches()) {
+    assert.deepEqual(batch, [1, 2]);
+    for (const item of items()) assert.fail(`no items expected, got ${item}`);
+  }
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(edgeOf(p, "main", "items"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+});

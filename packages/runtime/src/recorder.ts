@@ -27,6 +27,12 @@
 //   async iterable) and at the end of each body (no value), just before the loop calls next().
 //   So when an async generator enters or resumes right after such a suspension (no probe in
 //   between), it runs under that suspended consumer, not under whatever is below it;
+// - `yield* inner` signalled by delegate(token, inner) (instead of suspend): the delegating
+//   generator leaves the stack like a suspend, but whenever the inner generator runs (its first
+//   entry right after, and each later resume while the delegation lasts) the delegator is put
+//   back on the stack first, the inner runs under it, and it leaves again when the inner
+//   yields: what the engine does (each outer.next() runs outer's yield*, which runs inner).
+//   The delegation ends when the inner exits (the delegator keeps running its own code);
 // - async kinds also accumulate asyncWallTime: invocation to settle (the final exit);
 // - exit(token) on a suspended frame closes it as resume+exit at the same instant would (no
 //   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
@@ -72,6 +78,8 @@ const ROOT_NODE = 0;
 
 /** `suspend(token)` called without a value: the end of a `for await` body. */
 const NO_VALUE: unique symbol = Symbol("no value");
+/** The latest suspension was a delegate(token, inner): a `yield*`. */
+const DELEGATION: unique symbol = Symbol("delegation");
 const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class Recorder {
@@ -118,6 +126,12 @@ export class Recorder {
   private slotInvokedEdge = new Int32Array(64);
   private slotInvokedNode = new Int32Array(64);
   private slotInvokedOwnsNode = new Uint8Array(64);
+  // yield*: the delegating frame (slot, generation; -1: none) of a frame, whether a frame is
+  // delegating now, and whether it is on the stack only because its inner runs.
+  private slotDelegatorSlot = new Int32Array(64);
+  private slotDelegatorGeneration = new Int32Array(64);
+  private slotDelegating = new Uint8Array(64);
+  private slotAutoResumed = new Uint8Array(64);
   // The frame's most recent callee with that call's edge and tree node (-1: past the cap).
   private slotLastCallee = new Int32Array(64);
   private slotLastEdge = new Int32Array(64);
@@ -146,21 +160,30 @@ export class Recorder {
 
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
-    const depth = this.depth;
-    if (depth >= this.maxDepth) return 0;
+    if (this.depth >= this.maxDepth) return 0;
     const slot = this.allocateSlot();
     if (slot < 0) return 0;
     const now = this.clock.now();
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+    this.slotDelegatorSlot[slot] = -1;
+    this.slotDelegating[slot] = 0;
+    this.slotAutoResumed[slot] = 0;
+
+    let caller = -1;
+    if (this.lastSuspended >= 0) {
+      const driver = this.takeDriver(fn);
+      if (driver >= 0 && this.slotDelegating[driver] === 1) {
+        // The first next() of a yield* inner: its delegator runs it.
+        this.linkDelegator(slot, driver);
+        this.autoResume(driver, now);
+      } else caller = driver;
+    }
+    const depth = this.depth;
+    if (caller < 0 && depth > 0) caller = this.stack[depth - 1];
 
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
 
-    let caller = depth > 0 ? this.stack[depth - 1] : -1;
-    if (this.lastSuspended >= 0) {
-      const consumer = this.takeForAwaitConsumer(fn);
-      if (consumer >= 0) caller = consumer;
-    }
     let edge = -1;
     let node: number;
     let ownsNode = 1;
@@ -223,6 +246,13 @@ export class Recorder {
     if (this.slotState[slot] === ACTIVE) {
       this.closeAbove(slot, now);
       this.endSlice(now);
+      // A yield* inner finished: its delegator goes on with its own code.
+      const depth = this.depth;
+      if (depth > 0 && this.isDelegatorOf(this.stack[depth - 1], slot)) {
+        const delegator = this.stack[depth - 1];
+        this.slotAutoResumed[delegator] = 0;
+        this.slotDelegating[delegator] = 0;
+      }
     }
     this.finish(slot, now);
   }
@@ -235,8 +265,27 @@ export class Recorder {
     this.closeAbove(slot, now);
     this.endSlice(now);
     this.slotState[slot] = SUSPENDED;
+    // A yield* inner yielding passes the value out through its delegators: they leave too.
+    let inner = slot;
+    while (this.depth > 0) {
+      const top = this.stack[this.depth - 1];
+      if (this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
+      this.endSlice(now);
+      this.slotState[top] = SUSPENDED;
+      this.slotAutoResumed[top] = 0;
+      inner = top;
+    }
     this.lastSuspended = slot;
     this.lastSuspendedValue = hasValue ? value : NO_VALUE;
+  }
+
+  /** The generator named by `token` starts a `yield*` delegation to `inner` (leaves the stack like suspend). */
+  delegate(token: number): void {
+    const slot = this.slotOf(token);
+    if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
+    this.suspend(token);
+    this.slotDelegating[slot] = 1;
+    this.lastSuspendedValue = DELEGATION;
   }
 
   /** The frame named by `token` comes back on top of the stack. */
@@ -244,8 +293,21 @@ export class Recorder {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
     const fn = this.slotFn[slot];
-    const consumer = this.lastSuspended >= 0 ? this.takeForAwaitConsumer(fn) : -1;
+    let consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
     const now = this.clock.now();
+    this.slotDelegating[slot] = 0; // resumed by its own code: a delegation it made is over
+    const delegator = this.delegatorOf(slot);
+    if (delegator >= 0 && this.slotState[delegator] === SUSPENDED && this.slotDelegating[delegator] === 1) {
+      // A later next() of a yield* inner goes through its delegator.
+      this.autoResume(delegator, now);
+      consumer = -1;
+    }
+    this.resumeSlot(slot, now, consumer);
+  }
+
+  /** Puts the suspended frame `slot` back on top at `now`; `consumer` >= 0: run under that `for await` consumer. */
+  private resumeSlot(slot: number, now: number, consumer: number): void {
+    const fn = this.slotFn[slot];
     const kind = this.kindTable.kinds[fn];
     const depth = this.depth;
     if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && (depth > 0 || consumer >= 0))) {
@@ -280,17 +342,45 @@ export class Recorder {
   }
 
   /**
-   * Reads and clears the latest suspension. Returns the suspended frame when `fn` is an async
-   * generator starting or resuming right after a `for await` suspension (head: the value is an
-   * async iterable; end of body: no value), else -1.
+   * Reads and clears the latest suspension. Returns the suspended frame that drives `fn`, a
+   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or for an
+   * async generator a `for await` consumer (head: the value is an async iterable; end of body:
+   * no value). Else -1.
    */
-  private takeForAwaitConsumer(fn: number): number {
-    const consumer = this.lastSuspended;
+  private takeDriver(fn: number): number {
+    const driver = this.lastSuspended;
     const value = this.lastSuspendedValue;
     this.lastSuspended = -1;
     this.lastSuspendedValue = undefined;
-    if (this.kindTable.kinds[fn] !== SITE_KIND_ASYNC_GENERATOR || this.slotState[consumer] !== SUSPENDED) return -1;
-    return value === NO_VALUE || isAsyncIterable(value) ? consumer : -1;
+    const kind = this.kindTable.kinds[fn];
+    if (this.slotState[driver] !== SUSPENDED) return -1;
+    if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
+    if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
+    return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
+  }
+
+  /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice. */
+  private autoResume(delegator: number, now: number): void {
+    const outer = this.delegatorOf(delegator);
+    if (outer >= 0 && this.slotState[outer] === SUSPENDED && this.slotDelegating[outer] === 1) this.autoResume(outer, now);
+    this.resumeSlot(delegator, now, -1);
+    this.slotAutoResumed[delegator] = 1;
+  }
+
+  private linkDelegator(slot: number, delegator: number): void {
+    this.slotDelegatorSlot[slot] = delegator;
+    this.slotDelegatorGeneration[slot] = this.slotGeneration[delegator];
+  }
+
+  /** The live frame that delegated to `slot` with yield*, or -1. */
+  private delegatorOf(slot: number): number {
+    const delegator = this.slotDelegatorSlot[slot];
+    if (delegator < 0 || this.slotState[delegator] === FREE) return -1;
+    return this.slotGeneration[delegator] === this.slotDelegatorGeneration[slot] ? delegator : -1;
+  }
+
+  private isDelegatorOf(delegator: number, inner: number): boolean {
+    return this.delegatorOf(inner) === delegator;
   }
 
   /** Closes every open frame at `now`: active ones as exits (top first), then suspended ones. */
@@ -461,6 +551,10 @@ export class Recorder {
     this.slotInvokedNode = growInt32(this.slotInvokedNode, length);
     this.slotInvokedOwnsNode = growUint8(this.slotInvokedOwnsNode, length);
     this.slotLastCallee = growInt32(this.slotLastCallee, length);
+    this.slotDelegatorSlot = growInt32(this.slotDelegatorSlot, length);
+    this.slotDelegatorGeneration = growInt32(this.slotDelegatorGeneration, length);
+    this.slotDelegating = growUint8(this.slotDelegating, length);
+    this.slotAutoResumed = growUint8(this.slotAutoResumed, length);
     this.slotLastEdge = growInt32(this.slotLastEdge, length);
     this.slotLastNode = growInt32(this.slotLastNode, length);
   }

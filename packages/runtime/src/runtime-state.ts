@@ -9,6 +9,7 @@ export interface ProbeTarget {
   exit(token: number): void;
   suspend(token: number, value?: unknown, hasValue?: boolean): void;
   resume(token: number): void;
+  delegate(token: number): void;
 }
 
 /** A session that can be paused while another records (only one records at a time, like sys.setprofile). */
@@ -139,6 +140,17 @@ function createModuleHandle(state: RuntimeState, ids: Int32Array): ModuleHandle 
         }
       }
       return value as T;
+    },
+    delegate<T>(token: number, value: T): T {
+      const target = state.active;
+      if (target !== null && token !== 0) {
+        try {
+          target.delegate(token);
+        } catch {
+          // never throw into user code
+        }
+      }
+      return value;
     },
     resume<T>(token: number, value?: T): T {
       const target = state.active;
