@@ -39,7 +39,9 @@ export function separateClashingDeclarations(
   if (declarations.length === 0) return { hoisted: [], rest: [...statements] };
   const counts = new Map<string, number>();
   for (const declaration of declarations) counts.set(declaration.id!.name, (counts.get(declaration.id!.name) ?? 0) + 1);
-  const paramNames = new Set(params.flatMap((param) => Object.keys(t.getBindingIdentifiers(param))));
+  // constructor(private a) binds `a` too: look through TypeScript parameter properties.
+  const bound = (param: t.Node) => (t.isTSParameterProperty(param) ? param.parameter : param);
+  const paramNames = new Set(params.flatMap((param) => Object.keys(t.getBindingIdentifiers(bound(param)))));
   const varNames = varDeclaredNames(statements);
   const clashes = (name: string): boolean => paramNames.has(name) || varNames.has(name) || (counts.get(name) ?? 0) > 1;
   if (!declarations.some((declaration) => clashes(declaration.id!.name))) return { hoisted: [], rest: [...statements] };
