@@ -120,7 +120,9 @@ export function instrumentProgram(
       if (done.has(node) || isSkipped(path)) return;
       done.add(node);
       const site = addSite(node, staticBlockNames(path), false, false);
-      node.body = probedBody(ids, site, node.body);
+      // A static block's body is var-scoped like a function body: same clashes to handle.
+      const { hoisted, rest } = separateClashingDeclarations([], node.body);
+      node.body = probedBody(ids, site, [...hoisted, ...rest]);
     },
     // await x  →  _tsprof$().resume(_tsprof$t, await _tsprof$().suspend(_tsprof$t, x))
     AwaitExpression: {
