@@ -64,9 +64,15 @@ function createRuntimeState(): RuntimeState {
     active: null,
     owner: null,
     module(file, sites) {
-      const count = sites !== null && typeof sites === "object" ? sites.length >>> 0 : 0;
-      const ids = new Int32Array(count);
-      for (let local = 0; local < count; local++) ids[local] = registerSite(state, siteIds, String(file), sites[local]);
+      let ids: Int32Array;
+      try {
+        const count = sites !== null && typeof sites === "object" ? sites.length >>> 0 : 0;
+        const fileName = String(file);
+        ids = new Int32Array(count);
+        for (let local = 0; local < count; local++) ids[local] = registerSite(state, siteIds, fileName, sites[local]);
+      } catch {
+        ids = new Int32Array(0); // unreadable site table (hostile getters): the module runs unprofiled
+      }
       const onFirst = state.onFirstModule;
       if (onFirst !== null) {
         state.onFirstModule = null;
@@ -92,8 +98,8 @@ function registerSite(state: RuntimeState, siteIds: SafeMap<number>, file: strin
   const tuple: unknown[] = Array.isArray(site) ? site : [];
   const name = typeof tuple[0] === "string" && tuple[0] !== "" ? tuple[0] : "(anonymous)";
   const qualifiedName = typeof tuple[1] === "string" && tuple[1] !== "" ? tuple[1] : name;
-  const line = typeof tuple[2] === "number" ? tuple[2] : 0;
-  const column = typeof tuple[3] === "number" ? tuple[3] : 0;
+  const line = naturalOrZero(tuple[2]);
+  const column = naturalOrZero(tuple[3]);
   const kindCode = typeof tuple[4] === "number" && tuple[4] >= 0 && tuple[4] <= 3 ? tuple[4] | 0 : 0;
   const key = `${file}\u0000${line}\u0000${column}\u0000${qualifiedName}\u0000${name}\u0000${kindCode}`;
   const known = siteIds.get(key);
@@ -104,6 +110,10 @@ function registerSite(state: RuntimeState, siteIds: SafeMap<number>, file: strin
   state.kinds[id] = kindCode;
   siteIds.set(key, id);
   return id;
+}
+
+function naturalOrZero(value: unknown): number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
 /** The per-module handle: local site index → global id; every method total (never throws). */
