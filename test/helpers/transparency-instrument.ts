@@ -43,6 +43,8 @@ export interface RecordingRuntime {
   entry: ProbeEntry;
   /** Records while `body` runs (a tick clock: times are meaningless here, calls are what counts). */
   record<T>(body: () => T): { result: T; profile: ProfileData };
+  /** Starts recording (for asynchronous work); `stop()` ends it and returns the profile. */
+  startRecording(): { stop(): ProfileData };
 }
 
 /**
@@ -54,18 +56,29 @@ export function loadRecordingRuntime(): RecordingRuntime {
   // Loaded only now: the probe module reads TSPROF_AUTOSTART when it is first required.
   const entry = require("@tsprof/runtime/probe") as ProbeEntry;
   const runtime = require("@tsprof/runtime") as typeof import("@tsprof/runtime");
+  const startRecording = () => {
+    const profile = runtime.createProfile({ clock: runtime.createTickClock() });
+    profile.enable();
+    return {
+      stop(): ProfileData {
+        profile.disable();
+        return profile.snapshot();
+      },
+    };
+  };
   return {
     entry,
+    startRecording,
     record(body) {
-      const profile = runtime.createProfile({ clock: runtime.createTickClock() });
-      profile.enable();
+      const recording = startRecording();
       let result;
       try {
         result = body();
-      } finally {
-        profile.disable();
+      } catch (error) {
+        recording.stop();
+        throw error;
       }
-      return { result, profile: profile.snapshot() };
+      return { result, profile: recording.stop() };
     },
   };
 }
