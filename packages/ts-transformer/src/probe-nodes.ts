@@ -1,0 +1,146 @@
+// The code tsprof injects, built with `context.factory`: one builder per shape of packages/instrument/src/protocol.ts.
+import type * as ts from "typescript";
+import { GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
+
+/** How the module header reaches the runtime entry (the same four cases as the Babel plugin). */
+export type RuntimeAccess =
+  | { kind: "require"; specifier: string }
+  | { kind: "import"; specifier: string }
+  | { kind: "global" }
+  | { kind: "require-or-global"; specifier: string };
+
+export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids: ProbeIdentifiers) {
+  const { SyntaxKind, NodeFlags } = tsApi;
+  const id = (name: string): ts.Identifier => factory.createIdentifier(name);
+  const handleCall = (): ts.CallExpression => factory.createCallExpression(id(ids.accessor), undefined, []);
+
+  function probeCall(method: "suspend" | "resume", value?: ts.Expression): ts.CallExpression {
+    const args: ts.Expression[] = [id(ids.token)];
+    if (value) args.push(value);
+    return factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), method), undefined, args);
+  }
+
+  /** `_tsprof$h.resume(_tsprof$t);` */
+  const resumeStatement = (): ts.Statement => factory.createExpressionStatement(probeCall("resume"));
+
+  return {
+    // const _tsprof$h = _tsprof$();
+    // const _tsprof$t = _tsprof$h.enter(17);
+    // try { BODY } finally { _tsprof$h.exit(_tsprof$t); }
+    /** The statements of an instrumented body (the caller keeps the directive prologue in front). */
+    probedBody(site: number, body: readonly ts.Statement[]): ts.Statement[] {
+      const constant = (name: string, value: ts.Expression): ts.Statement =>
+        factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id(name), undefined, undefined, value)], NodeFlags.Const));
+      const enter = factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), "enter"), undefined, [factory.createNumericLiteral(site)]);
+      const exit = factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), "exit"), undefined, [id(ids.token)]);
+      const tryStatement = factory.createTryStatement(factory.createBlock(body, true), undefined, factory.createBlock([factory.createExpressionStatement(exit)], true));
+      return [constant(ids.localHandle, handleCall()), constant(ids.token, enter), tryStatement];
+    },
+
+    /** `_tsprof$h.suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
+    suspendCall: (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value),
+    /** `_tsprof$h.resume(_tsprof$t, value)`: the frame comes back, value passes through. */
+    resumeCall: (value?: ts.Expression): ts.CallExpression => probeCall("resume", value),
+    resumeStatement,
+
+    // for await (h of _tsprof$h.suspend(_tsprof$t, x)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t); } }
+    /** The body of a `for await` loop: active while the body runs, suspended while the loop awaits the next item. */
+    forAwaitBody(body: ts.Statement): ts.Block {
+      const block = tsApi.isBlock(body) ? body : factory.createBlock([body], true);
+      const suspend = factory.createBlock([factory.createExpressionStatement(probeCall("suspend"))], true);
+      return factory.createBlock([resumeStatement(), factory.createTryStatement(block, undefined, suspend)], true);
+    },
+
+    // try { LOOP } finally { _tsprof$h.resume(_tsprof$t); }
+    /** Wraps a `for await` loop (or its label) so the frame is back on the stack however the loop ends. */
+    resumeAfterLoop(loop: ts.Statement): ts.Statement {
+      return factory.createTryStatement(factory.createBlock([loop], true), undefined, factory.createBlock([resumeStatement()], true));
+    },
+
+    /** The statements that go first in an instrumented module (after its directives). */
+    moduleHeader(access: RuntimeAccess, file: string, sites: readonly SiteTuple[]): ts.Statement[] {
+      const siteArray = factory.createArrayLiteralExpression(
+        sites.map((site) =>
+          factory.createArrayLiteralExpression(
+            site.map((part) => (typeof part === "string" ? factory.createStringLiteral(part) : factory.createNumericLiteral(part))),
+            false,
+          ),
+        ),
+        false,
+      );
+      const moduleCall = (entry: ts.Expression): ts.Expression =>
+        factory.createCallExpression(factory.createPropertyAccessExpression(entry, "module"), undefined, [factory.createStringLiteral(file), siteArray]);
+      const globalEntry = (): ts.Expression => factory.createPropertyAccessExpression(id("globalThis"), GLOBAL_PROBE_NAME);
+      const requireCall = (specifier: string): ts.Expression => factory.createCallExpression(id("require"), undefined, [factory.createStringLiteral(specifier)]);
+      const handleDeclaration = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id(ids.handle))], NodeFlags.None));
+      const assignHandle = (value: ts.Expression): ts.Expression => factory.createAssignment(id(ids.handle), value);
+      const accessor = (body: ts.Statement[]): ts.Statement =>
+        factory.createFunctionDeclaration(undefined, undefined, id(ids.accessor), undefined, [], undefined, factory.createBlock(body, true));
+      const loadNow = factory.createExpressionStatement(handleCall());
+
+      // function _tsprof$() { return _tsprof$m || (_tsprof$m = ENTRY.module(FILE, SITES)); }
+      const cachedAccessor = (entry: ts.Expression): ts.Statement =>
+        accessor([
+          factory.createReturnStatement(
+            factory.createBinaryExpression(id(ids.handle), SyntaxKind.BarBarToken, factory.createParenthesizedExpression(assignHandle(moduleCall(entry)))),
+          ),
+        ]);
+
+      switch (access.kind) {
+        case "require":
+          return [handleDeclaration, cachedAccessor(requireCall(access.specifier)), loadNow];
+        case "global":
+          return [handleDeclaration, cachedAccessor(globalEntry()), loadNow];
+        case "import": {
+          const namespaceImport = factory.createImportDeclaration(
+            undefined,
+            factory.createImportClause(false, undefined, factory.createNamespaceImport(id(ids.runtimeNamespace))),
+            factory.createStringLiteral(access.specifier),
+          );
+          return [namespaceImport, handleDeclaration, cachedAccessor(id(ids.runtimeNamespace)), loadNow];
+        }
+        case "require-or-global":
+          return [handleDeclaration, accessor(fallbackAccessorBody(access.specifier, moduleCall)), loadNow];
+      }
+    },
+  };
+
+  // if (_tsprof$m) return _tsprof$m;
+  // var entry;
+  // try { entry = typeof require === "function" ? require(SPEC) : globalThis.__tsprof; } catch (error) {}
+  // return _tsprof$m = (entry || globalThis.__tsprof || NO_OP_ENTRY).module(FILE, SITES);
+  /** The accessor body for a module that may run with or without `require` (never crashes for want of the runtime). */
+  function fallbackAccessorBody(specifier: string, moduleCall: (entry: ts.Expression) => ts.Expression): ts.Statement[] {
+    const globalEntry = (): ts.Expression => factory.createPropertyAccessExpression(id("globalThis"), GLOBAL_PROBE_NAME);
+    const fn = (params: string[], body: ts.Statement[]): ts.Expression =>
+      factory.createFunctionExpression(undefined, undefined, undefined, undefined, params.map((name) => factory.createParameterDeclaration(undefined, undefined, name)), undefined, factory.createBlock(body, false));
+    const noOpHandle = factory.createObjectLiteralExpression(
+      [
+        factory.createPropertyAssignment("enter", fn([], [factory.createReturnStatement(factory.createNumericLiteral(0))])),
+        factory.createPropertyAssignment("exit", fn([], [])),
+        factory.createPropertyAssignment("suspend", fn(["token", "value"], [factory.createReturnStatement(id("value"))])),
+        factory.createPropertyAssignment("resume", fn(["token", "value"], [factory.createReturnStatement(id("value"))])),
+      ],
+      true,
+    );
+    const noOpEntry = factory.createObjectLiteralExpression([factory.createPropertyAssignment("module", fn([], [factory.createReturnStatement(noOpHandle)]))], true);
+    const loadEntry = factory.createConditionalExpression(
+      factory.createStrictEquality(factory.createTypeOfExpression(id("require")), factory.createStringLiteral("function")),
+      undefined,
+      factory.createCallExpression(id("require"), undefined, [factory.createStringLiteral(specifier)]),
+      undefined,
+      globalEntry(),
+    );
+    const entry = factory.createLogicalOr(factory.createLogicalOr(id("entry"), globalEntry()), noOpEntry);
+    return [
+      factory.createIfStatement(id(ids.handle), factory.createReturnStatement(id(ids.handle))),
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration("entry")], NodeFlags.None)),
+      factory.createTryStatement(
+        factory.createBlock([factory.createExpressionStatement(factory.createAssignment(id("entry"), loadEntry))], true),
+        factory.createCatchClause("error", factory.createBlock([], false)),
+        undefined,
+      ),
+      factory.createReturnStatement(factory.createAssignment(id(ids.handle), moduleCall(factory.createParenthesizedExpression(entry)))),
+    ];
+  }
+}

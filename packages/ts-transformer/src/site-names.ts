@@ -1,0 +1,157 @@
+// Reads a function's names off the TypeScript AST; the naming rules themselves live in @tsprof/instrument.
+// Mirrors packages/babel-plugin/src/site-names.ts node for node (the parity suite holds them equal).
+import type * as ts from "typescript";
+import {
+  ANONYMOUS,
+  accessorName,
+  classMemberNames,
+  freeFunctionNames,
+  memberPathName,
+  propertyKeyName,
+  type ClassMemberKind,
+  type FunctionNames,
+  type PropertyKeyDescription,
+} from "@tsprof/instrument";
+
+/** A function-like node tsprof instruments (the ones that have a body). */
+export type InstrumentedFunction =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function createSiteNamer(tsApi: typeof ts, sourceFile: ts.SourceFile) {
+  const { SyntaxKind } = tsApi;
+
+  /** Expression wrappers that keep a function "anonymous function definition" for NamedEvaluation. */
+  const isTransparentWrapper = (node: ts.Node): boolean =>
+    tsApi.isParenthesizedExpression(node) ||
+    tsApi.isAsExpression(node) ||
+    tsApi.isSatisfiesExpression(node) ||
+    tsApi.isNonNullExpression(node) ||
+    tsApi.isTypeAssertionExpression(node);
+
+  /** Source text of a computed key, whitespace collapsed (Babel's `path.getSource()`). */
+  const sourceText = (node: ts.Node): string => {
+    const text = node.pos >= 0 ? node.getText(sourceFile) : "";
+    return text === "" ? "<computed>" : text.replace(/\s+/g, " ");
+  };
+
+  const numericValue = (node: ts.NumericLiteral): number => Number(node.getText(sourceFile).replace(/_/g, ""));
+
+  function describeKey(key: ts.Node, computed: boolean): PropertyKeyDescription {
+    if (tsApi.isComputedPropertyName(key)) return describeKey(key.expression, true);
+    if (tsApi.isPrivateIdentifier(key)) return { kind: "private", name: key.text.slice(1) };
+    if (tsApi.isStringLiteral(key)) return { kind: "string", value: key.text };
+    if (tsApi.isNumericLiteral(key)) return { kind: "number", value: numericValue(key) };
+    if (tsApi.isBigIntLiteral(key)) return { kind: "bigint", value: String(BigInt(key.text.replace(/_/g, "").slice(0, -1))) };
+    if (!computed && tsApi.isIdentifier(key)) return { kind: "identifier", name: key.text };
+    if (tsApi.isNoSubstitutionTemplateLiteral(key)) return { kind: "string", value: key.text };
+    return { kind: "computed", text: sourceText(key) };
+  }
+
+  const skipParentheses = (node: ts.Expression): ts.Expression => (tsApi.isParenthesizedExpression(node) ? skipParentheses(node.expression) : node);
+
+  /** Name segments of `a.b["c"]` for V8's inferred name; undefined when the target is not a plain member path. */
+  function memberSegments(expression: ts.Expression): string[] | undefined {
+    const node = skipParentheses(expression);
+    if (tsApi.isIdentifier(node)) return [node.text];
+    if (node.kind === SyntaxKind.ThisKeyword) return [];
+    if (tsApi.isPropertyAccessExpression(node)) {
+      const object = memberSegments(node.expression);
+      return object && [...object, propertyKeyName(describeKey(node.name, false))];
+    }
+    if (tsApi.isElementAccessExpression(node)) {
+      const object = memberSegments(node.expression);
+      return object && [...object, propertyKeyName(describeKey(node.argumentExpression, true))];
+    }
+    return undefined;
+  }
+
+  const isAssignment = (node: ts.Node): node is ts.BinaryExpression =>
+    tsApi.isBinaryExpression(node) && node.operatorToken.kind >= SyntaxKind.FirstAssignment && node.operatorToken.kind <= SyntaxKind.LastAssignment;
+
+  /**
+   * The name NamedEvaluation (or V8's inferrer) gives an anonymous function or class at `node`:
+   * `const f = …`, `f = …`, `a.b = …`, `{ f: … }`, `(f = …) =>`, `export default …`. Undefined otherwise.
+   */
+  function inferredName(node: ts.Node): string | undefined {
+    let child = node;
+    let parent = node.parent;
+    while (parent && isTransparentWrapper(parent)) {
+      child = parent;
+      parent = parent.parent;
+    }
+    if (!parent) return undefined;
+    // const f = …   (also `let`, `var`, and `{ f = … }` / `(f = …) =>` binding defaults)
+    if ((tsApi.isVariableDeclaration(parent) || tsApi.isParameter(parent) || tsApi.isBindingElement(parent)) && parent.initializer === child) {
+      return tsApi.isIdentifier(parent.name) ? parent.name.text : undefined;
+    }
+    // ({ f = … } = o)
+    if (tsApi.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === child) return parent.name.text;
+    // f = …, a.b.c = …, Foo.prototype.bar = …   (any assignment operator, as Babel's AssignmentExpression)
+    if (isAssignment(parent) && parent.right === child) {
+      const left = skipParentheses(parent.left);
+      if (tsApi.isIdentifier(left)) return left.text;
+      const segments = memberSegments(left);
+      return segments && segments.length > 0 ? memberPathName(segments) : undefined;
+    }
+    // { f: … }
+    if (tsApi.isPropertyAssignment(parent) && parent.initializer === child) return propertyKeyName(describeKey(parent.name, false));
+    // export default …
+    if (tsApi.isExportAssignment(parent) && !parent.isExportEquals) return "default";
+    return undefined;
+  }
+
+  const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
+    tsApi.canHaveModifiers(node) && (tsApi.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
+
+  function className(node: ts.ClassLikeDeclaration): string {
+    if (node.name) return node.name.text;
+    if (hasModifier(node, SyntaxKind.DefaultKeyword)) return "default";
+    return inferredName(node) ?? ANONYMOUS;
+  }
+
+  /** Names of a member that sits directly in a class body (method, accessor, constructor) or of a class field's function. */
+  function classNames(member: ts.ClassElement, kind: ClassMemberKind): FunctionNames {
+    const classNode = member.parent as ts.ClassLikeDeclaration;
+    const memberName = member.name ? propertyKeyName(describeKey(member.name, false)) : "";
+    return classMemberNames({ className: className(classNode), memberName, isStatic: hasModifier(member, SyntaxKind.StaticKeyword), kind });
+  }
+
+  function memberKind(node: ts.Node): "method" | "get" | "set" {
+    if (tsApi.isGetAccessorDeclaration(node)) return "get";
+    if (tsApi.isSetAccessorDeclaration(node)) return "set";
+    return "method";
+  }
+
+  /** Debug name and qualified name of a function, as the site table records them. */
+  function functionNames(node: InstrumentedFunction): FunctionNames {
+    const inClass = tsApi.isClassLike(node.parent);
+    if (tsApi.isConstructorDeclaration(node)) return classNames(node, "constructor");
+    if (tsApi.isMethodDeclaration(node) || tsApi.isGetAccessorDeclaration(node) || tsApi.isSetAccessorDeclaration(node)) {
+      if (inClass) return classNames(node, memberKind(node));
+      return freeFunctionNames(accessorName(memberKind(node), propertyKeyName(describeKey(node.name, false))));
+    }
+    if ((tsApi.isFunctionDeclaration(node) || tsApi.isFunctionExpression(node)) && node.name) return freeFunctionNames(node.name.text);
+    // A function stored in a class field: `handler = () => {}`, `static #make = function () {}`.
+    let holder: ts.Node = node;
+    while (holder.parent && isTransparentWrapper(holder.parent)) holder = holder.parent;
+    const field = holder.parent;
+    if (field && tsApi.isPropertyDeclaration(field) && field.initializer === holder && tsApi.isClassLike(field.parent)) {
+      return classNames(field, "field");
+    }
+    if (tsApi.isFunctionDeclaration(node)) return freeFunctionNames(hasModifier(node, SyntaxKind.DefaultKeyword) ? "default" : undefined);
+    return freeFunctionNames(inferredName(node));
+  }
+
+  /** Names of a `static { }` block of a class. */
+  function staticBlockNames(node: ts.ClassStaticBlockDeclaration): FunctionNames {
+    return classMemberNames({ className: className(node.parent as ts.ClassLikeDeclaration), memberName: "", isStatic: true, kind: "static-block" });
+  }
+
+  return { functionNames, staticBlockNames };
+}
