@@ -9,9 +9,8 @@
 const reflectApply = Reflect.apply;
 const defineProperty = Object.defineProperty;
 const typedArraySet = Object.getPrototypeOf(Int8Array.prototype).set as (this: unknown, source: ArrayLike<number>) => void;
-const mapGet = Map.prototype.get;
-const mapSet = Map.prototype.set;
-const MapConstructor = Map;
+const createNullObject = (): object => Object.create(null) as object;
+const hasOwn = Object.hasOwn;
 const functionApply = Function.prototype.apply;
 const functionCall = Function.prototype.call;
 
@@ -41,18 +40,18 @@ export function growUint8(source: Uint8Array, length: number): Uint8Array<ArrayB
   return grown;
 }
 
-/** A string-keyed Map whose lookups use the captured Map methods. */
+/** A string-keyed dictionary with no prototype: no Map methods, nothing inherited a patch could reach. */
 export interface SafeMap<V> {
   get(key: string): V | undefined;
   set(key: string, value: V): void;
 }
 
 export function createSafeMap<V>(): SafeMap<V> {
-  const map = new MapConstructor<string, V>();
+  const entries = createNullObject() as Record<string, V>;
   return {
-    get: (key) => reflectApply(mapGet, map, [key]) as V | undefined,
+    get: (key) => (hasOwn(entries, key) ? entries[key] : undefined),
     set: (key, value) => {
-      reflectApply(mapSet, map, [key, value]);
+      entries[key] = value;
     },
   };
 }
