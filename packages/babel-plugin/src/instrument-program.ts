@@ -1,7 +1,8 @@
 // Instruments one file: every function gets the probe of protocol.ts, the module gets its header and site table.
 //
-// Runs as a single traversal from `Program.enter`, so it sees the source before any other plugin
-// or preset rewrites it. Nodes without `loc` were made by someone else (or by us) and are left alone.
+// Runs from `Program.enter` (one scan for names and with/eval, one traversal that rewrites, one scope
+// crawl so later plugins see our bindings), so it sees the source before any other plugin or preset
+// rewrites it. Functions without `loc` were made by someone else (or by us) and are left alone.
 import { types as t, type NodePath } from "@babel/core";
 import {
   buildSiteTuple,
