@@ -14,10 +14,12 @@
 // unchanged; every such fallback is logged to TSPROF_CONFORMANCE_LOG (JSON lines) so the
 // runner can report how many tests were really instrumented.
 //
+// TSPROF_CONFORMANCE_BUNDLE names a prebuilt runtime bundle (the runner builds and checks one per
+// run, so every configuration uses the same runtime even while packages/runtime is being rebuilt).
 // TSPROF_CONFORMANCE_PLUGIN=0 runs the same Babel round trip without the tsprof plugin, to tell
 // Babel's own parse/print differences from tsprof's.
 "use strict";
-const { appendFileSync } = require("node:fs");
+const { appendFileSync, readFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 const babel = require("@babel/core");
 const { buildRuntimeBundle } = require("./runtime-bundle.cjs");
@@ -27,7 +29,8 @@ const tsprofPlugin = require(join(repoRoot, "packages/babel-plugin/dist/index.js
 const withPlugin = process.env.TSPROF_CONFORMANCE_PLUGIN !== "0";
 const logPath = process.env.TSPROF_CONFORMANCE_LOG;
 const test262Root = process.env.TSPROF_TEST262_ROOT ?? process.cwd();
-const runtimeBundle = withPlugin ? buildRuntimeBundle() : "";
+const bundlePath = process.env.TSPROF_CONFORMANCE_BUNDLE;
+const runtimeBundle = !withPlugin ? "" : bundlePath ? readFileSync(bundlePath, "utf8") : buildRuntimeBundle();
 const PLACEHOLDER = "__tsprof_conformance_runtime__";
 
 /** Puts `PLACEHOLDER;` first in the program body (after the directive prologue); replaced by the bundle after printing. */

@@ -7,8 +7,10 @@
 // plugin (to tell Babel's own round trip from tsprof's transform). Regressions matching
 // conformance/exclusions.txt are known, justified differences; any other one fails the run.
 //
-// Usage: node conformance/run.mjs --test262 DIR [--threads 2] [--timeout MS] [--out FILE] [PATH...]
+// Usage: node conformance/run.mjs --test262 DIR [--threads 2] [--timeout MS] [--out FILE] [--packages DIR] [PATH...]
 //   PATH: test files or folders relative to DIR (default test/language).
+//   --packages: where the built runtime and format packages are (default this checkout's packages/);
+//   the runtime is bundled once per run and checked to record before any test runs.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,6 +24,7 @@ const repoRoot = resolve(here, "..");
 const require = createRequire(import.meta.url);
 const picomatch = require("picomatch");
 const HARNESS = require.resolve("test262-harness/bin/run.js");
+const { buildRuntimeBundle, checkRuntimeBundle } = require("./runtime-bundle.cjs");
 
 function usageError(message) {
   process.stderr.write(`conformance: ${message}\n`);
@@ -40,6 +43,7 @@ function readOptions(argv) {
         timeout: { type: "string", default: "20000" },
         out: { type: "string", default: join(here, "results", "last-run.json") },
         exclusions: { type: "string", default: join(here, "exclusions.txt") },
+        packages: { type: "string", default: join(repoRoot, "packages") },
       },
     });
   } catch (error) {
@@ -57,7 +61,9 @@ function readOptions(argv) {
   if (!Number.isInteger(timeout) || timeout < 1) usageError(`--timeout must be a positive integer (ms), got ${values.timeout}`);
   const paths = positionals.length > 0 ? positionals : ["test/language"];
   for (const path of paths) if (!existsSync(join(test262, path))) usageError(`no such test path in ${test262}: ${path}`);
-  return { test262, threads, timeout, out: resolve(values.out), exclusionsFile: resolve(values.exclusions), paths };
+  const packages = resolve(values.packages);
+  if (!existsSync(join(packages, "runtime", "dist", "probe.js"))) usageError(`no built runtime in ${packages}/runtime/dist (build it: npx tsc -b packages/runtime)`);
+  return { test262, threads, timeout, out: resolve(values.out), exclusionsFile: resolve(values.exclusions), paths, packages };
 }
 
 /** conformance/exclusions.txt: `PATTERN  # justification` per line (PATTERN: a test path, a folder ending in /, or a glob). */
@@ -155,7 +161,17 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), "tsprof-conformance-"));
   const profiles = join(work, "profiles");
   mkdirSync(profiles);
+  const bundlePath = join(work, "runtime-bundle.js");
+  try {
+    const bundle = buildRuntimeBundle(options.packages);
+    checkRuntimeBundle(bundle);
+    writeFileSync(bundlePath, bundle);
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    usageError(error.message);
+  }
   const instrumentedEnv = (label) => ({
+    TSPROF_CONFORMANCE_BUNDLE: bundlePath,
     TSPROF_TEST262_ROOT: options.test262,
     TSPROF_CONFORMANCE_LOG: join(work, `${label}.jsonl`),
     TSPROF_OUTPUT: join(profiles, "profile-%p.tsprof.json"),

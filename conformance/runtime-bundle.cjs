@@ -16,32 +16,33 @@
 const { readFileSync } = require("node:fs");
 const { dirname, join, relative, resolve } = require("node:path");
 
-const repoRoot = resolve(__dirname, "..");
-/** Workspace packages the runtime reaches at load time, by name → dist folder. */
-const WORKSPACE_DIST = {
-  "@tsprof/format": join(repoRoot, "packages/format/dist"),
-  "@tsprof/runtime": join(repoRoot, "packages/runtime/dist"),
-};
-const ENTRY = join(WORKSPACE_DIST["@tsprof/runtime"], "probe.js");
+const vm = require("node:vm");
+
+const DEFAULT_PACKAGES_DIR = resolve(__dirname, "..", "packages");
 const REQUIRE_CALL = /\brequire\("([^"]+)"\)/g;
 
-/** Resolves a specifier seen in a bundled file to a file we bundle, or undefined (left to the ambient require). */
-function resolveBundled(fromFile, specifier) {
-  if (specifier.startsWith("./") || specifier.startsWith("../")) {
-    const base = resolve(dirname(fromFile), specifier);
-    return base.endsWith(".js") ? base : `${base}.js`;
-  }
-  const dist = WORKSPACE_DIST[specifier];
-  return dist === undefined ? undefined : join(dist, "index.js");
-}
-
-/** Module ids are paths relative to packages/ ("runtime/dist/probe.js"): stable, so the bundle is deterministic. */
-function moduleId(file) {
-  return relative(join(repoRoot, "packages"), file).split("\\").join("/");
-}
-
-/** The bundle's source text: one expression statement, no global bindings besides globalThis.__tsprof. */
-function buildRuntimeBundle() {
+/**
+ * The bundle's source text: one expression statement, no global bindings besides globalThis.__tsprof.
+ * `packagesDir` holds the built runtime and format packages (default: this checkout's packages/).
+ */
+function buildRuntimeBundle(packagesDir = DEFAULT_PACKAGES_DIR) {
+  // Workspace packages the runtime reaches at load time, by name → dist folder.
+  const workspaceDist = {
+    "@tsprof/format": join(packagesDir, "format/dist"),
+    "@tsprof/runtime": join(packagesDir, "runtime/dist"),
+  };
+  // Resolves a specifier seen in a bundled file to a file we bundle, or undefined (left to the ambient require).
+  const resolveBundled = (fromFile, specifier) => {
+    if (specifier.startsWith("./") || specifier.startsWith("../")) {
+      const base = resolve(dirname(fromFile), specifier);
+      return base.endsWith(".js") ? base : `${base}.js`;
+    }
+    const dist = workspaceDist[specifier];
+    return dist === undefined ? undefined : join(dist, "index.js");
+  };
+  // Module ids are paths relative to packagesDir ("runtime/dist/probe.js"): stable, so the bundle is deterministic.
+  const moduleId = (file) => relative(packagesDir, file).split("\\").join("/");
+  const ENTRY = join(workspaceDist["@tsprof/runtime"], "probe.js");
   const definitions = new Map();
   const pending = [ENTRY];
   while (pending.length > 0) {
@@ -84,4 +85,24 @@ load(${JSON.stringify(moduleId(ENTRY))});
 `;
 }
 
-module.exports = { buildRuntimeBundle };
+/**
+ * Loads the bundle in a fresh vm context (no process: browser mode, nothing hooked in this process),
+ * registers one site, calls it, and checks the snapshot counted the call. Throws one line if not:
+ * a runtime that does not record would make every "instrumented" test262 figure meaningless.
+ */
+function checkRuntimeBundle(bundle) {
+  const { performance } = require("node:perf_hooks");
+  const context = vm.createContext({ performance, require: (id) => (id === "process" ? undefined : require(id)) });
+  try {
+    vm.runInContext(bundle, context);
+    const handle = vm.runInContext('__tsprof.module("check.js", [["f", "", 1, 1, 0]])', context);
+    handle.exit(handle.enter(0));
+    const profile = vm.runInContext("__tsprof.snapshot()", context);
+    const calls = profile && profile.stats.length === 1 ? profile.stats[0].calls : 0;
+    if (calls !== 1) throw new Error(`one call of f recorded as ${calls}`);
+  } catch (error) {
+    throw new Error(`the runtime bundle does not record: ${String(error && error.message).split("\n")[0]}`);
+  }
+}
+
+module.exports = { buildRuntimeBundle, checkRuntimeBundle };

@@ -1,0 +1,84 @@
+// The test262 runner's parts, checked without test262 (CI has none): preprocessor, runtime bundle, exclusion list.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { performance } from "node:perf_hooks";
+import vm from "node:vm";
+import { repoRoot } from "./helpers/cli";
+
+interface Test262Test {
+  file: string;
+  scenario: string;
+  attrs: { flags: Record<string, boolean> };
+  contents: string;
+}
+
+const work = mkdtempSync(join(tmpdir(), "tsprof-conformance-test-"));
+const logPath = join(work, "log.jsonl");
+process.env.TSPROF_CONFORMANCE_LOG = logPath;
+process.env.TSPROF_TEST262_ROOT = work;
+const preprocess = require(join(repoRoot, "conformance", "instrument-preprocessor.cjs")) as (test: Test262Test) => Test262Test;
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs a preprocessed test the way test262's node host does (a vm context with `require`), minus the host's process. */
+function runLikeHost(code: string): vm.Context {
+  const context = vm.createContext({ performance, require: (id: string) => (id === "process" ? undefined : require(id)) });
+  vm.runInContext(code, context);
+  return context;
+}
+
+function lastLogEntry(): { status: string; reason?: string } {
+  const lines = readFileSync(logPath, "utf8").trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+// Shape of a strict-scenario test: test262-stream puts the directive before the harness includes.
+const STRICT_TEST = `"use strict";
+function assertStrict() { return this === undefined; }
+class Counter { #n = 0; inc() { return ++this.#n; } }
+var counter = new Counter();
+counter.inc();
+var result = { strict: assertStrict(), count: counter.inc() };
+`;
+
+test("conformance preprocessor: the directive prologue stays first, the runtime records, the test behaves the same", () => {
+  const processed = preprocess({ file: "test/strict.js", scenario: "strict mode", attrs: { flags: {} }, contents: STRICT_TEST });
+  assert.match(processed.contents, /^"use strict";\n/);
+  assert.equal(lastLogEntry().status, "instrumented");
+  const context = runLikeHost(processed.contents);
+  assert.deepEqual({ ...context.result }, { strict: true, count: 2 });
+  const profile = vm.runInContext("__tsprof.snapshot()", context) as { functions: { qualifiedName: string }[]; stats: { function: number; calls: number }[] };
+  const calls = Object.fromEntries(profile.stats.map((row) => [profile.functions[row.function].qualifiedName, row.calls]));
+  assert.deepEqual(calls, { assertStrict: 1, "Counter.inc": 2 });
+  assert.equal(Object.keys(context).includes("__tsprof"), false, "the probe entry is not an enumerable global");
+});
+
+test("conformance preprocessor: raw tests are left exactly as written", () => {
+  const contents = "function f() {}\n";
+  const processed = preprocess({ file: "test/raw.js", scenario: "raw", attrs: { flags: { raw: true } }, contents });
+  assert.equal(processed.contents, contents);
+  assert.equal(lastLogEntry().status, "raw");
+});
+
+test("conformance preprocessor: a test Babel cannot parse runs unchanged, and the fallback is logged", () => {
+  const contents = "function f() {}\nvar a = 1 +;\n";
+  const processed = preprocess({ file: "test/negative.js", scenario: "default", attrs: { flags: {} }, contents });
+  assert.equal(processed.contents, contents);
+  const entry = lastLogEntry();
+  assert.equal(entry.status, "parse-error");
+  assert.match(entry.reason ?? "", /Unexpected token/);
+});
+
+test("conformance exclusions: every line of conformance/exclusions.txt names a pattern and a justification", async () => {
+  const runner = (await import(pathToFileURL(join(repoRoot, "conformance", "run.mjs")).href)) as {
+    readExclusions(file: string): { pattern: string; reason: string; test(path: string): boolean }[];
+  };
+  const exclusions = runner.readExclusions(join(repoRoot, "conformance", "exclusions.txt"));
+  for (const exclusion of exclusions) {
+    assert.ok(exclusion.reason.length > 10, `${exclusion.pattern}: justification too short`);
+    assert.match(exclusion.pattern, /^test\//);
+  }
+});
