@@ -130,3 +130,30 @@ test("many functions, edges and nodes: tables grow without losing counts", () =>
   assert.equal(p.stats.reduce((sum, s) => sum + s.selfTime, 0), 599);
   assert.equal(statsOf(p, "f0").totalTime, 599);
 });
+
+test("frame cap: dropped suspended generators are closed to make room; new calls are still counted", () => {
+  const h = createHarness({ main: "function", gen: "generator", leaf: "function" }, { maxFrames: 3 });
+  const { probe, clock, site } = h;
+  function* gen(): Generator<number> {
+    const t = probe.enter(site.gen);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 1));
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const t = probe.enter(site.main); // frame 1 of 3
+  const kept = gen();
+  kept.next(); // frame 2, suspended
+  gen().next(); // frame 3, suspended and dropped
+  const u = probe.enter(site.leaf); // no frame free: both suspended generators are closed
+  clock.tick(1);
+  probe.exit(u);
+  kept.next(); // its frame was closed: the resumed slice is not recorded (time goes to main)
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "leaf"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+  assert.deepEqual(statsOf(p, "gen"), { calls: 2, primitiveCalls: 2, selfTime: 2, totalTime: 2 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 3 });
+});

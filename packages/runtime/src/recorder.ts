@@ -42,7 +42,10 @@
 //   so a stale token (or one from another recorder) never closes a wrong frame.
 //
 // Bounds: at most `maxDepth` frames on the stack and `maxFrames` live frames (enter returns 0
-// past them: the call goes uncounted, its time to its caller), at most `maxTreeNodes` tree nodes
+// past them: the call goes uncounted, its time to its caller). Generators dropped while
+// suspended never exit and would hold their frames forever: when the frames run out, the
+// suspended generator frames are closed (as at a snapshot) to make room; should one of them
+// resume after all, its later slices go to its caller. At most `maxTreeNodes` tree nodes
 // (past the cap a call is aggregated into its nearest recorded ancestor: self time there, no
 // calls; `droppedTreeNodes` counts those calls). Disabling closes every open frame (like
 // cProfile's flush_unmatched); their later probes are no-ops.
@@ -112,6 +115,8 @@ export class Recorder {
   nodeSelf = new Float64Array(256);
   nodeTotal = new Float64Array(256);
   droppedTreeNodes = 0;
+  /** Suspended generator frames closed early because the live frames ran out. */
+  reclaimedFrames = 0;
 
   // Frames, by slot.
   private slotFn = new Int32Array(64);
@@ -485,12 +490,30 @@ export class Recorder {
       slot = this.freeSlots[--this.freeCount];
     } else {
       slot = this.slotCount;
-      if (slot >= this.maxFrames) return -1;
+      if (slot >= this.maxFrames) {
+        if (!this.reclaimSuspendedGenerators()) return -1;
+        slot = this.freeSlots[--this.freeCount];
+        this.slotGeneration[slot] = (this.slotGeneration[slot] + 1) % GENERATION_RANGE;
+        return slot;
+      }
       if (slot === this.slotFn.length) this.growSlots(slot * 2);
       this.slotCount = slot + 1;
     }
     this.slotGeneration[slot] = (this.slotGeneration[slot] + 1) % GENERATION_RANGE;
     return slot;
+  }
+
+  /** Closes every suspended generator frame (abandoned ones never exit); true when that freed a slot. */
+  private reclaimSuspendedGenerators(): boolean {
+    const now = this.clock.now();
+    const before = this.freeCount;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (this.slotState[slot] !== SUSPENDED) continue;
+      const kind = this.kindTable.kinds[this.slotFn[slot]];
+      if (kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR) this.finish(slot, now);
+    }
+    this.reclaimedFrames += this.freeCount - before;
+    return this.freeCount > before;
   }
 
   private edgeFor(caller: number, callee: number): number {
