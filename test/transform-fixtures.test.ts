@@ -84,8 +84,10 @@ for (const name of existsSync(fixturesDir) ? readdirSync(fixturesDir).sort() : [
   });
 
   test(`transform fixture ${name}: instrumenting twice instruments once`, () => {
-    const once = instrumentOnly(source).code!;
-    assert.equal(instrumentOnly(once).code, once);
+    const once = instrumentOnly(source);
+    const twice = instrumentOnly(once.code!);
+    assert.equal(twice.code, once.code);
+    assert.deepEqual(twice.metadata && (twice.metadata as { tsprof?: unknown }).tsprof, once.metadata && (once.metadata as { tsprof?: unknown }).tsprof);
   });
 
   if (settings.run === false) continue;

@@ -19,7 +19,7 @@ import {
 import { functionNames, staticBlockNames } from "./site-names";
 import { forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, suspendCall } from "./probe-shapes";
 import { separateClashingDeclarations } from "./clashing-declarations";
-import { isAlreadyInstrumented } from "./already-instrumented";
+import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
 
 /** What the plugin knows about the file being transformed. */
@@ -32,7 +32,7 @@ export interface FileFacts {
 }
 
 /** Why a file was left as it is. */
-export type SkipReason = "excluded" | "ignore-file" | "already-instrumented";
+export type SkipReason = "excluded" | "ignore-file";
 
 /** Identifier names the file mentions, and the functions made unsafe to instrument by `with` or direct `eval`. */
 interface FileScan {
@@ -62,7 +62,7 @@ function scanFile(program: t.Program): FileScan {
   return { usedNames, containsWithOrEval, hasWithOrEval };
 }
 
-/** Instruments the program in place; returns its site table, or why it was skipped. */
+/** Instruments the program in place; returns its site table (an instrumented file's own), or why it was skipped. */
 export function instrumentProgram(
   programPath: NodePath<t.Program>,
   facts: FileFacts,
@@ -72,7 +72,8 @@ export function instrumentProgram(
   const relativeFile = projectRelativePath(options.root, facts.filename);
   if (facts.filename && !accepts(relativeFile)) return "excluded";
   if (hasIgnoreFile(facts.comments)) return "ignore-file";
-  if (isAlreadyInstrumented(programPath.node)) return "already-instrumented";
+  const existing = existingSiteTable(programPath.node);
+  if (existing) return existing;
 
   const scan = scanFile(programPath.node);
   const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name));
