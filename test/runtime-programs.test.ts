@@ -1,4 +1,4 @@
-// End-to-end: each fixtures/runtime/programs/<case>/main.js calls the probe API by hand and ends one way
+// End-to-end: each fixtures/runtime/programs/<case>/main.js (or main.mjs) calls the probe API by hand and ends one way
 // (normal exit, process.exit, uncaught exception, unhandled rejection, signals, worker threads, ...).
 // Run with recording and without it (TSPROF_AUTOSTART=0, what plain node does): exit code, signal and
 // stdout must match, stderr too (plus one "written to" line when no TSPROF_OUTPUT), and every profile
@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readAnyProfileFile, type Profile } from "@tsprof/format";
@@ -64,7 +64,7 @@ for (const name of readdirSync(casesDir).sort()) {
   test(`runtime program: ${name}`, () => {
     const dir = join(casesDir, name);
     const expected = JSON.parse(readFileSync(join(dir, "expect.json"), "utf8")) as CaseExpectation;
-    const script = join(dir, "main.js");
+    const script = join(dir, existsSync(join(dir, "main.mjs")) ? "main.mjs" : "main.js");
 
     const plainDir = mkdtempSync(join(tmpdir(), `tsprof-plain-${name}-`));
     const plain = run(script, plainDir, { TSPROF_AUTOSTART: "0" });
