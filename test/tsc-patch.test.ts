@@ -1,0 +1,135 @@
+// The transformer through ts-patch's `tspc` and a `compilerOptions.plugins` entry: the example project
+// builds and its profile is right; a bad option or a type error fails the build with TypeScript's usual report.
+//
+// ts-patch 4 (for TypeScript 6) declares node >= 22.15 but runs on Node 20; ts-patch 3.2.1 cannot patch
+// TypeScript 5.9 ("Could not recognize TS format during slice"): that test says so and is skipped.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "./helpers/cli";
+
+const exampleDir = join(repoRoot, "examples", "tsc-project");
+const transformerDir = join(repoRoot, "packages", "ts-transformer");
+// The packages' `exports` hide bin/: their folders are found through package.json.
+const packageDir = (name: string) => join(require.resolve(`${name}/package.json`), "..");
+const tspc4 = join(packageDir("ts-patch4"), "bin", "tspc.js");
+const tspc3 = join(packageDir("ts-patch"), "bin", "tspc.js");
+const typescript6Dir = packageDir("typescript6");
+const typescript5Dir = packageDir("typescript");
+
+/** `tspc -p project` with the TypeScript at `typescriptDir` (ts-patch's TSP_COMPILER_TS_PATH). */
+function tspc(bin: string, typescriptDir: string, project: string) {
+  const result = spawnSync(process.execPath, [bin, "-p", project], {
+    cwd: project,
+    env: { ...process.env, TSP_COMPILER_TS_PATH: typescriptDir },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (result.error) throw result.error;
+  return { output: `${result.stdout}${result.stderr}`, status: result.status };
+}
+
+/** A throwaway project whose plugins entry is `pluginEntry` (the transformer by absolute path). */
+function scratchProject(pluginEntry: Record<string, unknown>, source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-tspc-"));
+  mkdirSync(join(dir, "src"));
+  writeFileSync(join(dir, "src", "a.ts"), source);
+  const compilerOptions = { outDir: "dist", rootDir: "src", types: [], module: "commonjs", plugins: [{ transform: transformerDir, ...pluginEntry }] };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"] }, null, 2));
+  return dir;
+}
+
+test("examples/tsc-project: built by tspc (ts-patch 4, TypeScript 6), run with plain node, profiled", () => {
+  rmSync(join(exampleDir, "dist"), { recursive: true, force: true });
+  const build = tspc(tspc4, typescript6Dir, exampleDir);
+  assert.equal(build.status, 0, build.output);
+  const work = mkdtempSync(join(tmpdir(), "tsprof-example-"));
+  const profilePath = join(work, "example.tsprof.json");
+  const run = spawnSync(process.execPath, [join(exampleDir, "dist", "main.js")], {
+    cwd: exampleDir,
+    env: { ...process.env, TSPROF_CLOCK: "tick", TSPROF_OUTPUT: profilePath },
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, "rect 6.00, rect 4.00 cm 24 6 6\n");
+  const profile = JSON.parse(readFileSync(profilePath, "utf8")) as {
+    functions: { name: string; qualifiedName: string; file: string; line: number; column: number }[];
+    stats: { function: number; calls: number; primitiveCalls: number }[];
+    edges: { caller: number; callee: number; calls: number }[];
+  };
+  const row = (qualifiedName: string) => {
+    const index = profile.functions.findIndex((f) => f.qualifiedName === qualifiedName);
+    assert.ok(index >= 0, `${qualifiedName} is in the profile`);
+    const stats = profile.stats.find((s) => s.function === index)!;
+    const f = profile.functions[index];
+    return `${f.file}:${f.line}:${f.column} ${stats.calls}/${stats.primitiveCalls}`;
+  };
+  // Hand-checked against src/: two shapes (Rect(2,3) and Rect.square(2)), fact(4) recursing 3 times,
+  // evens(6) yielding 0, 2, 4, so delayed() runs 3 times; the map callback once per shape.
+  assert.deepEqual(
+    {
+      main: row("main"),
+      fact: row("fact"),
+      evens: row("evens"),
+      delayed: row("delayed"),
+      rect: row("Rect.constructor"),
+      shape: row("Shape.constructor"),
+      describe: row("Shape.describe"),
+      area: row("Rect.area"),
+      square: row("static Rect.square"),
+      callback: row("(anonymous)"),
+    },
+    {
+      main: "src/main.ts:24:1 1/1",
+      fact: "src/main.ts:10:10 4/1",
+      evens: "src/main.ts:15:1 1/1",
+      delayed: "src/main.ts:19:1 3/3",
+      rect: "src/shapes.ts:11:3 2/2",
+      shape: "src/shapes.ts:3:3 2/2",
+      describe: "src/shapes.ts:5:3 2/2",
+      area: "src/shapes.ts:14:3 2/2",
+      square: "src/shapes.ts:20:3 1/1",
+      callback: "src/main.ts:26:32 2/2",
+    },
+  );
+  // The plugins entry excludes src/generated/**: lookup() ran but is nobody's row.
+  assert.equal(profile.functions.some((f) => f.name === "lookup"), false);
+  assert.equal(profile.stats.reduce((sum, s) => sum + s.calls, 0), 20);
+  const mainIndex = profile.functions.findIndex((f) => f.name === "main");
+  const delayedIndex = profile.functions.findIndex((f) => f.name === "delayed");
+  assert.equal(profile.edges.find((e) => e.caller === mainIndex && e.callee === delayedIndex)?.calls, 3);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test("tspc: an unknown option in the plugins entry fails the build with one tsprof diagnostic", () => {
+  const dir = scratchProject({ bogus: 1 }, "export const f = (n: number): number => n + 1;\n");
+  const build = tspc(tspc4, typescript6Dir, dir);
+  assert.notEqual(build.status, 0);
+  assert.equal(build.output.trim(), 'error TS9901: tsprof: unknown option "bogus" (known options: include, exclude, root, runtime, importStyle, onError)');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("tspc: a type error in user code is reported by tsc as usual, the transformer in place", () => {
+  const dir = scratchProject({}, 'export const f = (n: number): number => n + "1";\n');
+  const build = tspc(tspc4, typescript6Dir, dir);
+  assert.notEqual(build.status, 0);
+  assert.match(build.output, /src\/a\.ts\(1,41\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+  assert.doesNotMatch(build.output, /tsprof|\n\s+at /);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("tspc with ts-patch 3 and TypeScript 5.9: options from the plugins entry", (t) => {
+  const dir = scratchProject({ importStyle: "require" }, "export function twice(n: number): number {\n  return n * 2;\n}\n");
+  const build = tspc(tspc3, typescript5Dir, dir);
+  if (/Could not recognize TS format/.test(build.output)) {
+    t.skip("ts-patch 3.2.1 cannot patch TypeScript 5.9 (needs a ts-patch release that knows 5.9's tsc.js layout)");
+  } else {
+    assert.equal(build.status, 0, build.output);
+    const emitted = readFileSync(join(dir, "dist", "a.js"), "utf8");
+    assert.match(emitted, /require\("@tsprof\/runtime\/probe"\)\.module\("src\/a\.ts", \[\["twice", "", 1, 1, 0\]\]\)/);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
