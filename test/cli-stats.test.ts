@@ -45,3 +45,21 @@ test("stats on a file that is not a profile: one line naming it, exit 2", () => 
   assert.match(result.stderr, /bad\.tsprof\.json/);
   assert.equal(result.stdout, "");
 });
+
+test("diff --fail-on: exit 1 with one stderr line per breached budget, 0 when within budget", () => {
+  const bigger = join(work, "bigger.tsprof.json");
+  const program = join(work, "more-calls.js");
+  // The recursion fixture's functions, called a little more: fact(6) instead of fact(5).
+  writeFileSync(program, "function fact(n) {\n  return n <= 1 ? 1 : n * fact(n - 1);\n}\nconsole.log(fact(6));\n");
+  assert.equal(tsprof(["run", "-o", bigger, program]).status, 0);
+  const same = tsprof(["diff", profile, profile, "--fail-on", "calls>+0%"]);
+  assert.equal(same.status, 0);
+  assert.equal(same.stderr, "");
+  const grown = tsprof(["diff", bigger, profile, "--fail-on", "calls>+10%", "--fail-on", "time>+1s"]);
+  assert.equal(grown.status, 1);
+  // 6 calls -> 15 calls
+  assert.equal(grown.stderr, "tsprof diff: budget calls>+10% exceeded by total: calls 6 -> 15 (+150.0%)\n");
+  const bad = tsprof(["diff", profile, profile, "--fail-on", "speed>+1%"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^tsprof diff: --fail-on 'speed>\+1%': unknown metric/);
+});

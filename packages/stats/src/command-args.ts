@@ -23,6 +23,8 @@ export interface StatsArgs {
   /** At most this many entries per callers/callees list. */
   callLimit?: number;
   help: boolean;
+  /** `tsprof diff --fail-on` budgets, as typed (parsed by diff-budget.ts). */
+  failOn: string[];
 }
 
 /**
@@ -46,7 +48,7 @@ function sortWord(text: string): string | number {
  * [--call-limit N] [--strip] [--reverse] [--json] [--dump OUT]`.
  */
 export function parseStatsArgs(argv: readonly string[], command = "stats"): StatsArgs {
-  const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, callSort: [], help: false };
+  const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, callSort: [], help: false, failOn: [] };
   const keys = sortKeyAbbreviations();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -71,6 +73,10 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
       case "--limit":
       case "-l":
         args.restrictions.push(parseRestriction(value()));
+        break;
+      case "--fail-on":
+        if (command !== "diff") throw new UsageError("--fail-on belongs to tsprof diff");
+        args.failOn.push(value());
         break;
       case "--call-sort":
         args.callSort.push(...value().split(",").filter(Boolean).map(sortWord));

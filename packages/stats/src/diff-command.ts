@@ -5,8 +5,10 @@ import { applyRestriction } from "./restrictions";
 import { funcStdString } from "./func-name";
 import { reportErrors, type CommandIo } from "./stats-command";
 import { Stats } from "./stats";
+import { checkBudgets, parseBudget, type Budget } from "./diff-budget";
 
 export const DIFF_USAGE = `usage: tsprof diff BASE NEW [-s KEY...] [--limit N|FRACTION|REGEX ...] [--strip] [--json]
+                   [--fail-on METRIC>+LIMIT[@REGEX] ...]
 
 Compares two profiles (.tsprof.json or Python .prof/.pstats) function by function, matched by
 file:line(function): the new ncalls, tottime and cumtime and their change from BASE.
@@ -16,6 +18,9 @@ file:line(function): the new ncalls, tottime and cumtime and their change from B
   -l, --limit X       as in tsprof stats: a count, a fraction in [0, 1), or a regular expression
   --strip             strip directories from file names before matching
   --json              print the matched rows as JSON
+  --fail-on BUDGET    exit 1 (one stderr line per breach) when NEW grows past BUDGET, for CI:
+                      calls>+10%  pcalls>+100  time>+0.2s (or ms, us)  for the whole profile;
+                      cumtime>+5%@REGEX (also calls, pcalls, tottime) for each function matching REGEX
 `;
 
 /** Runs `tsprof diff` with `argv` (the words after "diff"); returns the exit status. */
@@ -28,6 +33,7 @@ export function runDiffCommand(argv: readonly string[], io: CommandIo): number {
     }
     if (args.callers || args.callees || args.dump) throw new UsageError("diff takes no --callers, --callees or --dump (try: tsprof diff --help)");
     if (args.files.length !== 2) throw new UsageError(`diff needs exactly two profiles, BASE and NEW (got ${args.files.length})`);
+    const budgets = args.failOn.map(parseBudget);
     const [base, next] = args.files.map((file) => new Stats(file, io.stdout)) as [Stats, Stats];
     if (args.strip) {
       base.stripDirs();
@@ -43,9 +49,16 @@ export function runDiffCommand(argv: readonly string[], io: CommandIo): number {
         functions: rows.map((row) => ({ function: funcStdString(row.key), file: row.key.file, line: row.key.line, name: row.key.name, base: row.base ?? null, new: row.next ?? null })),
       };
       io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-      return 0;
+      return reportBreaches(budgets, base, next, io);
     }
     printDiff(base, next, io.stdout, { sort, restrictions: args.restrictions, labels: [args.files[0]!, args.files[1]!] });
-    return 0;
+    return reportBreaches(budgets, base, next, io);
   });
+}
+
+/** Budgets are checked on every function of both profiles, whatever --limit showed. */
+function reportBreaches(budgets: readonly Budget[], base: Stats, next: Stats, io: CommandIo): number {
+  const breaches = checkBudgets(budgets, diffRows(base, next));
+  for (const breach of breaches) io.stderr.write(`tsprof diff: ${breach}\n`);
+  return breaches.length > 0 ? 1 : 0;
 }

@@ -10,4 +10,5 @@ export * from "./command-args";
 export * from "./stats-command";
 export * from "./diff";
 export * from "./diff-command";
+export * from "./diff-budget";
 export * from "./browser";
