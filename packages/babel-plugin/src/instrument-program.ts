@@ -17,7 +17,7 @@ import {
   type SiteTuple,
 } from "@tsprof/instrument";
 import { functionNames, staticBlockNames } from "./site-names";
-import { forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, suspendCall } from "./probe-shapes";
+import { forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
 import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
@@ -136,13 +136,14 @@ export function instrumentProgram(
         path.replaceWith(resumeCall(ids, node));
       },
     },
-    // yield x / yield* x  →  _tsprof$().resume(_tsprof$t, yield _tsprof$().suspend(_tsprof$t, x))
+    // yield x   →  _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
+    // yield* x  →  _tsprof$h.resume(_tsprof$t, yield* _tsprof$h.delegate(_tsprof$t, x))   (x runs under this frame)
     YieldExpression: {
       exit(path) {
         const node = path.node;
         if (done.has(node) || !suspendableOwner(path)) return;
         done.add(node);
-        node.argument = suspendCall(ids, node.argument ?? undefined);
+        node.argument = node.delegate ? delegateCall(ids, node.argument!) : suspendCall(ids, node.argument ?? undefined);
         path.replaceWith(resumeCall(ids, node));
       },
     },

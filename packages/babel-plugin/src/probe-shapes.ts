@@ -27,7 +27,7 @@ export function probedBody(ids: ProbeIdentifiers, site: number, body: t.Statemen
   });
 }
 
-function probeCall(ids: ProbeIdentifiers, method: "suspend" | "resume", value?: t.Expression): t.CallExpression {
+function probeCall(ids: ProbeIdentifiers, method: "suspend" | "resume" | "delegate", value?: t.Expression): t.CallExpression {
   const args: t.Expression[] = [t.identifier(ids.token)];
   if (value) args.push(value);
   return t.callExpression(t.memberExpression(t.identifier(ids.localHandle), t.identifier(method)), args);
@@ -36,6 +36,11 @@ function probeCall(ids: ProbeIdentifiers, method: "suspend" | "resume", value?: 
 /** `_tsprof$h.suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
 export function suspendCall(ids: ProbeIdentifiers, value?: t.Expression): t.CallExpression {
   return probeCall(ids, "suspend", value);
+}
+
+/** `_tsprof$h.delegate(_tsprof$t, inner)`: a `yield*` leaves the stack; the inner generator will run under this frame. */
+export function delegateCall(ids: ProbeIdentifiers, inner: t.Expression): t.CallExpression {
+  return probeCall(ids, "delegate", inner);
 }
 
 /** `_tsprof$h.resume(_tsprof$t, value)`: the frame comes back, value passes through. */
@@ -100,6 +105,7 @@ const buildFallbackAccessor = template.statements(
            enter: function () { return 0; },
            exit: function () {},
            suspend: function (token, value) { return value; },
+           delegate: function (token, value) { return value; },
            resume: function (token, value) { return value; }
          };
        }

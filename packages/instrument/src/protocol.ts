@@ -24,7 +24,7 @@
 // In generator and async bodies (never in nested functions; computed keys belong to the outer body):
 //   await x           → _tsprof$h.resume(_tsprof$t, await _tsprof$h.suspend(_tsprof$t, x))
 //   yield x           → _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
-//   yield* x          → _tsprof$h.resume(_tsprof$t, yield* _tsprof$h.suspend(_tsprof$t, x))
+//   yield* x          → _tsprof$h.resume(_tsprof$t, yield* _tsprof$h.delegate(_tsprof$t, x))
 //   for await (h of x) B → try {
 //                            for await (h of _tsprof$h.suspend(_tsprof$t, x)) {
 //                              _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t) } }
@@ -67,6 +67,8 @@ export interface ModuleHandle {
   exit(token: number): void;
   /** The frame leaves the stack at an await/yield; returns `value` unchanged. */
   suspend<T>(token: number, value?: T): T;
+  /** `yield*`: the frame leaves the stack like suspend, and the delegated-to generator runs under it while the delegation lasts; returns `value` unchanged. */
+  delegate<T>(token: number, value: T): T;
   /** The frame comes back on the stack; no-op when already active or closed; returns `value` unchanged. */
   resume<T>(token: number, value?: T): T;
 }

@@ -45,6 +45,17 @@ export function createProbeLog(): ProbeLog {
         if (!site) return `${file}:site${local}?`;
         return site[1] === "" ? site[0] : site[1];
       };
+      // suspend and delegate both take the frame off the stack; they differ only in the event recorded.
+      const leave = (kind: "suspend" | "delegate", token: number): void => {
+        const frame = frames.get(token);
+        events.push(`${kind} ${describe(token)}`);
+        if (!frame || frame.state !== "active") breach(`${kind} of ${frame ? frame.state : "unknown"} frame ${describe(token)}`);
+        else if (stack[stack.length - 1] !== token) breach(`${kind} of ${describe(token)} which is not on top of [${stack.map(describe).join(", ")}]`);
+        else {
+          stack.pop();
+          frame.state = "suspended";
+        }
+      };
       return {
         enter(localSite) {
           const token = ++lastToken;
@@ -65,14 +76,11 @@ export function createProbeLog(): ProbeLog {
           frame.state = "closed";
         },
         suspend(token, value) {
-          const frame = frames.get(token);
-          events.push(`suspend ${describe(token)}`);
-          if (!frame || frame.state !== "active") breach(`suspend of ${frame ? frame.state : "unknown"} frame ${describe(token)}`);
-          else if (stack[stack.length - 1] !== token) breach(`suspend of ${describe(token)} which is not on top of [${stack.map(describe).join(", ")}]`);
-          else {
-            stack.pop();
-            frame.state = "suspended";
-          }
+          leave("suspend", token);
+          return value as never;
+        },
+        delegate(token, value) {
+          leave("delegate", token);
           return value as never;
         },
         resume(token, value) {
