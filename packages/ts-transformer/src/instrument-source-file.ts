@@ -185,9 +185,11 @@ export function instrumentSourceFile(
     if (tsApi.isAwaitExpression(visited)) {
       return probes.resumeCall(factory.updateAwaitExpression(visited, probes.suspendCall(visited.expression)));
     }
-    // yield x / yield* x  →  _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
+    // yield x   →  _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
+    // yield* x  →  _tsprof$h.resume(_tsprof$t, yield* _tsprof$h.delegate(_tsprof$t, x))
     if (tsApi.isYieldExpression(visited)) {
-      return probes.resumeCall(factory.updateYieldExpression(visited, visited.asteriskToken, probes.suspendCall(visited.expression)));
+      const argument = visited.asteriskToken ? probes.delegateCall(visited.expression!) : probes.suspendCall(visited.expression);
+      return probes.resumeCall(factory.updateYieldExpression(visited, visited.asteriskToken, argument));
     }
     // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
     if (isForAwait(visited)) {

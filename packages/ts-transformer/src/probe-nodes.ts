@@ -14,7 +14,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   const id = (name: string): ts.Identifier => factory.createIdentifier(name);
   const handleCall = (): ts.CallExpression => factory.createCallExpression(id(ids.accessor), undefined, []);
 
-  function probeCall(method: "suspend" | "resume", value?: ts.Expression): ts.CallExpression {
+  function probeCall(method: "suspend" | "resume" | "delegate", value?: ts.Expression): ts.CallExpression {
     const args: ts.Expression[] = [id(ids.token)];
     if (value) args.push(value);
     return factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), method), undefined, args);
@@ -39,6 +39,8 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
 
     /** `_tsprof$h.suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
     suspendCall: (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value),
+    /** `_tsprof$h.delegate(_tsprof$t, inner)`: a `yield*` leaves the stack; the inner generator runs under this frame. */
+    delegateCall: (inner: ts.Expression): ts.CallExpression => probeCall("delegate", inner),
     /** `_tsprof$h.resume(_tsprof$t, value)`: the frame comes back, value passes through. */
     resumeCall: (value?: ts.Expression): ts.CallExpression => probeCall("resume", value),
     resumeStatement,
