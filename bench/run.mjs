@@ -14,7 +14,7 @@
 // profile (and checked against 2 * F(n + 1) - 1 for fib).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { instrumentFile } from "./lib/instrument.mjs";
@@ -247,6 +247,7 @@ function report(results) {
   }
   const lines = [
     `tsprof benchmark: node ${results.node}, median of ${results.runs} interleaved runs, each in its own process`,
+    `machine: ${results.cpus} CPUs, 1-minute load average ${results.loadAverage.before.toFixed(1)} before, ${results.loadAverage.after.toFixed(1)} after`,
     "",
     table(rows),
     "",
@@ -260,14 +261,18 @@ function main() {
   const options = parseOptions(process.argv.slice(2));
   const scratch = mkdtempSync(join(tmpdir(), "tsprof-bench-"));
   try {
+    const loadBefore = loadavg()[0];
     const results = {
       node: process.versions.node,
+      cpus: cpus().length,
       runs: options.runs,
       fib: measureFib(options, scratch),
       clock: measureClockReads(options),
       python: options.python ? measurePython(options) : undefined,
       acorn: options.acorn ? measureAcorn(options, scratch) : undefined,
     };
+    // Other processes slow every variant alike (runs interleave), but they inflate absolute times.
+    results.loadAverage = { before: loadBefore, after: loadavg()[0] };
     console.log(report(results));
     writeFileSync(join(benchDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
     console.log(`\nwrote ${inputLabel(join(benchDir, "results.json"))}`);
