@@ -155,10 +155,9 @@ export function instrumentSourceFile(
     return visitFunctionParts(node, outer, inner, () => probedFunctionBody(node, site, inner));
   }
 
-  function visitStaticBlock(node: ts.ClassStaticBlockDeclaration, outer: Owner): ts.Node {
+  function visitStaticBlock(node: ts.ClassStaticBlockDeclaration): ts.Node {
     if (!sourceNode(node) || isSkipped(node)) return tsApi.visitEachChild(node, (child) => visit(child, OUTSIDE_FUNCTIONS), context);
     const site = addSite(node, names.staticBlockNames(node), false, false);
-    void outer;
     // A static block's body is var-scoped like a function body: the same clashes to handle.
     const { hoisted, rest, rewritten } = separateClashingDeclarations([], node.body.statements);
     for (const [expression, declaration] of rewritten) originalOf.set(expression, declaration);
@@ -175,7 +174,7 @@ export function instrumentSourceFile(
     // Types hold no code (`extends mixin(() => …)` is an expression with type arguments: it does).
     if (tsApi.isTypeNode(node) && !tsApi.isExpressionWithTypeArguments(node)) return node;
     if (isInstrumentable(node)) return visitFunction(node, owner);
-    if (tsApi.isClassStaticBlockDeclaration(node)) return visitStaticBlock(node, owner);
+    if (tsApi.isClassStaticBlockDeclaration(node)) return visitStaticBlock(node);
     // A function without a body (overload, abstract, declare) has no code of its own.
     if (tsApi.isFunctionLike(node)) return tsApi.visitEachChild(node, (child) => visit(child, OUTSIDE_FUNCTIONS), context);
     const visited = tsApi.visitEachChild(node, (child) => visit(child, owner), context);
