@@ -1,10 +1,13 @@
-// Merging two profiles, as pstats' Stats.add(): functions matched by (file, line, qualifiedName), counters summed.
+// Merging two profiles, as pstats' Stats.add(): functions matched by (file, line, column, qualifiedName), counters summed.
 import { compareFunctions } from "./canonical";
 import type { CallTreeNode, EdgeStats, FunctionInfo, FunctionStats, Profile, ProfileMeta } from "./types";
 
-/** The identity of a function across profiles: pstats' (file, line, funcname) key. Column and kind do not count. */
-export function functionKey(info: Pick<FunctionInfo, "file" | "line" | "qualifiedName">): string {
-  return `${info.file}\u0000${info.line}\u0000${info.qualifiedName}`;
+/**
+ * The identity of a function across profiles: pstats' (file, line, funcname) key plus the column, so
+ * two functions on one line with one name (two anonymous arrows) stay apart. Kind does not count.
+ */
+export function functionKey(info: Pick<FunctionInfo, "file" | "line" | "column" | "qualifiedName">): string {
+  return `${info.file}\u0000${info.line}\u0000${info.column}\u0000${info.qualifiedName}`;
 }
 
 

@@ -215,18 +215,35 @@ const PROFILE: Profile = {
   ],
 };
 
-test("profileToPstats: two functions with one (file, line, name) key become one row, as pstats would see them", () => {
+test("profileToPstats: two functions on one line with one name stay two rows, told apart by their column", () => {
   assert.deepEqual(profileToPstats(PROFILE), [
     {
-      function: { file: "a.ts", line: 1, name: "f" },
-      primitiveCalls: 3,
-      calls: 3,
-      selfTime: 0.75,
-      totalTime: 0.75,
-      callers: [{ caller: { file: "a.ts", line: 9, name: "main" }, calls: 3, primitiveCalls: 3, selfTime: 0.75, totalTime: 0.75 }],
+      function: { file: "a.ts", line: 1, name: "f col 5" },
+      primitiveCalls: 1,
+      calls: 1,
+      selfTime: 0.5,
+      totalTime: 0.5,
+      callers: [{ caller: { file: "a.ts", line: 9, name: "main" }, calls: 1, primitiveCalls: 1, selfTime: 0.5, totalTime: 0.5 }],
+    },
+    {
+      function: { file: "a.ts", line: 1, name: "f col 20" },
+      primitiveCalls: 2,
+      calls: 2,
+      selfTime: 0.25,
+      totalTime: 0.25,
+      callers: [{ caller: { file: "a.ts", line: 9, name: "main" }, calls: 2, primitiveCalls: 2, selfTime: 0.25, totalTime: 0.25 }],
     },
     { function: { file: "a.ts", line: 9, name: "main" }, primitiveCalls: 1, calls: 1, selfTime: 1, totalTime: 1.75, callers: [] },
   ]);
+});
+
+test("profileToPstats: the same function listed twice (same column) is one row, summed", () => {
+  const twice: Profile = { ...PROFILE, functions: PROFILE.functions.map((info, i) => (i === 1 ? { ...info, column: 5, kind: "function" } : info)) };
+  const rows = profileToPstats(twice);
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows[0]!.function, { file: "a.ts", line: 1, name: "f" });
+  assert.equal(rows[0]!.calls, 3);
+  assert.equal(rows[0]!.selfTime, 0.75);
 });
 
 test("pstatsToProfile: a valid profile in canonical order, builtins last, no call tree", () => {
@@ -248,8 +265,9 @@ test("readAnyProfileFile: pstats by extension or content, JSON otherwise", () =>
   writeFileSync(join(dir, "p.prof"), encodePstats(profileToPstats(PROFILE)));
   writeFileSync(join(dir, "p.data"), encodePstats(profileToPstats(PROFILE)));
   writeFileSync(join(dir, "p.json"), JSON.stringify(PROFILE));
-  assert.equal(readAnyProfileFile(join(dir, "p.prof")).stats.length, 2);
-  assert.equal(readAnyProfileFile(join(dir, "p.data")).stats.length, 2);
+  // The two functions on line 1 stay apart through a pstats file ("f col 5", "f col 20").
+  assert.equal(readAnyProfileFile(join(dir, "p.prof")).stats.length, 3);
+  assert.equal(readAnyProfileFile(join(dir, "p.data")).stats.length, 3);
   assert.equal(readAnyProfileFile(join(dir, "p.json")).stats.length, 3);
 });
 

@@ -9,7 +9,6 @@
 import { extname } from "node:path";
 import { ProfileError, readFileBytes, readProfile } from "./read";
 import { compareFunctions } from "./canonical";
-import { functionKey } from "./merge";
 import { PROFILE_FORMAT, PROFILE_VERSION, type EdgeStats, type FunctionInfo, type FunctionStats, type Profile } from "./types";
 
 // ---------------------------------------------------------------------------------------------
@@ -52,7 +51,7 @@ export interface PstatsEntry {
   callers: PstatsCaller[];
 }
 
-/** The string that identifies a pstats key (the same as format's `functionKey` for the matching function). */
+/** The string that identifies a pstats key: (file, line, name). */
 export function pstatsKeyId(key: PstatsKey): string {
   return `${key.file}\u0000${key.line}\u0000${key.name}`;
 }
@@ -559,14 +558,26 @@ function typeName(value: MarshalValue | undefined): string {
 // PstatsEntry[] <-> Profile
 
 /**
- * The pstats rows of a profile, in its stats order; functions sharing a (file, line, name) key are
- * summed, as pstats would. Runs at exit inside user code: plain loops and index writes, no push or Map.
+ * The pstats rows of a profile, in its stats order. Functions sharing a (file, line, name) key but
+ * not a column are told apart by a " col N" name suffix; the same function twice is summed. Runs at exit inside user code: plain loops and index writes, no push or Map.
  */
 export function profileToPstats(profile: Profile): PstatsEntry[] {
   const keys: PstatsKey[] = [];
+  // Two different functions on one line with one name (`xs.map((x) => …).filter((x) => …)`) would
+  // be one pstats row; tsprof knows their columns, so each gets " col N" appended instead.
+  const columnsByKey: Record<string, number> = Object.create(null);
+  const sharedKeys: Record<string, boolean> = Object.create(null);
   for (let i = 0; i < profile.functions.length; i++) {
     const info = profile.functions[i]!;
     keys[i] = { file: info.file, line: info.line, name: info.qualifiedName };
+    const id = pstatsKeyId(keys[i]!);
+    const seen = columnsByKey[id];
+    if (seen === undefined) columnsByKey[id] = info.column;
+    else if (seen !== info.column) sharedKeys[id] = true;
+  }
+  for (let i = 0; i < profile.functions.length; i++) {
+    const info = profile.functions[i]!;
+    if (sharedKeys[pstatsKeyId(keys[i]!)] === true) keys[i] = { file: info.file, line: info.line, name: `${info.qualifiedName} col ${info.column}` };
   }
   const entries: PstatsEntry[] = [];
   const entryById: Record<string, PstatsEntry> = Object.create(null);
@@ -627,7 +638,7 @@ export function pstatsToProfile(entries: readonly PstatsEntry[], tool = "cProfil
     entry.callers.forEach((caller) => addKey(caller.caller));
   }
   const functions = [...infoById.values()].sort(compareFunctions);
-  const indexById = new Map(functions.map((info, index) => [functionKey(info), index]));
+  const indexById = new Map(functions.map((info, index) => [pstatsKeyId({ file: info.file, line: info.line, name: info.qualifiedName }), index]));
   const indexOf = (key: PstatsKey) => indexById.get(pstatsKeyId({ ...key, line: Math.max(0, key.line) }))!;
   const stats: FunctionStats[] = [];
   const edges: EdgeStats[] = [];
