@@ -10,7 +10,7 @@
 //   …
 //
 // `flags: [raw]` tests run exactly as written (no includes, no prefix): they are left alone.
-// A test Babel cannot parse (syntax Node has but Babel lacks, or a negative parse test) runs
+// A test Babel cannot parse (a negative syntax test, or syntax Node has but Babel lacks) runs
 // unchanged; every such fallback is logged to TSPROF_CONFORMANCE_LOG (JSON lines) so the
 // runner can report how many tests were really instrumented.
 //
@@ -76,7 +76,9 @@ module.exports = function instrumentTest(test) {
   } catch (error) {
     // Babel's parser throws SyntaxError-like errors with a `code` (BABEL_PARSER_SYNTAX_ERROR…); the plugin's
     // own failures are "tsprof: could not instrument this file": both are logged, the test runs unchanged.
-    const kind = /tsprof:/.test(oneLine(error)) ? "plugin-error" : "parse-error";
+    const negative = test.attrs.negative;
+    const expectedSyntaxError = !!negative && (negative.phase === "parse" || negative.phase === "early");
+    const kind = /tsprof:/.test(oneLine(error)) ? "plugin-error" : expectedSyntaxError ? "negative-syntax-test" : "parse-error";
     log({ file: test.file, scenario: test.scenario, status: kind, reason: oneLine(error) });
     return test;
   }

@@ -12,7 +12,7 @@ import { repoRoot } from "./helpers/cli";
 interface Test262Test {
   file: string;
   scenario: string;
-  attrs: { flags: Record<string, boolean> };
+  attrs: { flags: Record<string, boolean>; negative?: { phase: string; type: string } };
   contents: string;
 }
 
@@ -70,6 +70,10 @@ test("conformance preprocessor: a test Babel cannot parse runs unchanged, and th
   const entry = lastLogEntry();
   assert.equal(entry.status, "parse-error");
   assert.match(entry.reason ?? "", /Unexpected token/);
+
+  const negative = { phase: "parse", type: "SyntaxError" };
+  preprocess({ file: "test/negative.js", scenario: "default", attrs: { flags: {}, negative }, contents });
+  assert.equal(lastLogEntry().status, "negative-syntax-test");
 });
 
 test("conformance exclusions: every line of conformance/exclusions.txt names a pattern and a justification", async () => {
