@@ -156,3 +156,12 @@ test("include/exclude and `tsprof ignore file` decide which files get probes", (
     "/p/src/c.ts": { file: "src/c.ts", sites: [["twice", "", 1, 22, 0]] },
   });
 });
+
+test("without a host, the transformer speaks to require('typescript') (here 5.9), as `program.emit(…, { before: [tsprofTransformer(program, options)] })` reads", () => {
+  const tsApi = compilers[0].ts;
+  const dir = writeProject();
+  const program = createProgram(tsApi, dir);
+  const { files } = emit(program, { before: [tsprofTransformer(program, { runtime: "global" })] });
+  assert.match(files["math.js"], /globalThis\.__tsprof\.module\("src\/math\.ts", \[\["twice", "", 1, 22, 0\]\]\)/);
+  rmSync(dir, { recursive: true, force: true });
+});
