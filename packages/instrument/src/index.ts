@@ -8,3 +8,4 @@ export * from "./site-table";
 export * from "./function-names";
 export * from "./probe-identifiers";
 export * from "./original-position";
+export * from "./inferred-names";

@@ -6,10 +6,11 @@ import {
   accessorName,
   classMemberNames,
   freeFunctionNames,
-  memberPathName,
+  inferredFunctionName,
   propertyKeyName,
   type ClassMemberKind,
   type FunctionNames,
+  type NamingPlace,
   type PropertyKeyDescription,
 } from "@tsprof/instrument";
 
@@ -74,37 +75,31 @@ export function createSiteNamer(tsApi: typeof ts, sourceFile: ts.SourceFile) {
   const isAssignment = (node: ts.Node): node is ts.BinaryExpression =>
     tsApi.isBinaryExpression(node) && node.operatorToken.kind >= SyntaxKind.FirstAssignment && node.operatorToken.kind <= SyntaxKind.LastAssignment;
 
-  /**
-   * The name NamedEvaluation (or V8's inferrer) gives an anonymous function or class at `node`:
-   * `const f = …`, `f = …`, `a.b = …`, `{ f: … }`, `(f = …) =>`, `export default …`. Undefined otherwise.
-   */
-  function inferredName(node: ts.Node): string | undefined {
+  /** Where an anonymous function or class sits, for `inferredFunctionName` (wrappers looked through). */
+  function namingPlace(node: ts.Node): NamingPlace {
     let child = node;
     let parent = node.parent;
     while (parent && isTransparentWrapper(parent)) {
       child = parent;
       parent = parent.parent;
     }
-    if (!parent) return undefined;
-    // const f = …   (also `let`, `var`, and `{ f = … }` / `(f = …) =>` binding defaults)
+    if (!parent) return { kind: "other" };
+    // const f = …   (also `(f = …) =>` and `const { f = … } = o`)
     if ((tsApi.isVariableDeclaration(parent) || tsApi.isParameter(parent) || tsApi.isBindingElement(parent)) && parent.initializer === child) {
-      return tsApi.isIdentifier(parent.name) ? parent.name.text : undefined;
+      return { kind: "binding", name: tsApi.isIdentifier(parent.name) ? parent.name.text : undefined };
     }
     // ({ f = … } = o)
-    if (tsApi.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === child) return parent.name.text;
-    // f = …, a.b.c = …, Foo.prototype.bar = …   (any assignment operator, as Babel's AssignmentExpression)
-    if (isAssignment(parent) && parent.right === child) {
-      const left = skipParentheses(parent.left);
-      if (tsApi.isIdentifier(left)) return left.text;
-      const segments = memberSegments(left);
-      return segments && segments.length > 0 ? memberPathName(segments) : undefined;
-    }
+    if (tsApi.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === child) return { kind: "binding", name: parent.name.text };
+    // f = …, a.b.c = …, Foo.prototype.bar = …, x ||= …
+    if (isAssignment(parent) && parent.right === child) return { kind: "assignment", segments: memberSegments(parent.left) };
     // { f: … }
-    if (tsApi.isPropertyAssignment(parent) && parent.initializer === child) return propertyKeyName(describeKey(parent.name, false));
-    // export default …
-    if (tsApi.isExportAssignment(parent) && !parent.isExportEquals) return "default";
-    return undefined;
+    if (tsApi.isPropertyAssignment(parent) && parent.initializer === child) return { kind: "property", key: describeKey(parent.name, false) };
+    // export default …   (not `export = …`)
+    if (tsApi.isExportAssignment(parent) && !parent.isExportEquals) return { kind: "export-default" };
+    return { kind: "other" };
   }
+
+  const inferredName = (node: ts.Node): string | undefined => inferredFunctionName(namingPlace(node));
 
   const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
     tsApi.canHaveModifiers(node) && (tsApi.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
