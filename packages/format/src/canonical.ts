@@ -3,27 +3,43 @@
 // Functions are sorted by (file, line, column, qualifiedName, name, kind) and every index is
 // remapped; stats are ordered by function, edges by (callee, caller), call-tree children by
 // function index (then calls, for the rare equal paths produced by merges).
-// Written with plain loops and Array.from (no push, no Map): the runtime calls this at exit,
-// inside user code whose builtins may be patched.
+// The runtime calls this at exit, inside user code whose builtins may be patched (test262 replaces
+// Array.prototype[Symbol.iterator]; others patch push, sort or set Object.prototype[0]): arrays are
+// built by `Array.from({ length }, f)` (array-like path: no iterator; defines elements, so no
+// prototype setter runs) and sorted with the `sort` captured when this module loaded.
 import type { CallTreeNode, EdgeStats, FunctionInfo, FunctionStats, Profile } from "./types";
+
+const arraySort = Array.prototype.sort;
+const apply = Reflect.apply;
+const arrayFrom = Array.from;
+
+/** `[f(0), ..., f(length - 1)]` without iterators, push or index writes. */
+function build<T>(length: number, f: (index: number) => T): T[] {
+  return apply(arrayFrom, Array, [{ length }, (_: unknown, index: number) => f(index)]) as T[];
+}
+
+function sorted<T>(array: T[], compare: (a: T, b: T) => number): T[] {
+  return apply(arraySort, array, [compare]) as T[];
+}
 
 /** A copy of `profile` in canonical order. The input is not modified. */
 export function canonicalizeProfile(profile: Profile): Profile {
   const functions = profile.functions;
-  const order = Array.from({ length: functions.length }, (_, i) => i).sort((a, b) =>
-    compareFunctions(functions[a], functions[b]),
-  );
+  const order = sorted(build(functions.length, (i) => i), (a, b) => compareFunctions(functions[a], functions[b]));
   const newIndex = new Int32Array(functions.length);
   for (let i = 0; i < order.length; i++) newIndex[order[i]] = i;
   const remap = (index: number): number => (index >= 0 && index < newIndex.length ? newIndex[index] : index);
 
-  const stats = Array.from(profile.stats, (row): FunctionStats => ({ ...row, function: remap(row.function) })).sort(
+  const rows = profile.stats;
+  const stats = sorted(
+    build(rows.length, (i): FunctionStats => ({ ...rows[i], function: remap(rows[i].function) })),
     (a, b) => a.function - b.function,
   );
-  const edges = Array.from(
-    profile.edges,
-    (edge): EdgeStats => ({ ...edge, caller: remap(edge.caller), callee: remap(edge.callee) }),
-  ).sort((a, b) => a.callee - b.callee || a.caller - b.caller);
+  const pairs = profile.edges;
+  const edges = sorted(
+    build(pairs.length, (i): EdgeStats => ({ ...pairs[i], caller: remap(pairs[i].caller), callee: remap(pairs[i].callee) })),
+    (a, b) => a.callee - b.callee || a.caller - b.caller,
+  );
 
   const result: Profile = {
     format: profile.format,
@@ -31,7 +47,7 @@ export function canonicalizeProfile(profile: Profile): Profile {
     timeUnit: profile.timeUnit,
     meta: profile.meta,
     duration: profile.duration,
-    functions: Array.from(order, (i): FunctionInfo => ({ ...functions[i] })),
+    functions: build(order.length, (i): FunctionInfo => ({ ...functions[order[i]] })),
     stats,
     edges,
   };
@@ -40,10 +56,10 @@ export function canonicalizeProfile(profile: Profile): Profile {
 }
 
 function canonicalTree(nodes: readonly CallTreeNode[], remap: (index: number) => number): CallTreeNode[] {
-  return Array.from(
-    nodes,
-    (node): CallTreeNode => ({ ...node, function: remap(node.function), children: canonicalTree(node.children, remap) }),
-  ).sort((a, b) => a.function - b.function || b.calls - a.calls || b.totalTime - a.totalTime);
+  return sorted(
+    build(nodes.length, (i): CallTreeNode => ({ ...nodes[i], function: remap(nodes[i].function), children: canonicalTree(nodes[i].children, remap) })),
+    (a, b) => a.function - b.function || b.calls - a.calls || b.totalTime - a.totalTime,
+  );
 }
 
 /** The function table order: file, line, column, qualifiedName, name, kind. */
