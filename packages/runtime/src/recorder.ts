@@ -71,7 +71,7 @@ export interface RecorderOptions {
 const SLOT_RANGE = 0x200000; // 2^21 slots
 const TAG_RANGE = 16; // recorder tags 1..15
 const LOW_RANGE = SLOT_RANGE * TAG_RANGE; // 2^25
-const GENERATION_RANGE = 0x8000000; // 2^27: token < 2^52, exact in a double
+const GENERATION_MASK = 0x7ffffff; // generations wrap at 2^27: token < 2^52, exact in a double
 
 const FREE = 0;
 const ACTIVE = 1;
@@ -114,6 +114,11 @@ export class Recorder {
   nodeCalls = new Float64Array(256);
   nodeSelf = new Float64Array(256);
   nodeTotal = new Float64Array(256);
+  // Per parent node, its most recent child: function + 1 (0: none), that child node (-1: past the
+  // cap) and the edge. A loop, or recursion through the same path, then costs no hash lookup.
+  private nodeLastCalleePlusOne = new Int32Array(256);
+  private nodeLastChild = new Int32Array(256);
+  private nodeLastEdge = new Int32Array(256);
   droppedTreeNodes = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
@@ -125,6 +130,7 @@ export class Recorder {
   private slotOwnsNode = new Uint8Array(64);
   private slotState = new Uint8Array(64);
   private slotGeneration = new Int32Array(64);
+  private slotToken = new Float64Array(64); // the token enter() handed out for the frame
   private slotStart = new Float64Array(64); // slice start, ticks
   private slotChildTime = new Float64Array(64); // subt: tt of the frames this slice called
   private slotInvoked = new Float64Array(64); // invocation time, ticks (async wall time)
@@ -137,7 +143,8 @@ export class Recorder {
   private slotDelegatorGeneration = new Int32Array(64);
   private slotDelegating = new Uint8Array(64);
   private slotAutoResumed = new Uint8Array(64);
-  // The frame's most recent callee with that call's edge and tree node (-1: past the cap).
+  // The frame's most recent callee with that call's edge and tree node (-1: past the cap); used
+  // only when the frame has no tree node of its own (past the cap), else the node's cache is.
   private slotLastCallee = new Int32Array(64);
   private slotLastEdge = new Int32Array(64);
   private slotLastNode = new Int32Array(64);
@@ -166,8 +173,12 @@ export class Recorder {
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
     if (this.depth >= this.maxDepth) return 0;
-    const slot = this.allocateSlot();
-    if (slot < 0) return 0;
+    let slot: number;
+    if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
+    else {
+      slot = this.allocateSlot();
+      if (slot < 0) return 0;
+    }
     const now = this.clock.now();
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.slotDelegatorSlot[slot] = -1;
@@ -175,14 +186,7 @@ export class Recorder {
     this.slotAutoResumed[slot] = 0;
 
     let caller = -1;
-    if (this.lastSuspended >= 0) {
-      const driver = this.takeDriver(fn);
-      if (driver >= 0 && this.slotDelegating[driver] === 1) {
-        // The first next() of a yield* inner: its delegator runs it.
-        this.linkDelegator(slot, driver);
-        this.autoResume(driver, now);
-      } else caller = driver;
-    }
+    if (this.lastSuspended >= 0) caller = this.enterAfterSuspension(slot, fn, now);
     const depth = this.depth;
     if (caller < 0 && depth > 0) caller = this.stack[depth - 1];
 
@@ -193,30 +197,32 @@ export class Recorder {
     let node: number;
     let ownsNode = 1;
     if (caller >= 0) {
-      if (this.slotLastCallee[caller] === fn) {
-        // Same callee as this caller's previous call (a loop): skip both hash lookups.
-        edge = this.slotLastEdge[caller];
-        node = this.slotLastNode[caller];
-        if (node < 0 && this.slotOwnsNode[caller] === 1) this.droppedTreeNodes++;
-      } else {
-        edge = this.edgeFor(this.slotFn[caller], fn);
-        node = this.slotOwnsNode[caller] === 1 ? this.childNode(this.slotNode[caller], fn) : -1;
-        this.slotLastCallee[caller] = fn;
-        this.slotLastEdge[caller] = edge;
-        this.slotLastNode[caller] = node;
-      }
-      this.edgeCalls[edge]++;
-      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
       if (this.slotOwnsNode[caller] === 1) {
+        const parent = this.slotNode[caller];
+        if (this.nodeLastCalleePlusOne[parent] === fn + 1) {
+          // Same callee as this path's previous call (a loop, or recursion down the same path).
+          edge = this.nodeLastEdge[parent];
+          node = this.nodeLastChild[parent];
+          if (node < 0) this.droppedTreeNodes++;
+        } else {
+          edge = this.edgeFor(this.slotFn[caller], fn);
+          node = this.childNode(parent, fn);
+          this.nodeLastCalleePlusOne[parent] = fn + 1;
+          this.nodeLastChild[parent] = node;
+          this.nodeLastEdge[parent] = edge;
+        }
         if (node < 0) {
-          node = this.slotNode[caller];
+          node = parent;
           ownsNode = 0;
         }
       } else {
+        edge = this.edgeOfCallerWithoutNode(caller, fn);
         this.droppedTreeNodes++;
         node = this.slotNode[caller];
         ownsNode = 0;
       }
+      this.edgeCalls[edge]++;
+      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
     } else {
       node = this.childNode(ROOT_NODE, fn);
       if (node < 0) {
@@ -239,7 +245,35 @@ export class Recorder {
     this.slotInvoked[slot] = now;
     this.slotLastCallee[slot] = -1;
     this.push(slot);
-    return this.slotGeneration[slot] * LOW_RANGE + this.tag * SLOT_RANGE + slot;
+    const generation = (this.slotGeneration[slot] + 1) & GENERATION_MASK;
+    this.slotGeneration[slot] = generation;
+    const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
+    this.slotToken[slot] = token;
+    return token;
+  }
+
+  /**
+   * enter() right after a suspension (rare: kept off the hot path). Returns the `for await`
+   * consumer the new frame runs under, or -1; a `yield*` inner's delegator is put back on the stack.
+   */
+  private enterAfterSuspension(slot: number, fn: number, now: number): number {
+    const driver = this.takeDriver(fn);
+    if (driver >= 0 && this.slotDelegating[driver] === 1) {
+      // The first next() of a yield* inner: its delegator runs it.
+      this.linkDelegator(slot, driver);
+      this.autoResume(driver, now);
+      return -1;
+    }
+    return driver;
+  }
+
+  /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
+  private edgeOfCallerWithoutNode(caller: number, fn: number): number {
+    if (this.slotLastCallee[caller] === fn) return this.slotLastEdge[caller];
+    const edge = this.edgeFor(this.slotFn[caller], fn);
+    this.slotLastCallee[caller] = fn;
+    this.slotLastEdge[caller] = edge;
+    return edge;
   }
 
   /** The call named by `token` ends. */
@@ -249,11 +283,11 @@ export class Recorder {
     this.lastSuspended = -1;
     const now = this.clock.now();
     if (this.slotState[slot] === ACTIVE) {
-      this.closeAbove(slot, now);
+      if (this.stack[this.depth - 1] !== slot) this.closeAbove(slot, now);
       this.endSlice(now);
       // A yield* inner finished: its delegator goes on with its own code.
       const depth = this.depth;
-      if (depth > 0 && this.isDelegatorOf(this.stack[depth - 1], slot)) {
+      if (depth > 0 && this.slotDelegatorSlot[slot] >= 0 && this.isDelegatorOf(this.stack[depth - 1], slot)) {
         const delegator = this.stack[depth - 1];
         this.slotAutoResumed[delegator] = 0;
         this.slotDelegating[delegator] = 0;
@@ -425,12 +459,12 @@ export class Recorder {
 
   // ---- internals
 
+  /** The live frame `token` names, or -1 (stale, foreign, malformed). Division, not `%`: fmod is a slow call. */
   private slotOf(token: number): number {
     if (!(token > 0)) return -1;
-    const low = token % LOW_RANGE;
-    const slot = low % SLOT_RANGE;
-    if ((low - slot) / SLOT_RANGE !== this.tag || slot >= this.slotCount) return -1;
-    if (this.slotState[slot] === FREE || this.slotGeneration[slot] * LOW_RANGE + low !== token) return -1;
+    const low = token - Math.floor(token / LOW_RANGE) * LOW_RANGE;
+    const slot = low & (SLOT_RANGE - 1);
+    if (this.slotToken[slot] !== token || this.slotState[slot] === FREE) return -1;
     return slot;
   }
 
@@ -484,22 +518,15 @@ export class Recorder {
     if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
   }
 
+  /** A slot when none is free: a new one, or one reclaimed from abandoned generators; -1 past the cap. */
   private allocateSlot(): number {
-    let slot: number;
-    if (this.freeCount > 0) {
-      slot = this.freeSlots[--this.freeCount];
-    } else {
-      slot = this.slotCount;
-      if (slot >= this.maxFrames) {
-        if (!this.reclaimSuspendedGenerators()) return -1;
-        slot = this.freeSlots[--this.freeCount];
-        this.slotGeneration[slot] = (this.slotGeneration[slot] + 1) % GENERATION_RANGE;
-        return slot;
-      }
-      if (slot === this.slotFn.length) this.growSlots(slot * 2);
-      this.slotCount = slot + 1;
+    const slot = this.slotCount;
+    if (slot >= this.maxFrames) {
+      if (!this.reclaimSuspendedGenerators()) return -1;
+      return this.freeSlots[--this.freeCount];
     }
-    this.slotGeneration[slot] = (this.slotGeneration[slot] + 1) % GENERATION_RANGE;
+    if (slot === this.slotFn.length) this.growSlots(slot * 2);
+    this.slotCount = slot + 1;
     return slot;
   }
 
@@ -545,6 +572,9 @@ export class Recorder {
       this.nodeCalls = growFloat64(this.nodeCalls, length);
       this.nodeSelf = growFloat64(this.nodeSelf, length);
       this.nodeTotal = growFloat64(this.nodeTotal, length);
+      this.nodeLastCalleePlusOne = growInt32(this.nodeLastCalleePlusOne, length);
+      this.nodeLastChild = growInt32(this.nodeLastChild, length);
+      this.nodeLastEdge = growInt32(this.nodeLastEdge, length);
     }
     return node;
   }
@@ -567,6 +597,7 @@ export class Recorder {
     this.slotOwnsNode = growUint8(this.slotOwnsNode, length);
     this.slotState = growUint8(this.slotState, length);
     this.slotGeneration = growInt32(this.slotGeneration, length);
+    this.slotToken = growFloat64(this.slotToken, length);
     this.slotStart = growFloat64(this.slotStart, length);
     this.slotChildTime = growFloat64(this.slotChildTime, length);
     this.slotInvoked = growFloat64(this.slotInvoked, length);
