@@ -26,7 +26,8 @@ import { getRuntimeState } from "./runtime-state";
 import { shieldListener } from "./safe-builtins";
 
 const hasProcess = typeof process === "object" && process !== null;
-const scheduleImmediate = typeof setImmediate === "function" ? setImmediate : undefined!;
+// Absent in some realms that still have `process` (a vm context given the host's require, as test262's node host does).
+const scheduleImmediate: ((callback: () => void) => unknown) | undefined = typeof setImmediate === "function" ? setImmediate : undefined;
 const noop = (): void => {};
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -69,7 +70,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
     const onBeforeExit = shieldListener((): void => {
       if (extraTurnTaken || process.listenerCount("beforeExit") > 1) return;
       extraTurnTaken = true;
-      scheduleImmediate(noop);
+      if (scheduleImmediate !== undefined) scheduleImmediate(noop);
     });
     process.on("beforeExit", onBeforeExit);
   }
