@@ -1,4 +1,5 @@
-// Clocks the recorder reads: the default hrtime clock and the tick clocks used by tests.
+// Clocks the recorder reads: the default hrtime clock, the fast timer-thread clock, no clock (count mode) and the tick clocks of tests.
+import { createFastClock } from "./fast-clock";
 
 /** A time source: `now()` in ticks, `unit` seconds per tick. */
 export interface Clock {
@@ -64,7 +65,23 @@ export function createSteppingTickClock(unitSeconds = 0.001): Clock {
   };
 }
 
-/** The clock the environment asks for: `TSPROF_CLOCK=tick` gives the stepping tick clock, anything else hrtime. */
+/**
+ * Count-only mode (`TSPROF_MODE=count`): never reads a clock, every reading is 0. Calls, primitive
+ * calls, edges and the call tree stay exact; every time is 0.
+ */
+export function createNullClock(): Clock {
+  return { now: () => 0, unit: 1e-9, name: "none" };
+}
+
+/** The clock the environment asks for: `TSPROF_MODE=count` no clock, `TSPROF_CLOCK=tick` the stepping tick clock, `TSPROF_CLOCK=fast` the timer-thread clock, anything else hrtime. */
 export function clockFromEnvironment(env: NodeJS.ProcessEnv): Clock {
-  return env.TSPROF_CLOCK === "tick" ? createSteppingTickClock() : createHrtimeClock();
+  if (env.TSPROF_MODE === "count") return createNullClock();
+  if (env.TSPROF_CLOCK === "tick") return createSteppingTickClock();
+  if (env.TSPROF_CLOCK === "fast") return createFastClock(fastClockPeriodFromEnvironment(env));
+  return createHrtimeClock();
+}
+
+function fastClockPeriodFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.TSPROF_FAST_CLOCK_PERIOD_US;
+  return text !== undefined && /^[1-9][0-9]*$/.test(text) ? Number(text) : undefined;
 }

@@ -88,6 +88,9 @@ export class RecordingSession implements SessionOwner {
    * `final` (the process is ending) closes them in place instead: no copy of large tables at exit.
    */
   snapshot(final = false): ProfileData {
+    // The fast clock's timer thread may be gone (exit) or behind: bring it up to date first.
+    const refresh = (this.options.clock as { refresh?: () => void }).refresh;
+    if (typeof refresh === "function") refresh();
     const now = this.options.clock.now();
     const closed = final ? this.recorder : this.recorder.clone();
     closed.closeOpenFrames(now);

@@ -1,0 +1,99 @@
+// The fast clock (`TSPROF_CLOCK=fast`): a time kept current in shared memory by a helper thread, so a reading is one memory load.
+//
+// pyinstrument's `use_timing_thread` does the same. A worker thread writes hrtime (ns since the
+// clock's origin, the same origin as the main thread's) into a SharedArrayBuffer, then sleeps
+// `periodMicroseconds` (Atomics.wait) and writes again. Readers see a value at most one period
+// old, plus however long the OS keeps the thread from running (on a loaded machine that can be
+// milliseconds): that is its resolution. Times of calls shorter than a period are mostly 0, and
+// sums over many calls are right on average (a call is charged a period whenever a tick falls
+// inside it). The thread is unref'd: it never keeps the process alive, and readings after it has
+// stopped (at exit) return its last value, refreshed by `refresh()` (called before snapshots).
+import type { Clock } from "./clock";
+
+/** Default update period of the timer thread, microseconds. */
+export const DEFAULT_FAST_CLOCK_PERIOD_US = 50;
+
+/** A fast clock also says how often it moves, and can be brought up to date on the calling thread. */
+export interface FastClock extends Clock {
+  /** Update period of the timer thread in seconds: the documented resolution (scheduling delay aside). */
+  readonly period: number;
+  /** Writes the current time from the calling thread (snapshots at exit, when the timer thread may be gone). */
+  refresh(): void;
+  /** Stops the timer thread (tests); readings then stay at the last value until refresh(). */
+  stop(): void;
+}
+
+const TIMER_THREAD_SOURCE = `
+"use strict";
+const { workerData } = require("node:worker_threads");
+const time = new Float64Array(workerData.time);
+const sleeper = new Int32Array(workerData.sleeper);
+const hrtime = process.hrtime;
+const originSeconds = workerData.originSeconds;
+const periodMs = workerData.periodMicroseconds / 1000;
+for (;;) {
+  if (Atomics.load(sleeper, 1) !== 0) break;
+  const t = hrtime();
+  time[0] = (t[0] - originSeconds) * 1e9 + t[1];
+  Atomics.wait(sleeper, 0, 0, periodMs);
+}
+`;
+
+interface WorkerThreads {
+  Worker: new (source: string, options: object) => { unref(): void; on(event: string, listener: (...args: unknown[]) => void): unknown };
+}
+
+/**
+ * The timer-thread clock, in nanoseconds. Falls back to reading hrtime on every call (the
+ * default clock's cost) where there are no worker threads or shared memory.
+ */
+export function createFastClock(periodMicroseconds = DEFAULT_FAST_CLOCK_PERIOD_US): FastClock {
+  const hrtime = process.hrtime;
+  const originSeconds = hrtime()[0];
+  const exact = (): number => {
+    const t = hrtime();
+    return (t[0] - originSeconds) * 1e9 + t[1];
+  };
+  let threads: WorkerThreads | undefined;
+  try {
+    threads = require("node:worker_threads") as WorkerThreads;
+  } catch {
+    threads = undefined;
+  }
+  const period = periodMicroseconds / 1e6;
+  if (threads === undefined || typeof SharedArrayBuffer !== "function") {
+    return { now: exact, unit: 1e-9, name: "hrtime", period: 0, refresh() {}, stop() {} };
+  }
+  const timeBuffer = new SharedArrayBuffer(8);
+  const sleeperBuffer = new SharedArrayBuffer(8);
+  const time = new Float64Array(timeBuffer);
+  const sleeper = new Int32Array(sleeperBuffer);
+  time[0] = exact();
+  try {
+    const worker = new threads.Worker(TIMER_THREAD_SOURCE, {
+      eval: true,
+      workerData: { time: timeBuffer, sleeper: sleeperBuffer, originSeconds, periodMicroseconds },
+      stdout: true,
+      stderr: true,
+      env: {},
+    });
+    worker.on("error", () => {
+      // The thread died (resource limits): readings stay put until refresh(); nothing to tell the program.
+    });
+    worker.unref();
+  } catch {
+    return { now: exact, unit: 1e-9, name: "hrtime", period: 0, refresh() {}, stop() {} };
+  }
+  return {
+    now: () => time[0],
+    unit: 1e-9,
+    name: "fast",
+    period,
+    refresh() {
+      time[0] = exact();
+    },
+    stop() {
+      Atomics.store(sleeper, 1, 1);
+    },
+  };
+}
