@@ -8,7 +8,7 @@
 //
 // Each case folder is copied to a temporary directory, its source files replaced by their compiled
 // output (.ts → .js, .mts → .mjs, .cts → .cjs), and its entry run. Adding a fixture folder adds a case.
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -233,22 +233,25 @@ async function runCase(programCase: ProgramCase, compiler: Compiler, instrument 
 
 const tscCompilers = compilers.flatMap(({ label, ts: tsApi, compilerOptions }) => targets.map((target) => tscCompiler(label, tsApi, compilerOptions, target)));
 
-for (const programCase of collectCases()) {
-  test(`tsc parity ${programCase.label}: site tables, profiles, output`, async () => {
-    const runs = [babelCompiler, ...tscCompilers].map((compiler) => runCase(programCase, compiler));
-    const uninstrumentedRuns = tscCompilers.map((compiler) => runCase(programCase, compiler, false));
-    const [expected, ...outcomes] = await Promise.all(runs);
-    const originals = await Promise.all(uninstrumentedRuns);
-    assert.ok(expected.profile !== "(no profile written)" || Object.values(expected.tables).every((table) => table === "none"), "the Babel run wrote a profile");
-    for (const [index, compiler] of tscCompilers.entries()) {
-      const actual = outcomes[index];
-      assert.deepEqual(actual.tables, expected.tables, `${compiler.label}: site tables`);
-      assert.equal(actual.profile, expected.profile, `${compiler.label}: profile`);
-      assert.equal(actual.stdout, originals[index].stdout, `${compiler.label}: stdout`);
-      assert.equal(actual.status, originals[index].status, `${compiler.label}: exit status`);
-    }
-  });
-}
+// Cases run three at a time: each one is a dozen short node processes, mostly waiting on startup.
+describe("tsc parity with the Babel plugin", { concurrency: 3 }, () => {
+  for (const programCase of collectCases()) {
+    test(`tsc parity ${programCase.label}: site tables, profiles, output`, async () => {
+      const runs = [babelCompiler, ...tscCompilers].map((compiler) => runCase(programCase, compiler));
+      const uninstrumentedRuns = tscCompilers.map((compiler) => runCase(programCase, compiler, false));
+      const [expected, ...outcomes] = await Promise.all(runs);
+      const originals = await Promise.all(uninstrumentedRuns);
+      assert.ok(expected.profile !== "(no profile written)" || Object.values(expected.tables).every((table) => table === "none"), "the Babel run wrote a profile");
+      for (const [index, compiler] of tscCompilers.entries()) {
+        const actual = outcomes[index];
+        assert.deepEqual(actual.tables, expected.tables, `${compiler.label}: site tables`);
+        assert.equal(actual.profile, expected.profile, `${compiler.label}: profile`);
+        assert.equal(actual.stdout, originals[index].stdout, `${compiler.label}: stdout`);
+        assert.equal(actual.status, originals[index].status, `${compiler.label}: exit status`);
+      }
+    });
+  }
+});
 
 test("tsc parity: every fixture family contributes cases", () => {
   const labels = collectCases().map((programCase) => programCase.label.split("/")[0]);
