@@ -1,18 +1,17 @@
 // Writing profile files, format by extension: .prof/.pstats → Python pstats marshal, anything else → .tsprof.json text.
-import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { threadId } from "node:worker_threads";
 import { isPstatsPath, profileToPstatsBytes } from "./pstats-marshal";
+import { writeProfileJson } from "./profile-json";
 import type { Profile } from "./types";
-
-const stringify = JSON.stringify;
 
 /** Writes `profile` to `path` atomically (temp file in the same directory, then rename). Synchronous: safe in exit handlers. */
 export function writeProfileFile(path: string, profile: Profile): void {
-  const contents = isPstatsPath(path) ? profileToPstatsBytes(profile) : stringify(profile, null, 1) + "\n";
   // pid and thread id: several processes or worker threads may write next to each other.
   const tmp = `${path}.${process.pid}-${threadId}.tmp`;
   try {
-    writeFileSync(tmp, contents);
+    if (isPstatsPath(path)) writeFileSync(tmp, profileToPstatsBytes(profile));
+    else writeJsonFile(tmp, profile);
     renameSync(tmp, path);
   } catch (error) {
     try {
@@ -21,5 +20,18 @@ export function writeProfileFile(path: string, profile: Profile): void {
       // the temp file was never created
     }
     throw error;
+  }
+}
+
+/** The JSON text in chunks: a large call tree never has to fit in one string. */
+function writeJsonFile(path: string, profile: Profile): void {
+  const fd = openSync(path, "w");
+  try {
+    writeProfileJson(profile, (chunk) => {
+      const bytes = Buffer.from(chunk, "utf8");
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+    });
+  } finally {
+    closeSync(fd);
   }
 }

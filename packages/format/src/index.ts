@@ -1,5 +1,6 @@
 export * from "./types";
 export * from "./file";
+export * from "./profile-json";
 export * from "./canonical";
 export * from "./read";
 export * from "./merge";

@@ -1,0 +1,88 @@
+// The chunked .tsprof.json writer: same data as JSON.stringify, any tree depth, patched builtins.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { profileToJsonText, writeProfileJson } from "./profile-json";
+import { writeProfileFile } from "./file";
+import { readProfileFile } from "./read";
+import type { CallTreeNode, Profile } from "./types";
+
+function profileWithTree(callTree: CallTreeNode[] | undefined): Profile {
+  return {
+    format: "tsprof-profile",
+    version: 1,
+    timeUnit: "s",
+    meta: { tool: "test", clock: "tick", argv: ["node", "a \"quoted\" é"] },
+    duration: 1.5,
+    functions: [
+      { name: "f", qualifiedName: "f", file: "src/ä.ts", line: 1, column: 1, kind: "function" },
+      { name: "g", qualifiedName: "A.g", file: "src/ä.ts", line: 5, column: 3, kind: "async" },
+    ],
+    stats: [
+      { function: 0, calls: 3, primitiveCalls: 1, selfTime: 0.25, totalTime: 1 },
+      { function: 1, calls: 1, primitiveCalls: 1, selfTime: 0.125, totalTime: 0.125, asyncWallTime: 2 },
+    ],
+    edges: [{ caller: 0, callee: 1, calls: 1, primitiveCalls: 1, selfTime: 0.125, totalTime: 0.125 }],
+    callTree,
+  };
+}
+
+/** A chain of `depth` nested nodes, built without recursion. */
+function chain(depth: number): CallTreeNode[] {
+  let node: CallTreeNode = { function: 0, calls: 1, selfTime: 0, totalTime: 0, children: [] };
+  for (let i = 1; i < depth; i++) node = { function: 0, calls: 1, selfTime: 0, totalTime: i, children: [node] };
+  return [node];
+}
+
+test("the text parses back to the same profile as JSON.stringify's", () => {
+  const profile = profileWithTree([{ function: 0, calls: 1, selfTime: 0.5, totalTime: 1, children: [{ function: 1, calls: 1, selfTime: 0.5, totalTime: 0.5, children: [] }] }]);
+  const text = profileToJsonText(profile);
+  assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(profile)));
+  assert.match(text, /^\{\n "format": "tsprof-profile",\n "version": 1,/);
+  assert.match(text, /\n "functions": \[\n  \{"name":"f",/);
+  assert.ok(text.endsWith("\n}\n"));
+});
+
+test("optional fields absent stay absent; empty lists are []", () => {
+  const profile = { ...profileWithTree(undefined), edges: [] };
+  const text = profileToJsonText(profile);
+  assert.doesNotMatch(text, /callTree/);
+  assert.match(text, /"edges": \[\]/);
+  assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(profile)));
+});
+
+test("a call tree 100,000 deep is written in bounded chunks and reads back", () => {
+  const profile = profileWithTree(chain(100_000));
+  const chunks: number[] = [];
+  writeProfileJson(profile, (chunk) => chunks.push(chunk.length));
+  assert.ok(chunks.length > 1, "more than one chunk");
+  assert.ok(Math.max(...chunks) < (1 << 20) + 4096, "each chunk about 1 MB at most");
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-json-")), "deep.tsprof.json");
+  writeProfileFile(path, profile);
+  assert.ok(readFileSync(path, "utf8").length > 5_000_000);
+  const back = readProfileFile(path);
+  let depth = 0;
+  for (let nodes = back.callTree!; nodes.length > 0; nodes = nodes[0]!.children) depth++;
+  assert.equal(depth, 100_000);
+});
+
+test("user patches of Array iteration, push and Object.prototype setters do not reach the writer", () => {
+  const profile = profileWithTree(chain(3));
+  const expected = profileToJsonText(profile);
+  const iterator = Array.prototype[Symbol.iterator];
+  const push = Array.prototype.push;
+  Object.defineProperty(Object.prototype, "0", { set() { throw new Error("setter reached"); }, configurable: true });
+  (Array.prototype as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () {
+    yield 42;
+  };
+  Array.prototype.push = () => { throw new Error("push reached"); };
+  try {
+    assert.equal(profileToJsonText(profile), expected);
+  } finally {
+    Array.prototype[Symbol.iterator] = iterator;
+    Array.prototype.push = push;
+    delete (Object.prototype as Record<string, unknown>)["0"];
+  }
+});

@@ -1,0 +1,110 @@
+// Writing a profile as .tsprof.json text in bounded chunks, without recursion.
+//
+// A profile can hold a million call-tree nodes nested thousands deep: JSON.stringify with
+// indentation built one string past V8's limit ("Invalid string length": the profile was lost),
+// and its recursion can overflow on deep trees. This writer walks the value with an explicit
+// stack (a linked list: no array writes that a patched prototype could intercept) and hands
+// out chunks of about 1 MB. Layout: one top-level field per line, one function, stat, edge or
+// call-tree root per line, compact inside.
+import type { Profile } from "./types";
+
+const stringify = JSON.stringify;
+const objectKeys = Object.keys;
+const isArray = Array.isArray;
+
+const CHUNK_SIZE = 1 << 20;
+
+/** One open array or object on the explicit stack. */
+interface Level {
+  value: unknown;
+  keys: string[] | undefined;
+  index: number;
+  written: number;
+  below: Level | undefined;
+}
+
+/** Appends the compact JSON of `root` to the text given to `emit`, in pieces; same output as JSON.stringify(root). */
+function serializeCompact(root: unknown, emit: (text: string) => void): void {
+  let level: Level | undefined;
+  const open = (value: unknown): void => {
+    if (value === null || typeof value !== "object") {
+      emit(value === undefined || typeof value === "function" ? "null" : (stringify(value) as string));
+      return;
+    }
+    const array = isArray(value);
+    emit(array ? "[" : "{");
+    level = { value, keys: array ? undefined : objectKeys(value), index: 0, written: 0, below: level };
+  };
+  open(root);
+  while (level !== undefined) {
+    const current = level;
+    if (current.keys === undefined) {
+      const array = current.value as unknown[];
+      if (current.index >= array.length) {
+        emit("]");
+        level = current.below;
+        continue;
+      }
+      if (current.index > 0) emit(",");
+      open(array[current.index++]);
+    } else {
+      if (current.index >= current.keys.length) {
+        emit("}");
+        level = current.below;
+        continue;
+      }
+      const key = current.keys[current.index++];
+      const item = (current.value as Record<string, unknown>)[key];
+      if (item === undefined || typeof item === "function") continue;
+      emit((current.written++ > 0 ? "," : "") + stringify(key) + ":");
+      open(item);
+    }
+  }
+}
+
+const TOP_LEVEL_FIELDS = ["format", "version", "timeUnit", "meta", "duration", "functions", "stats", "edges", "callTree"] as const;
+const isListField = (field: string): boolean => field === "functions" || field === "stats" || field === "edges" || field === "callTree";
+
+/** Calls `write` with consecutive chunks (each about 1 MB at most, plus one element) of the profile's JSON text. */
+export function writeProfileJson(profile: Profile, write: (chunk: string) => void): void {
+  let buffer = "";
+  const emit = (text: string): void => {
+    buffer += text;
+    if (buffer.length >= CHUNK_SIZE) {
+      write(buffer);
+      buffer = "";
+    }
+  };
+  emit("{");
+  let first = true;
+  for (let f = 0; f < TOP_LEVEL_FIELDS.length; f++) {
+    const field = TOP_LEVEL_FIELDS[f];
+    const value = (profile as unknown as Record<string, unknown>)[field];
+    if (value === undefined) continue;
+    emit((first ? "\n " : ",\n ") + stringify(field) + ": ");
+    first = false;
+    if (isListField(field) && isArray(value)) {
+      if (value.length === 0) {
+        emit("[]");
+        continue;
+      }
+      emit("[");
+      for (let i = 0; i < value.length; i++) {
+        emit(i === 0 ? "\n  " : ",\n  ");
+        serializeCompact(value[i], emit);
+      }
+      emit("\n ]");
+    } else serializeCompact(value, emit);
+  }
+  emit("\n}\n");
+  if (buffer.length > 0) write(buffer);
+}
+
+/** The whole JSON text at once (tests and small profiles). */
+export function profileToJsonText(profile: Profile): string {
+  let text = "";
+  writeProfileJson(profile, (chunk) => {
+    text += chunk;
+  });
+  return text;
+}
