@@ -191,3 +191,10 @@ test("a worker thread's profile is added to the main thread's", () => {
   assert.equal(row.calls, 7);
   assert.equal(row.primitiveCalls, 2);
 });
+
+test("run --help prints the options and exits 0", () => {
+  const result = tsprof(["run", "--help"]);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /^usage: tsprof run /);
+  assert.match(result.stdout, /--include GLOB/);
+});

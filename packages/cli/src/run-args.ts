@@ -13,10 +13,29 @@ export interface RunArgs {
   script?: string;
   /** Arguments after SCRIPT/BIN, passed to the program untouched. */
   programArgs: string[];
+  /** -h/--help before the script: print the usage. */
+  help?: boolean;
 }
 
 export const RUN_USAGE =
   "usage: tsprof run [-o OUTFILE] [-s SORT] [--include GLOB] [--exclude GLOB] (SCRIPT | -m BIN) [ARGS...]";
+
+export const RUN_HELP = `${RUN_USAGE}
+
+Runs SCRIPT (.js .mjs .cjs .ts .mts .cts; ES modules and CommonJS) with every function instrumented,
+keeping its argv, stdout, stderr and exit status, then prints the profile (pstats table) after its output.
+
+  -o, --outfile OUT   write the profile instead of printing it: .tsprof.json, or .prof/.pstats (Python pstats)
+  -s, --sort KEY      sort key of the table (default cumulative): calls, cumulative, filename, line, name,
+                      nfl, pcalls, stdname, time, tottime, tottime-percall, cumtime-percall, ...
+  --include GLOB      instrument only files matching GLOB (relative to the working directory); repeatable;
+                      node_modules is instrumented only when a glob names it
+  --exclude GLOB      never instrument files matching GLOB; repeatable
+  -m BIN              run the program behind node_modules/.bin/BIN
+
+Environment: TSPROF_CLOCK=tick (deterministic times: one tick per reading), TSPROF_CACHE=0 (no compile
+cache), TSPROF_CACHE_DIR (where compiled files are cached; default node_modules/.cache/tsprof).
+`;
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = { sort: "cumulative", include: [], exclude: [], programArgs: [] };
@@ -32,7 +51,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const take = () => (inline !== undefined ? inline : value(flag));
-    if (flag === "-o" || flag === "--outfile") args.outfile = take();
+    if (flag === "-h" || flag === "--help") {
+      args.help = true;
+      return args;
+    } else if (flag === "-o" || flag === "--outfile") args.outfile = take();
     else if (flag === "-s" || flag === "--sort") args.sort = take();
     else if (flag === "--include") args.include.push(take());
     else if (flag === "--exclude") args.exclude.push(take());

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname, extname } from "node:path";
 import type { Profile } from "@tsprof/format";
 import { UsageError } from "./errors";
-import { parseRunArgs, type RunArgs } from "./run-args";
+import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
 import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS } from "./module-format";
 import { checkSyntax, describeLoadError } from "./transform";
@@ -24,6 +24,10 @@ export interface Io {
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const args = parseRunArgs(argv);
+  if (args.help) {
+    io.stdout.write(RUN_HELP);
+    return 0;
+  }
   checkSortKey(args.sort);
   if (args.outfile !== undefined) checkOutputPath(args.outfile);
   const script = resolveScript(args);
