@@ -165,3 +165,19 @@ test("without a host, the transformer speaks to require('typescript') (here 5.9)
   assert.match(files["math.js"], /globalThis\.__tsprof\.module\("src\/math\.ts", \[\["twice", "", 1, 22, 0\]\]\)/);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test("onError: a file that fails to instrument throws one line, reports one diagnostic through a host, or is skipped with one warning", (t) => {
+  const realTs = compilers[0].ts;
+  // A compiler whose tree walk breaks: stands in for any unexpected failure inside the transformer.
+  const brokenTs = { ...realTs, visitEachChild: () => { throw new Error("walk failed"); } } as typeof ts;
+  const compile = (transformer: ts.TransformerFactory<ts.SourceFile>) =>
+    realTs.transpileModule(MATH, { fileName: "/p/src/math.ts", transformers: { before: [transformer] } }).outputText;
+  assert.throws(() => compile(tsprofTransformer(undefined, { root: "/p" }, { ts: brokenTs })), /^Error: tsprof: could not instrument src\/math\.ts: walk failed$/);
+  const reported: ts.Diagnostic[] = [];
+  assert.doesNotMatch(compile(tsprofTransformer(undefined, { root: "/p" }, { ts: brokenTs, addDiagnostic: (d) => reported.push(d) })), /_tsprof/);
+  assert.deepEqual(reported.map((d) => [d.file?.fileName, d.messageText]), [["/p/src/math.ts", "tsprof: could not instrument this file: walk failed"]]);
+  const warnings: string[] = [];
+  t.mock.method(console, "warn", (line: string) => warnings.push(line));
+  assert.doesNotMatch(compile(tsprofTransformer(undefined, { root: "/p", onError: "skip" }, { ts: brokenTs })), /_tsprof/);
+  assert.deepEqual(warnings, ["tsprof: left src/math.ts uninstrumented: walk failed"]);
+});

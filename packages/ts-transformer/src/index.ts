@@ -1,6 +1,6 @@
 // @tsprof/ts-transformer: a TypeScript `before` transformer that puts a tsprof probe at every function boundary.
 import type * as ts from "typescript";
-import { makeFileFilter, OptionsError, type ModuleSites, type NormalizedOptions } from "@tsprof/instrument";
+import { makeFileFilter, OptionsError, projectRelativePath, type ModuleSites, type NormalizedOptions } from "@tsprof/instrument";
 import { instrumentSourceFile, type SkipReason } from "./instrument-source-file";
 import { baseDirectory, normalizeTransformerOptions, type TsprofTransformerOptions } from "./transformer-options";
 import { optionsDiagnostic, instrumentFailureDiagnostic } from "./diagnostics";
@@ -59,11 +59,12 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
         return result.sourceFile;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        const file = projectRelativePath(normalized.root, sourceFile.fileName);
         if (normalized.onError === "skip") {
-          console.warn(`tsprof: left ${sourceFile.fileName} uninstrumented: ${reason}`);
+          console.warn(`tsprof: left ${file} uninstrumented: ${reason}`);
           return sourceFile;
         }
-        if (!host?.addDiagnostic) throw new Error(`tsprof: could not instrument ${sourceFile.fileName}: ${reason}`);
+        if (!host?.addDiagnostic) throw new Error(`tsprof: could not instrument ${file}: ${reason}`);
         host.addDiagnostic(instrumentFailureDiagnostic(tsApi, sourceFile, reason));
         return sourceFile;
       }
