@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { join } from "node:path";
-import { runBrowseCommand, runBrowser } from "./browser";
+import { completeBrowserLine, runBrowseCommand, runBrowser } from "./browser";
 
 const dump = join(__dirname, "..", "..", "..", "fixtures", "pstats", "recursion", "py311.prof");
 
@@ -57,4 +57,12 @@ test("runBrowseCommand: files from argv, --help, unknown options", async () => {
   assert.match(stdout, /py311\.prof% \nGoodbye\.\n$/); // EOF after the last command
   assert.equal(await runBrowseCommand(["--bogus"], io), 2);
   assert.equal(stderr, "tsprof browse: unknown option '--bogus' (try: tsprof browse --help)\n");
+});
+
+test("Tab completes commands first, then sort keys after sort and topics after help", () => {
+  assert.deepEqual(completeBrowserLine("ca"), [["callees", "callers"], "ca"]);
+  assert.deepEqual(completeBrowserLine("sort cu"), [["cumtime", "cumulative", "cumtime-percall"], "cu"]);
+  assert.deepEqual(completeBrowserLine("sort tottime n"), [["ncalls", "name", "nfl"], "n"]);
+  assert.deepEqual(completeBrowserLine("help st"), [["stats", "strip"], "st"]);
+  assert.deepEqual(completeBrowserLine("stats 1"), [[], "1"]);
 });

@@ -30,6 +30,19 @@ const RESTRICTION_HELP = [
 // cmd.Cmd sorts do_* names: "EOF" (upper case) first.
 const COMMANDS = ["EOF", "add", "callees", "callers", "help", "quit", "read", "reverse", "sort", "stats", "strip"];
 
+/**
+ * Tab completion, as pstats' complete_sort (and cmd.Cmd for command names): the first word
+ * completes to a command, the words after `sort` to sort keys, after `help` to commands.
+ * Returns readline's `[candidates, fragment]`.
+ */
+export function completeBrowserLine(line: string): [string[], string] {
+  const words = line.split(/\s+/);
+  const fragment = words[words.length - 1] ?? "";
+  if (words.length <= 1) return [COMMANDS.filter((name) => name !== "EOF" && name.startsWith(fragment)), fragment];
+  const pool = words[0] === "sort" ? SORT_KEYS.map((definition) => definition.key) : words[0] === "help" ? COMMANDS.filter((name) => name !== "EOF") : [];
+  return [pool.filter((word) => word.startsWith(fragment)), fragment];
+}
+
 /** One browser session: the state of pstats' ProfileBrowser. */
 class Browser {
   prompt = "% ";
@@ -186,7 +199,15 @@ export async function runBrowser(input: Readable, output: Writable, files: reado
   if (files.length > 0) browser.read(files[0]!);
   for (const file of files.slice(1)) browser.add(file);
   output.write("Welcome to the profile statistics browser.\n");
-  const lines = createInterface({ input, terminal: false, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  // At a terminal, readline edits lines and completes commands and sort keys with Tab.
+  const terminal = (input as Readable & { isTTY?: boolean }).isTTY === true;
+  const lines = createInterface({
+    input,
+    output: terminal ? (output as unknown as NodeJS.WritableStream) : undefined,
+    terminal,
+    completer: terminal ? completeBrowserLine : undefined,
+    crlfDelay: Infinity,
+  })[Symbol.asyncIterator]();
   for (;;) {
     output.write(browser.prompt);
     const next = await lines.next();
