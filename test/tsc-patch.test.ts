@@ -121,15 +121,12 @@ test("tspc: a type error in user code is reported by tsc as usual, the transform
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("tspc with ts-patch 3 and TypeScript 5.9: options from the plugins entry", (t) => {
+test("tspc with ts-patch 3 and TypeScript 5.9: options from the plugins entry", () => {
   const dir = scratchProject({ importStyle: "require" }, "export function twice(n: number): number {\n  return n * 2;\n}\n");
   const build = tspc(tspc3, typescript5Dir, dir);
-  if (/Could not recognize TS format/.test(build.output)) {
-    t.skip("ts-patch 3.2.1 cannot patch TypeScript 5.9 (needs a ts-patch release that knows 5.9's tsc.js layout)");
-  } else {
-    assert.equal(build.status, 0, build.output);
-    const emitted = readFileSync(join(dir, "dist", "a.js"), "utf8");
-    assert.match(emitted, /require\("@tsprof\/runtime\/probe"\)\.module\("src\/a\.ts", \[\["twice", "", 1, 1, 0\]\]\)/);
-  }
+  assert.equal(build.status, 0, build.output);
+  const emitted = readFileSync(join(dir, "dist", "a.js"), "utf8");
+  // Column 8: the function starts after `export ` (the Babel plugin reports the same site).
+  assert.match(emitted, /require\("@tsprof\/runtime\/probe"\)\.module\("src\/a\.ts", \[\["twice", "", 1, 8, 0\]\]\)/);
   rmSync(dir, { recursive: true, force: true });
 });
