@@ -4,10 +4,11 @@ import {
   ANONYMOUS,
   classMemberNames,
   freeFunctionNames,
-  memberPathName,
+  inferredFunctionName,
   accessorName,
   propertyKeyName,
   type FunctionNames,
+  type NamingPlace,
   type PropertyKeyDescription,
 } from "@tsprof/instrument";
 
@@ -58,27 +59,32 @@ function memberSegments(path: NodePath): string[] | undefined {
  * The name NamedEvaluation (or V8's inferrer) gives an anonymous function or class at `path`:
  * `const f = …`, `f = …`, `a.b = …`, `{ f: … }`, `(f = …) =>`, `export default …`. Undefined otherwise.
  */
-function inferredName(path: NodePath): string | undefined {
+/** Where an anonymous function sits, described for the shared naming rule (`inferredFunctionName`). */
+function namingPlace(path: NodePath): NamingPlace {
   let child: NodePath = path;
   let parent = path.parentPath;
   while (parent && isTransparentWrapper(parent.node)) {
     child = parent;
     parent = parent.parentPath;
   }
-  if (!parent) return undefined;
+  if (!parent) return { kind: "other" };
   const node = parent.node;
-  if (t.isVariableDeclarator(node) && node.init === child.node && t.isIdentifier(node.id)) return node.id.name;
+  // const f = …
+  if (t.isVariableDeclarator(node) && node.init === child.node) return { kind: "binding", name: t.isIdentifier(node.id) ? node.id.name : undefined };
+  // f = …, a.b.c = …, x ||= …
   if (t.isAssignmentExpression(node) && node.right === child.node) {
-    if (t.isIdentifier(node.left)) return node.left.name;
-    const segments = memberSegments(parent.get("left") as NodePath);
-    return segments && segments.length > 0 ? memberPathName(segments) : undefined;
+    return { kind: "assignment", segments: t.isIdentifier(node.left) ? [node.left.name] : memberSegments(parent.get("left") as NodePath) };
   }
-  if (t.isAssignmentPattern(node) && node.right === child.node && t.isIdentifier(node.left)) return node.left.name;
-  if (t.isObjectProperty(node) && node.value === child.node) {
-    return propertyKeyName(describeKey(parent.get("key") as NodePath, node.computed));
-  }
-  if (t.isExportDefaultDeclaration(node)) return "default";
-  return undefined;
+  // (f = …) => …, { f = … } = o
+  if (t.isAssignmentPattern(node) && node.right === child.node) return { kind: "binding", name: t.isIdentifier(node.left) ? node.left.name : undefined };
+  // { f: … }
+  if (t.isObjectProperty(node) && node.value === child.node) return { kind: "property", key: describeKey(parent.get("key") as NodePath, node.computed) };
+  if (t.isExportDefaultDeclaration(node)) return { kind: "export-default" };
+  return { kind: "other" };
+}
+
+function inferredName(path: NodePath): string | undefined {
+  return inferredFunctionName(namingPlace(path));
 }
 
 function className(classPath: NodePath): string {
