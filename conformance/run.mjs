@@ -24,7 +24,7 @@ const repoRoot = resolve(here, "..");
 const require = createRequire(import.meta.url);
 const picomatch = require("picomatch");
 const HARNESS = require.resolve("test262-harness/bin/run.js");
-const { buildRuntimeBundle, checkRuntimeBundle } = require("./runtime-bundle.cjs");
+const { buildRuntimeBundle, checkBundleWritesProfile, checkRuntimeBundle } = require("./runtime-bundle.cjs");
 
 function usageError(message) {
   process.stderr.write(`conformance: ${message}\n`);
@@ -166,6 +166,7 @@ async function main() {
     const bundle = buildRuntimeBundle(options.packages);
     checkRuntimeBundle(bundle);
     writeFileSync(bundlePath, bundle);
+    checkBundleWritesProfile(bundlePath, join(work, "check.tsprof.json"));
   } catch (error) {
     rmSync(work, { recursive: true, force: true });
     usageError(error.message);

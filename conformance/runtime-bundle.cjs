@@ -108,4 +108,27 @@ function checkRuntimeBundle(bundle) {
   }
 }
 
-module.exports = { buildRuntimeBundle, checkRuntimeBundle };
+/**
+ * Runs the bundle file the way test262's node host runs a test (a child process, a vm context that
+ * has only `require`), records one call and exits: the profile must appear at `profilePath` and
+ * nothing may reach stderr. Throws one line if not (a runtime that cannot write at exit fails
+ * every instrumented test with "could not write the profile").
+ */
+function checkBundleWritesProfile(bundlePath, profilePath) {
+  const { spawnSync } = require("node:child_process");
+  const { existsSync } = require("node:fs");
+  const script = `const vm = require("node:vm");
+const context = vm.createContext({ require });
+vm.runInContext(require("node:fs").readFileSync(${JSON.stringify(bundlePath)}, "utf8"), context);
+vm.runInContext('var h = __tsprof.module("check.js", [["f", "", 1, 1, 0]]); h.exit(h.enter(0));', context);`;
+  const result = spawnSync(process.execPath, ["-e", script], {
+    encoding: "utf8",
+    timeout: 60000,
+    env: { ...process.env, TSPROF_OUTPUT: profilePath },
+  });
+  const problem =
+    result.status !== 0 ? `exit status ${result.status}` : result.stderr !== "" ? result.stderr.trim().split("\n")[0] : !existsSync(profilePath) ? "no profile written" : "";
+  if (problem) throw new Error(`the runtime bundle does not write its profile at exit: ${problem}`);
+}
+
+module.exports = { buildRuntimeBundle, checkRuntimeBundle, checkBundleWritesProfile };

@@ -1,7 +1,7 @@
 // The test262 runner's parts, checked without test262 (CI has none): preprocessor, runtime bundle, exclusion list.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -85,4 +85,16 @@ test("conformance exclusions: every line of conformance/exclusions.txt names a p
     assert.ok(exclusion.reason.length > 10, `${exclusion.pattern}: justification too short`);
     assert.match(exclusion.pattern, /^test\//);
   }
+});
+
+test("conformance runtime bundle: loaded in a vm context with only require, it records and writes its profile at exit", () => {
+  const bundleModule = require(join(repoRoot, "conformance", "runtime-bundle.cjs")) as {
+    buildRuntimeBundle(): string;
+    checkBundleWritesProfile(bundlePath: string, profilePath: string): void;
+  };
+  const bundlePath = join(work, "runtime-bundle.js");
+  writeFileSync(bundlePath, bundleModule.buildRuntimeBundle());
+  bundleModule.checkBundleWritesProfile(bundlePath, join(work, "check.tsprof.json"));
+  const profile = JSON.parse(readFileSync(join(work, "check.tsprof.json"), "utf8")) as { stats: { calls: number }[] };
+  assert.deepEqual(profile.stats.map((row) => row.calls), [1]);
 });
