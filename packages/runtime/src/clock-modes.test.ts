@@ -97,11 +97,15 @@ test("count-only mode: calls, primitive calls, edges and call tree equal the exa
 test("TSPROF_MODE=count selects the clock that never reads time; TSPROF_CLOCK=fast the timer-thread clock", () => {
   assert.equal(clockFromEnvironment({ TSPROF_MODE: "count" }).name, "none");
   assert.equal(clockFromEnvironment({ TSPROF_MODE: "count", TSPROF_CLOCK: "tick" }).name, "none");
-  const fast = clockFromEnvironment({ TSPROF_CLOCK: "fast", TSPROF_FAST_CLOCK_PERIOD_US: "200" }) as Clock & { period: number; stop(): void };
+  const fast = clockFromEnvironment({ TSPROF_CLOCK: "fast", TSPROF_FAST_CLOCK_PERIOD_US: "200", TSPROF_COMPENSATE: "0" }) as Clock & {
+    period: number;
+    stop(): void;
+  };
   assert.equal(fast.name, "fast");
   assert.equal(fast.period, 0.0002);
   fast.stop();
-  assert.equal(clockFromEnvironment({}).name, "hrtime");
+  assert.equal(clockFromEnvironment({ TSPROF_COMPENSATE: "0" }).name, "hrtime");
+  assert.equal(clockFromEnvironment({}).name, "hrtime, compensated");
 });
 
 /** Waits (up to 10 s) until the timer thread has started moving the clock: booting a thread takes a while on a loaded machine. */

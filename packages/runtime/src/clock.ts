@@ -1,4 +1,5 @@
 // Clocks the recorder reads: the default hrtime clock, the fast timer-thread clock, no clock (count mode) and the tick clocks of tests.
+import { withCompensation } from "./compensation";
 import { createFastClock } from "./fast-clock";
 
 /** A time source: `now()` in ticks, `unit` seconds per tick. */
@@ -73,12 +74,16 @@ export function createNullClock(): Clock {
   return { now: () => 0, unit: 1e-9, name: "none" };
 }
 
-/** The clock the environment asks for: `TSPROF_MODE=count` no clock, `TSPROF_CLOCK=tick` the stepping tick clock, `TSPROF_CLOCK=fast` the timer-thread clock, anything else hrtime. */
+/**
+ * The clock the environment asks for: `TSPROF_MODE=count` no clock, `TSPROF_CLOCK=tick` the
+ * stepping tick clock, `TSPROF_CLOCK=fast` the timer-thread clock, anything else hrtime; real
+ * clocks compensated for the probe cost unless `TSPROF_COMPENSATE=0` (compensation.ts).
+ */
 export function clockFromEnvironment(env: NodeJS.ProcessEnv): Clock {
   if (env.TSPROF_MODE === "count") return createNullClock();
   if (env.TSPROF_CLOCK === "tick") return createSteppingTickClock();
-  if (env.TSPROF_CLOCK === "fast") return createFastClock(fastClockPeriodFromEnvironment(env));
-  return createHrtimeClock();
+  const clock = env.TSPROF_CLOCK === "fast" ? createFastClock(fastClockPeriodFromEnvironment(env)) : createHrtimeClock();
+  return env.TSPROF_COMPENSATE === "0" ? clock : withCompensation(clock);
 }
 
 function fastClockPeriodFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {

@@ -1,12 +1,18 @@
 // The API in the spirit of cProfile.Profile: enable/disable, runcall, run, scope, snapshot, dumpStats, printStats.
 import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { createHrtimeClock, type Clock } from "./clock";
+import { withCompensation } from "./compensation";
 import type { RecorderOptions } from "./recorder";
 import { RecordingSession } from "./recording-session";
 
 export interface ProfileOptions extends RecorderOptions {
   /** Time source (default: hrtime). Tests pass `createTickClock()`. */
   clock?: Clock;
+  /**
+   * Take the measured probe cost out of the times (compensation.ts). Default: on for the default
+   * clock, off for a clock passed in; never for tick clocks.
+   */
+  compensate?: boolean;
 }
 
 /** What `scope()` returns: disposing it (or calling `close()`) disables the profile. */
@@ -24,7 +30,9 @@ export class Profile {
   private readonly session: RecordingSession;
 
   constructor(options: ProfileOptions = {}) {
-    this.session = new RecordingSession({ ...options, clock: options.clock ?? createHrtimeClock() });
+    const clock = options.clock ?? createHrtimeClock();
+    const compensate = options.compensate ?? options.clock === undefined;
+    this.session = new RecordingSession({ ...options, clock: compensate ? withCompensation(clock) : clock });
   }
 
   /** Whether this profile is recording now. */

@@ -1,0 +1,96 @@
+// Probe-overhead compensation: the compensated clock's arithmetic on a tick clock, its floor at zero, and where it is off.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { clockFromEnvironment, createHrtimeClock, createNullClock, createSteppingTickClock, createTickClock } from "./clock";
+import { calibrateProbeCost, createCompensatedClock, withCompensation } from "./compensation";
+import { createHarness, finish, statsOf } from "./harness.test-helper";
+import { Profile } from "./profile";
+
+test("reading i of the compensated clock is the real time minus i biases, never going back", () => {
+  const raw = createTickClock(1);
+  const clock = createCompensatedClock(raw, 0.25);
+  assert.equal(clock.now(), -0.25); // reading 1 at 0
+  raw.tick(1);
+  assert.equal(clock.now(), 0.5); // reading 2 at 1
+  assert.equal(clock.now(), 0.5); // reading 3 at 1 would be 0.25: held at 0.5
+  raw.tick(10);
+  assert.equal(clock.now(), 10); // reading 4 at 11
+  assert.equal(clock.unit, 1);
+  assert.equal(clock.name, "tick, compensated");
+});
+
+test("a compensated profile: each interval between readings loses one bias (checked by hand)", () => {
+  const raw = createTickClock(1);
+  const h = createHarness({ main: "function", leaf: "function" }, { clock: createCompensatedClock(raw, 0.25) });
+  const { probe, site } = h;
+  raw.tick(1); // reading 1 was enable(), at 0: 0 - 0.25
+  // leaf: raw tt 1 (one interval) → 0.75
+  function leaf(): void {
+    const t = probe.enter(site.leaf); // reading 3: 2 - 0.75 = 1.25
+    try {
+      raw.tick(1);
+    } finally {
+      probe.exit(t); // reading 4: 3 - 1 = 2
+    }
+  }
+  // main: raw tt 3 (three intervals) → 2.25; self: raw 2 (two intervals) → 1.5
+  function main(): void {
+    const t = probe.enter(site.main); // reading 2: 1 - 0.5 = 0.5
+    try {
+      raw.tick(1);
+      leaf();
+      raw.tick(1);
+    } finally {
+      probe.exit(t); // reading 5: 4 - 1.25 = 2.75
+    }
+  }
+  main();
+  h.profile.disable();
+  const p = h.profile.snapshot();
+  assert.deepEqual(statsOf(p, "leaf"), { calls: 1, primitiveCalls: 1, selfTime: 0.75, totalTime: 0.75 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 1.5, totalTime: 2.25 });
+});
+
+test("compensation never makes a time negative, however large the bias", () => {
+  const raw = createTickClock(1);
+  const h = createHarness({ outer: "function", inner: "function" }, { clock: createCompensatedClock(raw, 1000) });
+  const { probe, site } = h;
+  const inner = (): void => {
+    const t = probe.enter(site.inner);
+    raw.tick(1);
+    probe.exit(t);
+  };
+  const t = probe.enter(site.outer);
+  for (let i = 0; i < 5; i++) {
+    raw.tick(3);
+    inner();
+  }
+  probe.exit(t);
+  const p = finish(h);
+  for (const row of p.stats) assert.ok(row.selfTime >= 0 && row.totalTime >= 0, JSON.stringify(row));
+  for (const edge of p.edges) assert.ok(edge.selfTime >= 0 && edge.totalTime >= 0, JSON.stringify(edge));
+  assert.equal(statsOf(p, "inner").calls, 5);
+});
+
+test("off under the tick clocks and in count mode, and when switched off; on for the default clock", () => {
+  const stepping = createSteppingTickClock();
+  assert.equal(withCompensation(stepping), stepping);
+  const none = createNullClock();
+  assert.equal(withCompensation(none), none);
+  assert.equal(clockFromEnvironment({ TSPROF_CLOCK: "tick" }).name, "tick");
+  assert.equal(clockFromEnvironment({ TSPROF_COMPENSATE: "0" }).name, "hrtime");
+  assert.equal(clockFromEnvironment({}).name, "hrtime, compensated");
+  const tickProfile = new Profile({ clock: createTickClock() });
+  assert.equal(tickProfile.runcall(() => tickProfile.snapshot()).meta.clock, "tick");
+  const defaultProfile = new Profile();
+  assert.equal(defaultProfile.runcall(() => defaultProfile.snapshot()).meta.clock, "hrtime, compensated");
+  const plainProfile = new Profile({ compensate: false });
+  assert.equal(plainProfile.runcall(() => plainProfile.snapshot()).meta.clock, "hrtime");
+});
+
+test("calibration measures a positive, finite cost per reading on the real clock", () => {
+  const clock = createCompensatedClock(createHrtimeClock());
+  const bias = calibrateProbeCost(clock);
+  assert.ok(bias > 0 && Number.isFinite(bias), `bias ${bias}`);
+  assert.equal(clock.bias, bias);
+});

@@ -1,0 +1,96 @@
+// Probe-overhead compensation: measure what one probe event costs at start and take it out of every time (cProfile's Profile.calibrate and bias).
+//
+// Every clock reading of the recorder happens inside a probe event (enter, exit, suspend,
+// resume), and between two consecutive readings lies about one event's worth of probe work
+// that the program would not have done (the second half of one event, the first half of the
+// next). The compensated clock therefore runs slower than the real one by `bias` per reading:
+// reading i returns real(i) − i·bias, as cProfile subtracts its bias per event. It never goes
+// back (a reading below the previous one returns the previous one), so every interval, and
+// with them every self time, stays >= 0. Cumulative times lose the overhead of the calls
+// inside them too. Off under the tick clock and in count mode (nothing to compensate), and
+// switchable off (TSPROF_COMPENSATE=0, `new Profile({ compensate: false })`).
+import type { Clock } from "./clock";
+import { Recorder } from "./recorder";
+
+/** A clock whose readings exclude `bias` ticks of probe work per reading. */
+export interface CompensatedClock extends Clock {
+  /** Ticks taken out per reading (half the measured cost of one probed call). */
+  bias: number;
+  /** The uncompensated clock. */
+  readonly raw: Clock;
+}
+
+/** Wraps `raw`; `bias` (ticks per reading) can be set later (calibrateProbeCost does). */
+export function createCompensatedClock(raw: Clock, bias = 0): CompensatedClock {
+  let readings = 0;
+  let last = -Infinity;
+  const clock: CompensatedClock = {
+    now() {
+      const t = raw.now() - ++readings * clock.bias;
+      if (t > last) last = t;
+      return last;
+    },
+    unit: raw.unit,
+    name: `${raw.name ?? "custom"}, compensated`,
+    bias,
+    raw,
+  };
+  const refresh = (raw as { refresh?: () => void }).refresh;
+  if (typeof refresh === "function") (clock as CompensatedClock & { refresh(): void }).refresh = () => refresh.call(raw);
+  return clock;
+}
+
+const CALIBRATION_CALLS = 20_000;
+const CALIBRATION_PASSES = 7;
+/** Kind table of the calibration recorder: one plain function. */
+const CALIBRATION_KINDS = { kinds: new Uint8Array(1) };
+/** Tag of the calibration recorder's tokens: they never leave this file. */
+const CALIBRATION_TAG = 15;
+
+/**
+ * Measures one probed empty call against one bare call, through a private recorder reading
+ * `clock` (which should be the compensated clock itself, bias 0, so its own cost is included),
+ * and sets `clock.bias` to half of it (two readings per call). The best of several passes:
+ * the first ones run before the JIT has optimised the probe. Returns the bias, in ticks.
+ */
+export function calibrateProbeCost(clock: CompensatedClock): number {
+  clock.bias = 0;
+  const raw = clock.raw;
+  const recorder = new Recorder(clock, CALIBRATION_KINDS, CALIBRATION_TAG, { maxTreeNodes: 16 });
+  let sink = 0;
+  const probed = (n: number): number => {
+    const token = recorder.enter(0);
+    try {
+      return n + 1;
+    } finally {
+      recorder.exit(token);
+    }
+  };
+  const bare = (n: number): number => n + 1;
+  let best = Infinity;
+  for (let pass = 0; pass < CALIBRATION_PASSES; pass++) {
+    const start = raw.now();
+    for (let i = 0; i < CALIBRATION_CALLS; i++) sink = probed(sink);
+    const middle = raw.now();
+    for (let i = 0; i < CALIBRATION_CALLS; i++) sink = bare(sink);
+    const end = raw.now();
+    const perCall = (middle - start - (end - middle)) / CALIBRATION_CALLS;
+    if (perCall < best) best = perCall;
+  }
+  const bias = sink > 0 && best > 0 && Number.isFinite(best) ? best / 2 : 0;
+  clock.bias = bias;
+  return bias;
+}
+
+/** Whether compensation applies to `clock`: real clocks only (never the tick clocks, never count mode). */
+export function canCompensate(clock: Clock): boolean {
+  return clock.name !== "tick" && clock.name !== "none";
+}
+
+/** `clock` compensated and calibrated, or `clock` itself when compensation does not apply. */
+export function withCompensation(clock: Clock): Clock {
+  if (!canCompensate(clock)) return clock;
+  const compensated = createCompensatedClock(clock);
+  calibrateProbeCost(compensated);
+  return compensated;
+}
