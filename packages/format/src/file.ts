@@ -1,6 +1,8 @@
 // Writing profile files, format by extension: .prof/.pstats → Python pstats marshal, anything else → .tsprof.json text.
 import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { threadId } from "node:worker_threads";
+// Not the global: a realm given the host's require may lack it (test262's node host).
+import { Buffer } from "node:buffer";
 import { isPstatsPath, profileToPstatsBytes } from "./pstats-marshal";
 import { writeProfileJson } from "./profile-json";
 import type { Profile } from "./types";
