@@ -25,7 +25,8 @@ const repoRoot = join(benchDir, "..");
 const require = createRequire(import.meta.url);
 const node = process.execPath;
 
-const USAGE = "usage: node bench/run.mjs [--runs N] [--fib 27,28,29,30] [--input FILE] [--skip-python] [--skip-acorn]";
+const USAGE =
+  "usage: node bench/run.mjs [--quick] [--runs N] [--fib 27,28,29,30] [--input FILE] [--async-chains N] [--skip-python] [--skip-acorn] [--skip-async]";
 
 function parseOptions(argv) {
   const options = {
@@ -35,6 +36,7 @@ function parseOptions(argv) {
     input: join(repoRoot, "node_modules", "typescript", "lib", "typescript.js"),
     python: true,
     acorn: true,
+    asyncChains: 20_000,
     clockReads: 2_000_000,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -51,6 +53,16 @@ function parseOptions(argv) {
       if (options.fib.some((n) => !Number.isInteger(n) || n < 1 || n > 40)) fail("--fib takes integers 1..40, comma-separated");
     } else if (arg === "--input") options.input = value();
     else if (arg === "--skip-python") options.python = false;
+    else if (arg === "--skip-async") options.asyncChains = 0;
+    else if (arg === "--async-chains") {
+      options.asyncChains = Number(value());
+      if (!Number.isInteger(options.asyncChains) || options.asyncChains < 1) fail("--async-chains must be a positive integer");
+    } else if (arg === "--quick") {
+      // A few minutes on a loaded machine: one fib size, a 0.5 MB acorn input, fewer chains.
+      options.fib = [25];
+      options.input = join(repoRoot, "node_modules", "@babel", "parser", "lib", "index.js");
+      options.asyncChains = 5_000;
+    }
     else if (arg === "--skip-acorn") options.acorn = false;
     else if (arg === "--help" || arg === "-h") {
       console.log(USAGE);
@@ -82,7 +94,18 @@ function fibCalls(n) {
 }
 
 /** Profilers a workload runs under, by result key: the label printed for each. */
-const PROFILER_LABELS = { tsprof: "tsprof", naive: "naive probe", cprofile: "cProfile" };
+const PROFILER_LABELS = {
+  tsprof: "tsprof exact",
+  tsprofFast: "tsprof fast clock",
+  tsprofCount: "tsprof count-only",
+  naive: "naive probe",
+  cpuProf: "node --cpu-prof (50 us)",
+  istanbul: "istanbul",
+  cprofile: "cProfile",
+};
+
+/** The tsprof modes: result key → environment of the run. */
+const TSPROF_MODES = { tsprof: {}, tsprofFast: { TSPROF_CLOCK: "fast" }, tsprofCount: { TSPROF_MODE: "count" } };
 
 /**
  * Medians of every variant of one workload, and for each profiled variant its ratio to
@@ -107,7 +130,7 @@ function comparison(samples, calls) {
  * profile, one more, untimed run with a small call-tree cap counts them (the counters do
  * not depend on the cap) and the failure is reported.
  */
-function measureWorkload(options, scratch, label, worker, workerArgs, modules, timedCalls) {
+function measureWorkload(options, scratch, label, worker, workerArgs, modules, timedCalls, extraVariants = {}) {
   const counted = [];
   const writeFailures = [];
   const tsprofRun = (profilePath, extraEnv = {}) => {
@@ -120,10 +143,14 @@ function measureWorkload(options, scratch, label, worker, workerArgs, modules, t
     }
     return sample;
   };
+  const tsprofVariants = Object.fromEntries(
+    Object.entries(TSPROF_MODES).map(([mode, env]) => [mode, (run) => tsprofRun(join(scratch, `${label}-${mode}-${run}.tsprof.json`), env).seconds]),
+  );
   const samples = alternate(options.runs, {
     plain: () => runChild(node, [worker, modules.plain, ...workerArgs]).seconds,
-    tsprof: (run) => tsprofRun(join(scratch, `${label}-${run}.tsprof.json`)).seconds,
+    ...tsprofVariants,
     naive: () => runChild(node, [worker, modules.naive, ...workerArgs]).seconds,
+    ...extraVariants,
   });
   if (counted.length === 0) tsprofRun(join(scratch, `${label}-count.tsprof.json`), { TSPROF_MAX_TREE_NODES: "1000" });
   if (counted.length === 0) throw new Error(`${label}: no instrumented run wrote a profile: ${writeFailures[0]}`);
@@ -162,6 +189,7 @@ function measureClockReads(options) {
   return {
     hrtimeBigintNs: median(samples.read.map((s) => s.hrtimeBigint)),
     performanceNowNs: median(samples.read.map((s) => s.performanceNow)),
+    hrtimePairNs: median(samples.read.map((s) => s.hrtimePair)),
     readsPerRun: options.clockReads,
   };
 }
@@ -200,10 +228,34 @@ function measureAcorn(options, scratch) {
   const modules = instrumentBoth(require.resolve("acorn"), scratch, "acorn");
   const worker = join(benchDir, "workers", "acorn-parse.cjs");
   const input = options.input;
-  const result = measureWorkload(options, scratch, "acorn", worker, [input], modules, (profile) => profileCalls(profile));
+  const istanbulModule = join(scratch, "acorn.istanbul.cjs");
+  instrumentWithIstanbul(require.resolve("acorn"), istanbulModule);
+  const cpuProfDir = join(scratch, "cpu-prof");
+  const extraVariants = {
+    // V8's sampling profiler on the uninstrumented code, at the interval the accuracy check uses.
+    cpuProf: () => runChild(node, ["--cpu-prof", "--cpu-prof-interval", "50", "--cpu-prof-dir", cpuProfDir, worker, modules.plain, input]).seconds,
+    istanbul: () => runChild(node, [worker, istanbulModule, input]).seconds,
+  };
+  const result = measureWorkload(options, scratch, "acorn", worker, [input], modules, (profile) => profileCalls(profile), extraVariants);
   const version = require("acorn/package.json").version;
   const workload = `acorn ${version} parsing ${inputLabel(input)}`;
   return { workload, acorn: version, input: inputLabel(input), inputBytes: readFileSync(input).length, ...result };
+}
+
+/** `sourcePath` instrumented for coverage by istanbul (what babel-plugin-istanbul runs), written to `outPath`. */
+function instrumentWithIstanbul(sourcePath, outPath) {
+  const { createInstrumenter } = require("istanbul-lib-instrument");
+  const code = createInstrumenter({ esModules: false, compact: true }).instrumentSync(readFileSync(sourcePath, "utf8"), outPath);
+  writeFileSync(outPath, code);
+}
+
+function measureAsync(options, scratch) {
+  const worker = join(benchDir, "workers", "async-chains.cjs");
+  const modules = instrumentBoth(join(benchDir, "workloads", "async-chains.cjs"), scratch, "async-chains");
+  const count = String(options.asyncChains);
+  // Calls per timed run: the profile holds the warm-up and the timed run, which make the same calls.
+  const result = measureWorkload(options, scratch, "async", worker, [count], modules, (profile) => profileCalls(profile) / 2);
+  return { workload: `async: ${count} concurrent await chains`, chains: options.asyncChains, ...result };
 }
 
 function inputLabel(path) {
@@ -224,7 +276,7 @@ function table(rows) {
 function report(results) {
   const notes = [];
   const rows = [["workload", "calls", "plain", "profiler", "profiled", "ratio", "overhead/call"]];
-  const measured = [...results.fib, results.acorn, results.python].filter((r) => r && !r.skipped);
+  const measured = [...results.fib, results.acorn, results.async, results.python].filter((r) => r && !r.skipped);
   for (const r of measured) {
     for (const [profiler, p] of Object.entries(r.profilers)) {
       const first = profiler === Object.keys(r.profilers)[0];
@@ -251,7 +303,13 @@ function report(results) {
     "",
     table(rows),
     "",
-    `one clock read: process.hrtime.bigint() ${ns(results.clock.hrtimeBigintNs)}, performance.now() ${ns(results.clock.performanceNowNs)}`,
+    `one clock read: process.hrtime.bigint() ${ns(results.clock.hrtimeBigintNs)}, performance.now() ${ns(results.clock.performanceNowNs)}; ` +
+      `the two process.hrtime() reads of one exact-mode call: ${ns(results.clock.hrtimePairNs)}`,
+    ...results.fib.map(
+      (r) =>
+        `${r.workload}: exact-mode bookkeeping above its two clock reads ${ns(r.profilers.tsprof.overheadNsPerCall - results.clock.hrtimePairNs)} per call ` +
+        `(target <= 15 ns); fast clock ${ns(r.profilers.tsprofFast.overheadNsPerCall)} (target <= 25 ns); count-only ${ns(r.profilers.tsprofCount.overheadNsPerCall)}`,
+    ),
   ];
   if (results.python?.skipped) notes.push(`Python cProfile: skipped (${results.python.skipped})`);
   return [...lines, ...notes.map((note) => `note: ${note}`)].join("\n");
@@ -270,6 +328,7 @@ function main() {
       clock: measureClockReads(options),
       python: options.python ? measurePython(options) : undefined,
       acorn: options.acorn ? measureAcorn(options, scratch) : undefined,
+      async: options.asyncChains > 0 ? measureAsync(options, scratch) : undefined,
     };
     // Other processes slow every variant alike (runs interleave), but they inflate absolute times.
     results.loadAverage = { before: loadBefore, after: loadavg()[0] };
