@@ -12,7 +12,7 @@
 // - cProfile, for the Python twin of fib.
 // Overhead per call = (profiled - plain) / calls, calls read from the tsprof run's own
 // profile (and checked against 2 * F(n + 1) - 1 for fib).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -237,9 +237,66 @@ function measureAcorn(options, scratch) {
     istanbul: () => runChild(node, [worker, istanbulModule, input]).seconds,
   };
   const result = measureWorkload(options, scratch, "acorn", worker, [input], modules, (profile) => profileCalls(profile), extraVariants);
+  result.accuracy = measureAccuracy(scratch, modules, worker, input);
   const version = require("acorn/package.json").version;
   const workload = `acorn ${version} parsing ${inputLabel(input)}`;
   return { workload, acorn: version, input: inputLabel(input), inputBytes: readFileSync(input).length, ...result };
+}
+
+/**
+ * How far tsprof's per-function share of self time is from V8's sampling profile of the
+ * uninstrumented run (`--cpu-prof-interval 50`), with and without probe-overhead compensation:
+ * total-variation distance (half the sum of absolute differences of the shares) over the
+ * workload's own functions, matched by line (V8's are 0-based) and name. V8 charges builtins to
+ * themselves and tsprof to the calling function, so only samples in the workload's file count.
+ */
+function measureAccuracy(scratch, modules, worker, input) {
+  const sampledDir = join(scratch, "accuracy-cpu-prof");
+  runChild(node, ["--cpu-prof", "--cpu-prof-interval", "50", "--cpu-prof-dir", sampledDir, worker, modules.plain, input]);
+  const cpuProfile = JSON.parse(readFileSync(join(sampledDir, readdirSync(sampledDir)[0]), "utf8"));
+  const sampled = v8SelfShares(cpuProfile, modules.plain);
+  const tsprofShares = (env) => {
+    const out = join(scratch, `accuracy-${Object.keys(env).join("-") || "default"}.tsprof.json`);
+    runChild(node, [worker, modules.tsprof, input], childEnv({ TSPROF_OUTPUT: out, ...env }));
+    const profile = JSON.parse(readFileSync(out, "utf8"));
+    const shares = new Map();
+    for (const row of profile.stats) {
+      const f = profile.functions[row.function];
+      const key = `${f.line}:${f.name}`;
+      shares.set(key, (shares.get(key) ?? 0) + row.selfTime);
+    }
+    return normalize(shares);
+  };
+  return {
+    sampledFunctions: sampled.size,
+    totalVariationCompensated: totalVariation(sampled, tsprofShares({})),
+    totalVariationUncompensated: totalVariation(sampled, tsprofShares({ TSPROF_COMPENSATE: "0" })),
+  };
+}
+
+/** Self time per `line:name` of the functions of `file` in a V8 CPU profile, as shares. */
+function v8SelfShares(cpuProfile, file) {
+  const selfByNode = new Map();
+  cpuProfile.samples.forEach((id, i) => selfByNode.set(id, (selfByNode.get(id) ?? 0) + (cpuProfile.timeDeltas[i] ?? 0)));
+  const shares = new Map();
+  for (const node of cpuProfile.nodes) {
+    const frame = node.callFrame;
+    if (!frame.url.endsWith(file) || !selfByNode.has(node.id)) continue;
+    const key = `${frame.lineNumber + 1}:${frame.functionName || "(anonymous)"}`;
+    shares.set(key, (shares.get(key) ?? 0) + selfByNode.get(node.id));
+  }
+  return normalize(shares);
+}
+
+function normalize(weights) {
+  const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
+  return new Map([...weights].map(([key, w]) => [key, total > 0 ? w / total : 0]));
+}
+
+function totalVariation(p, q) {
+  let sum = 0;
+  for (const key of new Set([...p.keys(), ...q.keys()])) sum += Math.abs((p.get(key) ?? 0) - (q.get(key) ?? 0));
+  return sum / 2;
 }
 
 /** `sourcePath` instrumented for coverage by istanbul (what babel-plugin-istanbul runs), written to `outPath`. */
@@ -305,6 +362,13 @@ function report(results) {
     "",
     `one clock read: process.hrtime.bigint() ${ns(results.clock.hrtimeBigintNs)}, performance.now() ${ns(results.clock.performanceNowNs)}; ` +
       `the two process.hrtime() reads of one exact-mode call: ${ns(results.clock.hrtimePairNs)}`,
+    ...(results.acorn?.accuracy
+      ? [
+          `accuracy (${results.acorn.workload}, ${results.acorn.accuracy.sampledFunctions} functions): total-variation distance of the self-time shares ` +
+            `from V8's sampling profile: ${results.acorn.accuracy.totalVariationCompensated.toFixed(3)} compensated, ` +
+            `${results.acorn.accuracy.totalVariationUncompensated.toFixed(3)} uncompensated (aim <= 0.15)`,
+        ]
+      : []),
     ...results.fib.map(
       (r) =>
         `${r.workload}: exact-mode bookkeeping above its two clock reads ${ns(r.profilers.tsprof.overheadNsPerCall - results.clock.hrtimePairNs)} per call ` +
