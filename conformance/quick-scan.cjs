@@ -1,0 +1,87 @@
+// Fast, approximate test262 scan: each test runs plain and instrumented in vm contexts of this process (no eshost, no child processes).
+//
+// About a hundred times faster than run.mjs, so whole folders fit in minutes; what it skips makes
+// it a scout, not the figure of record: module, raw and negative tests, tests needing
+// $262.createRealm/evalScript/agent/gc, cross-realm and host features. Async tests pass when
+// they print Test262:AsyncTestComplete. The probes feed the real runtime (automatic session off).
+// Anything it reports must be confirmed with run.mjs before it counts.
+//
+// Usage: node conformance/quick-scan.cjs --test262 DIR PATH...   (prints a JSON summary, then one line per difference)
+"use strict";
+const { join, resolve } = require("node:path");
+const vm = require("node:vm");
+const babel = require("@babel/core");
+const TestStream = require("test262-stream");
+
+const args = process.argv.slice(2);
+const rootIndex = args.indexOf("--test262");
+if (rootIndex < 0 || !args[rootIndex + 1]) {
+  process.stderr.write("quick-scan: --test262 DIR is required\n");
+  process.exit(2);
+}
+const test262 = resolve(args[rootIndex + 1]);
+const paths = args.filter((_, index) => index !== rootIndex && index !== rootIndex + 1);
+process.env.TSPROF_AUTOSTART = "0";
+const repoRoot = resolve(__dirname, "..");
+const tsprofPlugin = require(join(repoRoot, "packages/babel-plugin/dist/index.js"));
+const probeEntry = require(join(repoRoot, "packages/runtime/dist/probe.js"));
+const UNSUPPORTED_FEATURES = /cross-realm|IsHTMLDDA|host-gc-required|Atomics|SharedArrayBuffer/;
+const NEEDS_HOST = /\$262\.(createRealm|evalScript|agent|detachArrayBuffer|gc)/;
+
+/** "pass", or what went wrong. */
+function runTest(code, isAsync, probe) {
+  const printed = [];
+  const context = vm.createContext({ print: (...values) => printed.push(values.join(" ")), console: { log() {} } });
+  context.$262 = { global: context };
+  if (probe) context.__tsprof = probe;
+  try {
+    vm.runInContext(code, context, { timeout: 5000 });
+  } catch (error) {
+    const name = error && error.constructor ? error.constructor.name : typeof error;
+    return Promise.resolve(`threw ${name}: ${error && error.message}`);
+  }
+  if (!isAsync) return Promise.resolve("pass");
+  return new Promise((done) =>
+    setTimeout(() => done(printed.join("\n").includes("Test262:AsyncTestComplete") ? "pass" : `async: ${printed.join(" | ").slice(0, 200)}`), 20),
+  );
+}
+
+function instrument(test) {
+  return babel.transformSync(test.contents, {
+    babelrc: false,
+    configFile: false,
+    sourceType: "script",
+    filename: join(test262, test.file),
+    plugins: [[tsprofPlugin, { runtime: "global", root: test262 }]],
+  }).code;
+}
+
+const tests = [];
+const stream = new TestStream(test262, { paths: paths.length > 0 ? paths : ["test/language"], acceptVersion: require(join(test262, "package.json")).version });
+stream.on("data", (test) => tests.push(test));
+stream.on("error", (error) => {
+  process.stderr.write(`quick-scan: ${error.message}\n`);
+  process.exit(2);
+});
+stream.on("end", async () => {
+  let ran = 0;
+  let passedPlain = 0;
+  const differences = [];
+  for (const test of tests) {
+    const flags = test.attrs.flags || {};
+    if (flags.module || flags.raw || test.attrs.negative) continue;
+    if ((test.attrs.features || []).some((feature) => UNSUPPORTED_FEATURES.test(feature)) || NEEDS_HOST.test(test.contents)) continue;
+    let instrumented;
+    try {
+      instrumented = instrument(test);
+    } catch {
+      continue;
+    }
+    ran++;
+    if ((await runTest(test.contents, flags.async, null)) !== "pass") continue;
+    passedPlain++;
+    const outcome = await runTest(instrumented, flags.async, probeEntry);
+    if (outcome !== "pass") differences.push(`${test.file} (${test.scenario}): ${outcome}`);
+  }
+  process.stdout.write(`${JSON.stringify({ paths, ran, passedPlain, differences: differences.length })}\n${differences.join("\n")}\n`);
+});
