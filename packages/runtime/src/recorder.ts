@@ -119,6 +119,8 @@ export class Recorder {
   private nodeLastCalleePlusOne = new Int32Array(256);
   private nodeLastChild = new Int32Array(256);
   private nodeLastEdge = new Int32Array(256);
+  /** The caller→callee edge of each node (-1 for the root's children). */
+  private nodeEdge = new Int32Array(256);
   droppedTreeNodes = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
@@ -205,8 +207,9 @@ export class Recorder {
           node = this.nodeLastChild[parent];
           if (node < 0) this.droppedTreeNodes++;
         } else {
-          edge = this.edgeFor(this.slotFn[caller], fn);
           node = this.childNode(parent, fn);
+          // A node's edge is fixed (its parent's function → its function): one hash lookup, not two.
+          edge = node >= 0 ? this.nodeEdge[node] : this.edgeFor(this.slotFn[caller], fn);
           this.nodeLastCalleePlusOne[parent] = fn + 1;
           this.nodeLastChild[parent] = node;
           this.nodeLastEdge[parent] = edge;
@@ -567,6 +570,7 @@ export class Recorder {
       return -1;
     }
     const node = this.treeChildren.add(parent, fn);
+    const edge = parent === ROOT_NODE ? -1 : this.edgeFor(this.treeChildren.second[parent], fn);
     if (node === this.nodeCalls.length) {
       const length = node * 2;
       this.nodeCalls = growFloat64(this.nodeCalls, length);
@@ -575,7 +579,9 @@ export class Recorder {
       this.nodeLastCalleePlusOne = growInt32(this.nodeLastCalleePlusOne, length);
       this.nodeLastChild = growInt32(this.nodeLastChild, length);
       this.nodeLastEdge = growInt32(this.nodeLastEdge, length);
+      this.nodeEdge = growInt32(this.nodeEdge, length);
     }
+    this.nodeEdge[node] = edge;
     return node;
   }
 
