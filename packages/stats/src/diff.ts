@@ -3,7 +3,7 @@ import type { PstatsKey } from "@tsprof/format";
 import { funcStdString, formatInt } from "./func-name";
 import { comparePyStrings, f8, formatFixed, rjust } from "./python-text";
 import { applyRestriction, type Restriction } from "./restrictions";
-import { resolveSortKeys, type SortField } from "./sort-keys";
+import { resolveSortKeys, type SortArgument, type SortField } from "./sort-keys";
 import { formatNcalls, type Stats, type Writable } from "./stats";
 
 /** The four counters of one side. */
@@ -64,7 +64,7 @@ function delta(row: DiffRow, column: SortField["column"]): number {
 }
 
 /** Sorts by the size of the change in each numeric key (largest first), names ascending; stable. */
-export function sortDiffRows(rows: DiffRow[], keys: ReadonlyArray<string | number>): { rows: DiffRow[]; description: string } {
+export function sortDiffRows(rows: DiffRow[], keys: ReadonlyArray<SortArgument>): { rows: DiffRow[]; description: string } {
   const { fields, description } = resolveSortKeys(keys);
   const text = (row: DiffRow, column: SortField["column"]) =>
     column === "file" ? row.key.file : column === "name" ? row.key.name : column === "stdName" ? funcStdString(row.key) : undefined;
@@ -103,7 +103,7 @@ export function printDiff(
   base: Stats,
   next: Stats,
   out: Writable,
-  options: { sort?: ReadonlyArray<string | number>; restrictions?: readonly Restriction[]; labels?: [string, string] } = {},
+  options: { sort?: ReadonlyArray<SortArgument>; restrictions?: readonly Restriction[]; labels?: [string, string] } = {},
 ): DiffRow[] {
   const [baseLabel, nextLabel] = options.labels ?? [base.files.join(", ") || "base", next.files.join(", ") || "new"];
   out.write(`base: ${baseLabel}\n      ${totals(base)}\n`);

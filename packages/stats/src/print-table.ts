@@ -2,10 +2,11 @@
 import type { Profile } from "@tsprof/format";
 import type { Restriction } from "./restrictions";
 import { Stats, type Writable } from "./stats";
+import type { SortArgument } from "./sort-keys";
 
 export interface TableOptions {
   /** Sort keys (pstats names, unique prefixes, or one legacy number). Default "cumulative", as design.md §5 asks. */
-  sort?: string | number | ReadonlyArray<string | number>;
+  sort?: SortArgument | ReadonlyArray<SortArgument>;
   /** Reduce file names to their last component first, as `python -m cProfile` does. Default false: tsprof paths are already relative. */
   stripDirs?: boolean;
   restrictions?: Restriction[];
@@ -16,6 +17,6 @@ export function printTable(profile: Profile, stream: Writable, options: TableOpt
   const stats = new Stats(profile, stream);
   if (options.stripDirs) stats.stripDirs();
   const sort = options.sort ?? "cumulative";
-  stats.sortStats(...(Array.isArray(sort) ? sort : [sort as string | number]));
+  stats.sortStats(...(Array.isArray(sort) ? sort : [sort as SortArgument]));
   stats.printStats(...(options.restrictions ?? []));
 }

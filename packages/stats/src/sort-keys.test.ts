@@ -1,7 +1,7 @@
 // Sort keys: pstats' table, unique prefixes, legacy numbers, and the errors a user sees.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveSortKeys, sortKeyAbbreviations, SortKeyError } from "./sort-keys";
+import { resolveSortKeys, SortKey, sortKeyAbbreviations, SortKeyError } from "./sort-keys";
 
 test("full keys and their descriptions, joined as 'Ordered by' prints them", () => {
   assert.equal(resolveSortKeys(["cumulative", "name"]).description, "cumulative time, function name");
@@ -39,4 +39,12 @@ test("an unknown key lists the valid ones on one line", () => {
       !error.message.includes("\n") &&
       error.message.startsWith("unknown sort key 'speed' (valid keys, or unique prefixes: calls, ncalls, cumtime,"),
   );
+});
+
+test("SortKey members sort as their names; mixing them with strings is an error, as in pstats", () => {
+  assert.deepEqual(resolveSortKeys([SortKey.CUMULATIVE, SortKey.NAME]), resolveSortKeys(["cumulative", "name"]));
+  assert.equal(resolveSortKeys([SortKey.TIME]).description, "internal time");
+  assert.throws(() => resolveSortKeys([SortKey.CALLS, "name"]), /Can't have mixed argument type/);
+  assert.throws(() => resolveSortKeys(["name", SortKey.CALLS]), /Can't have mixed argument type/);
+  assert.equal(Object.isFrozen(SortKey), true);
 });

@@ -58,6 +58,30 @@ export const LEGACY_SORT_KEYS: ReadonlyMap<number, string> = new Map([
   [2, "cumulative"],
 ]);
 
+/** One member of the SortKey enum (pstats.SortKey): a sort key that is not a plain string. */
+export class SortKeyMember {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+/** pstats' SortKey enum. `sortStats(SortKey.CUMULATIVE, SortKey.NAME)`; mixing members with strings is an error, as in pstats. */
+export const SortKey = Object.freeze({
+  CALLS: new SortKeyMember("calls"),
+  CUMULATIVE: new SortKeyMember("cumulative"),
+  FILENAME: new SortKeyMember("filename"),
+  LINE: new SortKeyMember("line"),
+  NAME: new SortKeyMember("name"),
+  NFL: new SortKeyMember("nfl"),
+  PCALLS: new SortKeyMember("pcalls"),
+  STDNAME: new SortKeyMember("stdname"),
+  TIME: new SortKeyMember("time"),
+});
+
+/** What sort_stats() takes: names or unique prefixes, SortKey members, or one legacy number. */
+export type SortArgument = string | number | SortKeyMember;
+
 /** A sort request that cannot be honoured; the message is one line. */
 export class SortKeyError extends Error {
   override name = "SortKeyError";
@@ -99,8 +123,13 @@ export interface ResolvedSort {
 }
 
 /** pstats' sort_stats() argument rules: names or unique prefixes, or one legacy number; never both kinds. */
-export function resolveSortKeys(keys: ReadonlyArray<string | number>): ResolvedSort {
+export function resolveSortKeys(keys: ReadonlyArray<SortArgument>): ResolvedSort {
   let words: string[];
+  const isMember = (key: SortArgument) => key instanceof SortKeyMember;
+  if (keys.some(isMember)) {
+    if (!keys.every(isMember)) throw new SortKeyError("Can't have mixed argument type (SortKey members and other keys)");
+    return resolveSortKeys(keys.map((key) => (key as SortKeyMember).value));
+  }
   if (keys.length === 1 && typeof keys[0] === "number") {
     const legacy = LEGACY_SORT_KEYS.get(keys[0]);
     if (legacy === undefined) throw new SortKeyError(`unknown legacy sort key ${keys[0]} (valid: -1, 0, 1, 2)`);

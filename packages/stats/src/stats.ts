@@ -22,7 +22,7 @@ import {
 import { compareKeys, formatInt, funcStdString, stripPath } from "./func-name";
 import { comparePyStrings, f8, formatFixed, ljust, pyLength, rjust } from "./python-text";
 import { applyRestriction, type Restriction } from "./restrictions";
-import { resolveSortKeys, type SortField } from "./sort-keys";
+import { resolveSortKeys, type SortArgument, type SortField } from "./sort-keys";
 
 /** Where printed reports go. */
 export interface Writable {
@@ -150,7 +150,7 @@ export class Stats {
   }
 
   /** pstats' sort_stats(*keys): names, unique prefixes, or one legacy number. No keys: back to insertion order. */
-  sortStats(...keys: Array<string | number>): this {
+  sortStats(...keys: SortArgument[]): this {
     if (keys.length === 0) {
       this.order = undefined;
       return this;
@@ -168,7 +168,7 @@ export class Stats {
    * tsprof extension: sort the entries inside each callers/callees list by these keys (applied to the
    * edge's own numbers) and keep the first `limit`; no keys restores pstats' order (by file, line, name).
    */
-  sortCallLists(keys: ReadonlyArray<string | number>, limit?: number): this {
+  sortCallLists(keys: ReadonlyArray<SortArgument>, limit?: number): this {
     this.callListOrder = keys.length > 0 || limit !== undefined ? { fields: keys.length > 0 ? resolveSortKeys(keys).fields : [], limit } : undefined;
     return this;
   }
