@@ -12,17 +12,15 @@ import type { RunHookOptions } from "./run-options";
 const BABEL_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
 const TRANSFORM_PACKAGES = ["@tsprof/babel-plugin", "@tsprof/instrument", "tsprof"];
 
-let toolFingerprint: string | undefined;
-
-function fingerprintTools(): string {
-  if (toolFingerprint !== undefined) return toolFingerprint;
+/** Hashes Babel's versions and the content of tsprof's compiled transform code (tens of files: done once per run, by the parent). */
+export function fingerprintTools(): string {
   const hash = createHash("sha256");
   for (const name of BABEL_PACKAGES) hash.update(`${name}@${(require(`${name}/package.json`) as { version: string }).version}\0`);
   for (const name of TRANSFORM_PACKAGES) {
     const dist = join(dirname(require.resolve(`${name}/package.json`)), "dist");
     for (const file of listJs(dist)) hash.update(file).update(readFileSync(file));
   }
-  return (toolFingerprint = hash.digest("hex"));
+  return hash.digest("hex");
 }
 
 function listJs(dir: string): string[] {
@@ -51,10 +49,10 @@ export function cacheDirectory(root: string): string | undefined {
 }
 
 export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
+  // `decisive` includes options.toolFingerprint: output from other tsprof or Babel code never matches.
   const { outputDir: _ignored, ...decisive } = options;
   return createHash("sha256")
-    .update(fingerprintTools())
-    .update("\0" + JSON.stringify({ filename, format, instrument, decisive }))
+    .update(JSON.stringify({ filename, format, instrument, decisive }))
     .update("\0" + source)
     .digest("hex");
 }

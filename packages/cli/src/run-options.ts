@@ -10,6 +10,8 @@ export interface RunHookOptions {
   runtime: string;
   /** Directory where the child leaves its profile files and markers. */
   outputDir: string;
+  /** Identity of the code that compiles (compile-cache.ts fingerprintTools), computed once by the parent for every thread. */
+  toolFingerprint: string;
 }
 
 export const RUN_OPTIONS_ENV = "TSPROF_RUN_OPTIONS";

@@ -12,7 +12,7 @@ import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
 import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS } from "./module-format";
 import { checkSyntax, describeLoadError } from "./transform";
-import { cacheDirectory, cacheKey, isCached } from "./compile-cache";
+import { cacheDirectory, cacheKey, fingerprintTools, isCached } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, loadProfiles, printRunTable, saveProfile } from "./report";
 
@@ -37,6 +37,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     exclude: args.exclude,
     runtime: require.resolve("@tsprof/runtime/probe"),
     outputDir: "",
+    toolFingerprint: fingerprintTools(),
   };
   const loadError = checkMainSyntax(script, hookOptions);
   if (loadError) {
