@@ -1,5 +1,5 @@
 // Which module system Node will use for a file: by extension, else the nearest package.json "type".
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, extname } from "node:path";
 
 export type ModuleFormat = "module" | "commonjs";
@@ -48,4 +48,16 @@ export function moduleFormatOf(filename: string): ModuleFormat {
     default:
       return packageType(dirname(filename));
   }
+}
+
+/** The TypeScript source a compiled-style path stands for: tsc's node16 resolution lets "./x.js" mean "./x.ts". */
+const TYPESCRIPT_SOURCE_EXTENSION: Record<string, string> = { ".js": ".ts", ".mjs": ".mts", ".cjs": ".cts" };
+
+/** `x.ts` for `x.js` (`x.mts` for `x.mjs`, `x.cts` for `x.cjs`) when that file exists, else undefined. */
+export function typescriptSourceFor(path: string): string | undefined {
+  const ext = extname(path);
+  const sourceExtension = TYPESCRIPT_SOURCE_EXTENSION[ext];
+  if (sourceExtension === undefined) return undefined;
+  const candidate = path.slice(0, -ext.length) + sourceExtension;
+  return existsSync(candidate) ? candidate : undefined;
 }

@@ -1,9 +1,9 @@
 // CommonJS side of `tsprof run`: instruments files loaded by require() (and CommonJS files reached by import).
 import Module from "node:module";
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { isAbsolute, resolve as resolvePath, dirname } from "node:path";
 import { compileFile, describeLoadError } from "../transform";
-import { moduleFormatOf, isTypeScript } from "../module-format";
+import { moduleFormatOf, isTypeScript, typescriptSourceFor } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
 
@@ -51,12 +51,9 @@ export function installCommonJsHook(options: RunHookOptions): void {
 }
 
 function typescriptAlternative(request: string, parent: unknown): string | undefined {
-  const match = /^(\.{1,2}\/.*|\/.*)\.(js|mjs|cjs)$/.exec(request);
   const parentFile = (parent as { filename?: string } | undefined)?.filename;
-  if (!match || !parentFile) return undefined;
-  const base = isAbsolute(match[1]) ? match[1] : resolvePath(dirname(parentFile), match[1]);
-  const ext = { js: ".ts", mjs: ".mts", cjs: ".cts" }[match[2] as "js" | "mjs" | "cjs"];
-  return existsSync(base + ext) ? base + ext : undefined;
+  if (!parentFile || !/^(\.{1,2}\/|\/)/.test(request)) return undefined;
+  return typescriptSourceFor(isAbsolute(request) ? request : resolvePath(dirname(parentFile), request));
 }
 
 function toSyntaxError(error: unknown, filename: string, source: string): unknown {

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { extname } from "node:path";
 import { compileFile, describeLoadError } from "../transform";
-import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS } from "../module-format";
+import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS, typescriptSourceFor } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
 
@@ -34,16 +34,14 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 }
 
 // TypeScript sources write "./x.js" for "./x.ts", and bundler-style code omits the extension.
+const EXTENSIONLESS_CANDIDATES = [".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.js"];
+
 function typescriptAlternative(specifier: string, parentURL: string | undefined): string | undefined {
   if (!parentURL || !/^\.{1,2}\//.test(specifier)) return undefined;
-  const base = new URL(specifier, parentURL);
-  const path = fileURLToPath(base);
-  const candidates: string[] = [];
-  const swap: Record<string, string[]> = { ".js": [".ts"], ".mjs": [".mts"], ".cjs": [".cts"] };
-  const ext = extname(path);
-  if (swap[ext]) for (const alt of swap[ext]) candidates.push(path.slice(0, -ext.length) + alt);
-  if (!ext) for (const alt of [".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.js"]) candidates.push(path + alt);
-  const found = candidates.find((candidate) => existsSync(candidate));
+  const path = fileURLToPath(new URL(specifier, parentURL));
+  const found = extname(path)
+    ? typescriptSourceFor(path)
+    : EXTENSIONLESS_CANDIDATES.map((suffix) => path + suffix).find((candidate) => existsSync(candidate));
   return found ? pathToFileURL(found).href : undefined;
 }
 
