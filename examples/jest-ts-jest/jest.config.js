@@ -1,0 +1,16 @@
+// Jest runs src/**/*.test.ts through ts-jest; @tsprof/ts-transformer instruments the code under test.
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: "<rootDir>/tsprof-environment.js",
+  testMatch: ["<rootDir>/src/**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": [
+      "ts-jest",
+      {
+        astTransformers: {
+          before: [{ path: "@tsprof/ts-transformer/ts-jest", options: { exclude: ["**/*.test.ts"] } }],
+        },
+      },
+    ],
+  },
+};
