@@ -79,6 +79,36 @@ function assertTickTimes(profile: ProfileFile): void {
   }
 }
 
+/** Rows of examples/webpack-ts-loader's profile. */
+const WEBPACK_ROWS = {
+  // Hand-checked against src/: three add() calls chained on one catalog, one skus() and a
+  // fetchPrice() + quantity() per item, the size getter once; countLeaves visits the 6 nodes of the
+  // tree (shop, tools, hammers, saws, garden, seeds) from one outside call. Columns: `export `
+  // takes 7, so exported functions start at column 8; methods are indented by 2.
+  main: "src/main.ts:14:1 1/1",
+  "Catalog.add": "src/catalog.ts:5:3 3/3",
+  "Catalog.quantity": "src/catalog.ts:10:3 3/3",
+  "get Catalog.size": "src/catalog.ts:14:3 1/1",
+  "Catalog.skus": "src/catalog.ts:18:3 1/1",
+  fetchPrice: "src/prices.ts:6:8 3/3",
+  stockValue: "src/prices.ts:13:8 1/1",
+  countLeaves: "src/tree.ts:7:8 6/1",
+};
+
+/** Builds the webpack config at `process.argv[1]` with ts-loader's transpileOnly (an empty program: files are transpiled one by one) into `process.argv[2]`. */
+const BUILD_TRANSPILE_ONLY = `
+const exampleRequire = require("node:module").createRequire(process.argv[1]);
+const webpack = exampleRequire("webpack");
+const config = exampleRequire(process.argv[1]);
+config.module.rules[0].options.transpileOnly = true;
+config.output.path = process.argv[2];
+webpack(config, (error, stats) => {
+  if (error) throw error;
+  console.log(stats.toString({ colors: false, preset: "minimal" }));
+  if (stats.hasErrors()) process.exitCode = 1;
+});
+`;
+
 test("examples/webpack-ts-loader: bundled by webpack with ts-loader, run with plain node, profiled", (t) => {
   const missing = missingTools(["webpack", "ts-loader"]);
   if (missing) return t.skip(missing);
@@ -95,29 +125,33 @@ test("examples/webpack-ts-loader: bundled by webpack with ts-loader, run with pl
   assert.equal(run.stdout, "3 items in 3 categories, worth 57.50\n");
   assert.equal(run.stderr, "");
   const profile = readProfile(profilePath);
-  // Hand-checked against src/: three add() calls chained on one catalog, one skus() and a
-  // fetchPrice() + quantity() per item, the size getter once; countLeaves visits the 6 nodes of the
-  // tree (shop, tools, hammers, saws, garden, seeds) from one outside call. Columns: `export `
-  // takes 7, so exported functions start at column 8; methods are indented by 2.
-  assert.deepEqual(rows(profile), {
-    main: "src/main.ts:14:1 1/1",
-    "Catalog.add": "src/catalog.ts:5:3 3/3",
-    "Catalog.quantity": "src/catalog.ts:10:3 3/3",
-    "get Catalog.size": "src/catalog.ts:14:3 1/1",
-    "Catalog.skus": "src/catalog.ts:18:3 1/1",
-    fetchPrice: "src/prices.ts:6:8 3/3",
-    stockValue: "src/prices.ts:13:8 1/1",
-    countLeaves: "src/tree.ts:7:8 6/1",
-  });
+  assert.deepEqual(rows(profile), WEBPACK_ROWS);
   // cProfile's edge rule: a recursive edge is primitive when that caller→callee pair was not
   // already active: shop→tools and shop→garden (2 of the 5).
   assert.equal(edgeCalls(profile, "countLeaves", "countLeaves"), "5/2");
   assert.equal(edgeCalls(profile, "main", "countLeaves"), "1/1");
   assert.equal(edgeCalls(profile, "stockValue", "fetchPrice"), "3/3");
   assert.equal(edgeCalls(profile, "main", "stockValue"), "1/1");
-  // The catch callback never ran: registered, but no row.
+  // The catch callback never ran: no row.
   assert.equal(profile.stats.length, 8);
   assertTickTimes(profile);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test("examples/webpack-ts-loader with transpileOnly: files transpiled one by one, the same sites and counts", (t) => {
+  const missing = missingTools(["webpack", "ts-loader"]);
+  if (missing) return t.skip(missing);
+  const work = mkdtempSync(join(tmpdir(), "tsprof-webpack-transpile-"));
+  // Built from another directory: the site paths must not depend on the cwd.
+  const build = runNode(["-e", BUILD_TRANSPILE_ONLY, join(webpackExample, "webpack.config.js"), join(work, "dist")], work, {});
+  assert.equal(build.status, 0, `${build.stdout}${build.stderr}`);
+  assert.match(build.stdout, /compiled successfully/);
+  const profilePath = join(work, "bundle.tsprof.json");
+  const run = runNode([join(work, "dist", "main.js")], work, { TSPROF_CLOCK: "tick", TSPROF_OUTPUT: profilePath });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, "3 items in 3 categories, worth 57.50\n");
+  // Paths stay relative to the tsconfig's directory (ts-loader's compiler options name it).
+  assert.deepEqual(rows(readProfile(profilePath)), WEBPACK_ROWS);
   rmSync(work, { recursive: true, force: true });
 });
 
