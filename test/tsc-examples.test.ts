@@ -226,3 +226,19 @@ test("examples/jest-ts-jest with two workers: one profile per worker, merged by 
   assert.equal(table.primitiveCalls, 27);
   rmSync(work, { recursive: true, force: true });
 });
+
+test("examples/jest-ts-jest without its test environment: the tests pass but no profile is written (why the environment exists)", (t) => {
+  const missing = missingTools(["jest", "ts-jest"]);
+  if (missing) return t.skip(missing);
+  const jestBin = join(installedPackageDir("jest")!, "bin", "jest.js");
+  const work = mkdtempSync(join(tmpdir(), "tsprof-jest-plain-"));
+  const run = runNode([jestBin, "--runInBand", "--ci", "--testEnvironment", "node", "--cacheDirectory", join(work, "cache")], jestExample, {
+    TSPROF_CLOCK: "tick",
+    TSPROF_OUTPUT: join(work, "jest-%p.tsprof.json"),
+  });
+  assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+  assert.match(run.stderr, /^Tests: {7}5 passed, 5 total$/m);
+  // Each test file's runtime hooked the `exit` of its own vm context's process object, which never fires.
+  assert.deepEqual(readdirSync(work).filter((name) => name.endsWith(".tsprof.json")), []);
+  rmSync(work, { recursive: true, force: true });
+});
