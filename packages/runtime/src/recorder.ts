@@ -38,11 +38,19 @@
 //   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
 //   first (self-healing: abandoned generators, exceptions through uninstrumented code); suspend
 //   heals the same way;
-// - tokens name one frame: slot index, recorder tag and the slot's generation in one number,
-//   so a stale token (or one from another recorder) never closes a wrong frame.
+// - tokens name one frame, so a stale token (or one from another recorder) never closes a wrong
+//   frame: a plain function's token is a negative serial number (the recorder's tag picks where
+//   its serials start; see SERIAL_MASK); an async function's or generator's is its slot index, the recorder tag and
+//   the slot's generation in one positive number.
 //
-// Bounds: at most `maxDepth` frames on the stack and `maxFrames` live frames (enter returns 0
-// past them: the call goes uncounted, its time to its caller). Generators dropped while
+// Layout (the hot path): a plain function's frame lives only in the stack arrays (function,
+// edge, tree node, slice start, child time, token), so its enter and exit are a few typed-array
+// updates with no allocation and no hashing (a tree node caches its latest child). Async
+// functions and generators, which outlive their slices, also own a slot that keeps what a
+// suspended frame needs (invocation, logical caller, delegation).
+//
+// Bounds: at most `maxDepth` frames on the stack and `maxFrames` live async/generator frames
+// (enter returns 0 past them: the call goes uncounted, its time to its caller). Generators dropped while
 // suspended never exit and would hold their frames forever: when the frames run out, the
 // suspended generator frames are closed (as at a snapshot) to make room; should one of them
 // resume after all, its later slices go to its caller. At most `maxTreeNodes` tree nodes
@@ -51,7 +59,7 @@
 // cProfile's flush_unmatched); their later probes are no-ops.
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
-import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_GENERATOR } from "./probe-types";
+import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_FUNCTION, SITE_KIND_GENERATOR } from "./probe-types";
 import { growFloat64, growInt32, growUint8 } from "./safe-builtins";
 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
@@ -64,7 +72,7 @@ export interface RecorderOptions {
   maxTreeNodes?: number;
   /** Stack depth cap (default 100,000). */
   maxDepth?: number;
-  /** Live frame cap, active + suspended (default and maximum 2^21). */
+  /** Live async/generator frame cap, active + suspended (default and maximum 2^21). */
   maxFrames?: number;
 }
 
@@ -72,12 +80,21 @@ const SLOT_RANGE = 0x200000; // 2^21 slots
 const TAG_RANGE = 16; // recorder tags 1..15
 const LOW_RANGE = SLOT_RANGE * TAG_RANGE; // 2^25
 const GENERATION_MASK = 0x7ffffff; // generations wrap at 2^27: token < 2^52, exact in a double
+/**
+ * A plain function's token is −1 − serial, serials counting up from tag·2^26 and wrapping at
+ * 2^30: small integers (V8 Smis), so handing tokens out never allocates. A stale token can only
+ * match a live frame after 2^30 calls, at the moment that frame's serial comes round again.
+ */
+const SERIAL_MASK = 0x3fffffff;
+const SERIAL_TAG_SPACING = 0x4000000; // 2^26
 
 const FREE = 0;
 const ACTIVE = 1;
 const SUSPENDED = 2;
 
 const ROOT_NODE = 0;
+/** stackSlot of a plain function's frame: it has no slot. */
+const NO_SLOT = -1;
 
 /** `suspend(token)` called without a value: the end of a `for await` body. */
 const NO_VALUE: unique symbol = Symbol("no value");
@@ -125,16 +142,32 @@ export class Recorder {
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
 
-  // Frames, by slot.
+  // The stack of active frames, bottom first: one slice each.
+  private stackToken = new Float64Array(64);
+  private stackFn = new Int32Array(64);
+  private stackEdge = new Int32Array(64);
+  private stackNode = new Int32Array(64);
+  private stackOwnsNode = new Uint8Array(64);
+  private stackStart = new Float64Array(64); // slice start, ticks
+  private stackChildTime = new Float64Array(64); // subt: tt of the frames this slice called
+  private stackSlot = new Int32Array(64); // the frame's slot, NO_SLOT for a plain function
+  // A frame without a tree node of its own (past the cap): its most recent callee and that call's edge.
+  private stackLastCallee = new Int32Array(64);
+  private stackLastEdge = new Int32Array(64);
+  depth = 0;
+  maxDepthSeen = 0;
+  /** Serial of the latest plain-function frame. */
+  private serial: number;
+
+  // Async and generator frames, by slot: what outlives a slice.
   private slotFn = new Int32Array(64);
-  private slotEdge = new Int32Array(64);
-  private slotNode = new Int32Array(64);
-  private slotOwnsNode = new Uint8Array(64);
   private slotState = new Uint8Array(64);
   private slotGeneration = new Int32Array(64);
   private slotToken = new Float64Array(64); // the token enter() handed out for the frame
-  private slotStart = new Float64Array(64); // slice start, ticks
-  private slotChildTime = new Float64Array(64); // subt: tt of the frames this slice called
+  // Placement of the frame's latest slice: edge, tree node, whether it owns that node.
+  private slotEdge = new Int32Array(64);
+  private slotNode = new Int32Array(64);
+  private slotOwnsNode = new Uint8Array(64);
   private slotInvoked = new Float64Array(64); // invocation time, ticks (async wall time)
   private slotInvokedEdge = new Int32Array(64);
   private slotInvokedNode = new Int32Array(64);
@@ -145,158 +178,62 @@ export class Recorder {
   private slotDelegatorGeneration = new Int32Array(64);
   private slotDelegating = new Uint8Array(64);
   private slotAutoResumed = new Uint8Array(64);
-  // The frame's most recent callee with that call's edge and tree node (-1: past the cap); used
-  // only when the frame has no tree node of its own (past the cap), else the node's cache is.
-  private slotLastCallee = new Int32Array(64);
-  private slotLastEdge = new Int32Array(64);
-  private slotLastNode = new Int32Array(64);
   private slotCount = 0; // high-water mark
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
 
-  // The stack of active frames (slots), bottom first.
-  private stack = new Int32Array(64);
-  depth = 0;
   /** The frame whose suspend was the latest probe event (else -1), and the value it suspended with. */
   private lastSuspended = -1;
   private lastSuspendedValue: unknown = undefined;
-  maxDepthSeen = 0;
+
+  // Where placeFrame() put a new slice: edge (-1: none), tree node, whether the slice owns it.
+  private placedEdge = -1;
+  private placedNode = 0;
+  private placedOwnsNode = 1;
 
   constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
     this.clock = clock;
     this.kindTable = kindTable;
     this.tag = tag;
+    this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
     this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 1_000_000);
     this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
     this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
     this.treeChildren.add(-1, -1); // the root node, id 0
+    this.nodeEdge[ROOT_NODE] = -1;
   }
 
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
-    if (this.depth >= this.maxDepth) return 0;
-    let slot: number;
-    if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
-    else {
-      slot = this.allocateSlot();
-      if (slot < 0) return 0;
-    }
-    const now = this.clock.now();
-    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-    this.slotDelegatorSlot[slot] = -1;
-    this.slotDelegating[slot] = 0;
-    this.slotAutoResumed[slot] = 0;
-
-    let caller = -1;
-    if (this.lastSuspended >= 0) caller = this.enterAfterSuspension(slot, fn, now);
+    if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
     const depth = this.depth;
-    if (caller < 0 && depth > 0) caller = this.stack[depth - 1];
-
+    if (depth >= this.maxDepth) return 0;
+    if (depth === this.stackToken.length) this.growStack(depth * 2);
+    const now = this.clock.now();
+    this.lastSuspended = -1;
+    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
-
-    let edge = -1;
-    let node: number;
-    let ownsNode = 1;
-    if (caller >= 0) {
-      if (this.slotOwnsNode[caller] === 1) {
-        const parent = this.slotNode[caller];
-        if (this.nodeLastCalleePlusOne[parent] === fn + 1) {
-          // Same callee as this path's previous call (a loop, or recursion down the same path).
-          edge = this.nodeLastEdge[parent];
-          node = this.nodeLastChild[parent];
-          if (node < 0) this.droppedTreeNodes++;
-        } else {
-          node = this.childNode(parent, fn);
-          // A node's edge is fixed (its parent's function → its function): one hash lookup, not two.
-          edge = node >= 0 ? this.nodeEdge[node] : this.edgeFor(this.slotFn[caller], fn);
-          this.nodeLastCalleePlusOne[parent] = fn + 1;
-          this.nodeLastChild[parent] = node;
-          this.nodeLastEdge[parent] = edge;
-        }
-        if (node < 0) {
-          node = parent;
-          ownsNode = 0;
-        }
-      } else {
-        edge = this.edgeOfCallerWithoutNode(caller, fn);
-        this.droppedTreeNodes++;
-        node = this.slotNode[caller];
-        ownsNode = 0;
-      }
-      this.edgeCalls[edge]++;
-      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
-    } else {
-      node = this.childNode(ROOT_NODE, fn);
-      if (node < 0) {
-        node = ROOT_NODE;
-        ownsNode = 0;
-      }
-    }
-    if (ownsNode === 1) this.nodeCalls[node]++;
-
-    this.slotFn[slot] = fn;
-    this.slotEdge[slot] = edge;
-    this.slotNode[slot] = node;
-    this.slotOwnsNode[slot] = ownsNode;
-    this.slotInvokedEdge[slot] = edge;
-    this.slotInvokedNode[slot] = node;
-    this.slotInvokedOwnsNode[slot] = ownsNode;
-    this.slotState[slot] = ACTIVE;
-    this.slotStart[slot] = now;
-    this.slotChildTime[slot] = 0;
-    this.slotInvoked[slot] = now;
-    this.slotLastCallee[slot] = -1;
-    this.push(slot);
-    const generation = (this.slotGeneration[slot] + 1) & GENERATION_MASK;
-    this.slotGeneration[slot] = generation;
-    const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
-    this.slotToken[slot] = token;
+    this.placeUnderTop(fn, depth);
+    const serial = (this.serial + 1) & SERIAL_MASK;
+    this.serial = serial;
+    const token = -1 - serial;
+    this.push(token, fn, now, NO_SLOT);
     return token;
-  }
-
-  /**
-   * enter() right after a suspension (rare: kept off the hot path). Returns the `for await`
-   * consumer the new frame runs under, or -1; a `yield*` inner's delegator is put back on the stack.
-   */
-  private enterAfterSuspension(slot: number, fn: number, now: number): number {
-    const driver = this.takeDriver(fn);
-    if (driver >= 0 && this.slotDelegating[driver] === 1) {
-      // The first next() of a yield* inner: its delegator runs it.
-      this.linkDelegator(slot, driver);
-      this.autoResume(driver, now);
-      return -1;
-    }
-    return driver;
-  }
-
-  /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
-  private edgeOfCallerWithoutNode(caller: number, fn: number): number {
-    if (this.slotLastCallee[caller] === fn) return this.slotLastEdge[caller];
-    const edge = this.edgeFor(this.slotFn[caller], fn);
-    this.slotLastCallee[caller] = fn;
-    this.slotLastEdge[caller] = edge;
-    return edge;
   }
 
   /** The call named by `token` ends. */
   exit(token: number): void {
-    const slot = this.slotOf(token);
-    if (slot < 0) return;
-    this.lastSuspended = -1;
-    const now = this.clock.now();
-    if (this.slotState[slot] === ACTIVE) {
-      if (this.stack[this.depth - 1] !== slot) this.closeAbove(slot, now);
+    const top = this.depth - 1;
+    if (top >= 0 && this.stackToken[top] === token && this.stackSlot[top] === NO_SLOT) {
+      // A plain function returning (or throwing) to its caller: the hot path.
+      const now = this.clock.now();
+      this.lastSuspended = -1;
       this.endSlice(now);
-      // A yield* inner finished: its delegator goes on with its own code.
-      const depth = this.depth;
-      if (depth > 0 && this.slotDelegatorSlot[slot] >= 0 && this.isDelegatorOf(this.stack[depth - 1], slot)) {
-        const delegator = this.stack[depth - 1];
-        this.slotAutoResumed[delegator] = 0;
-        this.slotDelegating[delegator] = 0;
-      }
+      return;
     }
-    this.finish(slot, now);
+    if (token < 0) this.exitBelowTop(token);
+    else this.exitSlotFrame(token);
   }
 
   /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
@@ -304,14 +241,14 @@ export class Recorder {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     const now = this.clock.now();
-    this.closeAbove(slot, now);
+    this.closeAbove(this.stackIndexOfSlot(slot), now);
     this.endSlice(now);
     this.slotState[slot] = SUSPENDED;
     // A yield* inner yielding passes the value out through its delegators: they leave too.
     let inner = slot;
     while (this.depth > 0) {
-      const top = this.stack[this.depth - 1];
-      if (this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
+      const top = this.stackSlot[this.depth - 1];
+      if (top === NO_SLOT || this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
       this.endSlice(now);
       this.slotState[top] = SUSPENDED;
       this.slotAutoResumed[top] = 0;
@@ -334,6 +271,11 @@ export class Recorder {
   resume(token: number): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
+    if (this.depth >= this.maxDepth) {
+      // No room on the stack: the slice runs unrecorded, its time to whatever is below.
+      this.lastSuspended = -1;
+      return;
+    }
     const fn = this.slotFn[slot];
     let consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
     const now = this.clock.now();
@@ -347,6 +289,127 @@ export class Recorder {
     this.resumeSlot(slot, now, consumer);
   }
 
+  /** Closes every open frame at `now`: active ones as exits (top first), then suspended ones. */
+  closeOpenFrames(now: number): void {
+    while (this.depth > 0) {
+      const slot = this.endSlice(now);
+      if (slot !== NO_SLOT) this.finish(slot, now);
+    }
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (this.slotState[slot] === SUSPENDED) this.finish(slot, now);
+    }
+  }
+
+  /** Whether any frame is open (on the stack, or suspended). */
+  hasOpenFrames(): boolean {
+    return this.depth > 0 || this.slotCount - this.freeCount > 0;
+  }
+
+  /** A deep copy: snapshots close the open frames of a copy, leaving the live stack alone. */
+  clone(): Recorder {
+    const copy = new Recorder(this.clock, this.kindTable, this.tag, {
+      maxTreeNodes: this.maxTreeNodes,
+      maxDepth: this.maxDepth,
+      maxFrames: this.maxFrames,
+    });
+    const source = this as unknown as Record<string, unknown>;
+    const target = copy as unknown as Record<string, unknown>;
+    for (const key of Object.keys(source)) {
+      const value = source[key];
+      if (value instanceof PairTable) target[key] = value.clone();
+      else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
+      else target[key] = value;
+    }
+    return copy;
+  }
+
+  // ---- plain functions off the hot path, async functions and generators
+
+  /** exit() of a plain function's frame that is not on top: closes the frames above it first (self-healing); a stale token does nothing. */
+  private exitBelowTop(token: number): void {
+    let index = this.depth - 1;
+    while (index >= 0 && this.stackToken[index] !== token) index--;
+    if (index < 0) return;
+    const now = this.clock.now();
+    this.lastSuspended = -1;
+    this.closeAbove(index, now);
+    this.endSlice(now);
+  }
+
+  /** exit() of an async function or generator. */
+  private exitSlotFrame(token: number): void {
+    const slot = this.slotOf(token);
+    if (slot < 0) return;
+    this.lastSuspended = -1;
+    const now = this.clock.now();
+    if (this.slotState[slot] === ACTIVE) {
+      this.closeAbove(this.stackIndexOfSlot(slot), now);
+      this.endSlice(now);
+      // A yield* inner finished: its delegator goes on with its own code.
+      const depth = this.depth;
+      if (depth > 0 && this.slotDelegatorSlot[slot] >= 0) {
+        const below = this.stackSlot[depth - 1];
+        if (below !== NO_SLOT && this.isDelegatorOf(below, slot)) {
+          this.slotAutoResumed[below] = 0;
+          this.slotDelegating[below] = 0;
+        }
+      }
+    }
+    this.finish(slot, now);
+  }
+
+  /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
+  private enterSlotFrame(fn: number): number {
+    if (this.depth >= this.maxDepth) return 0;
+    let slot: number;
+    if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
+    else {
+      slot = this.allocateSlot();
+      if (slot < 0) return 0;
+    }
+    const now = this.clock.now();
+    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+    this.slotDelegatorSlot[slot] = -1;
+    this.slotDelegating[slot] = 0;
+    this.slotAutoResumed[slot] = 0;
+
+    // Right after a suspension: a `for await` consumer it runs under, or a yield* delegator to put back.
+    let consumer = -1;
+    if (this.lastSuspended >= 0) {
+      const driver = this.takeDriver(fn);
+      if (driver >= 0 && this.slotDelegating[driver] === 1) {
+        // The first next() of a yield* inner: its delegator runs it.
+        this.linkDelegator(slot, driver);
+        this.autoResume(driver, now);
+      } else consumer = driver;
+    }
+
+    this.fnCalls[fn]++;
+    if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
+    if (consumer >= 0) this.placeUnderSlot(fn, consumer, true);
+    else this.placeUnderTop(fn, this.depth);
+    const edge = this.placedEdge;
+    const node = this.placedNode;
+    const ownsNode = this.placedOwnsNode;
+
+    this.slotFn[slot] = fn;
+    this.slotEdge[slot] = edge;
+    this.slotNode[slot] = node;
+    this.slotOwnsNode[slot] = ownsNode;
+    this.slotInvokedEdge[slot] = edge;
+    this.slotInvokedNode[slot] = node;
+    this.slotInvokedOwnsNode[slot] = ownsNode;
+    this.slotState[slot] = ACTIVE;
+    this.slotInvoked[slot] = now;
+    const generation = (this.slotGeneration[slot] + 1) & GENERATION_MASK;
+    this.slotGeneration[slot] = generation;
+    const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
+    this.slotToken[slot] = token;
+    if (this.depth === this.stackToken.length) this.growStack(this.depth * 2);
+    this.push(token, fn, now, slot);
+    return token;
+  }
+
   /** Puts the suspended frame `slot` back on top at `now`; `consumer` >= 0: run under that `for await` consumer. */
   private resumeSlot(slot: number, now: number, consumer: number): void {
     const fn = this.slotFn[slot];
@@ -354,33 +417,27 @@ export class Recorder {
     const depth = this.depth;
     if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && (depth > 0 || consumer >= 0))) {
       // Runs under whoever called next(): the `for await` consumer, the current top, or the root.
-      if (depth > 0 || consumer >= 0) {
-        const top = consumer >= 0 ? consumer : this.stack[depth - 1];
-        this.slotEdge[slot] = this.edgeFor(this.slotFn[top], fn);
-        let node = this.slotOwnsNode[top] === 1 ? this.childNode(this.slotNode[top], fn) : -1;
-        this.slotOwnsNode[slot] = node < 0 ? 0 : 1;
-        if (node < 0) node = this.slotNode[top];
-        this.slotNode[slot] = node;
-      } else {
-        this.slotEdge[slot] = -1;
-        const node = this.childNode(ROOT_NODE, fn);
-        this.slotOwnsNode[slot] = node < 0 ? 0 : 1;
-        this.slotNode[slot] = node < 0 ? ROOT_NODE : node;
-      }
+      // Such a placement is no call of the caller: no counts, and no latest-child cache update.
+      if (consumer >= 0) this.placeUnderSlot(fn, consumer, false);
+      else this.placeResumedUnderTop(fn, depth);
+      this.slotEdge[slot] = this.placedEdge;
+      this.slotNode[slot] = this.placedNode;
+      this.slotOwnsNode[slot] = this.placedOwnsNode;
     } else if (kind !== SITE_KIND_ASYNC_GENERATOR) {
       // Async (and plain functions, which never suspend themselves): the logical caller.
       this.slotEdge[slot] = this.slotInvokedEdge[slot];
       this.slotNode[slot] = this.slotInvokedNode[slot];
       this.slotOwnsNode[slot] = this.slotInvokedOwnsNode[slot];
     }
+    // (An async generator resumed with nothing on the stack keeps its previous slice's placement.)
     this.fnLevel[fn]++;
-    const edge = this.slotEdge[slot];
-    if (edge >= 0) this.edgeLevel[edge]++;
+    this.placedEdge = this.slotEdge[slot];
+    this.placedNode = this.slotNode[slot];
+    this.placedOwnsNode = this.slotOwnsNode[slot];
+    if (this.placedEdge >= 0) this.edgeLevel[this.placedEdge]++;
     this.slotState[slot] = ACTIVE;
-    this.slotStart[slot] = now;
-    this.slotChildTime[slot] = 0;
-    this.slotLastCallee[slot] = -1; // its edge and node may have changed
-    this.push(slot);
+    if (depth === this.stackToken.length) this.growStack(depth * 2);
+    this.push(this.slotToken[slot], fn, now, slot);
   }
 
   /**
@@ -425,80 +482,164 @@ export class Recorder {
     return this.delegatorOf(inner) === delegator;
   }
 
-  /** Closes every open frame at `now`: active ones as exits (top first), then suspended ones. */
-  closeOpenFrames(now: number): void {
-    while (this.depth > 0) {
-      const slot = this.stack[this.depth - 1];
-      this.endSlice(now);
-      this.finish(slot, now);
-    }
-    for (let slot = 0; slot < this.slotCount; slot++) {
-      if (this.slotState[slot] === SUSPENDED) this.finish(slot, now);
-    }
-  }
-
-  /** Whether any frame is open (active or suspended). */
-  hasOpenFrames(): boolean {
-    return this.slotCount - this.freeCount > 0;
-  }
-
-  /** A deep copy: snapshots close the open frames of a copy, leaving the live stack alone. */
-  clone(): Recorder {
-    const copy = new Recorder(this.clock, this.kindTable, this.tag, {
-      maxTreeNodes: this.maxTreeNodes,
-      maxDepth: this.maxDepth,
-      maxFrames: this.maxFrames,
-    });
-    const source = this as unknown as Record<string, unknown>;
-    const target = copy as unknown as Record<string, unknown>;
-    for (const key of Object.keys(source)) {
-      const value = source[key];
-      if (value instanceof PairTable) target[key] = value.clone();
-      else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
-      else target[key] = value;
-    }
-    return copy;
-  }
-
   // ---- internals
 
-  /** The live frame `token` names, or -1 (stale, foreign, malformed). Division, not `%`: fmod is a slow call. */
-  private slotOf(token: number): number {
-    if (!(token > 0)) return -1;
-    const low = token - Math.floor(token / LOW_RANGE) * LOW_RANGE;
-    const slot = low & (SLOT_RANGE - 1);
-    if (this.slotToken[slot] !== token || this.slotState[slot] === FREE) return -1;
-    return slot;
-  }
-
-  /** Closes (as exits) the active frames above `slot`, which is active. */
-  private closeAbove(slot: number, now: number): void {
-    while (this.depth > 0) {
-      const top = this.stack[this.depth - 1];
-      if (top === slot) return;
-      this.endSlice(now);
-      this.finish(top, now);
+  /**
+   * Places a call of `fn` made by the frame at stack index `depth - 1` (the root when `depth` is
+   * 0): sets placedEdge/Node/OwnsNode and counts the call on the edge and the node.
+   */
+  private placeUnderTop(fn: number, depth: number): void {
+    let edge = -1;
+    let node: number;
+    let ownsNode = 1;
+    let parent = ROOT_NODE;
+    if (depth > 0) {
+      const caller = depth - 1;
+      if (this.stackOwnsNode[caller] !== 1) {
+        // The caller has no node of its own (past the cap): the call aggregates into the caller's.
+        edge = this.edgeOfCallerWithoutNode(caller, fn);
+        this.droppedTreeNodes++;
+        this.edgeCalls[edge]++;
+        if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+        this.placedEdge = edge;
+        this.placedNode = this.stackNode[caller];
+        this.placedOwnsNode = 0;
+        return;
+      }
+      parent = this.stackNode[caller];
     }
+    if (this.nodeLastCalleePlusOne[parent] === fn + 1) {
+      // Same callee as this path's previous call (a loop, or recursion down the same path).
+      edge = this.nodeLastEdge[parent];
+      node = this.nodeLastChild[parent];
+      if (node < 0) this.droppedTreeNodes++;
+    } else {
+      node = this.childNode(parent, fn);
+      // A node's edge is fixed (its parent's function → its function): one hash lookup, not two.
+      edge = node >= 0 ? this.nodeEdge[node] : parent === ROOT_NODE ? -1 : this.edgeFor(this.treeChildren.second[parent], fn);
+      this.nodeLastCalleePlusOne[parent] = fn + 1;
+      this.nodeLastChild[parent] = node;
+      this.nodeLastEdge[parent] = edge;
+    }
+    if (node < 0) {
+      node = parent;
+      ownsNode = 0;
+    } else this.nodeCalls[node]++;
+    if (edge >= 0) {
+      this.edgeCalls[edge]++;
+      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+    }
+    this.placedEdge = edge;
+    this.placedNode = node;
+    this.placedOwnsNode = ownsNode;
   }
 
-  /** Ends the slice of the frame on top of the stack at `now` and pops it (_lsprof.c Stop()). */
-  private endSlice(now: number): void {
+  /**
+   * Places `fn` under the suspended frame `caller` (a `for await` consumer): a call it makes
+   * (`countCall`, counted like placeUnderTop does), or a resumption it drives (nothing counted).
+   */
+  private placeUnderSlot(fn: number, caller: number, countCall: boolean): void {
+    const edge = this.edgeFor(this.slotFn[caller], fn);
+    let node = this.slotOwnsNode[caller] === 1 ? this.childNode(this.slotNode[caller], fn) : -1;
+    let ownsNode = 1;
+    if (node < 0) {
+      node = this.slotNode[caller];
+      ownsNode = 0;
+      if (countCall && this.slotOwnsNode[caller] !== 1) this.droppedTreeNodes++;
+    } else if (countCall) this.nodeCalls[node]++;
+    if (countCall) {
+      this.edgeCalls[edge]++;
+      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+    }
+    this.placedEdge = edge;
+    this.placedNode = node;
+    this.placedOwnsNode = ownsNode;
+  }
+
+  /** Where a resumed generator runs under the frame at `depth - 1` (the root when 0): no call is counted. */
+  private placeResumedUnderTop(fn: number, depth: number): void {
+    if (depth === 0) {
+      const node = this.childNode(ROOT_NODE, fn);
+      this.placedEdge = -1;
+      this.placedOwnsNode = node < 0 ? 0 : 1;
+      this.placedNode = node < 0 ? ROOT_NODE : node;
+      return;
+    }
+    const top = depth - 1;
+    this.placedEdge = this.edgeFor(this.stackFn[top], fn);
+    const node = this.stackOwnsNode[top] === 1 ? this.childNode(this.stackNode[top], fn) : -1;
+    this.placedOwnsNode = node < 0 ? 0 : 1;
+    this.placedNode = node < 0 ? this.stackNode[top] : node;
+  }
+
+  /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
+  private edgeOfCallerWithoutNode(caller: number, fn: number): number {
+    if (this.stackLastCallee[caller] === fn) return this.stackLastEdge[caller];
+    const edge = this.edgeFor(this.stackFn[caller], fn);
+    this.stackLastCallee[caller] = fn;
+    this.stackLastEdge[caller] = edge;
+    return edge;
+  }
+
+  /** Pushes a slice of `fn` at `now` placed where placedEdge/Node/OwnsNode say (room was made by the caller). */
+  private push(token: number, fn: number, now: number, slot: number): void {
+    const depth = this.depth;
+    this.stackToken[depth] = token;
+    this.stackFn[depth] = fn;
+    this.stackEdge[depth] = this.placedEdge;
+    this.stackNode[depth] = this.placedNode;
+    const ownsNode = this.placedOwnsNode;
+    this.stackOwnsNode[depth] = ownsNode;
+    if (ownsNode !== 1) this.stackLastCallee[depth] = -1;
+    this.stackStart[depth] = now;
+    this.stackChildTime[depth] = 0;
+    this.stackSlot[depth] = slot;
+    this.depth = depth + 1;
+    if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
+  }
+
+  /** Ends the slice on top of the stack at `now` and pops it (_lsprof.c Stop()); returns its slot (NO_SLOT: a plain function). */
+  private endSlice(now: number): number {
     const depth = --this.depth;
-    const slot = this.stack[depth];
-    const elapsed = now - this.slotStart[slot]; // tt
-    const self = elapsed - this.slotChildTime[slot]; // it
-    if (depth > 0) this.slotChildTime[this.stack[depth - 1]] += elapsed;
-    const fn = this.slotFn[slot];
+    const elapsed = now - this.stackStart[depth]; // tt
+    const self = elapsed - this.stackChildTime[depth]; // it
+    if (depth > 0) this.stackChildTime[depth - 1] += elapsed;
+    const fn = this.stackFn[depth];
     this.fnSelf[fn] += self;
     if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
-    const edge = this.slotEdge[slot];
+    const edge = this.stackEdge[depth];
     if (edge >= 0) {
       this.edgeSelf[edge] += self;
       if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
     }
-    const node = this.slotNode[slot];
+    const node = this.stackNode[depth];
     this.nodeSelf[node] += self;
-    if (this.slotOwnsNode[slot] === 1) this.nodeTotal[node] += elapsed;
+    if (this.stackOwnsNode[depth] === 1) this.nodeTotal[node] += elapsed;
+    return this.stackSlot[depth];
+  }
+
+  /** Closes (as exits) the frames above stack index `index`. */
+  private closeAbove(index: number, now: number): void {
+    while (this.depth - 1 > index) {
+      const slot = this.endSlice(now);
+      if (slot !== NO_SLOT) this.finish(slot, now);
+    }
+  }
+
+  /** The stack index of the active frame `slot` (usually the top). */
+  private stackIndexOfSlot(slot: number): number {
+    let index = this.depth - 1;
+    while (index >= 0 && this.stackSlot[index] !== slot) index--;
+    return index;
+  }
+
+  /** The live slot `token` names, or -1 (a plain function's token, stale, foreign, malformed). Division, not `%`: fmod is a slow call. */
+  private slotOf(token: number): number {
+    if (!(token > 0)) return -1;
+    const low = token - Math.floor(token / LOW_RANGE) * LOW_RANGE;
+    const slot = low & (SLOT_RANGE - 1);
+    if (slot >= this.slotCount || this.slotToken[slot] !== token || this.slotState[slot] === FREE) return -1;
+    return slot;
   }
 
   /** The frame in `slot` (off the stack) is over: async wall time, then the slot is freed. */
@@ -511,14 +652,6 @@ export class Recorder {
     this.slotState[slot] = FREE;
     if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);
     this.freeSlots[this.freeCount++] = slot;
-  }
-
-  private push(slot: number): void {
-    const depth = this.depth;
-    if (depth === this.stack.length) this.stack = growInt32(this.stack, depth * 2);
-    this.stack[depth] = slot;
-    this.depth = depth + 1;
-    if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
   }
 
   /** A slot when none is free: a new one, or one reclaimed from abandoned generators; -1 past the cap. */
@@ -596,27 +729,35 @@ export class Recorder {
     this.fnLevel = growInt32(this.fnLevel, length);
   }
 
+  private growStack(length: number): void {
+    this.stackToken = growFloat64(this.stackToken, length);
+    this.stackFn = growInt32(this.stackFn, length);
+    this.stackEdge = growInt32(this.stackEdge, length);
+    this.stackNode = growInt32(this.stackNode, length);
+    this.stackOwnsNode = growUint8(this.stackOwnsNode, length);
+    this.stackStart = growFloat64(this.stackStart, length);
+    this.stackChildTime = growFloat64(this.stackChildTime, length);
+    this.stackSlot = growInt32(this.stackSlot, length);
+    this.stackLastCallee = growInt32(this.stackLastCallee, length);
+    this.stackLastEdge = growInt32(this.stackLastEdge, length);
+  }
+
   private growSlots(length: number): void {
     this.slotFn = growInt32(this.slotFn, length);
-    this.slotEdge = growInt32(this.slotEdge, length);
-    this.slotNode = growInt32(this.slotNode, length);
-    this.slotOwnsNode = growUint8(this.slotOwnsNode, length);
     this.slotState = growUint8(this.slotState, length);
     this.slotGeneration = growInt32(this.slotGeneration, length);
     this.slotToken = growFloat64(this.slotToken, length);
-    this.slotStart = growFloat64(this.slotStart, length);
-    this.slotChildTime = growFloat64(this.slotChildTime, length);
+    this.slotEdge = growInt32(this.slotEdge, length);
+    this.slotNode = growInt32(this.slotNode, length);
+    this.slotOwnsNode = growUint8(this.slotOwnsNode, length);
     this.slotInvoked = growFloat64(this.slotInvoked, length);
     this.slotInvokedEdge = growInt32(this.slotInvokedEdge, length);
     this.slotInvokedNode = growInt32(this.slotInvokedNode, length);
     this.slotInvokedOwnsNode = growUint8(this.slotInvokedOwnsNode, length);
-    this.slotLastCallee = growInt32(this.slotLastCallee, length);
     this.slotDelegatorSlot = growInt32(this.slotDelegatorSlot, length);
     this.slotDelegatorGeneration = growInt32(this.slotDelegatorGeneration, length);
     this.slotDelegating = growUint8(this.slotDelegating, length);
     this.slotAutoResumed = growUint8(this.slotAutoResumed, length);
-    this.slotLastEdge = growInt32(this.slotLastEdge, length);
-    this.slotLastNode = growInt32(this.slotLastNode, length);
   }
 }
 
