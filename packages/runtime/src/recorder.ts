@@ -93,6 +93,25 @@ const ACTIVE = 1;
 const SUSPENDED = 2;
 
 const ROOT_NODE = 0;
+
+/** Layout of Recorder.nodeStats. */
+export const NODE_STRIDE = 3;
+export const NODE_CALLS = 0;
+export const NODE_SELF = 1;
+export const NODE_TOTAL = 2;
+
+/** Layout of Recorder.nodeLinks. */
+export const LINK_STRIDE = 4;
+export const LINK_PARENT = 0;
+export const LINK_FN = 1;
+const LINK_EDGE = 2;
+const LINK_FIRST_BLOCK = 3;
+
+/** Layout of a child block: BLOCK_ENTRIES entries of ENTRY_INTS, then the next block's offset: one 64-byte line. */
+const BLOCK_ENTRIES = 5;
+const ENTRY_INTS = 3;
+const BLOCK_NEXT = BLOCK_ENTRIES * ENTRY_INTS;
+const BLOCK_INTS = 16;
 /** stackSlot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
 
@@ -100,6 +119,13 @@ const NO_SLOT = -1;
 const NO_VALUE: unique symbol = Symbol("no value");
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
+/**
+ * The latest event was a delegate(token, generatorObject): the delegator is still on the stack
+ * (no clock reading yet), because the engine runs the inner generator's first step inside the
+ * `yield*`. If the inner's first entry (or resumption) is the next event, the delegator simply
+ * stays; any other next event settles it: the delegator leaves at that event's reading.
+ */
+const PENDING_DELEGATION: unique symbol = Symbol("pending delegation");
 const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class Recorder {
@@ -126,18 +152,20 @@ export class Recorder {
   edgeTotal = new Float64Array(256);
   edgeLevel = new Int32Array(256);
 
-  // Per call-tree node (id from `treeChildren`: (parent node, function) → node). Node 0 is the root.
-  treeChildren = new PairTable(256);
-  nodeCalls = new Float64Array(256);
-  nodeSelf = new Float64Array(256);
-  nodeTotal = new Float64Array(256);
-  // Per parent node, its most recent child: function + 1 (0: none), that child node (-1: past the
-  // cap) and the edge. A loop, or recursion through the same path, then costs no hash lookup.
-  private nodeLastCalleePlusOne = new Int32Array(256);
-  private nodeLastChild = new Int32Array(256);
-  private nodeLastEdge = new Int32Array(256);
-  /** The caller→callee edge of each node (-1 for the root's children). */
-  private nodeEdge = new Int32Array(256);
+  // Call-tree nodes, ids 0 (the root), 1, 2, ... in creation order, so a parent precedes its children.
+  nodeCount = 1;
+  /** Parent, function, caller→callee edge (-1 under the root) and first child block of node n, at n·LINK_STRIDE + LINK_*. */
+  nodeLinks = new Int32Array(256 * LINK_STRIDE);
+  /** Calls, self ticks and total ticks of node n at n·NODE_STRIDE + NODE_CALLS/SELF/TOTAL: one cache line, not three. */
+  nodeStats = new Float64Array(256 * NODE_STRIDE);
+  /**
+   * Each node's children, in blocks of BLOCK_ENTRIES entries (function + 1 (0: free), child node
+   * (-1: past the cap), edge) and the offset of the next block (0: none); block 0 is unused.
+   * A call looks its callee up in its caller's blocks, a line or two of memory that the caller's
+   * other calls keep warm, where a hash table would touch a cold bucket and cold keys.
+   */
+  private childBlocks = new Int32Array(64 * BLOCK_INTS);
+  private blockCount = 1;
   droppedTreeNodes = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
@@ -199,18 +227,19 @@ export class Recorder {
     this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 1_000_000);
     this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
     this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
-    this.treeChildren.add(-1, -1); // the root node, id 0
-    this.nodeEdge[ROOT_NODE] = -1;
+    this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
+    this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_FN] = -1;
+    this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_EDGE] = -1;
   }
 
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
-    const depth = this.depth;
-    if (depth >= this.maxDepth) return 0;
-    if (depth === this.stackToken.length) this.growStack(depth * 2);
+    if (this.depth >= this.maxDepth) return 0;
     const now = this.clock.now();
-    this.lastSuspended = -1;
+    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
+    const depth = this.depth;
+    if (depth === this.stackToken.length) this.growStack(depth * 2);
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
@@ -241,27 +270,42 @@ export class Recorder {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     const now = this.clock.now();
-    this.closeAbove(this.stackIndexOfSlot(slot), now);
-    this.endSlice(now);
-    this.slotState[slot] = SUSPENDED;
-    // A yield* inner yielding passes the value out through its delegators: they leave too.
-    let inner = slot;
-    while (this.depth > 0) {
-      const top = this.stackSlot[this.depth - 1];
-      if (top === NO_SLOT || this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
+    this.settlePendingDelegation(now);
+    if (this.slotState[slot] === ACTIVE) {
+      this.closeAbove(this.stackIndexOfSlot(slot), now);
       this.endSlice(now);
-      this.slotState[top] = SUSPENDED;
-      this.slotAutoResumed[top] = 0;
-      inner = top;
+      this.slotState[slot] = SUSPENDED;
+      // A yield* inner yielding passes the value out through its delegators: they leave too, each
+      // at its own reading (as cProfile sees the inner generator return, then the outer one).
+      let inner = slot;
+      while (this.depth > 0) {
+        const top = this.stackSlot[this.depth - 1];
+        if (top === NO_SLOT || this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
+        this.endSlice(this.clock.now());
+        this.slotState[top] = SUSPENDED;
+        this.slotAutoResumed[top] = 0;
+        inner = top;
+      }
     }
     this.lastSuspended = slot;
     this.lastSuspendedValue = hasValue ? value : NO_VALUE;
   }
 
-  /** The generator named by `token` starts a `yield*` delegation to `inner` (leaves the stack like suspend). */
-  delegate(token: number): void {
+  /**
+   * The generator named by `token` starts a `yield* inner` delegation. To a generator object:
+   * it stays on the stack for now (see PENDING_DELEGATION); to any other iterable: it leaves the
+   * stack like suspend, and an instrumented generator its iterator starts runs under it.
+   */
+  delegate(token: number, inner?: unknown): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
+    if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) this.settlePendingDelegation(this.clock.now());
+    if (this.slotState[slot] === ACTIVE && this.stackSlot[this.depth - 1] === slot && isDelegableIterator(inner)) {
+      this.slotDelegating[slot] = 1;
+      this.lastSuspended = slot;
+      this.lastSuspendedValue = PENDING_DELEGATION;
+      return;
+    }
     this.suspend(token);
     this.slotDelegating[slot] = 1;
     this.lastSuspendedValue = DELEGATION;
@@ -277,15 +321,30 @@ export class Recorder {
       return;
     }
     const fn = this.slotFn[slot];
-    let consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
-    const now = this.clock.now();
     this.slotDelegating[slot] = 0; // resumed by its own code: a delegation it made is over
+    const pending = this.pendingDelegator();
+    if (pending >= 0 && isGeneratorKind(this.kindTable.kinds[fn])) {
+      // `yield* it` of a generator started earlier: its delegator, still on the stack, runs it.
+      this.lastSuspended = -1;
+      this.lastSuspendedValue = undefined;
+      this.linkDelegator(slot, pending);
+      this.slotAutoResumed[pending] = 1;
+      this.resumeSlot(slot, this.clock.now(), -1);
+      return;
+    }
     const delegator = this.delegatorOf(slot);
     if (delegator >= 0 && this.slotState[delegator] === SUSPENDED && this.slotDelegating[delegator] === 1) {
-      // A later next() of a yield* inner goes through its delegator.
-      this.autoResume(delegator, now);
-      consumer = -1;
+      // A later next() of a yield* inner goes through its delegators: each comes back first, at
+      // its own reading (cProfile sees the outer generator resume, then the inner).
+      this.autoResume(delegator);
+      this.lastSuspended = -1;
+      this.lastSuspendedValue = undefined;
+      this.resumeSlot(slot, this.clock.now(), -1);
+      return;
     }
+    const now = this.clock.now();
+    this.settlePendingDelegation(now);
+    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
     this.resumeSlot(slot, now, consumer);
   }
 
@@ -331,7 +390,7 @@ export class Recorder {
     while (index >= 0 && this.stackToken[index] !== token) index--;
     if (index < 0) return;
     const now = this.clock.now();
-    this.lastSuspended = -1;
+    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
     this.closeAbove(index, now);
     this.endSlice(now);
   }
@@ -340,8 +399,8 @@ export class Recorder {
   private exitSlotFrame(token: number): void {
     const slot = this.slotOf(token);
     if (slot < 0) return;
-    this.lastSuspended = -1;
     const now = this.clock.now();
+    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
     if (this.slotState[slot] === ACTIVE) {
       this.closeAbove(this.stackIndexOfSlot(slot), now);
       this.endSlice(now);
@@ -367,20 +426,29 @@ export class Recorder {
       slot = this.allocateSlot();
       if (slot < 0) return 0;
     }
-    const now = this.clock.now();
+    let now = this.clock.now();
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.slotDelegatorSlot[slot] = -1;
     this.slotDelegating[slot] = 0;
     this.slotAutoResumed[slot] = 0;
 
-    // Right after a suspension: a `for await` consumer it runs under, or a yield* delegator to put back.
+    // Right after a suspension: a `for await` consumer it runs under, or a yield* delegator.
     let consumer = -1;
-    if (this.lastSuspended >= 0) {
+    const pending = this.pendingDelegator();
+    if (pending >= 0 && isGeneratorKind(this.kindTable.kinds[fn])) {
+      // The first next() of a yield* inner: its delegator, still on the stack, runs it.
+      this.lastSuspended = -1;
+      this.lastSuspendedValue = undefined;
+      this.linkDelegator(slot, pending);
+      this.slotAutoResumed[pending] = 1;
+    } else if (this.lastSuspended >= 0) {
+      this.settlePendingDelegation(now);
       const driver = this.takeDriver(fn);
       if (driver >= 0 && this.slotDelegating[driver] === 1) {
-        // The first next() of a yield* inner: its delegator runs it.
+        // The first next() of an iterator a yield* started: its delegator comes back to run it.
         this.linkDelegator(slot, driver);
-        this.autoResume(driver, now);
+        this.autoResume(driver);
+        now = this.clock.now();
       } else consumer = driver;
     }
 
@@ -458,12 +526,43 @@ export class Recorder {
     return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
   }
 
-  /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice. */
-  private autoResume(delegator: number, now: number): void {
+  /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
+  private autoResume(delegator: number): void {
     const outer = this.delegatorOf(delegator);
-    if (outer >= 0 && this.slotState[outer] === SUSPENDED && this.slotDelegating[outer] === 1) this.autoResume(outer, now);
+    if (outer >= 0 && this.slotState[outer] === SUSPENDED && this.slotDelegating[outer] === 1) this.autoResume(outer);
+    const now = this.clock.now();
+    this.settlePendingDelegation(now);
     this.resumeSlot(delegator, now, -1);
     this.slotAutoResumed[delegator] = 1;
+  }
+
+  /** The delegator of a pending delegation (see PENDING_DELEGATION) still on top of the stack, or -1. */
+  private pendingDelegator(): number {
+    const delegator = this.lastSuspended;
+    if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION) return -1;
+    const depth = this.depth;
+    return this.slotState[delegator] === ACTIVE && depth > 0 && this.stackSlot[depth - 1] === delegator ? delegator : -1;
+  }
+
+  /**
+   * A pending delegation that the inner generator's entry did not follow: the delegator leaves
+   * the stack at `now`, and the delegation goes on as an eager one would (lastSuspended stays).
+   */
+  private settlePendingDelegation(now: number): void {
+    const delegator = this.lastSuspended;
+    if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION) return;
+    this.lastSuspendedValue = DELEGATION;
+    if (this.slotState[delegator] !== ACTIVE) return;
+    this.closeAbove(this.stackIndexOfSlot(delegator), now);
+    this.endSlice(now);
+    this.slotState[delegator] = SUSPENDED;
+  }
+
+  /** A plain call or an exit ends the window in which a generator's entry counts as driven by the latest suspension. */
+  private endSuspensionWindow(now: number): void {
+    this.settlePendingDelegation(now);
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
   }
 
   private linkDelegator(slot: number, delegator: number): void {
@@ -508,23 +607,15 @@ export class Recorder {
       }
       parent = this.stackNode[caller];
     }
-    if (this.nodeLastCalleePlusOne[parent] === fn + 1) {
-      // Same callee as this path's previous call (a loop, or recursion down the same path).
-      edge = this.nodeLastEdge[parent];
-      node = this.nodeLastChild[parent];
-      if (node < 0) this.droppedTreeNodes++;
-    } else {
-      node = this.childNode(parent, fn);
-      // A node's edge is fixed (its parent's function → its function): one hash lookup, not two.
-      edge = node >= 0 ? this.nodeEdge[node] : parent === ROOT_NODE ? -1 : this.edgeFor(this.treeChildren.second[parent], fn);
-      this.nodeLastCalleePlusOne[parent] = fn + 1;
-      this.nodeLastChild[parent] = node;
-      this.nodeLastEdge[parent] = edge;
-    }
+    const entry = this.childEntry(parent, fn);
+    const blocks = this.childBlocks;
+    node = blocks[entry + 1];
+    edge = blocks[entry + 2];
     if (node < 0) {
+      this.droppedTreeNodes++;
       node = parent;
       ownsNode = 0;
-    } else this.nodeCalls[node]++;
+    } else this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
     if (edge >= 0) {
       this.edgeCalls[edge]++;
       if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
@@ -546,7 +637,7 @@ export class Recorder {
       node = this.slotNode[caller];
       ownsNode = 0;
       if (countCall && this.slotOwnsNode[caller] !== 1) this.droppedTreeNodes++;
-    } else if (countCall) this.nodeCalls[node]++;
+    } else if (countCall) this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
     if (countCall) {
       this.edgeCalls[edge]++;
       if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
@@ -612,9 +703,9 @@ export class Recorder {
       this.edgeSelf[edge] += self;
       if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
     }
-    const node = this.stackNode[depth];
-    this.nodeSelf[node] += self;
-    if (this.stackOwnsNode[depth] === 1) this.nodeTotal[node] += elapsed;
+    const at = this.stackNode[depth] * NODE_STRIDE;
+    this.nodeStats[at + NODE_SELF] += self;
+    if (this.stackOwnsNode[depth] === 1) this.nodeStats[at + NODE_TOTAL] += elapsed;
     return this.stackSlot[depth];
   }
 
@@ -694,28 +785,63 @@ export class Recorder {
     return edge;
   }
 
-  /** The tree node for `fn` under `parent`, created if needed; -1 past the node cap. */
+  /** The tree node for `fn` under `parent`, created if needed; -1 past the node cap (counted as dropped). */
   private childNode(parent: number, fn: number): number {
-    const found = this.treeChildren.find(parent, fn);
-    if (found >= 0) return found;
-    if (this.treeChildren.size >= this.maxTreeNodes + 1) {
-      this.droppedTreeNodes++;
-      return -1;
-    }
-    const node = this.treeChildren.add(parent, fn);
-    const edge = parent === ROOT_NODE ? -1 : this.edgeFor(this.treeChildren.second[parent], fn);
-    if (node === this.nodeCalls.length) {
-      const length = node * 2;
-      this.nodeCalls = growFloat64(this.nodeCalls, length);
-      this.nodeSelf = growFloat64(this.nodeSelf, length);
-      this.nodeTotal = growFloat64(this.nodeTotal, length);
-      this.nodeLastCalleePlusOne = growInt32(this.nodeLastCalleePlusOne, length);
-      this.nodeLastChild = growInt32(this.nodeLastChild, length);
-      this.nodeLastEdge = growInt32(this.nodeLastEdge, length);
-      this.nodeEdge = growInt32(this.nodeEdge, length);
-    }
-    this.nodeEdge[node] = edge;
+    const node = this.childBlocks[this.childEntry(parent, fn) + 1];
+    if (node < 0) this.droppedTreeNodes++;
     return node;
+  }
+
+  /** Offset in childBlocks of the entry for `fn` under `parent`, created (with its node, unless past the cap) if needed. */
+  private childEntry(parent: number, fn: number): number {
+    const key = fn + 1;
+    const blocks = this.childBlocks;
+    let block = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
+    let last = 0;
+    while (block !== 0) {
+      const end = block + BLOCK_NEXT;
+      for (let entry = block; entry < end; entry += ENTRY_INTS) {
+        const found = blocks[entry];
+        if (found === key) return entry;
+        if (found === 0) return this.addChild(parent, fn, entry);
+      }
+      last = block;
+      block = blocks[end];
+    }
+    const fresh = this.allocateBlock();
+    if (last === 0) this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK] = fresh;
+    else this.childBlocks[last + BLOCK_NEXT] = fresh;
+    return this.addChild(parent, fn, fresh);
+  }
+
+  /** Fills the free child entry at `entry`: a new node for `fn` under `parent` (-1 past the cap) and its edge. */
+  private addChild(parent: number, fn: number, entry: number): number {
+    const edge = parent === ROOT_NODE ? -1 : this.edgeFor(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
+    let node = -1;
+    if (this.nodeCount < this.maxTreeNodes + 1) {
+      node = this.nodeCount++;
+      if (node * LINK_STRIDE === this.nodeLinks.length) {
+        this.nodeLinks = growInt32(this.nodeLinks, node * 2 * LINK_STRIDE);
+        this.nodeStats = growFloat64(this.nodeStats, node * 2 * NODE_STRIDE);
+      }
+      const at = node * LINK_STRIDE;
+      this.nodeLinks[at + LINK_PARENT] = parent;
+      this.nodeLinks[at + LINK_FN] = fn;
+      this.nodeLinks[at + LINK_EDGE] = edge;
+    }
+    const blocks = this.childBlocks;
+    blocks[entry] = fn + 1;
+    blocks[entry + 1] = node;
+    blocks[entry + 2] = edge;
+    return entry;
+  }
+
+  /** A zeroed child block; returns its offset. */
+  private allocateBlock(): number {
+    const offset = this.blockCount * BLOCK_INTS;
+    if (offset === this.childBlocks.length) this.childBlocks = growInt32(this.childBlocks, offset * 2);
+    this.blockCount++;
+    return offset;
   }
 
   private growFunctions(needed: number): void {
@@ -760,6 +886,36 @@ export class Recorder {
     this.slotAutoResumed = growUint8(this.slotAutoResumed, length);
   }
 }
+
+function isGeneratorKind(kind: number): boolean {
+  return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR;
+}
+
+/**
+ * Whether `yield* value` runs an iterator whose first step may be an instrumented generator's
+ * entry: a generator object (native, or a down-levelling helper's iterator object with its own
+ * `next`, as TypeScript's __asyncGenerator makes). Checked without running user code: Node's
+ * util.types, and own data properties of objects that are not proxies (no getter is called).
+ * Outside Node: never (delegation is then eager, as before the inner's entry could be awaited).
+ */
+const isDelegableIterator: (value: unknown) => boolean = (() => {
+  let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
+  try {
+    types = (require("node:util") as typeof import("node:util")).types;
+  } catch {
+    types = undefined;
+  }
+  if (types === undefined || typeof types.isGeneratorObject !== "function" || typeof types.isProxy !== "function") return () => false;
+  const { isGeneratorObject, isProxy } = types;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  return (value: unknown): boolean => {
+    if (value === null || typeof value !== "object") return false;
+    if (isGeneratorObject(value)) return true;
+    if (isProxy(value)) return false;
+    const next = getOwnPropertyDescriptor(value, "next");
+    return next !== undefined && typeof next.value === "function";
+  };
+})();
 
 function isAsyncIterable(value: unknown): boolean {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
