@@ -12,6 +12,9 @@
 import type { Clock } from "./clock";
 import { Recorder } from "./recorder";
 
+const READINGS = 0;
+const LATEST = 1;
+
 /** A clock whose readings exclude `bias` ticks of probe work per reading. */
 export interface CompensatedClock extends Clock {
   /** Ticks taken out per reading (half the measured cost of one probed call). */
@@ -22,13 +25,17 @@ export interface CompensatedClock extends Clock {
 
 /** Wraps `raw`; `bias` (ticks per reading) can be set later (calibrateProbeCost does). */
 export function createCompensatedClock(raw: Clock, bias = 0): CompensatedClock {
-  let readings = 0;
-  let last = -Infinity;
+  // Readings so far and the latest value returned, in a typed array: a double kept in a closure
+  // variable would be boxed afresh at every store, an allocation per reading.
+  const state = new Float64Array(2);
+  state[LATEST] = -Infinity;
   const clock: CompensatedClock = {
     now() {
-      const t = raw.now() - ++readings * clock.bias;
-      if (t > last) last = t;
-      return last;
+      const readings = state[READINGS] + 1;
+      state[READINGS] = readings;
+      const t = raw.now() - readings * clock.bias;
+      if (t > state[LATEST]) state[LATEST] = t;
+      return state[LATEST];
     },
     unit: raw.unit,
     name: `${raw.name ?? "custom"}, compensated`,

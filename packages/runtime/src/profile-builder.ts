@@ -10,7 +10,7 @@ import {
   type Profile as ProfileData,
   type ProfileMeta,
 } from "@tsprof/format";
-import type { Recorder } from "./recorder";
+import { LINK_FN, LINK_PARENT, LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, type Recorder } from "./recorder";
 import { append } from "./safe-builtins";
 
 /** What the builder adds to the counters: where they came from. */
@@ -86,23 +86,24 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
   });
 }
 
-/** The nested tree from the (parent, function) → node table; node ids grow with creation, so parents precede children. */
+/** The nested tree from the recorder's node table; node ids grow with creation, so parents precede children. */
 function buildCallTree(recorder: Recorder, indexOf: Int32Array): CallTreeNode[] {
-  const table = recorder.treeChildren;
+  const links = recorder.nodeLinks;
+  const stats = recorder.nodeStats;
   const toSeconds = secondsConverter(recorder.clock.unit);
   const nodes: CallTreeNode[] = [];
   const roots: CallTreeNode[] = [];
   append(nodes, { function: -1, calls: 0, selfTime: 0, totalTime: 0, children: roots });
-  for (let node = 1; node < table.size; node++) {
+  for (let node = 1; node < recorder.nodeCount; node++) {
     const created: CallTreeNode = {
-      function: indexOf[table.second[node]],
-      calls: recorder.nodeCalls[node],
-      selfTime: toSeconds(recorder.nodeSelf[node]),
-      totalTime: toSeconds(recorder.nodeTotal[node]),
+      function: indexOf[links[node * LINK_STRIDE + LINK_FN]],
+      calls: stats[node * NODE_STRIDE + NODE_CALLS],
+      selfTime: toSeconds(stats[node * NODE_STRIDE + NODE_SELF]),
+      totalTime: toSeconds(stats[node * NODE_STRIDE + NODE_TOTAL]),
       children: [],
     };
     append(nodes, created);
-    append(nodes[table.first[node]].children, created);
+    append(nodes[links[node * LINK_STRIDE + LINK_PARENT]].children, created);
   }
   return roots;
 }

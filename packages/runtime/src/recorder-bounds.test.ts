@@ -20,16 +20,17 @@ test("self-healing exit: frames left open above are closed at the exit below the
   assert.deepEqual(edgeOf(p, "lost", "deeper"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 });
 });
 
-test("a stale token never closes the frame that reuses its slot", () => {
+test("a stale token never closes a later frame at the same depth", () => {
   const h = createHarness({ main: "function", first: "function", second: "function" });
   const { probe, clock, site } = h;
   const t = probe.enter(site.main);
   const stale = probe.enter(site.first);
   clock.tick(1);
   probe.exit(stale); // first [0,1]
-  const reuse = probe.enter(site.second); // same slot, next generation
+  const reuse = probe.enter(site.second); // same stack depth, a new token
+  assert.notEqual(reuse, stale);
   probe.exit(stale); // ignored
-  probe.exit(stale + 1); // not a token: ignored
+  probe.exit(stale + 0.5); // not a token: ignored
   probe.exit(-5); // ignored
   probe.exit(Number.NaN); // ignored
   clock.tick(2);
@@ -37,6 +38,26 @@ test("a stale token never closes the frame that reuses its slot", () => {
   probe.exit(t);
   const p = finish(h);
   assert.deepEqual(statsOf(p, "second"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 3 });
+});
+
+test("a stale token never closes the async frame that reuses its slot", async () => {
+  const h = createHarness({ main: "function", first: "async", second: "async" });
+  const { probe, clock, site } = h;
+  const t = probe.enter(site.main);
+  const stale = probe.enter(site.first);
+  clock.tick(1);
+  probe.exit(stale); // first [0,1]
+  const reuse = probe.enter(site.second); // the freed slot, next generation
+  probe.exit(stale); // ignored
+  probe.exit(stale + 1); // not a token: ignored
+  probe.suspend(stale, 0); // ignored
+  probe.resume(stale); // ignored
+  clock.tick(2);
+  probe.exit(reuse); // second [1,3]
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "second"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2, asyncWallTime: 2 });
   assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 3 });
 });
 

@@ -38,11 +38,19 @@
 //   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
 //   first (self-healing: abandoned generators, exceptions through uninstrumented code); suspend
 //   heals the same way;
-// - tokens name one frame: slot index, recorder tag and the slot's generation in one number,
-//   so a stale token (or one from another recorder) never closes a wrong frame.
+// - tokens name one frame, so a stale token (or one from another recorder) never closes a wrong
+//   frame: a plain function's token is a negative serial number (the recorder's tag picks where
+//   its serials start; see SERIAL_MASK); an async function's or generator's is its slot index, the recorder tag and
+//   the slot's generation in one positive number.
 //
-// Bounds: at most `maxDepth` frames on the stack and `maxFrames` live frames (enter returns 0
-// past them: the call goes uncounted, its time to its caller). Generators dropped while
+// Layout (the hot path): a plain function's frame lives only in the stack arrays (function,
+// edge, tree node, slice start, child time, token), so its enter and exit are a few typed-array
+// updates with no allocation and no hashing (a tree node caches its latest child). Async
+// functions and generators, which outlive their slices, also own a slot that keeps what a
+// suspended frame needs (invocation, logical caller, delegation).
+//
+// Bounds: at most `maxDepth` frames on the stack and `maxFrames` live async/generator frames
+// (enter returns 0 past them: the call goes uncounted, its time to its caller). Generators dropped while
 // suspended never exit and would hold their frames forever: when the frames run out, the
 // suspended generator frames are closed (as at a snapshot) to make room; should one of them
 // resume after all, its later slices go to its caller. At most `maxTreeNodes` tree nodes
@@ -51,7 +59,7 @@
 // cProfile's flush_unmatched); their later probes are no-ops.
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
-import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_GENERATOR } from "./probe-types";
+import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_FUNCTION, SITE_KIND_GENERATOR } from "./probe-types";
 import { growFloat64, growInt32, growUint8 } from "./safe-builtins";
 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
@@ -64,7 +72,7 @@ export interface RecorderOptions {
   maxTreeNodes?: number;
   /** Stack depth cap (default 100,000). */
   maxDepth?: number;
-  /** Live frame cap, active + suspended (default and maximum 2^21). */
+  /** Live async/generator frame cap, active + suspended (default and maximum 2^21). */
   maxFrames?: number;
 }
 
@@ -72,6 +80,13 @@ const SLOT_RANGE = 0x200000; // 2^21 slots
 const TAG_RANGE = 16; // recorder tags 1..15
 const LOW_RANGE = SLOT_RANGE * TAG_RANGE; // 2^25
 const GENERATION_MASK = 0x7ffffff; // generations wrap at 2^27: token < 2^52, exact in a double
+/**
+ * A plain function's token is −1 − serial, serials counting up from tag·2^26 and wrapping at
+ * 2^30: small integers (V8 Smis), so handing tokens out never allocates. A stale token can only
+ * match a live frame after 2^30 calls, at the moment that frame's serial comes round again.
+ */
+const SERIAL_MASK = 0x3fffffff;
+const SERIAL_TAG_SPACING = 0x4000000; // 2^26
 
 const FREE = 0;
 const ACTIVE = 1;
@@ -79,10 +94,38 @@ const SUSPENDED = 2;
 
 const ROOT_NODE = 0;
 
+/** Layout of Recorder.nodeStats. */
+export const NODE_STRIDE = 3;
+export const NODE_CALLS = 0;
+export const NODE_SELF = 1;
+export const NODE_TOTAL = 2;
+
+/** Layout of Recorder.nodeLinks. */
+export const LINK_STRIDE = 4;
+export const LINK_PARENT = 0;
+export const LINK_FN = 1;
+const LINK_EDGE = 2;
+const LINK_FIRST_BLOCK = 3;
+
+/** Layout of a child block: BLOCK_ENTRIES entries of ENTRY_INTS, then the next block's offset: one 64-byte line. */
+const BLOCK_ENTRIES = 5;
+const ENTRY_INTS = 3;
+const BLOCK_NEXT = BLOCK_ENTRIES * ENTRY_INTS;
+const BLOCK_INTS = 16;
+/** stackSlot of a plain function's frame: it has no slot. */
+const NO_SLOT = -1;
+
 /** `suspend(token)` called without a value: the end of a `for await` body. */
 const NO_VALUE: unique symbol = Symbol("no value");
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
+/**
+ * The latest event was a delegate(token, generatorObject): the delegator is still on the stack
+ * (no clock reading yet), because the engine runs the inner generator's first step inside the
+ * `yield*`. If the inner's first entry (or resumption) is the next event, the delegator simply
+ * stays; any other next event settles it: the delegator leaves at that event's reading.
+ */
+const PENDING_DELEGATION: unique symbol = Symbol("pending delegation");
 const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class Recorder {
@@ -109,32 +152,50 @@ export class Recorder {
   edgeTotal = new Float64Array(256);
   edgeLevel = new Int32Array(256);
 
-  // Per call-tree node (id from `treeChildren`: (parent node, function) → node). Node 0 is the root.
-  treeChildren = new PairTable(256);
-  nodeCalls = new Float64Array(256);
-  nodeSelf = new Float64Array(256);
-  nodeTotal = new Float64Array(256);
-  // Per parent node, its most recent child: function + 1 (0: none), that child node (-1: past the
-  // cap) and the edge. A loop, or recursion through the same path, then costs no hash lookup.
-  private nodeLastCalleePlusOne = new Int32Array(256);
-  private nodeLastChild = new Int32Array(256);
-  private nodeLastEdge = new Int32Array(256);
-  /** The caller→callee edge of each node (-1 for the root's children). */
-  private nodeEdge = new Int32Array(256);
+  // Call-tree nodes, ids 0 (the root), 1, 2, ... in creation order, so a parent precedes its children.
+  nodeCount = 1;
+  /** Parent, function, caller→callee edge (-1 under the root) and first child block of node n, at n·LINK_STRIDE + LINK_*. */
+  nodeLinks = new Int32Array(256 * LINK_STRIDE);
+  /** Calls, self ticks and total ticks of node n at n·NODE_STRIDE + NODE_CALLS/SELF/TOTAL: one cache line, not three. */
+  nodeStats = new Float64Array(256 * NODE_STRIDE);
+  /**
+   * Each node's children, in blocks of BLOCK_ENTRIES entries (function + 1 (0: free), child node
+   * (-1: past the cap), edge) and the offset of the next block (0: none); block 0 is unused.
+   * A call looks its callee up in its caller's blocks, a line or two of memory that the caller's
+   * other calls keep warm, where a hash table would touch a cold bucket and cold keys.
+   */
+  private childBlocks = new Int32Array(64 * BLOCK_INTS);
+  private blockCount = 1;
   droppedTreeNodes = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
 
-  // Frames, by slot.
+  // The stack of active frames, bottom first: one slice each.
+  private stackToken = new Float64Array(64);
+  private stackFn = new Int32Array(64);
+  private stackEdge = new Int32Array(64);
+  private stackNode = new Int32Array(64);
+  private stackOwnsNode = new Uint8Array(64);
+  private stackStart = new Float64Array(64); // slice start, ticks
+  private stackChildTime = new Float64Array(64); // subt: tt of the frames this slice called
+  private stackSlot = new Int32Array(64); // the frame's slot, NO_SLOT for a plain function
+  // A frame without a tree node of its own (past the cap): its most recent callee and that call's edge.
+  private stackLastCallee = new Int32Array(64);
+  private stackLastEdge = new Int32Array(64);
+  depth = 0;
+  maxDepthSeen = 0;
+  /** Serial of the latest plain-function frame. */
+  private serial: number;
+
+  // Async and generator frames, by slot: what outlives a slice.
   private slotFn = new Int32Array(64);
-  private slotEdge = new Int32Array(64);
-  private slotNode = new Int32Array(64);
-  private slotOwnsNode = new Uint8Array(64);
   private slotState = new Uint8Array(64);
   private slotGeneration = new Int32Array(64);
   private slotToken = new Float64Array(64); // the token enter() handed out for the frame
-  private slotStart = new Float64Array(64); // slice start, ticks
-  private slotChildTime = new Float64Array(64); // subt: tt of the frames this slice called
+  // Placement of the frame's latest slice: edge, tree node, whether it owns that node.
+  private slotEdge = new Int32Array(64);
+  private slotNode = new Int32Array(64);
+  private slotOwnsNode = new Uint8Array(64);
   private slotInvoked = new Float64Array(64); // invocation time, ticks (async wall time)
   private slotInvokedEdge = new Int32Array(64);
   private slotInvokedNode = new Int32Array(64);
@@ -145,158 +206,63 @@ export class Recorder {
   private slotDelegatorGeneration = new Int32Array(64);
   private slotDelegating = new Uint8Array(64);
   private slotAutoResumed = new Uint8Array(64);
-  // The frame's most recent callee with that call's edge and tree node (-1: past the cap); used
-  // only when the frame has no tree node of its own (past the cap), else the node's cache is.
-  private slotLastCallee = new Int32Array(64);
-  private slotLastEdge = new Int32Array(64);
-  private slotLastNode = new Int32Array(64);
   private slotCount = 0; // high-water mark
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
 
-  // The stack of active frames (slots), bottom first.
-  private stack = new Int32Array(64);
-  depth = 0;
   /** The frame whose suspend was the latest probe event (else -1), and the value it suspended with. */
   private lastSuspended = -1;
   private lastSuspendedValue: unknown = undefined;
-  maxDepthSeen = 0;
+
+  // Where placeFrame() put a new slice: edge (-1: none), tree node, whether the slice owns it.
+  private placedEdge = -1;
+  private placedNode = 0;
+  private placedOwnsNode = 1;
 
   constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
     this.clock = clock;
     this.kindTable = kindTable;
     this.tag = tag;
+    this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
     this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 1_000_000);
     this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
     this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
-    this.treeChildren.add(-1, -1); // the root node, id 0
+    this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
+    this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_FN] = -1;
+    this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_EDGE] = -1;
   }
 
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
+    if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
     if (this.depth >= this.maxDepth) return 0;
-    let slot: number;
-    if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
-    else {
-      slot = this.allocateSlot();
-      if (slot < 0) return 0;
-    }
     const now = this.clock.now();
-    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-    this.slotDelegatorSlot[slot] = -1;
-    this.slotDelegating[slot] = 0;
-    this.slotAutoResumed[slot] = 0;
-
-    let caller = -1;
-    if (this.lastSuspended >= 0) caller = this.enterAfterSuspension(slot, fn, now);
+    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
     const depth = this.depth;
-    if (caller < 0 && depth > 0) caller = this.stack[depth - 1];
-
+    if (depth === this.stackToken.length) this.growStack(depth * 2);
+    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
-
-    let edge = -1;
-    let node: number;
-    let ownsNode = 1;
-    if (caller >= 0) {
-      if (this.slotOwnsNode[caller] === 1) {
-        const parent = this.slotNode[caller];
-        if (this.nodeLastCalleePlusOne[parent] === fn + 1) {
-          // Same callee as this path's previous call (a loop, or recursion down the same path).
-          edge = this.nodeLastEdge[parent];
-          node = this.nodeLastChild[parent];
-          if (node < 0) this.droppedTreeNodes++;
-        } else {
-          node = this.childNode(parent, fn);
-          // A node's edge is fixed (its parent's function → its function): one hash lookup, not two.
-          edge = node >= 0 ? this.nodeEdge[node] : this.edgeFor(this.slotFn[caller], fn);
-          this.nodeLastCalleePlusOne[parent] = fn + 1;
-          this.nodeLastChild[parent] = node;
-          this.nodeLastEdge[parent] = edge;
-        }
-        if (node < 0) {
-          node = parent;
-          ownsNode = 0;
-        }
-      } else {
-        edge = this.edgeOfCallerWithoutNode(caller, fn);
-        this.droppedTreeNodes++;
-        node = this.slotNode[caller];
-        ownsNode = 0;
-      }
-      this.edgeCalls[edge]++;
-      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
-    } else {
-      node = this.childNode(ROOT_NODE, fn);
-      if (node < 0) {
-        node = ROOT_NODE;
-        ownsNode = 0;
-      }
-    }
-    if (ownsNode === 1) this.nodeCalls[node]++;
-
-    this.slotFn[slot] = fn;
-    this.slotEdge[slot] = edge;
-    this.slotNode[slot] = node;
-    this.slotOwnsNode[slot] = ownsNode;
-    this.slotInvokedEdge[slot] = edge;
-    this.slotInvokedNode[slot] = node;
-    this.slotInvokedOwnsNode[slot] = ownsNode;
-    this.slotState[slot] = ACTIVE;
-    this.slotStart[slot] = now;
-    this.slotChildTime[slot] = 0;
-    this.slotInvoked[slot] = now;
-    this.slotLastCallee[slot] = -1;
-    this.push(slot);
-    const generation = (this.slotGeneration[slot] + 1) & GENERATION_MASK;
-    this.slotGeneration[slot] = generation;
-    const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
-    this.slotToken[slot] = token;
+    this.placeUnderTop(fn, depth);
+    const serial = (this.serial + 1) & SERIAL_MASK;
+    this.serial = serial;
+    const token = -1 - serial;
+    this.push(token, fn, now, NO_SLOT);
     return token;
-  }
-
-  /**
-   * enter() right after a suspension (rare: kept off the hot path). Returns the `for await`
-   * consumer the new frame runs under, or -1; a `yield*` inner's delegator is put back on the stack.
-   */
-  private enterAfterSuspension(slot: number, fn: number, now: number): number {
-    const driver = this.takeDriver(fn);
-    if (driver >= 0 && this.slotDelegating[driver] === 1) {
-      // The first next() of a yield* inner: its delegator runs it.
-      this.linkDelegator(slot, driver);
-      this.autoResume(driver, now);
-      return -1;
-    }
-    return driver;
-  }
-
-  /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
-  private edgeOfCallerWithoutNode(caller: number, fn: number): number {
-    if (this.slotLastCallee[caller] === fn) return this.slotLastEdge[caller];
-    const edge = this.edgeFor(this.slotFn[caller], fn);
-    this.slotLastCallee[caller] = fn;
-    this.slotLastEdge[caller] = edge;
-    return edge;
   }
 
   /** The call named by `token` ends. */
   exit(token: number): void {
-    const slot = this.slotOf(token);
-    if (slot < 0) return;
-    this.lastSuspended = -1;
-    const now = this.clock.now();
-    if (this.slotState[slot] === ACTIVE) {
-      if (this.stack[this.depth - 1] !== slot) this.closeAbove(slot, now);
+    const top = this.depth - 1;
+    if (top >= 0 && this.stackToken[top] === token && this.stackSlot[top] === NO_SLOT) {
+      // A plain function returning (or throwing) to its caller: the hot path.
+      const now = this.clock.now();
+      this.lastSuspended = -1;
       this.endSlice(now);
-      // A yield* inner finished: its delegator goes on with its own code.
-      const depth = this.depth;
-      if (depth > 0 && this.slotDelegatorSlot[slot] >= 0 && this.isDelegatorOf(this.stack[depth - 1], slot)) {
-        const delegator = this.stack[depth - 1];
-        this.slotAutoResumed[delegator] = 0;
-        this.slotDelegating[delegator] = 0;
-      }
+      return;
     }
-    this.finish(slot, now);
+    if (token < 0) this.exitBelowTop(token);
+    else this.exitSlotFrame(token);
   }
 
   /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
@@ -304,27 +270,42 @@ export class Recorder {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     const now = this.clock.now();
-    this.closeAbove(slot, now);
-    this.endSlice(now);
-    this.slotState[slot] = SUSPENDED;
-    // A yield* inner yielding passes the value out through its delegators: they leave too.
-    let inner = slot;
-    while (this.depth > 0) {
-      const top = this.stack[this.depth - 1];
-      if (this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
+    this.settlePendingDelegation(now);
+    if (this.slotState[slot] === ACTIVE) {
+      this.closeAbove(this.stackIndexOfSlot(slot), now);
       this.endSlice(now);
-      this.slotState[top] = SUSPENDED;
-      this.slotAutoResumed[top] = 0;
-      inner = top;
+      this.slotState[slot] = SUSPENDED;
+      // A yield* inner yielding passes the value out through its delegators: they leave too, each
+      // at its own reading (as cProfile sees the inner generator return, then the outer one).
+      let inner = slot;
+      while (this.depth > 0) {
+        const top = this.stackSlot[this.depth - 1];
+        if (top === NO_SLOT || this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
+        this.endSlice(this.clock.now());
+        this.slotState[top] = SUSPENDED;
+        this.slotAutoResumed[top] = 0;
+        inner = top;
+      }
     }
     this.lastSuspended = slot;
     this.lastSuspendedValue = hasValue ? value : NO_VALUE;
   }
 
-  /** The generator named by `token` starts a `yield*` delegation to `inner` (leaves the stack like suspend). */
-  delegate(token: number): void {
+  /**
+   * The generator named by `token` starts a `yield* inner` delegation. To a generator object:
+   * it stays on the stack for now (see PENDING_DELEGATION); to any other iterable: it leaves the
+   * stack like suspend, and an instrumented generator its iterator starts runs under it.
+   */
+  delegate(token: number, inner?: unknown): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
+    if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) this.settlePendingDelegation(this.clock.now());
+    if (this.slotState[slot] === ACTIVE && this.stackSlot[this.depth - 1] === slot && isDelegableIterator(inner)) {
+      this.slotDelegating[slot] = 1;
+      this.lastSuspended = slot;
+      this.lastSuspendedValue = PENDING_DELEGATION;
+      return;
+    }
     this.suspend(token);
     this.slotDelegating[slot] = 1;
     this.lastSuspendedValue = DELEGATION;
@@ -334,112 +315,53 @@ export class Recorder {
   resume(token: number): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
+    if (this.depth >= this.maxDepth) {
+      // No room on the stack: the slice runs unrecorded, its time to whatever is below.
+      this.lastSuspended = -1;
+      return;
+    }
     const fn = this.slotFn[slot];
-    let consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
-    const now = this.clock.now();
     this.slotDelegating[slot] = 0; // resumed by its own code: a delegation it made is over
+    const pending = this.pendingDelegator();
+    if (pending >= 0 && isGeneratorKind(this.kindTable.kinds[fn])) {
+      // `yield* it` of a generator started earlier: its delegator, still on the stack, runs it.
+      this.lastSuspended = -1;
+      this.lastSuspendedValue = undefined;
+      this.linkDelegator(slot, pending);
+      this.slotAutoResumed[pending] = 1;
+      this.resumeSlot(slot, this.clock.now(), -1);
+      return;
+    }
     const delegator = this.delegatorOf(slot);
     if (delegator >= 0 && this.slotState[delegator] === SUSPENDED && this.slotDelegating[delegator] === 1) {
-      // A later next() of a yield* inner goes through its delegator.
-      this.autoResume(delegator, now);
-      consumer = -1;
+      // A later next() of a yield* inner goes through its delegators: each comes back first, at
+      // its own reading (cProfile sees the outer generator resume, then the inner).
+      this.autoResume(delegator);
+      this.lastSuspended = -1;
+      this.lastSuspendedValue = undefined;
+      this.resumeSlot(slot, this.clock.now(), -1);
+      return;
     }
+    const now = this.clock.now();
+    this.settlePendingDelegation(now);
+    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
     this.resumeSlot(slot, now, consumer);
-  }
-
-  /** Puts the suspended frame `slot` back on top at `now`; `consumer` >= 0: run under that `for await` consumer. */
-  private resumeSlot(slot: number, now: number, consumer: number): void {
-    const fn = this.slotFn[slot];
-    const kind = this.kindTable.kinds[fn];
-    const depth = this.depth;
-    if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && (depth > 0 || consumer >= 0))) {
-      // Runs under whoever called next(): the `for await` consumer, the current top, or the root.
-      if (depth > 0 || consumer >= 0) {
-        const top = consumer >= 0 ? consumer : this.stack[depth - 1];
-        this.slotEdge[slot] = this.edgeFor(this.slotFn[top], fn);
-        let node = this.slotOwnsNode[top] === 1 ? this.childNode(this.slotNode[top], fn) : -1;
-        this.slotOwnsNode[slot] = node < 0 ? 0 : 1;
-        if (node < 0) node = this.slotNode[top];
-        this.slotNode[slot] = node;
-      } else {
-        this.slotEdge[slot] = -1;
-        const node = this.childNode(ROOT_NODE, fn);
-        this.slotOwnsNode[slot] = node < 0 ? 0 : 1;
-        this.slotNode[slot] = node < 0 ? ROOT_NODE : node;
-      }
-    } else if (kind !== SITE_KIND_ASYNC_GENERATOR) {
-      // Async (and plain functions, which never suspend themselves): the logical caller.
-      this.slotEdge[slot] = this.slotInvokedEdge[slot];
-      this.slotNode[slot] = this.slotInvokedNode[slot];
-      this.slotOwnsNode[slot] = this.slotInvokedOwnsNode[slot];
-    }
-    this.fnLevel[fn]++;
-    const edge = this.slotEdge[slot];
-    if (edge >= 0) this.edgeLevel[edge]++;
-    this.slotState[slot] = ACTIVE;
-    this.slotStart[slot] = now;
-    this.slotChildTime[slot] = 0;
-    this.slotLastCallee[slot] = -1; // its edge and node may have changed
-    this.push(slot);
-  }
-
-  /**
-   * Reads and clears the latest suspension. Returns the suspended frame that drives `fn`, a
-   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or for an
-   * async generator a `for await` consumer (head: the value is an async iterable; end of body:
-   * no value). Else -1.
-   */
-  private takeDriver(fn: number): number {
-    const driver = this.lastSuspended;
-    const value = this.lastSuspendedValue;
-    this.lastSuspended = -1;
-    this.lastSuspendedValue = undefined;
-    const kind = this.kindTable.kinds[fn];
-    if (this.slotState[driver] !== SUSPENDED) return -1;
-    if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
-    if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
-    return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
-  }
-
-  /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice. */
-  private autoResume(delegator: number, now: number): void {
-    const outer = this.delegatorOf(delegator);
-    if (outer >= 0 && this.slotState[outer] === SUSPENDED && this.slotDelegating[outer] === 1) this.autoResume(outer, now);
-    this.resumeSlot(delegator, now, -1);
-    this.slotAutoResumed[delegator] = 1;
-  }
-
-  private linkDelegator(slot: number, delegator: number): void {
-    this.slotDelegatorSlot[slot] = delegator;
-    this.slotDelegatorGeneration[slot] = this.slotGeneration[delegator];
-  }
-
-  /** The live frame that delegated to `slot` with yield*, or -1. */
-  private delegatorOf(slot: number): number {
-    const delegator = this.slotDelegatorSlot[slot];
-    if (delegator < 0 || this.slotState[delegator] === FREE) return -1;
-    return this.slotGeneration[delegator] === this.slotDelegatorGeneration[slot] ? delegator : -1;
-  }
-
-  private isDelegatorOf(delegator: number, inner: number): boolean {
-    return this.delegatorOf(inner) === delegator;
   }
 
   /** Closes every open frame at `now`: active ones as exits (top first), then suspended ones. */
   closeOpenFrames(now: number): void {
     while (this.depth > 0) {
-      const slot = this.stack[this.depth - 1];
-      this.endSlice(now);
-      this.finish(slot, now);
+      const slot = this.endSlice(now);
+      if (slot !== NO_SLOT) this.finish(slot, now);
     }
     for (let slot = 0; slot < this.slotCount; slot++) {
       if (this.slotState[slot] === SUSPENDED) this.finish(slot, now);
     }
   }
 
-  /** Whether any frame is open (active or suspended). */
+  /** Whether any frame is open (on the stack, or suspended). */
   hasOpenFrames(): boolean {
-    return this.slotCount - this.freeCount > 0;
+    return this.depth > 0 || this.slotCount - this.freeCount > 0;
   }
 
   /** A deep copy: snapshots close the open frames of a copy, leaving the live stack alone. */
@@ -460,45 +382,355 @@ export class Recorder {
     return copy;
   }
 
+  // ---- plain functions off the hot path, async functions and generators
+
+  /** exit() of a plain function's frame that is not on top: closes the frames above it first (self-healing); a stale token does nothing. */
+  private exitBelowTop(token: number): void {
+    let index = this.depth - 1;
+    while (index >= 0 && this.stackToken[index] !== token) index--;
+    if (index < 0) return;
+    const now = this.clock.now();
+    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
+    this.closeAbove(index, now);
+    this.endSlice(now);
+  }
+
+  /** exit() of an async function or generator. */
+  private exitSlotFrame(token: number): void {
+    const slot = this.slotOf(token);
+    if (slot < 0) return;
+    const now = this.clock.now();
+    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
+    if (this.slotState[slot] === ACTIVE) {
+      this.closeAbove(this.stackIndexOfSlot(slot), now);
+      this.endSlice(now);
+      // A yield* inner finished: its delegator goes on with its own code.
+      const depth = this.depth;
+      if (depth > 0 && this.slotDelegatorSlot[slot] >= 0) {
+        const below = this.stackSlot[depth - 1];
+        if (below !== NO_SLOT && this.isDelegatorOf(below, slot)) {
+          this.slotAutoResumed[below] = 0;
+          this.slotDelegating[below] = 0;
+        }
+      }
+    }
+    this.finish(slot, now);
+  }
+
+  /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
+  private enterSlotFrame(fn: number): number {
+    if (this.depth >= this.maxDepth) return 0;
+    let slot: number;
+    if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
+    else {
+      slot = this.allocateSlot();
+      if (slot < 0) return 0;
+    }
+    let now = this.clock.now();
+    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+    this.slotDelegatorSlot[slot] = -1;
+    this.slotDelegating[slot] = 0;
+    this.slotAutoResumed[slot] = 0;
+
+    // Right after a suspension: a `for await` consumer it runs under, or a yield* delegator.
+    let consumer = -1;
+    const pending = this.pendingDelegator();
+    if (pending >= 0 && isGeneratorKind(this.kindTable.kinds[fn])) {
+      // The first next() of a yield* inner: its delegator, still on the stack, runs it.
+      this.lastSuspended = -1;
+      this.lastSuspendedValue = undefined;
+      this.linkDelegator(slot, pending);
+      this.slotAutoResumed[pending] = 1;
+    } else if (this.lastSuspended >= 0) {
+      this.settlePendingDelegation(now);
+      const driver = this.takeDriver(fn);
+      if (driver >= 0 && this.slotDelegating[driver] === 1) {
+        // The first next() of an iterator a yield* started: its delegator comes back to run it.
+        this.linkDelegator(slot, driver);
+        this.autoResume(driver);
+        now = this.clock.now();
+      } else consumer = driver;
+    }
+
+    this.fnCalls[fn]++;
+    if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
+    if (consumer >= 0) this.placeUnderSlot(fn, consumer, true);
+    else this.placeUnderTop(fn, this.depth);
+    const edge = this.placedEdge;
+    const node = this.placedNode;
+    const ownsNode = this.placedOwnsNode;
+
+    this.slotFn[slot] = fn;
+    this.slotEdge[slot] = edge;
+    this.slotNode[slot] = node;
+    this.slotOwnsNode[slot] = ownsNode;
+    this.slotInvokedEdge[slot] = edge;
+    this.slotInvokedNode[slot] = node;
+    this.slotInvokedOwnsNode[slot] = ownsNode;
+    this.slotState[slot] = ACTIVE;
+    this.slotInvoked[slot] = now;
+    const generation = (this.slotGeneration[slot] + 1) & GENERATION_MASK;
+    this.slotGeneration[slot] = generation;
+    const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
+    this.slotToken[slot] = token;
+    if (this.depth === this.stackToken.length) this.growStack(this.depth * 2);
+    this.push(token, fn, now, slot);
+    return token;
+  }
+
+  /** Puts the suspended frame `slot` back on top at `now`; `consumer` >= 0: run under that `for await` consumer. */
+  private resumeSlot(slot: number, now: number, consumer: number): void {
+    const fn = this.slotFn[slot];
+    const kind = this.kindTable.kinds[fn];
+    const depth = this.depth;
+    if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && (depth > 0 || consumer >= 0))) {
+      // Runs under whoever called next(): the `for await` consumer, the current top, or the root.
+      // Such a placement is no call of the caller: no counts, and no latest-child cache update.
+      if (consumer >= 0) this.placeUnderSlot(fn, consumer, false);
+      else this.placeResumedUnderTop(fn, depth);
+      this.slotEdge[slot] = this.placedEdge;
+      this.slotNode[slot] = this.placedNode;
+      this.slotOwnsNode[slot] = this.placedOwnsNode;
+    } else if (kind !== SITE_KIND_ASYNC_GENERATOR) {
+      // Async (and plain functions, which never suspend themselves): the logical caller.
+      this.slotEdge[slot] = this.slotInvokedEdge[slot];
+      this.slotNode[slot] = this.slotInvokedNode[slot];
+      this.slotOwnsNode[slot] = this.slotInvokedOwnsNode[slot];
+    }
+    // (An async generator resumed with nothing on the stack keeps its previous slice's placement.)
+    this.fnLevel[fn]++;
+    this.placedEdge = this.slotEdge[slot];
+    this.placedNode = this.slotNode[slot];
+    this.placedOwnsNode = this.slotOwnsNode[slot];
+    if (this.placedEdge >= 0) this.edgeLevel[this.placedEdge]++;
+    this.slotState[slot] = ACTIVE;
+    if (depth === this.stackToken.length) this.growStack(depth * 2);
+    this.push(this.slotToken[slot], fn, now, slot);
+  }
+
+  /**
+   * Reads and clears the latest suspension. Returns the suspended frame that drives `fn`, a
+   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or for an
+   * async generator a `for await` consumer (head: the value is an async iterable; end of body:
+   * no value). Else -1.
+   */
+  private takeDriver(fn: number): number {
+    const driver = this.lastSuspended;
+    const value = this.lastSuspendedValue;
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+    const kind = this.kindTable.kinds[fn];
+    if (this.slotState[driver] !== SUSPENDED) return -1;
+    if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
+    if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
+    return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
+  }
+
+  /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
+  private autoResume(delegator: number): void {
+    const outer = this.delegatorOf(delegator);
+    if (outer >= 0 && this.slotState[outer] === SUSPENDED && this.slotDelegating[outer] === 1) this.autoResume(outer);
+    const now = this.clock.now();
+    this.settlePendingDelegation(now);
+    this.resumeSlot(delegator, now, -1);
+    this.slotAutoResumed[delegator] = 1;
+  }
+
+  /** The delegator of a pending delegation (see PENDING_DELEGATION) still on top of the stack, or -1. */
+  private pendingDelegator(): number {
+    const delegator = this.lastSuspended;
+    if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION) return -1;
+    const depth = this.depth;
+    return this.slotState[delegator] === ACTIVE && depth > 0 && this.stackSlot[depth - 1] === delegator ? delegator : -1;
+  }
+
+  /**
+   * A pending delegation that the inner generator's entry did not follow: the delegator leaves
+   * the stack at `now`, and the delegation goes on as an eager one would (lastSuspended stays).
+   */
+  private settlePendingDelegation(now: number): void {
+    const delegator = this.lastSuspended;
+    if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION) return;
+    this.lastSuspendedValue = DELEGATION;
+    if (this.slotState[delegator] !== ACTIVE) return;
+    this.closeAbove(this.stackIndexOfSlot(delegator), now);
+    this.endSlice(now);
+    this.slotState[delegator] = SUSPENDED;
+  }
+
+  /** A plain call or an exit ends the window in which a generator's entry counts as driven by the latest suspension. */
+  private endSuspensionWindow(now: number): void {
+    this.settlePendingDelegation(now);
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+  }
+
+  private linkDelegator(slot: number, delegator: number): void {
+    this.slotDelegatorSlot[slot] = delegator;
+    this.slotDelegatorGeneration[slot] = this.slotGeneration[delegator];
+  }
+
+  /** The live frame that delegated to `slot` with yield*, or -1. */
+  private delegatorOf(slot: number): number {
+    const delegator = this.slotDelegatorSlot[slot];
+    if (delegator < 0 || this.slotState[delegator] === FREE) return -1;
+    return this.slotGeneration[delegator] === this.slotDelegatorGeneration[slot] ? delegator : -1;
+  }
+
+  private isDelegatorOf(delegator: number, inner: number): boolean {
+    return this.delegatorOf(inner) === delegator;
+  }
+
   // ---- internals
 
-  /** The live frame `token` names, or -1 (stale, foreign, malformed). Division, not `%`: fmod is a slow call. */
-  private slotOf(token: number): number {
-    if (!(token > 0)) return -1;
-    const low = token - Math.floor(token / LOW_RANGE) * LOW_RANGE;
-    const slot = low & (SLOT_RANGE - 1);
-    if (this.slotToken[slot] !== token || this.slotState[slot] === FREE) return -1;
-    return slot;
-  }
-
-  /** Closes (as exits) the active frames above `slot`, which is active. */
-  private closeAbove(slot: number, now: number): void {
-    while (this.depth > 0) {
-      const top = this.stack[this.depth - 1];
-      if (top === slot) return;
-      this.endSlice(now);
-      this.finish(top, now);
+  /**
+   * Places a call of `fn` made by the frame at stack index `depth - 1` (the root when `depth` is
+   * 0): sets placedEdge/Node/OwnsNode and counts the call on the edge and the node.
+   */
+  private placeUnderTop(fn: number, depth: number): void {
+    let edge = -1;
+    let node: number;
+    let ownsNode = 1;
+    let parent = ROOT_NODE;
+    if (depth > 0) {
+      const caller = depth - 1;
+      if (this.stackOwnsNode[caller] !== 1) {
+        // The caller has no node of its own (past the cap): the call aggregates into the caller's.
+        edge = this.edgeOfCallerWithoutNode(caller, fn);
+        this.droppedTreeNodes++;
+        this.edgeCalls[edge]++;
+        if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+        this.placedEdge = edge;
+        this.placedNode = this.stackNode[caller];
+        this.placedOwnsNode = 0;
+        return;
+      }
+      parent = this.stackNode[caller];
     }
+    const entry = this.childEntry(parent, fn);
+    const blocks = this.childBlocks;
+    node = blocks[entry + 1];
+    edge = blocks[entry + 2];
+    if (node < 0) {
+      this.droppedTreeNodes++;
+      node = parent;
+      ownsNode = 0;
+    } else this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+    if (edge >= 0) {
+      this.edgeCalls[edge]++;
+      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+    }
+    this.placedEdge = edge;
+    this.placedNode = node;
+    this.placedOwnsNode = ownsNode;
   }
 
-  /** Ends the slice of the frame on top of the stack at `now` and pops it (_lsprof.c Stop()). */
-  private endSlice(now: number): void {
+  /**
+   * Places `fn` under the suspended frame `caller` (a `for await` consumer): a call it makes
+   * (`countCall`, counted like placeUnderTop does), or a resumption it drives (nothing counted).
+   */
+  private placeUnderSlot(fn: number, caller: number, countCall: boolean): void {
+    const edge = this.edgeFor(this.slotFn[caller], fn);
+    let node = this.slotOwnsNode[caller] === 1 ? this.childNode(this.slotNode[caller], fn) : -1;
+    let ownsNode = 1;
+    if (node < 0) {
+      node = this.slotNode[caller];
+      ownsNode = 0;
+      if (countCall && this.slotOwnsNode[caller] !== 1) this.droppedTreeNodes++;
+    } else if (countCall) this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+    if (countCall) {
+      this.edgeCalls[edge]++;
+      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+    }
+    this.placedEdge = edge;
+    this.placedNode = node;
+    this.placedOwnsNode = ownsNode;
+  }
+
+  /** Where a resumed generator runs under the frame at `depth - 1` (the root when 0): no call is counted. */
+  private placeResumedUnderTop(fn: number, depth: number): void {
+    if (depth === 0) {
+      const node = this.childNode(ROOT_NODE, fn);
+      this.placedEdge = -1;
+      this.placedOwnsNode = node < 0 ? 0 : 1;
+      this.placedNode = node < 0 ? ROOT_NODE : node;
+      return;
+    }
+    const top = depth - 1;
+    this.placedEdge = this.edgeFor(this.stackFn[top], fn);
+    const node = this.stackOwnsNode[top] === 1 ? this.childNode(this.stackNode[top], fn) : -1;
+    this.placedOwnsNode = node < 0 ? 0 : 1;
+    this.placedNode = node < 0 ? this.stackNode[top] : node;
+  }
+
+  /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
+  private edgeOfCallerWithoutNode(caller: number, fn: number): number {
+    if (this.stackLastCallee[caller] === fn) return this.stackLastEdge[caller];
+    const edge = this.edgeFor(this.stackFn[caller], fn);
+    this.stackLastCallee[caller] = fn;
+    this.stackLastEdge[caller] = edge;
+    return edge;
+  }
+
+  /** Pushes a slice of `fn` at `now` placed where placedEdge/Node/OwnsNode say (room was made by the caller). */
+  private push(token: number, fn: number, now: number, slot: number): void {
+    const depth = this.depth;
+    this.stackToken[depth] = token;
+    this.stackFn[depth] = fn;
+    this.stackEdge[depth] = this.placedEdge;
+    this.stackNode[depth] = this.placedNode;
+    const ownsNode = this.placedOwnsNode;
+    this.stackOwnsNode[depth] = ownsNode;
+    if (ownsNode !== 1) this.stackLastCallee[depth] = -1;
+    this.stackStart[depth] = now;
+    this.stackChildTime[depth] = 0;
+    this.stackSlot[depth] = slot;
+    this.depth = depth + 1;
+    if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
+  }
+
+  /** Ends the slice on top of the stack at `now` and pops it (_lsprof.c Stop()); returns its slot (NO_SLOT: a plain function). */
+  private endSlice(now: number): number {
     const depth = --this.depth;
-    const slot = this.stack[depth];
-    const elapsed = now - this.slotStart[slot]; // tt
-    const self = elapsed - this.slotChildTime[slot]; // it
-    if (depth > 0) this.slotChildTime[this.stack[depth - 1]] += elapsed;
-    const fn = this.slotFn[slot];
+    const elapsed = now - this.stackStart[depth]; // tt
+    const self = elapsed - this.stackChildTime[depth]; // it
+    if (depth > 0) this.stackChildTime[depth - 1] += elapsed;
+    const fn = this.stackFn[depth];
     this.fnSelf[fn] += self;
     if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
-    const edge = this.slotEdge[slot];
+    const edge = this.stackEdge[depth];
     if (edge >= 0) {
       this.edgeSelf[edge] += self;
       if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
     }
-    const node = this.slotNode[slot];
-    this.nodeSelf[node] += self;
-    if (this.slotOwnsNode[slot] === 1) this.nodeTotal[node] += elapsed;
+    const at = this.stackNode[depth] * NODE_STRIDE;
+    this.nodeStats[at + NODE_SELF] += self;
+    if (this.stackOwnsNode[depth] === 1) this.nodeStats[at + NODE_TOTAL] += elapsed;
+    return this.stackSlot[depth];
+  }
+
+  /** Closes (as exits) the frames above stack index `index`. */
+  private closeAbove(index: number, now: number): void {
+    while (this.depth - 1 > index) {
+      const slot = this.endSlice(now);
+      if (slot !== NO_SLOT) this.finish(slot, now);
+    }
+  }
+
+  /** The stack index of the active frame `slot` (usually the top). */
+  private stackIndexOfSlot(slot: number): number {
+    let index = this.depth - 1;
+    while (index >= 0 && this.stackSlot[index] !== slot) index--;
+    return index;
+  }
+
+  /** The live slot `token` names, or -1 (a plain function's token, stale, foreign, malformed). Division, not `%`: fmod is a slow call. */
+  private slotOf(token: number): number {
+    if (!(token > 0)) return -1;
+    const low = token - Math.floor(token / LOW_RANGE) * LOW_RANGE;
+    const slot = low & (SLOT_RANGE - 1);
+    if (slot >= this.slotCount || this.slotToken[slot] !== token || this.slotState[slot] === FREE) return -1;
+    return slot;
   }
 
   /** The frame in `slot` (off the stack) is over: async wall time, then the slot is freed. */
@@ -511,14 +743,6 @@ export class Recorder {
     this.slotState[slot] = FREE;
     if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);
     this.freeSlots[this.freeCount++] = slot;
-  }
-
-  private push(slot: number): void {
-    const depth = this.depth;
-    if (depth === this.stack.length) this.stack = growInt32(this.stack, depth * 2);
-    this.stack[depth] = slot;
-    this.depth = depth + 1;
-    if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
   }
 
   /** A slot when none is free: a new one, or one reclaimed from abandoned generators; -1 past the cap. */
@@ -561,28 +785,63 @@ export class Recorder {
     return edge;
   }
 
-  /** The tree node for `fn` under `parent`, created if needed; -1 past the node cap. */
+  /** The tree node for `fn` under `parent`, created if needed; -1 past the node cap (counted as dropped). */
   private childNode(parent: number, fn: number): number {
-    const found = this.treeChildren.find(parent, fn);
-    if (found >= 0) return found;
-    if (this.treeChildren.size >= this.maxTreeNodes + 1) {
-      this.droppedTreeNodes++;
-      return -1;
-    }
-    const node = this.treeChildren.add(parent, fn);
-    const edge = parent === ROOT_NODE ? -1 : this.edgeFor(this.treeChildren.second[parent], fn);
-    if (node === this.nodeCalls.length) {
-      const length = node * 2;
-      this.nodeCalls = growFloat64(this.nodeCalls, length);
-      this.nodeSelf = growFloat64(this.nodeSelf, length);
-      this.nodeTotal = growFloat64(this.nodeTotal, length);
-      this.nodeLastCalleePlusOne = growInt32(this.nodeLastCalleePlusOne, length);
-      this.nodeLastChild = growInt32(this.nodeLastChild, length);
-      this.nodeLastEdge = growInt32(this.nodeLastEdge, length);
-      this.nodeEdge = growInt32(this.nodeEdge, length);
-    }
-    this.nodeEdge[node] = edge;
+    const node = this.childBlocks[this.childEntry(parent, fn) + 1];
+    if (node < 0) this.droppedTreeNodes++;
     return node;
+  }
+
+  /** Offset in childBlocks of the entry for `fn` under `parent`, created (with its node, unless past the cap) if needed. */
+  private childEntry(parent: number, fn: number): number {
+    const key = fn + 1;
+    const blocks = this.childBlocks;
+    let block = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
+    let last = 0;
+    while (block !== 0) {
+      const end = block + BLOCK_NEXT;
+      for (let entry = block; entry < end; entry += ENTRY_INTS) {
+        const found = blocks[entry];
+        if (found === key) return entry;
+        if (found === 0) return this.addChild(parent, fn, entry);
+      }
+      last = block;
+      block = blocks[end];
+    }
+    const fresh = this.allocateBlock();
+    if (last === 0) this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK] = fresh;
+    else this.childBlocks[last + BLOCK_NEXT] = fresh;
+    return this.addChild(parent, fn, fresh);
+  }
+
+  /** Fills the free child entry at `entry`: a new node for `fn` under `parent` (-1 past the cap) and its edge. */
+  private addChild(parent: number, fn: number, entry: number): number {
+    const edge = parent === ROOT_NODE ? -1 : this.edgeFor(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
+    let node = -1;
+    if (this.nodeCount < this.maxTreeNodes + 1) {
+      node = this.nodeCount++;
+      if (node * LINK_STRIDE === this.nodeLinks.length) {
+        this.nodeLinks = growInt32(this.nodeLinks, node * 2 * LINK_STRIDE);
+        this.nodeStats = growFloat64(this.nodeStats, node * 2 * NODE_STRIDE);
+      }
+      const at = node * LINK_STRIDE;
+      this.nodeLinks[at + LINK_PARENT] = parent;
+      this.nodeLinks[at + LINK_FN] = fn;
+      this.nodeLinks[at + LINK_EDGE] = edge;
+    }
+    const blocks = this.childBlocks;
+    blocks[entry] = fn + 1;
+    blocks[entry + 1] = node;
+    blocks[entry + 2] = edge;
+    return entry;
+  }
+
+  /** A zeroed child block; returns its offset. */
+  private allocateBlock(): number {
+    const offset = this.blockCount * BLOCK_INTS;
+    if (offset === this.childBlocks.length) this.childBlocks = growInt32(this.childBlocks, offset * 2);
+    this.blockCount++;
+    return offset;
   }
 
   private growFunctions(needed: number): void {
@@ -596,29 +855,67 @@ export class Recorder {
     this.fnLevel = growInt32(this.fnLevel, length);
   }
 
+  private growStack(length: number): void {
+    this.stackToken = growFloat64(this.stackToken, length);
+    this.stackFn = growInt32(this.stackFn, length);
+    this.stackEdge = growInt32(this.stackEdge, length);
+    this.stackNode = growInt32(this.stackNode, length);
+    this.stackOwnsNode = growUint8(this.stackOwnsNode, length);
+    this.stackStart = growFloat64(this.stackStart, length);
+    this.stackChildTime = growFloat64(this.stackChildTime, length);
+    this.stackSlot = growInt32(this.stackSlot, length);
+    this.stackLastCallee = growInt32(this.stackLastCallee, length);
+    this.stackLastEdge = growInt32(this.stackLastEdge, length);
+  }
+
   private growSlots(length: number): void {
     this.slotFn = growInt32(this.slotFn, length);
-    this.slotEdge = growInt32(this.slotEdge, length);
-    this.slotNode = growInt32(this.slotNode, length);
-    this.slotOwnsNode = growUint8(this.slotOwnsNode, length);
     this.slotState = growUint8(this.slotState, length);
     this.slotGeneration = growInt32(this.slotGeneration, length);
     this.slotToken = growFloat64(this.slotToken, length);
-    this.slotStart = growFloat64(this.slotStart, length);
-    this.slotChildTime = growFloat64(this.slotChildTime, length);
+    this.slotEdge = growInt32(this.slotEdge, length);
+    this.slotNode = growInt32(this.slotNode, length);
+    this.slotOwnsNode = growUint8(this.slotOwnsNode, length);
     this.slotInvoked = growFloat64(this.slotInvoked, length);
     this.slotInvokedEdge = growInt32(this.slotInvokedEdge, length);
     this.slotInvokedNode = growInt32(this.slotInvokedNode, length);
     this.slotInvokedOwnsNode = growUint8(this.slotInvokedOwnsNode, length);
-    this.slotLastCallee = growInt32(this.slotLastCallee, length);
     this.slotDelegatorSlot = growInt32(this.slotDelegatorSlot, length);
     this.slotDelegatorGeneration = growInt32(this.slotDelegatorGeneration, length);
     this.slotDelegating = growUint8(this.slotDelegating, length);
     this.slotAutoResumed = growUint8(this.slotAutoResumed, length);
-    this.slotLastEdge = growInt32(this.slotLastEdge, length);
-    this.slotLastNode = growInt32(this.slotLastNode, length);
   }
 }
+
+function isGeneratorKind(kind: number): boolean {
+  return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR;
+}
+
+/**
+ * Whether `yield* value` runs an iterator whose first step may be an instrumented generator's
+ * entry: a generator object (native, or a down-levelling helper's iterator object with its own
+ * `next`, as TypeScript's __asyncGenerator makes). Checked without running user code: Node's
+ * util.types, and own data properties of objects that are not proxies (no getter is called).
+ * Outside Node: never (delegation is then eager, as before the inner's entry could be awaited).
+ */
+const isDelegableIterator: (value: unknown) => boolean = (() => {
+  let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
+  try {
+    types = (require("node:util") as typeof import("node:util")).types;
+  } catch {
+    types = undefined;
+  }
+  if (types === undefined || typeof types.isGeneratorObject !== "function" || typeof types.isProxy !== "function") return () => false;
+  const { isGeneratorObject, isProxy } = types;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  return (value: unknown): boolean => {
+    if (value === null || typeof value !== "object") return false;
+    if (isGeneratorObject(value)) return true;
+    if (isProxy(value)) return false;
+    const next = getOwnPropertyDescriptor(value, "next");
+    return next !== undefined && typeof next.value === "function";
+  };
+})();
 
 function isAsyncIterable(value: unknown): boolean {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;

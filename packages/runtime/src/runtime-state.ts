@@ -9,7 +9,7 @@ export interface ProbeTarget {
   exit(token: number): void;
   suspend(token: number, value?: unknown, hasValue?: boolean): void;
   resume(token: number): void;
-  delegate(token: number): void;
+  delegate(token: number, inner?: unknown): void;
 }
 
 /** A session that can be paused while another records (only one records at a time, like sys.setprofile). */
@@ -155,7 +155,7 @@ function createModuleHandle(state: RuntimeState, ids: Int32Array): ModuleHandle 
       const target = state.active;
       if (target !== null && token !== 0) {
         try {
-          target.delegate(token);
+          target.delegate(token, value);
         } catch {
           // never throw into user code
         }
