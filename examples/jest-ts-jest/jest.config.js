@@ -1,7 +1,7 @@
 // Jest runs src/**/*.test.ts through ts-jest; @tsprof/ts-transformer instruments the code under test.
 module.exports = {
   rootDir: __dirname,
-  testEnvironment: "<rootDir>/tsprof-environment.js",
+  testEnvironment: "@tsprof/runtime/jest-environment",
   testMatch: ["<rootDir>/src/**/*.test.ts"],
   transform: {
     "^.+\\.ts$": [

@@ -41,16 +41,17 @@ export interface RuntimeState {
   defaultSession: unknown;
 }
 
-const STATE_KEY = Symbol.for("tsprof.recorder");
+/** Where every copy of the runtime finds the shared state (a registered symbol: shared across realms too). */
+export const RUNTIME_STATE_KEY = Symbol.for("tsprof.recorder");
 const KIND_NAMES: readonly FunctionKind[] = ["function", "generator", "async", "async-generator"];
 
 /** The shared state, created by the first copy of the runtime that asks. */
 export function getRuntimeState(): RuntimeState {
   const holder = globalThis as unknown as Record<symbol, RuntimeState | undefined>;
-  const existing = holder[STATE_KEY];
+  const existing = holder[RUNTIME_STATE_KEY];
   if (existing !== undefined && existing !== null && existing.layout === 1) return existing;
   const created = createRuntimeState();
-  Object.defineProperty(globalThis, STATE_KEY, { value: created, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, RUNTIME_STATE_KEY, { value: created, writable: true, configurable: true, enumerable: false });
   return created;
 }
 
