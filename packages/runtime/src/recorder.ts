@@ -27,12 +27,15 @@
 //   async iterable) and at the end of each body (no value), just before the loop calls next().
 //   So when an async generator enters or resumes right after such a suspension (no probe in
 //   between), it runs under that suspended consumer, not under whatever is below it;
-// - `yield* inner` signalled by delegate(token, inner) (instead of suspend): the delegating
-//   generator leaves the stack like a suspend, but whenever the inner generator runs (its first
-//   entry right after, and each later resume while the delegation lasts) the delegator is put
-//   back on the stack first, the inner runs under it, and it leaves again when the inner
-//   yields: what the engine does (each outer.next() runs outer's yield*, which runs inner).
-//   The delegation ends when the inner exits (the delegator keeps running its own code);
+// - `yield* inner` signalled by delegate(token, inner) (instead of suspend): what the engine
+//   does is each outer.next() running outer's yield*, which runs inner. So the delegator stays
+//   on the stack while the inner generator's first step runs (when inner is a generator object
+//   and its entry is the next probe event; any other next event takes the delegator off at that
+//   event's reading, as does a delegation to another iterable), leaves when the inner yields,
+//   and comes back on the stack before each later resume of the inner while the delegation
+//   lasts; each of those moves reads the clock on its own, as cProfile's separate events for
+//   the outer and the inner generator do. The delegation ends when the inner exits (the
+//   delegator keeps running its own code);
 // - async kinds also accumulate asyncWallTime: invocation to settle (the final exit);
 // - exit(token) on a suspended frame closes it as resume+exit at the same instant would (no
 //   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
