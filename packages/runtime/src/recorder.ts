@@ -325,13 +325,10 @@ export class Recorder {
     }
     const fn = this.slotFn[slot];
     this.slotDelegating[slot] = 0; // resumed by its own code: a delegation it made is over
-    const pending = this.pendingDelegator();
-    if (pending >= 0 && isGeneratorKind(this.kindTable.kinds[fn])) {
+    const pending = this.pendingDelegatorOf(fn);
+    if (pending >= 0) {
       // `yield* it` of a generator started earlier: its delegator, still on the stack, runs it.
-      this.lastSuspended = -1;
-      this.lastSuspendedValue = undefined;
-      this.linkDelegator(slot, pending);
-      this.slotAutoResumed[pending] = 1;
+      this.joinPendingDelegation(slot, pending);
       this.resumeSlot(slot, this.clock.now(), -1);
       return;
     }
@@ -437,13 +434,10 @@ export class Recorder {
 
     // Right after a suspension: a `for await` consumer it runs under, or a yield* delegator.
     let consumer = -1;
-    const pending = this.pendingDelegator();
-    if (pending >= 0 && isGeneratorKind(this.kindTable.kinds[fn])) {
+    const pending = this.pendingDelegatorOf(fn);
+    if (pending >= 0) {
       // The first next() of a yield* inner: its delegator, still on the stack, runs it.
-      this.lastSuspended = -1;
-      this.lastSuspendedValue = undefined;
-      this.linkDelegator(slot, pending);
-      this.slotAutoResumed[pending] = 1;
+      this.joinPendingDelegation(slot, pending);
     } else if (this.lastSuspended >= 0) {
       this.settlePendingDelegation(now);
       const driver = this.takeDriver(fn);
@@ -539,12 +533,20 @@ export class Recorder {
     this.slotAutoResumed[delegator] = 1;
   }
 
-  /** The delegator of a pending delegation (see PENDING_DELEGATION) still on top of the stack, or -1. */
-  private pendingDelegator(): number {
+  /** The delegator of a pending delegation (see PENDING_DELEGATION) still on top of the stack, when `fn` is a generator that can be its inner; else -1. */
+  private pendingDelegatorOf(fn: number): number {
     const delegator = this.lastSuspended;
-    if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION) return -1;
+    if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION || !isGeneratorKind(this.kindTable.kinds[fn])) return -1;
     const depth = this.depth;
     return this.slotState[delegator] === ACTIVE && depth > 0 && this.stackSlot[depth - 1] === delegator ? delegator : -1;
+  }
+
+  /** The generator `slot` runs as the inner of the pending delegation of `delegator`, which stays on the stack. */
+  private joinPendingDelegation(slot: number, delegator: number): void {
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+    this.linkDelegator(slot, delegator);
+    this.slotAutoResumed[delegator] = 1;
   }
 
   /**
