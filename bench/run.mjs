@@ -1,6 +1,6 @@
 // `npm run bench`: tsprof's probe overhead, measured side by side with plain runs and with cProfile; prints a table, writes bench/results.json.
 //
-// usage: node bench/run.mjs [--runs N] [--fib 27,28,29,30] [--input FILE] [--skip-python] [--skip-acorn]
+// usage: see USAGE below and bench/README.md.
 //
 // Every figure is a median of N (>= 5) runs, each in a fresh child process (plain and
 // profiled code never share a JIT), the variants interleaved run by run:
@@ -12,13 +12,13 @@
 // - cProfile, for the Python twin of fib.
 // Overhead per call = (profiled - plain) / calls, calls read from the tsprof run's own
 // profile (and checked against 2 * F(n + 1) - 1 for fib).
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { instrumentFile } from "./lib/instrument.mjs";
-import { alternate, childEnv, median, runChild } from "./lib/measure.mjs";
+import { alternate, childEnv, median, runChild, timeProcess } from "./lib/measure.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(benchDir, "..");
@@ -26,7 +26,8 @@ const require = createRequire(import.meta.url);
 const node = process.execPath;
 
 const USAGE =
-  "usage: node bench/run.mjs [--quick] [--runs N] [--fib 27,28,29,30] [--input FILE] [--async-chains N] [--skip-python] [--skip-acorn] [--skip-async]";
+  "usage: node bench/run.mjs [--quick] [--runs N] [--fib 27,28,29,30] [--input FILE] [--async-chains N] [--tsc-project DIR] [--transform-input FILE] [--slow-runs N]\n" +
+  "                          [--skip-fib] [--skip-python] [--skip-acorn] [--skip-async] [--skip-tsc] [--skip-transform] [--skip-startup] [--skip-stats]";
 
 function parseOptions(argv) {
   const options = {
@@ -38,7 +39,28 @@ function parseOptions(argv) {
     acorn: true,
     asyncChains: 20_000,
     clockReads: 2_000_000,
+    tsc: true,
+    tscProject: join(repoRoot, "packages", "stats"),
+    transform: true,
+    transformInput: join(repoRoot, "node_modules", "typescript", "lib", "typescript.js"),
+    startup: true,
+    startupCopies: 3,
+    stats: true,
+    statsProfiles: 20,
+    // Runs of the sections whose single sample takes a minute or more (the Babel transform of
+    // typescript.js, loading 20 tsc profiles).
+    slowRuns: 3,
   };
+  if (argv.includes("--quick")) {
+    // Smaller inputs: one fib size, a 0.5 MB acorn and transform input, fewer chains, a smaller
+    // project to compile and to start. typescript.js is still instrumented once (about a minute).
+    options.fib = [25];
+    options.input = join(repoRoot, "node_modules", "@babel", "parser", "lib", "index.js");
+    options.transformInput = options.input;
+    options.asyncChains = 5_000;
+    options.tscProject = join(repoRoot, "packages", "format");
+    options.startupCopies = 1;
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -57,12 +79,17 @@ function parseOptions(argv) {
     else if (arg === "--async-chains") {
       options.asyncChains = Number(value());
       if (!Number.isInteger(options.asyncChains) || options.asyncChains < 1) fail("--async-chains must be a positive integer");
-    } else if (arg === "--quick") {
-      // A few minutes on a loaded machine: one fib size, a 0.5 MB acorn input, fewer chains.
-      options.fib = [25];
-      options.input = join(repoRoot, "node_modules", "@babel", "parser", "lib", "index.js");
-      options.asyncChains = 5_000;
-    }
+    } else if (arg === "--slow-runs") {
+      options.slowRuns = Number(value());
+      if (!Number.isInteger(options.slowRuns) || options.slowRuns < 3) fail("--slow-runs must be an integer >= 3");
+    } else if (arg === "--tsc-project") options.tscProject = resolve(value());
+    else if (arg === "--transform-input") options.transformInput = resolve(value());
+    else if (arg === "--skip-fib") options.fib = [];
+    else if (arg === "--skip-tsc") options.tsc = false;
+    else if (arg === "--skip-transform") options.transform = false;
+    else if (arg === "--skip-startup") options.startup = false;
+    else if (arg === "--skip-stats") options.stats = false;
+    else if (arg === "--quick") continue; // applied before the loop, so that later flags override it
     else if (arg === "--skip-acorn") options.acorn = false;
     else if (arg === "--help" || arg === "-h") {
       console.log(USAGE);
@@ -70,6 +97,8 @@ function parseOptions(argv) {
     } else fail(`unknown option ${arg}`);
   }
   if (options.acorn && !existsSync(options.input)) fail(`--input ${options.input}: no such file`);
+  if (options.tsc && !existsSync(join(options.tscProject, "tsconfig.json"))) fail(`--tsc-project ${options.tscProject}: no tsconfig.json there`);
+  if (options.transform && !existsSync(options.transformInput)) fail(`--transform-input ${options.transformInput}: no such file`);
   return options;
 }
 
@@ -315,6 +344,223 @@ function measureAsync(options, scratch) {
   return { workload: `async: ${count} concurrent await chains`, chains: options.asyncChains, ...result };
 }
 
+// Workload 3 (and 6, memory): the TypeScript compiler, instrumented, checking and emitting a real project.
+
+/**
+ * typescript.js instrumented into `scratch`, with the lib.*.d.ts files it loads from its own
+ * directory (ts.getDefaultLibFilePath is the directory of the running compiler file).
+ */
+function instrumentTypeScript(scratch) {
+  const plain = require.resolve("typescript");
+  const dir = join(scratch, "typescript");
+  mkdirSync(dir);
+  for (const file of readdirSync(dirname(plain))) if (/^lib\..*\.d\.ts$/.test(file)) copyFileSync(join(dirname(plain), file), join(dir, file));
+  const tsprof = join(dir, "typescript.tsprof.cjs");
+  const start = process.hrtime.bigint();
+  instrumentFile(plain, tsprof);
+  const instrumentSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  // The naive-probe build differs only in the runtime the probes import: swap the path rather than
+  // spend another minute in Babel.
+  const naive = join(dir, "typescript.naive.cjs");
+  const runtimeImport = `require(${JSON.stringify(require.resolve("@tsprof/runtime/probe"))})`;
+  const code = readFileSync(tsprof, "utf8");
+  if (code.split(runtimeImport).length !== 2) throw new Error(`tsc: expected one ${runtimeImport} in the instrumented typescript.js`);
+  writeFileSync(naive, code.replace(runtimeImport, `require(${JSON.stringify(join(benchDir, "lib", "naive-probe.cjs"))})`));
+  return { plain, tsprof, naive, instrumentSeconds };
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Plain vs the three tsprof modes and the naive probe on workers/ts-compile.cjs (run with
+ * --expose-gc): time, calls, and memory (peak RSS; V8 used heap and external memory after GC at the end). The
+ * profiles of the exact and fast-clock runs are kept in `profiles` for the stats section.
+ */
+function measureTsc(options, scratch, profiles) {
+  const worker = join(benchDir, "workers", "ts-compile.cjs");
+  const tsconfig = join(options.tscProject, "tsconfig.json");
+  const modules = instrumentTypeScript(scratch);
+  const counted = [];
+  const runs = { plain: [] };
+  const compile = (variant, module, env) => {
+    const sample = runChild(node, ["--expose-gc", worker, module, tsconfig], env);
+    (runs[variant] ??= []).push(sample);
+    return sample.seconds;
+  };
+  const tsprofVariants = Object.fromEntries(
+    Object.entries(TSPROF_MODES).map(([mode, env]) => [
+      mode,
+      (run) => {
+        const profile = join(scratch, `tsc-${mode}-${run}.tsprof.json`);
+        const seconds = compile(mode, modules.tsprof, childEnv({ TSPROF_OUTPUT: profile, ...env }));
+        counted.push(profileCalls(profile));
+        if (mode === "tsprofCount") rmSync(profile);
+        else profiles.push(profile);
+        return seconds;
+      },
+    ]),
+  );
+  const samples = alternate(options.runs, {
+    plain: () => compile("plain", modules.plain, childEnv()),
+    ...tsprofVariants,
+    naive: () => compile("naive", modules.naive, childEnv()),
+  });
+  // The instrumented compiler must do exactly what the plain one does.
+  const outcome = (s) => `${s.files} files, ${s.diagnostics} diagnostics, ${s.outputs} outputs`;
+  const expected = outcome(runs.plain[0]);
+  for (const [variant, list] of Object.entries(runs)) {
+    const other = list.find((s) => outcome(s) !== expected);
+    if (other) throw new Error(`tsc: ${PROFILER_LABELS[variant] ?? variant} run gave ${outcome(other)}, plain ${expected}`);
+  }
+  if (counted.some((c) => c !== counted[0])) throw new Error(`tsc: runs disagree on the call count (${counted.join(", ")})`);
+  const result = comparison(samples, counted[0]);
+  const memoryOf = (list) => ({
+    samples: list.map(({ maxRssBytes, heapAfterGcBytes, externalAfterGcBytes }) => ({ maxRssBytes, heapAfterGcBytes, externalAfterGcBytes })),
+    maxRssMB: median(list.map((s) => s.maxRssBytes)) / MB,
+    heapAfterGcMB: median(list.map((s) => s.heapAfterGcBytes)) / MB,
+    externalAfterGcMB: median(list.map((s) => s.externalAfterGcBytes)) / MB,
+  });
+  const plainMemory = memoryOf(runs.plain);
+  const memory = { plain: plainMemory };
+  for (const mode of [...Object.keys(TSPROF_MODES), "naive"]) {
+    const m = memoryOf(runs[mode]);
+    memory[mode] = {
+      ...m,
+      maxRssAbovePlainMB: m.maxRssMB - plainMemory.maxRssMB,
+      // What the profiled process keeps after GC beyond the plain one: the recorder, and the bigger instrumented code.
+      retainedAbovePlainMB: m.heapAfterGcMB + m.externalAfterGcMB - (plainMemory.heapAfterGcMB + plainMemory.externalAfterGcMB),
+    };
+  }
+  // The naive probe runs the same instrumented code with a few flat arrays: above it is the recorder alone.
+  for (const mode of Object.keys(TSPROF_MODES)) memory[mode].retainedAboveNaiveMB = memory[mode].retainedAbovePlainMB - memory.naive.retainedAbovePlainMB;
+  const project = inputLabel(options.tscProject);
+  const first = runs.plain[0];
+  return {
+    workload: `tsc ${require("typescript/package.json").version}: ${project} (${first.files} files) check + emit`,
+    project,
+    typescriptBytes: statSync(modules.plain).size,
+    instrumentSeconds: modules.instrumentSeconds,
+    ...result,
+    memory,
+  };
+}
+
+// Part 5: transform speed and the compile cache.
+
+/** Babel + tsprof plugin vs Babel + babel-plugin-istanbul on the same file, same options, each transform in its own process. */
+function measureTransform(options, scratch) {
+  const worker = join(benchDir, "workers", "transform-file.cjs");
+  const dir = join(scratch, "transform");
+  mkdirSync(dir);
+  const input = options.transformInput;
+  const samples = alternate(options.slowRuns, {
+    tsprof: () => runChild(node, [worker, "tsprof", input, dir]).seconds,
+    istanbul: () => runChild(node, [worker, "istanbul", input, dir]).seconds,
+  });
+  const tsprofSeconds = median(samples.tsprof);
+  const istanbulSeconds = median(samples.istanbul);
+  return {
+    input: inputLabel(input),
+    inputBytes: statSync(input).size,
+    babelPluginIstanbul: require("babel-plugin-istanbul/package.json").version,
+    tsprofSeconds,
+    istanbulSeconds,
+    ratio: tsprofSeconds / istanbulSeconds,
+    samples,
+  };
+}
+
+/**
+ * A TypeScript project of `copies` copies of packages/format/src and packages/stats/src (tests
+ * left out, `@tsprof/format` imports pointed at the copy) and a main.ts that imports each copy's
+ * stats; every copy has its own paths, so every file is compiled (or looked up) on its own.
+ */
+function writeStartupProject(dir, copies) {
+  let bytes = 0;
+  let files = 0;
+  const imports = [];
+  for (let copy = 0; copy < copies; copy++) {
+    for (const pkg of ["format", "stats"]) {
+      const from = join(repoRoot, "packages", pkg, "src");
+      const to = join(dir, `copy${copy}`, pkg);
+      mkdirSync(to, { recursive: true });
+      for (const file of readdirSync(from)) {
+        if (!file.endsWith(".ts") || file.endsWith(".test.ts") || file.endsWith(".d.ts")) continue;
+        const source = readFileSync(join(from, file), "utf8").replaceAll('from "@tsprof/format"', 'from "../format/index"');
+        writeFileSync(join(to, file), source);
+        bytes += Buffer.byteLength(source);
+        files++;
+      }
+    }
+    imports.push(`import { Stats as Stats${copy} } from "./copy${copy}/stats/index";`);
+  }
+  const uses = Array.from({ length: copies }, (_, copy) => `Stats${copy}`).join(", ");
+  writeFileSync(join(dir, "main.ts"), `${imports.join("\n")}\n\nconsole.log([${uses}].map((s) => typeof s).join(" "));\n`);
+  return { files: files + 1, bytes };
+}
+
+/** `tsprof run` wall time on the start-up project: with a fresh cache directory (cold), then again with the same one (warm). */
+function measureStartup(options, scratch) {
+  const dir = join(scratch, "startup");
+  const project = writeStartupProject(dir, options.startupCopies);
+  const cli = join(repoRoot, "packages", "cli", "bin", "tsprof.js");
+  const run = (cache) => timeProcess(node, [cli, "run", "-o", join(scratch, "startup.tsprof.json"), "main.ts"], { cwd: dir, env: childEnv({ TSPROF_CACHE_DIR: cache }) });
+  const samples = alternate(options.runs, {
+    cold: (i) => run(join(scratch, `startup-cache-${i}`)),
+    warm: (i) => run(join(scratch, `startup-cache-${i}`)),
+  });
+  const coldSeconds = median(samples.cold);
+  const warmSeconds = median(samples.warm);
+  return { ...project, copies: options.startupCopies, coldSeconds, warmSeconds, speedup: coldSeconds / warmSeconds, samples };
+}
+
+// Part 7: stats on many profiles of workload 3.
+
+/**
+ * Load + merge + sort + print of `options.statsProfiles` profiles of workload 3 (the tsprof
+ * runs' profiles, repeated when there are fewer) through the API in a child (workers/stats-merge.cjs:
+ * what `tsprof stats FILE... -s cumulative` does after start-up), and the same on the profiles
+ * without their call tree, which the table never reads.
+ */
+function measureStats(options, scratch, profiles) {
+  const worker = join(benchDir, "workers", "stats-merge.cjs");
+  const dir = join(scratch, "stats");
+  mkdirSync(dir);
+  const treeless = profiles.map((profile, i) => {
+    const { callTree: _tree, ...rest } = JSON.parse(readFileSync(profile, "utf8"));
+    const path = join(dir, `treeless-${i}.tsprof.json`);
+    writeFileSync(path, JSON.stringify(rest));
+    return path;
+  });
+  const files = [];
+  const treelessFiles = [];
+  for (let i = 0; i < options.statsProfiles; i++) {
+    files.push(join(dir, `run-${i}.tsprof.json`));
+    linkSync(profiles[i % profiles.length], files[i]);
+    treelessFiles.push(join(dir, `treeless-run-${i}.tsprof.json`));
+    linkSync(treeless[i % treeless.length], treelessFiles[i]);
+  }
+  let loaded;
+  const samples = alternate(options.slowRuns, {
+    api: () => {
+      loaded = runChild(node, [worker, ...files]);
+      return loaded.seconds;
+    },
+    apiTreeless: () => runChild(node, [worker, ...treelessFiles]).seconds,
+  });
+  return {
+    profiles: files.length,
+    distinctProfiles: profiles.length,
+    profileBytes: statSync(files[0]).size,
+    treelessProfileBytes: statSync(treelessFiles[0]).size,
+    functions: loaded.functions,
+    totalCalls: loaded.totalCalls,
+    apiSeconds: median(samples.api),
+    apiTreelessSeconds: median(samples.apiTreeless),
+    samples,
+  };
+}
+
 function inputLabel(path) {
   return path.startsWith(repoRoot + "/") ? path.slice(repoRoot.length + 1) : path;
 }
@@ -333,7 +579,7 @@ function table(rows) {
 function report(results) {
   const notes = [];
   const rows = [["workload", "calls", "plain", "profiler", "profiled", "ratio", "overhead/call"]];
-  const measured = [...results.fib, results.acorn, results.async, results.python].filter((r) => r && !r.skipped);
+  const measured = [...results.fib, results.acorn, results.async, results.tsc, results.python].filter((r) => r && !r.skipped);
   for (const r of measured) {
     for (const [profiler, p] of Object.entries(r.profilers)) {
       const first = profiler === Object.keys(r.profilers)[0];
@@ -355,10 +601,9 @@ function report(results) {
     }
   }
   const lines = [
-    `tsprof benchmark: node ${results.node}, median of ${results.runs} interleaved runs, each in its own process`,
+    `tsprof benchmark: node ${results.node}, median of ${results.runs} interleaved runs (${results.slowRuns} for the transform and stats), each in its own process`,
     `machine: ${results.cpus} CPUs, 1-minute load average ${results.loadAverage.before.toFixed(1)} before, ${results.loadAverage.after.toFixed(1)} after`,
-    "",
-    table(rows),
+    ...(rows.length > 1 ? ["", table(rows)] : []),
     "",
     `one clock read: process.hrtime.bigint() ${ns(results.clock.hrtimeBigintNs)}, performance.now() ${ns(results.clock.performanceNowNs)}; ` +
       `the two process.hrtime() reads of one exact-mode call: ${ns(results.clock.hrtimePairNs)}`,
@@ -376,7 +621,72 @@ function report(results) {
     ),
   ];
   if (results.python?.skipped) notes.push(`Python cProfile: skipped (${results.python.skipped})`);
+  const targets = targetRows(results, notes);
+  if (targets.length > 1) lines.push("", table(targets));
   return [...lines, ...notes.map((note) => `note: ${note}`)].join("\n");
+}
+
+const megabytes = (mb) => `${mb >= 0 ? "+" : ""}${mb.toFixed(1)} MB`;
+const sizeOf = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`);
+const met = (ok) => (ok ? "yes" : "NO");
+
+/** The second table: the figures issue #6 sets a target for, each against its in-run baseline. */
+function targetRows(results, notes) {
+  const rows = [["measurement", "tsprof", "baseline", "figure", "target", "met"]];
+  const { transform, startup, tsc, stats } = results;
+  if (transform) {
+    rows.push([
+      `Babel transform of ${transform.input} (${sizeOf(transform.inputBytes)})`,
+      seconds(transform.tsprofSeconds),
+      `${seconds(transform.istanbulSeconds)} istanbul`,
+      `${transform.ratio.toFixed(2)}x`,
+      "<= 1x",
+      met(transform.ratio <= 1),
+    ]);
+  }
+  if (startup) {
+    rows.push([
+      `tsprof run start-up, ${startup.files} .ts files (${sizeOf(startup.bytes)})`,
+      `${seconds(startup.warmSeconds)} warm`,
+      `${seconds(startup.coldSeconds)} cold`,
+      `${startup.speedup.toFixed(1)}x faster`,
+      ">= 5x",
+      met(startup.speedup >= 5),
+    ]);
+  }
+  if (tsc) {
+    const plain = tsc.memory.plain;
+    for (const mode of [...Object.keys(TSPROF_MODES), "naive"]) {
+      const m = tsc.memory[mode];
+      const recorder = mode !== "naive";
+      rows.push([
+        `${PROFILER_LABELS[mode]} on tsc: peak RSS`,
+        `${m.maxRssMB.toFixed(1)} MB`,
+        `${plain.maxRssMB.toFixed(1)} MB plain`,
+        megabytes(m.maxRssAbovePlainMB),
+        "",
+        "",
+      ]);
+      rows.push([
+        `${PROFILER_LABELS[mode]} on tsc: heap + external after GC`,
+        `${(m.heapAfterGcMB + m.externalAfterGcMB).toFixed(1)} MB`,
+        `${(plain.heapAfterGcMB + plain.externalAfterGcMB).toFixed(1)} MB plain`,
+        megabytes(m.retainedAbovePlainMB),
+        recorder ? "<= +64 MB" : "",
+        recorder ? met(m.retainedAbovePlainMB <= 64) : "",
+      ]);
+    }
+    const recorderOnly = Object.keys(TSPROF_MODES).map((mode) => `${PROFILER_LABELS[mode]} ${megabytes(tsc.memory[mode].retainedAboveNaiveMB)}`);
+    notes.push(`tsc: heap + external after GC above the naive probe's (same instrumented code), i.e. the recorder alone: ${recorderOnly.join(", ")}`);
+    notes.push(`tsc: typescript.js (${sizeOf(tsc.typescriptBytes)}) instrumented by Babel in ${tsc.instrumentSeconds.toFixed(1)} s, in the bench process`);
+  }
+  if (stats) {
+    const label = `stats: load + merge ${stats.profiles} tsc profiles (${sizeOf(stats.profileBytes)} each), sort, print`;
+    rows.push([label, seconds(stats.apiSeconds), "", seconds(stats.apiSeconds), "<= 1 s", met(stats.apiSeconds <= 1)]);
+    rows.push([`  the same without the call tree (${sizeOf(stats.treelessProfileBytes)} each)`, seconds(stats.apiTreelessSeconds), "", seconds(stats.apiTreelessSeconds), "<= 1 s", met(stats.apiTreelessSeconds <= 1)]);
+    if (stats.distinctProfiles < stats.profiles) notes.push(`stats: the ${stats.profiles} files are the ${stats.distinctProfiles} profiles the tsc runs wrote, repeated`);
+  } else if (results.statsSkipped) notes.push(`stats: skipped (${results.statsSkipped})`);
+  return rows;
 }
 
 function main() {
@@ -388,12 +698,19 @@ function main() {
       node: process.versions.node,
       cpus: cpus().length,
       runs: options.runs,
+      slowRuns: options.slowRuns,
       fib: measureFib(options, scratch),
       clock: measureClockReads(options),
       python: options.python ? measurePython(options) : undefined,
       acorn: options.acorn ? measureAcorn(options, scratch) : undefined,
       async: options.asyncChains > 0 ? measureAsync(options, scratch) : undefined,
     };
+    const tscProfiles = [];
+    if (options.tsc) results.tsc = measureTsc(options, scratch, tscProfiles);
+    if (options.transform) results.transform = measureTransform(options, scratch);
+    if (options.startup) results.startup = measureStartup(options, scratch);
+    if (options.stats && tscProfiles.length > 0) results.stats = measureStats(options, scratch, tscProfiles);
+    else if (options.stats) results.statsSkipped = "it loads the profiles of the tsc section, which --skip-tsc skips";
     // Other processes slow every variant alike (runs interleave), but they inflate absolute times.
     results.loadAverage = { before: loadBefore, after: loadavg()[0] };
     console.log(report(results));

@@ -36,3 +36,13 @@ export function median(values) {
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** Wall-clock seconds of running `command args` to completion, output discarded (start-up included); throws with its stderr on failure. */
+export function timeProcess(command, args, { env = childEnv(), cwd } = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { env, cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", timeout: 600_000 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status ?? result.signal}:\n${result.stderr.trim()}`);
+  return seconds;
+}
