@@ -612,7 +612,9 @@ export class Recorder {
       }
       parent = this.stackNode[caller];
     }
-    const entry = this.childEntry(parent, fn);
+    // The first entry of the parent's first block inline (a loop's or a recursion's only callee), else the scan.
+    const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
+    const entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
     const blocks = this.childBlocks;
     node = blocks[entry + 1];
     edge = blocks[entry + 2];
