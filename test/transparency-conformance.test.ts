@@ -1,6 +1,7 @@
 // The test262 runner's parts, checked without test262 (CI has none): preprocessor, runtime bundle, exclusion list.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,4 +98,44 @@ test("conformance runtime bundle: loaded in a vm context with only require, it r
   bundleModule.checkBundleWritesProfile(bundlePath, join(work, "check.tsprof.json"));
   const profile = JSON.parse(readFileSync(join(work, "check.tsprof.json"), "utf8")) as { stats: { calls: number }[] };
   assert.deepEqual(profile.stats.map((row) => row.calls), [1]);
+});
+
+test("conformance module runner: module tests run as ES modules, fixtures and cross-folder imports copied, verdicts as INTERPRETING.md says, a regression found and excluded", () => {
+  const miniTest262 = join(repoRoot, "fixtures", "transparency", "module-test262");
+  const summaryPath = join(work, "modules.json");
+  const exclusionsPath = join(work, "module-exclusions.txt");
+  const run = () =>
+    spawnSync(process.execPath, [join(repoRoot, "conformance", "module-run.mjs"), "--test262", miniTest262, "--out", summaryPath, "--exclusions", exclusionsPath], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+  writeFileSync(exclusionsPath, "# none\n");
+  const unexcused = run();
+  assert.equal(unexcused.status, 1, unexcused.stderr);
+  assert.match(unexcused.stdout, /REGRESSION test\/language\/module-code\/function-as-property-key\.js \(module\)/);
+
+  writeFileSync(exclusionsPath, "test/language/module-code/function-as-property-key.js  # a function's source text as a property key: instrumented functions differ by their probes\n");
+  const excused = run();
+  assert.equal(excused.status, 0, excused.stdout + excused.stderr);
+  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as {
+    testRuns: number;
+    passedPlain: number;
+    passedInstrumented: number;
+    transform: Record<string, number>;
+    profilesWritten: number;
+    regressions: number;
+    regressionsExcluded: number;
+    failPlain: string[];
+  };
+  // 8 module tests (the script in the folder is not one); fails-plain.js fails both ways.
+  assert.equal(summary.testRuns, 8);
+  assert.equal(summary.passedPlain, 7);
+  assert.equal(summary.passedInstrumented, 6);
+  assert.deepEqual(summary.transform, { instrumented: 7, "negative-parse-error": 1 });
+  // Every instrumented test that gets to evaluate writes its profile, uncaught exceptions included
+  // (missing-import.js stops at link time, before any module runs).
+  assert.equal(summary.profilesWritten, 6);
+  assert.equal(summary.regressions, 1);
+  assert.equal(summary.regressionsExcluded, 1);
+  assert.deepEqual(summary.failPlain.map((line) => line.split(":")[0]), ["test/language/module-code/fails-plain.js"]);
 });
