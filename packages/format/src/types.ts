@@ -93,6 +93,10 @@ export interface ProfileMeta {
   droppedTreeNodes?: number;
   /** Maximum stack depth the recorder saw. */
   maxDepth?: number;
+  /** Abandoned suspended generators closed early because the recorder's live-frame cap was hit. */
+  reclaimedFrames?: number;
+  /** Seconds of probe work taken out of every clock reading by overhead compensation (the calibrated bias; absent when off). */
+  probeCost?: number;
 }
 
 export interface Profile {

@@ -49,6 +49,7 @@ test("a compensated profile: each interval between readings loses one bias (chec
   const p = h.profile.snapshot();
   assert.deepEqual(statsOf(p, "leaf"), { calls: 1, primitiveCalls: 1, selfTime: 0.75, totalTime: 0.75 });
   assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 1.5, totalTime: 2.25 });
+  assert.equal(p.meta.probeCost, 0.25, "the profile says what was taken out per reading");
 });
 
 test("compensation never makes a time negative, however large the bias", () => {

@@ -73,6 +73,9 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
 
   const meta: ProfileMeta = { ...context.meta, maxDepth: recorder.maxDepthSeen };
   if (recorder.droppedTreeNodes > 0) meta.droppedTreeNodes = recorder.droppedTreeNodes;
+  if (recorder.reclaimedFrames > 0) meta.reclaimedFrames = recorder.reclaimedFrames;
+  const bias = (recorder.clock as { bias?: unknown }).bias;
+  if (typeof bias === "number" && bias > 0) meta.probeCost = toSeconds(bias);
   return canonicalizeProfile({
     format: PROFILE_FORMAT,
     version: PROFILE_VERSION,

@@ -153,28 +153,37 @@ test("many functions, edges and nodes: tables grow without losing counts", () =>
 });
 
 test("frame cap: dropped suspended generators are closed to make room; new calls are still counted", () => {
-  const h = createHarness({ main: "function", gen: "generator", leaf: "function" }, { maxFrames: 3 });
+  // Only async functions and generators take frame slots (a plain function lives on the stack alone).
+  const h = createHarness({ main: "function", gen: "generator", fresh: "generator" }, { maxFrames: 2 });
   const { probe, clock, site } = h;
   function* gen(): Generator<number> {
     const t = probe.enter(site.gen);
     try {
       clock.tick(1);
       probe.resume(t, yield probe.suspend(t, 1));
+      clock.tick(5);
     } finally {
       probe.exit(t);
     }
   }
-  const t = probe.enter(site.main); // frame 1 of 3
+  function* fresh(): Generator<number> {
+    const t = probe.enter(site.fresh);
+    try {
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const t = probe.enter(site.main); // main [0,8]
   const kept = gen();
-  kept.next(); // frame 2, suspended
-  gen().next(); // frame 3, suspended and dropped
-  const u = probe.enter(site.leaf); // no frame free: both suspended generators are closed
-  clock.tick(1);
-  probe.exit(u);
-  kept.next(); // its frame was closed: the resumed slice is not recorded (time goes to main)
+  kept.next(); // slot 1 of 2: [0,1], then suspended
+  gen().next(); // slot 2 of 2: [1,2], suspended and dropped
+  fresh().next(); // no slot free: both suspended generators are closed; fresh [2,3]
+  kept.next(); // its frame was closed: the resumed slice [3,8] is not recorded (its time goes to main)
   probe.exit(t);
   const p = finish(h);
-  assert.deepEqual(statsOf(p, "leaf"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+  assert.deepEqual(statsOf(p, "fresh"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
   assert.deepEqual(statsOf(p, "gen"), { calls: 2, primitiveCalls: 2, selfTime: 2, totalTime: 2 });
-  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 3 });
+  assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 5, totalTime: 8 });
+  assert.equal(p.meta.reclaimedFrames, 2, "the profile says how many suspended frames were closed early");
 });
