@@ -151,7 +151,9 @@ function layOut(work, tests, options) {
     const code = instrument(source, file, options);
     const status = typeof code === "string" ? "instrumented" : expectsSyntaxError(test) ? "negative-parse-error" : "parse-error";
     if (test) transform[status] = (transform[status] ?? 0) + 1;
-    if (typeof code !== "string" && status === "parse-error") fallbacks.push({ file, status, message: code.error });
+    // Tests left uninstrumented for a reason other than being a negative syntax test (a fixture Babel
+    // rejects, or a script test sharing the folder, is not one).
+    if (test && status === "parse-error") fallbacks.push({ file, status, message: code.error });
     writeFileSync(join(work, "instrumented", file), typeof code === "string" ? code : source);
   }
   return { transform, fallbacks };
