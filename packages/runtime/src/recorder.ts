@@ -71,7 +71,7 @@ export interface KindTable {
 }
 
 export interface RecorderOptions {
-  /** Call-tree node cap (default 1,000,000). */
+  /** Call-tree node cap (default 500,000: with the child lists, about 50 MB of typed arrays at most). */
   maxTreeNodes?: number;
   /** Stack depth cap (default 100,000). */
   maxDepth?: number;
@@ -115,6 +115,8 @@ const BLOCK_ENTRIES = 5;
 const ENTRY_INTS = 3;
 const BLOCK_NEXT = BLOCK_ENTRIES * ENTRY_INTS;
 const BLOCK_INTS = 16;
+/** Offset of the scratch entry that answers a lookup past the node cap (in block 0, never a child block). */
+const SCRATCH_ENTRY = 0;
 /** stackSlot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
 
@@ -227,7 +229,7 @@ export class Recorder {
     this.kindTable = kindTable;
     this.tag = tag;
     this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
-    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 1_000_000);
+    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 500_000);
     this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
     this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
@@ -815,28 +817,35 @@ export class Recorder {
       last = block;
       block = blocks[end];
     }
+    if (this.nodeCount >= this.maxTreeNodes + 1) return this.addChild(parent, fn, SCRATCH_ENTRY); // no block for a node that cannot be made
     const fresh = this.allocateBlock();
     if (last === 0) this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK] = fresh;
     else this.childBlocks[last + BLOCK_NEXT] = fresh;
     return this.addChild(parent, fn, fresh);
   }
 
-  /** Fills the free child entry at `entry`: a new node for `fn` under `parent` (-1 past the cap) and its edge. */
+  /**
+   * Fills the free child entry at `entry`: a new node for `fn` under `parent` and its edge.
+   * Past the node cap nothing is stored (memory stays bounded however many paths follow): the
+   * scratch entry at offset 0 (block 0 is never a child block) returns node -1 and the edge.
+   */
   private addChild(parent: number, fn: number, entry: number): number {
     const edge = parent === ROOT_NODE ? -1 : this.edgeFor(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
-    let node = -1;
-    if (this.nodeCount < this.maxTreeNodes + 1) {
-      node = this.nodeCount++;
-      if (node * LINK_STRIDE === this.nodeLinks.length) {
-        this.nodeLinks = growInt32(this.nodeLinks, node * 2 * LINK_STRIDE);
-        this.nodeStats = growFloat64(this.nodeStats, node * 2 * NODE_STRIDE);
-      }
-      const at = node * LINK_STRIDE;
-      this.nodeLinks[at + LINK_PARENT] = parent;
-      this.nodeLinks[at + LINK_FN] = fn;
-      this.nodeLinks[at + LINK_EDGE] = edge;
-    }
     const blocks = this.childBlocks;
+    if (this.nodeCount >= this.maxTreeNodes + 1) {
+      blocks[SCRATCH_ENTRY + 1] = -1;
+      blocks[SCRATCH_ENTRY + 2] = edge;
+      return SCRATCH_ENTRY;
+    }
+    const node = this.nodeCount++;
+    if (node * LINK_STRIDE === this.nodeLinks.length) {
+      this.nodeLinks = growInt32(this.nodeLinks, node * 2 * LINK_STRIDE);
+      this.nodeStats = growFloat64(this.nodeStats, node * 2 * NODE_STRIDE);
+    }
+    const at = node * LINK_STRIDE;
+    this.nodeLinks[at + LINK_PARENT] = parent;
+    this.nodeLinks[at + LINK_FN] = fn;
+    this.nodeLinks[at + LINK_EDGE] = edge;
     blocks[entry] = fn + 1;
     blocks[entry + 1] = node;
     blocks[entry + 2] = edge;
