@@ -116,3 +116,29 @@ test("readProfileFile names the file; missing files and directories are ProfileE
   assert.throws(() => readProfileFile(join(dir, "missing.json")), { name: "ProfileError", message: `${join(dir, "missing.json")}: no such file` });
   assert.throws(() => readProfileFile(dir), { name: "ProfileError", message: `${dir}: is a directory` });
 });
+
+test("callTree: false leaves the tree out, parsing only the text before it", () => {
+  const { callTree: _tree, ...withoutTree } = sample();
+  for (const text of [JSON.stringify(sample()), JSON.stringify(sample(), null, 2)]) {
+    assert.deepEqual(readProfile(text, "x.json", { callTree: false }), withoutTree);
+    assert.deepEqual(readProfile(text, "x.json"), sample(), "the default still reads the tree");
+  }
+  // The tree is never parsed: a broken tree does not matter when it is left out.
+  const brokenTree = JSON.stringify(sample()).replace(/"callTree":.*}$/, '"callTree":[{"function":0,"calls":-1}]}');
+  assert.deepEqual(readProfile(brokenTree, "x.json", { callTree: false }), withoutTree);
+  assert.throws(() => readProfile(brokenTree, "x.json"), ProfileError);
+});
+
+test("callTree: false falls back to the whole text when the tree is not the last field, or a name looks like its key", () => {
+  const { callTree, ...rest } = sample();
+  const treeFirst = JSON.stringify({ callTree, ...rest });
+  assert.deepEqual(readProfile(treeFirst, "x.json", { callTree: false }), { callTree, ...rest });
+  const odd = sample();
+  odd.functions[0].name = 'main,"callTree":[';
+  odd.functions[0].qualifiedName = odd.functions[0].name;
+  const { callTree: _oddTree, ...oddWithoutTree } = odd;
+  assert.deepEqual(readProfile(JSON.stringify(odd), "x.json", { callTree: false }), oddWithoutTree);
+  const noTree = JSON.stringify(rest);
+  assert.deepEqual(readProfile(noTree, "x.json", { callTree: false }), rest);
+  assert.match(errorOf('{"format":"tsprof-profile","callTree":1'), /^x\.json: /, "damage is still reported by the full parse");
+});

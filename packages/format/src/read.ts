@@ -17,10 +17,22 @@ export class ProfileError extends Error {
 
 const FUNCTION_KINDS: readonly FunctionKind[] = ["function", "generator", "async", "async-generator"];
 
+export interface ReadProfileOptions {
+  /**
+   * false: leave the call tree out (the pstats table never reads it, and in a large profile it is
+   * most of the text): it is neither parsed nor validated, and the result has no `callTree`.
+   */
+  callTree?: boolean;
+}
+
 /** Parses and validates the text (or bytes) of a .tsprof.json file; `name` labels error messages. */
-export function readProfile(input: string | Uint8Array, name: string): Profile {
+export function readProfile(input: string | Uint8Array, name: string, options: ReadProfileOptions = {}): Profile {
   const text = decodeText(input, name);
   if (text.trim() === "") throw new ProfileError(name, text === "" ? "empty file" : "empty file (only whitespace)");
+  if (options.callTree === false) {
+    const withoutTree = readWithoutCallTree(text, name);
+    if (withoutTree !== undefined) return withoutTree;
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -32,8 +44,38 @@ export function readProfile(input: string | Uint8Array, name: string): Profile {
 }
 
 /** Reads and validates a .tsprof.json file. Unreadable files become a ProfileError too. */
-export function readProfileFile(path: string): Profile {
-  return readProfile(readFileBytes(path), path);
+export function readProfileFile(path: string, options: ReadProfileOptions = {}): Profile {
+  return readProfile(readFileBytes(path), path, options);
+}
+
+/**
+ * The profile without its call tree, parsing only the text before it: tsprof writes `callTree`
+ * as the last top-level field, and `,"callTree":` cannot occur unescaped inside a string.
+ * Undefined when the text is not laid out that way (the caller then parses all of it).
+ */
+function readWithoutCallTree(text: string, name: string): Profile | undefined {
+  const key = text.lastIndexOf('"callTree"');
+  if (key < 0) return undefined;
+  let before = key - 1;
+  while (before >= 0 && isJsonSpace(text.charCodeAt(before))) before--;
+  let after = key + '"callTree"'.length;
+  while (after < text.length && isJsonSpace(text.charCodeAt(after))) after++;
+  if (before < 0 || text[before] !== "," || text[after] !== ":") return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(`${text.slice(0, before)}}`);
+  } catch {
+    return undefined;
+  }
+  try {
+    return validateProfile(data, name);
+  } catch {
+    return undefined; // not the layout assumed (the cut dropped something): the full parse says what is wrong
+  }
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
 /** The bytes of `path`, or a ProfileError saying why it cannot be read (missing, a directory, no permission). */

@@ -96,7 +96,7 @@ export class Stats {
       return;
     } else if (typeof source === "string") {
       const bytes = readFileBytes(source);
-      entries = isPstatsPath(source) || looksLikeMarshal(bytes) ? decodePstats(bytes, source) : profileToPstats(readProfile(bytes, source));
+      entries = isPstatsPath(source) || looksLikeMarshal(bytes) ? decodePstats(bytes, source) : profileToPstats(readProfile(bytes, source, { callTree: false })); // the table never reads the call tree
       this.files = [`${pyCtime(mtimeSeconds(source))}    ${source}`];
     } else if ("entries" in source) entries = source.entries;
     else entries = profileToPstats(source);
