@@ -27,7 +27,7 @@ const INSTRUMENTED_PACKAGES = ["format", "instrument", "babel-plugin", "stats", 
 /**
  * The packages' property tests draw a random seed per run; fixed here. Some seeds make a format
  * test recurse a few thousand levels deep, and the runtime then loses the profile at exit
- * (fixtures/transparency/deep-recursion-loses-profile, a known runtime bug).
+ * (fixtures/transparency/deep-recursion-keeps-profile, a known runtime bug).
  */
 const FAST_CHECK_SEED = 20261126;
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { canonicalizeProfile, compareFunctions } from "./canonical";
-import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionInfo, type Profile } from "./types";
+import { PROFILE_FORMAT, PROFILE_VERSION, type CallTreeNode, type FunctionInfo, type Profile } from "./types";
 
 const fn = (name: string, file: string, line: number, column = 1, qualifiedName = name): FunctionInfo => ({
   name,
@@ -102,4 +102,41 @@ test("ties on position break by qualified name, then name, then kind; strings co
   assert.ok(compareFunctions(fn("x", "Z.ts", 1), fn("x", "a.ts", 1)) < 0, "uppercase before lowercase, any locale");
   assert.ok(compareFunctions({ ...a, kind: "async" }, { ...a, kind: "generator" }) < 0);
   assert.equal(compareFunctions(a, { ...a }), 0);
+});
+
+test("a call tree 50,000 deep is put in canonical order without recursion (profiles are written at exit)", () => {
+  const depth = 50_000;
+  const functions: FunctionInfo[] = [
+    { name: "b", qualifiedName: "b", file: "a.ts", line: 2, column: 1, kind: "function" },
+    { name: "a", qualifiedName: "a", file: "a.ts", line: 1, column: 1, kind: "function" },
+  ];
+  // a chain b → b → ... whose deepest node has two children in the wrong order
+  let deepest: CallTreeNode = { function: 0, calls: 1, selfTime: 0, totalTime: 0, children: [] };
+  deepest.children = [
+    { function: 0, calls: 1, selfTime: 0, totalTime: 0, children: [] },
+    { function: 1, calls: 1, selfTime: 0, totalTime: 0, children: [] },
+  ];
+  let root = deepest;
+  for (let i = 1; i < depth; i++) root = { function: 0, calls: 1, selfTime: 0, totalTime: 0, children: [root] };
+  const profile: Profile = {
+    format: PROFILE_FORMAT,
+    version: PROFILE_VERSION,
+    timeUnit: "s",
+    meta: { tool: "test", clock: "tick" },
+    duration: 0,
+    functions,
+    stats: [],
+    edges: [],
+    callTree: [root],
+  };
+  const canonical = canonicalizeProfile(profile);
+  let node = canonical.callTree![0]!;
+  let levels = 1;
+  while (node.children.length === 1) {
+    node = node.children[0]!;
+    levels++;
+  }
+  assert.equal(levels, depth);
+  assert.deepEqual(node.children.map((child) => child.function), [0, 1], "a (now index 0) before b (now index 1)");
+  assert.equal(node.function, 1, "b is index 1 once a sorts first");
 });

@@ -55,11 +55,52 @@ export function canonicalizeProfile(profile: Profile): Profile {
   return result;
 }
 
-function canonicalTree(nodes: readonly CallTreeNode[], remap: (index: number) => number): CallTreeNode[] {
-  return sorted(
-    build(nodes.length, (i): CallTreeNode => ({ ...nodes[i], function: remap(nodes[i].function), children: canonicalTree(nodes[i].children, remap) })),
-    (a, b) => a.function - b.function || b.calls - a.calls || b.totalTime - a.totalTime,
-  );
+/**
+ * The tree with remapped functions and sorted children, level by level without recursion: a
+ * program recursing a few thousand levels deep makes a tree that deep, and the copy is made at
+ * exit, where a stack overflow would lose the profile. Top-down, each level's nodes are listed
+ * (with where each node's children start in the next level); bottom-up, the copies are built.
+ */
+function canonicalTree(roots: readonly CallTreeNode[], remap: (index: number) => number): CallTreeNode[] {
+  interface Level {
+    nodes: readonly CallTreeNode[];
+    /** Node i's children are nodes starts[i] .. starts[i + 1] - 1 of the level below. */
+    starts: Int32Array;
+    above: Level | undefined;
+  }
+  let level: Level = { nodes: roots, starts: childStarts(roots), above: undefined };
+  for (;;) {
+    const { nodes, starts } = level;
+    const count = starts[nodes.length];
+    if (count === 0) break;
+    let parent = 0; // build() calls back in index order
+    const below = build(count, (flat): CallTreeNode => {
+      while (flat >= starts[parent + 1]) parent++;
+      return nodes[parent].children[flat - starts[parent]];
+    });
+    level = { nodes: below, starts: childStarts(below), above: level };
+  }
+  let copiesBelow: CallTreeNode[] = [];
+  for (let current: Level | undefined = level; current !== undefined; current = current.above) {
+    const { nodes, starts } = current;
+    const below = copiesBelow;
+    copiesBelow = build(nodes.length, (i): CallTreeNode => ({
+      ...nodes[i],
+      function: remap(nodes[i].function),
+      children: sorted(build(starts[i + 1] - starts[i], (k) => below[starts[i] + k]), compareTreeNodes),
+    }));
+  }
+  return sorted(copiesBelow, compareTreeNodes);
+}
+
+function childStarts(nodes: readonly CallTreeNode[]): Int32Array {
+  const starts = new Int32Array(nodes.length + 1);
+  for (let i = 0; i < nodes.length; i++) starts[i + 1] = starts[i] + nodes[i].children.length;
+  return starts;
+}
+
+function compareTreeNodes(a: CallTreeNode, b: CallTreeNode): number {
+  return a.function - b.function || b.calls - a.calls || b.totalTime - a.totalTime;
 }
 
 /** The function table order: file, line, column, qualifiedName, name, kind. */
