@@ -26,9 +26,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { readExclusions } from "./run.mjs";
+import { readExclusions, readRunnerOptions } from "./run.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "..");
@@ -45,38 +44,14 @@ function usageError(message) {
 }
 
 function readOptions(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        test262: { type: "string" },
-        threads: { type: "string", default: "2" },
-        timeout: { type: "string", default: "20000" },
-        out: { type: "string", default: join(here, "results", "modules.json") },
-        exclusions: { type: "string", default: join(here, "exclusions.txt") },
-      },
-    });
-  } catch (error) {
-    usageError(error.message);
-  }
-  const { values, positionals } = parsed;
-  if (!values.test262) usageError("--test262 DIR is required (a test262 checkout with test/ and harness/)");
-  const test262 = resolve(values.test262);
-  if (!existsSync(join(test262, "harness", "assert.js")) || !existsSync(join(test262, "test"))) {
-    usageError(`${test262} is not a test262 checkout (no harness/assert.js or test/)`);
-  }
-  const threads = Number(values.threads);
-  const timeout = Number(values.timeout);
-  if (!Number.isInteger(threads) || threads < 1) usageError(`--threads must be a positive integer, got ${values.threads}`);
-  if (!Number.isInteger(timeout) || timeout < 1) usageError(`--timeout must be a positive integer (ms), got ${values.timeout}`);
-  const paths = positionals.length > 0 ? positionals : DEFAULT_PATHS.filter((path) => existsSync(join(test262, path)));
-  for (const path of paths) if (!existsSync(join(test262, path))) usageError(`no such test path in ${test262}: ${path}`);
-  if (paths.length === 0) usageError(`none of ${DEFAULT_PATHS.join(", ")} in ${test262}`);
+  const { values: _values, ...common } = readRunnerOptions(argv, {
+    name: "module-run",
+    defaultOut: join(here, "results", "modules.json"),
+    defaultPaths: DEFAULT_PATHS,
+  });
   const probe = join(repoRoot, "packages", "runtime", "dist", "probe.js");
   if (!existsSync(probe)) usageError("no built runtime (build it: npx tsc -b packages/runtime)");
-  return { test262, threads, timeout, out: resolve(values.out), exclusionsFile: resolve(values.exclusions), paths, probe };
+  return { ...common, probe };
 }
 
 /** The module-flagged tests under `paths`, one record per file (harness includes already prepended). */

@@ -32,6 +32,27 @@ function usageError(message) {
 }
 
 function readOptions(argv) {
+  const { values, ...common } = readRunnerOptions(argv, {
+    name: "conformance",
+    defaultOut: join(here, "results", "last-run.json"),
+    defaultPaths: ["test/language"],
+    options: { packages: { type: "string", default: join(repoRoot, "packages") } },
+  });
+  const packages = resolve(values.packages);
+  if (!existsSync(join(packages, "runtime", "dist", "probe.js"))) usageError(`no built runtime in ${packages}/runtime/dist (build it: npx tsc -b packages/runtime)`);
+  return { ...common, packages };
+}
+
+/**
+ * The options both runners (this one and module-run.mjs) take: --test262 DIR (a checkout),
+ * --threads, --timeout (ms), --out, --exclusions, `options` of their own, and test paths
+ * (default: those of `defaultPaths` the checkout has). A bad one: one line, exit 2.
+ */
+export function readRunnerOptions(argv, { name, defaultOut, defaultPaths, options = {} }) {
+  const fail = (message) => {
+    process.stderr.write(`${name}: ${message}\n`);
+    process.exit(2);
+  };
   let parsed;
   try {
     parsed = parseArgs({
@@ -41,29 +62,28 @@ function readOptions(argv) {
         test262: { type: "string" },
         threads: { type: "string", default: "2" },
         timeout: { type: "string", default: "20000" },
-        out: { type: "string", default: join(here, "results", "last-run.json") },
+        out: { type: "string", default: defaultOut },
         exclusions: { type: "string", default: join(here, "exclusions.txt") },
-        packages: { type: "string", default: join(repoRoot, "packages") },
+        ...options,
       },
     });
   } catch (error) {
-    usageError(error.message);
+    fail(error.message);
   }
   const { values, positionals } = parsed;
-  if (!values.test262) usageError("--test262 DIR is required (a test262 checkout with test/ and harness/)");
+  if (!values.test262) fail("--test262 DIR is required (a test262 checkout with test/ and harness/)");
   const test262 = resolve(values.test262);
   if (!existsSync(join(test262, "harness", "assert.js")) || !existsSync(join(test262, "test"))) {
-    usageError(`${test262} is not a test262 checkout (no harness/assert.js or test/)`);
+    fail(`${test262} is not a test262 checkout (no harness/assert.js or test/)`);
   }
   const threads = Number(values.threads);
   const timeout = Number(values.timeout);
-  if (!Number.isInteger(threads) || threads < 1) usageError(`--threads must be a positive integer, got ${values.threads}`);
-  if (!Number.isInteger(timeout) || timeout < 1) usageError(`--timeout must be a positive integer (ms), got ${values.timeout}`);
-  const paths = positionals.length > 0 ? positionals : ["test/language"];
-  for (const path of paths) if (!existsSync(join(test262, path))) usageError(`no such test path in ${test262}: ${path}`);
-  const packages = resolve(values.packages);
-  if (!existsSync(join(packages, "runtime", "dist", "probe.js"))) usageError(`no built runtime in ${packages}/runtime/dist (build it: npx tsc -b packages/runtime)`);
-  return { test262, threads, timeout, out: resolve(values.out), exclusionsFile: resolve(values.exclusions), paths, packages };
+  if (!Number.isInteger(threads) || threads < 1) fail(`--threads must be a positive integer, got ${values.threads}`);
+  if (!Number.isInteger(timeout) || timeout < 1) fail(`--timeout must be a positive integer (ms), got ${values.timeout}`);
+  const paths = positionals.length > 0 ? positionals : defaultPaths.filter((path) => existsSync(join(test262, path)));
+  for (const path of paths) if (!existsSync(join(test262, path))) fail(`no such test path in ${test262}: ${path}`);
+  if (paths.length === 0) fail(`none of ${defaultPaths.join(", ")} in ${test262}`);
+  return { values, test262, threads, timeout, out: resolve(values.out), exclusionsFile: resolve(values.exclusions), paths };
 }
 
 /** conformance/exclusions.txt: `PATTERN  # justification` per line (PATTERN: a test path, a folder ending in /, or a glob). */
