@@ -1,4 +1,5 @@
 // Reading a .tsprof.json profile: parse, then validate every field, failing with one line that names the file and the fault.
+import { Buffer } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionKind, type Profile } from "./types";
 
@@ -27,12 +28,12 @@ export interface ReadProfileOptions {
 
 /** Parses and validates the text (or bytes) of a .tsprof.json file; `name` labels error messages. */
 export function readProfile(input: string | Uint8Array, name: string, options: ReadProfileOptions = {}): Profile {
-  const text = decodeText(input, name);
-  if (text.trim() === "") throw new ProfileError(name, text === "" ? "empty file" : "empty file (only whitespace)");
   if (options.callTree === false) {
-    const withoutTree = readWithoutCallTree(text, name);
+    const withoutTree = readWithoutCallTree(input, name);
     if (withoutTree !== undefined) return withoutTree;
   }
+  const text = decodeText(input, name);
+  if (text.trim() === "") throw new ProfileError(name, text === "" ? "empty file" : "empty file (only whitespace)");
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -49,28 +50,41 @@ export function readProfileFile(path: string, options: ReadProfileOptions = {}):
 }
 
 /**
- * The profile without its call tree, parsing only the text before it: tsprof writes `callTree`
- * as the last top-level field, and `,"callTree":` cannot occur unescaped inside a string.
- * Undefined when the text is not laid out that way (the caller then parses all of it).
+ * The profile without its call tree, decoding and parsing only what comes before it: tsprof
+ * writes `callTree` as the last top-level field, and `,"callTree":` cannot occur unescaped inside
+ * a string. Undefined when the input is not laid out that way (the caller then reads all of it).
  */
-function readWithoutCallTree(text: string, name: string): Profile | undefined {
-  const key = text.lastIndexOf('"callTree"');
-  if (key < 0) return undefined;
-  let before = key - 1;
-  while (before >= 0 && isJsonSpace(text.charCodeAt(before))) before--;
-  let after = key + '"callTree"'.length;
-  while (after < text.length && isJsonSpace(text.charCodeAt(after))) after++;
-  if (before < 0 || text[before] !== "," || text[after] !== ":") return undefined;
+function readWithoutCallTree(input: string | Uint8Array, name: string): Profile | undefined {
+  const end = callTreeComma(input);
+  if (end < 0) return undefined;
   let data: unknown;
   try {
-    data = JSON.parse(`${text.slice(0, before)}}`);
+    const text = decodeText(typeof input === "string" ? input.slice(0, end) : input.subarray(0, end), name);
+    data = JSON.parse(`${text}}`);
   } catch {
     return undefined;
   }
   try {
     return validateProfile(data, name);
   } catch {
-    return undefined; // not the layout assumed (the cut dropped something): the full parse says what is wrong
+    return undefined; // not the layout assumed (the cut dropped something): the full read says what is wrong
+  }
+}
+
+/** The offset of the comma before the first `"callTree":` key (bytes or characters), or -1. */
+function callTreeComma(input: string | Uint8Array): number {
+  const key = '"callTree"';
+  const bytes = typeof input === "string" ? undefined : Buffer.from(input.buffer, input.byteOffset, input.length);
+  const codeAt = (index: number): number => (bytes === undefined ? (input as string).charCodeAt(index) : bytes[index]!);
+  for (let from = 0; ; ) {
+    const at = bytes === undefined ? (input as string).indexOf(key, from) : bytes.indexOf(key, from);
+    if (at < 0) return -1;
+    let before = at - 1;
+    while (before >= 0 && isJsonSpace(codeAt(before))) before--;
+    let after = at + key.length;
+    while (after < input.length && isJsonSpace(codeAt(after))) after++;
+    if (before >= 0 && codeAt(before) === 0x2c /* , */ && codeAt(after) === 0x3a /* : */) return before;
+    from = at + 1;
   }
 }
 
