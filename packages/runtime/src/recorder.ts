@@ -243,12 +243,10 @@ export class Recorder {
     if (this.depth >= this.maxDepth) return 0;
     const now = this.clock.now();
     if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
-    const depth = this.depth;
-    if (depth === this.stackToken.length) this.growStack(depth * 2);
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
-    this.placeUnderTop(fn, depth);
+    this.placeUnderTop(fn, this.depth);
     const serial = (this.serial + 1) & SERIAL_MASK;
     this.serial = serial;
     const token = -1 - serial;
@@ -472,7 +470,6 @@ export class Recorder {
     this.slotGeneration[slot] = generation;
     const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
     this.slotToken[slot] = token;
-    if (this.depth === this.stackToken.length) this.growStack(this.depth * 2);
     this.push(token, fn, now, slot);
     return token;
   }
@@ -503,7 +500,6 @@ export class Recorder {
     this.placedOwnsNode = this.slotOwnsNode[slot];
     if (this.placedEdge >= 0) this.edgeLevel[this.placedEdge]++;
     this.slotState[slot] = ACTIVE;
-    if (depth === this.stackToken.length) this.growStack(depth * 2);
     this.push(this.slotToken[slot], fn, now, slot);
   }
 
@@ -681,9 +677,10 @@ export class Recorder {
     return edge;
   }
 
-  /** Pushes a slice of `fn` at `now` placed where placedEdge/Node/OwnsNode say (room was made by the caller). */
+  /** Pushes a slice of `fn` at `now`, placed where placedEdge/Node/OwnsNode say. */
   private push(token: number, fn: number, now: number, slot: number): void {
     const depth = this.depth;
+    if (depth === this.stackToken.length) this.growStack(depth * 2);
     this.stackToken[depth] = token;
     this.stackFn[depth] = fn;
     this.stackEdge[depth] = this.placedEdge;
