@@ -147,7 +147,7 @@ function findJsonFault(text: string): JsonFault {
     throw { offset: pos, expected } satisfies JsonFault;
   };
   const skipSpace = () => {
-    while (pos < text.length && " \t\n\r".includes(text[pos]!)) pos++;
+    while (pos < text.length && isJsonSpace(text.charCodeAt(pos))) pos++;
   };
   const literal = (word: string) => {
     for (const ch of word) {
