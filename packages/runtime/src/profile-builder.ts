@@ -10,7 +10,9 @@ import {
   type Profile as ProfileData,
   type ProfileMeta,
 } from "@tsprof/format";
-import { LINK_FN, LINK_PARENT, LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, type Recorder } from "./recorder";
+import type { Clock } from "./clock";
+import type { PairTable } from "./pair-table";
+import { LINK_FN, LINK_PARENT, LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, type CollectedStats } from "./recorder";
 import { append } from "./safe-builtins";
 
 /** What the builder adds to the counters: where they came from. */
@@ -21,19 +23,32 @@ export interface ProfileContext {
   meta: ProfileMeta;
 }
 
+/** What the builder reads of a recorder (Recorder; in tests also the reference recorder). */
+export interface RecordedData {
+  readonly clock: Clock;
+  readonly edges: PairTable;
+  readonly nodeLinks: Int32Array;
+  readonly nodeCount: number;
+  readonly maxDepthSeen: number;
+  readonly droppedTreeNodes: number;
+  readonly reclaimedFrames: number;
+  collect(): CollectedStats;
+}
+
 /**
  * The profile of `recorder` as it stands (call it on a recorder whose open frames were closed).
  * Only functions that were called appear; indices are remapped and the result canonicalized.
  */
-export function buildProfile(recorder: Recorder, context: ProfileContext): ProfileData {
+export function buildProfile(recorder: RecordedData, context: ProfileContext): ProfileData {
   const toSeconds = secondsConverter(recorder.clock.unit);
   const registered = context.functions;
-  const fnCount = Math.min(registered.length, recorder.fnCalls.length);
+  const numbers = recorder.collect();
+  const fnCount = Math.min(registered.length, numbers.fnCalls.length);
   const indexOf = new Int32Array(registered.length).fill(-1);
   const functions: FunctionInfo[] = [];
   const stats: FunctionStats[] = [];
   for (let fn = 0; fn < fnCount; fn++) {
-    if (recorder.fnCalls[fn] === 0 && recorder.fnSelf[fn] === 0 && recorder.fnTotal[fn] === 0) continue;
+    if (numbers.fnCalls[fn] === 0 && numbers.fnSelf[fn] === 0 && numbers.fnTotal[fn] === 0) continue;
     const index = functions.length;
     indexOf[fn] = index;
     const info = registered[fn];
@@ -47,12 +62,12 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
     });
     const row: FunctionStats = {
       function: index,
-      calls: recorder.fnCalls[fn], // ncalls column (before '/')
-      primitiveCalls: recorder.fnPrimitiveCalls[fn], // ncalls column (after '/')
-      selfTime: toSeconds(recorder.fnSelf[fn]), // tottime column
-      totalTime: toSeconds(recorder.fnTotal[fn]), // cumtime column
+      calls: numbers.fnCalls[fn], // ncalls column (before '/')
+      primitiveCalls: numbers.fnPrimitiveCalls[fn], // ncalls column (after '/')
+      selfTime: toSeconds(numbers.fnSelf[fn]), // tottime column
+      totalTime: toSeconds(numbers.fnTotal[fn]), // cumtime column
     };
-    if (info.kind === "async" || info.kind === "async-generator") row.asyncWallTime = toSeconds(recorder.fnAsyncWall[fn]);
+    if (info.kind === "async" || info.kind === "async-generator") row.asyncWallTime = toSeconds(numbers.fnAsyncWall[fn]);
     append(stats, row);
   }
 
@@ -64,10 +79,10 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
     append(edges, {
       caller,
       callee,
-      calls: recorder.edgeCalls[edge],
-      primitiveCalls: recorder.edgePrimitiveCalls[edge],
-      selfTime: toSeconds(recorder.edgeSelf[edge]),
-      totalTime: toSeconds(recorder.edgeTotal[edge]),
+      calls: numbers.edgeCalls[edge],
+      primitiveCalls: numbers.edgePrimitiveCalls[edge],
+      selfTime: toSeconds(numbers.edgeSelf[edge]),
+      totalTime: toSeconds(numbers.edgeTotal[edge]),
     });
   }
 
@@ -85,14 +100,13 @@ export function buildProfile(recorder: Recorder, context: ProfileContext): Profi
     functions,
     stats,
     edges,
-    callTree: buildCallTree(recorder, indexOf),
+    callTree: buildCallTree(recorder, numbers.nodeStats, indexOf),
   });
 }
 
 /** The nested tree from the recorder's node table; node ids grow with creation, so parents precede children. */
-function buildCallTree(recorder: Recorder, indexOf: Int32Array): CallTreeNode[] {
+function buildCallTree(recorder: RecordedData, stats: Float64Array, indexOf: Int32Array): CallTreeNode[] {
   const links = recorder.nodeLinks;
-  const stats = recorder.nodeStats;
   const toSeconds = secondsConverter(recorder.clock.unit);
   const nodes: CallTreeNode[] = [];
   const roots: CallTreeNode[] = [];

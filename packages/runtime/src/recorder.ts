@@ -46,10 +46,25 @@
 //   its serials start; see SERIAL_MASK); an async function's or generator's is its slot index, the recorder tag and
 //   the slot's generation in one positive number.
 //
-// Layout (the hot path): a plain function's frame lives only in the stack arrays (function,
-// edge, tree node, slice start, child time, token), so its enter and exit are a few typed-array
-// updates with no allocation and no hashing (a tree node caches its latest child). Async
-// functions and generators, which outlive their slices, also own a slot that keeps what a
+// Layout (the hot path): the numbers per function and per edge are not counted call by call.
+// Where the frames on the stack are exactly the path of tree nodes from the root to the top
+// frame's node ("aligned" frames: every synchronous call, and any slice placed under the frame
+// below it), a function's recursion level is the number of its ancestors in the tree, so a
+// slice only adds to its own node (calls, self, total) and the function and edge numbers are
+// derived from the tree when a profile is taken (collect()): calls and self time summed over
+// the nodes of the function (edge), primitive calls and total time over its outermost nodes,
+// those without an ancestor of the same function (edge). So a plain call's enter and exit touch
+// the stack and one node: no allocation, no hashing, no per-function counters. A plain frame
+// lives only in the stack arrays (token, node, slice start, child time).
+//
+// Slices that are not aligned (an async function resumed from the microtask queue under its
+// logical caller, calls past the node cap, which have no node of their own, and everything they
+// call) are "direct": they count as before into per-function and per-edge counters with
+// recursion levels, and into a second set of node counters that only the exported tree reads.
+// Direct frames are always above the aligned ones (a frame is aligned only over an aligned
+// frame), and when the first direct frame is pushed, the levels of the aligned frames below it
+// are added to the level counters ("materialized") and taken out again when those frames leave.
+// Async functions and generators, which outlive their slices, also own a slot that keeps what a
 // suspended frame needs (invocation, logical caller, delegation).
 //
 // Bounds: at most `maxDepth` frames on the stack and `maxFrames` live async/generator frames
@@ -107,7 +122,7 @@ export const NODE_TOTAL = 2;
 export const LINK_STRIDE = 4;
 export const LINK_PARENT = 0;
 export const LINK_FN = 1;
-const LINK_EDGE = 2;
+export const LINK_EDGE = 2;
 const LINK_FIRST_BLOCK = 3;
 
 /** Layout of a child block: BLOCK_ENTRIES entries of ENTRY_INTS, then the next block's offset: one 64-byte line. */
@@ -119,6 +134,25 @@ const BLOCK_INTS = 16;
 const SCRATCH_ENTRY = 0;
 /** stackSlot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
+
+const EMPTY_FLOAT64 = new Float64Array(0);
+
+/** The per-function, per-edge and per-node numbers of a recorder, as the profile reports them (Recorder.collect()). */
+export interface CollectedStats {
+  /** Per function (global id): calls, primitive calls, self/total ticks, async wall ticks. */
+  fnCalls: Float64Array;
+  fnPrimitiveCalls: Float64Array;
+  fnSelf: Float64Array;
+  fnTotal: Float64Array;
+  fnAsyncWall: Float64Array;
+  /** Per edge (ids of Recorder.edges). */
+  edgeCalls: Float64Array;
+  edgePrimitiveCalls: Float64Array;
+  edgeSelf: Float64Array;
+  edgeTotal: Float64Array;
+  /** Per tree node, NODE_STRIDE numbers each (NODE_CALLS, NODE_SELF, NODE_TOTAL). */
+  nodeStats: Float64Array;
+}
 
 /** `suspend(token)` called without a value: the end of a `for await` body. */
 const NO_VALUE: unique symbol = Symbol("no value");
@@ -141,7 +175,8 @@ export class Recorder {
   readonly maxDepth: number;
   readonly maxFrames: number;
 
-  // Per function (global id): calls, primitive calls, self/total ticks, async wall ticks, recursion level.
+  // Per function (global id), direct slices only: calls, primitive calls, self/total ticks; async
+  // wall ticks (all frames); recursion level (direct frames and materialized aligned frames).
   fnCalls = new Float64Array(64);
   fnPrimitiveCalls = new Float64Array(64);
   fnSelf = new Float64Array(64);
@@ -149,7 +184,7 @@ export class Recorder {
   fnAsyncWall = new Float64Array(64);
   fnLevel = new Int32Array(64);
 
-  // Per caller→callee edge (id from `edges`).
+  // Per caller→callee edge (id from `edges`), direct slices only.
   edges = new PairTable(256);
   edgeCalls = new Float64Array(256);
   edgePrimitiveCalls = new Float64Array(256);
@@ -161,8 +196,10 @@ export class Recorder {
   nodeCount = 1;
   /** Parent, function, caller→callee edge (-1 under the root) and first child block of node n, at n·LINK_STRIDE + LINK_*. */
   nodeLinks = new Int32Array(256 * LINK_STRIDE);
-  /** Calls, self ticks and total ticks of node n at n·NODE_STRIDE + NODE_CALLS/SELF/TOTAL: one cache line, not three. */
+  /** Calls, self ticks and total ticks of the aligned slices of node n at n·NODE_STRIDE + NODE_CALLS/SELF/TOTAL: one cache line, not three. */
   nodeStats = new Float64Array(256 * NODE_STRIDE);
+  /** The same for the direct slices at node n (past the cap: the self time aggregated into it); allocated on first use. */
+  private directNodeStats: Float64Array = EMPTY_FLOAT64;
   /**
    * Each node's children, in blocks of BLOCK_ENTRIES entries (function + 1 (0: free), child node
    * (-1: past the cap), edge) and the offset of the next block (0: none); block 0 is unused.
@@ -175,19 +212,23 @@ export class Recorder {
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
 
-  // The stack of active frames, bottom first: one slice each.
+  // The stack of active frames, bottom first: one slice each. Every frame: token, node (an
+  // aligned frame's node, >= 0; a direct frame's node n as ~n, < 0), slice start, child time.
   private stackToken = new Float64Array(64);
-  private stackFn = new Int32Array(64);
-  private stackEdge = new Int32Array(64);
   private stackNode = new Int32Array(64);
-  private stackOwnsNode = new Uint8Array(64);
   private stackStart = new Float64Array(64); // slice start, ticks
   private stackChildTime = new Float64Array(64); // subt: tt of the frames this slice called
-  private stackSlot = new Int32Array(64); // the frame's slot, NO_SLOT for a plain function
-  // A frame without a tree node of its own (past the cap): its most recent callee and that call's edge.
+  private stackSlot = new Int32Array(64); // an async function's or generator's slot (valid when its token is > 0)
+  // Direct frames only: function, edge, whether the node is the frame's own (not past the cap), and
+  // for a frame without a node of its own its most recent callee and that call's edge.
+  private stackFn = new Int32Array(64);
+  private stackEdge = new Int32Array(64);
+  private stackOwnsNode = new Uint8Array(64);
   private stackLastCallee = new Int32Array(64);
   private stackLastEdge = new Int32Array(64);
   depth = 0;
+  /** The aligned frames below this stack index have their recursion levels in fnLevel and edgeLevel. */
+  private materialized = 0;
   maxDepthSeen = 0;
   /** Serial of the latest plain-function frame. */
   private serial: number;
@@ -219,10 +260,12 @@ export class Recorder {
   private lastSuspended = -1;
   private lastSuspendedValue: unknown = undefined;
 
-  // Where placeFrame() put a new slice: edge (-1: none), tree node, whether the slice owns it.
+  // Where the placement of a new slice put it: edge (-1: none), tree node, whether the slice owns
+  // it, and whether it is aligned (settlePlacement()).
   private placedEdge = -1;
   private placedNode = 0;
   private placedOwnsNode = 1;
+  private placedAligned = true;
 
   constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
     this.clock = clock;
@@ -243,13 +286,32 @@ export class Recorder {
     if (this.depth >= this.maxDepth) return 0;
     const now = this.clock.now();
     if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
-    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-    this.fnCalls[fn]++;
-    if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
-    this.placeUnderTop(fn, this.depth);
     const serial = (this.serial + 1) & SERIAL_MASK;
     this.serial = serial;
     const token = -1 - serial;
+    const depth = this.depth;
+    const parent = depth > 0 ? this.stackNode[depth - 1] : ROOT_NODE;
+    if (parent >= 0) {
+      // The hot path: a call from an aligned frame. The first entry of the parent's first block
+      // inline (a loop's or a recursion's only callee), else the scan.
+      const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
+      const entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
+      const node = this.childBlocks[entry + 1];
+      if (node >= 0) {
+        this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+        if (depth === this.stackToken.length) this.growStack(depth * 2);
+        this.stackToken[depth] = token;
+        this.stackNode[depth] = node;
+        this.stackStart[depth] = now;
+        this.stackChildTime[depth] = 0;
+        this.depth = depth + 1;
+        if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
+        return token;
+      }
+    }
+    this.placeUnderTop(fn, depth);
+    this.settlePlacement(depth);
+    this.recordCall(fn);
     this.push(token, fn, now, NO_SLOT);
     return token;
   }
@@ -257,11 +319,23 @@ export class Recorder {
   /** The call named by `token` ends. */
   exit(token: number): void {
     const top = this.depth - 1;
-    if (top >= 0 && this.stackToken[top] === token && this.stackSlot[top] === NO_SLOT) {
-      // A plain function returning (or throwing) to its caller: the hot path.
+    if (top >= 0 && this.stackToken[top] === token && token < 0) {
+      // A plain function returning (or throwing) to its caller.
       const now = this.clock.now();
       this.lastSuspended = -1;
-      this.endSlice(now);
+      const node = this.stackNode[top];
+      if (node < 0) {
+        this.endSlice(now);
+        return;
+      }
+      // The hot path: an aligned frame (endSlice() inlined).
+      this.depth = top;
+      const elapsed = now - this.stackStart[top];
+      if (top > 0) this.stackChildTime[top - 1] += elapsed;
+      const at = node * NODE_STRIDE;
+      this.nodeStats[at + NODE_SELF] += elapsed - this.stackChildTime[top];
+      this.nodeStats[at + NODE_TOTAL] += elapsed;
+      if (top < this.materialized) this.dematerialize(top, node);
       return;
     }
     if (token < 0) this.exitBelowTop(token);
@@ -282,7 +356,7 @@ export class Recorder {
       // at its own reading (as cProfile sees the inner generator return, then the outer one).
       let inner = slot;
       while (this.depth > 0) {
-        const top = this.stackSlot[this.depth - 1];
+        const top = this.frameSlot(this.depth - 1);
         if (top === NO_SLOT || this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
         this.endSlice(this.clock.now());
         this.slotState[top] = SUSPENDED;
@@ -303,7 +377,7 @@ export class Recorder {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) this.settlePendingDelegation(this.clock.now());
-    if (this.slotState[slot] === ACTIVE && this.stackSlot[this.depth - 1] === slot && isDelegableIterator(inner)) {
+    if (this.slotState[slot] === ACTIVE && this.frameSlot(this.depth - 1) === slot && isDelegableIterator(inner)) {
       this.slotDelegating[slot] = 1;
       this.lastSuspended = slot;
       this.lastSuspendedValue = PENDING_DELEGATION;
@@ -382,6 +456,85 @@ export class Recorder {
     return copy;
   }
 
+  /**
+   * The numbers a profile reports (call it once the open frames are closed): the direct
+   * counters plus the aligned slices' numbers, derived from the tree in one depth-first walk
+   * (see Layout): a node's calls and self time go to its function and its edge; its calls also
+   * count as primitive, and its total time as the function's (edge's), when no ancestor node
+   * has the same function (edge). Exported nodes add both kinds of slices.
+   */
+  collect(): CollectedStats {
+    const links = this.nodeLinks;
+    const blocks = this.childBlocks;
+    const aligned = this.nodeStats;
+    const nodeCount = this.nodeCount;
+    let fnLength = this.fnCalls.length;
+    for (let node = 1; node < nodeCount; node++) {
+      const fn = links[node * LINK_STRIDE + LINK_FN];
+      if (fn >= fnLength) fnLength = fn + 1;
+    }
+    const fnCalls = growFloat64(this.fnCalls, fnLength);
+    const fnPrimitiveCalls = growFloat64(this.fnPrimitiveCalls, fnLength);
+    const fnSelf = growFloat64(this.fnSelf, fnLength);
+    const fnTotal = growFloat64(this.fnTotal, fnLength);
+    const fnAsyncWall = growFloat64(this.fnAsyncWall, fnLength);
+    const edgeLength = this.edgeCalls.length;
+    const edgeCalls = growFloat64(this.edgeCalls, edgeLength);
+    const edgePrimitiveCalls = growFloat64(this.edgePrimitiveCalls, edgeLength);
+    const edgeSelf = growFloat64(this.edgeSelf, edgeLength);
+    const edgeTotal = growFloat64(this.edgeTotal, edgeLength);
+    const nodeStats = new Float64Array(nodeCount * NODE_STRIDE);
+    const direct = this.directNodeStats;
+    for (let at = 0; at < nodeStats.length; at++) nodeStats[at] = aligned[at] + (at < direct.length ? direct[at] : 0);
+
+    // Depth first from the root: how many nodes of each function (edge) are on the current path.
+    const fnOnPath = new Int32Array(fnLength);
+    const edgeOnPath = new Int32Array(edgeLength);
+    const pathNode = new Int32Array(nodeCount + 1);
+    const pathCursor = new Int32Array(nodeCount + 1); // the next child entry to visit (0: none)
+    let top = 0;
+    pathNode[0] = ROOT_NODE;
+    pathCursor[0] = links[ROOT_NODE * LINK_STRIDE + LINK_FIRST_BLOCK];
+    while (top >= 0) {
+      const entry = pathCursor[top];
+      if (entry === 0 || blocks[entry] === 0) {
+        const node = pathNode[top--];
+        if (node === ROOT_NODE) continue;
+        fnOnPath[links[node * LINK_STRIDE + LINK_FN]]--;
+        const edge = links[node * LINK_STRIDE + LINK_EDGE];
+        if (edge >= 0) edgeOnPath[edge]--;
+        continue;
+      }
+      const position = entry & (BLOCK_INTS - 1);
+      pathCursor[top] = position === BLOCK_NEXT - ENTRY_INTS ? blocks[entry - position + BLOCK_NEXT] : entry + ENTRY_INTS;
+      const node = blocks[entry + 1];
+      const fn = links[node * LINK_STRIDE + LINK_FN];
+      const edge = links[node * LINK_STRIDE + LINK_EDGE];
+      const at = node * NODE_STRIDE;
+      const calls = aligned[at + NODE_CALLS];
+      const self = aligned[at + NODE_SELF];
+      const total = aligned[at + NODE_TOTAL];
+      fnCalls[fn] += calls;
+      fnSelf[fn] += self;
+      if (fnOnPath[fn]++ === 0) {
+        fnPrimitiveCalls[fn] += calls;
+        fnTotal[fn] += total;
+      }
+      if (edge >= 0) {
+        edgeCalls[edge] += calls;
+        edgeSelf[edge] += self;
+        if (edgeOnPath[edge]++ === 0) {
+          edgePrimitiveCalls[edge] += calls;
+          edgeTotal[edge] += total;
+        }
+      }
+      top++;
+      pathNode[top] = node;
+      pathCursor[top] = links[node * LINK_STRIDE + LINK_FIRST_BLOCK];
+    }
+    return { fnCalls, fnPrimitiveCalls, fnSelf, fnTotal, fnAsyncWall, edgeCalls, edgePrimitiveCalls, edgeSelf, edgeTotal, nodeStats };
+  }
+
   // ---- plain functions off the hot path, async functions and generators
 
   /** exit() of a plain function's frame that is not on top: closes the frames above it first (self-healing); a stale token does nothing. */
@@ -407,7 +560,7 @@ export class Recorder {
       // A yield* inner finished: its delegator goes on with its own code.
       const depth = this.depth;
       if (depth > 0 && this.slotDelegatorSlot[slot] >= 0) {
-        const below = this.stackSlot[depth - 1];
+        const below = this.frameSlot(depth - 1);
         if (below !== NO_SLOT && this.isDelegatorOf(below, slot)) {
           this.slotAutoResumed[below] = 0;
           this.slotDelegating[below] = 0;
@@ -449,10 +602,10 @@ export class Recorder {
       } else consumer = driver;
     }
 
-    this.fnCalls[fn]++;
-    if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
     if (consumer >= 0) this.placeUnderSlot(fn, consumer, true);
     else this.placeUnderTop(fn, this.depth);
+    this.settlePlacement(this.depth);
+    this.recordCall(fn);
     const edge = this.placedEdge;
     const node = this.placedNode;
     const ownsNode = this.placedOwnsNode;
@@ -494,11 +647,10 @@ export class Recorder {
       this.slotOwnsNode[slot] = this.slotInvokedOwnsNode[slot];
     }
     // (An async generator resumed with nothing on the stack keeps its previous slice's placement.)
-    this.fnLevel[fn]++;
     this.placedEdge = this.slotEdge[slot];
     this.placedNode = this.slotNode[slot];
     this.placedOwnsNode = this.slotOwnsNode[slot];
-    if (this.placedEdge >= 0) this.edgeLevel[this.placedEdge]++;
+    this.settlePlacement(depth);
     this.slotState[slot] = ACTIVE;
     this.push(this.slotToken[slot], fn, now, slot);
   }
@@ -536,7 +688,7 @@ export class Recorder {
     const delegator = this.lastSuspended;
     if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION || !isGeneratorKind(this.kindTable.kinds[fn])) return -1;
     const depth = this.depth;
-    return this.slotState[delegator] === ACTIVE && depth > 0 && this.stackSlot[depth - 1] === delegator ? delegator : -1;
+    return this.slotState[delegator] === ACTIVE && depth > 0 && this.frameSlot(depth - 1) === delegator ? delegator : -1;
   }
 
   /** The generator `slot` runs as the inner of the pending delegation of `delegator`, which stays on the stack. */
@@ -588,51 +740,79 @@ export class Recorder {
 
   /**
    * Places a call of `fn` made by the frame at stack index `depth - 1` (the root when `depth` is
-   * 0): sets placedEdge/Node/OwnsNode and counts the call on the edge and the node.
+   * 0): sets placedEdge/Node/OwnsNode (recordCall() counts the call).
    */
   private placeUnderTop(fn: number, depth: number): void {
-    let edge = -1;
-    let node: number;
-    let ownsNode = 1;
     let parent = ROOT_NODE;
     if (depth > 0) {
       const caller = depth - 1;
-      if (this.stackOwnsNode[caller] !== 1) {
+      if (!this.frameOwnsNode(caller)) {
         // The caller has no node of its own (past the cap): the call aggregates into the caller's.
-        edge = this.edgeOfCallerWithoutNode(caller, fn);
         this.droppedTreeNodes++;
-        this.edgeCalls[edge]++;
-        if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
-        this.placedEdge = edge;
-        this.placedNode = this.stackNode[caller];
+        this.placedEdge = this.edgeOfCallerWithoutNode(caller, fn);
+        this.placedNode = this.frameNode(caller);
         this.placedOwnsNode = 0;
         return;
       }
-      parent = this.stackNode[caller];
+      parent = this.frameNode(caller);
     }
-    // The first entry of the parent's first block inline (a loop's or a recursion's only callee), else the scan.
-    const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
-    const entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
-    const blocks = this.childBlocks;
-    node = blocks[entry + 1];
-    edge = blocks[entry + 2];
+    const entry = this.childEntry(parent, fn);
+    const node = this.childBlocks[entry + 1];
+    this.placedEdge = this.childBlocks[entry + 2];
     if (node < 0) {
       this.droppedTreeNodes++;
-      node = parent;
-      ownsNode = 0;
-    } else this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+      this.placedNode = parent;
+      this.placedOwnsNode = 0;
+    } else {
+      this.placedNode = node;
+      this.placedOwnsNode = 1;
+    }
+  }
+
+  /**
+   * Whether the slice placed by the latest placement and pushed at stack index `depth` is
+   * aligned (placedAligned): it owns its node, whose parent is the node of the aligned frame
+   * below it (the root at the bottom of the stack), reached by the same edge. Else it is direct,
+   * and the levels of the aligned frames below it are materialized first.
+   */
+  private settlePlacement(depth: number): void {
+    const node = this.placedNode;
+    const below = depth > 0 ? this.stackNode[depth - 1] : ROOT_NODE;
+    const at = node * LINK_STRIDE;
+    const aligned =
+      this.placedOwnsNode === 1 &&
+      below >= 0 &&
+      node !== ROOT_NODE &&
+      this.nodeLinks[at + LINK_PARENT] === below &&
+      this.nodeLinks[at + LINK_EDGE] === this.placedEdge;
+    this.placedAligned = aligned;
+    if (!aligned && this.materialized < depth) this.materialize(depth);
+  }
+
+  /** Counts a call of `fn` where the latest placement put it: on its node if aligned, else on the direct counters. */
+  private recordCall(fn: number): void {
+    const node = this.placedNode;
+    if (this.placedAligned) {
+      this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+      return;
+    }
+    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+    this.fnCalls[fn]++;
+    if (this.fnLevel[fn] === 0) this.fnPrimitiveCalls[fn]++;
+    const edge = this.placedEdge;
     if (edge >= 0) {
       this.edgeCalls[edge]++;
-      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+      if (this.edgeLevel[edge] === 0) this.edgePrimitiveCalls[edge]++;
     }
-    this.placedEdge = edge;
-    this.placedNode = node;
-    this.placedOwnsNode = ownsNode;
+    if (this.placedOwnsNode === 1) {
+      const at = this.directNodeAt(node); // first: it may replace the array
+      this.directNodeStats[at + NODE_CALLS]++;
+    }
   }
 
   /**
    * Places `fn` under the suspended frame `caller` (a `for await` consumer): a call it makes
-   * (`countCall`, counted like placeUnderTop does), or a resumption it drives (nothing counted).
+   * (`countCall`: recordCall() counts it next), or a resumption it drives.
    */
   private placeUnderSlot(fn: number, caller: number, countCall: boolean): void {
     const edge = this.edgeFor(this.slotFn[caller], fn);
@@ -642,10 +822,6 @@ export class Recorder {
       node = this.slotNode[caller];
       ownsNode = 0;
       if (countCall && this.slotOwnsNode[caller] !== 1) this.droppedTreeNodes++;
-    } else if (countCall) this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
-    if (countCall) {
-      this.edgeCalls[edge]++;
-      if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
     }
     this.placedEdge = edge;
     this.placedNode = node;
@@ -662,32 +838,39 @@ export class Recorder {
       return;
     }
     const top = depth - 1;
-    this.placedEdge = this.edgeFor(this.stackFn[top], fn);
-    const node = this.stackOwnsNode[top] === 1 ? this.childNode(this.stackNode[top], fn) : -1;
+    this.placedEdge = this.edgeFor(this.frameFn(top), fn);
+    const node = this.frameOwnsNode(top) ? this.childNode(this.frameNode(top), fn) : -1;
     this.placedOwnsNode = node < 0 ? 0 : 1;
-    this.placedNode = node < 0 ? this.stackNode[top] : node;
+    this.placedNode = node < 0 ? this.frameNode(top) : node;
   }
 
   /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
   private edgeOfCallerWithoutNode(caller: number, fn: number): number {
     if (this.stackLastCallee[caller] === fn) return this.stackLastEdge[caller];
-    const edge = this.edgeFor(this.stackFn[caller], fn);
+    const edge = this.edgeFor(this.frameFn(caller), fn);
     this.stackLastCallee[caller] = fn;
     this.stackLastEdge[caller] = edge;
     return edge;
   }
 
-  /** Pushes a slice of `fn` at `now`, placed where placedEdge/Node/OwnsNode say. */
+  /** Pushes a slice of `fn` at `now`, placed where placedEdge/Node/OwnsNode/Aligned say (a direct slice raises the levels). */
   private push(token: number, fn: number, now: number, slot: number): void {
     const depth = this.depth;
     if (depth === this.stackToken.length) this.growStack(depth * 2);
     this.stackToken[depth] = token;
-    this.stackFn[depth] = fn;
-    this.stackEdge[depth] = this.placedEdge;
-    this.stackNode[depth] = this.placedNode;
-    const ownsNode = this.placedOwnsNode;
-    this.stackOwnsNode[depth] = ownsNode;
-    if (ownsNode !== 1) this.stackLastCallee[depth] = -1;
+    if (this.placedAligned) this.stackNode[depth] = this.placedNode;
+    else {
+      const edge = this.placedEdge;
+      const ownsNode = this.placedOwnsNode;
+      this.stackNode[depth] = ~this.placedNode;
+      this.stackFn[depth] = fn;
+      this.stackEdge[depth] = edge;
+      this.stackOwnsNode[depth] = ownsNode;
+      if (ownsNode !== 1) this.stackLastCallee[depth] = -1;
+      if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+      this.fnLevel[fn]++;
+      if (edge >= 0) this.edgeLevel[edge]++;
+    }
     this.stackStart[depth] = now;
     this.stackChildTime[depth] = 0;
     this.stackSlot[depth] = slot;
@@ -701,18 +884,76 @@ export class Recorder {
     const elapsed = now - this.stackStart[depth]; // tt
     const self = elapsed - this.stackChildTime[depth]; // it
     if (depth > 0) this.stackChildTime[depth - 1] += elapsed;
-    const fn = this.stackFn[depth];
-    this.fnSelf[fn] += self;
-    if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
-    const edge = this.stackEdge[depth];
-    if (edge >= 0) {
-      this.edgeSelf[edge] += self;
-      if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
+    const node = this.stackNode[depth];
+    if (node >= 0) {
+      const at = node * NODE_STRIDE;
+      this.nodeStats[at + NODE_SELF] += self;
+      this.nodeStats[at + NODE_TOTAL] += elapsed;
+      if (depth < this.materialized) this.dematerialize(depth, node);
+    } else {
+      const fn = this.stackFn[depth];
+      this.fnSelf[fn] += self;
+      if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
+      const edge = this.stackEdge[depth];
+      if (edge >= 0) {
+        this.edgeSelf[edge] += self;
+        if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
+      }
+      const at = this.directNodeAt(~node);
+      this.directNodeStats[at + NODE_SELF] += self;
+      if (this.stackOwnsNode[depth] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
     }
-    const at = this.stackNode[depth] * NODE_STRIDE;
-    this.nodeStats[at + NODE_SELF] += self;
-    if (this.stackOwnsNode[depth] === 1) this.nodeStats[at + NODE_TOTAL] += elapsed;
-    return this.stackSlot[depth];
+    return this.stackToken[depth] > 0 ? this.stackSlot[depth] : NO_SLOT;
+  }
+
+  /** Adds the levels of the aligned frames from stack index `materialized` up to `depth` (or to the first direct frame) to fnLevel and edgeLevel. */
+  private materialize(depth: number): void {
+    let index = this.materialized;
+    for (; index < depth; index++) {
+      const node = this.stackNode[index];
+      if (node < 0) break;
+      const fn = this.nodeLinks[node * LINK_STRIDE + LINK_FN];
+      if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+      this.fnLevel[fn]++;
+      const edge = this.nodeLinks[node * LINK_STRIDE + LINK_EDGE];
+      if (edge >= 0) this.edgeLevel[edge]++;
+    }
+    this.materialized = index;
+  }
+
+  /** The materialized aligned frame at stack index `index` (of `node`) has left the stack: its levels go. */
+  private dematerialize(index: number, node: number): void {
+    this.fnLevel[this.nodeLinks[node * LINK_STRIDE + LINK_FN]]--;
+    const edge = this.nodeLinks[node * LINK_STRIDE + LINK_EDGE];
+    if (edge >= 0) this.edgeLevel[edge]--;
+    this.materialized = index;
+  }
+
+  /** Offset of node `node`'s numbers in directNodeStats, grown to hold every node so far. */
+  private directNodeAt(node: number): number {
+    const at = node * NODE_STRIDE;
+    if (at >= this.directNodeStats.length) this.directNodeStats = growFloat64(this.directNodeStats, this.nodeStats.length);
+    return at;
+  }
+
+  /** The tree node of the frame at stack index `index` (its own, or past the cap the one it aggregates into). */
+  private frameNode(index: number): number {
+    const node = this.stackNode[index];
+    return node >= 0 ? node : ~node;
+  }
+
+  private frameOwnsNode(index: number): boolean {
+    return this.stackNode[index] >= 0 || this.stackOwnsNode[index] === 1;
+  }
+
+  private frameFn(index: number): number {
+    const node = this.stackNode[index];
+    return node >= 0 ? this.nodeLinks[node * LINK_STRIDE + LINK_FN] : this.stackFn[index];
+  }
+
+  /** The slot of the frame at stack index `index`, NO_SLOT for a plain function. */
+  private frameSlot(index: number): number {
+    return this.stackToken[index] > 0 ? this.stackSlot[index] : NO_SLOT;
   }
 
   /** Closes (as exits) the frames above stack index `index`. */
@@ -726,7 +967,7 @@ export class Recorder {
   /** The stack index of the active frame `slot` (usually the top). */
   private stackIndexOfSlot(slot: number): number {
     let index = this.depth - 1;
-    while (index >= 0 && this.stackSlot[index] !== slot) index--;
+    while (index >= 0 && this.frameSlot(index) !== slot) index--;
     return index;
   }
 

@@ -1,0 +1,150 @@
+// The recorder against its reference: random probe sequences (every kind of frame, stale and foreign
+// tokens, tiny caps) through Recorder and ReferenceRecorder (the layout before aligned slices) must
+// hand out the same tokens, read the clock as often, and give the same profile at every snapshot.
+import assert from "node:assert/strict";
+import test from "node:test";
+import fc from "fast-check";
+import type { FunctionInfo, FunctionKind } from "@tsprof/format";
+import type { Clock } from "./clock";
+import { buildProfile, type RecordedData } from "./profile-builder";
+import { Recorder, type RecorderOptions } from "./recorder";
+import { ReferenceRecorder } from "./reference-recorder.test-helper";
+
+const KINDS: FunctionKind[] = ["function", "function", "function", "generator", "generator", "async", "async-generator"];
+const KIND_CODES: Record<FunctionKind, number> = { function: 0, generator: 1, async: 2, "async-generator": 3 };
+const kindTable = { kinds: Uint8Array.from(KINDS, (kind) => KIND_CODES[kind]) };
+const functions: FunctionInfo[] = KINDS.map((kind, i) => ({ name: `f${i}`, qualifiedName: `f${i}`, file: "oracle.js", line: i + 1, column: 1, kind }));
+const TAG = 3;
+
+/** A clock that advances one tick per reading (so both recorders must read it equally often) and by `advance`. */
+function steppingClock(): Clock & { advance(ticks: number): void; readings: number } {
+  let ticks = 0;
+  return {
+    now() {
+      this.readings++;
+      return ++ticks;
+    },
+    advance(n: number) {
+      ticks += n;
+    },
+    readings: 0,
+    unit: 1,
+    name: "tick",
+  };
+}
+
+type Value = "none" | "undefined" | "number" | "asyncIterable" | "generator" | "object" | "array";
+type Op =
+  | { op: "enter"; fn: number }
+  | { op: "exit" | "resume"; pick: number }
+  | { op: "suspend" | "delegate"; pick: number; value: Value }
+  | { op: "tick"; ticks: number }
+  | { op: "snapshot" };
+
+const pick = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 2 }) }, { weight: 1, arbitrary: fc.nat({ max: 40 }) });
+const value = fc.constantFrom<Value>("none", "undefined", "number", "asyncIterable", "generator", "object", "array");
+const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ op: fc.constant("enter" as const), fn: fc.nat({ max: KINDS.length - 1 }) }) },
+  { weight: 7, arbitrary: fc.record({ op: fc.constant("exit" as const), pick }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("suspend" as const), pick, value }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("resume" as const), pick }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("delegate" as const), pick, value }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("tick" as const), ticks: fc.nat({ max: 3 }) }) },
+  { weight: 1, arbitrary: fc.constant({ op: "snapshot" as const }) },
+);
+const optionsArbitrary: fc.Arbitrary<RecorderOptions> = fc.record({
+  maxTreeNodes: fc.constantFrom(1, 2, 3, 5, 8, 500_000),
+  maxDepth: fc.constantFrom(2, 4, 100_000),
+  maxFrames: fc.constantFrom(1, 2, 3, 2 ** 21),
+});
+
+function valueOf(kind: Value): unknown {
+  switch (kind) {
+    case "none":
+    case "undefined":
+      return undefined;
+    case "number":
+      return 7;
+    case "asyncIterable":
+      return { [Symbol.asyncIterator]: () => ({}) };
+    case "generator":
+      return (function* () {})();
+    case "object":
+      return { next: () => ({ done: true }) };
+    case "array":
+      return [1, 2];
+  }
+}
+
+interface Subject {
+  recorder: Recorder | ReferenceRecorder;
+  clock: ReturnType<typeof steppingClock>;
+}
+
+function profileOf(subject: Subject): unknown {
+  const copy = subject.recorder.clone();
+  copy.closeOpenFrames(subject.clock.now());
+  return buildProfile(copy as RecordedData, { functions, durationTicks: 0, meta: { tool: "oracle", clock: "tick" } });
+}
+
+function run(ops: Op[], options: RecorderOptions): void {
+  const newClock = steppingClock();
+  const oldClock = steppingClock();
+  const subjects: Subject[] = [
+    { recorder: new Recorder(newClock, kindTable, TAG, options), clock: newClock },
+    { recorder: new ReferenceRecorder(oldClock, kindTable, TAG, options), clock: oldClock },
+  ];
+  const tokens: number[] = [];
+  const tokenAt = (n: number): number => (tokens.length === 0 ? -12345 : tokens[tokens.length - 1 - (n % tokens.length)]);
+  for (const [step, op] of ops.entries()) {
+    const where = `op ${step}: ${JSON.stringify(op)}`;
+    if (op.op === "enter") {
+      const [fresh, reference] = subjects.map((s) => s.recorder.enter(op.fn));
+      assert.equal(fresh, reference, `${where}: token`);
+      if (fresh !== 0) tokens.push(fresh);
+    } else if (op.op === "tick") {
+      for (const s of subjects) s.clock.advance(op.ticks);
+    } else if (op.op === "snapshot") {
+      assert.deepEqual(profileOf(subjects[0]), profileOf(subjects[1]), `${where}: profile`);
+    } else {
+      const token = tokenAt(op.pick);
+      const kind = op.op === "suspend" || op.op === "delegate" ? op.value : "none";
+      for (const s of subjects) {
+        if (op.op === "exit") s.recorder.exit(token);
+        else if (op.op === "resume") s.recorder.resume(token);
+        else if (op.op === "delegate") s.recorder.delegate(token, valueOf(kind));
+        else s.recorder.suspend(token, valueOf(kind), kind !== "none");
+      }
+    }
+    assert.equal(newClock.readings, oldClock.readings, `${where}: clock readings`);
+  }
+  assert.deepEqual(profileOf(subjects[0]), profileOf(subjects[1]), "final profile");
+  for (const s of subjects) s.recorder.closeOpenFrames(s.clock.now());
+  assert.deepEqual(profileOf(subjects[0]), profileOf(subjects[1]), "profile after closing every frame");
+}
+
+test("random probe sequences: the recorder gives the reference recorder's tokens, clock readings and profiles", () => {
+  fc.assert(
+    fc.property(fc.array(opArbitrary, { maxLength: 80 }), optionsArbitrary, (ops, options) => run(ops, options)),
+    { numRuns: 1500 },
+  );
+});
+
+test("random plain call trees, deep and wide, under small and large node caps: the same profiles", () => {
+  // Mostly enters and exits of plain functions near the top of the stack: recursion, mutual
+  // recursion, and the node cap reached halfway, where frames past it go direct.
+  const plainOp: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 5, arbitrary: fc.record({ op: fc.constant("enter" as const), fn: fc.nat({ max: 2 }) }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("exit" as const), pick: fc.constant(0) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("enter" as const), fn: fc.nat({ max: KINDS.length - 1 }) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("suspend" as const), pick, value }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("resume" as const), pick }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("exit" as const), pick }) },
+  );
+  fc.assert(
+    fc.property(fc.array(plainOp, { minLength: 50, maxLength: 300 }), fc.constantFrom(4, 16, 64, 500_000), (ops, maxTreeNodes) =>
+      run(ops, { maxTreeNodes }),
+    ),
+    { numRuns: 400 },
+  );
+});
