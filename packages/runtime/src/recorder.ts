@@ -227,6 +227,8 @@ export class Recorder {
   private stackLastCallee = new Int32Array(64);
   private stackLastEdge = new Int32Array(64);
   depth = 0;
+  /** enter()'s hot path runs below this depth: min(maxDepth, stack capacity, maxDepthSeen), so it never grows the stack or sets a new high-water mark. */
+  private fastDepthLimit = 0;
   /** The aligned frames below this stack index have their recursion levels in fnLevel and edgeLevel. */
   private materialized = 0;
   maxDepthSeen = 0;
@@ -282,37 +284,28 @@ export class Recorder {
 
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
-    if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
-    if (this.depth >= this.maxDepth) return 0;
+    // The hot path, small enough for V8 to inline it into the probe: a plain function called by
+    // an aligned frame, with room on the stack below its high-water mark, outside any window a
+    // suspension opened.
+    const depth = this.depth;
+    if (depth >= this.fastDepthLimit || this.lastSuspended >= 0 || this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterOther(fn);
+    const parent = depth > 0 ? this.stackNode[depth - 1] : ROOT_NODE;
+    if (parent < 0) return this.enterOther(fn);
+    // The first entry of the parent's first block inline (a loop's or a recursion's only callee), else the scan.
+    const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
+    const entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
+    const node = this.childBlocks[entry + 1];
+    if (node < 0) return this.enterOther(fn); // past the node cap
     const now = this.clock.now();
-    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
+    this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
     const serial = (this.serial + 1) & SERIAL_MASK;
     this.serial = serial;
     const token = -1 - serial;
-    const depth = this.depth;
-    const parent = depth > 0 ? this.stackNode[depth - 1] : ROOT_NODE;
-    if (parent >= 0) {
-      // The hot path: a call from an aligned frame. The first entry of the parent's first block
-      // inline (a loop's or a recursion's only callee), else the scan.
-      const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
-      const entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
-      const node = this.childBlocks[entry + 1];
-      if (node >= 0) {
-        this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
-        if (depth === this.stackToken.length) this.growStack(depth * 2);
-        this.stackToken[depth] = token;
-        this.stackNode[depth] = node;
-        this.stackStart[depth] = now;
-        this.stackChildTime[depth] = 0;
-        this.depth = depth + 1;
-        if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
-        return token;
-      }
-    }
-    this.placeUnderTop(fn, depth);
-    this.settlePlacement(depth);
-    this.recordCall(fn);
-    this.push(token, fn, now, NO_SLOT);
+    this.stackToken[depth] = token;
+    this.stackNode[depth] = node;
+    this.stackStart[depth] = now;
+    this.stackChildTime[depth] = 0;
+    this.depth = depth + 1;
     return token;
   }
 
@@ -536,6 +529,23 @@ export class Recorder {
   }
 
   // ---- plain functions off the hot path, async functions and generators
+
+  /** enter() of any call the hot path does not take. */
+  private enterOther(fn: number): number {
+    if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
+    if (this.depth >= this.maxDepth) return 0;
+    const now = this.clock.now();
+    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
+    const serial = (this.serial + 1) & SERIAL_MASK;
+    this.serial = serial;
+    const token = -1 - serial;
+    const depth = this.depth;
+    this.placeUnderTop(fn, depth);
+    this.settlePlacement(depth);
+    this.recordCall(fn);
+    this.push(token, fn, now, NO_SLOT);
+    return token;
+  }
 
   /** exit() of a plain function's frame that is not on top: closes the frames above it first (self-healing); a stale token does nothing. */
   private exitBelowTop(token: number): void {
@@ -875,7 +885,10 @@ export class Recorder {
     this.stackChildTime[depth] = 0;
     this.stackSlot[depth] = slot;
     this.depth = depth + 1;
-    if (depth >= this.maxDepthSeen) this.maxDepthSeen = depth + 1;
+    if (depth >= this.maxDepthSeen) {
+      this.maxDepthSeen = depth + 1;
+      this.fastDepthLimit = Math.min(this.maxDepth, this.stackToken.length, this.maxDepthSeen);
+    }
   }
 
   /** Ends the slice on top of the stack at `now` and pops it (_lsprof.c Stop()); returns its slot (NO_SLOT: a plain function). */
