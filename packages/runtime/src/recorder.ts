@@ -301,12 +301,12 @@ export class Recorder {
         const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
         const entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
         const node = this.childBlocks[entry + 1];
+        const now = this.clock.now();
+        const serial = (this.serial + 1) & SERIAL_MASK;
+        this.serial = serial;
+        const token = -1 - serial;
         if (node >= 0) {
-          const now = this.clock.now();
           this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
-          const serial = (this.serial + 1) & SERIAL_MASK;
-          this.serial = serial;
-          const token = -1 - serial;
           this.stackToken[depth] = token;
           this.stackNode[depth] = node;
           this.stackStart[depth] = now;
@@ -314,6 +314,16 @@ export class Recorder {
           this.depth = depth + 1;
           return token;
         }
+        // Past the node cap: the call aggregates into its caller's node, a direct frame
+        // (placeUnderTop() without a second lookup).
+        this.droppedTreeNodes++;
+        this.placedEdge = this.childBlocks[entry + 2];
+        this.placedNode = parent;
+        this.placedOwnsNode = 0;
+        this.settlePlacement(depth);
+        this.recordCall(fn);
+        this.push(token, fn, now, NO_SLOT);
+        return token;
       }
     }
     // Any other call: an async function or generator, a new high-water mark, a call past the
