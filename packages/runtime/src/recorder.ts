@@ -325,6 +325,33 @@ export class Recorder {
         this.push(token, fn, now, NO_SLOT);
         return token;
       }
+      if (this.stackOwnsNode[depth - 1] !== 1) {
+        // Called by a frame past the node cap (most calls of a program whose tree outgrew the
+        // cap): direct, aggregated into its caller's node (placeUnderTop(), recordCall() and
+        // push() inlined; no materializing: the caller is direct already).
+        const caller = depth - 1;
+        const edge = this.stackLastCallee[caller] === fn ? this.stackLastEdge[caller] : this.edgeOfCallerWithoutNode(caller, fn);
+        const now = this.clock.now();
+        const serial = (this.serial + 1) & SERIAL_MASK;
+        this.serial = serial;
+        const token = -1 - serial;
+        this.droppedTreeNodes++;
+        if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+        this.fnCalls[fn]++;
+        if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
+        this.edgeCalls[edge]++;
+        if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+        this.stackToken[depth] = token;
+        this.stackNode[depth] = parent; // the caller's node, already ~node
+        this.stackFn[depth] = fn;
+        this.stackEdge[depth] = edge;
+        this.stackOwnsNode[depth] = 0;
+        this.stackLastCallee[depth] = -1;
+        this.stackStart[depth] = now;
+        this.stackChildTime[depth] = 0;
+        this.depth = depth + 1;
+        return token;
+      }
     }
     // Any other call: an async function or generator, a new high-water mark, a call past the
     // node cap or from a direct frame, or right after a suspension.
