@@ -222,7 +222,7 @@ export class ReferenceRecorder {
     this.kindTable = kindTable;
     this.tag = tag;
     this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
-    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 500_000);
+    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 400_000);
     this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
     this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
