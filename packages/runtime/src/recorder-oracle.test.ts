@@ -81,19 +81,20 @@ interface Subject {
   clock: ReturnType<typeof steppingClock>;
 }
 
-function profileOf(subject: Subject): unknown {
+function profileWith(subject: Subject, table: readonly FunctionInfo[]): unknown {
   const copy = subject.recorder.clone();
   copy.closeOpenFrames(subject.clock.now());
-  return buildProfile(copy as RecordedData, { functions, durationTicks: 0, meta: { tool: "oracle", clock: "tick" } });
+  return buildProfile(copy as RecordedData, { functions: table, durationTicks: 0, meta: { tool: "oracle", clock: "tick" } });
 }
 
-function run(ops: Op[], options: RecorderOptions): void {
+function run(ops: Op[], options: RecorderOptions, kinds = kindTable, table: readonly FunctionInfo[] = functions): void {
   const newClock = steppingClock();
   const oldClock = steppingClock();
   const subjects: Subject[] = [
-    { recorder: new Recorder(newClock, kindTable, TAG, options), clock: newClock },
-    { recorder: new ReferenceRecorder(oldClock, kindTable, TAG, options), clock: oldClock },
+    { recorder: new Recorder(newClock, kinds, TAG, options), clock: newClock },
+    { recorder: new ReferenceRecorder(oldClock, kinds, TAG, options), clock: oldClock },
   ];
+  const profileOf = (subject: Subject): unknown => profileWith(subject, table);
   const tokens: number[] = [];
   const tokenAt = (n: number): number => (tokens.length === 0 ? -12345 : tokens[tokens.length - 1 - (n % tokens.length)]);
   for (const [step, op] of ops.entries()) {
@@ -147,4 +148,16 @@ test("random plain call trees, deep and wide, under small and large node caps: t
     ),
     { numRuns: 400, seed: 20261126 },
   );
+});
+
+test("calls past the node cap to functions whose ids collide in the edge cache keep their own edges", () => {
+  // Ids 2 and 2 + 4096 (and 2 + 8192) fall in the same slot of the recorder's edge cache when
+  // called by the same function: only the cache's full key tells them apart.
+  const count = 8200;
+  const kinds = { kinds: new Uint8Array(count) };
+  const table: FunctionInfo[] = Array.from({ length: count }, (_, i) => ({ name: `f${i}`, qualifiedName: `f${i}`, file: "oracle.js", line: i + 1, column: 1, kind: "function" as const }));
+  const ops: Op[] = [{ op: "enter", fn: 0 }, { op: "enter", fn: 1 }];
+  for (const fn of [2, 4098, 2, 8194, 4098, 2, 2, 8194]) ops.push({ op: "enter", fn }, { op: "tick", ticks: 1 }, { op: "exit", pick: 0 });
+  ops.push({ op: "exit", pick: 8 }, { op: "exit", pick: 9 }); // f1, then f0
+  run(ops, { maxTreeNodes: 1 }, kinds, table);
 });
