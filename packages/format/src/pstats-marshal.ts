@@ -559,37 +559,58 @@ function typeName(value: MarshalValue | undefined): string {
 
 /**
  * The pstats rows of a profile, in its stats order. Functions sharing a (file, line, name) key but
- * not a column are told apart by a " col N" name suffix; the same function twice is summed. Runs at exit inside user code: plain loops and index writes, no push or Map.
+ * not a column are told apart by a " col N" name suffix; the same function twice is summed.
+ * Runs at exit inside user code, whose builtins may be patched: plain loops, index writes,
+ * null-prototype records and typed arrays; no push, Map or Set.
  */
 export function profileToPstats(profile: Profile): PstatsEntry[] {
+  const count = profile.functions.length;
   const keys: PstatsKey[] = [];
+  const ids: string[] = [];
   // Two different functions on one line with one name (`xs.map((x) => …).filter((x) => …)`) would
   // be one pstats row; tsprof knows their columns, so each gets " col N" appended instead.
   const columnsByKey: Record<string, number> = Object.create(null);
   const sharedKeys: Record<string, boolean> = Object.create(null);
-  for (let i = 0; i < profile.functions.length; i++) {
+  let anyShared = false;
+  for (let i = 0; i < count; i++) {
     const info = profile.functions[i]!;
-    keys[i] = { file: info.file, line: info.line, name: info.qualifiedName };
-    const id = pstatsKeyId(keys[i]!);
+    const key = { file: info.file, line: info.line, name: info.qualifiedName };
+    const id = pstatsKeyId(key);
+    keys[i] = key;
+    ids[i] = id;
     const seen = columnsByKey[id];
     if (seen === undefined) columnsByKey[id] = info.column;
-    else if (seen !== info.column) sharedKeys[id] = true;
+    else if (seen !== info.column) anyShared = sharedKeys[id] = true;
   }
-  for (let i = 0; i < profile.functions.length; i++) {
-    const info = profile.functions[i]!;
-    if (sharedKeys[pstatsKeyId(keys[i]!)] === true) keys[i] = { file: info.file, line: info.line, name: `${info.qualifiedName} col ${info.column}` };
+  if (anyShared) {
+    for (let i = 0; i < count; i++) {
+      if (sharedKeys[ids[i]!] !== true) continue;
+      const info = profile.functions[i]!;
+      keys[i] = { file: info.file, line: info.line, name: `${info.qualifiedName} col ${info.column}` };
+      ids[i] = pstatsKeyId(keys[i]!);
+    }
+  }
+  // The same key twice (one function listed twice) is one row: every function index maps to the
+  // first index with its key, and rows and callers are found by that index, not by the key string.
+  const firstIndexById: Record<string, number> = Object.create(null);
+  const keyIndex = new Int32Array(count);
+  let anyDuplicate = false;
+  for (let i = 0; i < count; i++) {
+    const first = firstIndexById[ids[i]!];
+    if (first === undefined) firstIndexById[ids[i]!] = i;
+    else anyDuplicate = true;
+    keyIndex[i] = first === undefined ? i : first;
   }
   const entries: PstatsEntry[] = [];
-  const entryById: Record<string, PstatsEntry> = Object.create(null);
-  const callerById: Record<string, Record<string, PstatsCaller>> = Object.create(null);
+  const entryByKey: Array<PstatsEntry | undefined> = [];
+  /** By `callee key index * count + caller key index`. */
+  const callerByPair: Record<number, PstatsCaller> = Object.create(null);
   const entryOf = (index: number): PstatsEntry => {
-    const key = keys[index]!;
-    const id = pstatsKeyId(key);
-    let entry = entryById[id];
+    const key = keyIndex[index]!;
+    let entry = entryByKey[key];
     if (entry === undefined) {
-      entry = { function: key, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: [] };
-      entryById[id] = entry;
-      callerById[id] = Object.create(null);
+      entry = { function: keys[index]!, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: [] };
+      entryByKey[key] = entry;
       entries[entries.length] = entry;
     }
     return entry;
@@ -605,18 +626,17 @@ export function profileToPstats(profile: Profile): PstatsEntry[] {
   for (let i = 0; i < profile.edges.length; i++) {
     const edge = profile.edges[i]!;
     const entry = entryOf(edge.callee);
-    const callers = callerById[pstatsKeyId(entry.function)]!;
-    const caller = keys[edge.caller]!;
-    const id = pstatsKeyId(caller);
-    const existing = callers[id];
+    // A profile lists each (caller, callee) pair once, so with no key listed twice there is nothing to sum into.
+    const pair = keyIndex[edge.callee]! * count + keyIndex[edge.caller]!;
+    const existing = anyDuplicate ? callerByPair[pair] : undefined;
     if (existing !== undefined) {
       existing.calls += edge.calls;
       existing.primitiveCalls += edge.primitiveCalls;
       existing.selfTime += edge.selfTime;
       existing.totalTime += edge.totalTime;
     } else {
-      const value: PstatsCaller = { caller, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
-      callers[id] = value;
+      const value: PstatsCaller = { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
+      if (anyDuplicate) callerByPair[pair] = value;
       entry.callers[entry.callers.length] = value;
     }
   }

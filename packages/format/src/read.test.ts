@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProfileError, readProfile, readProfileFile } from "./read";
+import { ProfileError, readFileHead, readProfile, readProfileFile } from "./read";
 import type { Profile } from "./types";
 
 function sample(): Profile {
@@ -92,6 +92,12 @@ test("field faults name their JSON path", () => {
   assert.equal(errorOf(withChange((p) => (p.functions[1].kind = "lambda"))), 'x.json: functions[1].kind: expected one of "function", "generator", "async", "async-generator", got "lambda"');
   assert.equal(errorOf(withChange((p) => delete p.functions[0].file)), "x.json: functions[0].file: expected a string, got nothing (missing)");
   assert.equal(errorOf(withChange((p) => (p.meta = null))), "x.json: meta: expected an object, got null");
+  assert.equal(errorOf(withChange((p) => (p.functions[1].column = -2))), "x.json: functions[1].column: expected a non-negative integer, got -2");
+  assert.equal(errorOf(withChange((p) => (p.functions[1] = [1]))), "x.json: functions[1]: expected an object, got an array");
+  assert.equal(errorOf(withChange((p) => (p.stats[1].asyncWallTime = -1))), "x.json: stats[1].asyncWallTime: expected a non-negative number of seconds, got -1");
+  assert.equal(errorOf(withChange((p) => (p.stats[1] = null))), "x.json: stats[1]: expected an object, got null");
+  assert.equal(errorOf(withChange((p) => (p.edges[0].totalTime = Infinity))), "x.json: edges[0].totalTime: expected a non-negative number of seconds, got null");
+  assert.equal(errorOf(withChange((p) => (p.edges[0].primitiveCalls = 2))), "x.json: edges[0].primitiveCalls: 2 exceeds calls (1)");
   assert.equal(errorOf(withChange((p) => (p.callTree[0].children[0].function = 7))), "x.json: callTree[0].children[0].function: index 7 out of range (2 functions)");
   assert.equal(errorOf(withChange((p) => (p.callTree[0].children = {}))), "x.json: callTree[0].children: expected an array, got an object");
 });
@@ -141,4 +147,45 @@ test("callTree: false falls back to the whole text when the tree is not the last
   const noTree = JSON.stringify(rest);
   assert.deepEqual(readProfile(noTree, "x.json", { callTree: false }), rest);
   assert.match(errorOf('{"format":"tsprof-profile","callTree":1'), /^x\.json: /, "damage is still reported by the full parse");
+});
+
+test("readProfileFile with callTree: false reads the file only up to the tree, in chunks of any size", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-head-"));
+  const { callTree: _tree, ...withoutTree } = sample();
+  for (const [label, text] of [
+    ["compact", JSON.stringify(sample())],
+    ["indented", JSON.stringify(sample(), null, 2)],
+  ] as const) {
+    const path = join(dir, `${label}.tsprof.json`);
+    writeFileSync(path, text);
+    const key = text.indexOf('"callTree"');
+    // Every chunk size from 1 byte up: the key may straddle any boundary.
+    for (let chunk = 1; chunk <= text.length + 1; chunk++) {
+      const head = readFileHead(path, chunk);
+      assert.equal(head.complete, false, `${label}, chunk ${chunk}`);
+      assert.equal(head.bytes.toString(), text.slice(0, text.indexOf(":", key) + 1), `${label}, chunk ${chunk}`);
+      assert.equal(head.treeComma, text.lastIndexOf(",", key));
+    }
+    assert.deepEqual(readProfileFile(path, { callTree: false }), withoutTree);
+  }
+  // What follows the key is never read: bytes that are not even UTF-8 do not matter.
+  const path = join(dir, "binary-tree.tsprof.json");
+  const text = JSON.stringify(sample());
+  const cut = text.indexOf('"callTree":') + '"callTree":'.length;
+  writeFileSync(path, Buffer.concat([Buffer.from(text.slice(0, cut)), Buffer.from([0xff, 0xfe, 0x00, 0x80]), Buffer.alloc(3 << 20, 0x80)]));
+  assert.deepEqual(readProfileFile(path, { callTree: false }), withoutTree);
+  assert.throws(() => readProfileFile(path), { name: "ProfileError", message: `${path}: not a tsprof profile: binary data, not UTF-8 JSON` });
+  // A file without the key is read whole (complete), and faults are reported as by the full read.
+  const noTree = join(dir, "no-tree.tsprof.json");
+  writeFileSync(noTree, JSON.stringify(withoutTree));
+  assert.equal(readFileHead(noTree, 7).complete, true);
+  assert.deepEqual(readProfileFile(noTree, { callTree: false }), withoutTree);
+  const treeFirst = join(dir, "tree-first.tsprof.json");
+  writeFileSync(treeFirst, JSON.stringify({ callTree: sample().callTree, ...withoutTree }));
+  assert.deepEqual(readProfileFile(treeFirst, { callTree: false }), { callTree: sample().callTree, ...withoutTree });
+  const damaged = join(dir, "damaged.tsprof.json");
+  writeFileSync(damaged, JSON.stringify(sample()).replace('"calls":3', '"calls":-3'));
+  assert.throws(() => readProfileFile(damaged, { callTree: false }), { name: "ProfileError", message: `${damaged}: stats[1].calls: expected a non-negative integer, got -3` });
+  assert.throws(() => readFileHead(join(dir, "missing.json")), { name: "ProfileError", message: `${join(dir, "missing.json")}: no such file` });
+  assert.throws(() => readFileHead(dir), { name: "ProfileError", message: `${dir}: is a directory` });
 });

@@ -1,6 +1,6 @@
 // Reading a .tsprof.json profile: parse, then validate every field, failing with one line that names the file and the fault.
 import { Buffer } from "node:buffer";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionKind, type Profile } from "./types";
 
 /** A profile file that cannot be used. `message` is one line: `<file>: <what is wrong>`. */
@@ -44,18 +44,79 @@ export function readProfile(input: string | Uint8Array, name: string, options: R
   return validateProfile(data, name);
 }
 
-/** Reads and validates a .tsprof.json file. Unreadable files become a ProfileError too. */
+/**
+ * Reads and validates a .tsprof.json file. Unreadable files become a ProfileError too. With
+ * `callTree: false` only the bytes before the call tree are read from disk (a few MB of a profile
+ * whose tree is tens of MB), unless the file is not laid out as tsprof writes it.
+ */
 export function readProfileFile(path: string, options: ReadProfileOptions = {}): Profile {
-  return readProfile(readFileBytes(path), path, options);
+  return options.callTree === false ? readProfileHead(readFileHead(path), path) : readProfile(readFileBytes(path), path, options);
 }
+
+/** readProfile(…, { callTree: false }) of a file from its head (readFileHead()), reading the rest only when the head is not enough. */
+export function readProfileHead(head: FileHead, path: string): Profile {
+  if (!head.complete) {
+    const withoutTree = readWithoutCallTree(head.bytes, path, head.treeComma);
+    if (withoutTree !== undefined) return withoutTree;
+  }
+  return readProfile(head.complete ? head.bytes : readFileBytes(path), path, { callTree: false });
+}
+
+/** The first bytes of a file read by readFileHead(): `complete` when they are the whole file. */
+export interface FileHead {
+  bytes: Buffer;
+  complete: boolean;
+  /** When not complete: the offset of the comma before the `"callTree"` key the bytes end with. */
+  treeComma?: number;
+}
+
+/**
+ * The bytes of `path` up to and including its top-level `"callTree":` key (what a reader without
+ * the call tree needs), or the whole file when it has no such key. Read in growing chunks, so a
+ * file whose tree is most of it is never read whole. Unreadable: a ProfileError, as readFileBytes.
+ */
+export function readFileHead(path: string, firstChunk = 1 << 20): FileHead {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  try {
+    let bytes = Buffer.allocUnsafe(firstChunk);
+    let length = 0;
+    let searchFrom = 0;
+    for (;;) {
+      if (length === bytes.length) {
+        const grown = Buffer.allocUnsafe(bytes.length * 2);
+        bytes.copy(grown, 0, 0, length);
+        bytes = grown;
+      }
+      const read = readSync(fd, bytes, length, bytes.length - length, null);
+      if (read === 0) return { bytes: bytes.subarray(0, length), complete: true };
+      length += read;
+      const view = bytes.subarray(0, length);
+      const comma = callTreeComma(view, searchFrom);
+      if (comma >= 0) return { bytes: view.subarray(0, view.indexOf(0x3a /* : */, comma) + 1), complete: false, treeComma: comma };
+      // The key (and the spaces and colon after it) may straddle the chunk's end: look again from a little before it.
+      searchFrom = Math.max(0, length - 64);
+    }
+  } catch (error) {
+    if (error instanceof ProfileError) throw error;
+    throw fileError(path, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 
 /**
  * The profile without its call tree, decoding and parsing only what comes before it: tsprof
  * writes `callTree` as the last top-level field, and `,"callTree":` cannot occur unescaped inside
  * a string. Undefined when the input is not laid out that way (the caller then reads all of it).
  */
-function readWithoutCallTree(input: string | Uint8Array, name: string): Profile | undefined {
-  const end = callTreeComma(input);
+function readWithoutCallTree(input: string | Uint8Array, name: string, comma?: number): Profile | undefined {
+  const end = comma ?? callTreeComma(input);
   if (end < 0) return undefined;
   let data: unknown;
   try {
@@ -71,12 +132,12 @@ function readWithoutCallTree(input: string | Uint8Array, name: string): Profile 
   }
 }
 
-/** The offset of the comma before the first `"callTree":` key (bytes or characters), or -1. */
-function callTreeComma(input: string | Uint8Array): number {
+/** The offset of the comma before the first `"callTree":` key (bytes or characters) at or after `start`, or -1. */
+function callTreeComma(input: string | Uint8Array, start = 0): number {
   const key = '"callTree"';
   const bytes = typeof input === "string" ? undefined : Buffer.from(input.buffer, input.byteOffset, input.length);
   const codeAt = (index: number): number => (bytes === undefined ? (input as string).charCodeAt(index) : bytes[index]!);
-  for (let from = 0; ; ) {
+  for (let from = start; ; ) {
     const at = bytes === undefined ? (input as string).indexOf(key, from) : bytes.indexOf(key, from);
     if (at < 0) return -1;
     let before = at - 1;
@@ -97,11 +158,15 @@ export function readFileBytes(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : `cannot read (${code ?? String(error)})`;
-    throw new ProfileError(path, reason);
+    throw fileError(path, error);
   }
+}
+
+function fileError(path: string, error: unknown): ProfileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : `cannot read (${code ?? String(error)})`;
+  return new ProfileError(path, reason);
 }
 
 function decodeText(input: string | Uint8Array, name: string): string {
@@ -271,22 +336,25 @@ export function validateProfile(data: unknown, name: string): Profile {
   if (meta.startedAt !== undefined) check.string(meta.startedAt, "meta.startedAt");
   check.seconds(root.duration, "duration");
 
+  // The rows of a large profile are checked with plain predicates; a row that fails is checked
+  // again field by field, which builds the JSON path of the first fault for the message.
   const functions = check.array(root.functions, "functions");
-  functions.forEach((entry, i) => {
+  for (let i = 0; i < functions.length; i++) {
+    const info = functions[i] as Record<string, unknown>;
+    if (isObject(info) && isFunctionInfo(info)) continue;
     const path = `functions[${i}]`;
-    const info = check.object(entry, path);
+    check.object(info, path);
     check.string(info.name, `${path}.name`);
     check.string(info.qualifiedName, `${path}.qualifiedName`);
     check.string(info.file, `${path}.file`);
     check.count(info.line, `${path}.line`);
     check.count(info.column, `${path}.column`);
-    if (!FUNCTION_KINDS.includes(info.kind as FunctionKind)) {
-      fail(`${path}.kind`, `expected one of ${FUNCTION_KINDS.map((k) => `"${k}"`).join(", ")}, got ${describe(info.kind)}`);
-    }
-  });
+    fail(`${path}.kind`, `expected one of ${FUNCTION_KINDS.map((k) => `"${k}"`).join(", ")}, got ${describe(info.kind)}`);
+  }
+  const functionCount = functions.length;
   const functionIndex = (value: unknown, path: string) => {
     const index = check.count(value, path);
-    if (index >= functions.length) fail(path, `index ${index} out of range (${functions.length} functions)`);
+    if (index >= functionCount) fail(path, `index ${index} out of range (${functionCount} functions)`);
     return index;
   };
   const callCounts = (row: Record<string, unknown>, path: string) => {
@@ -298,27 +366,45 @@ export function validateProfile(data: unknown, name: string): Profile {
   };
 
   const seenRows = new Map<number, number>();
-  check.array(root.stats, "stats").forEach((entry, i) => {
-    const path = `stats[${i}]`;
-    const row = check.object(entry, path);
-    const fn = functionIndex(row.function, `${path}.function`);
-    if (seenRows.has(fn)) fail(`${path}.function`, `function ${fn} already has a row (stats[${seenRows.get(fn)}])`);
+  const rows = check.array(root.stats, "stats");
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Record<string, unknown>;
+    const valid =
+      isObject(row) &&
+      isIndex(row.function, functionCount) &&
+      hasCallCounts(row) &&
+      (row.asyncWallTime === undefined || isSeconds(row.asyncWallTime));
+    if (!valid) {
+      const path = `stats[${i}]`;
+      check.object(row, path);
+      functionIndex(row.function, `${path}.function`);
+      callCounts(row, path);
+      check.seconds(row.asyncWallTime, `${path}.asyncWallTime`);
+    }
+    const fn = row.function as number;
+    const seen = seenRows.get(fn);
+    if (seen !== undefined) fail(`stats[${i}].function`, `function ${fn} already has a row (stats[${seen}])`);
     seenRows.set(fn, i);
-    callCounts(row, path);
-    if (row.asyncWallTime !== undefined) check.seconds(row.asyncWallTime, `${path}.asyncWallTime`);
-  });
+  }
 
-  const seenEdges = new Map<string, number>();
-  check.array(root.edges, "edges").forEach((entry, i) => {
-    const path = `edges[${i}]`;
-    const edge = check.object(entry, path);
-    const caller = functionIndex(edge.caller, `${path}.caller`);
-    const callee = functionIndex(edge.callee, `${path}.callee`);
-    const pair = `${caller}>${callee}`;
-    if (seenEdges.has(pair)) fail(path, `edge ${caller}->${callee} already listed (edges[${seenEdges.get(pair)}])`);
+  const seenEdges = new Map<number, number>();
+  const edges = check.array(root.edges, "edges");
+  for (let i = 0; i < edges.length; i++) {
+    const edge = edges[i] as Record<string, unknown>;
+    if (!(isObject(edge) && isIndex(edge.caller, functionCount) && isIndex(edge.callee, functionCount) && hasCallCounts(edge))) {
+      const path = `edges[${i}]`;
+      check.object(edge, path);
+      functionIndex(edge.caller, `${path}.caller`);
+      functionIndex(edge.callee, `${path}.callee`);
+      callCounts(edge, path);
+    }
+    const caller = edge.caller as number;
+    const callee = edge.callee as number;
+    const pair = caller * functionCount + callee;
+    const seen = seenEdges.get(pair);
+    if (seen !== undefined) fail(`edges[${i}]`, `edge ${caller}->${callee} already listed (edges[${seen}])`);
     seenEdges.set(pair, i);
-    callCounts(edge, path);
-  });
+  }
 
   if (root.callTree !== undefined) {
     // Explicit stack: a deep tree must not overflow ours.
@@ -366,6 +452,34 @@ class FieldChecker {
     }
     return value as number;
   }
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isSeconds(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+function isIndex(value: unknown, length: number): boolean {
+  return isCount(value) && (value as number) < length;
+}
+
+function isFunctionInfo(info: Record<string, unknown>): boolean {
+  return (
+    typeof info.name === "string" &&
+    typeof info.qualifiedName === "string" &&
+    typeof info.file === "string" &&
+    isCount(info.line) &&
+    isCount(info.column) &&
+    FUNCTION_KINDS.includes(info.kind as FunctionKind)
+  );
+}
+
+/** calls, primitiveCalls <= calls, selfTime and totalTime, as a stats row and an edge have them. */
+function hasCallCounts(row: Record<string, unknown>): boolean {
+  return isCount(row.calls) && isCount(row.primitiveCalls) && (row.primitiveCalls as number) <= (row.calls as number) && isSeconds(row.selfTime) && isSeconds(row.totalTime);
 }
 
 function isObject(value: unknown): boolean {

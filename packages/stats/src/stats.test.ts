@@ -188,3 +188,39 @@ test("sortCallLists orders and caps the entries inside callers/callees lists", (
       "src/app/main.ts:1(main)  <- \n\n\n",
   );
 });
+
+test("merging never changes what it merges from: Stats added, entries given, rows handed out", () => {
+  const snapshot = (stats: Stats) => JSON.stringify(stats.entries());
+  const other = new Stats(PROFILE, capture().stream);
+  const before = snapshot(other);
+  const entries = new Stats(PROFILE, capture().stream).entries();
+  const entriesBefore = JSON.stringify(entries);
+  const stats = new Stats(PROFILE, capture().stream);
+  const handedOut = stats.entries();
+  const handedOutBefore = JSON.stringify(handedOut);
+  stats.add(other, { entries }, PROFILE).add(other);
+  new Stats({ entries }, capture().stream).add(PROFILE, other);
+  assert.equal(snapshot(other), before, "a Stats passed to add() keeps its rows");
+  assert.equal(JSON.stringify(entries), entriesBefore, "entries passed in are copied");
+  assert.equal(JSON.stringify(handedOut), handedOutBefore, "entries handed out earlier do not follow later merges");
+  const work = stats.getStatsProfile().functions["src/app/work.ts:3(work)"]!;
+  assert.equal(work.ncalls, "20/10");
+  assert.equal(work.tottime, 7.5);
+  const main = stats.entries().find((entry) => entry.function.name === "main")!;
+  assert.deepEqual(
+    main.callers,
+    [],
+    "main has no callers",
+  );
+  const appWork = stats.entries().find((entry) => entry.function.file === "src/app/work.ts")!;
+  assert.deepEqual(
+    appWork.callers.map((caller) => [caller.caller.name, caller.calls, caller.primitiveCalls, caller.selfTime, caller.totalTime]),
+    [
+      ["main", 10, 10, 5, 7.5],
+      ["work", 10, 0, 2.5, 2.5],
+    ],
+  );
+  // The Stats added (and the entries) still merge into a fresh Stats as they did before.
+  const again = new Stats(PROFILE, capture().stream).add(other);
+  assert.equal(again.getStatsProfile().functions["src/app/work.ts:3(work)"]!.ncalls, "8/4");
+});

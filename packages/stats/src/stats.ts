@@ -13,7 +13,8 @@ import {
   pstatsKeyId,
   pstatsToProfile,
   readFileBytes,
-  readProfile,
+  readFileHead,
+  readProfileHead,
   type Profile,
   type PstatsCaller,
   type PstatsEntry,
@@ -69,7 +70,8 @@ export class Stats {
   primitiveCalls = 0;
   /** Σ tottime, summed in load order (as pstats, so rounding matches). */
   totalTime = 0;
-  private maxNameLength = 0;
+  /** pstats' max_name_len: the widest `file:line(name)` of the rows; undefined until a report needs it. */
+  private maxNameLengthCache: number | undefined;
   private rows = new Map<string, StatsRow>();
   /** Sorted row ids; undefined = never sorted (pstats' "Random listing order", i.e. insertion order). */
   private order: string[] | undefined;
@@ -95,34 +97,37 @@ export class Stats {
       this.add(source);
       return;
     } else if (typeof source === "string") {
-      const bytes = readFileBytes(source);
-      entries = isPstatsPath(source) || looksLikeMarshal(bytes) ? decodePstats(bytes, source) : profileToPstats(readProfile(bytes, source, { callTree: false })); // the table never reads the call tree
+      entries = readEntries(source);
       this.files = [`${pyCtime(mtimeSeconds(source))}    ${source}`];
-    } else if ("entries" in source) entries = source.entries;
+    } else if ("entries" in source) entries = source.entries.map(copyEntry);
     else entries = profileToPstats(source);
-    for (const entry of entries) this.rows.set(pstatsKeyId(entry.function), rowOf(entry));
+    // `entries` are this object's own now: rows keep their caller objects.
+    for (const entry of entries) this.rows.set(keyId(entry.function), rowOf(entry));
     for (const row of this.rows.values()) {
       this.totalCalls += row.calls;
       this.primitiveCalls += row.primitiveCalls;
       this.totalTime += row.selfTime;
-      this.maxNameLength = Math.max(this.maxNameLength, pyLength(funcStdString(row.key)));
     }
+    this.maxNameLengthCache = undefined;
   }
 
   /** pstats' add(): merges each source (processed last to first, exactly as pstats does). */
   add(...sources: StatsSource[]): this {
     for (const source of [...sources].reverse()) {
-      const item = source instanceof Stats ? source : new Stats(source, this.stream);
+      // A Stats made here is thrown away after the merge: its rows move over instead of being copied.
+      const owned = !(source instanceof Stats);
+      const item = owned ? new Stats(source, this.stream) : source;
       this.files.push(...item.files);
       this.totalCalls += item.totalCalls;
       this.primitiveCalls += item.primitiveCalls;
       this.totalTime += item.totalTime;
-      this.maxNameLength = Math.max(this.maxNameLength, item.maxNameLength);
+      this.maxNameLengthCache = undefined; // the widest of the union of the rows: computed when printed
       this.order = undefined;
       this.callees = undefined;
       for (const [id, row] of item.rows) {
         const existing = this.rows.get(id);
-        this.rows.set(id, existing ? addRows(existing, row) : copyRow(row));
+        if (existing) addRows(existing, row);
+        else this.rows.set(id, owned ? row : copyRow(row));
       }
     }
     return this;
@@ -131,6 +136,15 @@ export class Stats {
   /** Number of functions. */
   get size(): number {
     return this.rows.size;
+  }
+
+  private maxNameLength(): number {
+    if (this.maxNameLengthCache === undefined) {
+      let width = 0;
+      for (const row of this.rows.values()) width = Math.max(width, pyLength(funcStdString(row.key)));
+      this.maxNameLengthCache = width;
+    }
+    return this.maxNameLengthCache;
   }
 
   /** The rows as pstats entries, in the current dict order. */
@@ -182,10 +196,8 @@ export class Stats {
   /** pstats' strip_dirs(): file names reduced to their last component; rows that then collide are summed. Forgets the sort. */
   stripDirs(): this {
     const stripped = new Map<string, StatsRow>();
-    let maxNameLength = 0;
     for (const row of this.rows.values()) {
       const key = stripPath(row.key);
-      maxNameLength = Math.max(maxNameLength, pyLength(funcStdString(key)));
       const callers = new Map<string, PstatsCaller>();
       for (const caller of row.callers.values()) {
         const callerKey = stripPath(caller.caller);
@@ -194,10 +206,11 @@ export class Stats {
       const id = pstatsKeyId(key);
       const newRow: StatsRow = { ...row, key, callers };
       const existing = stripped.get(id);
-      stripped.set(id, existing ? addRows(existing, newRow) : newRow);
+      if (existing) addRows(existing, newRow);
+      else stripped.set(id, newRow);
     }
     this.rows = stripped;
-    this.maxNameLength = maxNameLength;
+    this.maxNameLengthCache = undefined;
     this.order = undefined;
     this.callees = undefined;
     return this;
@@ -287,7 +300,8 @@ export class Stats {
   /** A row by id, for exporters (read only). */
   row(id: string): Readonly<PstatsEntry> {
     const row = this.rows.get(id)!;
-    return { function: row.key, primitiveCalls: row.primitiveCalls, calls: row.calls, selfTime: row.selfTime, totalTime: row.totalTime, callers: [...row.callers.values()] };
+    const callers = [...row.callers.values()].map((caller) => ({ ...caller }));
+    return { function: row.key, primitiveCalls: row.primitiveCalls, calls: row.calls, selfTime: row.selfTime, totalTime: row.totalTime, callers };
   }
 
   // pstats' get_print_list(): prints the message only when something is listed.
@@ -295,7 +309,7 @@ export class Stats {
     const { list, message } = this.selectRows(restrictions);
     if (list.length === 0) return { width: 0, list };
     this.stream.write(`${message}\n`);
-    let width = this.maxNameLength;
+    let width = this.maxNameLength();
     if (list.length < this.rows.size) width = Math.max(0, ...list.map((id) => pyLength(funcStdString(this.rows.get(id)!.key))));
     return { width: width + 2, list };
   }
@@ -367,27 +381,49 @@ export class Stats {
   }
 }
 
+/**
+ * pstatsKeyId(key), kept per key object: a profile's entries share one key object per function
+ * (rows and the callers that name it), so each id string is built and hashed once.
+ */
+const keyIds = new WeakMap<PstatsKey, string>();
+function keyId(key: PstatsKey): string {
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    id = pstatsKeyId(key);
+    keyIds.set(key, id);
+  }
+  return id;
+}
+
+/** The entries of a profile file of either format (a .tsprof.json without its call tree, which the table never reads). */
+function readEntries(path: string): PstatsEntry[] {
+  if (isPstatsPath(path)) return decodePstats(readFileBytes(path), path);
+  const head = readFileHead(path);
+  if (looksLikeMarshal(head.bytes)) return decodePstats(head.complete ? head.bytes : readFileBytes(path), path);
+  return profileToPstats(readProfileHead(head, path));
+}
+
+function copyEntry(entry: PstatsEntry): PstatsEntry {
+  return { ...entry, callers: entry.callers.map((caller) => ({ ...caller })) };
+}
+
+/** A row of an entry this Stats owns (its caller objects become the row's). */
 function rowOf(entry: PstatsEntry): StatsRow {
-  return {
-    key: entry.function,
-    primitiveCalls: entry.primitiveCalls,
-    calls: entry.calls,
-    selfTime: entry.selfTime,
-    totalTime: entry.totalTime,
-    callers: new Map(entry.callers.map((caller) => [pstatsKeyId(caller.caller), { ...caller }])),
-  };
+  const callers = new Map<string, PstatsCaller>();
+  for (const caller of entry.callers) callers.set(keyId(caller.caller), caller);
+  return { key: entry.function, primitiveCalls: entry.primitiveCalls, calls: entry.calls, selfTime: entry.selfTime, totalTime: entry.totalTime, callers };
 }
 
 function copyRow(row: StatsRow): StatsRow {
   return { ...row, callers: new Map([...row.callers].map(([id, caller]) => [id, { ...caller }])) };
 }
 
-// pstats' add_func_stats() and add_callers(): sums, target's callers first.
-function addRows(target: StatsRow, source: StatsRow): StatsRow {
-  const callers = new Map([...target.callers].map(([id, caller]) => [id, { ...caller }]));
+// pstats' add_func_stats() and add_callers(), into `target` (a row of the Stats merged into):
+// sums, target's callers first, then the new ones in source order.
+function addRows(target: StatsRow, source: StatsRow): void {
   for (const [id, caller] of source.callers) {
-    const existing = callers.get(id);
-    if (!existing) callers.set(id, { ...caller });
+    const existing = target.callers.get(id);
+    if (!existing) target.callers.set(id, { ...caller });
     else {
       existing.calls += caller.calls;
       existing.primitiveCalls += caller.primitiveCalls;
@@ -396,14 +432,10 @@ function addRows(target: StatsRow, source: StatsRow): StatsRow {
       if (!caller.countOnly) delete existing.countOnly;
     }
   }
-  return {
-    key: target.key,
-    primitiveCalls: source.primitiveCalls + target.primitiveCalls,
-    calls: source.calls + target.calls,
-    selfTime: source.selfTime + target.selfTime,
-    totalTime: source.totalTime + target.totalTime,
-    callers,
-  };
+  target.primitiveCalls += source.primitiveCalls;
+  target.calls += source.calls;
+  target.selfTime += source.selfTime;
+  target.totalTime += source.totalTime;
 }
 
 // An edge seen as a row, so that the sort keys apply to callers/callees entries: the other function's key, the edge's numbers.
