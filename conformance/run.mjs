@@ -81,7 +81,11 @@ export function readRunnerOptions(argv, { name, defaultOut, defaultPaths, option
   if (!Number.isInteger(threads) || threads < 1) fail(`--threads must be a positive integer, got ${values.threads}`);
   if (!Number.isInteger(timeout) || timeout < 1) fail(`--timeout must be a positive integer (ms), got ${values.timeout}`);
   const paths = positionals.length > 0 ? positionals : defaultPaths.filter((path) => existsSync(join(test262, path)));
-  for (const path of paths) if (!existsSync(join(test262, path))) fail(`no such test path in ${test262}: ${path}`);
+  for (const path of paths) {
+    // A glob (`folder/*.js`) is checked by its folder; the harness expands it.
+    const fixed = /[*?[{]/.test(path) ? path.slice(0, path.search(/[*?[{]/)) : path;
+    if (!existsSync(join(test262, fixed))) fail(`no such test path in ${test262}: ${path}`);
+  }
   if (paths.length === 0) fail(`none of ${defaultPaths.join(", ")} in ${test262}`);
   return { values, test262, threads, timeout, out: resolve(values.out), exclusionsFile: resolve(values.exclusions), paths };
 }
@@ -102,9 +106,9 @@ export function readExclusions(file) {
   return exclusions;
 }
 
-/** The harness's test globs: folders become `folder/**\/*.js`. */
+/** The harness's test globs: folders become `folder/**\/*.js`; files and globs (`folder/*.js`) pass as they are. */
 function harnessGlobs(test262, paths) {
-  return paths.map((path) => (statSync(join(test262, path)).isDirectory() ? `${path.replace(/\/$/, "")}/**/*.js` : path));
+  return paths.map((path) => (!/[*?[{]/.test(path) && statSync(join(test262, path)).isDirectory() ? `${path.replace(/\/$/, "")}/**/*.js` : path));
 }
 
 /** Runs test262-harness once; resolves to Map<"file (scenario)", { file, scenario, pass, message }>. */
