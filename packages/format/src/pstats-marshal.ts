@@ -557,50 +557,76 @@ function typeName(value: MarshalValue | undefined): string {
 // ---------------------------------------------------------------------------------------------
 // PstatsEntry[] <-> Profile
 
+/** The pstats keys of a profile's functions (pstatsKeysOf()). */
+export interface PstatsKeys {
+  /** By function index. */
+  keys: PstatsKey[];
+  /** pstatsKeyId() of each key, by function index. */
+  ids: string[];
+  /** By function index: the first function index with the same key (itself when the key is not repeated). */
+  keyIndex: Int32Array;
+  /** Some key is repeated: two functions of the profile are one pstats row. */
+  anyDuplicate: boolean;
+}
+
 /**
- * The pstats rows of a profile, in its stats order. Functions sharing a (file, line, name) key but
- * not a column are told apart by a " col N" name suffix; the same function twice is summed.
+ * The pstats key of every function of a profile. Functions sharing a (file, line, name) key but not
+ * a column are told apart by a " col N" name suffix; the same function listed twice keeps one key.
  * Runs at exit inside user code, whose builtins may be patched: plain loops, index writes,
  * null-prototype records and typed arrays; no push, Map or Set.
  */
-export function profileToPstats(profile: Profile): PstatsEntry[] {
-  const count = profile.functions.length;
+export function pstatsKeysOf(profile: Profile): PstatsKeys {
+  const functions = profile.functions;
+  const count = functions.length;
   const keys: PstatsKey[] = [];
   const ids: string[] = [];
-  // Two different functions on one line with one name (`xs.map((x) => …).filter((x) => …)`) would
-  // be one pstats row; tsprof knows their columns, so each gets " col N" appended instead.
-  const columnsByKey: Record<string, number> = Object.create(null);
-  const sharedKeys: Record<string, boolean> = Object.create(null);
-  let anyShared = false;
+  const keyIndex = new Int32Array(count);
+  // One pass finds, for each key, its first function: a later one at another column shares the
+  // key, at the same column it is the same function listed twice.
+  let firstIndexById: Record<string, number> = Object.create(null);
+  let sharedKeys: Record<string, boolean> | undefined;
+  let anyDuplicate = false;
   for (let i = 0; i < count; i++) {
-    const info = profile.functions[i]!;
+    const info = functions[i]!;
     const key = { file: info.file, line: info.line, name: info.qualifiedName };
     const id = pstatsKeyId(key);
     keys[i] = key;
     ids[i] = id;
-    const seen = columnsByKey[id];
-    if (seen === undefined) columnsByKey[id] = info.column;
-    else if (seen !== info.column) anyShared = sharedKeys[id] = true;
-  }
-  if (anyShared) {
-    for (let i = 0; i < count; i++) {
-      if (sharedKeys[ids[i]!] !== true) continue;
-      const info = profile.functions[i]!;
-      keys[i] = { file: info.file, line: info.line, name: `${info.qualifiedName} col ${info.column}` };
-      ids[i] = pstatsKeyId(keys[i]!);
-    }
-  }
-  // The same key twice (one function listed twice) is one row: every function index maps to the
-  // first index with its key, and rows and callers are found by that index, not by the key string.
-  const firstIndexById: Record<string, number> = Object.create(null);
-  const keyIndex = new Int32Array(count);
-  let anyDuplicate = false;
-  for (let i = 0; i < count; i++) {
-    const first = firstIndexById[ids[i]!];
-    if (first === undefined) firstIndexById[ids[i]!] = i;
+    const first = firstIndexById[id];
+    if (first === undefined) firstIndexById[id] = i;
+    else if (functions[first]!.column !== info.column) (sharedKeys ??= Object.create(null) as Record<string, boolean>)[id] = true;
     else anyDuplicate = true;
     keyIndex[i] = first === undefined ? i : first;
   }
+  if (sharedKeys !== undefined) {
+    // Two different functions on one line with one name (`xs.map((x) => …).filter((x) => …)`)
+    // would be one pstats row; tsprof knows their columns, so each gets " col N" appended instead.
+    for (let i = 0; i < count; i++) {
+      if (sharedKeys[ids[i]!] !== true) continue;
+      const info = functions[i]!;
+      keys[i] = { file: info.file, line: info.line, name: `${info.qualifiedName} col ${info.column}` };
+      ids[i] = pstatsKeyId(keys[i]!);
+    }
+    firstIndexById = Object.create(null);
+    anyDuplicate = false;
+    for (let i = 0; i < count; i++) {
+      const first = firstIndexById[ids[i]!];
+      if (first === undefined) firstIndexById[ids[i]!] = i;
+      else anyDuplicate = true;
+      keyIndex[i] = first === undefined ? i : first;
+    }
+  }
+  return { keys, ids, keyIndex, anyDuplicate };
+}
+
+/**
+ * The pstats rows of a profile, in its stats order, keyed as pstatsKeysOf() says; functions with
+ * one key are summed into one row. Runs at exit inside user code, as pstatsKeysOf().
+ */
+export function profileToPstats(profile: Profile): PstatsEntry[] {
+  const count = profile.functions.length;
+  // Rows and callers are found by key index (the first function with the key), not by the key string.
+  const { keys, keyIndex, anyDuplicate } = pstatsKeysOf(profile);
   const entries: PstatsEntry[] = [];
   const entryByKey: Array<PstatsEntry | undefined> = [];
   /** By `callee key index * count + caller key index`. */

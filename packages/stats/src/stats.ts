@@ -11,6 +11,7 @@ import {
   looksLikeMarshal,
   profileToPstats,
   pstatsKeyId,
+  pstatsKeysOf,
   pstatsToProfile,
   readFileBytes,
   readFileHead,
@@ -19,6 +20,7 @@ import {
   type PstatsCaller,
   type PstatsEntry,
   type PstatsKey,
+  type PstatsKeys,
 } from "@tsprof/format";
 import { compareKeys, formatInt, funcStdString, stripPath } from "./func-name";
 import { comparePyStrings, f8, formatFixed, ljust, pyLength, rjust } from "./python-text";
@@ -92,45 +94,125 @@ export class Stats {
   }
 
   private load(source: StatsSource): void {
-    let entries: readonly PstatsEntry[];
     if (source instanceof Stats) {
       this.add(source);
       return;
-    } else if (typeof source === "string") {
-      entries = readEntries(source);
-      this.files = [`${pyCtime(mtimeSeconds(source))}    ${source}`];
-    } else if ("entries" in source) entries = source.entries.map(copyEntry);
-    else entries = profileToPstats(source);
-    // `entries` are this object's own now: rows keep their caller objects.
+    }
+    const read = readSource(source);
+    if (typeof source === "string") this.files = [fileLine(source)];
+    if (read.profile !== undefined) {
+      this.mergeProfile(read.profile, read.keys!);
+      return;
+    }
+    this.loadEntries(read.entries!);
+  }
+
+  /** load() of entries this Stats owns (its rows keep their caller objects). */
+  private loadEntries(entries: readonly PstatsEntry[]): void {
     for (const entry of entries) this.rows.set(keyId(entry.function), rowOf(entry));
     for (const row of this.rows.values()) {
       this.totalCalls += row.calls;
       this.primitiveCalls += row.primitiveCalls;
       this.totalTime += row.selfTime;
     }
-    this.maxNameLengthCache = undefined;
+    this.forgetDerived();
   }
 
   /** pstats' add(): merges each source (processed last to first, exactly as pstats does). */
   add(...sources: StatsSource[]): this {
     for (const source of [...sources].reverse()) {
-      // A Stats made here is thrown away after the merge: its rows move over instead of being copied.
-      const owned = !(source instanceof Stats);
-      const item = owned ? new Stats(source, this.stream) : source;
-      this.files.push(...item.files);
-      this.totalCalls += item.totalCalls;
-      this.primitiveCalls += item.primitiveCalls;
-      this.totalTime += item.totalTime;
-      this.maxNameLengthCache = undefined; // the widest of the union of the rows: computed when printed
-      this.order = undefined;
-      this.callees = undefined;
-      for (const [id, row] of item.rows) {
-        const existing = this.rows.get(id);
-        if (existing) addRows(existing, row);
-        else this.rows.set(id, owned ? row : copyRow(row));
+      if (source instanceof Stats) {
+        this.addStats(source, false);
+        continue;
+      }
+      const read = readSource(source);
+      if (read.profile !== undefined) {
+        if (typeof source === "string") this.files.push(fileLine(source));
+        this.mergeProfile(read.profile, read.keys!);
+      } else {
+        // A Stats made here is thrown away after the merge: its rows move over instead of being copied.
+        const item = new Stats([], this.stream);
+        item.loadEntries(read.entries!);
+        if (typeof source === "string") item.files = [fileLine(source)];
+        this.addStats(item, true);
       }
     }
     return this;
+  }
+
+  /** add() of one Stats; `owned`: made by add() itself, so its rows can move over. */
+  private addStats(item: Stats, owned: boolean): void {
+    this.files.push(...item.files);
+    this.totalCalls += item.totalCalls;
+    this.primitiveCalls += item.primitiveCalls;
+    this.totalTime += item.totalTime;
+    this.forgetDerived();
+    for (const [id, row] of item.rows) {
+      const existing = this.rows.get(id);
+      if (existing) addRows(existing, row);
+      else this.rows.set(id, owned ? row : copyRow(row));
+    }
+  }
+
+  /**
+   * add() of a profile (or load() into an empty Stats) without building its rows first: the same
+   * sums in the same order as profileToPstats() then addRows(), for a profile whose functions all
+   * have distinct pstats keys (readSource() sends the others down the entries path).
+   */
+  private mergeProfile(profile: Profile, { keys, ids }: PstatsKeys): void {
+    const rows = this.rows;
+    const rowByIndex: Array<StatsRow | undefined> = new Array(keys.length);
+    const rowAt = (index: number): StatsRow => {
+      let row = rowByIndex[index];
+      if (row === undefined) {
+        row = rows.get(ids[index]!);
+        if (row === undefined) {
+          row = { key: keys[index]!, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: new Map() };
+          rows.set(ids[index]!, row);
+        }
+        rowByIndex[index] = row;
+      }
+      return row;
+    };
+    // The profile's own totals first (pstats sums an added Stats' totals, then adds them).
+    let calls = 0;
+    let primitiveCalls = 0;
+    let time = 0;
+    for (const stats of profile.stats) {
+      const row = rowAt(stats.function);
+      row.primitiveCalls += stats.primitiveCalls;
+      row.calls += stats.calls;
+      row.selfTime += stats.selfTime;
+      row.totalTime += stats.totalTime;
+      calls += stats.calls;
+      primitiveCalls += stats.primitiveCalls;
+      time += stats.selfTime;
+    }
+    for (const edge of profile.edges) {
+      const callers = rowAt(edge.callee).callers;
+      const id = ids[edge.caller]!;
+      const existing = callers.get(id);
+      if (existing === undefined) {
+        callers.set(id, { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime });
+      } else {
+        existing.calls += edge.calls;
+        existing.primitiveCalls += edge.primitiveCalls;
+        existing.selfTime += edge.selfTime;
+        existing.totalTime += edge.totalTime;
+        if (existing.countOnly) delete existing.countOnly;
+      }
+    }
+    this.totalCalls += calls;
+    this.primitiveCalls += primitiveCalls;
+    this.totalTime += time;
+    this.forgetDerived();
+  }
+
+  /** What is computed from the rows (order, callees, widest name) is stale once they change. */
+  private forgetDerived(): void {
+    this.maxNameLengthCache = undefined;
+    this.order = undefined;
+    this.callees = undefined;
   }
 
   /** Number of functions. */
@@ -395,12 +477,27 @@ function keyId(key: PstatsKey): string {
   return id;
 }
 
-/** The entries of a profile file of either format (a .tsprof.json without its call tree, which the table never reads). */
-function readEntries(path: string): PstatsEntry[] {
-  if (isPstatsPath(path)) return decodePstats(readFileBytes(path), path);
-  const head = readFileHead(path);
-  if (looksLikeMarshal(head.bytes)) return decodePstats(head.complete ? head.bytes : readFileBytes(path), path);
-  return profileToPstats(readProfileHead(head, path));
+/**
+ * What a source holds, ready to merge: a tsprof profile (read without its call tree, which the
+ * table never reads) with its pstats keys, or pstats entries this Stats may keep (a pstats file,
+ * entries given, copied, or a profile two of whose functions share a key).
+ */
+function readSource(source: string | Profile | { entries: readonly PstatsEntry[] }): { profile?: Profile; keys?: PstatsKeys; entries?: PstatsEntry[] } {
+  let profile: Profile;
+  if (typeof source === "string") {
+    if (isPstatsPath(source)) return { entries: decodePstats(readFileBytes(source), source) };
+    const head = readFileHead(source);
+    if (looksLikeMarshal(head.bytes)) return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
+    profile = readProfileHead(head, source);
+  } else if ("entries" in source) return { entries: source.entries.map(copyEntry) };
+  else profile = source;
+  const keys = pstatsKeysOf(profile);
+  return keys.anyDuplicate ? { entries: profileToPstats(profile) } : { profile, keys };
+}
+
+/** The "ctime    path" line printed above the header for a file. */
+function fileLine(path: string): string {
+  return `${pyCtime(mtimeSeconds(path))}    ${path}`;
 }
 
 function copyEntry(entry: PstatsEntry): PstatsEntry {
@@ -429,7 +526,7 @@ function addRows(target: StatsRow, source: StatsRow): void {
       existing.primitiveCalls += caller.primitiveCalls;
       existing.selfTime += caller.selfTime;
       existing.totalTime += caller.totalTime;
-      if (!caller.countOnly) delete existing.countOnly;
+      if (!caller.countOnly && existing.countOnly) delete existing.countOnly;
     }
   }
   target.primitiveCalls += source.primitiveCalls;
