@@ -1,6 +1,7 @@
 // readProfile: valid profiles pass; every kind of damage is one line naming the file and the fault.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -188,4 +189,19 @@ test("readProfileFile with callTree: false reads the file only up to the tree, i
   assert.throws(() => readProfileFile(damaged, { callTree: false }), { name: "ProfileError", message: `${damaged}: stats[1].calls: expected a non-negative integer, got -3` });
   assert.throws(() => readFileHead(join(dir, "missing.json")), { name: "ProfileError", message: `${join(dir, "missing.json")}: no such file` });
   assert.throws(() => readFileHead(dir), { name: "ProfileError", message: `${dir}: is a directory` });
+});
+
+test("a pipe (/dev/stdin) is read whole, so a fault found in its head is still reported as the full read finds it", { skip: process.platform === "win32" && "no /dev/stdin" }, () => {
+  const script = `const { readProfileFile } = require(${JSON.stringify(join(__dirname, "read.js"))});
+    try { const p = readProfileFile("/dev/stdin", { callTree: false }); console.log("ok", p.functions.length, "callTree" in p); }
+    catch (e) { console.log(e.message); }`;
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-pipe-"));
+  // Through `cat |`: a real pipe (node's own stdin pipe is a socket, which /dev/stdin cannot open).
+  const run = (input: string) => {
+    const path = join(dir, "p.tsprof.json");
+    writeFileSync(path, input);
+    return spawnSync("sh", ["-c", 'cat "$1" | "$2" -e "$3"', "sh", path, process.execPath, script], { encoding: "utf8" }).stdout.trim();
+  };
+  assert.equal(run(JSON.stringify(sample())), "ok 2 false");
+  assert.equal(run(withChange((p) => (p.stats[1].calls = -1))), "/dev/stdin: stats[1].calls: expected a non-negative integer, got -1");
 });

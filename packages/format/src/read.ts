@@ -1,6 +1,6 @@
 // Reading a .tsprof.json profile: parse, then validate every field, failing with one line that names the file and the fault.
 import { Buffer } from "node:buffer";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionKind, type Profile } from "./types";
 
 /** A profile file that cannot be used. `message` is one line: `<file>: <what is wrong>`. */
@@ -83,6 +83,8 @@ export function readFileHead(path: string, firstChunk = 1 << 20): FileHead {
     throw fileError(path, error);
   }
   try {
+    // A pipe or a device (/dev/stdin) cannot be read a second time: read it whole.
+    if (!fstatSync(fd).isFile()) return { bytes: readFileSync(fd), complete: true };
     let bytes = Buffer.allocUnsafe(firstChunk);
     let length = 0;
     let searchFrom = 0;
