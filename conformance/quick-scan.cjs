@@ -2,7 +2,7 @@
 //
 // About a hundred times faster than run.mjs, so whole folders fit in minutes; what it skips makes
 // it a scout, not the figure of record: module, raw and negative tests, tests needing
-// $262.createRealm/evalScript/agent/gc, cross-realm and host features. Async tests pass when
+// $262.createRealm/evalScript/agent/gc or import(), cross-realm and host features. Async tests pass when
 // they print Test262:AsyncTestComplete. The probes feed the real runtime (automatic session off).
 // Anything it reports must be confirmed with run.mjs before it counts.
 //
@@ -25,8 +25,10 @@ process.env.TSPROF_AUTOSTART = "0";
 const repoRoot = resolve(__dirname, "..");
 const tsprofPlugin = require(join(repoRoot, "packages/babel-plugin/dist/index.js"));
 const probeEntry = require(join(repoRoot, "packages/runtime/dist/probe.js"));
-const UNSUPPORTED_FEATURES = /cross-realm|IsHTMLDDA|host-gc-required|Atomics|SharedArrayBuffer/;
-const NEEDS_HOST = /\$262\.(createRealm|evalScript|agent|detachArrayBuffer|gc)/;
+// import() needs a module loader: a vm context without one fails the call outside any try,
+// which ended the whole scan (expressions/dynamic-import); module-run.mjs and run.mjs run them.
+const UNSUPPORTED_FEATURES = /cross-realm|IsHTMLDDA|host-gc-required|Atomics|SharedArrayBuffer|dynamic-import/;
+const NEEDS_HOST = /\$262\.(createRealm|evalScript|agent|detachArrayBuffer|gc)|\bimport\s*\(/;
 
 /** "pass", or what went wrong. */
 function runTest(code, isAsync, probe) {
