@@ -198,3 +198,47 @@ test("run --help prints the options and exits 0", () => {
   assert.match(result.stdout, /^usage: tsprof run /);
   assert.match(result.stdout, /--include GLOB/);
 });
+
+test("-o x.cpuprofile writes Chrome DevTools' format: the call tree, and each function's self time in its samples", () => {
+  const dir = scratch();
+  const program = join(repoRoot, "fixtures", "tables", "recursion", "main.js");
+  const cpuPath = join(dir, "p.cpuprofile");
+  const json = join(dir, "p.tsprof.json");
+  // The tick clock (tsprof() sets it) makes both runs record the same numbers.
+  assert.equal(tsprof(["run", "-o", cpuPath, program]).status, 0);
+  assert.equal(tsprof(["run", "-o", json, program]).status, 0);
+  const cpu = JSON.parse(readFileSync(cpuPath, "utf8")) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }[];
+    endTime: number;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const profile = JSON.parse(readFileSync(json, "utf8")) as {
+    functions: { qualifiedName: string; file: string; line: number }[];
+    stats: { function: number; selfTime: number }[];
+    callTree: unknown[];
+  };
+  const selfMicroseconds: Record<string, number> = {};
+  for (const n of cpu.nodes.slice(1)) {
+    const key = `${n.callFrame.url}:${n.callFrame.lineNumber + 1}(${n.callFrame.functionName})`;
+    selfMicroseconds[key] = (selfMicroseconds[key] ?? 0) + n.hitCount;
+  }
+  const expected: Record<string, number> = {};
+  for (const row of profile.stats) {
+    const info = profile.functions[row.function]!;
+    expected[`${info.file}:${info.line}(${info.qualifiedName})`] = Math.round(row.selfTime * 1e6);
+  }
+  assert.deepEqual(selfMicroseconds, expected);
+  let treeNodes = 0;
+  const pending = [...profile.callTree] as { children: unknown[] }[];
+  while (pending.length > 0) {
+    treeNodes++;
+    pending.push(...(pending.pop()!.children as { children: unknown[] }[]));
+  }
+  assert.equal(cpu.nodes.length, treeNodes + 1, "one node per call-tree node, plus the root");
+  assert.equal(cpu.endTime, Object.values(expected).reduce((sum, t) => sum + t, 0));
+  assert.equal(cpu.samples.length, cpu.timeDeltas.length);
+  const bad = tsprof(["run", "-o", join(dir, "p.txt"), program]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /use \.tsprof\.json, \.prof or \.pstats \(Python pstats\), or \.cpuprofile \(Chrome DevTools\)/);
+});

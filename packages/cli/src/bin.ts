@@ -16,7 +16,8 @@ commands:
   diff BASE NEW [-s KEY...] [--limit ...] [--json]
                          what changed between two profiles, function by function
 
--o writes the profile instead of printing it: .tsprof.json (tsprof) or .prof/.pstats (Python pstats).
+-o writes the profile instead of printing it: .tsprof.json (tsprof), .prof/.pstats (Python pstats) or
+   .cpuprofile (Chrome DevTools, speedscope).
 Programs built with the Babel plugin or the tsc transformer write a profile when run with plain node:
 set TSPROF_OUTPUT=path (%p = process id).
 `;

@@ -16,12 +16,12 @@ export function checkSortKey(sort: string): void {
   }
 }
 
-const OUTPUT_EXTENSIONS = [".json", ".prof", ".pstats"];
+const OUTPUT_EXTENSIONS = [".json", ".prof", ".pstats", ".cpuprofile"];
 
 /** Fails before the program runs when `-o OUT` names a format tsprof cannot write. */
 export function checkOutputPath(path: string): void {
   if (!OUTPUT_EXTENSIONS.includes(extname(path))) {
-    throw new UsageError(`cannot tell the format of '${path}': use .tsprof.json, .prof or .pstats`);
+    throw new UsageError(`cannot tell the format of '${path}': use .tsprof.json, .prof or .pstats (Python pstats), or .cpuprofile (Chrome DevTools)`);
   }
 }
 

@@ -1,10 +1,12 @@
-// Writing profile files, format by extension: .prof/.pstats → Python pstats marshal, anything else → .tsprof.json text.
+// Writing profile files, format by extension: .prof/.pstats → Python pstats marshal, .cpuprofile →
+// Chrome DevTools' format, anything else → .tsprof.json text.
 import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { threadId } from "node:worker_threads";
 // Not the global: a realm given the host's require may lack it (test262's node host).
 import { Buffer } from "node:buffer";
 import { isPstatsPath, profileToPstatsBytes } from "./pstats-marshal";
 import { writeProfileJson } from "./profile-json";
+import { isCpuProfilePath, writeCpuProfileJson } from "./cpuprofile";
 import type { Profile } from "./types";
 
 /** Writes `profile` to `path` atomically (temp file in the same directory, then rename). Synchronous: safe in exit handlers. */
@@ -13,7 +15,8 @@ export function writeProfileFile(path: string, profile: Profile): void {
   const tmp = `${path}.${process.pid}-${threadId}.tmp`;
   try {
     if (isPstatsPath(path)) writeFileSync(tmp, profileToPstatsBytes(profile));
-    else writeJsonFile(tmp, profile);
+    else if (isCpuProfilePath(path)) writeTextFile(tmp, (write) => writeCpuProfileJson(profile, write));
+    else writeTextFile(tmp, (write) => writeProfileJson(profile, write));
     renameSync(tmp, path);
   } catch (error) {
     try {
@@ -25,11 +28,11 @@ export function writeProfileFile(path: string, profile: Profile): void {
   }
 }
 
-/** The JSON text in chunks: a large call tree never has to fit in one string. */
-function writeJsonFile(path: string, profile: Profile): void {
+/** JSON text in chunks: a large call tree never has to fit in one string. */
+function writeTextFile(path: string, writeText: (write: (chunk: string) => void) => void): void {
   const fd = openSync(path, "w");
   try {
-    writeProfileJson(profile, (chunk) => {
+    writeText((chunk) => {
       const bytes = Buffer.from(chunk, "utf8");
       for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
     });

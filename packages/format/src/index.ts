@@ -5,3 +5,4 @@ export * from "./canonical";
 export * from "./read";
 export * from "./merge";
 export * from "./pstats-marshal";
+export * from "./cpuprofile";

@@ -7,7 +7,7 @@ export interface OutputTarget {
   announce: boolean;
 }
 
-const KNOWN_EXTENSIONS = [".tsprof.json", ".json", ".pstats", ".prof"];
+const KNOWN_EXTENSIONS = [".tsprof.json", ".json", ".pstats", ".prof", ".cpuprofile"];
 
 /**
  * `template` is TSPROF_OUTPUT: `%p` becomes the process id, `%t` the worker thread id.

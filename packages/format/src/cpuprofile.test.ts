@@ -1,0 +1,172 @@
+// The .cpuprofile export: the call tree as Chrome DevTools' Profiler.Profile, its times as viewers compute them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isCpuProfilePath, profileToCpuProfileText } from "./cpuprofile";
+import { writeProfileFile } from "./file";
+import type { CallTreeNode, Profile } from "./types";
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number }; hitCount: number; children?: number[] }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const node = (fn: number, selfTime: number, children: CallTreeNode[] = []): CallTreeNode => ({
+  function: fn,
+  calls: 1,
+  selfTime,
+  totalTime: selfTime + children.reduce((sum, child) => sum + child.totalTime, 0),
+  children,
+});
+
+// main (3 ms self) calls work twice on one path (work: 2 ms self, recursing once: 1 ms) and helper (0.5 ms).
+function sample(): Profile {
+  return {
+    format: "tsprof-profile",
+    version: 1,
+    timeUnit: "s",
+    meta: { tool: "test", clock: "tick" },
+    duration: 0.0065,
+    functions: [
+      { name: "main", qualifiedName: "main", file: "src/main.ts", line: 1, column: 1, kind: "function" },
+      { name: "work", qualifiedName: "Worker.work", file: "src/work.ts", line: 10, column: 3, kind: "function" },
+      { name: "helper", qualifiedName: "helper", file: "src/work.ts", line: 20, column: 1, kind: "async" },
+    ],
+    stats: [
+      { function: 0, calls: 1, primitiveCalls: 1, selfTime: 0.003, totalTime: 0.0065 },
+      { function: 1, calls: 3, primitiveCalls: 2, selfTime: 0.003, totalTime: 0.003 },
+      { function: 2, calls: 1, primitiveCalls: 1, selfTime: 0.0005, totalTime: 0.0005 },
+    ],
+    edges: [],
+    callTree: [node(0, 0.003, [node(1, 0.002, [node(1, 0.001)]), node(2, 0.0005)])],
+  };
+}
+
+const parse = (profile: Profile): CpuProfile => JSON.parse(profileToCpuProfileText(profile)) as CpuProfile;
+
+/** Self time per node as DevTools' tree views compute it: hitCount × the mean sample interval. */
+function devtoolsSelf(cpu: CpuProfile): Map<number, number> {
+  const hits = cpu.nodes.reduce((sum, n) => sum + n.hitCount, 0);
+  return new Map(cpu.nodes.map((n) => [n.id, (n.hitCount * (cpu.endTime - cpu.startTime)) / hits]));
+}
+
+/** Time per node as a timeline sees it: sample i runs from its timestamp to the next sample's (speedscope, DevTools' flame chart). */
+function timelineSelf(cpu: CpuProfile): Map<number, number> {
+  const self = new Map<number, number>();
+  let at = cpu.startTime + cpu.timeDeltas[0]!;
+  for (let i = 0; i < cpu.samples.length - 1; i++) {
+    const next = at + cpu.timeDeltas[i + 1]!;
+    self.set(cpu.samples[i]!, (self.get(cpu.samples[i]!) ?? 0) + next - at);
+    at = next;
+  }
+  assert.equal(at, cpu.endTime, "the last sample is at the end");
+  return self;
+}
+
+test("the call tree becomes nodes depth first, with DevTools' 0-based lines and columns", () => {
+  const cpu = parse(sample());
+  assert.deepEqual(
+    cpu.nodes.map((n) => [n.id, n.callFrame.functionName, n.callFrame.url, n.callFrame.lineNumber, n.callFrame.columnNumber, n.hitCount, n.children ?? []]),
+    [
+      [1, "(root)", "", -1, -1, 0, [2]],
+      [2, "main", "src/main.ts", 0, 0, 3000, [3, 5]],
+      [3, "Worker.work", "src/work.ts", 9, 2, 2000, [4]],
+      [4, "Worker.work", "src/work.ts", 9, 2, 1000, []],
+      [5, "helper", "src/work.ts", 19, 0, 500, []],
+    ],
+  );
+  assert.ok(cpu.nodes.every((n) => n.callFrame.scriptId === "0"));
+  // One sample per node with self time, in tree order, then the root at the end time.
+  assert.deepEqual(cpu.samples, [2, 3, 4, 5, 1]);
+  assert.deepEqual(cpu.timeDeltas, [0, 3000, 2000, 1000, 500]);
+  assert.equal(cpu.startTime, 0);
+  assert.equal(cpu.endTime, 6500);
+  const expected = new Map([[1, 0], [2, 3000], [3, 2000], [4, 1000], [5, 500]]);
+  assert.deepEqual(devtoolsSelf(cpu), expected, "DevTools' tree views");
+  expected.delete(1);
+  assert.deepEqual(timelineSelf(cpu), expected, "a timeline");
+});
+
+test("microseconds are rounded on the running sum: the total is exact, no node is off by a microsecond", () => {
+  const profile = sample();
+  // 1000 nodes of 0.4 µs, then one of 2.5 µs, under main.
+  const small = Array.from({ length: 1000 }, () => node(2, 0.4e-6));
+  profile.callTree = [node(0, 2.5e-6, small)];
+  profile.stats = [
+    { function: 0, calls: 1, primitiveCalls: 1, selfTime: 2.5e-6, totalTime: 402.5e-6 },
+    { function: 2, calls: 1000, primitiveCalls: 1000, selfTime: 400e-6, totalTime: 400e-6 },
+  ];
+  const cpu = parse(profile);
+  assert.ok(cpu.endTime === 402 || cpu.endTime === 403, `2.5 + 1000 × 0.4 = 402.5 µs, rounded: ${cpu.endTime}`);
+  let exact = 0;
+  for (const n of cpu.nodes) {
+    const want = n.id === 1 ? 0 : n.id === 2 ? 2.5 : 0.4;
+    assert.ok(Math.abs(n.hitCount - want) <= 1, `node ${n.id}: ${n.hitCount} µs for ${want}`);
+    exact += want;
+  }
+  assert.ok(Math.abs(cpu.nodes.reduce((sum, n) => sum + n.hitCount, 0) - exact) <= 1);
+  assert.equal(cpu.samples.length, cpu.timeDeltas.length);
+  assert.ok(cpu.samples.every((id, i) => i === cpu.samples.length - 1 || cpu.nodes[id - 1]!.hitCount > 0), "no sample for a node without time");
+});
+
+test("time the tree lacks (calls past its cap, no tree at all) goes under '(outside the call tree)', per function", () => {
+  const capped = sample();
+  capped.stats[1]!.selfTime = 0.0045; // 1.5 ms of work's calls never got a tree node
+  const cpu = parse(capped);
+  const outside = cpu.nodes.find((n) => n.callFrame.functionName === "(outside the call tree)")!;
+  assert.deepEqual(cpu.nodes[0]!.children, [2, outside.id]);
+  assert.deepEqual(
+    outside.children!.map((id) => [cpu.nodes[id - 1]!.callFrame.functionName, cpu.nodes[id - 1]!.hitCount]),
+    [["Worker.work", 1500]],
+  );
+  assert.equal(cpu.endTime, 8000);
+
+  const { callTree: _tree, ...treeless } = sample();
+  const flat = parse(treeless);
+  const names = flat.nodes.map((n) => [n.callFrame.functionName, n.hitCount]);
+  assert.deepEqual(names, [["(root)", 0], ["(outside the call tree)", 0], ["main", 3000], ["Worker.work", 3000], ["helper", 500]]);
+});
+
+test("a tree thousands of levels deep is written without recursion", () => {
+  const profile = sample();
+  let deep = node(1, 1e-6);
+  for (let i = 0; i < 20_000; i++) deep = node(1, 1e-6, [deep]);
+  profile.callTree = [deep];
+  profile.stats = [{ function: 1, calls: 20_001, primitiveCalls: 1, selfTime: 20_001e-6, totalTime: 20_001e-6 }];
+  const cpu = parse(profile);
+  assert.equal(cpu.nodes.length, 20_002);
+  assert.equal(cpu.endTime, 20_001);
+  assert.ok(!cpu.nodes.some((n) => n.callFrame.functionName === "(outside the call tree)"));
+});
+
+test("patched Array builtins in the program being profiled do not change the file (it is written at exit, in user code)", () => {
+  const before = profileToCpuProfileText(sample());
+  const proto = Array.prototype as unknown as Record<string | symbol, unknown>;
+  const saved = { push: proto.push, join: proto.join, iterator: proto[Symbol.iterator] };
+  try {
+    proto.push = () => {
+      throw new Error("push patched");
+    };
+    proto.join = () => "patched";
+    proto[Symbol.iterator] = function* () {
+      yield "patched";
+    };
+    assert.equal(profileToCpuProfileText(sample()), before);
+  } finally {
+    proto.push = saved.push;
+    proto.join = saved.join;
+    proto[Symbol.iterator] = saved.iterator;
+  }
+});
+
+test("writeProfileFile picks the format by extension: .cpuprofile", () => {
+  assert.ok(isCpuProfilePath("x/p.cpuprofile") && isCpuProfilePath("P.CPUPROFILE") && !isCpuProfilePath("p.tsprof.json"));
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-cpuprofile-")), "p.cpuprofile");
+  writeProfileFile(path, sample());
+  assert.equal(readFileSync(path, "utf8"), profileToCpuProfileText(sample()));
+});

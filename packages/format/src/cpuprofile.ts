@@ -1,0 +1,150 @@
+// A profile as a Chrome .cpuprofile (the Profiler.Profile of the DevTools protocol), for Chrome
+// DevTools' JavaScript profiler, speedscope and every other viewer of V8's own profiles.
+//
+// A .cpuprofile is a call tree plus samples: `samples[i]` is the node running during
+// `timeDeltas[i]` microseconds, and viewers sum a node's samples into its self time (DevTools' tree
+// views use hitCount × the mean interval, the timelines use the deltas). tsprof knows the self time
+// of every call-tree node exactly, so each node with self time gets one sample that runs for that
+// time in whole microseconds, and hitCount is the same number: both views agree. Deltas are rounded
+// on the running sum, so the total is exact to a microsecond and no node is off by more than one.
+// Nodes come in depth-first order (children in the profile's canonical order), which is the order
+// the samples run in: a timeline shows each subtree as one block, like speedscope's "left heavy".
+//
+// Time tsprof has for a function but not in the tree (calls past the node cap, or a profile with no
+// tree, as one read from a pstats file) goes under a node "(outside the call tree)", one child per
+// function, so per-function self times (DevTools' Bottom-Up view) still add up to the table's.
+//
+// Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
+// iterators or JSON.stringify of objects (strings only).
+import type { CallTreeNode, FunctionInfo, Profile } from "./types";
+
+const stringify = JSON.stringify;
+const CHUNK_SIZE = 1 << 20;
+
+/** The call frame of a node that is not a function of the profile. */
+interface Frame {
+  name: string;
+  info: FunctionInfo | undefined;
+}
+
+/** True for the extension that means "Chrome .cpuprofile". */
+export function isCpuProfilePath(path: string): boolean {
+  return path.toLowerCase().endsWith(".cpuprofile");
+}
+
+/** Calls `write` with consecutive chunks (about 1 MB each) of the profile's .cpuprofile JSON text. */
+export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => void): void {
+  const functions = profile.functions;
+  // Nodes by id - 1 (id 1 is the root): frame, parent id, self time (s).
+  const frames: Frame[] = [];
+  const parents: number[] = [];
+  const selfTimes: number[] = [];
+  const add = (frame: Frame, parent: number, selfTime: number): number => {
+    const id = frames.length + 1;
+    frames[id - 1] = frame;
+    parents[id - 1] = parent;
+    selfTimes[id - 1] = selfTime;
+    return id;
+  };
+  add({ name: "(root)", info: undefined }, 0, 0);
+  const treeSelf: number[] = [];
+  for (let i = 0; i < functions.length; i++) treeSelf[i] = 0;
+
+  // Depth first, children in order, with an explicit stack (a linked list: trees run thousands deep).
+  interface Pending {
+    node: CallTreeNode;
+    parent: number;
+    below: Pending | undefined;
+  }
+  let pending: Pending | undefined;
+  const pushChildren = (nodes: readonly CallTreeNode[], parent: number): void => {
+    for (let i = nodes.length - 1; i >= 0; i--) pending = { node: nodes[i]!, parent, below: pending };
+  };
+  const tree = profile.callTree;
+  if (tree !== undefined) pushChildren(tree, 1);
+  while (pending !== undefined) {
+    const { node, parent } = pending;
+    pending = pending.below;
+    const info = functions[node.function];
+    const id = add({ name: info !== undefined ? info.qualifiedName : "(unknown)", info }, parent, node.selfTime);
+    if (info !== undefined) treeSelf[node.function] += node.selfTime;
+    pushChildren(node.children, id);
+  }
+
+  // What the tree lacks, function by function.
+  let outside = 0;
+  for (let i = 0; i < profile.stats.length; i++) {
+    const row = profile.stats[i]!;
+    const missing = row.selfTime - (treeSelf[row.function] ?? 0);
+    // Sums of the same numbers in another order differ in the last bits: only a real gap counts.
+    if (!(missing > 1e-9 * Math.max(1, row.selfTime))) continue;
+    if (outside === 0) outside = add({ name: "(outside the call tree)", info: undefined }, 1, 0);
+    const info = functions[row.function];
+    add({ name: info !== undefined ? info.qualifiedName : "(unknown)", info }, outside, missing);
+  }
+
+  // Children lists: ids ascend in depth-first order, so appending keeps each parent's children in order.
+  const children: number[][] = [];
+  for (let id = 1; id <= frames.length; id++) children[id - 1] = [];
+  for (let id = 2; id <= frames.length; id++) {
+    const list = children[parents[id - 1]! - 1]!;
+    list[list.length] = id;
+  }
+
+  // One sample per node with self time; deltas in whole µs, rounded on the running sum.
+  const hitCounts: number[] = [];
+  let exact = 0;
+  let emitted = 0;
+  for (let id = 1; id <= frames.length; id++) {
+    exact += selfTimes[id - 1]! * 1e6;
+    const delta = Math.round(exact) - emitted;
+    hitCounts[id - 1] = delta > 0 ? delta : 0;
+    if (delta > 0) emitted += delta;
+  }
+
+  let buffer = "";
+  const emit = (text: string): void => {
+    buffer += text;
+    if (buffer.length >= CHUNK_SIZE) {
+      write(buffer);
+      buffer = "";
+    }
+  };
+  emit('{"nodes":[');
+  for (let id = 1; id <= frames.length; id++) {
+    const { name, info } = frames[id - 1]!;
+    const url = info !== undefined ? info.file : "";
+    // DevTools' lines and columns are 0-based; tsprof's 1-based, 0 when unknown.
+    const line = info !== undefined ? info.line - 1 : -1;
+    const column = info !== undefined && info.line > 0 ? info.column - 1 : -1;
+    const list = children[id - 1]!;
+    let text = `${id > 1 ? ",\n" : "\n"}{"id":${id},"callFrame":{"functionName":${stringify(name)},"scriptId":"0","url":${stringify(url)},"lineNumber":${line},"columnNumber":${column}},"hitCount":${hitCounts[id - 1]}`;
+    if (list.length > 0) {
+      text += `,"children":[${list[0]}`;
+      for (let i = 1; i < list.length; i++) text += `,${list[i]}`;
+      text += "]";
+    }
+    emit(`${text}}`);
+  }
+  // Sample i starts when the deltas before it add up to; each sample runs until the next one. A
+  // last sample on the root at the end time closes the last real one (speedscope ends a profile
+  // at its last sample; DevTools at endTime), and costs nothing: hitCount 0.
+  emit(`\n],"startTime":0,"endTime":${emitted},"samples":[`);
+  for (let id = 1; id <= frames.length; id++) if (hitCounts[id - 1]! > 0) emit(`${id},`);
+  emit('1],"timeDeltas":[0');
+  for (let id = 1; id <= frames.length; id++) {
+    const delta = hitCounts[id - 1]!;
+    if (delta > 0) emit(`,${delta}`);
+  }
+  emit("]}\n");
+  if (buffer.length > 0) write(buffer);
+}
+
+/** The whole .cpuprofile text at once (tests and small profiles). */
+export function profileToCpuProfileText(profile: Profile): string {
+  let text = "";
+  writeCpuProfileJson(profile, (chunk) => {
+    text += chunk;
+  });
+  return text;
+}
