@@ -5,14 +5,15 @@
 // CommonJS loader over the runtime's and @tsprof/format's compiled files:
 //
 //   ;(function () {
-//     var process = <the host's process, when the script can reach it>, setImmediate, Buffer = <the host's>;
+//     var process = <the host's process, when the script can reach it>, setImmediate = <the host's>;
 //     var definitions = { "runtime/probe.js": function (module, exports, require) { … }, … };
 //     …load("runtime/probe.js");
 //   })();
 //
 // Node built-ins go to the ambient `require` (test262's node host passes it into the context);
-// `process`, `setImmediate` and `Buffer` (globals of any Node module, absent from a bare vm
-// context) come from the same place, so the real exit hooks run and the profile is written.
+// `process` and `setImmediate` (globals of any Node module, absent from a bare vm context) come
+// from the same place, so the real exit hooks run and the profile is written. `Buffer` does not:
+// the format package imports it (fixtures/transparency/runtime-without-buffer).
 "use strict";
 const { readFileSync } = require("node:fs");
 const { dirname, join, relative, resolve } = require("node:path");
@@ -66,7 +67,6 @@ function buildRuntimeBundle(packagesDir = DEFAULT_PACKAGES_DIR) {
 var ambientRequire = typeof require === "function" ? require : undefined;
 var process = typeof globalThis.process === "object" ? globalThis.process : ambientRequire ? ambientRequire("process") : undefined;
 var setImmediate = typeof globalThis.setImmediate === "function" ? globalThis.setImmediate : ambientRequire ? ambientRequire("timers").setImmediate : undefined;
-var Buffer = typeof globalThis.Buffer === "function" ? globalThis.Buffer : ambientRequire ? ambientRequire("buffer").Buffer : undefined;
 var definitions = {
 ${entries.join(",\n")}
 };

@@ -1,9 +1,11 @@
 // Writing profile files, format by extension: .prof/.pstats → Python pstats marshal, .cpuprofile →
 // Chrome DevTools' format, anything else → .tsprof.json text.
-import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { threadId } from "node:worker_threads";
+// Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
+// empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
+import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "fs";
+import { threadId } from "worker_threads";
 // Not the global: a realm given the host's require may lack it (test262's node host).
-import { Buffer } from "node:buffer";
+import { Buffer } from "buffer";
 import { isPstatsPath, profileToPstatsBytes } from "./pstats-marshal";
 import { writeProfileJson } from "./profile-json";
 import { isCpuProfilePath, writeCpuProfileJson } from "./cpuprofile";

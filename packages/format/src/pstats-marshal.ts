@@ -6,7 +6,7 @@
 // Builtins appear as ("~", 0, "<built-in method builtins.exec>"). Files written by the pure-Python
 // `profile` module carry a bare call count instead of a caller tuple.
 // References: CPython Python/marshal.c (r_object, w_object) and Lib/pstats.py.
-import { extname } from "node:path";
+import { extname } from "path";
 import { ProfileError, readFileBytes, readProfile } from "./read";
 import { compareFunctions } from "./canonical";
 import { PROFILE_FORMAT, PROFILE_VERSION, type EdgeStats, type FunctionInfo, type FunctionStats, type Profile } from "./types";

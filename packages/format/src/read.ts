@@ -1,6 +1,8 @@
 // Reading a .tsprof.json profile: parse, then validate every field, failing with one line that names the file and the fault.
-import { Buffer } from "node:buffer";
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+// Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
+// empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
+import { Buffer } from "buffer";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "fs";
 import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionKind, type Profile } from "./types";
 
 /** A profile file that cannot be used. `message` is one line: `<file>: <what is wrong>`. */

@@ -16,8 +16,10 @@
 // - worker threads: each thread has its own global state, session and 'exit' event, and
 //   writes its own file (`-t<threadId>`). worker.terminate() ends a thread without any event:
 //   that profile is lost.
-import { writeSync } from "node:fs";
-import { isMainThread, threadId } from "node:worker_threads";
+// Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
+// empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
+import { writeSync } from "fs";
+import { isMainThread, threadId } from "worker_threads";
 import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
 import { resolveOutputTarget } from "./output-path";

@@ -56,7 +56,7 @@ export function createFastClock(periodMicroseconds = DEFAULT_FAST_CLOCK_PERIOD_U
   };
   let threads: WorkerThreads | undefined;
   try {
-    threads = require("node:worker_threads") as WorkerThreads;
+    threads = require("worker_threads") as WorkerThreads;
   } catch {
     threads = undefined;
   }

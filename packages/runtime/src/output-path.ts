@@ -1,5 +1,5 @@
 // Where the automatic session writes its profile: TSPROF_OUTPUT (with %p, %t) or tsprof-<pid>.tsprof.json.
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "path";
 
 export interface OutputTarget {
   path: string;

@@ -1234,7 +1234,7 @@ function isGeneratorKind(kind: number): boolean {
 const isDelegableIterator: (value: unknown) => boolean = (() => {
   let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
   try {
-    types = (require("node:util") as typeof import("node:util")).types;
+    types = (require("util") as typeof import("util")).types;
   } catch {
     types = undefined;
   }
