@@ -147,6 +147,49 @@ test("-o x.prof writes a pstats file that python3's pstats loads, with the same 
   assert.match(text, /isEven\)\s+<-\s+\d+\/\d+/);
 });
 
+test("-o x.prof goes through pyprof2calltree to KCachegrind's format, and callgrind_annotate reads it: same self times and calls", (t) => {
+  const has = (command: string) => spawnSync(command, ["--help"], { encoding: "utf8" }).error === undefined;
+  if (!has("pyprof2calltree") || !has("callgrind_annotate")) {
+    return t.skip("pyprof2calltree or callgrind_annotate not found (apt-get install pyprof2calltree valgrind): callgrind interop not checked");
+  }
+  const dir = scratch();
+  const program = join(repoRoot, "fixtures", "tables", "recursion", "main.js");
+  const prof = join(dir, "p.prof");
+  const json = join(dir, "p.tsprof.json");
+  const callgrind = join(dir, "p.callgrind");
+  // The tick clock (tsprof() sets it): both runs record the same numbers.
+  assert.equal(tsprof(["run", "-o", prof, program]).status, 0);
+  assert.equal(tsprof(["run", "-o", json, program]).status, 0);
+  const converted = spawnSync("pyprof2calltree", ["-i", prof, "-o", callgrind], { encoding: "utf8" });
+  assert.equal(converted.status, 0, converted.stderr);
+  // Self cost: the line after fn=; calls=N: the count of the call to the cfn= above it.
+  const self: Record<string, number> = {};
+  const calls: Record<string, number> = {};
+  let fn = "";
+  let callee = "";
+  let expectSelf = false;
+  for (const line of readFileSync(callgrind, "utf8").split("\n")) {
+    if (line.startsWith("fn=")) [fn, expectSelf] = [line.slice(3), true];
+    else if (line.startsWith("cfn=")) callee = line.slice(4);
+    else if (line.startsWith("calls=")) calls[`${fn}>${callee}`] = Number(line.slice(6).split(" ")[0]);
+    else if (expectSelf && /^\d+ \d+$/.test(line)) [self[fn], expectSelf] = [Number(line.split(" ")[1]), false];
+  }
+  const profile = JSON.parse(readFileSync(json, "utf8")) as {
+    functions: { qualifiedName: string }[];
+    stats: { function: number; selfTime: number }[];
+    edges: { caller: number; callee: number; calls: number }[];
+  };
+  const name = (index: number) => profile.functions[index]!.qualifiedName;
+  assert.deepEqual(self, Object.fromEntries(profile.stats.map((row) => [name(row.function), Math.round(row.selfTime * 1e9)])), "self time, ns");
+  assert.deepEqual(calls, Object.fromEntries(profile.edges.map((edge) => [`${name(edge.caller)}>${name(edge.callee)}`, edge.calls])), "calls per edge");
+  assert.equal(calls["fact>fact"], 4);
+  const annotated = spawnSync("callgrind_annotate", [callgrind], { encoding: "utf8" });
+  assert.equal(annotated.status, 0, annotated.stderr);
+  const total = Object.values(self).reduce((sum, ns) => sum + ns, 0);
+  assert.match(annotated.stdout, new RegExp(`${total.toLocaleString("en-US")} \\(100\\.0%\\)\\s+PROGRAM TOTALS`));
+  assert.match(annotated.stdout, new RegExp(`${self.fact!.toLocaleString("en-US")} \\([\\d.]+%\\)\\s+\\S*main\\.js:fact`));
+});
+
 test("-m BIN runs the program behind node_modules/.bin/BIN with its arguments", () => {
   const work = scratch();
   const pkg = join(work, "node_modules", "greeter");
