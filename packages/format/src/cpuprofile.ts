@@ -16,10 +16,10 @@
 //
 // Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
 // iterators or JSON.stringify of objects (strings only).
+import { chunkedEmitter, wholeText } from "./profile-json";
 import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
 const stringify = JSON.stringify;
-const CHUNK_SIZE = 1 << 20;
 
 /** The call frame of a node that is not a function of the profile. */
 interface Frame {
@@ -102,14 +102,7 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
     if (delta > 0) emitted += delta;
   }
 
-  let buffer = "";
-  const emit = (text: string): void => {
-    buffer += text;
-    if (buffer.length >= CHUNK_SIZE) {
-      write(buffer);
-      buffer = "";
-    }
-  };
+  const { emit, flush } = chunkedEmitter(write);
   emit('{"nodes":[');
   for (let id = 1; id <= frames.length; id++) {
     const { name, info } = frames[id - 1]!;
@@ -137,14 +130,10 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
     if (delta > 0) emit(`,${delta}`);
   }
   emit("]}\n");
-  if (buffer.length > 0) write(buffer);
+  flush();
 }
 
 /** The whole .cpuprofile text at once (tests and small profiles). */
 export function profileToCpuProfileText(profile: Profile): string {
-  let text = "";
-  writeCpuProfileJson(profile, (chunk) => {
-    text += chunk;
-  });
-  return text;
+  return wholeText((write) => writeCpuProfileJson(profile, write));
 }

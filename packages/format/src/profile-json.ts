@@ -65,16 +65,36 @@ function serializeCompact(root: unknown, emit: (text: string) => void): void {
 const TOP_LEVEL_FIELDS = ["format", "version", "timeUnit", "meta", "duration", "functions", "stats", "edges", "callTree"] as const;
 const isListField = (field: string): boolean => field === "functions" || field === "stats" || field === "edges" || field === "callTree";
 
+/** `emit` gathers text and hands it to `write` in chunks of about 1 MB; `flush` hands over the rest. */
+export function chunkedEmitter(write: (chunk: string) => void): { emit(text: string): void; flush(): void } {
+  let buffer = "";
+  return {
+    emit(text: string): void {
+      buffer += text;
+      if (buffer.length >= CHUNK_SIZE) {
+        write(buffer);
+        buffer = "";
+      }
+    },
+    flush(): void {
+      if (buffer.length > 0) write(buffer);
+      buffer = "";
+    },
+  };
+}
+
+/** All the text a chunked writer produces, as one string (tests and small profiles). */
+export function wholeText(writeChunks: (write: (chunk: string) => void) => void): string {
+  let text = "";
+  writeChunks((chunk) => {
+    text += chunk;
+  });
+  return text;
+}
+
 /** Calls `write` with consecutive chunks (each about 1 MB at most, plus one element) of the profile's JSON text. */
 export function writeProfileJson(profile: Profile, write: (chunk: string) => void): void {
-  let buffer = "";
-  const emit = (text: string): void => {
-    buffer += text;
-    if (buffer.length >= CHUNK_SIZE) {
-      write(buffer);
-      buffer = "";
-    }
-  };
+  const { emit, flush } = chunkedEmitter(write);
   emit("{");
   let first = true;
   for (let f = 0; f < TOP_LEVEL_FIELDS.length; f++) {
@@ -97,14 +117,10 @@ export function writeProfileJson(profile: Profile, write: (chunk: string) => voi
     } else serializeCompact(value, emit);
   }
   emit("\n}\n");
-  if (buffer.length > 0) write(buffer);
+  flush();
 }
 
 /** The whole JSON text at once (tests and small profiles). */
 export function profileToJsonText(profile: Profile): string {
-  let text = "";
-  writeProfileJson(profile, (chunk) => {
-    text += chunk;
-  });
-  return text;
+  return wholeText((write) => writeProfileJson(profile, write));
 }
