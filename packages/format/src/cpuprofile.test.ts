@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCpuProfilePath, profileToCpuProfileText } from "./cpuprofile";
 import { writeProfileFile } from "./file";
+import { readProfile } from "./read";
 import type { CallTreeNode, Profile } from "./types";
 
 interface CpuProfile {
@@ -169,4 +170,8 @@ test("writeProfileFile picks the format by extension: .cpuprofile", () => {
   const path = join(mkdtempSync(join(tmpdir(), "tsprof-cpuprofile-")), "p.cpuprofile");
   writeProfileFile(path, sample());
   assert.equal(readFileSync(path, "utf8"), profileToCpuProfileText(sample()));
+  // Export only: reading one back says what it is.
+  assert.throws(() => readProfile(readFileSync(path), path), {
+    message: `${path}: not a tsprof profile: a Chrome .cpuprofile (timed samples, no call counts); tsprof reads .tsprof.json and Python pstats files`,
+  });
 });

@@ -320,7 +320,12 @@ export function validateProfile(data: unknown, name: string): Profile {
   };
   if (!isObject(data)) fail("", `not a tsprof profile: expected a JSON object, got ${describe(data)}`);
   const root = data as Record<string, unknown>;
-  if (!("format" in root)) fail("", 'not a tsprof profile: missing "format"');
+  if (!("format" in root)) {
+    if (Array.isArray(root.nodes) && Array.isArray(root.samples)) {
+      fail("", "not a tsprof profile: a Chrome .cpuprofile (timed samples, no call counts); tsprof reads .tsprof.json and Python pstats files");
+    }
+    fail("", 'not a tsprof profile: missing "format"');
+  }
   if (root.format !== PROFILE_FORMAT) fail("", `not a tsprof profile: "format" is ${JSON.stringify(root.format)}, expected "${PROFILE_FORMAT}"`);
   if (!("version" in root)) fail("", 'missing "version"');
   if (root.version !== PROFILE_VERSION) {
