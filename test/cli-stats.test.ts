@@ -63,3 +63,22 @@ test("diff --fail-on: exit 1 with one stderr line per breached budget, 0 when wi
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^tsprof diff: --fail-on 'speed>\+1%': unknown metric/);
 });
+
+test("stats --dump/-o writes the merged rows in the format its extension names, and refuses one it cannot tell", () => {
+  const table = (file: string) => tsprof(["stats", file, "-s", "ncalls"]).stdout.split("\n").slice(2).join("\n");
+  for (const name of ["merged.tsprof.json", "merged.prof"]) {
+    const out = join(work, name);
+    const result = tsprof(["stats", profile, profile, "-o", out]);
+    assert.equal(result.status, 0, result.stderr);
+    const merged = tsprof(["stats", out, "-s", "ncalls"]);
+    assert.equal(merged.status, 0, merged.stderr);
+    assert.match(merged.stdout, /\s+30 function calls \(12 primitive calls\) in 0\.058 seconds\n/, name);
+    assert.equal(table(join(work, name)), tsprof(["stats", profile, profile, "-s", "ncalls"]).stdout.split("\n").slice(3).join("\n"), name);
+  }
+  const cpu = join(work, "merged.cpuprofile");
+  assert.equal(tsprof(["stats", profile, "--dump", cpu]).status, 0);
+  const bad = tsprof(["stats", profile, "-o", join(work, "merged.txt")]);
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stdout, "", "refused before anything is read or printed");
+  assert.match(bad.stderr, /^tsprof stats: cannot tell the format of '.*merged\.txt': use \.prof or \.pstats \(Python pstats\), \.tsprof\.json, or \.cpuprofile \(Chrome DevTools\)\n$/);
+});

@@ -20,8 +20,7 @@ export interface ModuleHandle {
   /** The frame comes back on the stack; no-op when already active or closed; returns `value` unchanged. */
   resume<T>(token: number, value?: T): T;
   /**
-   * Runtime extension, not yet in @tsprof/instrument's protocol: `yield* x` as
-   * `resume(t, yield* delegate(t, x))`. Like suspend, and the inner generator then runs under
+   * `yield* x` as `resume(t, yield* delegate(t, x))` (@tsprof/instrument's protocol). Like suspend, and the inner generator then runs under
    * the delegating one (as the engine runs it). Returns `value` unchanged.
    */
   delegate<T>(token: number, value: T): T;

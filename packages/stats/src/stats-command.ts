@@ -1,5 +1,5 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
-import { ProfileError } from "@tsprof/format";
+import { isCpuProfilePath, isPstatsPath, ProfileError, writeProfileFile } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -14,7 +14,7 @@ export interface CommandIo {
 export const DEFAULT_STATS_SORT = "cumulative";
 
 export const STATS_USAGE = `usage: tsprof stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees]
-                    [--call-sort KEY] [--call-limit N] [--strip] [--reverse] [--json] [--dump OUT.prof]
+                    [--call-sort KEY] [--call-limit N] [--strip] [--reverse] [--json] [--dump OUT]
 
 Prints saved profiles (.tsprof.json, or Python .prof/.pstats files) as Python's pstats does.
 Several files are added together (pstats' Stats(FILE, ...)).
@@ -32,7 +32,8 @@ Several files are added together (pstats' Stats(FILE, ...)).
   --strip             strip directories from file names (pstats' strip_dirs)
   --reverse           reverse the sort order
   --json              print the listed rows as JSON
-  --dump OUT          also write the (merged) profile as a Python pstats file
+  --dump OUT, -o OUT  also write the (merged) rows, format by extension: .prof/.pstats (Python pstats),
+                      .tsprof.json or .cpuprofile (Chrome DevTools); a merge keeps no call tree
 `;
 
 /** Runs `tsprof stats` with `argv` (the words after "stats"); returns the exit status. */
@@ -44,6 +45,7 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
       return 0;
     }
     if (args.files.length === 0) throw new UsageError("no profile given (usage: tsprof stats FILE... ; try --help)");
+    if (args.dump !== undefined) checkDumpPath(args.dump);
     const sort = args.sort.length > 0 ? args.sort : [DEFAULT_STATS_SORT];
     const stats = new Stats(args.files, io.stdout);
     if (args.strip) stats.stripDirs();
@@ -60,9 +62,17 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
   });
 }
 
+/** Before any file is read: --dump must name a format (a .json given pstats bytes would fool the next reader). */
+function checkDumpPath(path: string): void {
+  if (!isPstatsPath(path) && !isCpuProfilePath(path) && !path.toLowerCase().endsWith(".json")) {
+    throw new UsageError(`cannot tell the format of '${path}': use .prof or .pstats (Python pstats), .tsprof.json, or .cpuprofile (Chrome DevTools)`);
+  }
+}
+
 function dumpTo(stats: Stats, path: string): void {
   try {
-    stats.dumpStats(path);
+    if (isPstatsPath(path)) stats.dumpStats(path);
+    else writeProfileFile(path, stats.toProfile());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
