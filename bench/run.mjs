@@ -27,7 +27,8 @@ const node = process.execPath;
 
 const USAGE =
   "usage: node bench/run.mjs [--quick] [--runs N] [--fib 27,28,29,30] [--input FILE] [--async-chains N] [--tsc-project DIR] [--transform-input FILE] [--slow-runs N]\n" +
-  "                          [--skip-fib] [--skip-python] [--skip-acorn] [--skip-async] [--skip-tsc] [--skip-transform] [--skip-startup] [--skip-stats]";
+  "                          [--skip-fib] [--skip-python] [--skip-acorn] [--skip-async] [--skip-tsc] [--skip-transform] [--skip-startup] [--skip-stats]\n" +
+  "                          [--stats-profile FILE ...]   (the stats section on these profiles of workload 3 instead of the tsc section's)";
 
 function parseOptions(argv) {
   const options = {
@@ -47,6 +48,8 @@ function parseOptions(argv) {
     startupCopies: 3,
     stats: true,
     statsProfiles: 20,
+    /** Profiles of workload 3 given with --stats-profile (else the tsc section's). */
+    statsInputs: [],
     // Runs of the sections whose single sample takes a minute or more (the Babel transform of
     // typescript.js, loading 20 tsc profiles).
     slowRuns: 3,
@@ -89,6 +92,11 @@ function parseOptions(argv) {
     else if (arg === "--skip-transform") options.transform = false;
     else if (arg === "--skip-startup") options.startup = false;
     else if (arg === "--skip-stats") options.stats = false;
+    else if (arg === "--stats-profile") {
+      const file = resolve(value());
+      if (!existsSync(file)) fail(`--stats-profile ${file}: no such file`);
+      options.statsInputs.push(file);
+    }
     else if (arg === "--quick") continue; // applied before the loop, so that later flags override it
     else if (arg === "--skip-acorn") options.acorn = false;
     else if (arg === "--help" || arg === "-h") {
@@ -684,7 +692,8 @@ function targetRows(results, notes) {
     const label = `stats: load + merge ${stats.profiles} tsc profiles (${sizeOf(stats.profileBytes)} each), sort, print`;
     rows.push([label, seconds(stats.apiSeconds), "", seconds(stats.apiSeconds), "<= 1 s", met(stats.apiSeconds <= 1)]);
     rows.push([`  the same without the call tree (${sizeOf(stats.treelessProfileBytes)} each)`, seconds(stats.apiTreelessSeconds), "", seconds(stats.apiTreelessSeconds), "<= 1 s", met(stats.apiTreelessSeconds <= 1)]);
-    if (stats.distinctProfiles < stats.profiles) notes.push(`stats: the ${stats.profiles} files are the ${stats.distinctProfiles} profiles the tsc runs wrote, repeated`);
+    const source = stats.given ? "given with --stats-profile" : "the tsc runs wrote";
+    if (stats.distinctProfiles < stats.profiles) notes.push(`stats: the ${stats.profiles} files are the ${stats.distinctProfiles} profiles ${source}, repeated`);
   } else if (results.statsSkipped) notes.push(`stats: skipped (${results.statsSkipped})`);
   return rows;
 }
@@ -709,8 +718,9 @@ function main() {
     if (options.tsc) results.tsc = measureTsc(options, scratch, tscProfiles);
     if (options.transform) results.transform = measureTransform(options, scratch);
     if (options.startup) results.startup = measureStartup(options, scratch);
-    if (options.stats && tscProfiles.length > 0) results.stats = measureStats(options, scratch, tscProfiles);
-    else if (options.stats) results.statsSkipped = "it loads the profiles of the tsc section, which --skip-tsc skips";
+    const statsInputs = options.statsInputs.length > 0 ? options.statsInputs : tscProfiles;
+    if (options.stats && statsInputs.length > 0) results.stats = { ...measureStats(options, scratch, statsInputs), given: options.statsInputs.length > 0 };
+    else if (options.stats) results.statsSkipped = "it loads the profiles of the tsc section, which --skip-tsc skips (or give --stats-profile FILE)";
     // Other processes slow every variant alike (runs interleave), but they inflate absolute times.
     results.loadAverage = { before: loadBefore, after: loadavg()[0] };
     console.log(report(results));
