@@ -52,6 +52,14 @@ test("a valid profile reads back equal, from text or bytes", () => {
   const text = JSON.stringify(sample());
   assert.deepEqual(readProfile(text, "x.json"), sample());
   assert.deepEqual(readProfile(Buffer.from(`\ufeff${text}`), "x.json"), sample());
+  // ASCII bytes take a Latin-1 shortcut; anything else is decoded as UTF-8 (names, paths).
+  const unicode = sample();
+  unicode.functions[0]!.name = unicode.functions[0]!.qualifiedName = "façade·λ🙂";
+  unicode.functions[1]!.file = "src/ünïcode/ファイル.ts";
+  const bytes = Buffer.from(JSON.stringify(unicode));
+  assert.deepEqual(readProfile(bytes, "x.json"), unicode);
+  assert.deepEqual(readProfile(Buffer.concat([Buffer.from("\ufeff"), bytes]), "x.json"), unicode);
+  assert.equal(errorOf(Buffer.concat([bytes.subarray(0, 40), Buffer.from([0xc3]), bytes.subarray(40)])), "x.json: not a tsprof profile: binary data, not UTF-8 JSON");
 });
 
 test("empty, whitespace, binary and non-JSON input", () => {

@@ -1,7 +1,7 @@
 // Reading a .tsprof.json profile: parse, then validate every field, failing with one line that names the file and the fault.
 // Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
 // empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
-import { Buffer } from "buffer";
+import { Buffer, isAscii } from "buffer";
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "fs";
 import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionKind, type Profile } from "./types";
 
@@ -77,7 +77,7 @@ export interface FileHead {
  * the call tree needs), or the whole file when it has no such key. Read in growing chunks, so a
  * file whose tree is most of it is never read whole. Unreadable: a ProfileError, as readFileBytes.
  */
-export function readFileHead(path: string, firstChunk = 1 << 20): FileHead {
+export function readFileHead(path: string, firstChunk = 4 << 20): FileHead {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -86,8 +86,10 @@ export function readFileHead(path: string, firstChunk = 1 << 20): FileHead {
   }
   try {
     // A pipe or a device (/dev/stdin) cannot be read a second time: read it whole.
-    if (!fstatSync(fd).isFile()) return { bytes: readFileSync(fd), complete: true };
-    let bytes = Buffer.allocUnsafe(firstChunk);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { bytes: readFileSync(fd), complete: true };
+    // No bigger than the file (+1 to see its end in one read).
+    let bytes = Buffer.allocUnsafe(Math.max(1, Math.min(firstChunk, stat.size + 1)));
     let length = 0;
     let searchFrom = 0;
     for (;;) {
@@ -180,7 +182,11 @@ function decodeText(input: string | Uint8Array, name: string): string {
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(input);
+    // ASCII (a profile nearly always is) decodes as Latin-1, the cheapest way to a string.
+    text =
+      typeof isAscii === "function" && isAscii(input)
+        ? Buffer.from(input.buffer, input.byteOffset, input.length).toString("latin1")
+        : new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(input);
   } catch {
     throw new ProfileError(name, "not a tsprof profile: binary data, not UTF-8 JSON");
   }
