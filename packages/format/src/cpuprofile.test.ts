@@ -133,6 +133,27 @@ test("time the tree lacks (calls past its cap, no tree at all) goes under '(outs
   assert.deepEqual(names, [["(root)", 0], ["(outside the call tree)", 0], ["main", 3000], ["Worker.work", 3000], ["helper", 500]]);
 });
 
+test("a tree cut at its node cap: the node at the cap holds its callees' time, so nothing is added and the total stays the table's", () => {
+  // As the runtime records it: main's one node reached the cap; work's and helper's calls below it
+  // (3.5 ms) count in main's node, which the stats give to their own functions.
+  const capped = sample();
+  capped.meta.droppedTreeNodes = 4;
+  capped.callTree = [node(0, 0.0065)];
+  const cpu = parse(capped);
+  assert.deepEqual(
+    cpu.nodes.map((n) => [n.callFrame.functionName, n.hitCount]),
+    [["(root)", 0], ["main", 6500]],
+  );
+  assert.equal(cpu.endTime, 6500, "the table's total self time");
+  // A tree that lacks time and over-credits: only the remainder, as one leaf.
+  capped.stats[1]!.selfTime = 0.004;
+  const short = parse(capped);
+  assert.deepEqual(
+    short.nodes.map((n) => [n.callFrame.functionName, n.hitCount, n.children ?? []]),
+    [["(root)", 0, [2, 3]], ["main", 6500, []], ["(outside the call tree)", 1000, []]],
+  );
+});
+
 test("a tree thousands of levels deep is written without recursion", () => {
   const profile = sample();
   let deep = node(1, 1e-6);

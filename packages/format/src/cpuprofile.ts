@@ -10,9 +10,12 @@
 // Nodes come in depth-first order (children in the profile's canonical order), which is the order
 // the samples run in: a timeline shows each subtree as one block, like speedscope's "left heavy".
 //
-// Time tsprof has for a function but not in the tree (calls past the node cap, or a profile with no
-// tree, as one read from a pstats file) goes under a node "(outside the call tree)", one child per
-// function, so per-function self times (DevTools' Bottom-Up view) still add up to the table's.
+// Time the tree does not hold goes under a node "(outside the call tree)": with no tree at all (a
+// profile read from a pstats file), or a tree that holds only part of each function's time, one
+// child per function, so per-function self times (DevTools' Bottom-Up view) add up to the table's.
+// tsprof's own runtime puts the time of calls past the tree's node cap into the node where the
+// cap was met (the .tsprof.json tree's meaning): that tree holds all the time, some of it at those
+// nodes rather than with its functions; only a remainder, if any, goes outside (one leaf).
 //
 // Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
 // iterators or JSON.stringify of objects (strings only).
@@ -71,16 +74,34 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
     pushChildren(node.children, id);
   }
 
-  // What the tree lacks, function by function.
-  let outside = 0;
+  // What the tree lacks. Sums of the same numbers in another order differ in the last bits: only
+  // a gap above a nanosecond-per-second tolerance counts.
+  const tolerance = (seconds: number): number => 1e-9 * Math.max(1, seconds);
+  let lacking = 0;
+  let overCredited = false;
   for (let i = 0; i < profile.stats.length; i++) {
     const row = profile.stats[i]!;
-    const missing = row.selfTime - (treeSelf[row.function] ?? 0);
-    // Sums of the same numbers in another order differ in the last bits: only a real gap counts.
-    if (!(missing > 1e-9 * Math.max(1, row.selfTime))) continue;
-    if (outside === 0) outside = add({ name: "(outside the call tree)", info: undefined }, 1, 0);
-    const info = functions[row.function];
-    add({ name: info !== undefined ? info.qualifiedName : "(unknown)", info }, outside, missing);
+    const gap = row.selfTime - (treeSelf[row.function] ?? 0);
+    if (gap > tolerance(row.selfTime)) lacking += gap;
+    else if (-gap > tolerance(row.selfTime)) overCredited = true;
+  }
+  if (lacking > 0 && !overCredited) {
+    // The tree holds a part of each function's time (or nothing): the rest, function by function.
+    const outside = add({ name: "(outside the call tree)", info: undefined }, 1, 0);
+    for (let i = 0; i < profile.stats.length; i++) {
+      const row = profile.stats[i]!;
+      const gap = row.selfTime - (treeSelf[row.function] ?? 0);
+      if (!(gap > tolerance(row.selfTime))) continue;
+      const info = functions[row.function];
+      add({ name: info !== undefined ? info.qualifiedName : "(unknown)", info }, outside, gap);
+    }
+  } else if (overCredited) {
+    // Nodes at the node cap hold their callees' time: whatever the whole tree still lacks, as one leaf.
+    let treeTotal = 0;
+    let statsTotal = 0;
+    for (let i = 0; i < selfTimes.length; i++) treeTotal += selfTimes[i]!;
+    for (let i = 0; i < profile.stats.length; i++) statsTotal += profile.stats[i]!.selfTime;
+    if (statsTotal - treeTotal > tolerance(statsTotal)) add({ name: "(outside the call tree)", info: undefined }, 1, statsTotal - treeTotal);
   }
 
   // Children lists: ids ascend in depth-first order, so appending keeps each parent's children in order.
