@@ -19,7 +19,13 @@
 // flakes and matched against conformance/exclusions.txt; the summary JSON has the shape run.mjs
 // writes, so summarize.mjs tabulates it with the other runs.
 //
-// Usage: node conformance/module-run.mjs --test262 DIR [--threads 2] [--timeout MS] [--out FILE] [PATH...]
+// --scripts runs the other tests of those folders instead: the script tests, each scenario (sloppy,
+// strict) once, as a classic script of the main realm (script-host.cjs: vm.runInThisContext with
+// Node's own loader for import()), the way test262-harness's vm host cannot run import(). The test
+// goes through Babel as a script with the runtime global (preloaded, as the harness run inlines
+// it); the folder's fixtures stay ES modules, instrumented as above.
+//
+// Usage: node conformance/module-run.mjs --test262 DIR [--scripts] [--threads 2] [--timeout MS] [--out FILE] [PATH...]
 //   PATH: folders or files relative to DIR (default: those of test/language/module-code, import, export that exist).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
@@ -35,6 +41,7 @@ const require = createRequire(import.meta.url);
 const babel = require("@babel/core");
 const TestStream = require("test262-stream");
 const HOST = join(here, "module-host.cjs");
+const SCRIPT_HOST = join(here, "script-host.cjs");
 const DEFAULT_PATHS = ["test/language/module-code", "test/language/import", "test/language/export"];
 const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*(['"])(\.{1,2}\/[^'"]+)\1/g;
 
@@ -44,23 +51,31 @@ function usageError(message) {
 }
 
 function readOptions(argv) {
-  const { values: _values, ...common } = readRunnerOptions(argv, {
+  const { values, ...common } = readRunnerOptions(argv, {
     name: "module-run",
     defaultOut: join(here, "results", "modules.json"),
     defaultPaths: DEFAULT_PATHS,
+    options: { scripts: { type: "boolean", default: false } },
   });
   const probe = join(repoRoot, "packages", "runtime", "dist", "probe.js");
   if (!existsSync(probe)) usageError("no built runtime (build it: npx tsc -b packages/runtime)");
-  return { ...common, probe };
+  return { ...common, probe, scripts: values.scripts };
 }
 
-/** The module-flagged tests under `paths`, one record per file (harness includes already prepended). */
-function collectModuleTests(test262, paths) {
+/**
+ * The tests under `paths` (harness includes already prepended): module-flagged ones, one record per
+ * file; with `scripts`, the others, one per scenario. `id` names a run, `runFile` is where it is written.
+ */
+function collectTests(test262, paths, scripts) {
   return new Promise((resolvePromise, reject) => {
     const tests = new Map();
     const stream = new TestStream(test262, { paths, acceptVersion: JSON.parse(readFileSync(join(test262, "package.json"), "utf8")).version });
     stream.on("data", (test) => {
-      if (test.attrs.flags.module && test.scenario === "default") tests.set(test.file, test);
+      if (!scripts && test.attrs.flags.module && test.scenario === "default") tests.set(test.file, { ...test, id: `${test.file} (module)`, runFile: test.file });
+      if (scripts && !test.attrs.flags.module) {
+        const runFile = test.scenario === "strict mode" ? test.file.replace(/\.js$/, ".strict-mode.js") : test.file;
+        tests.set(`${test.file} (${test.scenario})`, { ...test, id: `${test.file} (${test.scenario})`, runFile });
+      }
     });
     stream.on("error", reject);
     stream.on("end", () => resolvePromise([...tests.values()].sort((a, b) => (a.file < b.file ? -1 : 1))));
@@ -89,16 +104,21 @@ function filesToCopy(test262, tests) {
   return [...files].sort();
 }
 
-/** The instrumented text of one module, or undefined when Babel cannot parse it (it then runs unchanged). */
-function instrument(source, file, options) {
+/** The instrumented text of one module (or script test), or { error } when Babel cannot parse it (it then runs unchanged). */
+function instrument(source, file, options, asScript = false) {
   try {
     return babel.transformSync(source, {
       babelrc: false,
       configFile: false,
       filename: join(options.test262, file),
-      sourceType: "module",
+      sourceType: asScript ? "script" : "module",
       compact: false,
-      plugins: [[require(join(repoRoot, "packages/babel-plugin/dist/index.js")), { runtime: options.probe, importStyle: "import", root: options.test262 }]],
+      plugins: [
+        [
+          require(join(repoRoot, "packages/babel-plugin/dist/index.js")),
+          asScript ? { runtime: "global", root: options.test262 } : { runtime: options.probe, importStyle: "import", root: options.test262 },
+        ],
+      ],
     }).code;
   } catch (error) {
     return { error: String(error && error.message ? error.message : error).split("\n")[0] };
@@ -107,15 +127,18 @@ function instrument(source, file, options) {
 
 /** Writes plain/ and instrumented/ under `work`; returns what the transform did per test file. */
 function layOut(work, tests, options) {
-  const byFile = new Map(tests.map((test) => [test.file, test]));
+  const byFile = new Map(tests.map((test) => [test.runFile, test]));
   const transform = {};
   const fallbacks = [];
   for (const tree of ["plain", "instrumented"]) {
     mkdirSync(join(work, tree), { recursive: true });
     writeFileSync(join(work, tree, "package.json"), '{ "type": "module" }\n');
   }
-  for (const file of filesToCopy(options.test262, tests)) {
+  const runFiles = options.scripts ? tests.map((test) => test.runFile) : [];
+  for (const file of [...new Set([...filesToCopy(options.test262, tests), ...runFiles])]) {
     const test = byFile.get(file);
+    // In --scripts runs a script test's own .js file, unless it is a run file, is not needed: skip it.
+    if (options.scripts && !test && tests.some((t) => t.file === file)) continue;
     const source = test ? test.contents : readFileSync(join(options.test262, file), "utf8");
     for (const tree of ["plain", "instrumented"]) mkdirSync(dirname(join(work, tree, file)), { recursive: true });
     writeFileSync(join(work, "plain", file), source);
@@ -123,7 +146,7 @@ function layOut(work, tests, options) {
       copyFileSync(join(options.test262, file), join(work, "instrumented", file));
       continue;
     }
-    const code = instrument(source, file, options);
+    const code = instrument(source, file, options, options.scripts && test !== undefined);
     const status = typeof code === "string" ? "instrumented" : expectsSyntaxError(test) ? "negative-parse-error" : "parse-error";
     if (test) transform[status] = (transform[status] ?? 0) + 1;
     // Tests left uninstrumented for a reason other than being a negative syntax test (a fixture Babel
@@ -141,9 +164,13 @@ function expectsSyntaxError(test) {
 
 /** Runs one test file with node; resolves to { pass, message }. */
 function runTest(root, test, options, env) {
-  const file = join(root, test.file);
+  const file = join(root, test.runFile);
+  // Scripts: the runtime is preloaded in the instrumented copy (the test finds globalThis.__tsprof).
+  const args = options.scripts
+    ? ["--expose-gc", "--no-warnings", "--require", HOST, ...(root.endsWith("instrumented") ? ["--require", options.probe] : []), SCRIPT_HOST, file]
+    : ["--expose-gc", "--require", HOST, file];
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--require", HOST, file], { cwd: dirname(file), env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: dirname(file), env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -182,7 +209,7 @@ async function runAll(root, tests, options, env) {
   const worker = async () => {
     while (next < tests.length) {
       const test = tests[next++];
-      results.set(test.file, await runTest(root, test, options, env));
+      results.set(test.id, await runTest(root, test, options, env));
     }
   };
   await Promise.all(Array.from({ length: options.threads }, worker));
@@ -201,13 +228,13 @@ async function main() {
   const options = readOptions(process.argv.slice(2));
   const exclusions = readExclusions(options.exclusionsFile);
   const started = Date.now();
-  const tests = await collectModuleTests(options.test262, options.paths);
-  if (tests.length === 0) usageError(`no flags: [module] tests under ${options.paths.join(" ")}`);
+  const tests = await collectTests(options.test262, options.paths, options.scripts);
+  if (tests.length === 0) usageError(`no ${options.scripts ? "script" : "flags: [module]"} tests under ${options.paths.join(" ")}`);
   const work = mkdtempSync(join(tmpdir(), "tsprof-module-conformance-"));
   const profiles = join(work, "profiles");
   mkdirSync(profiles);
   try {
-    process.stderr.write(`module-run: ${tests.length} module tests; laying out plain and instrumented copies\n`);
+    process.stderr.write(`module-run: ${tests.length} ${options.scripts ? "script test runs" : "module tests"}; laying out plain and instrumented copies\n`);
     const { transform, fallbacks } = layOut(work, tests, options);
     const profileEnv = { TSPROF_OUTPUT: join(profiles, "profile-%p.tsprof.json") };
     process.stderr.write("module-run: plain run\n");
@@ -215,19 +242,19 @@ async function main() {
     process.stderr.write("module-run: instrumented run\n");
     const instrumented = await runAll(join(work, "instrumented"), tests, options, profileEnv);
     const profilesWritten = readdirSync(profiles).length;
-    let regressions = tests.filter((test) => plain.get(test.file).pass && !instrumented.get(test.file).pass);
+    let regressions = tests.filter((test) => plain.get(test.id).pass && !instrumented.get(test.id).pass);
     let flaky = [];
     if (regressions.length > 0) {
       const retry = await runAll(join(work, "instrumented"), regressions, options, profileEnv);
-      flaky = regressions.filter((test) => retry.get(test.file).pass).map((test) => `${test.file} (module)`);
-      regressions = regressions.filter((test) => !retry.get(test.file).pass);
+      flaky = regressions.filter((test) => retry.get(test.id).pass).map((test) => test.id);
+      regressions = regressions.filter((test) => !retry.get(test.id).pass);
     }
     const classified = regressions.map((test) => {
       const exclusion = exclusions.find((e) => e.test(test.file));
       return {
-        test: `${test.file} (module)`,
+        test: test.id,
         cause: "tsprof",
-        message: instrumented.get(test.file).message,
+        message: instrumented.get(test.id).message,
         excludedBy: exclusion ? `${exclusion.pattern} # ${exclusion.reason}` : undefined,
       };
     });
@@ -237,7 +264,7 @@ async function main() {
       date: new Date().toISOString(),
       test262Commit: gitCommit(options.test262),
       node: process.version,
-      runner: "module-run.mjs (node, .js files in a type: module folder)",
+      runner: options.scripts ? "module-run.mjs --scripts (node, classic scripts via vm.runInThisContext, ES module fixtures)" : "module-run.mjs (node, .js files in a type: module folder)",
       paths: options.paths,
       minutes: Math.round((Date.now() - started) / 600) / 100,
       testRuns: tests.length,
@@ -249,15 +276,15 @@ async function main() {
       regressionsExcluded: classified.length - unexplained.length,
       regressionsUnexplained: unexplained.length,
       flakyOnRetry: flaky,
-      passOnlyInstrumented: tests.filter((t) => !plain.get(t.file).pass && instrumented.get(t.file).pass).map((t) => `${t.file} (module)`),
-      failPlain: tests.filter((t) => !plain.get(t.file).pass).map((t) => `${t.file}: ${plain.get(t.file).message}`),
+      passOnlyInstrumented: tests.filter((t) => !plain.get(t.id).pass && instrumented.get(t.id).pass).map((t) => t.id),
+      failPlain: tests.filter((t) => !plain.get(t.id).pass).map((t) => `${options.scripts ? t.id : t.file}: ${plain.get(t.id).message}`),
       transformFallbacks: fallbacks,
       regressionList: classified,
     };
     mkdirSync(dirname(options.out), { recursive: true });
     writeFileSync(options.out, `${JSON.stringify(summary, null, 2)}\n`);
     const lines = [
-      `test262 ${summary.test262Commit}, module tests of ${options.paths.join(" ")}`,
+      `test262 ${summary.test262Commit}, ${options.scripts ? "script" : "module"} tests of ${options.paths.join(" ")}`,
       `test runs: ${summary.testRuns}`,
       `passed plain:        ${summary.passedPlain}`,
       `passed instrumented: ${summary.passedInstrumented}`,

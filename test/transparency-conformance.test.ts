@@ -139,3 +139,30 @@ test("conformance module runner: module tests run as ES modules, fixtures and cr
   assert.equal(summary.regressionsExcluded, 1);
   assert.deepEqual(summary.failPlain.map((line) => line.split(":")[0]), ["test/language/module-code/fails-plain.js"]);
 });
+
+test("conformance module runner --scripts: script tests as classic scripts of the main realm, each scenario, import() of a module fixture included", () => {
+  const miniTest262 = join(repoRoot, "fixtures", "transparency", "module-test262");
+  const summaryPath = join(work, "scripts.json");
+  const result = spawnSync(
+    process.execPath,
+    [join(repoRoot, "conformance", "module-run.mjs"), "--scripts", "--test262", miniTest262, "--out", summaryPath, "test/language/module-code"],
+    { encoding: "utf8", timeout: 120_000 },
+  );
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as {
+    testRuns: number;
+    passedPlain: number;
+    passedInstrumented: number;
+    transform: Record<string, number>;
+    profilesWritten: number;
+    regressions: number;
+    failPlain: string[];
+  };
+  // script-in-module-folder.js and script-dynamic-import.js, sloppy and strict each.
+  assert.equal(summary.testRuns, 4);
+  assert.equal(summary.passedPlain, 4, summary.failPlain.join("\n"));
+  assert.equal(summary.passedInstrumented, 4);
+  assert.deepEqual(summary.transform, { instrumented: 4 });
+  assert.equal(summary.profilesWritten, 4, "the preloaded runtime records the script and the imported fixture, and writes at exit");
+  assert.equal(summary.regressions, 0);
+});
