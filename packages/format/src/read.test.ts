@@ -5,7 +5,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProfileError, readFileHead, readProfile, readProfileFile } from "./read";
+import { ProfileError, readFileHead, readProfile, readProfileFile, readProfileHead, type FunctionTableCache } from "./read";
+import { profileToJsonText } from "./profile-json";
 import type { Profile } from "./types";
 
 function sample(): Profile {
@@ -212,4 +213,44 @@ test("a pipe (/dev/stdin) is read whole, so a fault found in its head is still r
   };
   assert.equal(run(JSON.stringify(sample())), "ok 2 false");
   assert.equal(run(withChange((p) => (p.stats[1].calls = -1))), "/dev/stdin: stats[1].calls: expected a non-negative integer, got -1");
+});
+
+test("readProfileHead with a table cache: a repeated function table is parsed once and shared, and nothing else changes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-tables-"));
+  const write = (name: string, profile: Profile): string => {
+    const path = join(dir, name);
+    writeFileSync(path, profileToJsonText(profile));
+    return path;
+  };
+  const { callTree: _tree, ...withoutTree } = sample();
+  const other = sample();
+  other.functions[1]!.line = 6; // another program: another table
+  const { callTree: _otherTree, ...otherWithoutTree } = other;
+  const slower = sample();
+  slower.stats[0]!.selfTime = 0.5; // same program, other numbers
+  const { callTree: _slowerTree, ...slowerWithoutTree } = slower;
+  const damaged = sample();
+  (damaged.edges[1] as unknown as Record<string, unknown>).calls = -2;
+
+  const tables: FunctionTableCache = {};
+  const first = readProfileHead(readFileHead(write("a.tsprof.json", sample())), "a", tables);
+  assert.deepEqual(first, withoutTree);
+  const again = readProfileHead(readFileHead(write("b.tsprof.json", slower)), "b", tables);
+  assert.deepEqual(again, slowerWithoutTree);
+  assert.equal(again.functions, first.functions, "the same table: parsed once, shared");
+  const third = readProfileHead(readFileHead(write("c.tsprof.json", other)), "c", tables);
+  assert.deepEqual(third, otherWithoutTree);
+  assert.notEqual(third.functions, first.functions);
+  // Damage outside the table is still found, and said as the full read says it.
+  readProfileHead(readFileHead(write("d0.tsprof.json", sample())), "d0", tables);
+  const damagedPath = write("d.tsprof.json", damaged);
+  assert.throws(() => readProfileHead(readFileHead(damagedPath), damagedPath, tables), {
+    message: `${damagedPath}: edges[1].calls: expected a non-negative integer, got -2`,
+  });
+  // Another layout (compact JSON) never uses the cache, and reads the same.
+  const compact = join(dir, "e.tsprof.json");
+  writeFileSync(compact, JSON.stringify(sample()));
+  const fromCompact = readProfileHead(readFileHead(compact), compact, tables);
+  assert.deepEqual(fromCompact, withoutTree);
+  assert.notEqual(fromCompact.functions, first.functions);
 });

@@ -56,12 +56,68 @@ export function readProfileFile(path: string, options: ReadProfileOptions = {}):
 }
 
 /** readProfile(…, { callTree: false }) of a file from its head (readFileHead()), reading the rest only when the head is not enough. */
-export function readProfileHead(head: FileHead, path: string): Profile {
+export function readProfileHead(head: FileHead, path: string, tables?: FunctionTableCache): Profile {
   if (!head.complete) {
-    const withoutTree = readWithoutCallTree(head.bytes, path, head.treeComma);
-    if (withoutTree !== undefined) return withoutTree;
+    const withoutTree = (tables !== undefined ? readWithKnownTable(head, path, tables) : undefined) ?? readWithoutCallTree(head.bytes, path, head.treeComma);
+    if (withoutTree !== undefined) {
+      if (tables !== undefined) rememberTable(head, withoutTree, tables);
+      return withoutTree;
+    }
   }
   return readProfile(head.complete ? head.bytes : readFileBytes(path), path, { callTree: false });
+}
+
+/**
+ * The function table of the last profile read with it, by its bytes. Profiles of one program
+ * (several runs, processes or threads of it) have byte-identical tables, usually the largest part
+ * of what precedes the call tree: with a cache, readProfileHead() parses and checks such a table
+ * once, and the profiles it returns share that `functions` array (treat it as read-only).
+ */
+export interface FunctionTableCache {
+  bytes?: Buffer;
+  functions?: Profile["functions"];
+}
+
+// The table as writeProfileJson lays it out: from its key to the key after it.
+const TABLE_START = Buffer.from('\n "functions": [');
+const TABLE_END = Buffer.from('\n "stats": [');
+
+/** The byte range of the function table in a head, or undefined when the layout is not writeProfileJson's. */
+function tableRange(head: FileHead): { start: number; end: number } | undefined {
+  if (head.treeComma === undefined) return undefined;
+  const start = head.bytes.indexOf(TABLE_START);
+  const end = start < 0 ? -1 : head.bytes.indexOf(TABLE_END, start);
+  return start >= 0 && end > start && end < head.treeComma ? { start, end } : undefined;
+}
+
+/** The profile when its function table is the cached one: the rest is parsed, the table reused. */
+function readWithKnownTable(head: FileHead, path: string, tables: FunctionTableCache): Profile | undefined {
+  const range = tableRange(head);
+  if (range === undefined || tables.bytes === undefined || tables.functions === undefined) return undefined;
+  const bytes = head.bytes;
+  if (range.end - range.start !== tables.bytes.length || !tables.bytes.equals(bytes.subarray(range.start, range.end))) return undefined;
+  let data: Record<string, unknown>;
+  try {
+    // What precedes the table ends with a comma, and the table ends with "],": the two sides join.
+    data = JSON.parse(`${decodeText(bytes.subarray(0, range.start), path)}${decodeText(bytes.subarray(range.end, head.treeComma), path)}}`) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (data === null || typeof data !== "object" || "functions" in data) return undefined;
+  data.functions = tables.functions;
+  try {
+    return validateProfile(data, path);
+  } catch {
+    return undefined; // the full read says what is wrong
+  }
+}
+
+function rememberTable(head: FileHead, profile: Profile, tables: FunctionTableCache): void {
+  if (tables.functions === profile.functions) return;
+  const range = tableRange(head);
+  if (range === undefined) return;
+  tables.bytes = Buffer.from(head.bytes.subarray(range.start, range.end));
+  tables.functions = profile.functions;
 }
 
 /** The first bytes of a file read by readFileHead(): `complete` when they are the whole file. */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodePstats, type Profile } from "@tsprof/format";
+import { decodePstats, profileToJsonText, profileToPstats, type Profile } from "@tsprof/format";
 import { Stats, pyCtime } from "./stats";
 import { printTable } from "./print-table";
 
@@ -223,4 +223,27 @@ test("merging never changes what it merges from: Stats added, entries given, row
   // The Stats added (and the entries) still merge into a fresh Stats as they did before.
   const again = new Stats(PROFILE, capture().stream).add(other);
   assert.equal(again.getStatsProfile().functions["src/app/work.ts:3(work)"]!.ncalls, "8/4");
+});
+
+test("files of one program (one function table) merge exactly as their entries do, the table read once", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-one-program-"));
+  const slower: Profile = { ...PROFILE, stats: PROFILE.stats.map((row) => ({ ...row, selfTime: row.selfTime * 3 })) };
+  const otherProgram: Profile = { ...PROFILE, functions: PROFILE.functions.map((info) => ({ ...info, line: info.line + 1 })) };
+  const sources = [PROFILE, slower, PROFILE, otherProgram, slower];
+  const paths = sources.map((profile, i) => {
+    const path = join(dir, `p${i}.tsprof.json`);
+    writeFileSync(path, profileToJsonText(profile));
+    utimesSync(path, 1_700_000_000, 1_700_000_000);
+    return path;
+  });
+  const report = (stats: Stats, out: ReturnType<typeof capture>) => {
+    stats.sortStats("stdname").printStats().printCallers().printCallees();
+    return out.text().replace(/^(.*tsprof\.json\n)+\n/gm, "") + JSON.stringify(stats.entries()) + stats.totalTime;
+  };
+  const fromFiles = capture();
+  const viaEntries = capture();
+  assert.equal(
+    report(new Stats(paths, fromFiles.stream), fromFiles),
+    report(new Stats(sources.map((profile) => ({ entries: profileToPstats(profile) })), viaEntries.stream), viaEntries),
+  );
 });

@@ -21,6 +21,7 @@ import {
   type PstatsEntry,
   type PstatsKey,
   type PstatsKeys,
+  type FunctionTableCache,
 } from "@tsprof/format";
 import { compareKeys, formatInt, funcStdString, stripPath } from "./func-name";
 import { comparePyStrings, f8, formatFixed, ljust, pyLength, rjust } from "./python-text";
@@ -80,6 +81,13 @@ export class Stats {
   private sortDescription = "";
   /** pstats' all_callees: caller id -> callee id -> the callee's stats for calls from that caller. */
   private callees: Map<string, Map<string, [PstatsKey, PstatsCaller]>> | undefined;
+  /**
+   * Profiles of one program share their function table: its parse (readProfileHead), its pstats
+   * keys and the rows its functions map to are kept from one profile to the next while it repeats.
+   */
+  private tables: FunctionTableCache = {};
+  private lastKeys: { functions: Profile["functions"]; keys: PstatsKeys } | undefined;
+  private lastRows: { keys: PstatsKeys; rows: Map<string, StatsRow>; rowByIndex: Array<StatsRow | undefined> } | undefined;
   /** tsprof extension: order (and cap) of the entries inside each callers/callees list; pstats sorts them by key. */
   private callListOrder: { fields: SortField[]; limit?: number } | undefined;
 
@@ -98,7 +106,7 @@ export class Stats {
       this.add(source);
       return;
     }
-    const read = readSource(source);
+    const read = this.readSource(source);
     if (typeof source === "string") this.files = [fileLine(source)];
     if (read.profile !== undefined) {
       this.mergeProfile(read.profile, read.keys!);
@@ -125,7 +133,7 @@ export class Stats {
         this.addStats(source, false);
         continue;
       }
-      const read = readSource(source);
+      const read = this.readSource(source);
       if (read.profile !== undefined) {
         if (typeof source === "string") this.files.push(fileLine(source));
         this.mergeProfile(read.profile, read.keys!);
@@ -159,9 +167,13 @@ export class Stats {
    * sums in the same order as profileToPstats() then addRows(), for a profile whose functions all
    * have distinct pstats keys (readSource() sends the others down the entries path).
    */
-  private mergeProfile(profile: Profile, { keys, ids }: PstatsKeys): void {
+  private mergeProfile(profile: Profile, pstatsKeys: PstatsKeys): void {
+    const { keys, ids } = pstatsKeys;
     const rows = this.rows;
-    const rowByIndex: Array<StatsRow | undefined> = new Array(keys.length);
+    // Rows are only added while merging, so those found for the same table stay right.
+    const reuse = this.lastRows !== undefined && this.lastRows.keys === pstatsKeys && this.lastRows.rows === rows;
+    const rowByIndex: Array<StatsRow | undefined> = reuse ? this.lastRows!.rowByIndex : new Array(keys.length);
+    this.lastRows = { keys: pstatsKeys, rows, rowByIndex };
     const rowAt = (index: number): StatsRow => {
       let row = rowByIndex[index];
       if (row === undefined) {
@@ -206,6 +218,30 @@ export class Stats {
     this.primitiveCalls += primitiveCalls;
     this.totalTime += time;
     this.forgetDerived();
+  }
+
+  /**
+   * What a source holds, ready to merge: a tsprof profile (read without its call tree, which the
+   * table never reads) with its pstats keys, or pstats entries this Stats may keep (a pstats file,
+   * entries given, copied, or a profile two of whose functions share a key).
+   */
+  private readSource(source: string | Profile | { entries: readonly PstatsEntry[] }): { profile?: Profile; keys?: PstatsKeys; entries?: PstatsEntry[] } {
+    let profile: Profile;
+    if (typeof source === "string") {
+      if (isPstatsPath(source)) return { entries: decodePstats(readFileBytes(source), source) };
+      const head = readFileHead(source);
+      if (looksLikeMarshal(head.bytes)) return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
+      profile = readProfileHead(head, source, this.tables);
+    } else if ("entries" in source) return { entries: source.entries.map(copyEntry) };
+    else profile = source;
+    let keys: PstatsKeys;
+    // Only a table the cache handed out is known not to have changed since (never a caller's Profile).
+    if (this.lastKeys !== undefined && this.lastKeys.functions === profile.functions && profile.functions === this.tables.functions) keys = this.lastKeys.keys;
+    else {
+      keys = pstatsKeysOf(profile);
+      this.lastKeys = { functions: profile.functions, keys };
+    }
+    return keys.anyDuplicate ? { entries: profileToPstats(profile) } : { profile, keys };
   }
 
   /** What is computed from the rows (order, callees, widest name) is stale once they change. */
@@ -477,23 +513,6 @@ function keyId(key: PstatsKey): string {
   return id;
 }
 
-/**
- * What a source holds, ready to merge: a tsprof profile (read without its call tree, which the
- * table never reads) with its pstats keys, or pstats entries this Stats may keep (a pstats file,
- * entries given, copied, or a profile two of whose functions share a key).
- */
-function readSource(source: string | Profile | { entries: readonly PstatsEntry[] }): { profile?: Profile; keys?: PstatsKeys; entries?: PstatsEntry[] } {
-  let profile: Profile;
-  if (typeof source === "string") {
-    if (isPstatsPath(source)) return { entries: decodePstats(readFileBytes(source), source) };
-    const head = readFileHead(source);
-    if (looksLikeMarshal(head.bytes)) return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
-    profile = readProfileHead(head, source);
-  } else if ("entries" in source) return { entries: source.entries.map(copyEntry) };
-  else profile = source;
-  const keys = pstatsKeysOf(profile);
-  return keys.anyDuplicate ? { entries: profileToPstats(profile) } : { profile, keys };
-}
 
 /** The "ctime    path" line printed above the header for a file. */
 function fileLine(path: string): string {
