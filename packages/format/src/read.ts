@@ -78,9 +78,10 @@ export interface FunctionTableCache {
   functions?: Profile["functions"];
 }
 
-// The table as writeProfileJson lays it out: from its key to the key after it.
-const TABLE_START = Buffer.from('\n "functions": [');
-const TABLE_END = Buffer.from('\n "stats": [');
+// The table as writeProfileJson lays it out: from its key to the key after it. (Strings: no Buffer
+// may be made at load, where a browser bundle has none.)
+const TABLE_START = '\n "functions": [';
+const TABLE_END = '\n "stats": [';
 
 /** The byte range of the function table in a head, or undefined when the layout is not writeProfileJson's. */
 function tableRange(head: FileHead): { start: number; end: number } | undefined {
