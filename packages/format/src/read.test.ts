@@ -241,6 +241,9 @@ test("readProfileHead with a table cache: a repeated function table is parsed on
   const third = readProfileHead(readFileHead(write("c.tsprof.json", other)), "c", tables);
   assert.deepEqual(third, otherWithoutTree);
   assert.notEqual(third.functions, first.functions);
+  // A few tables are kept: the first program's comes back after the other's.
+  const fourth = readProfileHead(readFileHead(write("a2.tsprof.json", slower)), "a2", tables);
+  assert.equal(fourth.functions, first.functions, "tables alternating between programs are still shared");
   // Damage outside the table is still found, and said as the full read says it.
   readProfileHead(readFileHead(write("d0.tsprof.json", sample())), "d0", tables);
   const damagedPath = write("d.tsprof.json", damaged);

@@ -68,15 +68,18 @@ export function readProfileHead(head: FileHead, path: string, tables?: FunctionT
 }
 
 /**
- * The function table of the last profile read with it, by its bytes. Profiles of one program
- * (several runs, processes or threads of it) have byte-identical tables, usually the largest part
- * of what precedes the call tree: with a cache, readProfileHead() parses and checks such a table
- * once, and the profiles it returns share that `functions` array (treat it as read-only).
+ * The function tables of the last profiles read with it (a few), by their bytes. Profiles of one
+ * program (several runs, processes or threads of it) mostly have byte-identical tables, usually
+ * the largest part of what precedes the call tree: with a cache, readProfileHead() parses and
+ * checks such a table once, and the profiles it returns share that `functions` array (treat it as
+ * read-only).
  */
 export interface FunctionTableCache {
-  bytes?: Buffer;
-  functions?: Profile["functions"];
+  tables?: Array<{ bytes: Buffer; functions: Profile["functions"] }>;
 }
+
+/** How many tables a FunctionTableCache keeps (the most recently used). */
+const CACHED_TABLES = 8;
 
 // The table as writeProfileJson lays it out: from its key to the key after it. (Strings: no Buffer
 // may be made at load, where a browser bundle has none.)
@@ -92,11 +95,13 @@ function tableRange(head: FileHead): { start: number; end: number } | undefined 
 }
 
 /** The profile when its function table is the cached one: the rest is parsed, the table reused. */
-function readWithKnownTable(head: FileHead, path: string, tables: FunctionTableCache): Profile | undefined {
+function readWithKnownTable(head: FileHead, path: string, cache: FunctionTableCache): Profile | undefined {
   const range = tableRange(head);
-  if (range === undefined || tables.bytes === undefined || tables.functions === undefined) return undefined;
+  if (range === undefined || cache.tables === undefined) return undefined;
   const bytes = head.bytes;
-  if (range.end - range.start !== tables.bytes.length || !tables.bytes.equals(bytes.subarray(range.start, range.end))) return undefined;
+  const table = bytes.subarray(range.start, range.end);
+  const known = cache.tables.find((entry) => entry.bytes.length === table.length && entry.bytes.equals(table));
+  if (known === undefined) return undefined;
   let data: Record<string, unknown>;
   try {
     // What precedes the table ends with a comma, and the table ends with "],": the two sides join.
@@ -105,7 +110,7 @@ function readWithKnownTable(head: FileHead, path: string, tables: FunctionTableC
     return undefined;
   }
   if (data === null || typeof data !== "object" || "functions" in data) return undefined;
-  data.functions = tables.functions;
+  data.functions = known.functions;
   try {
     return validateProfile(data, path);
   } catch {
@@ -113,12 +118,22 @@ function readWithKnownTable(head: FileHead, path: string, tables: FunctionTableC
   }
 }
 
-function rememberTable(head: FileHead, profile: Profile, tables: FunctionTableCache): void {
-  if (tables.functions === profile.functions) return;
+function rememberTable(head: FileHead, profile: Profile, cache: FunctionTableCache): void {
+  const tables = (cache.tables ??= []);
+  const at = tables.findIndex((entry) => entry.functions === profile.functions);
+  if (at >= 0) {
+    tables.unshift(...tables.splice(at, 1)); // most recently used first
+    return;
+  }
   const range = tableRange(head);
   if (range === undefined) return;
-  tables.bytes = Buffer.from(head.bytes.subarray(range.start, range.end));
-  tables.functions = profile.functions;
+  tables.unshift({ bytes: Buffer.from(head.bytes.subarray(range.start, range.end)), functions: profile.functions });
+  if (tables.length > CACHED_TABLES) tables.length = CACHED_TABLES;
+}
+
+/** Whether `functions` is a table `cache` handed out (so it has not changed since it was parsed). */
+export function isCachedTable(cache: FunctionTableCache, functions: Profile["functions"]): boolean {
+  return cache.tables !== undefined && cache.tables.some((entry) => entry.functions === functions);
 }
 
 /** The first bytes of a file read by readFileHead(): `complete` when they are the whole file. */

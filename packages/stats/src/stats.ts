@@ -12,6 +12,7 @@ import {
   profileToPstats,
   pstatsKeyId,
   pstatsKeysOf,
+  isCachedTable,
   pstatsToProfile,
   readFileBytes,
   readFileHead,
@@ -86,8 +87,8 @@ export class Stats {
    * keys and the rows its functions map to are kept from one profile to the next while it repeats.
    */
   private tables: FunctionTableCache = {};
-  private lastKeys: { functions: Profile["functions"]; keys: PstatsKeys } | undefined;
-  private lastRows: { keys: PstatsKeys; rows: Map<string, StatsRow>; rowByIndex: Array<StatsRow | undefined> } | undefined;
+  private keysByTable = new WeakMap<Profile["functions"], PstatsKeys>();
+  private rowsByKeys = new WeakMap<PstatsKeys, { rows: Map<string, StatsRow>; rowByIndex: Array<StatsRow | undefined> }>();
   /** tsprof extension: order (and cap) of the entries inside each callers/callees list; pstats sorts them by key. */
   private callListOrder: { fields: SortField[]; limit?: number } | undefined;
 
@@ -170,10 +171,11 @@ export class Stats {
   private mergeProfile(profile: Profile, pstatsKeys: PstatsKeys): void {
     const { keys, ids } = pstatsKeys;
     const rows = this.rows;
-    // Rows are only added while merging, so those found for the same table stay right.
-    const reuse = this.lastRows !== undefined && this.lastRows.keys === pstatsKeys && this.lastRows.rows === rows;
-    const rowByIndex: Array<StatsRow | undefined> = reuse ? this.lastRows!.rowByIndex : new Array(keys.length);
-    this.lastRows = { keys: pstatsKeys, rows, rowByIndex };
+    // Rows are only added while merging, so those found for the same table stay right (until
+    // stripDirs() makes a new map of rows).
+    const known = this.rowsByKeys.get(pstatsKeys);
+    const rowByIndex: Array<StatsRow | undefined> = known !== undefined && known.rows === rows ? known.rowByIndex : new Array(keys.length);
+    this.rowsByKeys.set(pstatsKeys, { rows, rowByIndex });
     const rowAt = (index: number): StatsRow => {
       let row = rowByIndex[index];
       if (row === undefined) {
@@ -234,12 +236,12 @@ export class Stats {
       profile = readProfileHead(head, source, this.tables);
     } else if ("entries" in source) return { entries: source.entries.map(copyEntry) };
     else profile = source;
-    let keys: PstatsKeys;
     // Only a table the cache handed out is known not to have changed since (never a caller's Profile).
-    if (this.lastKeys !== undefined && this.lastKeys.functions === profile.functions && profile.functions === this.tables.functions) keys = this.lastKeys.keys;
-    else {
+    const cached = isCachedTable(this.tables, profile.functions);
+    let keys = cached ? this.keysByTable.get(profile.functions) : undefined;
+    if (keys === undefined) {
       keys = pstatsKeysOf(profile);
-      this.lastKeys = { functions: profile.functions, keys };
+      if (cached) this.keysByTable.set(profile.functions, keys);
     }
     return keys.anyDuplicate ? { entries: profileToPstats(profile) } : { profile, keys };
   }
