@@ -537,7 +537,7 @@ function measureStats(options, scratch, profiles) {
   const treeless = profiles.map((profile, i) => {
     const { callTree: _tree, ...rest } = JSON.parse(readFileSync(profile, "utf8"));
     const path = join(dir, `treeless-${i}.tsprof.json`);
-    writeFileSync(path, JSON.stringify(rest));
+    writeFileSync(path, require("@tsprof/format").profileToJsonText(rest)); // laid out as tsprof writes it
     return path;
   });
   const files = [];
