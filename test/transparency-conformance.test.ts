@@ -100,6 +100,20 @@ test("conformance runtime bundle: loaded in a vm context with only require, it r
   assert.deepEqual(profile.stats.map((row) => row.calls), [1]);
 });
 
+/** The summary JSON both conformance runners write (the fields these tests read). */
+function readRunnerSummary(path: string): {
+  testRuns: number;
+  passedPlain: number;
+  passedInstrumented: number;
+  transform: Record<string, number>;
+  profilesWritten: number;
+  regressions: number;
+  regressionsExcluded: number;
+  failPlain: string[];
+} {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
 test("conformance module runner: module tests run as ES modules, fixtures and cross-folder imports copied, verdicts as INTERPRETING.md says, a regression found and excluded", () => {
   const miniTest262 = join(repoRoot, "fixtures", "transparency", "module-test262");
   const summaryPath = join(work, "modules.json");
@@ -117,16 +131,7 @@ test("conformance module runner: module tests run as ES modules, fixtures and cr
   writeFileSync(exclusionsPath, "test/language/module-code/function-as-property-key.js  # a function's source text as a property key: instrumented functions differ by their probes\n");
   const excused = run();
   assert.equal(excused.status, 0, excused.stdout + excused.stderr);
-  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as {
-    testRuns: number;
-    passedPlain: number;
-    passedInstrumented: number;
-    transform: Record<string, number>;
-    profilesWritten: number;
-    regressions: number;
-    regressionsExcluded: number;
-    failPlain: string[];
-  };
+  const summary = readRunnerSummary(summaryPath);
   // 8 module tests (the script in the folder is not one); fails-plain.js fails both ways.
   assert.equal(summary.testRuns, 8);
   assert.equal(summary.passedPlain, 7);
@@ -149,15 +154,7 @@ test("conformance module runner --scripts: script tests as classic scripts of th
     { encoding: "utf8", timeout: 120_000 },
   );
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as {
-    testRuns: number;
-    passedPlain: number;
-    passedInstrumented: number;
-    transform: Record<string, number>;
-    profilesWritten: number;
-    regressions: number;
-    failPlain: string[];
-  };
+  const summary = readRunnerSummary(summaryPath);
   // script-in-module-folder.js and script-dynamic-import.js, sloppy and strict each.
   assert.equal(summary.testRuns, 4);
   assert.equal(summary.passedPlain, 4, summary.failPlain.join("\n"));
