@@ -24,7 +24,7 @@ import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
 const stringify = JSON.stringify;
 
-/** The call frame of a node that is not a function of the profile. */
+/** A node's call frame: its name, and the function it is (undefined for the root and the synthetic nodes). */
 interface Frame {
   name: string;
   info: FunctionInfo | undefined;
@@ -49,6 +49,11 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
     selfTimes[id - 1] = selfTime;
     return id;
   };
+  /** The frame of function `fn` (a name from the profile, or "(unknown)" for an index it lacks). */
+  const frameOf = (fn: number): Frame => {
+    const info = functions[fn];
+    return { name: info !== undefined ? info.qualifiedName : "(unknown)", info };
+  };
   add({ name: "(root)", info: undefined }, 0, 0);
   const treeSelf: number[] = [];
   for (let i = 0; i < functions.length; i++) treeSelf[i] = 0;
@@ -68,9 +73,9 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
   while (pending !== undefined) {
     const { node, parent } = pending;
     pending = pending.below;
-    const info = functions[node.function];
-    const id = add({ name: info !== undefined ? info.qualifiedName : "(unknown)", info }, parent, node.selfTime);
-    if (info !== undefined) treeSelf[node.function] += node.selfTime;
+    const frame = frameOf(node.function);
+    const id = add(frame, parent, node.selfTime);
+    if (frame.info !== undefined) treeSelf[node.function] += node.selfTime;
     pushChildren(node.children, id);
   }
 
@@ -91,9 +96,7 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
     for (let i = 0; i < profile.stats.length; i++) {
       const row = profile.stats[i]!;
       const gap = row.selfTime - (treeSelf[row.function] ?? 0);
-      if (!(gap > tolerance(row.selfTime))) continue;
-      const info = functions[row.function];
-      add({ name: info !== undefined ? info.qualifiedName : "(unknown)", info }, outside, gap);
+      if (gap > tolerance(row.selfTime)) add(frameOf(row.function), outside, gap);
     }
   } else if (overCredited) {
     // Nodes at the node cap hold their callees' time: whatever the whole tree still lacks, as one leaf.

@@ -58,9 +58,10 @@ export function readProfileFile(path: string, options: ReadProfileOptions = {}):
 /** readProfile(…, { callTree: false }) of a file from its head (readFileHead()), reading the rest only when the head is not enough. */
 export function readProfileHead(head: FileHead, path: string, tables?: FunctionTableCache): Profile {
   if (!head.complete) {
-    const withoutTree = (tables !== undefined ? readWithKnownTable(head, path, tables) : undefined) ?? readWithoutCallTree(head.bytes, path, head.treeComma);
+    const range = tables !== undefined ? tableRange(head) : undefined;
+    const withoutTree = (range !== undefined ? readWithKnownTable(head, range, path, tables!) : undefined) ?? readWithoutCallTree(head.bytes, path, head.treeComma);
     if (withoutTree !== undefined) {
-      if (tables !== undefined) rememberTable(head, withoutTree, tables);
+      if (range !== undefined) rememberTable(head, range, withoutTree, tables!);
       return withoutTree;
     }
   }
@@ -86,8 +87,13 @@ const CACHED_TABLES = 8;
 const TABLE_START = '\n "functions": [';
 const TABLE_END = '\n "stats": [';
 
+interface TableRange {
+  start: number;
+  end: number;
+}
+
 /** The byte range of the function table in a head, or undefined when the layout is not writeProfileJson's. */
-function tableRange(head: FileHead): { start: number; end: number } | undefined {
+function tableRange(head: FileHead): TableRange | undefined {
   if (head.treeComma === undefined) return undefined;
   const start = head.bytes.indexOf(TABLE_START);
   const end = start < 0 ? -1 : head.bytes.indexOf(TABLE_END, start);
@@ -95,9 +101,8 @@ function tableRange(head: FileHead): { start: number; end: number } | undefined 
 }
 
 /** The profile when its function table is the cached one: the rest is parsed, the table reused. */
-function readWithKnownTable(head: FileHead, path: string, cache: FunctionTableCache): Profile | undefined {
-  const range = tableRange(head);
-  if (range === undefined || cache.tables === undefined) return undefined;
+function readWithKnownTable(head: FileHead, range: TableRange, path: string, cache: FunctionTableCache): Profile | undefined {
+  if (cache.tables === undefined) return undefined;
   const bytes = head.bytes;
   const table = bytes.subarray(range.start, range.end);
   const known = cache.tables.find((entry) => entry.bytes.length === table.length && entry.bytes.equals(table));
@@ -118,15 +123,13 @@ function readWithKnownTable(head: FileHead, path: string, cache: FunctionTableCa
   }
 }
 
-function rememberTable(head: FileHead, profile: Profile, cache: FunctionTableCache): void {
+function rememberTable(head: FileHead, range: TableRange, profile: Profile, cache: FunctionTableCache): void {
   const tables = (cache.tables ??= []);
   const at = tables.findIndex((entry) => entry.functions === profile.functions);
   if (at >= 0) {
     tables.unshift(...tables.splice(at, 1)); // most recently used first
     return;
   }
-  const range = tableRange(head);
-  if (range === undefined) return;
   tables.unshift({ bytes: Buffer.from(head.bytes.subarray(range.start, range.end)), functions: profile.functions });
   if (tables.length > CACHED_TABLES) tables.length = CACHED_TABLES;
 }
@@ -186,7 +189,6 @@ export function readFileHead(path: string, firstChunk = 4 << 20): FileHead {
     closeSync(fd);
   }
 }
-
 
 /**
  * The profile without its call tree, decoding and parsing only what comes before it: tsprof
@@ -528,15 +530,11 @@ class FieldChecker {
     return value as string;
   }
   count(value: unknown, path: string): number {
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-      this.fail(path, `expected a non-negative integer, got ${describe(value)}`);
-    }
+    if (!isCount(value)) this.fail(path, `expected a non-negative integer, got ${describe(value)}`);
     return value as number;
   }
   seconds(value: unknown, path: string): number {
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      this.fail(path, `expected a non-negative number of seconds, got ${describe(value)}`);
-    }
+    if (!isSeconds(value)) this.fail(path, `expected a non-negative number of seconds, got ${describe(value)}`);
     return value as number;
   }
 }
