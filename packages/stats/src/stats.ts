@@ -193,11 +193,7 @@ export class Stats {
     let primitiveCalls = 0;
     let time = 0;
     for (const stats of profile.stats) {
-      const row = rowAt(stats.function);
-      row.primitiveCalls += stats.primitiveCalls;
-      row.calls += stats.calls;
-      row.selfTime += stats.selfTime;
-      row.totalTime += stats.totalTime;
+      addCounts(rowAt(stats.function), stats);
       calls += stats.calls;
       primitiveCalls += stats.primitiveCalls;
       time += stats.selfTime;
@@ -209,10 +205,7 @@ export class Stats {
       if (existing === undefined) {
         callers.set(id, { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime });
       } else {
-        existing.calls += edge.calls;
-        existing.primitiveCalls += edge.primitiveCalls;
-        existing.selfTime += edge.selfTime;
-        existing.totalTime += edge.totalTime;
+        addCounts(existing, edge);
         if (existing.countOnly) delete existing.countOnly;
       }
     }
@@ -330,9 +323,7 @@ export class Stats {
       else stripped.set(id, newRow);
     }
     this.rows = stripped;
-    this.maxNameLengthCache = undefined;
-    this.order = undefined;
-    this.callees = undefined;
+    this.forgetDerived();
     return this;
   }
 
@@ -515,7 +506,6 @@ function keyId(key: PstatsKey): string {
   return id;
 }
 
-
 /** The "ctime    path" line printed above the header for a file. */
 function fileLine(path: string): string {
   return `${pyCtime(mtimeSeconds(path))}    ${path}`;
@@ -543,15 +533,25 @@ function addRows(target: StatsRow, source: StatsRow): void {
     const existing = target.callers.get(id);
     if (!existing) target.callers.set(id, { ...caller });
     else {
-      existing.calls += caller.calls;
-      existing.primitiveCalls += caller.primitiveCalls;
-      existing.selfTime += caller.selfTime;
-      existing.totalTime += caller.totalTime;
+      addCounts(existing, caller);
       if (!caller.countOnly && existing.countOnly) delete existing.countOnly;
     }
   }
-  target.primitiveCalls += source.primitiveCalls;
+  addCounts(target, source);
+}
+
+/** The four numbers a row, a caller entry and a profile's stats row or edge all have. */
+interface Counts {
+  calls: number;
+  primitiveCalls: number;
+  selfTime: number;
+  totalTime: number;
+}
+
+/** Adds `source`'s numbers to `target`'s (pstats' sums: calls, primitive calls, tottime, cumtime). */
+function addCounts(target: Counts, source: Counts): void {
   target.calls += source.calls;
+  target.primitiveCalls += source.primitiveCalls;
   target.selfTime += source.selfTime;
   target.totalTime += source.totalTime;
 }
