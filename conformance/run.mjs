@@ -83,7 +83,7 @@ export function readRunnerOptions(argv, { name, defaultOut, defaultPaths, option
   const paths = positionals.length > 0 ? positionals : defaultPaths.filter((path) => existsSync(join(test262, path)));
   for (const path of paths) {
     // A glob (`folder/*.js`) is checked by its folder; the harness expands it.
-    const fixed = /[*?[{]/.test(path) ? path.slice(0, path.search(/[*?[{]/)) : path;
+    const fixed = isGlob(path) ? path.slice(0, path.search(GLOB_CHARACTER)) : path;
     if (!existsSync(join(test262, fixed))) fail(`no such test path in ${test262}: ${path}`);
   }
   if (paths.length === 0) fail(`none of ${defaultPaths.join(", ")} in ${test262}`);
@@ -106,9 +106,12 @@ export function readExclusions(file) {
   return exclusions;
 }
 
+const GLOB_CHARACTER = /[*?[{]/;
+const isGlob = (path) => GLOB_CHARACTER.test(path);
+
 /** The harness's test globs: folders become `folder/**\/*.js`; files and globs (`folder/*.js`) pass as they are. */
 function harnessGlobs(test262, paths) {
-  return paths.map((path) => (!/[*?[{]/.test(path) && statSync(join(test262, path)).isDirectory() ? `${path.replace(/\/$/, "")}/**/*.js` : path));
+  return paths.map((path) => (!isGlob(path) && statSync(join(test262, path)).isDirectory() ? `${path.replace(/\/$/, "")}/**/*.js` : path));
 }
 
 /** Runs test262-harness once; resolves to Map<"file (scenario)", { file, scenario, pass, message }>. */

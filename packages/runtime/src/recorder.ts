@@ -925,7 +925,6 @@ export class Recorder {
     return edge;
   }
 
-
   /** Pushes a slice of `fn` at `now`, placed where placedEdge/Node/OwnsNode/Aligned say (a direct slice raises the levels). */
   private push(token: number, fn: number, now: number, slot: number): void {
     const depth = this.depth;
