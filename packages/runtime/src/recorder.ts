@@ -55,7 +55,7 @@
 // the nodes of the function (edge), primitive calls and total time over its outermost nodes,
 // those without an ancestor of the same function (edge). So a plain call's enter and exit touch
 // the stack and one node: no allocation, no hashing, no per-function counters. A plain frame
-// lives only in the stack arrays (token, node, slice start, child time).
+// lives only in its stack record (token, node, slice start, child time: one cache line).
 //
 // Slices that are not aligned (an async function resumed from the microtask queue under its
 // logical caller, calls past the node cap, which have no node of their own, and everything they
@@ -77,7 +77,7 @@
 // cProfile's flush_unmatched); their later probes are no-ops.
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
-import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_FUNCTION, SITE_KIND_GENERATOR } from "./probe-types";
+import * as probeTypes from "./probe-types";
 import { growFloat64, growInt32, growUint8 } from "./safe-builtins";
 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
@@ -112,16 +112,25 @@ const SUSPENDED = 2;
 
 const ROOT_NODE = 0;
 
+// Constants the hot paths use are module-local: TypeScript's CommonJS output reads an exported
+// or imported constant as a property of a module object at every use, which V8 does not fold
+// (each costs a load, a Smi check and an overflow-checked multiply); a local `const` it does.
+const SITE_KIND_FUNCTION = probeTypes.SITE_KIND_FUNCTION;
+const SITE_KIND_ASYNC = probeTypes.SITE_KIND_ASYNC;
+const SITE_KIND_GENERATOR = probeTypes.SITE_KIND_GENERATOR;
+const SITE_KIND_ASYNC_GENERATOR = probeTypes.SITE_KIND_ASYNC_GENERATOR;
+
 /** Layout of Recorder.nodeStats. */
-export const NODE_STRIDE = 3;
-export const NODE_CALLS = 0;
-export const NODE_SELF = 1;
-export const NODE_TOTAL = 2;
+const NODE_STRIDE = 3;
+const NODE_CALLS = 0;
+const NODE_SELF = 1;
+const NODE_TOTAL = 2;
 
 /** Layout of Recorder.nodeLinks. */
-export const LINK_STRIDE = 4;
-export const LINK_PARENT = 0;
-export const LINK_FN = 1;
+const LINK_STRIDE = 4;
+const LINK_PARENT = 0;
+const LINK_FN = 1;
+export { NODE_STRIDE, NODE_CALLS, NODE_SELF, NODE_TOTAL, LINK_STRIDE, LINK_PARENT, LINK_FN };
 const LINK_EDGE = 2;
 const LINK_FIRST_BLOCK = 3;
 
@@ -139,7 +148,21 @@ const SCRATCH_ENTRY = 0;
 /** Entries (EDGE_CACHE_STRIDE ints each) of the edge cache of calls past the node cap. */
 const EDGE_CACHE_SIZE = 4096;
 const EDGE_CACHE_STRIDE = 4;
-/** stackSlot of a plain function's frame: it has no slot. */
+/** Layout of a stack frame (Recorder.frameDoubles and frameInts, two views of one buffer): FRAME_BYTES bytes a frame. */
+const FRAME_BYTES = 64;
+const FRAME_DOUBLES = FRAME_BYTES / 8;
+const FRAME_INTS = FRAME_BYTES / 4;
+const FRAME_TOKEN = 0;
+const FRAME_START = 1;
+const FRAME_CHILD_TIME = 2;
+const FRAME_NODE = 6; // ints from byte 24 on
+const FRAME_SLOT = 7;
+const FRAME_FN = 8;
+const FRAME_EDGE = 9;
+const FRAME_OWNS_NODE = 10;
+const FRAME_LAST_CALLEE = 11;
+const FRAME_LAST_EDGE = 12;
+/** The slot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
 
 const EMPTY_FLOAT64 = new Float64Array(0);
@@ -195,6 +218,8 @@ export class Recorder {
   edges = new PairTable(256);
   /** Recently looked-up edges: caller + 1, callee, edge id (EDGE_CACHE_STRIDE ints each; caller 0: empty). */
   private edgeCache = new Int32Array(EDGE_CACHE_SIZE * EDGE_CACHE_STRIDE);
+  /** Per callee function: its latest caller function + 1 (0: none) and that edge, for calls past the node cap (grown with the function arrays). */
+  private calleeEdgeCache = new Int32Array(64 * 2);
   edgeCalls = new Float64Array(256);
   edgePrimitiveCalls = new Float64Array(256);
   edgeSelf = new Float64Array(256);
@@ -221,20 +246,16 @@ export class Recorder {
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
 
-  // The stack of active frames, bottom first: one slice each. Every frame: token, node (an
-  // aligned frame's node, >= 0; a direct frame's node n as ~n, < 0), slice start, child time.
-  private stackToken = new Float64Array(64);
-  private stackNode = new Int32Array(64);
-  private stackStart = new Float64Array(64); // slice start, ticks
-  private stackChildTime = new Float64Array(64); // subt: tt of the frames this slice called
-  private stackSlot = new Int32Array(64); // an async function's or generator's slot (valid when its token is > 0)
-  // Direct frames only: function, edge, whether the node is the frame's own (not past the cap), and
-  // for a frame without a node of its own its most recent callee and that call's edge.
-  private stackFn = new Int32Array(64);
-  private stackEdge = new Int32Array(64);
-  private stackOwnsNode = new Uint8Array(64);
-  private stackLastCallee = new Int32Array(64);
-  private stackLastEdge = new Int32Array(64);
+  // The stack of active frames, bottom first: one slice each, in one 64-byte record (a cache line)
+  // of two views of one buffer, so a call touches two arrays, not ten. Every frame: token, slice
+  // start, child time (doubles); node (an aligned frame's node, >= 0; a direct frame's node n as
+  // ~n, < 0), slot (valid when its token is > 0) (ints). Direct frames also: function, edge,
+  // whether the node is the frame's own (not past the cap), and for a frame without a node of its
+  // own its most recent callee and that call's edge.
+  private frameDoubles = new Float64Array(0);
+  private frameInts = new Int32Array(0);
+  /** Frames the stack arrays hold. */
+  private frameCapacity = 0;
   depth = 0;
   /** enter()'s hot path runs below this depth: min(maxDepth, stack capacity, maxDepthSeen), so it never grows the stack or sets a new high-water mark. */
   private fastDepthLimit = 0;
@@ -289,6 +310,7 @@ export class Recorder {
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_FN] = -1;
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_EDGE] = -1;
+    this.growStack(64);
   }
 
   // enter() and exit() are each one method that handles every case, so that their bytecode is
@@ -304,7 +326,7 @@ export class Recorder {
     if (depth < this.fastDepthLimit && this.lastSuspended < 0 && this.kindTable.kinds[fn] === SITE_KIND_FUNCTION) {
       // The hot path: a plain function called by an aligned frame, with room on the stack below
       // its high-water mark, outside any window a suspension opened.
-      const parent = depth > 0 ? this.stackNode[depth - 1] : ROOT_NODE;
+      const parent = depth > 0 ? this.frameInts[(depth - 1) * FRAME_INTS + FRAME_NODE] : ROOT_NODE;
       if (parent >= 0) {
         // The first entry of the parent's first block inline (a loop's or a recursion's only callee), else the scan.
         const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
@@ -314,10 +336,10 @@ export class Recorder {
         const token = this.nextPlainToken();
         if (node >= 0) {
           this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
-          this.stackToken[depth] = token;
-          this.stackNode[depth] = node;
-          this.stackStart[depth] = now;
-          this.stackChildTime[depth] = 0;
+          this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
+          this.frameInts[depth * FRAME_INTS + FRAME_NODE] = node;
+          this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
+          this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME] = 0;
           this.depth = depth + 1;
           return token;
         }
@@ -332,7 +354,7 @@ export class Recorder {
         this.push(token, fn, now, NO_SLOT);
         return token;
       }
-      if (this.stackOwnsNode[depth - 1] !== 1) {
+      if (this.frameInts[(depth - 1) * FRAME_INTS + FRAME_OWNS_NODE] !== 1) {
         // Called by a frame past the node cap (most calls of a program whose tree outgrew the
         // cap): direct, aggregated into its caller's node (placeUnderTop(), recordCall() and
         // push() inlined; no materializing: the caller is direct already).
@@ -346,14 +368,14 @@ export class Recorder {
         if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
         this.edgeCalls[edge]++;
         if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
-        this.stackToken[depth] = token;
-        this.stackNode[depth] = parent; // the caller's node, already ~node
-        this.stackFn[depth] = fn;
-        this.stackEdge[depth] = edge;
-        this.stackOwnsNode[depth] = 0;
-        this.stackLastCallee[depth] = -1;
-        this.stackStart[depth] = now;
-        this.stackChildTime[depth] = 0;
+        this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
+        this.frameInts[depth * FRAME_INTS + FRAME_NODE] = parent; // the caller's node, already ~node
+        this.frameInts[depth * FRAME_INTS + FRAME_FN] = fn;
+        this.frameInts[depth * FRAME_INTS + FRAME_EDGE] = edge;
+        this.frameInts[depth * FRAME_INTS + FRAME_OWNS_NODE] = 0;
+        this.frameInts[depth * FRAME_INTS + FRAME_LAST_CALLEE] = -1;
+        this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
+        this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME] = 0;
         this.depth = depth + 1;
         return token;
       }
@@ -383,21 +405,23 @@ export class Recorder {
   /** The call named by `token` ends. */
   exit(token: number): void {
     const top = this.depth - 1;
-    if (top >= 0 && this.stackToken[top] === token && token < 0) {
+    if (top >= 0 && this.frameDoubles[top * FRAME_DOUBLES + FRAME_TOKEN] === token && token < 0) {
       // A plain function returning (or throwing) to its caller.
       const now = this.clock.now();
       this.lastSuspended = -1;
-      const node = this.stackNode[top];
+      const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
       if (node < 0) {
-        this.endSlice(now);
+        // A direct frame (past the node cap, on tsc most calls): endSlice() without its dispatch.
+        this.depth = top;
+        this.endDirectSlice(top, node, now);
         return;
       }
       // The hot path: an aligned frame (endSlice() inlined).
       this.depth = top;
-      const elapsed = now - this.stackStart[top];
-      if (top > 0) this.stackChildTime[top - 1] += elapsed;
+      const elapsed = now - this.frameDoubles[top * FRAME_DOUBLES + FRAME_START];
+      if (top > 0) this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
       const at = node * NODE_STRIDE;
-      this.nodeStats[at + NODE_SELF] += elapsed - this.stackChildTime[top];
+      this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME];
       this.nodeStats[at + NODE_TOTAL] += elapsed;
       if (top < this.materialized) this.dematerialize(top, node);
       return;
@@ -406,7 +430,7 @@ export class Recorder {
       // A plain function's frame that is not on top: close the frames above it first
       // (self-healing); a stale token does nothing.
       let index = top;
-      while (index >= 0 && this.stackToken[index] !== token) index--;
+      while (index >= 0 && this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] !== token) index--;
       if (index < 0) return;
       const now = this.clock.now();
       if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
@@ -546,6 +570,8 @@ export class Recorder {
       else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
       else target[key] = value;
     }
+    // The two stack views share one buffer in the copy too.
+    copy.frameInts = new Int32Array(copy.frameDoubles.buffer);
     return copy;
   }
 
@@ -837,7 +863,7 @@ export class Recorder {
    */
   private settlePlacement(depth: number): void {
     const node = this.placedNode;
-    const below = depth > 0 ? this.stackNode[depth - 1] : ROOT_NODE;
+    const below = depth > 0 ? this.frameInts[(depth - 1) * FRAME_INTS + FRAME_NODE] : ROOT_NODE;
     const at = node * LINK_STRIDE;
     const aligned =
       this.placedOwnsNode === 1 &&
@@ -906,10 +932,19 @@ export class Recorder {
 
   /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
   private edgeOfCallerWithoutNode(caller: number, fn: number): number {
-    if (this.stackLastCallee[caller] === fn) return this.stackLastEdge[caller];
-    // Then a small direct-mapped cache in front of the edge table: on tsc the frame's latest
-    // callee is another function for 95% of the calls past the node cap.
+    if (this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] === fn) return this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE];
+    // Then the callee's latest caller, then a small direct-mapped cache in front of the edge
+    // table: on tsc the frame's latest callee is another function for 95% of the calls past the
+    // node cap, while most functions are called from the same caller as last time.
     const callerFn = this.frameFn(caller);
+    const byCallee = this.calleeEdgeCache;
+    const slot = fn * 2;
+    if (slot < byCallee.length && byCallee[slot] === callerFn + 1) {
+      const edge = byCallee[slot + 1];
+      this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] = fn;
+      this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE] = edge;
+      return edge;
+    }
     const cache = this.edgeCache;
     const at = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
     let edge: number;
@@ -920,72 +955,81 @@ export class Recorder {
       cache[at + 1] = fn;
       cache[at + 2] = edge;
     }
-    this.stackLastCallee[caller] = fn;
-    this.stackLastEdge[caller] = edge;
+    if (slot < byCallee.length) {
+      byCallee[slot] = callerFn + 1;
+      byCallee[slot + 1] = edge;
+    }
+    this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] = fn;
+    this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE] = edge;
     return edge;
   }
 
   /** Pushes a slice of `fn` at `now`, placed where placedEdge/Node/OwnsNode/Aligned say (a direct slice raises the levels). */
   private push(token: number, fn: number, now: number, slot: number): void {
     const depth = this.depth;
-    if (depth === this.stackToken.length) this.growStack(depth * 2);
-    this.stackToken[depth] = token;
-    if (this.placedAligned) this.stackNode[depth] = this.placedNode;
+    if (depth === this.frameCapacity) this.growStack(depth * 2);
+    this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
+    if (this.placedAligned) this.frameInts[depth * FRAME_INTS + FRAME_NODE] = this.placedNode;
     else {
       const edge = this.placedEdge;
       const ownsNode = this.placedOwnsNode;
-      this.stackNode[depth] = ~this.placedNode;
-      this.stackFn[depth] = fn;
-      this.stackEdge[depth] = edge;
-      this.stackOwnsNode[depth] = ownsNode;
-      if (ownsNode !== 1) this.stackLastCallee[depth] = -1;
+      this.frameInts[depth * FRAME_INTS + FRAME_NODE] = ~this.placedNode;
+      this.frameInts[depth * FRAME_INTS + FRAME_FN] = fn;
+      this.frameInts[depth * FRAME_INTS + FRAME_EDGE] = edge;
+      this.frameInts[depth * FRAME_INTS + FRAME_OWNS_NODE] = ownsNode;
+      if (ownsNode !== 1) this.frameInts[depth * FRAME_INTS + FRAME_LAST_CALLEE] = -1;
       if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
       this.fnLevel[fn]++;
       if (edge >= 0) this.edgeLevel[edge]++;
     }
-    this.stackStart[depth] = now;
-    this.stackChildTime[depth] = 0;
-    this.stackSlot[depth] = slot;
+    this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
+    this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME] = 0;
+    this.frameInts[depth * FRAME_INTS + FRAME_SLOT] = slot;
     this.depth = depth + 1;
     if (depth >= this.maxDepthSeen) {
       this.maxDepthSeen = depth + 1;
-      this.fastDepthLimit = Math.min(this.maxDepth, this.stackToken.length, this.maxDepthSeen);
+      this.fastDepthLimit = Math.min(this.maxDepth, this.frameCapacity, this.maxDepthSeen);
     }
   }
 
   /** Ends the slice on top of the stack at `now` and pops it (_lsprof.c Stop()); returns its slot (NO_SLOT: a plain function). */
   private endSlice(now: number): number {
     const depth = --this.depth;
-    const elapsed = now - this.stackStart[depth]; // tt
-    const self = elapsed - this.stackChildTime[depth]; // it
-    if (depth > 0) this.stackChildTime[depth - 1] += elapsed;
-    const node = this.stackNode[depth];
+    const node = this.frameInts[depth * FRAME_INTS + FRAME_NODE];
     if (node >= 0) {
+      const elapsed = now - this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START]; // tt
+      if (depth > 0) this.frameDoubles[(depth - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
       const at = node * NODE_STRIDE;
-      this.nodeStats[at + NODE_SELF] += self;
+      this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
       this.nodeStats[at + NODE_TOTAL] += elapsed;
       if (depth < this.materialized) this.dematerialize(depth, node);
-    } else {
-      const fn = this.stackFn[depth];
-      this.fnSelf[fn] += self;
-      if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
-      const edge = this.stackEdge[depth];
-      if (edge >= 0) {
-        this.edgeSelf[edge] += self;
-        if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
-      }
-      const at = this.directNodeAt(~node);
-      this.directNodeStats[at + NODE_SELF] += self;
-      if (this.stackOwnsNode[depth] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
+    } else this.endDirectSlice(depth, node, now);
+    return this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] > 0 ? this.frameInts[depth * FRAME_INTS + FRAME_SLOT] : NO_SLOT;
+  }
+
+  /** Ends the direct slice at stack index `index` (just popped; its node `~node`) at `now`: function, edge and direct node counters. */
+  private endDirectSlice(index: number, node: number, now: number): void {
+    const elapsed = now - this.frameDoubles[index * FRAME_DOUBLES + FRAME_START];
+    const self = elapsed - this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME];
+    if (index > 0) this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+    const fn = this.frameInts[index * FRAME_INTS + FRAME_FN];
+    this.fnSelf[fn] += self;
+    if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
+    const edge = this.frameInts[index * FRAME_INTS + FRAME_EDGE];
+    if (edge >= 0) {
+      this.edgeSelf[edge] += self;
+      if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
     }
-    return this.stackToken[depth] > 0 ? this.stackSlot[depth] : NO_SLOT;
+    const at = this.directNodeAt(~node);
+    this.directNodeStats[at + NODE_SELF] += self;
+    if (this.frameInts[index * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
   }
 
   /** Adds the levels of the aligned frames from stack index `materialized` up to `depth` (or to the first direct frame) to fnLevel and edgeLevel. */
   private materialize(depth: number): void {
     let index = this.materialized;
     for (; index < depth; index++) {
-      const node = this.stackNode[index];
+      const node = this.frameInts[index * FRAME_INTS + FRAME_NODE];
       if (node < 0) break;
       const fn = this.nodeLinks[node * LINK_STRIDE + LINK_FN];
       if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
@@ -1013,22 +1057,22 @@ export class Recorder {
 
   /** The tree node of the frame at stack index `index` (its own, or past the cap the one it aggregates into). */
   private frameNode(index: number): number {
-    const node = this.stackNode[index];
+    const node = this.frameInts[index * FRAME_INTS + FRAME_NODE];
     return node >= 0 ? node : ~node;
   }
 
   private frameOwnsNode(index: number): boolean {
-    return this.stackNode[index] >= 0 || this.stackOwnsNode[index] === 1;
+    return this.frameInts[index * FRAME_INTS + FRAME_NODE] >= 0 || this.frameInts[index * FRAME_INTS + FRAME_OWNS_NODE] === 1;
   }
 
   private frameFn(index: number): number {
-    const node = this.stackNode[index];
-    return node >= 0 ? this.nodeLinks[node * LINK_STRIDE + LINK_FN] : this.stackFn[index];
+    const node = this.frameInts[index * FRAME_INTS + FRAME_NODE];
+    return node >= 0 ? this.nodeLinks[node * LINK_STRIDE + LINK_FN] : this.frameInts[index * FRAME_INTS + FRAME_FN];
   }
 
   /** The slot of the frame at stack index `index`, NO_SLOT for a plain function. */
   private frameSlot(index: number): number {
-    return this.stackToken[index] > 0 ? this.stackSlot[index] : NO_SLOT;
+    return this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] > 0 ? this.frameInts[index * FRAME_INTS + FRAME_SLOT] : NO_SLOT;
   }
 
   /** Closes (as exits) the frames above stack index `index`. */
@@ -1185,19 +1229,17 @@ export class Recorder {
     this.fnTotal = growFloat64(this.fnTotal, length);
     this.fnAsyncWall = growFloat64(this.fnAsyncWall, length);
     this.fnLevel = growInt32(this.fnLevel, length);
+    this.calleeEdgeCache = growInt32(this.calleeEdgeCache, length * 2);
   }
 
   private growStack(length: number): void {
-    this.stackToken = growFloat64(this.stackToken, length);
-    this.stackFn = growInt32(this.stackFn, length);
-    this.stackEdge = growInt32(this.stackEdge, length);
-    this.stackNode = growInt32(this.stackNode, length);
-    this.stackOwnsNode = growUint8(this.stackOwnsNode, length);
-    this.stackStart = growFloat64(this.stackStart, length);
-    this.stackChildTime = growFloat64(this.stackChildTime, length);
-    this.stackSlot = growInt32(this.stackSlot, length);
-    this.stackLastCallee = growInt32(this.stackLastCallee, length);
-    this.stackLastEdge = growInt32(this.stackLastEdge, length);
+    const buffer = new ArrayBuffer(length * FRAME_BYTES);
+    const doubles = new Float64Array(buffer);
+    const ints = new Int32Array(buffer);
+    if (this.frameCapacity > 0) doubles.set(this.frameDoubles);
+    this.frameDoubles = doubles;
+    this.frameInts = ints;
+    this.frameCapacity = length;
   }
 
   private growSlots(length: number): void {
