@@ -67,6 +67,7 @@
 // cProfile's flush_unmatched); their later probes are no-ops.
 import type { Clock } from "./clock";
 import type { CollectedStats, KindTable, RecorderOptions } from "./recorder";
+import { LINK_FN, LINK_PARENT, LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL } from "./recorder";
 import { PairTable } from "./pair-table";
 import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_FUNCTION, SITE_KIND_GENERATOR } from "./probe-types";
 import { growFloat64, growInt32, growUint8 } from "./safe-builtins";
@@ -90,16 +91,7 @@ const SUSPENDED = 2;
 
 const ROOT_NODE = 0;
 
-/** Layout of Recorder.nodeStats. */
-const NODE_STRIDE = 3;
-const NODE_CALLS = 0;
-const NODE_SELF = 1;
-const NODE_TOTAL = 2;
-
-/** Layout of Recorder.nodeLinks. */
-const LINK_STRIDE = 4;
-const LINK_PARENT = 0;
-const LINK_FN = 1;
+// nodeStats and nodeLinks have the layout profile-builder reads, the Recorder's; the rest of nodeLinks is this file's own.
 const LINK_EDGE = 2;
 const LINK_FIRST_BLOCK = 3;
 
