@@ -254,8 +254,6 @@ export class Recorder {
   // own its most recent callee and that call's edge.
   private frameDoubles = new Float64Array(0);
   private frameInts = new Int32Array(0);
-  /** Frames the stack arrays hold. */
-  private frameCapacity = 0;
   depth = 0;
   /** enter()'s hot path runs below this depth: min(maxDepth, stack capacity, maxDepthSeen), so it never grows the stack or sets a new high-water mark. */
   private fastDepthLimit = 0;
@@ -416,14 +414,9 @@ export class Recorder {
         this.endDirectSlice(top, node, now);
         return;
       }
-      // The hot path: an aligned frame (endSlice() inlined).
+      // The hot path: an aligned frame (endSlice() without its dispatch).
       this.depth = top;
-      const elapsed = now - this.frameDoubles[top * FRAME_DOUBLES + FRAME_START];
-      if (top > 0) this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
-      const at = node * NODE_STRIDE;
-      this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME];
-      this.nodeStats[at + NODE_TOTAL] += elapsed;
-      if (top < this.materialized) this.dematerialize(top, node);
+      this.endAlignedSlice(top, node, now);
       return;
     }
     if (token < 0) {
@@ -967,7 +960,7 @@ export class Recorder {
   /** Pushes a slice of `fn` at `now`, placed where placedEdge/Node/OwnsNode/Aligned say (a direct slice raises the levels). */
   private push(token: number, fn: number, now: number, slot: number): void {
     const depth = this.depth;
-    if (depth === this.frameCapacity) this.growStack(depth * 2);
+    if (depth * FRAME_DOUBLES === this.frameDoubles.length) this.growStack(depth * 2);
     this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
     if (this.placedAligned) this.frameInts[depth * FRAME_INTS + FRAME_NODE] = this.placedNode;
     else {
@@ -988,7 +981,7 @@ export class Recorder {
     this.depth = depth + 1;
     if (depth >= this.maxDepthSeen) {
       this.maxDepthSeen = depth + 1;
-      this.fastDepthLimit = Math.min(this.maxDepth, this.frameCapacity, this.maxDepthSeen);
+      this.fastDepthLimit = Math.min(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
     }
   }
 
@@ -996,15 +989,19 @@ export class Recorder {
   private endSlice(now: number): number {
     const depth = --this.depth;
     const node = this.frameInts[depth * FRAME_INTS + FRAME_NODE];
-    if (node >= 0) {
-      const elapsed = now - this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START]; // tt
-      if (depth > 0) this.frameDoubles[(depth - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
-      const at = node * NODE_STRIDE;
-      this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
-      this.nodeStats[at + NODE_TOTAL] += elapsed;
-      if (depth < this.materialized) this.dematerialize(depth, node);
-    } else this.endDirectSlice(depth, node, now);
+    if (node >= 0) this.endAlignedSlice(depth, node, now);
+    else this.endDirectSlice(depth, node, now);
     return this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] > 0 ? this.frameInts[depth * FRAME_INTS + FRAME_SLOT] : NO_SLOT;
+  }
+
+  /** Ends the aligned slice at stack index `index` (just popped; its node `node`) at `now`: the node's self time (it) and total time (tt). */
+  private endAlignedSlice(index: number, node: number, now: number): void {
+    const elapsed = now - this.frameDoubles[index * FRAME_DOUBLES + FRAME_START]; // tt
+    if (index > 0) this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+    const at = node * NODE_STRIDE;
+    this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
+    this.nodeStats[at + NODE_TOTAL] += elapsed;
+    if (index < this.materialized) this.dematerialize(index, node);
   }
 
   /** Ends the direct slice at stack index `index` (just popped; its node `~node`) at `now`: function, edge and direct node counters. */
@@ -1236,10 +1233,9 @@ export class Recorder {
     const buffer = new ArrayBuffer(length * FRAME_BYTES);
     const doubles = new Float64Array(buffer);
     const ints = new Int32Array(buffer);
-    if (this.frameCapacity > 0) doubles.set(this.frameDoubles);
+    doubles.set(this.frameDoubles);
     this.frameDoubles = doubles;
     this.frameInts = ints;
-    this.frameCapacity = length;
   }
 
   private growSlots(length: number): void {
