@@ -38,3 +38,54 @@ test("Recorder.enter() and exit() are over V8's single-function inlining limit, 
     assert.ok(lengths[0] > limit, `Recorder.${name}: ${lengths[0]} bytes of bytecode, not over the limit of ${limit}`);
   }
 });
+
+test("calls past the node cap allocate nothing once optimized, on the default clock (no reading boxed into a heap number)", () => {
+  // V8 inlines the clock only at call sites that had run when it optimized enter() and exit(),
+  // and a double passed to a call it did not inline is boxed in a fresh heap number. So the
+  // script first runs calls inside the cap (enter() and exit() get optimized for them alone),
+  // then past the cap until optimized again, and then samples every allocation (collected ones
+  // too) of 4000 more call trees past the cap. Before the fix it found ~15 MB (32 bytes a call)
+  // in 3 runs of 4; the background compiler's timing decides, hence three processes.
+  const script = `
+    const { Session } = require("node:inspector");
+    const { Recorder } = require(${JSON.stringify(require.resolve("./recorder"))});
+    const { createHrtimeClock } = require(${JSON.stringify(require.resolve("./clock"))});
+    const { withCompensation } = require(${JSON.stringify(require.resolve("./compensation"))});
+    const FUNCTIONS = 8;
+    const recorder = new Recorder(withCompensation(createHrtimeClock()), { kinds: new Uint8Array(FUNCTIONS) }, 1, { maxTreeNodes: 64 });
+    // A binary call tree of depth d from 8 functions: 126 paths at depth 6, most past the cap.
+    function call(fn, depth, seed) {
+      const token = recorder.enter(fn);
+      try {
+        if (depth > 0) {
+          call((seed + depth) % FUNCTIONS, depth - 1, seed);
+          call((seed * 3 + depth) % FUNCTIONS, depth - 1, seed);
+        }
+      } finally {
+        recorder.exit(token);
+      }
+    }
+    for (let i = 0; i < 100000; i++) call(0, 3, 1);
+    for (let i = 0; i < 4000; i++) call(i % FUNCTIONS, 6, i % 5);
+    const session = new Session();
+    session.connect();
+    session.post("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
+    for (let i = 0; i < 4000; i++) call(i % FUNCTIONS, 6, i % 5);
+    session.post("HeapProfiler.stopSampling", (error, result) => {
+      if (error) throw error;
+      let bytes = 0;
+      const walk = (node) => {
+        if (/\\/(recorder|clock|compensation)\\.js$/.test(node.callFrame.url)) bytes += node.selfSize;
+        node.children.forEach(walk);
+      };
+      walk(result.profile.head);
+      console.log(JSON.stringify({ bytes, calls: 4000 * 127, dropped: recorder.droppedTreeNodes }));
+    });
+  `;
+  for (let run = 0; run < 3; run++) {
+    const { bytes, calls, dropped } = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as { bytes: number; calls: number; dropped: number };
+    assert.ok(dropped > calls, `the calls went past the node cap (${dropped} dropped)`);
+    // One boxed reading per call would be 16 bytes × 508,000 calls: 8 MB. Allow 64 KB of sampling noise.
+    assert.ok(bytes < 64 * 1024, `run ${run + 1}: the recorder allocated ~${bytes} bytes in ${calls} calls past the cap`);
+  }
+});
