@@ -78,7 +78,7 @@
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
 import * as probeTypes from "./probe-types";
-import { growFloat64, growInt32, growUint8 } from "./safe-builtins";
+import { growFloat64, growInt32 } from "./safe-builtins";
 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
 export interface KindTable {
@@ -164,6 +164,25 @@ const FRAME_LAST_CALLEE = 11;
 const FRAME_LAST_EDGE = 12;
 /** The slot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
+/** Layout of an async function's or generator's slot record (Recorder.slotDoubles, slotInts, slotBytes: three views of one buffer): SLOT_BYTES bytes a slot. */
+const SLOT_BYTES = 64;
+const SLOT_DOUBLES = SLOT_BYTES / 8;
+const SLOT_INTS = SLOT_BYTES / 4;
+const SLOT_TOKEN = 0;
+const SLOT_INVOKED = 1;
+const SLOT_FN = 4; // ints from byte 16 on
+const SLOT_GENERATION = 5;
+const SLOT_EDGE = 6;
+const SLOT_NODE = 7;
+const SLOT_INVOKED_EDGE = 8;
+const SLOT_INVOKED_NODE = 9;
+const SLOT_DELEGATOR_SLOT = 10;
+const SLOT_DELEGATOR_GENERATION = 11;
+const SLOT_STATE = 48; // bytes from byte 48 on
+const SLOT_OWNS_NODE = 49;
+const SLOT_INVOKED_OWNS_NODE = 50;
+const SLOT_DELEGATING = 51;
+const SLOT_AUTO_RESUMED = 52;
 
 const EMPTY_FLOAT64 = new Float64Array(0);
 
@@ -263,25 +282,16 @@ export class Recorder {
   /** Serial of the latest plain-function frame. */
   private serial: number;
 
-  // Async and generator frames, by slot: what outlives a slice.
-  private slotFn = new Int32Array(64);
-  private slotState = new Uint8Array(64);
-  private slotGeneration = new Int32Array(64);
-  private slotToken = new Float64Array(64); // the token enter() handed out for the frame
-  // Placement of the frame's latest slice: edge, tree node, whether it owns that node.
-  private slotEdge = new Int32Array(64);
-  private slotNode = new Int32Array(64);
-  private slotOwnsNode = new Uint8Array(64);
-  private slotInvoked = new Float64Array(64); // invocation time, ticks (async wall time)
-  private slotInvokedEdge = new Int32Array(64);
-  private slotInvokedNode = new Int32Array(64);
-  private slotInvokedOwnsNode = new Uint8Array(64);
-  // yield*: the delegating frame (slot, generation; -1: none) of a frame, whether a frame is
-  // delegating now, and whether it is on the stack only because its inner runs.
-  private slotDelegatorSlot = new Int32Array(64);
-  private slotDelegatorGeneration = new Int32Array(64);
-  private slotDelegating = new Uint8Array(64);
-  private slotAutoResumed = new Uint8Array(64);
+  // Async and generator frames, by slot: what outlives a slice, in one SLOT_BYTES record a slot
+  // (three views of one buffer, see SLOT_*), so an event touches one line of memory, not fifteen
+  // arrays: the token the frame's enter() handed out, its invocation time (async wall time) and
+  // function; its generation; the placement of its latest slice (edge, tree node, whether it owns
+  // that node) and of its invocation; for yield*, the delegating frame (slot, generation; -1: none)
+  // of a frame, whether a frame is delegating now, and whether it is on the stack only because
+  // its inner runs.
+  private slotDoubles = new Float64Array(64 * SLOT_DOUBLES);
+  private slotInts = new Int32Array(this.slotDoubles.buffer);
+  private slotBytes = new Uint8Array(this.slotDoubles.buffer);
   private slotCount = 0; // high-water mark
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
@@ -450,16 +460,16 @@ export class Recorder {
     if (slot < 0) return;
     const now = this.clock.now();
     if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
-    if (this.slotState[slot] === ACTIVE) {
+    if (this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] === ACTIVE) {
       this.closeAbove(this.stackIndexOfSlot(slot), now);
       this.endSlice(now);
       // A yield* inner finished: its delegator goes on with its own code.
       const depth = this.depth;
-      if (depth > 0 && this.slotDelegatorSlot[slot] >= 0) {
+      if (depth > 0 && this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_SLOT] >= 0) {
         const below = this.frameSlot(depth - 1);
         if (below !== NO_SLOT && this.isDelegatorOf(below, slot)) {
-          this.slotAutoResumed[below] = 0;
-          this.slotDelegating[below] = 0;
+          this.slotBytes[below * SLOT_BYTES + SLOT_AUTO_RESUMED] = 0;
+          this.slotBytes[below * SLOT_BYTES + SLOT_DELEGATING] = 0;
         }
       }
     }
@@ -469,22 +479,22 @@ export class Recorder {
   /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
   suspend(token: number, value?: unknown, hasValue = true): void {
     const slot = this.slotOf(token);
-    if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
+    if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     const now = this.clock.now();
     this.settlePendingDelegation(now);
-    if (this.slotState[slot] === ACTIVE) {
+    if (this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] === ACTIVE) {
       this.closeAbove(this.stackIndexOfSlot(slot), now);
       this.endSlice(now);
-      this.slotState[slot] = SUSPENDED;
+      this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = SUSPENDED;
       // A yield* inner yielding passes the value out through its delegators: they leave too, each
       // at its own reading (as cProfile sees the inner generator return, then the outer one).
       let inner = slot;
       while (this.depth > 0) {
         const top = this.frameSlot(this.depth - 1);
-        if (top === NO_SLOT || this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
+        if (top === NO_SLOT || this.slotBytes[top * SLOT_BYTES + SLOT_AUTO_RESUMED] !== 1 || !this.isDelegatorOf(top, inner)) break;
         this.endSlice(this.clock.now());
-        this.slotState[top] = SUSPENDED;
-        this.slotAutoResumed[top] = 0;
+        this.slotBytes[top * SLOT_BYTES + SLOT_STATE] = SUSPENDED;
+        this.slotBytes[top * SLOT_BYTES + SLOT_AUTO_RESUMED] = 0;
         inner = top;
       }
     }
@@ -499,30 +509,30 @@ export class Recorder {
    */
   delegate(token: number, inner?: unknown): void {
     const slot = this.slotOf(token);
-    if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
+    if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) this.settlePendingDelegation(this.clock.now());
-    if (this.slotState[slot] === ACTIVE && this.frameSlot(this.depth - 1) === slot && isDelegableIterator(inner)) {
-      this.slotDelegating[slot] = 1;
+    if (this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] === ACTIVE && this.frameSlot(this.depth - 1) === slot && isDelegableIterator(inner)) {
+      this.slotBytes[slot * SLOT_BYTES + SLOT_DELEGATING] = 1;
       this.lastSuspended = slot;
       this.lastSuspendedValue = PENDING_DELEGATION;
       return;
     }
     this.suspend(token);
-    this.slotDelegating[slot] = 1;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_DELEGATING] = 1;
     this.lastSuspendedValue = DELEGATION;
   }
 
   /** The frame named by `token` comes back on top of the stack. */
   resume(token: number): void {
     const slot = this.slotOf(token);
-    if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
+    if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return;
     if (this.depth >= this.maxDepth) {
       // No room on the stack: the slice runs unrecorded, its time to whatever is below.
       this.lastSuspended = -1;
       return;
     }
-    const fn = this.slotFn[slot];
-    this.slotDelegating[slot] = 0; // resumed by its own code: a delegation it made is over
+    const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
+    this.slotBytes[slot * SLOT_BYTES + SLOT_DELEGATING] = 0; // resumed by its own code: a delegation it made is over
     const pending = this.pendingDelegatorOf(fn);
     if (pending >= 0) {
       // `yield* it` of a generator started earlier: its delegator, still on the stack, runs it.
@@ -531,7 +541,7 @@ export class Recorder {
       return;
     }
     const delegator = this.delegatorOf(slot);
-    if (delegator >= 0 && this.slotState[delegator] === SUSPENDED && this.slotDelegating[delegator] === 1) {
+    if (delegator >= 0 && this.slotBytes[delegator * SLOT_BYTES + SLOT_STATE] === SUSPENDED && this.slotBytes[delegator * SLOT_BYTES + SLOT_DELEGATING] === 1) {
       // A later next() of a yield* inner goes through its delegators: each comes back first, at
       // its own reading (cProfile sees the outer generator resume, then the inner).
       this.autoResume(delegator);
@@ -553,7 +563,7 @@ export class Recorder {
       if (slot !== NO_SLOT) this.finish(slot, now);
     }
     for (let slot = 0; slot < this.slotCount; slot++) {
-      if (this.slotState[slot] === SUSPENDED) this.finish(slot, now);
+      if (this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] === SUSPENDED) this.finish(slot, now);
     }
   }
 
@@ -579,6 +589,8 @@ export class Recorder {
     }
     // The two stack views share one buffer in the copy too.
     copy.frameInts = new Int32Array(copy.frameDoubles.buffer);
+    copy.slotInts = new Int32Array(copy.slotDoubles.buffer);
+    copy.slotBytes = new Uint8Array(copy.slotDoubles.buffer);
     return copy;
   }
 
@@ -674,9 +686,9 @@ export class Recorder {
     }
     let now = this.clock.now();
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-    this.slotDelegatorSlot[slot] = -1;
-    this.slotDelegating[slot] = 0;
-    this.slotAutoResumed[slot] = 0;
+    this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_SLOT] = -1;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_DELEGATING] = 0;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_AUTO_RESUMED] = 0;
 
     // Right after a suspension: a `for await` consumer it runs under, or a yield* delegator.
     let consumer = -1;
@@ -687,7 +699,7 @@ export class Recorder {
     } else if (this.lastSuspended >= 0) {
       this.settlePendingDelegation(now);
       const driver = this.takeDriver(fn);
-      if (driver >= 0 && this.slotDelegating[driver] === 1) {
+      if (driver >= 0 && this.slotBytes[driver * SLOT_BYTES + SLOT_DELEGATING] === 1) {
         // The first next() of an iterator a yield* started: its delegator comes back to run it.
         this.linkDelegator(slot, driver);
         this.autoResume(driver);
@@ -703,19 +715,19 @@ export class Recorder {
     const node = this.placedNode;
     const ownsNode = this.placedOwnsNode;
 
-    this.slotFn[slot] = fn;
-    this.slotEdge[slot] = edge;
-    this.slotNode[slot] = node;
-    this.slotOwnsNode[slot] = ownsNode;
-    this.slotInvokedEdge[slot] = edge;
-    this.slotInvokedNode[slot] = node;
-    this.slotInvokedOwnsNode[slot] = ownsNode;
-    this.slotState[slot] = ACTIVE;
-    this.slotInvoked[slot] = now;
-    const generation = (this.slotGeneration[slot] + 1) & GENERATION_MASK;
-    this.slotGeneration[slot] = generation;
+    this.slotInts[slot * SLOT_INTS + SLOT_FN] = fn;
+    this.slotInts[slot * SLOT_INTS + SLOT_EDGE] = edge;
+    this.slotInts[slot * SLOT_INTS + SLOT_NODE] = node;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_OWNS_NODE] = ownsNode;
+    this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_EDGE] = edge;
+    this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_NODE] = node;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_INVOKED_OWNS_NODE] = ownsNode;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = ACTIVE;
+    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = now;
+    const generation = (this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] + 1) & GENERATION_MASK;
+    this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] = generation;
     const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
-    this.slotToken[slot] = token;
+    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_TOKEN] = token;
     this.eventTime[0] = now;
     this.push(token, fn, slot);
     return token;
@@ -723,7 +735,7 @@ export class Recorder {
 
   /** Puts the suspended frame `slot` back on top at `now`; `consumer` >= 0: run under that `for await` consumer. */
   private resumeSlot(slot: number, now: number, consumer: number): void {
-    const fn = this.slotFn[slot];
+    const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
     const kind = this.kindTable.kinds[fn];
     const depth = this.depth;
     if (kind === SITE_KIND_GENERATOR || (kind === SITE_KIND_ASYNC_GENERATOR && (depth > 0 || consumer >= 0))) {
@@ -731,23 +743,23 @@ export class Recorder {
       // Such a placement is no call of the caller: no counts, and no latest-child cache update.
       if (consumer >= 0) this.placeUnderSlot(fn, consumer, false);
       else this.placeResumedUnderTop(fn, depth);
-      this.slotEdge[slot] = this.placedEdge;
-      this.slotNode[slot] = this.placedNode;
-      this.slotOwnsNode[slot] = this.placedOwnsNode;
+      this.slotInts[slot * SLOT_INTS + SLOT_EDGE] = this.placedEdge;
+      this.slotInts[slot * SLOT_INTS + SLOT_NODE] = this.placedNode;
+      this.slotBytes[slot * SLOT_BYTES + SLOT_OWNS_NODE] = this.placedOwnsNode;
     } else if (kind !== SITE_KIND_ASYNC_GENERATOR) {
       // Async (and plain functions, which never suspend themselves): the logical caller.
-      this.slotEdge[slot] = this.slotInvokedEdge[slot];
-      this.slotNode[slot] = this.slotInvokedNode[slot];
-      this.slotOwnsNode[slot] = this.slotInvokedOwnsNode[slot];
+      this.slotInts[slot * SLOT_INTS + SLOT_EDGE] = this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_EDGE];
+      this.slotInts[slot * SLOT_INTS + SLOT_NODE] = this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_NODE];
+      this.slotBytes[slot * SLOT_BYTES + SLOT_OWNS_NODE] = this.slotBytes[slot * SLOT_BYTES + SLOT_INVOKED_OWNS_NODE];
     }
     // (An async generator resumed with nothing on the stack keeps its previous slice's placement.)
-    this.placedEdge = this.slotEdge[slot];
-    this.placedNode = this.slotNode[slot];
-    this.placedOwnsNode = this.slotOwnsNode[slot];
+    this.placedEdge = this.slotInts[slot * SLOT_INTS + SLOT_EDGE];
+    this.placedNode = this.slotInts[slot * SLOT_INTS + SLOT_NODE];
+    this.placedOwnsNode = this.slotBytes[slot * SLOT_BYTES + SLOT_OWNS_NODE];
     this.settlePlacement(depth);
-    this.slotState[slot] = ACTIVE;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = ACTIVE;
     this.eventTime[0] = now;
-    this.push(this.slotToken[slot], fn, slot);
+    this.push(this.slotDoubles[slot * SLOT_DOUBLES + SLOT_TOKEN], fn, slot);
   }
 
   /**
@@ -762,7 +774,7 @@ export class Recorder {
     this.lastSuspended = -1;
     this.lastSuspendedValue = undefined;
     const kind = this.kindTable.kinds[fn];
-    if (this.slotState[driver] !== SUSPENDED) return -1;
+    if (this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return -1;
     if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
     if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
     return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
@@ -771,11 +783,11 @@ export class Recorder {
   /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
   private autoResume(delegator: number): void {
     const outer = this.delegatorOf(delegator);
-    if (outer >= 0 && this.slotState[outer] === SUSPENDED && this.slotDelegating[outer] === 1) this.autoResume(outer);
+    if (outer >= 0 && this.slotBytes[outer * SLOT_BYTES + SLOT_STATE] === SUSPENDED && this.slotBytes[outer * SLOT_BYTES + SLOT_DELEGATING] === 1) this.autoResume(outer);
     const now = this.clock.now();
     this.settlePendingDelegation(now);
     this.resumeSlot(delegator, now, -1);
-    this.slotAutoResumed[delegator] = 1;
+    this.slotBytes[delegator * SLOT_BYTES + SLOT_AUTO_RESUMED] = 1;
   }
 
   /** The delegator of a pending delegation (see PENDING_DELEGATION) still on top of the stack, when `fn` is a generator that can be its inner; else -1. */
@@ -783,7 +795,7 @@ export class Recorder {
     const delegator = this.lastSuspended;
     if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION || !isGeneratorKind(this.kindTable.kinds[fn])) return -1;
     const depth = this.depth;
-    return this.slotState[delegator] === ACTIVE && depth > 0 && this.frameSlot(depth - 1) === delegator ? delegator : -1;
+    return this.slotBytes[delegator * SLOT_BYTES + SLOT_STATE] === ACTIVE && depth > 0 && this.frameSlot(depth - 1) === delegator ? delegator : -1;
   }
 
   /** The generator `slot` runs as the inner of the pending delegation of `delegator`, which stays on the stack. */
@@ -791,7 +803,7 @@ export class Recorder {
     this.lastSuspended = -1;
     this.lastSuspendedValue = undefined;
     this.linkDelegator(slot, delegator);
-    this.slotAutoResumed[delegator] = 1;
+    this.slotBytes[delegator * SLOT_BYTES + SLOT_AUTO_RESUMED] = 1;
   }
 
   /**
@@ -802,10 +814,10 @@ export class Recorder {
     const delegator = this.lastSuspended;
     if (delegator < 0 || this.lastSuspendedValue !== PENDING_DELEGATION) return;
     this.lastSuspendedValue = DELEGATION;
-    if (this.slotState[delegator] !== ACTIVE) return;
+    if (this.slotBytes[delegator * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     this.closeAbove(this.stackIndexOfSlot(delegator), now);
     this.endSlice(now);
-    this.slotState[delegator] = SUSPENDED;
+    this.slotBytes[delegator * SLOT_BYTES + SLOT_STATE] = SUSPENDED;
   }
 
   /** A plain call or an exit ends the window in which a generator's entry counts as driven by the latest suspension. */
@@ -816,15 +828,15 @@ export class Recorder {
   }
 
   private linkDelegator(slot: number, delegator: number): void {
-    this.slotDelegatorSlot[slot] = delegator;
-    this.slotDelegatorGeneration[slot] = this.slotGeneration[delegator];
+    this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_SLOT] = delegator;
+    this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_GENERATION] = this.slotInts[delegator * SLOT_INTS + SLOT_GENERATION];
   }
 
   /** The live frame that delegated to `slot` with yield*, or -1. */
   private delegatorOf(slot: number): number {
-    const delegator = this.slotDelegatorSlot[slot];
-    if (delegator < 0 || this.slotState[delegator] === FREE) return -1;
-    return this.slotGeneration[delegator] === this.slotDelegatorGeneration[slot] ? delegator : -1;
+    const delegator = this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_SLOT];
+    if (delegator < 0 || this.slotBytes[delegator * SLOT_BYTES + SLOT_STATE] === FREE) return -1;
+    return this.slotInts[delegator * SLOT_INTS + SLOT_GENERATION] === this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_GENERATION] ? delegator : -1;
   }
 
   private isDelegatorOf(delegator: number, inner: number): boolean {
@@ -910,13 +922,13 @@ export class Recorder {
    * (`countCall`: recordCall() counts it next), or a resumption it drives.
    */
   private placeUnderSlot(fn: number, caller: number, countCall: boolean): void {
-    const edge = this.edgeFor(this.slotFn[caller], fn);
-    let node = this.slotOwnsNode[caller] === 1 ? this.childNode(this.slotNode[caller], fn) : -1;
+    const edge = this.edgeFor(this.slotInts[caller * SLOT_INTS + SLOT_FN], fn);
+    let node = this.slotBytes[caller * SLOT_BYTES + SLOT_OWNS_NODE] === 1 ? this.childNode(this.slotInts[caller * SLOT_INTS + SLOT_NODE], fn) : -1;
     let ownsNode = 1;
     if (node < 0) {
-      node = this.slotNode[caller];
+      node = this.slotInts[caller * SLOT_INTS + SLOT_NODE];
       ownsNode = 0;
-      if (countCall && this.slotOwnsNode[caller] !== 1) this.droppedTreeNodes++;
+      if (countCall && this.slotBytes[caller * SLOT_BYTES + SLOT_OWNS_NODE] !== 1) this.droppedTreeNodes++;
     }
     this.placedEdge = edge;
     this.placedNode = node;
@@ -1112,18 +1124,18 @@ export class Recorder {
     if (!(token > 0)) return -1;
     const low = token - Math.floor(token / LOW_RANGE) * LOW_RANGE;
     const slot = low & (SLOT_RANGE - 1);
-    if (slot >= this.slotCount || this.slotToken[slot] !== token || this.slotState[slot] === FREE) return -1;
+    if (slot >= this.slotCount || this.slotDoubles[slot * SLOT_DOUBLES + SLOT_TOKEN] !== token || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] === FREE) return -1;
     return slot;
   }
 
   /** The frame in `slot` (off the stack) is over: async wall time, then the slot is freed. */
   private finish(slot: number, now: number): void {
-    const fn = this.slotFn[slot];
+    const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
     const kind = this.kindTable.kinds[fn];
     if (kind === SITE_KIND_ASYNC || kind === SITE_KIND_ASYNC_GENERATOR) {
-      this.fnAsyncWall[fn] += now - this.slotInvoked[slot];
+      this.fnAsyncWall[fn] += now - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
     }
-    this.slotState[slot] = FREE;
+    this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = FREE;
     if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);
     this.freeSlots[this.freeCount++] = slot;
   }
@@ -1135,7 +1147,7 @@ export class Recorder {
       if (!this.reclaimSuspendedGenerators()) return -1;
       return this.freeSlots[--this.freeCount];
     }
-    if (slot === this.slotFn.length) this.growSlots(slot * 2);
+    if (slot * SLOT_DOUBLES === this.slotDoubles.length) this.growSlots(slot * 2);
     this.slotCount = slot + 1;
     return slot;
   }
@@ -1145,8 +1157,8 @@ export class Recorder {
     const now = this.clock.now();
     const before = this.freeCount;
     for (let slot = 0; slot < this.slotCount; slot++) {
-      if (this.slotState[slot] !== SUSPENDED) continue;
-      const kind = this.kindTable.kinds[this.slotFn[slot]];
+      if (this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) continue;
+      const kind = this.kindTable.kinds[this.slotInts[slot * SLOT_INTS + SLOT_FN]];
       if (kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR) this.finish(slot, now);
     }
     this.reclaimedFrames += this.freeCount - before;
@@ -1259,22 +1271,13 @@ export class Recorder {
   }
 
   private growSlots(length: number): void {
-    this.slotFn = growInt32(this.slotFn, length);
-    this.slotState = growUint8(this.slotState, length);
-    this.slotGeneration = growInt32(this.slotGeneration, length);
-    this.slotToken = growFloat64(this.slotToken, length);
-    this.slotEdge = growInt32(this.slotEdge, length);
-    this.slotNode = growInt32(this.slotNode, length);
-    this.slotOwnsNode = growUint8(this.slotOwnsNode, length);
-    this.slotInvoked = growFloat64(this.slotInvoked, length);
-    this.slotInvokedEdge = growInt32(this.slotInvokedEdge, length);
-    this.slotInvokedNode = growInt32(this.slotInvokedNode, length);
-    this.slotInvokedOwnsNode = growUint8(this.slotInvokedOwnsNode, length);
-    this.slotDelegatorSlot = growInt32(this.slotDelegatorSlot, length);
-    this.slotDelegatorGeneration = growInt32(this.slotDelegatorGeneration, length);
-    this.slotDelegating = growUint8(this.slotDelegating, length);
-    this.slotAutoResumed = growUint8(this.slotAutoResumed, length);
+    const doubles = new Float64Array(length * SLOT_DOUBLES);
+    doubles.set(this.slotDoubles);
+    this.slotDoubles = doubles;
+    this.slotInts = new Int32Array(doubles.buffer);
+    this.slotBytes = new Uint8Array(doubles.buffer);
   }
+
 }
 
 function isGeneratorKind(kind: number): boolean {
