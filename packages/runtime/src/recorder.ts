@@ -1012,7 +1012,9 @@ export class Recorder {
     const now = this.eventTime[0];
     const depth = this.depth;
     if (depth * FRAME_DOUBLES === this.frameDoubles.length) this.growStack(depth * 2);
-    this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = slot === NO_SLOT ? plainToken : this.slotDoubles[slot * SLOT_DOUBLES + SLOT_TOKEN];
+    // Two stores, not one of a conditional: V8 boxes a phi of a small integer and a double.
+    if (slot === NO_SLOT) this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = plainToken;
+    else this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = this.slotDoubles[slot * SLOT_DOUBLES + SLOT_TOKEN];
     if (this.placedAligned) this.frameInts[depth * FRAME_INTS + FRAME_NODE] = this.placedNode;
     else {
       const edge = this.placedEdge;
