@@ -702,7 +702,6 @@ export class Recorder {
       if (slot < 0) return 0;
     }
     this.readClock();
-    let now = this.eventTime[0];
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_SLOT] = -1;
     this.slotBytes[slot * SLOT_BYTES + SLOT_DELEGATING] = 0;
@@ -722,7 +721,6 @@ export class Recorder {
         this.linkDelegator(slot, driver);
         this.autoResume(driver);
         this.readClock();
-        now = this.eventTime[0];
       } else consumer = driver;
     }
 
@@ -742,7 +740,7 @@ export class Recorder {
     this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_NODE] = node;
     this.slotBytes[slot * SLOT_BYTES + SLOT_INVOKED_OWNS_NODE] = ownsNode;
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = ACTIVE;
-    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = now;
+    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = this.eventTime[0];
     const generation = (this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] + 1) & GENERATION_MASK;
     this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] = generation;
     const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
@@ -1283,20 +1281,14 @@ export class Recorder {
   }
 
   private growStack(length: number): void {
-    const buffer = new ArrayBuffer(length * FRAME_BYTES);
-    const doubles = new Float64Array(buffer);
-    const ints = new Int32Array(buffer);
-    doubles.set(this.frameDoubles);
-    this.frameDoubles = doubles;
-    this.frameInts = ints;
+    this.frameDoubles = growFloat64(this.frameDoubles, length * FRAME_DOUBLES);
+    this.frameInts = new Int32Array(this.frameDoubles.buffer);
   }
 
   private growSlots(length: number): void {
-    const doubles = new Float64Array(length * SLOT_DOUBLES);
-    doubles.set(this.slotDoubles);
-    this.slotDoubles = doubles;
-    this.slotInts = new Int32Array(doubles.buffer);
-    this.slotBytes = new Uint8Array(doubles.buffer);
+    this.slotDoubles = growFloat64(this.slotDoubles, length * SLOT_DOUBLES);
+    this.slotInts = new Int32Array(this.slotDoubles.buffer);
+    this.slotBytes = new Uint8Array(this.slotDoubles.buffer);
   }
 
 }
