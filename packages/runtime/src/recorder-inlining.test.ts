@@ -24,6 +24,45 @@ function bytecodeLengths(name: string, script: string): number[] {
   return lengths;
 }
 
+/**
+ * Runs `setup` in a fresh process, then samples every allocation (collected ones too) while
+ * `measured` runs. Returns the bytes allocated in the recorder's, the clock's and the
+ * compensation's own functions, by function name, and `report` evaluated after the run.
+ * `Recorder`, `createHrtimeClock` and `withCompensation` are in scope.
+ */
+function sampleRecorderAllocations(setup: string, measured: string, report: string): { bytes: Record<string, number>; report: Record<string, number> } {
+  const script = `
+    const { Session } = require("node:inspector");
+    const { Recorder } = require(${JSON.stringify(require.resolve("./recorder"))});
+    const { createHrtimeClock } = require(${JSON.stringify(require.resolve("./clock"))});
+    const { withCompensation } = require(${JSON.stringify(require.resolve("./compensation"))});
+    ${setup}
+    const session = new Session();
+    session.connect();
+    session.post("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
+    ${measured}
+    session.post("HeapProfiler.stopSampling", (error, result) => {
+      if (error) throw error;
+      const bytes = {};
+      const walk = (node) => {
+        if (/\\/(recorder|clock|compensation)\\.js$/.test(node.callFrame.url)) {
+          const name = node.callFrame.functionName;
+          bytes[name] = (bytes[name] || 0) + node.selfSize;
+        }
+        node.children.forEach(walk);
+      };
+      walk(result.profile.head);
+      console.log(JSON.stringify({ bytes, report: ${report} }));
+    });
+  `;
+  return JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+}
+
+/** The sum of `bytes`' values, except those of the functions named in `except`. */
+function totalBytes(bytes: Record<string, number>, except: string[] = []): number {
+  return Object.entries(bytes).reduce((sum, [name, size]) => (except.includes(name) ? sum : sum + size), 0);
+}
+
 test("Recorder.enter() and exit() are over V8's single-function inlining limit, so instrumented functions keep their own inlining budget", () => {
   const limit = inliningLimit();
   // Only the recorder's enter and exit run in this process: the lengths are theirs.
@@ -46,11 +85,7 @@ test("calls past the node cap allocate nothing once optimized, on the default cl
   // then past the cap until optimized again, and then samples every allocation (collected ones
   // too) of 4000 more call trees past the cap. Before the fix it found ~15 MB (32 bytes a call)
   // in 3 runs of 4; the background compiler's timing decides, hence three processes.
-  const script = `
-    const { Session } = require("node:inspector");
-    const { Recorder } = require(${JSON.stringify(require.resolve("./recorder"))});
-    const { createHrtimeClock } = require(${JSON.stringify(require.resolve("./clock"))});
-    const { withCompensation } = require(${JSON.stringify(require.resolve("./compensation"))});
+  const setup = `
     const FUNCTIONS = 8;
     const recorder = new Recorder(withCompensation(createHrtimeClock()), { kinds: new Uint8Array(FUNCTIONS) }, 1, { maxTreeNodes: 64 });
     // A binary call tree of depth d from 8 functions: 126 paths at depth 6, most past the cap.
@@ -67,26 +102,15 @@ test("calls past the node cap allocate nothing once optimized, on the default cl
     }
     for (let i = 0; i < 100000; i++) call(0, 3, 1);
     for (let i = 0; i < 4000; i++) call(i % FUNCTIONS, 6, i % 5);
-    const session = new Session();
-    session.connect();
-    session.post("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
-    for (let i = 0; i < 4000; i++) call(i % FUNCTIONS, 6, i % 5);
-    session.post("HeapProfiler.stopSampling", (error, result) => {
-      if (error) throw error;
-      let bytes = 0;
-      const walk = (node) => {
-        if (/\\/(recorder|clock|compensation)\\.js$/.test(node.callFrame.url)) bytes += node.selfSize;
-        node.children.forEach(walk);
-      };
-      walk(result.profile.head);
-      console.log(JSON.stringify({ bytes, calls: 4000 * 127, dropped: recorder.droppedTreeNodes }));
-    });
   `;
+  const measured = "for (let i = 0; i < 4000; i++) call(i % FUNCTIONS, 6, i % 5);";
   for (let run = 0; run < 3; run++) {
-    const { bytes, calls, dropped } = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as { bytes: number; calls: number; dropped: number };
+    const { bytes, report } = sampleRecorderAllocations(setup, measured, "{ calls: 4000 * 127, dropped: recorder.droppedTreeNodes }");
+    const { calls, dropped } = report;
     assert.ok(dropped > calls, `the calls went past the node cap (${dropped} dropped)`);
     // One boxed reading per call would be 16 bytes × 508,000 calls: 8 MB. Allow 64 KB of sampling noise.
-    assert.ok(bytes < 64 * 1024, `run ${run + 1}: the recorder allocated ~${bytes} bytes in ${calls} calls past the cap`);
+    const total = totalBytes(bytes);
+    assert.ok(total < 64 * 1024, `run ${run + 1}: the recorder allocated ~${total} bytes in ${calls} calls past the cap`);
   }
 });
 
@@ -99,11 +123,7 @@ test("async frames: the event helpers box nothing; an async call allocates at mo
   // leaves the clock itself out of line in an event method, its returned reading; both are
   // counted apart. 1,000 concurrent async calls a round, each: invoked by a plain caller,
   // suspended, resumed, suspended, resumed, exited.
-  const script = `
-    const { Session } = require("node:inspector");
-    const { Recorder } = require(${JSON.stringify(require.resolve("./recorder"))});
-    const { createHrtimeClock } = require(${JSON.stringify(require.resolve("./clock"))});
-    const { withCompensation } = require(${JSON.stringify(require.resolve("./compensation"))});
+  const setup = `
     const recorder = new Recorder(withCompensation(createHrtimeClock()), { kinds: Uint8Array.of(0, 2) }, 1);
     const CONCURRENT = 1000;
     const tokens = new Float64Array(CONCURRENT);
@@ -125,26 +145,12 @@ test("async frames: the event helpers box nothing; an async call allocates at mo
       }
     }
     for (let i = 0; i < 300; i++) round();
-    const session = new Session();
-    session.connect();
-    session.post("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
-    for (let i = 0; i < 20; i++) round();
-    session.post("HeapProfiler.stopSampling", (error, result) => {
-      if (error) throw error;
-      const bytes = { helpers: 0, token: 0, clock: 0 };
-      const walk = (node) => {
-        if (/\\/(recorder|clock|compensation)\\.js$/.test(node.callFrame.url)) {
-          const name = node.callFrame.functionName;
-          bytes[name === "now" ? "clock" : name === "enterSlotFrame" ? "token" : "helpers"] += node.selfSize;
-        }
-        node.children.forEach(walk);
-      };
-      walk(result.profile.head);
-      console.log(JSON.stringify({ ...bytes, frames: 20 * CONCURRENT }));
-    });
   `;
   for (let run = 0; run < 3; run++) {
-    const { helpers, token, frames } = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as Record<string, number>;
+    const { bytes, report } = sampleRecorderAllocations(setup, "for (let i = 0; i < 20; i++) round();", "{ frames: 20 * CONCURRENT }");
+    const { frames } = report;
+    const helpers = totalBytes(bytes, ["now", "enterSlotFrame"]);
+    const token = bytes.enterSlotFrame ?? 0;
     // Sampling noise aside (64 KB), the helpers allocate nothing, and enterSlotFrame() one heap number (16 bytes) a call.
     assert.ok(helpers < 64 * 1024, `run ${run + 1}: the event helpers allocated ~${helpers} bytes in ${frames} async calls`);
     assert.ok(token < frames * 24 + 64 * 1024, `run ${run + 1}: enterSlotFrame() allocated ~${token} bytes in ${frames} async calls`);
