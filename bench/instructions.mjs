@@ -13,15 +13,15 @@
 //
 // Per call = (variant − plain) / calls, calls read from a profile of the same parse. The table
 // also names the JIT functions with the most instructions in the tsprof variants (perf map).
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { callgrindTotals, jitFunctionCosts } from "./lib/callgrind.mjs";
-import { instrumentFile } from "./lib/instrument.mjs";
-import { childEnv, runChild } from "./lib/measure.mjs";
+import { instrumentBoth } from "./lib/instrument.mjs";
+import { childEnv, profileCalls, runChild } from "./lib/measure.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -101,13 +101,13 @@ function countVariant(name, module, env, input, scratch) {
       const perfMap = `/tmp/perf-${child.pid}.map`;
       try {
         if (code !== 0) throw new Error(`${name}: valgrind exited ${code}:\n${stderr.trim().split("\n").slice(-20).join("\n")}`);
-        const parsed = JSON.parse(stdout.trim().split("\n").pop());
+        JSON.parse(stdout.trim().split("\n").pop()); // the worker finished its parse and printed its line
         // The main thread's file is the one of thread 1.
-        const mainThread = readdirSync(scratch).find((file) => file === `callgrind.${name}-01`);
-        if (mainThread === undefined) throw new Error(`${name}: callgrind wrote no file for the main thread`);
-        const totals = callgrindTotals(join(scratch, mainThread));
-        const jit = existsSync(perfMap) ? jitFunctionCosts(join(scratch, mainThread), perfMap).functions : [];
-        resolvePromise({ name, statements: parsed.statements, totals, jit });
+        const mainThread = `${out}-01`;
+        if (!existsSync(mainThread)) throw new Error(`${name}: callgrind wrote no file for the main thread`);
+        const totals = callgrindTotals(mainThread);
+        const jit = existsSync(perfMap) ? jitFunctionCosts(mainThread, perfMap).functions : [];
+        resolvePromise({ name, totals, jit });
       } catch (error) {
         reject(error);
       } finally {
@@ -140,15 +140,11 @@ async function main() {
   if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).status !== 0) fail("valgrind is not installed (Debian: apt-get install valgrind)");
   const scratch = mkdtempSync(join(tmpdir(), "tsprof-instructions-"));
   try {
-    const source = require.resolve("acorn");
-    const modules = { plain: source, tsprof: join(scratch, "acorn.tsprof.cjs"), naive: join(scratch, "acorn.naive.cjs") };
-    instrumentFile(source, modules.tsprof);
-    instrumentFile(source, modules.naive, join(benchDir, "lib", "naive-probe.cjs"));
+    const modules = instrumentBoth(require.resolve("acorn"), scratch, "acorn");
     // Calls of one parse, from a profile of it (outside valgrind).
     const profilePath = join(scratch, "calls.tsprof.json");
     runChild(node, [worker, modules.tsprof, options.input], childEnv({ TSPROF_OUTPUT: profilePath }));
-    const profile = JSON.parse(readFileSync(profilePath, "utf8"));
-    const calls = profile.stats.reduce((sum, row) => sum + row.calls, 0);
+    const calls = profileCalls(profilePath);
 
     const limit = Math.max(1, Math.min(2, availableParallelism()));
     const results = await inParallel(
@@ -157,15 +153,16 @@ async function main() {
     );
     const plain = results.find((result) => result.name === "plain").totals;
     const naive = results.find((result) => result.name === "naive")?.totals;
-    const perCall = (totals, event) => (totals[event] - plain[event]) / calls;
+    // What a variant counts beyond plain, per call, summed over `events` (0 for plain itself).
+    const perCall = (totals, ...events) => events.reduce((sum, event) => sum + totals[event] - plain[event], 0) / calls;
     const rows = results.map((result) => {
       const t = result.totals;
       return {
         variant: result.name,
         instructions: t.Ir,
-        instructionsPerCall: result.name === "plain" ? 0 : perCall(t, "Ir"),
-        l1DataMissesPerCall: result.name === "plain" ? 0 : (t.D1mr + t.D1mw - plain.D1mr - plain.D1mw) / calls,
-        lastLevelMissesPerCall: result.name === "plain" ? 0 : (t.DLmr + t.DLmw - plain.DLmr - plain.DLmw) / calls,
+        instructionsPerCall: perCall(t, "Ir"),
+        l1DataMissesPerCall: perCall(t, "D1mr", "D1mw"),
+        lastLevelMissesPerCall: perCall(t, "DLmr", "DLmw"),
         versusNaive: naive && result.name !== "plain" ? perCall(t, "Ir") / perCall(naive, "Ir") : undefined,
         topJitFunctions: result.jit.slice(0, options.top).map(([name, count]) => ({ name, instructionsPerCall: count / calls })),
       };

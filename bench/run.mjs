@@ -17,8 +17,8 @@ import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { instrumentFile } from "./lib/instrument.mjs";
-import { alternate, childEnv, median, runChild, timeProcess } from "./lib/measure.mjs";
+import { instrumentBoth, instrumentFile } from "./lib/instrument.mjs";
+import { alternate, childEnv, median, profileCalls, runChild, timeProcess } from "./lib/measure.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(benchDir, "..");
@@ -115,14 +115,6 @@ function fail(message) {
   process.exit(2);
 }
 
-/** Calls recorded in a profile file, all functions or those named `name`. */
-function profileCalls(path, name) {
-  const profile = JSON.parse(readFileSync(path, "utf8"));
-  return profile.stats
-    .filter((row) => name === undefined || profile.functions[row.function].name === name)
-    .reduce((sum, row) => sum + row.calls, 0);
-}
-
 /** Calls of naive fib(n): 2 * F(n + 1) - 1. */
 function fibCalls(n) {
   let [a, b] = [0, 1];
@@ -195,14 +187,6 @@ function measureWorkload(options, scratch, label, worker, workerArgs, modules, t
   const result = comparison(samples, counted[0]);
   if (writeFailures.length > 0) result.profileWriteFailures = writeFailures;
   return result;
-}
-
-/** `source` instrumented twice into `scratch`: with tsprof's runtime, and with the naive probe. */
-function instrumentBoth(source, scratch, baseName) {
-  const modules = { plain: source, tsprof: join(scratch, `${baseName}.tsprof.cjs`), naive: join(scratch, `${baseName}.naive.cjs`) };
-  instrumentFile(source, modules.tsprof);
-  instrumentFile(source, modules.naive, join(benchDir, "lib", "naive-probe.cjs"));
-  return modules;
 }
 
 function measureFib(options, scratch) {

@@ -1,9 +1,11 @@
 // Instruments one CommonJS file with the tsprof Babel plugin and the real runtime, as a build would.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
+const libDir = dirname(fileURLToPath(import.meta.url));
 
 /** Resolves a workspace package, or explains that the build must run first. */
 function resolveBuilt(specifier) {
@@ -33,4 +35,12 @@ export function instrumentFile(sourcePath, outPath, runtime = resolveBuilt("@tsp
   });
   if (!result || typeof result.code !== "string") throw new Error(`Babel returned no code for ${sourcePath}`);
   writeFileSync(outPath, result.code);
+}
+
+/** `source` instrumented twice into `scratch`: with tsprof's runtime, and with the naive probe (naive-probe.cjs). */
+export function instrumentBoth(source, scratch, baseName) {
+  const modules = { plain: source, tsprof: join(scratch, `${baseName}.tsprof.cjs`), naive: join(scratch, `${baseName}.naive.cjs`) };
+  instrumentFile(source, modules.tsprof);
+  instrumentFile(source, modules.naive, join(libDir, "naive-probe.cjs"));
+  return modules;
 }

@@ -1,5 +1,6 @@
 // Running measurement children and reducing their samples: child processes, alternation, medians.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 /** Environment for a child: the parent's, minus every TSPROF_* variable, plus `extra`. */
 export function childEnv(extra = {}) {
@@ -45,4 +46,12 @@ export function timeProcess(command, args, { env = childEnv(), cwd } = {}) {
   if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status ?? result.signal}:\n${result.stderr.trim()}`);
   return seconds;
+}
+
+/** Calls recorded in a profile file, all functions or those named `name`. */
+export function profileCalls(path, name) {
+  const profile = JSON.parse(readFileSync(path, "utf8"));
+  return profile.stats
+    .filter((row) => name === undefined || profile.functions[row.function].name === name)
+    .reduce((sum, row) => sum + row.calls, 0);
 }
