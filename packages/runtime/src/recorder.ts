@@ -438,19 +438,16 @@ export class Recorder {
     const top = this.depth - 1;
     if (top >= 0 && this.frameDoubles[top * FRAME_DOUBLES + FRAME_TOKEN] === token && token < 0) {
       // A plain function returning (or throwing) to its caller.
-      const now = this.clock.now();
+      // The reading reaches the slice's helper through eventTime, never as a double argument:
+      // a call V8 does not inline would box it in a heap number.
+      this.eventTime[0] = this.clock.now();
       this.lastSuspended = -1;
       const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
-      if (node < 0) {
-        // A direct frame (past the node cap, on tsc most calls): endSlice() without its dispatch.
-        this.depth = top;
-        this.eventTime[0] = now;
-        this.endDirectSlice(top, node);
-        return;
-      }
-      // The hot path: an aligned frame (endSlice() without its dispatch).
       this.depth = top;
-      this.endAlignedSlice(top, node, now);
+      // endSlice() without its dispatch: an aligned frame (the hot path), or a direct one (past
+      // the node cap, on tsc most calls).
+      if (node >= 0) this.endAlignedSlice(top, node);
+      else this.endDirectSlice(top, node);
       return;
     }
     if (token < 0) {
@@ -1040,14 +1037,14 @@ export class Recorder {
   private endSlice(): number {
     const depth = --this.depth;
     const node = this.frameInts[depth * FRAME_INTS + FRAME_NODE];
-    if (node >= 0) this.endAlignedSlice(depth, node, this.eventTime[0]);
+    if (node >= 0) this.endAlignedSlice(depth, node);
     else this.endDirectSlice(depth, node);
     return this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] > 0 ? this.frameInts[depth * FRAME_INTS + FRAME_SLOT] : NO_SLOT;
   }
 
-  /** Ends the aligned slice at stack index `index` (just popped; its node `node`) at `now`: the node's self time (it) and total time (tt). */
-  private endAlignedSlice(index: number, node: number, now: number): void {
-    const elapsed = now - this.frameDoubles[index * FRAME_DOUBLES + FRAME_START]; // tt
+  /** Ends the aligned slice at stack index `index` (just popped; its node `node`) at eventTime[0]: the node's self time (it) and total time (tt). */
+  private endAlignedSlice(index: number, node: number): void {
+    const elapsed = this.eventTime[0] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_START]; // tt
     if (index > 0) this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
     const at = node * NODE_STRIDE;
     this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
