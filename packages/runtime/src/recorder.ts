@@ -438,16 +438,26 @@ export class Recorder {
     const top = this.depth - 1;
     if (top >= 0 && this.frameDoubles[top * FRAME_DOUBLES + FRAME_TOKEN] === token && token < 0) {
       // A plain function returning (or throwing) to its caller.
-      // The reading reaches the slice's helper through eventTime, never as a double argument:
-      // a call V8 does not inline would box it in a heap number.
-      this.eventTime[0] = this.clock.now();
+      const now = this.clock.now();
       this.lastSuspended = -1;
       const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
       this.depth = top;
-      // endSlice() without its dispatch: an aligned frame (the hot path), or a direct one (past
-      // the node cap, on tsc most calls).
-      if (node >= 0) this.endAlignedSlice(top, node);
-      else this.endDirectSlice(top, node);
+      if (node < 0) {
+        // A direct frame (past the node cap, on tsc most calls): endSlice() without its dispatch.
+        this.eventTime[0] = now;
+        this.endDirectSlice(top, node);
+        return;
+      }
+      // The hot path: an aligned frame, endAlignedSlice() written out. Not a call with `now` as
+      // its argument: where V8 does not inline the callee, a double argument is boxed in a fresh
+      // heap number. Nor the call reading eventTime: acorn parsing @babel/parser ran 2% more
+      // instructions that way (4.89 G against 4.78 G, medians of 4 under callgrind).
+      const elapsed = now - this.frameDoubles[top * FRAME_DOUBLES + FRAME_START]; // tt
+      if (top > 0) this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+      const at = node * NODE_STRIDE;
+      this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
+      this.nodeStats[at + NODE_TOTAL] += elapsed;
+      if (top < this.materialized) this.dematerialize(top, node);
       return;
     }
     if (token < 0) {
