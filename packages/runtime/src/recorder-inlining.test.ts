@@ -164,8 +164,9 @@ test("async frames: the event helpers box nothing; an async call allocates at mo
     const { frames } = report;
     const helpers = totalBytes(bytes, ["now", "enterSlotFrame"]);
     const token = bytes.enterSlotFrame ?? 0;
+    const label = `run ${run + 1} (${execArgv.join(" ") || "default options"})`;
     // Sampling noise aside (64 KB), the helpers allocate nothing, and enterSlotFrame() one heap number (16 bytes) a call.
-    assert.ok(helpers < 64 * 1024, `run ${run + 1} (${execArgv.join(" ") || "default options"}): the event helpers allocated ~${helpers} bytes in ${frames} async calls`);
-    assert.ok(token < frames * 24 + 64 * 1024, `run ${run + 1} (${execArgv.join(" ") || "default options"}): enterSlotFrame() allocated ~${token} bytes in ${frames} async calls`);
+    assert.ok(helpers < 64 * 1024, `${label}: the event helpers allocated ~${helpers} bytes in ${frames} async calls`);
+    assert.ok(token < frames * 24 + 64 * 1024, `${label}: enterSlotFrame() allocated ~${token} bytes in ${frames} async calls`);
   }
 });
