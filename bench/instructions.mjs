@@ -106,7 +106,7 @@ function countVariant(name, module, env, input, scratch) {
         const mainThread = `${out}-01`;
         if (!existsSync(mainThread)) throw new Error(`${name}: callgrind wrote no file for the main thread`);
         const totals = callgrindTotals(mainThread);
-        const jit = existsSync(perfMap) ? jitFunctionCosts(mainThread, perfMap).functions : [];
+        const jit = existsSync(perfMap) ? jitFunctionCosts(mainThread, perfMap) : [];
         resolvePromise({ name, totals, jit });
       } catch (error) {
         reject(error);

@@ -17,11 +17,10 @@ export function callgrindTotals(path) {
  * Self instruction counts (the first event, Ir) per JIT function of a callgrind file recorded
  * with --dump-instr=yes, named by the perf map V8 wrote for the same process. Costs of `calls=`
  * lines (inclusive costs of a call) are skipped, so every instruction is counted once.
- * Returns [name, count] pairs, largest first, and the total.
+ * Returns [name, count] pairs, largest first.
  */
 export function jitFunctionCosts(callgrindPath, perfMapPath) {
   const byAddress = new Map();
-  let total = 0;
   let address = 0n;
   let skipNext = false;
   for (const line of readFileSync(callgrindPath, "utf8").split("\n")) {
@@ -43,7 +42,6 @@ export function jitFunctionCosts(callgrindPath, perfMapPath) {
       continue;
     }
     const cost = Number(fields[2] ?? 0);
-    total += cost;
     byAddress.set(address, (byAddress.get(address) ?? 0) + cost);
   }
   const ranges = readFileSync(perfMapPath, "utf8")
@@ -69,5 +67,5 @@ export function jitFunctionCosts(callgrindPath, perfMapPath) {
     const name = nameAt(at);
     if (name !== undefined) byFunction.set(name, (byFunction.get(name) ?? 0) + cost);
   }
-  return { total, functions: [...byFunction].sort((a, b) => b[1] - a[1]) };
+  return [...byFunction].sort((a, b) => b[1] - a[1]);
 }
