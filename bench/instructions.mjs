@@ -21,7 +21,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { callgrindTotals, jitFunctionCosts } from "./lib/callgrind.mjs";
 import { instrumentBoth } from "./lib/instrument.mjs";
-import { childEnv, profileCalls, runChild } from "./lib/measure.mjs";
+import { childEnv, profileCounts, runChild } from "./lib/measure.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -144,7 +144,7 @@ async function main() {
     // Calls of one parse, from a profile of it (outside valgrind).
     const profilePath = join(scratch, "calls.tsprof.json");
     runChild(node, [worker, modules.tsprof, options.input], childEnv({ TSPROF_OUTPUT: profilePath }));
-    const calls = profileCalls(profilePath);
+    const calls = profileCounts(profilePath).calls;
 
     const limit = Math.max(1, Math.min(2, availableParallelism()));
     const results = await inParallel(

@@ -18,7 +18,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { instrumentBoth, instrumentFile } from "./lib/instrument.mjs";
-import { alternate, childEnv, median, profileCalls, runChild, timeProcess } from "./lib/measure.mjs";
+import { alternate, childEnv, median, profileCounts, runChild, timeProcess } from "./lib/measure.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(benchDir, "..");
@@ -154,18 +154,22 @@ function comparison(samples, calls) {
 
 /**
  * Plain, naive-probe and tsprof runs of one workload worker, on `modules.plain`,
- * `modules.naive` and `modules.tsprof`. `timedCalls(profilePath)` counts the calls of one
- * timed run from the profile a tsprof run wrote at exit. When no run managed to write its
- * profile, one more, untimed run with a small call-tree cap counts them (the counters do
- * not depend on the cap) and the failure is reported.
+ * `modules.naive` and `modules.tsprof`. `timedCalls(profilePath)` reads, from the profile a
+ * tsprof run wrote at exit, the calls of one timed run and the calls past the node cap
+ * ({ calls, pastNodeCap }, see profileCounts()). When no run managed to write its profile, one
+ * more, untimed run with a small call-tree cap counts the calls (the counters do not depend on
+ * the cap) and the failure is reported.
  */
 function measureWorkload(options, scratch, label, worker, workerArgs, modules, timedCalls, extraVariants = {}) {
   const counted = [];
+  const pastNodeCap = [];
   const writeFailures = [];
-  const tsprofRun = (profilePath, extraEnv = {}) => {
+  const tsprofRun = (profilePath, extraEnv = {}, smallCap = false) => {
     const sample = runChild(node, [worker, modules.tsprof, ...workerArgs], childEnv({ TSPROF_OUTPUT: profilePath, ...extraEnv }));
     if (existsSync(profilePath)) {
-      counted.push(timedCalls(profilePath));
+      const counts = timedCalls(profilePath);
+      counted.push(counts.calls);
+      if (!smallCap) pastNodeCap.push(counts.pastNodeCap);
       rmSync(profilePath);
     } else {
       writeFailures.push(sample.stderr.trim().split("\n").pop() || "no profile and no message");
@@ -181,12 +185,19 @@ function measureWorkload(options, scratch, label, worker, workerArgs, modules, t
     naive: () => runChild(node, [worker, modules.naive, ...workerArgs]).seconds,
     ...extraVariants,
   });
-  if (counted.length === 0) tsprofRun(join(scratch, `${label}-count.tsprof.json`), { TSPROF_MAX_TREE_NODES: "1000" });
+  if (counted.length === 0) tsprofRun(join(scratch, `${label}-count.tsprof.json`), { TSPROF_MAX_TREE_NODES: "1000" }, true);
   if (counted.length === 0) throw new Error(`${label}: no instrumented run wrote a profile: ${writeFailures[0]}`);
   if (counted.some((c) => c !== counted[0])) throw new Error(`${label}: runs disagree on the call count (${counted.join(", ")})`);
   const result = comparison(samples, counted[0]);
+  if (pastNodeCap.length > 0) result.callsPastNodeCap = agreedPastNodeCap(label, pastNodeCap);
   if (writeFailures.length > 0) result.profileWriteFailures = writeFailures;
   return result;
+}
+
+/** The calls past the node cap, which every tsprof mode of a workload must agree on (the clock does not shape the tree). */
+function agreedPastNodeCap(label, counts) {
+  if (counts.some((c) => c !== counts[0])) throw new Error(`${label}: runs disagree on the calls past the node cap (${counts.join(", ")})`);
+  return counts[0];
 }
 
 function measureFib(options, scratch) {
@@ -195,10 +206,10 @@ function measureFib(options, scratch) {
   return options.fib.map((n) => {
     const perRun = fibCalls(n);
     const result = measureWorkload(options, scratch, `fib${n}`, worker, [String(n)], modules, (profile) => {
-      const recorded = profileCalls(profile, "fib");
+      const counts = profileCounts(profile, "fib");
       // The worker runs fib(n) twice (warm-up, timed): the profile must hold exactly both.
-      if (recorded !== 2 * perRun) throw new Error(`fib(${n}): profile has ${recorded} calls of fib, expected ${2 * perRun}`);
-      return perRun;
+      if (counts.calls !== 2 * perRun) throw new Error(`fib(${n}): profile has ${counts.calls} calls of fib, expected ${2 * perRun}`);
+      return { calls: perRun, pastNodeCap: counts.pastNodeCap / 2 };
     });
     return { workload: `JS fib(${n})`, n, ...result };
   });
@@ -257,7 +268,7 @@ function measureAcorn(options, scratch) {
     cpuProf: () => runChild(node, ["--cpu-prof", "--cpu-prof-interval", "50", "--cpu-prof-dir", cpuProfDir, worker, modules.plain, input]).seconds,
     istanbul: () => runChild(node, [worker, istanbulModule, input]).seconds,
   };
-  const result = measureWorkload(options, scratch, "acorn", worker, [input], modules, (profile) => profileCalls(profile), extraVariants);
+  const result = measureWorkload(options, scratch, "acorn", worker, [input], modules, (profile) => profileCounts(profile), extraVariants);
   result.accuracy = measureAccuracy(scratch, modules, worker, input);
   const version = require("acorn/package.json").version;
   const workload = `acorn ${version} parsing ${inputLabel(input)}`;
@@ -332,7 +343,10 @@ function measureAsync(options, scratch) {
   const modules = instrumentBoth(join(benchDir, "workloads", "async-chains.cjs"), scratch, "async-chains");
   const count = String(options.asyncChains);
   // Calls per timed run: the profile holds the warm-up and the timed run, which make the same calls.
-  const result = measureWorkload(options, scratch, "async", worker, [count], modules, (profile) => profileCalls(profile) / 2);
+  const result = measureWorkload(options, scratch, "async", worker, [count], modules, (profile) => {
+    const counts = profileCounts(profile);
+    return { calls: counts.calls / 2, pastNodeCap: counts.pastNodeCap / 2 };
+  });
   return { workload: `async: ${count} concurrent await chains`, chains: options.asyncChains, ...result };
 }
 
@@ -373,6 +387,7 @@ function measureTsc(options, scratch, profiles) {
   const tsconfig = join(options.tscProject, "tsconfig.json");
   const modules = instrumentTypeScript(scratch);
   const counted = [];
+  const pastNodeCap = [];
   const runs = { plain: [] };
   const compile = (variant, module, env) => {
     const sample = runChild(node, ["--expose-gc", worker, module, tsconfig], env);
@@ -385,7 +400,9 @@ function measureTsc(options, scratch, profiles) {
       (run) => {
         const profile = join(scratch, `tsc-${mode}-${run}.tsprof.json`);
         const seconds = compile(mode, modules.tsprof, childEnv({ TSPROF_OUTPUT: profile, ...env }));
-        counted.push(profileCalls(profile));
+        const counts = profileCounts(profile);
+        counted.push(counts.calls);
+        pastNodeCap.push(counts.pastNodeCap);
         if (mode === "tsprofCount") rmSync(profile);
         else profiles.push(profile);
         return seconds;
@@ -406,6 +423,7 @@ function measureTsc(options, scratch, profiles) {
   }
   if (counted.some((c) => c !== counted[0])) throw new Error(`tsc: runs disagree on the call count (${counted.join(", ")})`);
   const result = comparison(samples, counted[0]);
+  result.callsPastNodeCap = agreedPastNodeCap("tsc", pastNodeCap);
   const memoryOf = (list) => ({
     samples: list.map(({ maxRssBytes, heapAfterGcBytes, externalAfterGcBytes }) => ({ maxRssBytes, heapAfterGcBytes, externalAfterGcBytes })),
     maxRssMB: median(list.map((s) => s.maxRssBytes)) / MB,
@@ -584,6 +602,12 @@ function report(results) {
         `${p.ratio.toFixed(2)}x`,
         ns(p.overheadNsPerCall),
       ]);
+    }
+    if (r.callsPastNodeCap > 0) {
+      notes.push(
+        `${r.workload}: ${count(r.callsPastNodeCap)} of its ${count(r.calls)} calls (${((100 * r.callsPastNodeCap) / r.calls).toFixed(0)}%) ` +
+          "ran past the call-tree node cap (TSPROF_MAX_TREE_NODES, default 400,000), on the recorder's direct path, which is slower than the tree's",
+      );
     }
     if (r.profileWriteFailures) {
       notes.push(

@@ -48,10 +48,15 @@ export function timeProcess(command, args, { env = childEnv(), cwd } = {}) {
   return seconds;
 }
 
-/** Calls recorded in a profile file, all functions or those named `name`. */
-export function profileCalls(path, name) {
+/**
+ * From one profile file: the calls recorded (all functions, or those named `name`), and the calls
+ * of the whole run that went past the call-tree node cap (`meta.droppedTreeNodes`): those take the
+ * recorder's slower direct path, so the share says which path a workload's figures measure.
+ */
+export function profileCounts(path, name) {
   const profile = JSON.parse(readFileSync(path, "utf8"));
-  return profile.stats
+  const calls = profile.stats
     .filter((row) => name === undefined || profile.functions[row.function].name === name)
     .reduce((sum, row) => sum + row.calls, 0);
+  return { calls, pastNodeCap: profile.meta?.droppedTreeNodes ?? 0 };
 }
