@@ -1,7 +1,7 @@
 // `npm run bench:instructions`: what a profiled call costs in instructions and cache misses, counted by
 // valgrind's callgrind, so that two builds can be compared without the noise of timing on a shared machine.
 //
-// usage: node bench/instructions.mjs [--input FILE] [--variants plain,naive,exact,uncompensated,count] [--top N] [--json FILE]
+// usage: node bench/instructions.mjs [--input FILE] [--variants plain,naive,exact,uncompensated,count] [--max-tree-nodes N] [--top N] [--json FILE]
 //
 // Each variant is acorn (the devDependency) parsing INPUT (default @babel/parser's lib/index.js,
 // 0.5 MB, about 3.7 million calls) once, in a fresh `node --perf-basic-prof` under
@@ -13,6 +13,11 @@
 //
 // Per call = (variant − plain) / calls, calls read from a profile of the same parse. The table
 // also names the JIT functions with the most instructions in the tsprof variants (perf map).
+//
+// The default input fits in the default call tree (400,000 nodes), so every call takes the
+// recorder's tree path. `--max-tree-nodes N` (TSPROF_MAX_TREE_NODES for the tsprof variants)
+// sends the calls past the first N nodes to the direct path instead, the path of most calls on
+// the big workloads of `npm run bench` (tsc: 95%); the header says how many calls took it.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
@@ -28,7 +33,7 @@ const require = createRequire(import.meta.url);
 const node = process.execPath;
 const worker = join(benchDir, "workers", "acorn-parse.cjs");
 
-const USAGE = "usage: node bench/instructions.mjs [--input FILE] [--variants plain,naive,exact,uncompensated,count] [--top N] [--json FILE]";
+const USAGE = "usage: node bench/instructions.mjs [--input FILE] [--variants plain,naive,exact,uncompensated,count] [--max-tree-nodes N] [--top N] [--json FILE]";
 
 /** What each variant runs: which build of acorn, and the environment. */
 const VARIANTS = {
@@ -50,6 +55,7 @@ function parseOptions(argv) {
     variants: Object.keys(VARIANTS),
     top: 8,
     json: undefined,
+    maxTreeNodes: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -57,6 +63,7 @@ function parseOptions(argv) {
     if (arg === "--input") options.input = resolve(value());
     else if (arg === "--variants") options.variants = value().split(",");
     else if (arg === "--top") options.top = Number(value());
+    else if (arg === "--max-tree-nodes") options.maxTreeNodes = Number(value());
     else if (arg === "--json") options.json = resolve(value());
     else if (arg === "--help" || arg === "-h") {
       console.log(USAGE);
@@ -66,6 +73,7 @@ function parseOptions(argv) {
   for (const name of options.variants) if (!(name in VARIANTS)) fail(`unknown variant ${name} (valid: ${Object.keys(VARIANTS).join(", ")})`);
   if (!options.variants.includes("plain")) options.variants.unshift("plain");
   if (!Number.isInteger(options.top) || options.top < 0) fail("--top needs a whole number");
+  if (options.maxTreeNodes !== undefined && !(Number.isInteger(options.maxTreeNodes) && options.maxTreeNodes > 0)) fail("--max-tree-nodes needs a positive whole number");
   if (!existsSync(options.input)) fail(`--input ${options.input}: no such file`);
   return options;
 }
@@ -141,14 +149,19 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), "tsprof-instructions-"));
   try {
     const modules = instrumentBoth(require.resolve("acorn"), scratch, "acorn");
-    // Calls of one parse, from a profile of it (outside valgrind).
+    // The tsprof variants' call-tree cap, when given.
+    const capEnv = options.maxTreeNodes === undefined ? {} : { TSPROF_MAX_TREE_NODES: String(options.maxTreeNodes) };
+    // Calls of one parse, and those past the node cap, from a profile of it (outside valgrind).
     const profilePath = join(scratch, "calls.tsprof.json");
-    runChild(node, [worker, modules.tsprof, options.input], childEnv({ TSPROF_OUTPUT: profilePath }));
-    const calls = profileCounts(profilePath).calls;
+    runChild(node, [worker, modules.tsprof, options.input], childEnv({ TSPROF_OUTPUT: profilePath, ...capEnv }));
+    const { calls, pastNodeCap } = profileCounts(profilePath);
 
     const limit = Math.max(1, Math.min(2, availableParallelism()));
     const results = await inParallel(
-      options.variants.map((name) => () => countVariant(name, modules[VARIANTS[name].module], VARIANTS[name].env, options.input, scratch)),
+      options.variants.map((name) => {
+        const { module, env } = VARIANTS[name];
+        return () => countVariant(name, modules[module], module === "tsprof" ? { ...env, ...capEnv } : env, options.input, scratch);
+      }),
       limit,
     );
     const plain = results.find((result) => result.name === "plain").totals;
@@ -168,7 +181,10 @@ async function main() {
       };
     });
 
-    console.log(`acorn ${require("acorn/package.json").version} parsing ${options.input} (${format(calls)} calls), main thread, callgrind`);
+    const cap = options.maxTreeNodes === undefined ? "the default node cap" : `a node cap of ${format(options.maxTreeNodes)}`;
+    console.log(
+      `acorn ${require("acorn/package.json").version} parsing ${options.input} (${format(calls)} calls, ${format(pastNodeCap)} of them past ${cap}), main thread, callgrind`,
+    );
     console.log("variant          instructions   per call   L1 data misses/call   last-level misses/call   per call vs naive");
     for (const row of rows) {
       console.log(
@@ -180,7 +196,7 @@ async function main() {
       console.log(`\n${row.variant}: JIT functions with the most instructions per call`);
       for (const fn of row.topJitFunctions) console.log(`${format(fn.instructionsPerCall, 1).padStart(10)}  ${fn.name}`);
     }
-    if (options.json) writeFileSync(options.json, JSON.stringify({ input: options.input, calls, rows }, null, 2) + "\n");
+    if (options.json) writeFileSync(options.json, JSON.stringify({ input: options.input, calls, maxTreeNodes: options.maxTreeNodes, callsPastNodeCap: pastNodeCap, rows }, null, 2) + "\n");
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
