@@ -358,7 +358,15 @@ export class Recorder {
           const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
           entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
           node = this.childBlocks[entry + 1];
-        } else edge = this.edgeOfCallerWithoutNode(depth - 1, fn);
+        } else {
+          // Under a frame past the cap (direct, FRAME_FN set): the edge from the callee's latest
+          // caller inline, the rest of edgeOfCallerWithoutNode() (a call in exact mode) only when
+          // that caller was another function.
+          const slot = fn * 2;
+          const byCallee = this.calleeEdgeCache;
+          if (slot < byCallee.length && byCallee[slot] === this.frameInts[(depth - 1) * FRAME_INTS + FRAME_FN] + 1) edge = byCallee[slot + 1];
+          else edge = this.edgeOfCallerWithoutNode(depth - 1, fn);
+        }
         const now = this.clock.now();
         const token = this.nextPlainToken();
         if (node >= 0) {
@@ -443,9 +451,22 @@ export class Recorder {
       const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
       this.depth = top;
       if (node < 0) {
-        // A direct frame (past the node cap, on tsc most calls): endSlice() without its dispatch.
-        this.eventTime[0] = now;
-        this.endDirectSlice(top, node);
+        // A direct frame (past the node cap: on tsc 95% of the calls), endDirectSlice() written
+        // out, as the aligned one below is: in exact mode V8 left endDirectSlice() a call.
+        const elapsed = now - this.frameDoubles[top * FRAME_DOUBLES + FRAME_START]; // tt
+        const self = elapsed - this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
+        if (top > 0) this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+        const fn = this.frameInts[top * FRAME_INTS + FRAME_FN];
+        this.fnSelf[fn] += self;
+        if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
+        const edge = this.frameInts[top * FRAME_INTS + FRAME_EDGE];
+        if (edge >= 0) {
+          this.edgeSelf[edge] += self;
+          if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
+        }
+        const at = this.directNodeAt(~node);
+        this.directNodeStats[at + NODE_SELF] += self;
+        if (this.frameInts[top * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
         return;
       }
       // The hot path: an aligned frame, endAlignedSlice() written out. Not a call with `now` as
