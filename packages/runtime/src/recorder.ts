@@ -360,12 +360,13 @@ export class Recorder {
           node = this.childBlocks[entry + 1];
         } else {
           // Under a frame past the cap (direct, FRAME_FN set): the edge from the callee's latest
-          // caller inline, the rest of edgeOfCallerWithoutNode() (a call in exact mode) only when
-          // that caller was another function.
+          // caller inline (edgeOfCallerWithoutNode() is a call in exact mode), the caches behind
+          // it only when that caller was another function.
+          const callerFn = this.frameInts[(depth - 1) * FRAME_INTS + FRAME_FN];
           const slot = fn * 2;
           const byCallee = this.calleeEdgeCache;
-          if (slot < byCallee.length && byCallee[slot] === this.frameInts[(depth - 1) * FRAME_INTS + FRAME_FN] + 1) edge = byCallee[slot + 1];
-          else edge = this.edgeOfCallerWithoutNode(depth - 1, fn);
+          if (slot < byCallee.length && byCallee[slot] === callerFn + 1) edge = byCallee[slot + 1];
+          else edge = this.edgeMissedByCallee(depth - 1, callerFn, fn);
         }
         const now = this.clock.now();
         const token = this.nextPlainToken();
@@ -1010,6 +1011,17 @@ export class Recorder {
       this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE] = edge;
       return edge;
     }
+    return this.edgeMissedByCallee(caller, callerFn, fn);
+  }
+
+  /**
+   * The edge callerFn→fn of a call by the frame at stack index `caller` that the per-callee cache
+   * did not answer: from the direct-mapped cache, else the edge table; then both caches and the
+   * frame's latest callee hold it.
+   */
+  private edgeMissedByCallee(caller: number, callerFn: number, fn: number): number {
+    const byCallee = this.calleeEdgeCache;
+    const slot = fn * 2;
     const cache = this.edgeCache;
     const at = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
     let edge: number;
