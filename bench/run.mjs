@@ -187,16 +187,18 @@ function measureWorkload(options, scratch, label, worker, workerArgs, modules, t
   });
   if (counted.length === 0) tsprofRun(join(scratch, `${label}-count.tsprof.json`), { TSPROF_MAX_TREE_NODES: "1000" }, true);
   if (counted.length === 0) throw new Error(`${label}: no instrumented run wrote a profile: ${writeFailures[0]}`);
-  if (counted.some((c) => c !== counted[0])) throw new Error(`${label}: runs disagree on the call count (${counted.join(", ")})`);
-  const result = comparison(samples, counted[0]);
-  if (pastNodeCap.length > 0) result.callsPastNodeCap = agreedPastNodeCap(label, pastNodeCap);
+  const result = comparison(samples, agreed(label, "the call count", counted));
+  if (pastNodeCap.length > 0) result.callsPastNodeCap = agreed(label, "the calls past the node cap", pastNodeCap);
   if (writeFailures.length > 0) result.profileWriteFailures = writeFailures;
   return result;
 }
 
-/** The calls past the node cap, which every tsprof mode of a workload must agree on (the clock does not shape the tree). */
-function agreedPastNodeCap(label, counts) {
-  if (counts.some((c) => c !== counts[0])) throw new Error(`${label}: runs disagree on the calls past the node cap (${counts.join(", ")})`);
+/**
+ * The one value every profiled run of a workload reported for `what` (its calls; its calls past
+ * the node cap, which the clock does not change either); throws when the runs disagree.
+ */
+function agreed(label, what, counts) {
+  if (counts.some((c) => c !== counts[0])) throw new Error(`${label}: runs disagree on ${what} (${counts.join(", ")})`);
   return counts[0];
 }
 
@@ -421,9 +423,8 @@ function measureTsc(options, scratch, profiles) {
     const other = list.find((s) => outcome(s) !== expected);
     if (other) throw new Error(`tsc: ${PROFILER_LABELS[variant] ?? variant} run gave ${outcome(other)}, plain ${expected}`);
   }
-  if (counted.some((c) => c !== counted[0])) throw new Error(`tsc: runs disagree on the call count (${counted.join(", ")})`);
-  const result = comparison(samples, counted[0]);
-  result.callsPastNodeCap = agreedPastNodeCap("tsc", pastNodeCap);
+  const result = comparison(samples, agreed("tsc", "the call count", counted));
+  result.callsPastNodeCap = agreed("tsc", "the calls past the node cap", pastNodeCap);
   const memoryOf = (list) => ({
     samples: list.map(({ maxRssBytes, heapAfterGcBytes, externalAfterGcBytes }) => ({ maxRssBytes, heapAfterGcBytes, externalAfterGcBytes })),
     maxRssMB: median(list.map((s) => s.maxRssBytes)) / MB,
