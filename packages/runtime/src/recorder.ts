@@ -184,6 +184,28 @@ const SLOT_INVOKED_OWNS_NODE = 50;
 const SLOT_DELEGATING = 51;
 const SLOT_AUTO_RESUMED = 52;
 
+// Per function (global id), one record of FN_STRIDE doubles (64 bytes) at fn·FN_STRIDE: a call
+// past the node cap touches one line of the function's numbers, not the six arrays of before.
+const FN_STRIDE = 8;
+const FN_CALLS = 0;
+const FN_PRIMITIVE_CALLS = 1;
+const FN_SELF = 2;
+const FN_TOTAL = 3;
+/** Recursion level: direct frames and materialized aligned frames of the function on the stack. */
+const FN_LEVEL = 4;
+const FN_ASYNC_WALL = 5;
+/** The function's latest caller past the node cap (caller function + 1; 0: none) and that edge. */
+const FN_LATEST_CALLER = 6;
+const FN_LATEST_EDGE = 7;
+
+// Per caller→callee edge, one record of EDGE_STRIDE doubles at edge·EDGE_STRIDE.
+const EDGE_STRIDE = 8;
+const EDGE_CALLS = 0;
+const EDGE_PRIMITIVE_CALLS = 1;
+const EDGE_SELF = 2;
+const EDGE_TOTAL = 3;
+const EDGE_LEVEL = 4;
+
 const EMPTY_FLOAT64 = new Float64Array(0);
 
 /** The per-function, per-edge and per-node numbers of a recorder, as the profile reports them (Recorder.collect()). */
@@ -224,26 +246,18 @@ export class Recorder {
   readonly maxDepth: number;
   readonly maxFrames: number;
 
-  // Per function (global id), direct slices only: calls, primitive calls, self/total ticks; async
-  // wall ticks (all frames); recursion level (direct frames and materialized aligned frames).
-  fnCalls = new Float64Array(64);
-  fnPrimitiveCalls = new Float64Array(64);
-  fnSelf = new Float64Array(64);
-  fnTotal = new Float64Array(64);
-  fnAsyncWall = new Float64Array(64);
-  fnLevel = new Int32Array(64);
+  /**
+   * Per function (global id), the record at fn·FN_STRIDE (FN_*): direct slices only: calls,
+   * primitive calls, self/total ticks; async wall ticks (all frames); recursion level (direct
+   * frames and materialized aligned frames); its latest caller past the node cap and that edge.
+   */
+  fnRecords = new Float64Array(64 * FN_STRIDE);
 
-  // Per caller→callee edge (id from `edges`), direct slices only.
+  // Per caller→callee edge (id from `edges`), direct slices only: the record at edge·EDGE_STRIDE (EDGE_*).
   edges = new PairTable(256);
   /** Recently looked-up edges: caller + 1, callee, edge id (EDGE_CACHE_STRIDE ints each; caller 0: empty). */
   private edgeCache = new Int32Array(EDGE_CACHE_SIZE * EDGE_CACHE_STRIDE);
-  /** Per callee function: its latest caller function + 1 (0: none) and that edge, for calls past the node cap (grown with the function arrays). */
-  private calleeEdgeCache = new Int32Array(64 * 2);
-  edgeCalls = new Float64Array(256);
-  edgePrimitiveCalls = new Float64Array(256);
-  edgeSelf = new Float64Array(256);
-  edgeTotal = new Float64Array(256);
-  edgeLevel = new Int32Array(256);
+  edgeRecords = new Float64Array(256 * EDGE_STRIDE);
 
   // Call-tree nodes, ids 0 (the root), 1, 2, ... in creation order, so a parent precedes its children.
   nodeCount = 1;
@@ -276,7 +290,7 @@ export class Recorder {
   depth = 0;
   /** enter()'s hot path runs below this depth: min(maxDepth, stack capacity, maxDepthSeen), so it never grows the stack or sets a new high-water mark. */
   private fastDepthLimit = 0;
-  /** The aligned frames below this stack index have their recursion levels in fnLevel and edgeLevel. */
+  /** The aligned frames below this stack index have their recursion levels in the function and edge records. */
   private materialized = 0;
   maxDepthSeen = 0;
   /** Serial of the latest plain-function frame. */
@@ -363,9 +377,9 @@ export class Recorder {
           // caller inline (edgeOfCallerWithoutNode() is a call in exact mode), the caches behind
           // it only when that caller was another function.
           const callerFn = this.frameInts[(depth - 1) * FRAME_INTS + FRAME_FN];
-          const slot = fn * 2;
-          const byCallee = this.calleeEdgeCache;
-          if (slot < byCallee.length && byCallee[slot] === callerFn + 1) edge = byCallee[slot + 1];
+          const at = fn * FN_STRIDE;
+          if (at >= this.fnRecords.length) this.growFunctions(fn + 1);
+          if (this.fnRecords[at + FN_LATEST_CALLER] === callerFn + 1) edge = this.fnRecords[at + FN_LATEST_EDGE] | 0;
           else edge = this.edgeMissedByCallee(depth - 1, callerFn, fn);
         }
         const now = this.clock.now();
@@ -394,11 +408,12 @@ export class Recorder {
         }
         // Under a frame past the cap: direct, aggregated into its caller's node (placeUnderTop(),
         // recordCall() and push() inlined; no materializing: the caller is direct already).
-        if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-        this.fnCalls[fn]++;
-        if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
-        this.edgeCalls[edge]++;
-        if (this.edgeLevel[edge]++ === 0) this.edgePrimitiveCalls[edge]++;
+        const fnAt = fn * FN_STRIDE;
+        this.fnRecords[fnAt + FN_CALLS]++;
+        if (this.fnRecords[fnAt + FN_LEVEL]++ === 0) this.fnRecords[fnAt + FN_PRIMITIVE_CALLS]++;
+        const edgeAt = edge * EDGE_STRIDE;
+        this.edgeRecords[edgeAt + EDGE_CALLS]++;
+        if (this.edgeRecords[edgeAt + EDGE_LEVEL]++ === 0) this.edgeRecords[edgeAt + EDGE_PRIMITIVE_CALLS]++;
         this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
         this.frameInts[depth * FRAME_INTS + FRAME_NODE] = parent; // the caller's node, already ~node
         this.frameInts[depth * FRAME_INTS + FRAME_FN] = fn;
@@ -458,12 +473,14 @@ export class Recorder {
         const self = elapsed - this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
         if (top > 0) this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
         const fn = this.frameInts[top * FRAME_INTS + FRAME_FN];
-        this.fnSelf[fn] += self;
-        if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
+        const fnAt = fn * FN_STRIDE;
+        this.fnRecords[fnAt + FN_SELF] += self;
+        if (--this.fnRecords[fnAt + FN_LEVEL] === 0) this.fnRecords[fnAt + FN_TOTAL] += elapsed;
         const edge = this.frameInts[top * FRAME_INTS + FRAME_EDGE];
         if (edge >= 0) {
-          this.edgeSelf[edge] += self;
-          if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
+          const edgeAt = edge * EDGE_STRIDE;
+          this.edgeRecords[edgeAt + EDGE_SELF] += self;
+          if (--this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_TOTAL] += elapsed;
         }
         const at = this.directNodeAt(~node);
         this.directNodeStats[at + NODE_SELF] += self;
@@ -653,21 +670,36 @@ export class Recorder {
     const blocks = this.childBlocks;
     const aligned = this.nodeStats;
     const nodeCount = this.nodeCount;
-    let fnLength = this.fnCalls.length;
+    const records = this.fnRecords;
+    let fnLength = records.length / FN_STRIDE;
     for (let node = 1; node < nodeCount; node++) {
       const fn = links[node * LINK_STRIDE + LINK_FN];
       if (fn >= fnLength) fnLength = fn + 1;
     }
-    const fnCalls = growFloat64(this.fnCalls, fnLength);
-    const fnPrimitiveCalls = growFloat64(this.fnPrimitiveCalls, fnLength);
-    const fnSelf = growFloat64(this.fnSelf, fnLength);
-    const fnTotal = growFloat64(this.fnTotal, fnLength);
-    const fnAsyncWall = growFloat64(this.fnAsyncWall, fnLength);
-    const edgeLength = this.edgeCalls.length;
-    const edgeCalls = growFloat64(this.edgeCalls, edgeLength);
-    const edgePrimitiveCalls = growFloat64(this.edgePrimitiveCalls, edgeLength);
-    const edgeSelf = growFloat64(this.edgeSelf, edgeLength);
-    const edgeTotal = growFloat64(this.edgeTotal, edgeLength);
+    const fnCalls = new Float64Array(fnLength);
+    const fnPrimitiveCalls = new Float64Array(fnLength);
+    const fnSelf = new Float64Array(fnLength);
+    const fnTotal = new Float64Array(fnLength);
+    const fnAsyncWall = new Float64Array(fnLength);
+    for (let fn = 0, at = 0; at < records.length; fn++, at += FN_STRIDE) {
+      fnCalls[fn] = records[at + FN_CALLS];
+      fnPrimitiveCalls[fn] = records[at + FN_PRIMITIVE_CALLS];
+      fnSelf[fn] = records[at + FN_SELF];
+      fnTotal[fn] = records[at + FN_TOTAL];
+      fnAsyncWall[fn] = records[at + FN_ASYNC_WALL];
+    }
+    const edgeRecords = this.edgeRecords;
+    const edgeLength = edgeRecords.length / EDGE_STRIDE;
+    const edgeCalls = new Float64Array(edgeLength);
+    const edgePrimitiveCalls = new Float64Array(edgeLength);
+    const edgeSelf = new Float64Array(edgeLength);
+    const edgeTotal = new Float64Array(edgeLength);
+    for (let edge = 0, at = 0; edge < edgeLength; edge++, at += EDGE_STRIDE) {
+      edgeCalls[edge] = edgeRecords[at + EDGE_CALLS];
+      edgePrimitiveCalls[edge] = edgeRecords[at + EDGE_PRIMITIVE_CALLS];
+      edgeSelf[edge] = edgeRecords[at + EDGE_SELF];
+      edgeTotal[edge] = edgeRecords[at + EDGE_TOTAL];
+    }
     const nodeStats = new Float64Array(nodeCount * NODE_STRIDE);
     const direct = this.directNodeStats;
     for (let at = 0; at < nodeStats.length; at++) nodeStats[at] = aligned[at] + (at < direct.length ? direct[at] : 0);
@@ -732,7 +764,7 @@ export class Recorder {
       if (slot < 0) return 0;
     }
     this.readClock();
-    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
+    if (fn * FN_STRIDE >= this.fnRecords.length) this.growFunctions(fn + 1);
     this.slotInts[slot * SLOT_INTS + SLOT_DELEGATOR_SLOT] = -1;
     this.slotBytes[slot * SLOT_BYTES + SLOT_DELEGATING] = 0;
     this.slotBytes[slot * SLOT_BYTES + SLOT_AUTO_RESUMED] = 0;
@@ -948,13 +980,15 @@ export class Recorder {
       this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
       return;
     }
-    if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-    this.fnCalls[fn]++;
-    if (this.fnLevel[fn] === 0) this.fnPrimitiveCalls[fn]++;
+    const fnAt = fn * FN_STRIDE;
+    if (fnAt >= this.fnRecords.length) this.growFunctions(fn + 1);
+    this.fnRecords[fnAt + FN_CALLS]++;
+    if (this.fnRecords[fnAt + FN_LEVEL] === 0) this.fnRecords[fnAt + FN_PRIMITIVE_CALLS]++;
     const edge = this.placedEdge;
     if (edge >= 0) {
-      this.edgeCalls[edge]++;
-      if (this.edgeLevel[edge] === 0) this.edgePrimitiveCalls[edge]++;
+      const edgeAt = edge * EDGE_STRIDE;
+      this.edgeRecords[edgeAt + EDGE_CALLS]++;
+      if (this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_PRIMITIVE_CALLS]++;
     }
     if (this.placedOwnsNode === 1) {
       const at = this.directNodeAt(node); // first: it may replace the array
@@ -1003,10 +1037,9 @@ export class Recorder {
     // table: on tsc the frame's latest callee is another function for 95% of the calls past the
     // node cap, while most functions are called from the same caller as last time.
     const callerFn = this.frameFn(caller);
-    const byCallee = this.calleeEdgeCache;
-    const slot = fn * 2;
-    if (slot < byCallee.length && byCallee[slot] === callerFn + 1) {
-      const edge = byCallee[slot + 1];
+    const at = fn * FN_STRIDE;
+    if (at < this.fnRecords.length && this.fnRecords[at + FN_LATEST_CALLER] === callerFn + 1) {
+      const edge = this.fnRecords[at + FN_LATEST_EDGE] | 0;
       this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] = fn;
       this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE] = edge;
       return edge;
@@ -1020,8 +1053,6 @@ export class Recorder {
    * frame's latest callee hold it.
    */
   private edgeMissedByCallee(caller: number, callerFn: number, fn: number): number {
-    const byCallee = this.calleeEdgeCache;
-    const slot = fn * 2;
     const cache = this.edgeCache;
     const at = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
     let edge: number;
@@ -1032,9 +1063,10 @@ export class Recorder {
       cache[at + 1] = fn;
       cache[at + 2] = edge;
     }
-    if (slot < byCallee.length) {
-      byCallee[slot] = callerFn + 1;
-      byCallee[slot + 1] = edge;
+    const fnAt = fn * FN_STRIDE;
+    if (fnAt < this.fnRecords.length) {
+      this.fnRecords[fnAt + FN_LATEST_CALLER] = callerFn + 1;
+      this.fnRecords[fnAt + FN_LATEST_EDGE] = edge;
     }
     this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] = fn;
     this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE] = edge;
@@ -1063,9 +1095,9 @@ export class Recorder {
       this.frameInts[depth * FRAME_INTS + FRAME_EDGE] = edge;
       this.frameInts[depth * FRAME_INTS + FRAME_OWNS_NODE] = ownsNode;
       if (ownsNode !== 1) this.frameInts[depth * FRAME_INTS + FRAME_LAST_CALLEE] = -1;
-      if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-      this.fnLevel[fn]++;
-      if (edge >= 0) this.edgeLevel[edge]++;
+      if (fn * FN_STRIDE >= this.fnRecords.length) this.growFunctions(fn + 1);
+      this.fnRecords[fn * FN_STRIDE + FN_LEVEL]++;
+      if (edge >= 0) this.edgeRecords[edge * EDGE_STRIDE + EDGE_LEVEL]++;
     }
     this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
     this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME] = 0;
@@ -1102,38 +1134,40 @@ export class Recorder {
     const self = elapsed - this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME];
     if (index > 0) this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
     const fn = this.frameInts[index * FRAME_INTS + FRAME_FN];
-    this.fnSelf[fn] += self;
-    if (--this.fnLevel[fn] === 0) this.fnTotal[fn] += elapsed;
+    const fnAt = fn * FN_STRIDE;
+    this.fnRecords[fnAt + FN_SELF] += self;
+    if (--this.fnRecords[fnAt + FN_LEVEL] === 0) this.fnRecords[fnAt + FN_TOTAL] += elapsed;
     const edge = this.frameInts[index * FRAME_INTS + FRAME_EDGE];
     if (edge >= 0) {
-      this.edgeSelf[edge] += self;
-      if (--this.edgeLevel[edge] === 0) this.edgeTotal[edge] += elapsed;
+      const edgeAt = edge * EDGE_STRIDE;
+      this.edgeRecords[edgeAt + EDGE_SELF] += self;
+      if (--this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_TOTAL] += elapsed;
     }
     const at = this.directNodeAt(~node);
     this.directNodeStats[at + NODE_SELF] += self;
     if (this.frameInts[index * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
   }
 
-  /** Adds the levels of the aligned frames from stack index `materialized` up to `depth` (or to the first direct frame) to fnLevel and edgeLevel. */
+  /** Adds the levels of the aligned frames from stack index `materialized` up to `depth` (or to the first direct frame) to the function and edge levels. */
   private materialize(depth: number): void {
     let index = this.materialized;
     for (; index < depth; index++) {
       const node = this.frameInts[index * FRAME_INTS + FRAME_NODE];
       if (node < 0) break;
       const fn = this.nodeLinks[node * LINK_STRIDE + LINK_FN];
-      if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
-      this.fnLevel[fn]++;
+      if (fn * FN_STRIDE >= this.fnRecords.length) this.growFunctions(fn + 1);
+      this.fnRecords[fn * FN_STRIDE + FN_LEVEL]++;
       const edge = this.nodeLinks[node * LINK_STRIDE + LINK_EDGE];
-      if (edge >= 0) this.edgeLevel[edge]++;
+      if (edge >= 0) this.edgeRecords[edge * EDGE_STRIDE + EDGE_LEVEL]++;
     }
     this.materialized = index;
   }
 
   /** The materialized aligned frame at stack index `index` (of `node`) has left the stack: its levels go. */
   private dematerialize(index: number, node: number): void {
-    this.fnLevel[this.nodeLinks[node * LINK_STRIDE + LINK_FN]]--;
+    this.fnRecords[this.nodeLinks[node * LINK_STRIDE + LINK_FN] * FN_STRIDE + FN_LEVEL]--;
     const edge = this.nodeLinks[node * LINK_STRIDE + LINK_EDGE];
-    if (edge >= 0) this.edgeLevel[edge]--;
+    if (edge >= 0) this.edgeRecords[edge * EDGE_STRIDE + EDGE_LEVEL]--;
     this.materialized = index;
   }
 
@@ -1193,7 +1227,7 @@ export class Recorder {
     const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
     const kind = this.kindTable.kinds[fn];
     if (kind === SITE_KIND_ASYNC || kind === SITE_KIND_ASYNC_GENERATOR) {
-      this.fnAsyncWall[fn] += this.eventTime[0] - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
+      this.fnRecords[fn * FN_STRIDE + FN_ASYNC_WALL] += this.eventTime[0] - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
     }
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = FREE;
     if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);
@@ -1229,14 +1263,7 @@ export class Recorder {
     const found = this.edges.find(caller, callee);
     if (found >= 0) return found;
     const edge = this.edges.add(caller, callee);
-    if (edge === this.edgeCalls.length) {
-      const length = edge * 2;
-      this.edgeCalls = growFloat64(this.edgeCalls, length);
-      this.edgePrimitiveCalls = growFloat64(this.edgePrimitiveCalls, length);
-      this.edgeSelf = growFloat64(this.edgeSelf, length);
-      this.edgeTotal = growFloat64(this.edgeTotal, length);
-      this.edgeLevel = growInt32(this.edgeLevel, length);
-    }
+    if (edge * EDGE_STRIDE === this.edgeRecords.length) this.edgeRecords = growFloat64(this.edgeRecords, edge * 2 * EDGE_STRIDE);
     return edge;
   }
 
@@ -1310,15 +1337,9 @@ export class Recorder {
   }
 
   private growFunctions(needed: number): void {
-    let length = this.fnCalls.length;
+    let length = this.fnRecords.length / FN_STRIDE;
     while (length < needed) length *= 2;
-    this.fnCalls = growFloat64(this.fnCalls, length);
-    this.fnPrimitiveCalls = growFloat64(this.fnPrimitiveCalls, length);
-    this.fnSelf = growFloat64(this.fnSelf, length);
-    this.fnTotal = growFloat64(this.fnTotal, length);
-    this.fnAsyncWall = growFloat64(this.fnAsyncWall, length);
-    this.fnLevel = growInt32(this.fnLevel, length);
-    this.calleeEdgeCache = growInt32(this.calleeEdgeCache, length * 2);
+    this.fnRecords = growFloat64(this.fnRecords, length * FN_STRIDE);
   }
 
   private growStack(length: number): void {
