@@ -52,6 +52,32 @@ test("a compensated profile: each interval between readings loses one bias (chec
   assert.equal(p.meta.probeCost, 0.25, "the profile says what was taken out per reading");
 });
 
+test("the recorder reads the raw clock once an event and takes the bias out itself", () => {
+  const raw = createTickClock(1);
+  let rawReadings = 0;
+  const counting = { now: () => (rawReadings++, raw.now()), unit: 1, name: "counting" };
+  const clock = createCompensatedClock(counting, 0.25);
+  const h = createHarness({ outer: "function", inner: "function" }, { clock });
+  const { probe, site } = h;
+  let compensatedReadings = 0;
+  const wrapped = clock.now;
+  clock.now = () => (compensatedReadings++, wrapped());
+  const before = rawReadings;
+  const t = probe.enter(site.outer); // raw 0
+  raw.tick(2);
+  const u = probe.enter(site.inner); // raw 2
+  raw.tick(1);
+  probe.exit(u); // raw 3: inner 1 - 0.25
+  raw.tick(2);
+  probe.exit(t); // raw 5: outer 5 - 3 · 0.25 = 4.25, self 4.25 - 0.75 = 3.5
+  assert.equal(rawReadings - before, 4, "one raw reading an event");
+  assert.equal(compensatedReadings, 0, "the compensated clock's own now() is not on the probe path");
+  h.profile.disable();
+  const p = h.profile.snapshot();
+  assert.deepEqual(statsOf(p, "inner"), { calls: 1, primitiveCalls: 1, selfTime: 0.75, totalTime: 0.75 });
+  assert.deepEqual(statsOf(p, "outer"), { calls: 1, primitiveCalls: 1, selfTime: 3.5, totalTime: 4.25 });
+});
+
 test("compensation never makes a time negative, however large the bias", () => {
   const raw = createTickClock(1);
   const h = createHarness({ outer: "function", inner: "function" }, { clock: createCompensatedClock(raw, 1000) });

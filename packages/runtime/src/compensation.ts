@@ -5,10 +5,17 @@
 // that the program would not have done (the second half of one event, the first half of the
 // next). The compensated clock therefore runs slower than the real one by `bias` per reading:
 // reading i returns real(i) − i·bias, as cProfile subtracts its bias per event. It never goes
-// back (a reading below the previous one returns the previous one), so every interval, and
-// with them every self time, stays >= 0. Cumulative times lose the overhead of the calls
-// inside them too. Off under the tick clock and in count mode (nothing to compensate), and
-// switchable off (TSPROF_COMPENSATE=0, `new Profile({ compensate: false })`).
+// back (a reading below the previous one returns the previous one), so every interval stays
+// >= 0. Cumulative times lose the overhead of the calls inside them too. Off under the tick
+// clock and in count mode (nothing to compensate), and switchable off (TSPROF_COMPENSATE=0,
+// `new Profile({ compensate: false })`).
+//
+// The recorder does not call this clock's now() on its probe events: it reads the raw clock and
+// applies the same arithmetic itself (recorder.ts, `readings`): a slice loses `bias` per reading
+// after its start up to its end, and never drops below the time of its callees, so every self
+// time stays >= 0. Keeping the count and the floor in every reading cost about 9% of exact
+// mode's time. Everything else that reads the clock (a session's start and duration) reads it
+// here.
 import type { Clock } from "./clock";
 import { Recorder } from "./recorder";
 
@@ -55,8 +62,9 @@ const CALIBRATION_KINDS = { kinds: new Uint8Array(1) };
 const CALIBRATION_TAG = 15;
 
 /**
- * Measures one probed empty call against one bare call, through a private recorder reading
- * `clock` (which should be the compensated clock itself, bias 0, so its own cost is included),
+ * Measures one probed empty call against one bare call, through a private recorder given
+ * `clock` with bias 0 (it reads the raw clock and counts its readings as the profile's recorder
+ * will, so that cost is included),
  * and sets `clock.bias` to half of it (two readings per call): the fastest probed pass less the
  * fastest bare pass, over several passes (the first ones run before the JIT has optimised the
  * probe). Not the best difference within one pass: a pass whose bare loop the machine
