@@ -519,7 +519,9 @@ export class Recorder {
           this.edgeRecords[edgeAt + EDGE_SELF] += self;
           if (--this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_TOTAL] += elapsed;
         }
-        const at = this.directNodeAt(~node);
+        // directNodeAt() written out too: V8 left it a call here.
+        const at = ~node * NODE_STRIDE;
+        if (at >= this.directNodeStats.length) this.directNodeStats = growFloat64(this.directNodeStats, this.nodeStats.length);
         this.directNodeStats[at + NODE_SELF] += self;
         if (this.frameInts[top * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
         return;
