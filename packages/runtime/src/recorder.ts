@@ -1278,7 +1278,7 @@ export class Recorder {
     return slot;
   }
 
-  /** The frame in `slot` (off the stack) is over at eventTime[0]: async wall time, then the slot is freed. */
+  /** The frame in `slot` (off the stack) is over at eventTime[0]: async wall time (on the raw clock: the bias is not taken out of a wall time, which includes the probes like any wall clock of the profiled run), then the slot is freed. */
   private finish(slot: number): void {
     const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
     const kind = this.kindTable.kinds[fn];
