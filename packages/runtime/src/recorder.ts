@@ -258,8 +258,9 @@ export class Recorder {
    * bias per reading after its start up to its end, as in cProfile, where every event's timer
    * reading is biased: so a call's own two readings and each of its callees' are taken out of the
    * times that contain them. Counted here, not in the clock, so the clock the events read stays
-   * one inlined hrtime() with nothing around it (the compensated clock kept a count and a floor
-   * in every reading: about 9% of exact mode's time on acorn parsing @babel/parser).
+   * one inlined hrtime() with nothing around it. That did not make exact mode faster (main-thread
+   * CPU, session 11: acorn parsing @babel/parser 1.01 s, 1.02 s with the count in the clock; tsc
+   * 12.62 s, 12.67 s with compensation off): the cost is the same here as in the clock.
    */
   private readonly readings = new Float64Array(2);
   private readonly kindTable: KindTable;
@@ -432,7 +433,7 @@ export class Recorder {
           this.placedOwnsNode = 0;
           this.settlePlacement(depth);
           this.recordCall(fn);
-          this.eventTime[0] = now;
+          this.eventTime[EVENT_TIME] = now;
           this.push(token, fn, NO_SLOT);
           return token;
         }
@@ -478,7 +479,7 @@ export class Recorder {
    * or passed to one is boxed in a fresh heap number: 17 MB on 20,000 await chains before.
    */
   private readClock(): void {
-    this.eventTime[0] = this.source.now();
+    this.eventTime[EVENT_TIME] = this.source.now();
     this.readings[READINGS_SO_FAR]++;
   }
 
@@ -657,10 +658,10 @@ export class Recorder {
     this.resumeSlot(slot, consumer);
   }
 
-  /** Closes every open frame at `now` (a reading of `clock`; default: a reading now): active ones as exits (top first), then suspended ones. */
-  closeOpenFrames(now?: number): void {
-    // `now` is a reading of `clock`; a compensated clock's recorder reads its raw clock itself.
-    if (now === undefined || this.source !== this.clock) this.readClock();
+  /** Closes every open frame at `now` (a reading of `clock`): active ones as exits (top first), then suspended ones. */
+  closeOpenFrames(now: number): void {
+    // A compensated clock's recorder reads its raw clock itself: `now` is on the other scale.
+    if (this.source !== this.clock) this.readClock();
     else this.eventTime[EVENT_TIME] = now;
     while (this.depth > 0) {
       const slot = this.endSlice();
@@ -842,7 +843,7 @@ export class Recorder {
     this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_NODE] = node;
     this.slotBytes[slot * SLOT_BYTES + SLOT_INVOKED_OWNS_NODE] = ownsNode;
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = ACTIVE;
-    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = this.eventTime[0];
+    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = this.eventTime[EVENT_TIME];
     const generation = (this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] + 1) & GENERATION_MASK;
     this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] = generation;
     const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
@@ -1120,7 +1121,7 @@ export class Recorder {
    * did not inline, it would be boxed in a fresh heap number).
    */
   private push(plainToken: number, fn: number, slot: number): void {
-    const now = this.eventTime[0];
+    const now = this.eventTime[EVENT_TIME];
     const depth = this.depth;
     if (depth * FRAME_DOUBLES === this.frameDoubles.length) this.growStack(depth * 2);
     // Two stores, not one of a conditional: V8 boxes a phi of a small integer and a double.
@@ -1283,7 +1284,7 @@ export class Recorder {
     const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
     const kind = this.kindTable.kinds[fn];
     if (kind === SITE_KIND_ASYNC || kind === SITE_KIND_ASYNC_GENERATOR) {
-      this.fnRecords[fn * FN_STRIDE + FN_ASYNC_WALL] += this.eventTime[0] - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
+      this.fnRecords[fn * FN_STRIDE + FN_ASYNC_WALL] += this.eventTime[EVENT_TIME] - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
     }
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = FREE;
     if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);
