@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHarness, edgeOf, finish, statsOf, treeLines } from "./harness.test-helper";
+import { Recorder } from "./recorder";
 
 test("self-healing exit: frames left open above are closed at the exit below them", () => {
   const h = createHarness({ main: "function", lost: "function", deeper: "function" });
@@ -186,4 +187,69 @@ test("frame cap: dropped suspended generators are closed to make room; new calls
   assert.deepEqual(statsOf(p, "gen"), { calls: 2, primitiveCalls: 2, selfTime: 2, totalTime: 2 });
   assert.deepEqual(statsOf(p, "main"), { calls: 1, primitiveCalls: 1, selfTime: 5, totalTime: 8 });
   assert.equal(p.meta.reclaimedFrames, 2, "the profile says how many suspended frames were closed early");
+});
+
+/** Each of `functions` functions calling each of them once: `functions` + `functions`² paths; b runs 1 + (b % 3) ticks. */
+function recordAllPairs(functions: number, maxTreeNodes?: number): Recorder {
+  let ticks = 0;
+  const clock = { now: () => ticks, unit: 1 };
+  const recorder = new Recorder(clock, { kinds: new Uint8Array(functions) }, 1, { maxTreeNodes });
+  for (let a = 0; a < functions; a++) {
+    const outer = recorder.enter(a);
+    for (let b = 0; b < functions; b++) {
+      const inner = recorder.enter(b);
+      ticks += 1 + (b % 3);
+      recorder.exit(inner);
+    }
+    ticks += 1;
+    recorder.exit(outer);
+  }
+  return recorder;
+}
+
+test("a tree that outgrows the arrays' doubling: every node's numbers survive the growths, up to the cap", () => {
+  // 300 + 90,000 paths: the arrays double up to 65,536 nodes and then jump to the cap (80,000),
+  // so the last 10,300 paths are past it.
+  const functions = 300;
+  const recorder = recordAllPairs(functions, 80_000);
+  assert.equal(recorder.nodeCount, 80_001);
+  assert.equal(recorder.droppedTreeNodes, 300 + 90_000 - 80_000);
+  const stats = recorder.collect();
+  for (let fn = 0; fn < functions; fn++) {
+    assert.equal(stats.fnCalls[fn], functions + 1, `calls of ${fn}`);
+    assert.equal(stats.fnPrimitiveCalls[fn], functions, `primitive calls of ${fn}`); // its call under itself is recursive
+    // Called once under each a, and once as an a, whose own time is its last tick.
+    assert.equal(stats.fnSelf[fn], functions * (1 + (fn % 3)) + 1, `self time of ${fn}`);
+  }
+  let nodeCalls = 0;
+  for (let at = 3; at < stats.nodeStats.length; at += 3) nodeCalls += stats.nodeStats[at];
+  assert.equal(nodeCalls, 80_000, "one call a node");
+  // The last node made, well past the jump from 65,536 nodes to the cap.
+  const last = 80_000 * 3;
+  assert.equal(stats.nodeStats[last], 1, "the last node's calls");
+  assert.equal(stats.nodeStats[last + 2], stats.nodeStats[last + 1], "the last node's total time is its self time (a leaf)");
+  assert.ok(stats.nodeStats[last + 2] >= 1);
+});
+
+test("a copy of the recorder holds the used part of the tree's arrays, and the same numbers", () => {
+  // 260 + 67,600 nodes: past 65,536 the arrays jump to the default cap (400,000 nodes).
+  const recorder = recordAllPairs(260);
+  assert.equal(recorder.nodeCount, 1 + 260 + 67_600);
+  const copy = recorder.clone();
+  assert.equal(copy.nodeLinks.length, recorder.nodeCount * 4);
+  assert.ok(recorder.nodeLinks.length > copy.nodeLinks.length * 5);
+  const stats = recorder.collect();
+  const copied = copy.collect();
+  assert.deepEqual(Array.from(copied.fnSelf), Array.from(stats.fnSelf));
+  assert.deepEqual(Array.from(copied.fnCalls), Array.from(stats.fnCalls));
+  assert.deepEqual(Array.from(copied.nodeStats), Array.from(stats.nodeStats));
+  // The copy still records: a new path grows its trimmed arrays.
+  const t = copy.enter(0);
+  const u = copy.enter(0);
+  const v = copy.enter(0);
+  copy.exit(v);
+  copy.exit(u);
+  copy.exit(t);
+  assert.equal(copy.nodeCount, recorder.nodeCount + 1);
+  assert.equal(copy.collect().fnCalls[0], stats.fnCalls[0] + 3);
 });
