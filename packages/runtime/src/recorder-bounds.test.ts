@@ -253,3 +253,34 @@ test("a copy of the recorder holds the used part of the tree's arrays, and the s
   assert.equal(copy.nodeCount, recorder.nodeCount + 1);
   assert.equal(copy.collect().fnCalls[0], stats.fnCalls[0] + 3);
 });
+
+test("past the node cap, a function called from callers in turn gets each call on the right edge (the per-callee caller cache)", () => {
+  // Past the cap the edge of a call comes from the callee's two latest callers, then a cache by
+  // pair, then the edge table: three callers in turn miss the two ways every time; two do not.
+  const h = createHarness({ main: "function", a: "function", b: "function", c: "function", leaf: "function" }, { maxTreeNodes: 1 });
+  const { probe, clock, site } = h;
+  const callLeafFrom = (caller: "a" | "b" | "c", ticks: number): void => {
+    const t = probe.enter(site[caller]);
+    const u = probe.enter(site.leaf);
+    clock.tick(ticks);
+    probe.exit(u);
+    probe.exit(t);
+  };
+  const t = probe.enter(site.main); // the only node
+  for (let round = 0; round < 5; round++) {
+    callLeafFrom("a", 1);
+    callLeafFrom("b", 2);
+    callLeafFrom("c", 4);
+  }
+  for (let round = 0; round < 3; round++) {
+    callLeafFrom("b", 2);
+    callLeafFrom("a", 1);
+  }
+  probe.exit(t);
+  const p = finish(h);
+  assert.deepEqual(edgeOf(p, "a", "leaf"), { calls: 8, primitiveCalls: 8, selfTime: 8, totalTime: 8 });
+  assert.deepEqual(edgeOf(p, "b", "leaf"), { calls: 8, primitiveCalls: 8, selfTime: 16, totalTime: 16 });
+  assert.deepEqual(edgeOf(p, "c", "leaf"), { calls: 5, primitiveCalls: 5, selfTime: 20, totalTime: 20 });
+  assert.deepEqual(statsOf(p, "leaf"), { calls: 21, primitiveCalls: 21, selfTime: 44, totalTime: 44 });
+  assert.equal(p.meta.droppedTreeNodes, 42);
+});
