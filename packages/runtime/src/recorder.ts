@@ -160,8 +160,6 @@ const FRAME_SLOT = 7;
 const FRAME_FN = 8;
 const FRAME_EDGE = 9;
 const FRAME_OWNS_NODE = 10;
-const FRAME_LAST_CALLEE = 11;
-const FRAME_LAST_EDGE = 12;
 /** The recorder's reading count at the slice's start (a double, bytes 56-63): compensation (see `readings`). */
 const FRAME_READINGS = 7;
 /** The slot of a plain function's frame: it has no slot. */
@@ -310,9 +308,8 @@ export class Recorder {
   // The stack of active frames, bottom first: one slice each, in one 64-byte record (a cache line)
   // of two views of one buffer, so a call touches two arrays, not ten. Every frame: token, slice
   // start, child time (doubles); node (an aligned frame's node, >= 0; a direct frame's node n as
-  // ~n, < 0), slot (valid when its token is > 0) (ints). Direct frames also: function, edge,
-  // whether the node is the frame's own (not past the cap), and for a frame without a node of its
-  // own its most recent callee and that call's edge.
+  // ~n, < 0), slot (valid when its token is > 0) (ints). Direct frames also: function, edge, and
+  // whether the node is the frame's own (not past the cap).
   private frameDoubles = new Float64Array(0);
   private frameInts = new Int32Array(0);
   depth = 0;
@@ -434,7 +431,7 @@ export class Recorder {
               this.fnInts[ways + 3] = this.fnInts[ways + 1];
               this.fnInts[ways] = callerFn + 1;
               this.fnInts[ways + 1] = edge;
-            } else edge = this.edgeMissedByCallee(depth - 1, callerFn, fn);
+            } else edge = this.edgeMissedByCallee(callerFn, fn);
           }
         }
         const now = this.source.now();
@@ -477,7 +474,6 @@ export class Recorder {
         this.frameInts[depth * FRAME_INTS + FRAME_FN] = fn;
         this.frameInts[depth * FRAME_INTS + FRAME_EDGE] = edge;
         this.frameInts[depth * FRAME_INTS + FRAME_OWNS_NODE] = 0;
-        this.frameInts[depth * FRAME_INTS + FRAME_LAST_CALLEE] = -1;
         this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
         this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME] = 0;
         this.frameDoubles[depth * FRAME_DOUBLES + FRAME_READINGS] = readings;
@@ -1106,39 +1102,40 @@ export class Recorder {
     this.placedNode = node < 0 ? this.frameNode(top) : node;
   }
 
-  /** The edge caller→fn for a caller frame without a tree node of its own (past the node cap), cached per frame. */
+  /**
+   * The edge caller→fn for a caller frame without a tree node of its own (past the node cap): from
+   * the callee's two latest callers, then as edgeMissedByCallee(). (A frame's own latest callee,
+   * cached in its stack record until session 12, was another function for 95% of these calls on
+   * tsc, and keeping it cost a store a call.)
+   */
   private edgeOfCallerWithoutNode(caller: number, fn: number): number {
-    if (this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] === fn) return this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE];
-    // Then the callee's latest caller, then a small direct-mapped cache in front of the edge
-    // table: on tsc the frame's latest callee is another function for 95% of the calls past the
-    // node cap, while most functions are called from the same caller as last time.
     const callerFn = this.frameFn(caller);
     const ways = fn * FN_INTS + FN_CALLER_WAYS;
-    if (ways < this.fnInts.length && this.fnInts[ways] === callerFn + 1) {
-      const edge = this.fnInts[ways + 1];
-      this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] = fn;
-      this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE] = edge;
-      return edge;
+    if (ways < this.fnInts.length) {
+      if (this.fnInts[ways] === callerFn + 1) return this.fnInts[ways + 1];
+      if (this.fnInts[ways + 2] === callerFn + 1) return this.fnInts[ways + 3];
     }
-    return this.edgeMissedByCallee(caller, callerFn, fn);
+    return this.edgeMissedByCallee(callerFn, fn);
+  }
+
+  /** The edge callerFn→fn from the direct-mapped cache of pairs in front of the edge table (which creates it if new); the cache then holds it. */
+  private edgeOfPair(callerFn: number, fn: number): number {
+    const cache = this.edgeCache;
+    const at = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
+    if (cache[at] === callerFn + 1 && cache[at + 1] === fn) return cache[at + 2];
+    const edge = this.edgeFor(callerFn, fn);
+    cache[at] = callerFn + 1;
+    cache[at + 1] = fn;
+    cache[at + 2] = edge;
+    return edge;
   }
 
   /**
-   * The edge callerFn→fn of a call by the frame at stack index `caller` that the per-callee cache
-   * did not answer: from the direct-mapped cache, else the edge table; then both caches and the
-   * frame's latest callee hold it.
+   * The edge callerFn→fn of a call past the node cap that the callee's two latest callers did not
+   * answer: edgeOfPair(); then it is the callee's latest caller.
    */
-  private edgeMissedByCallee(caller: number, callerFn: number, fn: number): number {
-    const cache = this.edgeCache;
-    const at = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
-    let edge: number;
-    if (cache[at] === callerFn + 1 && cache[at + 1] === fn) edge = cache[at + 2];
-    else {
-      edge = this.edgeFor(callerFn, fn);
-      cache[at] = callerFn + 1;
-      cache[at + 1] = fn;
-      cache[at + 2] = edge;
-    }
+  private edgeMissedByCallee(callerFn: number, fn: number): number {
+    const edge = this.edgeOfPair(callerFn, fn);
     const ways = fn * FN_INTS + FN_CALLER_WAYS;
     if (ways < this.fnInts.length) {
       // The latest caller becomes the other.
@@ -1147,8 +1144,6 @@ export class Recorder {
       this.fnInts[ways] = callerFn + 1;
       this.fnInts[ways + 1] = edge;
     }
-    this.frameInts[caller * FRAME_INTS + FRAME_LAST_CALLEE] = fn;
-    this.frameInts[caller * FRAME_INTS + FRAME_LAST_EDGE] = edge;
     return edge;
   }
 
@@ -1173,7 +1168,6 @@ export class Recorder {
       this.frameInts[depth * FRAME_INTS + FRAME_FN] = fn;
       this.frameInts[depth * FRAME_INTS + FRAME_EDGE] = edge;
       this.frameInts[depth * FRAME_INTS + FRAME_OWNS_NODE] = ownsNode;
-      if (ownsNode !== 1) this.frameInts[depth * FRAME_INTS + FRAME_LAST_CALLEE] = -1;
       if (fn * FN_STRIDE >= this.fnRecords.length) this.growFunctions(fn + 1);
       this.fnRecords[fn * FN_STRIDE + FN_LEVEL]++;
       if (edge >= 0) this.edgeRecords[edge * EDGE_STRIDE + EDGE_LEVEL]++;
@@ -1398,7 +1392,8 @@ export class Recorder {
    * scratch entry at offset 0 (block 0 is never a child block) returns node -1 and the edge.
    */
   private addChild(parent: number, fn: number, entry: number): number {
-    const edge = parent === ROOT_NODE ? -1 : this.edgeFor(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
+    // The pair cache first: on acorn parsing @babel/parser, 387,000 nodes over 1,000 edges.
+    const edge = parent === ROOT_NODE ? -1 : this.edgeOfPair(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
     const blocks = this.childBlocks;
     if (this.nodeCount >= this.maxTreeNodes + 1) {
       blocks[SCRATCH_ENTRY + 1] = -1;
