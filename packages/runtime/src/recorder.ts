@@ -50,12 +50,15 @@
 // Where the frames on the stack are exactly the path of tree nodes from the root to the top
 // frame's node ("aligned" frames: every synchronous call, and any slice placed under the frame
 // below it), a function's recursion level is the number of its ancestors in the tree, so a
-// slice only adds to its own node (calls, self, total) and the function and edge numbers are
-// derived from the tree when a profile is taken (collect()): calls and self time summed over
-// the nodes of the function (edge), primitive calls and total time over its outermost nodes,
-// those without an ancestor of the same function (edge). So a plain call's enter and exit touch
-// the stack and one node: no allocation, no hashing, no per-function counters. A plain frame
-// lives only in its stack record (token, node, slice start, child time: one cache line).
+// slice only adds to its own node (calls, total) and the function and edge numbers are
+// derived from the tree when a profile is taken (collect()): a node's self time is its total
+// less its children's totals and its direct callees' time (every aligned slice runs inside its
+// parent node's), calls and self time are summed over the nodes of the function (edge),
+// primitive calls and total time over its outermost nodes, those without an ancestor of the
+// same function (edge). So a plain call's enter and exit touch the stack and one node: no
+// allocation, no hashing, no per-function counters, nothing in the caller's record. A plain
+// frame lives only in its stack record (token, node, slice start, reading count: one cache
+// line).
 //
 // Slices that are not aligned (an async function resumed from the microtask queue under its
 // logical caller, calls past the node cap, which have no node of their own, and everything they
@@ -120,11 +123,17 @@ const SITE_KIND_ASYNC = probeTypes.SITE_KIND_ASYNC;
 const SITE_KIND_GENERATOR = probeTypes.SITE_KIND_GENERATOR;
 const SITE_KIND_ASYNC_GENERATOR = probeTypes.SITE_KIND_ASYNC_GENERATOR;
 
-/** Layout of Recorder.nodeStats. */
+/** Layout of Recorder.nodeStats (and of CollectedStats.nodeStats). */
 const NODE_STRIDE = 3;
 const NODE_CALLS = 0;
 const NODE_SELF = 1;
 const NODE_TOTAL = 2;
+/**
+ * In Recorder.nodeStats (the aligned slices) the second number is not the node's self time but the
+ * time of its direct callees (calls past the node cap): collect() derives the self time as the
+ * total less the children's totals and that.
+ */
+const NODE_DIRECT_CALLEES = 1;
 
 /** Layout of Recorder.nodeLinks. */
 const LINK_STRIDE = 4;
@@ -307,9 +316,10 @@ export class Recorder {
 
   // The stack of active frames, bottom first: one slice each, in one 64-byte record (a cache line)
   // of two views of one buffer, so a call touches two arrays, not ten. Every frame: token, slice
-  // start, child time (doubles); node (an aligned frame's node, >= 0; a direct frame's node n as
-  // ~n, < 0), slot (valid when its token is > 0) (ints). Direct frames also: function, edge, and
-  // whether the node is the frame's own (not past the cap).
+  // start, reading count (doubles); node (an aligned frame's node, >= 0; a direct frame's node n
+  // as ~n, < 0), slot (valid when its token is > 0) (ints). Direct frames also: their callees'
+  // time (an aligned frame's go to its node, NODE_DIRECT_CALLEES), function, edge, and whether
+  // the node is the frame's own (not past the cap).
   private frameDoubles = new Float64Array(0);
   private frameInts = new Int32Array(0);
   depth = 0;
@@ -443,7 +453,6 @@ export class Recorder {
           this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
           this.frameInts[depth * FRAME_INTS + FRAME_NODE] = node;
           this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
-          this.frameDoubles[depth * FRAME_DOUBLES + FRAME_CHILD_TIME] = 0;
           this.frameDoubles[depth * FRAME_DOUBLES + FRAME_READINGS] = readings;
           this.depth = depth + 1;
           return token;
@@ -524,15 +533,20 @@ export class Recorder {
       this.lastSuspended = -1;
       const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
       this.depth = top;
-      // tt, less a bias per reading since the slice started, never below the callees' time (so self >= 0).
-      const childTime = this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME];
+      // tt, less a bias per reading since the slice started.
       let elapsed = now - this.frameDoubles[top * FRAME_DOUBLES + FRAME_START] - this.readings[READING_BIAS] * (readings - this.frameDoubles[top * FRAME_DOUBLES + FRAME_READINGS]);
-      if (elapsed < childTime) elapsed = childTime;
       if (node < 0) {
         // A direct frame (past the node cap: on tsc 95% of the calls), endDirectSlice() written
-        // out, as the aligned one below is: in exact mode V8 left endDirectSlice() a call.
+        // out, as the aligned one below is: in exact mode V8 left endDirectSlice() a call. Never
+        // below its callees' time, so its self time stays >= 0.
+        const childTime = this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME];
+        if (elapsed < childTime) elapsed = childTime;
         const self = elapsed - childTime; // it
-        if (top > 0) this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+        if (top > 0) {
+          const below = this.frameInts[(top - 1) * FRAME_INTS + FRAME_NODE];
+          if (below >= 0) this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
+          else this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+        }
         const fn = this.frameInts[top * FRAME_INTS + FRAME_FN];
         const fnAt = fn * FN_STRIDE;
         this.fnRecords[fnAt + FN_SELF] += self;
@@ -554,11 +568,11 @@ export class Recorder {
       // its argument: where V8 does not inline the callee, a double argument is boxed in a fresh
       // heap number. Nor the call reading eventTime: acorn parsing @babel/parser ran 2% more
       // instructions that way under callgrind (median 4.89 G of 4 runs; written out, 4.78 G of 3,
-      // as with the call passing `now`).
-      if (top > 0) this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
-      const at = node * NODE_STRIDE;
-      this.nodeStats[at + NODE_SELF] += elapsed - childTime; // it
-      this.nodeStats[at + NODE_TOTAL] += elapsed;
+      // as with the call passing `now`). Only the node's total: collect() derives the self times
+      // of aligned slices from the totals, so an aligned frame keeps no child time, and its
+      // caller (aligned too) needs no update.
+      if (elapsed < 0) elapsed = 0;
+      this.nodeStats[node * NODE_STRIDE + NODE_TOTAL] += elapsed;
       if (top < this.materialized) this.dematerialize(top, node);
       return;
     }
@@ -772,9 +786,26 @@ export class Recorder {
       edgeSelf[edge] = edgeRecords[at + EDGE_SELF];
       edgeTotal[edge] = edgeRecords[at + EDGE_TOTAL];
     }
+    // The aligned slices' self time of each node: its total less its children's totals and its
+    // direct callees' time (each aligned slice runs inside its parent node's, each direct callee
+    // of an aligned frame inside that frame's), never below 0 (compensation can take more than
+    // a node's own time).
+    const alignedSelf = new Float64Array(nodeCount);
+    for (let node = 1; node < nodeCount; node++) {
+      const at = node * NODE_STRIDE;
+      alignedSelf[node] += aligned[at + NODE_TOTAL] - aligned[at + NODE_DIRECT_CALLEES];
+      const parent = links[node * LINK_STRIDE + LINK_PARENT];
+      if (parent > ROOT_NODE) alignedSelf[parent] -= aligned[at + NODE_TOTAL];
+    }
+    for (let node = 1; node < nodeCount; node++) if (alignedSelf[node] < 0) alignedSelf[node] = 0;
     const nodeStats = new Float64Array(nodeCount * NODE_STRIDE);
     const direct = this.directNodeStats;
-    for (let at = 0; at < nodeStats.length; at++) nodeStats[at] = aligned[at] + (at < direct.length ? direct[at] : 0);
+    for (let node = 0, at = 0; node < nodeCount; node++, at += NODE_STRIDE) {
+      const hasDirect = at < direct.length;
+      nodeStats[at + NODE_CALLS] = aligned[at + NODE_CALLS] + (hasDirect ? direct[at + NODE_CALLS] : 0);
+      nodeStats[at + NODE_SELF] = alignedSelf[node] + (hasDirect ? direct[at + NODE_SELF] : 0);
+      nodeStats[at + NODE_TOTAL] = aligned[at + NODE_TOTAL] + (hasDirect ? direct[at + NODE_TOTAL] : 0);
+    }
 
     // Depth first from the root: how many nodes of each function (edge) are on the current path.
     const fnOnPath = new Int32Array(fnLength);
@@ -801,7 +832,7 @@ export class Recorder {
       const edge = links[node * LINK_STRIDE + LINK_EDGE];
       const at = node * NODE_STRIDE;
       const calls = aligned[at + NODE_CALLS];
-      const self = aligned[at + NODE_SELF];
+      const self = alignedSelf[node];
       const total = aligned[at + NODE_TOTAL];
       fnCalls[fn] += calls;
       fnSelf[fn] += self;
@@ -1192,14 +1223,10 @@ export class Recorder {
     return this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] > 0 ? this.frameInts[depth * FRAME_INTS + FRAME_SLOT] : NO_SLOT;
   }
 
-  /** Ends the aligned slice at stack index `index` (just popped; its node `node`) at eventTime[0]: the node's self time (it) and total time (tt). */
+  /** Ends the aligned slice at stack index `index` (just popped; its node `node`) at eventTime[0]: the node's total time (tt; collect() derives the self time). */
   private endAlignedSlice(index: number, node: number): void {
     this.measureSlice(index);
-    const elapsed = this.eventTime[SLICE_TIME]; // tt
-    if (index > 0) this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
-    const at = node * NODE_STRIDE;
-    this.nodeStats[at + NODE_SELF] += elapsed - this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME]; // it
-    this.nodeStats[at + NODE_TOTAL] += elapsed;
+    this.nodeStats[node * NODE_STRIDE + NODE_TOTAL] += this.eventTime[SLICE_TIME];
     if (index < this.materialized) this.dematerialize(index, node);
   }
 
@@ -1208,7 +1235,12 @@ export class Recorder {
     this.measureSlice(index);
     const elapsed = this.eventTime[SLICE_TIME];
     const self = elapsed - this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME];
-    if (index > 0) this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+    if (index > 0) {
+      // An aligned caller keeps no child time: its node sums its direct callees' (exit() has the same inline).
+      const below = this.frameInts[(index - 1) * FRAME_INTS + FRAME_NODE];
+      if (below >= 0) this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
+      else this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+    }
     const fn = this.frameInts[index * FRAME_INTS + FRAME_FN];
     const fnAt = fn * FN_STRIDE;
     this.fnRecords[fnAt + FN_SELF] += self;
@@ -1227,14 +1259,15 @@ export class Recorder {
   /**
    * Puts the time (tt) of the slice at stack index `index`, ending at eventTime[0], in
    * eventTime[SLICE_TIME] (a double returned from a call V8 did not inline is a fresh heap
-   * number): less a bias per reading since it started, never below its callees' time (exit()
-   * has the same inline).
+   * number): less a bias per reading since it started, never below its callees' time for a direct
+   * frame, never below 0 for an aligned one, which keeps no child time (exit() has the same
+   * inline).
    */
   private measureSlice(index: number): void {
     const elapsed =
       this.eventTime[EVENT_TIME] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_START] - this.readings[READING_BIAS] * (this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS]);
-    const childTime = this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME];
-    this.eventTime[SLICE_TIME] = elapsed < childTime ? childTime : elapsed;
+    const floor = this.frameInts[index * FRAME_INTS + FRAME_NODE] >= 0 ? 0 : this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME];
+    this.eventTime[SLICE_TIME] = elapsed < floor ? floor : elapsed;
   }
 
   /** Adds the levels of the aligned frames from stack index `materialized` up to `depth` (or to the first direct frame) to the function and edge levels. */
