@@ -425,23 +425,18 @@ export class Recorder {
           if (at >= this.fnRecords.length) this.growFunctions(fn + 1);
           const ways = fn * FN_INTS + FN_CALLER_WAYS;
           if (this.fnInts[ways] === callerFn + 1) edge = this.fnInts[ways + 1];
-          else if (this.fnInts[ways + 2] === callerFn + 1) {
-            // The other way: it becomes the latest.
-            edge = this.fnInts[ways + 3];
+          else {
+            // The other way, then the direct-mapped cache, then the table: edgeMissedByCallee()
+            // without the call, whatever answers becoming the latest caller.
+            if (this.fnInts[ways + 2] === callerFn + 1) edge = this.fnInts[ways + 3];
+            else {
+              const cached = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
+              edge = this.edgeCache[cached] === callerFn + 1 && this.edgeCache[cached + 1] === fn ? this.edgeCache[cached + 2] : this.edgeOfPair(callerFn, fn);
+            }
             this.fnInts[ways + 2] = this.fnInts[ways];
             this.fnInts[ways + 3] = this.fnInts[ways + 1];
             this.fnInts[ways] = callerFn + 1;
             this.fnInts[ways + 1] = edge;
-          } else {
-            // Then the direct-mapped cache (edgeMissedByCallee() without the call).
-            const cached = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
-            if (this.edgeCache[cached] === callerFn + 1 && this.edgeCache[cached + 1] === fn) {
-              edge = this.edgeCache[cached + 2];
-              this.fnInts[ways + 2] = this.fnInts[ways];
-              this.fnInts[ways + 3] = this.fnInts[ways + 1];
-              this.fnInts[ways] = callerFn + 1;
-              this.fnInts[ways + 1] = edge;
-            } else edge = this.edgeMissedByCallee(callerFn, fn);
           }
         }
         const now = this.source.now();
