@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHarness, edgeOf, finish, statsOf, treeLines } from "./harness.test-helper";
-import { Recorder } from "./recorder";
+import { NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, Recorder } from "./recorder";
 
 test("self-healing exit: frames left open above are closed at the exit below them", () => {
   const h = createHarness({ main: "function", lost: "function", deeper: "function" });
@@ -222,13 +222,13 @@ test("a tree that outgrows the arrays' doubling: every node's numbers survive th
     assert.equal(stats.fnSelf[fn], functions * (1 + (fn % 3)) + 1, `self time of ${fn}`);
   }
   let nodeCalls = 0;
-  for (let at = 3; at < stats.nodeStats.length; at += 3) nodeCalls += stats.nodeStats[at];
+  for (let at = NODE_STRIDE; at < stats.nodeStats.length; at += NODE_STRIDE) nodeCalls += stats.nodeStats[at + NODE_CALLS];
   assert.equal(nodeCalls, 80_000, "one call a node");
   // The last node made, well past the jump from 65,536 nodes to the cap.
-  const last = 80_000 * 3;
-  assert.equal(stats.nodeStats[last], 1, "the last node's calls");
-  assert.equal(stats.nodeStats[last + 2], stats.nodeStats[last + 1], "the last node's total time is its self time (a leaf)");
-  assert.ok(stats.nodeStats[last + 2] >= 1);
+  const last = 80_000 * NODE_STRIDE;
+  assert.equal(stats.nodeStats[last + NODE_CALLS], 1, "the last node's calls");
+  assert.equal(stats.nodeStats[last + NODE_TOTAL], stats.nodeStats[last + NODE_SELF], "the last node's total time is its self time (a leaf)");
+  assert.ok(stats.nodeStats[last + NODE_TOTAL] >= 1);
 });
 
 test("a copy of the recorder holds the used part of the tree's arrays, and the same numbers", () => {

@@ -124,7 +124,7 @@ const SITE_KIND_GENERATOR = probeTypes.SITE_KIND_GENERATOR;
 const SITE_KIND_ASYNC_GENERATOR = probeTypes.SITE_KIND_ASYNC_GENERATOR;
 
 /** Layout of Recorder.nodeStats (and of CollectedStats.nodeStats). */
-const NODE_STRIDE = 3;
+const NODE_STRIDE = 4;
 const NODE_CALLS = 0;
 const NODE_SELF = 1;
 const NODE_TOTAL = 2;
@@ -134,6 +134,13 @@ const NODE_TOTAL = 2;
  * total less the children's totals and that.
  */
 const NODE_DIRECT_CALLEES = 1;
+/**
+ * In Recorder.nodeStats, the clock readings taken while the node's frame was the topmost aligned
+ * one, beyond the two that collect() counts for every aligned call (one at its entry for its
+ * parent, one at its exit for itself), which the fast paths take without counting: see
+ * `readings` and collect(). Can be negative.
+ */
+const NODE_READINGS = 3;
 
 /** Layout of Recorder.nodeLinks. */
 const LINK_STRIDE = 4;
@@ -263,14 +270,26 @@ export class Recorder {
    */
   private readonly source: Clock;
   /**
-   * [READINGS_SO_FAR] the clock readings of the probe events so far (one an event), [READING_BIAS]
-   * the ticks of probe work per reading (a compensated clock's bias, else 0). A slice loses one
-   * bias per reading after its start up to its end, as in cProfile, where every event's timer
-   * reading is biased: so a call's own two readings and each of its callees' are taken out of the
-   * times that contain them. Counted here, not in the clock, so the clock the events read stays
-   * one inlined hrtime() with nothing around it. That did not make exact mode faster (main-thread
-   * CPU, session 11: acorn parsing @babel/parser 1.01 s, 1.02 s with the count in the clock; tsc
-   * 12.62 s, 12.67 s with compensation off): the cost is the same here as in the clock.
+   * [READINGS_SO_FAR] the clock readings of the probe events so far, but for those of the aligned
+   * fast paths (an aligned call's entry and exit in enter() and exit()); [READING_BIAS] the ticks
+   * of probe work per reading (a compensated clock's bias, else 0). A slice loses one bias per
+   * reading after its start up to its end, as in cProfile, where every event's timer reading is
+   * biased: so a call's own two readings and each of its callees' are taken out of the times that
+   * contain them.
+   * - A direct slice counts its readings here: the count at its end less the count at its start.
+   *   No aligned fast path runs while a direct frame is on the stack (an aligned frame's caller is
+   *   aligned), so none of its readings goes uncounted.
+   * - An aligned slice's readings are counted in the tree instead, and collect() takes them out of
+   *   its node's total: the readings within a node's slices are those taken while the topmost
+   *   aligned frame is at that node or below it (the aligned frames are the bottom of the stack,
+   *   along a path of the tree). Each aligned call accounts for two (NODE_CALLS: its entry, under
+   *   its parent; its exit, its own); every other reading taken with an aligned frame on top
+   *   counts at that frame's node (NODE_READINGS; readClock()), those under a direct frame at the
+   *   node of the aligned frame below the direct ones when the lowest of them ends, and where an
+   *   aligned call's entry or exit is not a fast path's, its node's count is corrected.
+   * So the aligned fast paths, most calls, touch no count, and a node's time loses the biases of
+   * all its slices at once, floored at 0 for the node (it was for each slice: fib(30), 2.7M calls,
+   * main-thread CPU 0.260 -> 0.250 s, the naive probe 0.242 s).
    */
   private readonly readings = new Float64Array(2);
   private readonly kindTable: KindTable;
@@ -440,20 +459,22 @@ export class Recorder {
           }
         }
         const now = this.source.now();
-        const readings = this.readings[READINGS_SO_FAR] + 1;
-        this.readings[READINGS_SO_FAR] = readings;
         const token = this.nextPlainToken();
         if (node >= 0) {
+          // An aligned call: its entry's reading is one of the two that collect() counts for it.
           this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
           this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
           this.frameInts[depth * FRAME_INTS + FRAME_NODE] = node;
           this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
-          this.frameDoubles[depth * FRAME_DOUBLES + FRAME_READINGS] = readings;
           this.depth = depth + 1;
           return token;
         }
+        const readings = this.readings[READINGS_SO_FAR] + 1;
+        this.readings[READINGS_SO_FAR] = readings;
         this.droppedTreeNodes++;
         if (parent >= 0) {
+          // This reading, under the aligned caller, counts for the caller's node (see readings).
+          this.nodeStats[parent * NODE_STRIDE + NODE_READINGS]++;
           // Past the node cap under an aligned frame: the call aggregates into its caller's node,
           // a direct frame (placeUnderTop() without a second lookup).
           this.placedEdge = this.childBlocks[entry + 2];
@@ -508,6 +529,12 @@ export class Recorder {
   private readClock(): void {
     this.eventTime[EVENT_TIME] = this.source.now();
     this.readings[READINGS_SO_FAR]++;
+    // Taken with an aligned frame on top: within the slices of its node and of every node above it (see readings).
+    const top = this.depth - 1;
+    if (top >= 0) {
+      const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
+      if (node >= 0) this.nodeStats[node * NODE_STRIDE + NODE_READINGS]++;
+    }
   }
 
   /** The next plain function's token: −1 − serial, a small integer (see SERIAL_MASK). */
@@ -523,24 +550,30 @@ export class Recorder {
     if (top >= 0 && this.frameDoubles[top * FRAME_DOUBLES + FRAME_TOKEN] === token && token < 0) {
       // A plain function returning (or throwing) to its caller.
       const now = this.source.now();
-      const readings = this.readings[READINGS_SO_FAR] + 1;
-      this.readings[READINGS_SO_FAR] = readings;
       this.lastSuspended = -1;
       const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
       this.depth = top;
-      // tt, less a bias per reading since the slice started.
-      let elapsed = now - this.frameDoubles[top * FRAME_DOUBLES + FRAME_START] - this.readings[READING_BIAS] * (readings - this.frameDoubles[top * FRAME_DOUBLES + FRAME_READINGS]);
+      // tt
+      let elapsed = now - this.frameDoubles[top * FRAME_DOUBLES + FRAME_START];
       if (node < 0) {
         // A direct frame (past the node cap: on tsc 95% of the calls), endDirectSlice() written
-        // out, as the aligned one below is: in exact mode V8 left endDirectSlice() a call. Never
-        // below its callees' time, so its self time stays >= 0.
+        // out, as the aligned one below is: in exact mode V8 left endDirectSlice() a call. Less a
+        // bias per reading since the slice started, never below its callees' time, so its self
+        // time stays >= 0.
+        const readings = this.readings[READINGS_SO_FAR] + 1;
+        this.readings[READINGS_SO_FAR] = readings;
+        const within = readings - this.frameDoubles[top * FRAME_DOUBLES + FRAME_READINGS];
+        elapsed -= this.readings[READING_BIAS] * within;
         const childTime = this.frameDoubles[top * FRAME_DOUBLES + FRAME_CHILD_TIME];
         if (elapsed < childTime) elapsed = childTime;
         const self = elapsed - childTime; // it
         if (top > 0) {
           const below = this.frameInts[(top - 1) * FRAME_INTS + FRAME_NODE];
-          if (below >= 0) this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
-          else this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+          if (below >= 0) {
+            // The lowest direct frame above an aligned one: its readings count for that one's node.
+            this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
+            this.nodeStats[below * NODE_STRIDE + NODE_READINGS] += within;
+          } else this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
         }
         const fn = this.frameInts[top * FRAME_INTS + FRAME_FN];
         const fnAt = fn * FN_STRIDE;
@@ -565,7 +598,8 @@ export class Recorder {
       // instructions that way under callgrind (median 4.89 G of 4 runs; written out, 4.78 G of 3,
       // as with the call passing `now`). Only the node's total: collect() derives the self times
       // of aligned slices from the totals, so an aligned frame keeps no child time, and its
-      // caller (aligned too) needs no update.
+      // caller (aligned too) needs no update; and collect() takes the biases out (see readings):
+      // this exit's reading is the other of the two it counts for the call.
       if (elapsed < 0) elapsed = 0;
       this.nodeStats[node * NODE_STRIDE + NODE_TOTAL] += elapsed;
       if (top < this.materialized) this.dematerialize(top, node);
@@ -781,6 +815,7 @@ export class Recorder {
       edgeSelf[edge] = edgeRecords[at + EDGE_SELF];
       edgeTotal[edge] = edgeRecords[at + EDGE_TOTAL];
     }
+    const alignedTotal = this.alignedTotals();
     // The aligned slices' self time of each node: its total less its children's totals and its
     // direct callees' time (each aligned slice runs inside its parent node's, each direct callee
     // of an aligned frame inside that frame's), never below 0 (compensation can take more than
@@ -788,9 +823,9 @@ export class Recorder {
     const alignedSelf = new Float64Array(nodeCount);
     for (let node = 1; node < nodeCount; node++) {
       const at = node * NODE_STRIDE;
-      alignedSelf[node] += aligned[at + NODE_TOTAL] - aligned[at + NODE_DIRECT_CALLEES];
+      alignedSelf[node] += alignedTotal[node] - aligned[at + NODE_DIRECT_CALLEES];
       const parent = links[node * LINK_STRIDE + LINK_PARENT];
-      if (parent > ROOT_NODE) alignedSelf[parent] -= aligned[at + NODE_TOTAL];
+      if (parent > ROOT_NODE) alignedSelf[parent] -= alignedTotal[node];
     }
     for (let node = 1; node < nodeCount; node++) if (alignedSelf[node] < 0) alignedSelf[node] = 0;
     const nodeStats = new Float64Array(nodeCount * NODE_STRIDE);
@@ -799,7 +834,7 @@ export class Recorder {
       const hasDirect = at < direct.length;
       nodeStats[at + NODE_CALLS] = aligned[at + NODE_CALLS] + (hasDirect ? direct[at + NODE_CALLS] : 0);
       nodeStats[at + NODE_SELF] = alignedSelf[node] + (hasDirect ? direct[at + NODE_SELF] : 0);
-      nodeStats[at + NODE_TOTAL] = aligned[at + NODE_TOTAL] + (hasDirect ? direct[at + NODE_TOTAL] : 0);
+      nodeStats[at + NODE_TOTAL] = alignedTotal[node] + (hasDirect ? direct[at + NODE_TOTAL] : 0);
     }
 
     // Depth first from the root: how many nodes of each function (edge) are on the current path.
@@ -828,7 +863,7 @@ export class Recorder {
       const at = node * NODE_STRIDE;
       const calls = aligned[at + NODE_CALLS];
       const self = alignedSelf[node];
-      const total = aligned[at + NODE_TOTAL];
+      const total = alignedTotal[node];
       fnCalls[fn] += calls;
       fnSelf[fn] += self;
       if (fnOnPath[fn]++ === 0) {
@@ -848,6 +883,37 @@ export class Recorder {
       pathCursor[top] = links[node * LINK_STRIDE + LINK_FIRST_BLOCK];
     }
     return { fnCalls, fnPrimitiveCalls, fnSelf, fnTotal, fnAsyncWall, edgeCalls, edgePrimitiveCalls, edgeSelf, edgeTotal, nodeStats };
+  }
+
+  /**
+   * The total time of each node's aligned slices, less a bias per reading within them, never below
+   * 0 (see readings). Node ids grow from the root down, so one pass counts each node's readings
+   * (two for each aligned call, one at its parent, one at itself, plus NODE_READINGS) and a pass
+   * backwards adds each node's count to its parent's: the readings within a node's slices.
+   */
+  private alignedTotals(): Float64Array {
+    const nodeCount = this.nodeCount;
+    const links = this.nodeLinks;
+    const aligned = this.nodeStats;
+    const totals = new Float64Array(nodeCount);
+    const bias = this.readings[READING_BIAS];
+    if (bias === 0) {
+      for (let node = 1; node < nodeCount; node++) totals[node] = aligned[node * NODE_STRIDE + NODE_TOTAL];
+      return totals;
+    }
+    const within = new Float64Array(nodeCount);
+    for (let node = 1; node < nodeCount; node++) {
+      const at = node * NODE_STRIDE;
+      const calls = aligned[at + NODE_CALLS];
+      within[node] += calls + aligned[at + NODE_READINGS];
+      within[links[node * LINK_STRIDE + LINK_PARENT]] += calls;
+    }
+    for (let node = nodeCount - 1; node > ROOT_NODE; node--) within[links[node * LINK_STRIDE + LINK_PARENT]] += within[node];
+    for (let node = 1; node < nodeCount; node++) {
+      const total = aligned[node * NODE_STRIDE + NODE_TOTAL] - bias * within[node];
+      totals[node] = total > 0 ? total : 0;
+    }
+    return totals;
   }
 
   // ---- plain functions off the hot path, async functions and generators
@@ -891,6 +957,8 @@ export class Recorder {
     const edge = this.placedEdge;
     const node = this.placedNode;
     const ownsNode = this.placedOwnsNode;
+    // Nor will the reading that ends the slice be exit()'s fast path's (see readings).
+    if (this.placedAligned) this.nodeStats[node * NODE_STRIDE + NODE_READINGS]--;
 
     this.slotInts[slot * SLOT_INTS + SLOT_FN] = fn;
     this.slotInts[slot * SLOT_INTS + SLOT_EDGE] = edge;
@@ -1076,6 +1144,8 @@ export class Recorder {
     const node = this.placedNode;
     if (this.placedAligned) {
       this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+      // Its entry's reading was no fast path's: readClock() counted it for the parent already.
+      this.nodeStats[this.nodeLinks[node * LINK_STRIDE + LINK_PARENT] * NODE_STRIDE + NODE_READINGS]--;
       return;
     }
     const fnAt = fn * FN_STRIDE;
@@ -1222,6 +1292,8 @@ export class Recorder {
   private endAlignedSlice(index: number, node: number): void {
     this.measureSlice(index);
     this.nodeStats[node * NODE_STRIDE + NODE_TOTAL] += this.eventTime[SLICE_TIME];
+    // A plain call ending off exit()'s fast path: readClock() counted its reading (see readings).
+    if (this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] < 0) this.nodeStats[node * NODE_STRIDE + NODE_READINGS]--;
     if (index < this.materialized) this.dematerialize(index, node);
   }
 
@@ -1233,8 +1305,10 @@ export class Recorder {
     if (index > 0) {
       // An aligned caller keeps no child time: its node sums its direct callees' (exit() has the same inline).
       const below = this.frameInts[(index - 1) * FRAME_INTS + FRAME_NODE];
-      if (below >= 0) this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
-      else this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
+      if (below >= 0) {
+        this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
+        this.nodeStats[below * NODE_STRIDE + NODE_READINGS] += this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS];
+      } else this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
     }
     const fn = this.frameInts[index * FRAME_INTS + FRAME_FN];
     const fnAt = fn * FN_STRIDE;
@@ -1254,15 +1328,19 @@ export class Recorder {
   /**
    * Puts the time (tt) of the slice at stack index `index`, ending at eventTime[0], in
    * eventTime[SLICE_TIME] (a double returned from a call V8 did not inline is a fresh heap
-   * number): less a bias per reading since it started, never below its callees' time for a direct
-   * frame, never below 0 for an aligned one, which keeps no child time (exit() has the same
-   * inline).
+   * number): for a direct frame less a bias per reading since it started, never below its
+   * callees' time; for an aligned one, which keeps no child time, never below 0, and collect()
+   * takes its biases out (exit() has the same inline).
    */
   private measureSlice(index: number): void {
-    const elapsed =
-      this.eventTime[EVENT_TIME] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_START] - this.readings[READING_BIAS] * (this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS]);
-    const floor = this.frameInts[index * FRAME_INTS + FRAME_NODE] >= 0 ? 0 : this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME];
-    this.eventTime[SLICE_TIME] = elapsed < floor ? floor : elapsed;
+    const elapsed = this.eventTime[EVENT_TIME] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_START];
+    if (this.frameInts[index * FRAME_INTS + FRAME_NODE] >= 0) {
+      this.eventTime[SLICE_TIME] = elapsed < 0 ? 0 : elapsed;
+      return;
+    }
+    const compensated = elapsed - this.readings[READING_BIAS] * (this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS]);
+    const floor = this.frameDoubles[index * FRAME_DOUBLES + FRAME_CHILD_TIME];
+    this.eventTime[SLICE_TIME] = compensated < floor ? floor : compensated;
   }
 
   /** Adds the levels of the aligned frames from stack index `materialized` up to `depth` (or to the first direct frame) to the function and edge levels. */
