@@ -12,11 +12,12 @@
 //
 // The recorder does not call this clock's now() on its probe events: it reads the raw clock and
 // applies the same arithmetic itself (recorder.ts, `readings`): a slice loses `bias` per reading
-// after its start up to its end. A direct slice never drops below the time of its callees; an
-// aligned slice never below 0, and the self times the recorder derives from the tree's totals
-// never below 0 either: so every self time stays >= 0 (the probe events read one bare clock;
-// measured, that costs the same time as the count and floor in the clock did). Everything else that reads the clock (a session's start
-// and duration) reads it here.
+// after its start up to its end. A direct slice never drops below the time of its callees. The
+// aligned slices of a tree node lose theirs all at once when a profile is taken, the node's total
+// never below 0, and the self times the recorder derives from the tree's totals never below 0
+// either: so every self time stays >= 0 (the probe events read one bare clock, and the aligned
+// ones count nothing). Everything else that reads the clock (a session's start and duration)
+// reads it here.
 import type { Clock } from "./clock";
 import { Recorder } from "./recorder";
 

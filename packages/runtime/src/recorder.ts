@@ -56,9 +56,9 @@
 // parent node's), calls and self time are summed over the nodes of the function (edge),
 // primitive calls and total time over its outermost nodes, those without an ancestor of the
 // same function (edge). So a plain call's enter and exit touch the stack and one node: no
-// allocation, no hashing, no per-function counters, nothing in the caller's record. A plain
-// frame lives only in its stack record (token, node, slice start, reading count: one cache
-// line).
+// allocation, no hashing, no per-function counters, nothing in the caller's record, and no
+// count of clock readings (compensation is derived from the tree too, see `readings`). A plain
+// frame lives only in its stack record (token, node, slice start: one cache line).
 //
 // Slices that are not aligned (an async function resumed from the microtask queue under its
 // logical caller, calls past the node cap, which have no node of their own, and everything they
@@ -141,6 +141,8 @@ const NODE_DIRECT_CALLEES = 1;
  * `readings` and collect(). Can be negative.
  */
 const NODE_READINGS = 3;
+/** Layout of Recorder.directNodeStats: NODE_CALLS, NODE_SELF, NODE_TOTAL, in three numbers a node. */
+const DIRECT_STRIDE = 3;
 
 /** Layout of Recorder.nodeLinks. */
 const LINK_STRIDE = 4;
@@ -176,7 +178,7 @@ const FRAME_SLOT = 7;
 const FRAME_FN = 8;
 const FRAME_EDGE = 9;
 const FRAME_OWNS_NODE = 10;
-/** The recorder's reading count at the slice's start (a double, bytes 56-63): compensation (see `readings`). */
+/** The recorder's reading count at the slice's start (a double, bytes 56-63): a direct slice's compensation (see `readings`). */
 const FRAME_READINGS = 7;
 /** The slot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
@@ -319,7 +321,7 @@ export class Recorder {
   nodeLinks = new Int32Array(256 * LINK_STRIDE);
   /** Calls, self ticks and total ticks of the aligned slices of node n at n·NODE_STRIDE + NODE_CALLS/SELF/TOTAL: one cache line, not three. */
   nodeStats = new Float64Array(256 * NODE_STRIDE);
-  /** The same for the direct slices at node n (past the cap: the self time aggregated into it); allocated on first use. */
+  /** The same for the direct slices at node n (past the cap: the self time aggregated into it), at n·DIRECT_STRIDE; allocated on first use. */
   private directNodeStats: Float64Array = EMPTY_FLOAT64;
   /**
    * Each node's children, in blocks of BLOCK_ENTRIES entries (function + 1 (0: free), child node
@@ -586,8 +588,8 @@ export class Recorder {
           if (--this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_TOTAL] += elapsed;
         }
         // directNodeAt() written out too: V8 left it a call here.
-        const at = ~node * NODE_STRIDE;
-        if (at >= this.directNodeStats.length) this.directNodeStats = growFloat64(this.directNodeStats, this.nodeStats.length);
+        const at = ~node * DIRECT_STRIDE;
+        if (at >= this.directNodeStats.length) this.growDirectNodeStats();
         this.directNodeStats[at + NODE_SELF] += self;
         if (this.frameInts[top * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
         return;
@@ -764,7 +766,7 @@ export class Recorder {
     copy.nodeLinks = this.nodeLinks.slice(0, this.nodeCount * LINK_STRIDE);
     copy.nodeStats = this.nodeStats.slice(0, this.nodeCount * NODE_STRIDE);
     copy.childBlocks = this.childBlocks.slice(0, this.blockCount * BLOCK_INTS);
-    copy.directNodeStats = this.directNodeStats.slice(0, this.nodeCount * NODE_STRIDE);
+    copy.directNodeStats = this.directNodeStats.slice(0, this.nodeCount * DIRECT_STRIDE);
     // The two stack views share one buffer in the copy too.
     copy.frameInts = new Int32Array(copy.frameDoubles.buffer);
     copy.fnInts = new Int32Array(copy.fnRecords.buffer);
@@ -830,11 +832,11 @@ export class Recorder {
     for (let node = 1; node < nodeCount; node++) if (alignedSelf[node] < 0) alignedSelf[node] = 0;
     const nodeStats = new Float64Array(nodeCount * NODE_STRIDE);
     const direct = this.directNodeStats;
-    for (let node = 0, at = 0; node < nodeCount; node++, at += NODE_STRIDE) {
-      const hasDirect = at < direct.length;
-      nodeStats[at + NODE_CALLS] = aligned[at + NODE_CALLS] + (hasDirect ? direct[at + NODE_CALLS] : 0);
-      nodeStats[at + NODE_SELF] = alignedSelf[node] + (hasDirect ? direct[at + NODE_SELF] : 0);
-      nodeStats[at + NODE_TOTAL] = alignedTotal[node] + (hasDirect ? direct[at + NODE_TOTAL] : 0);
+    for (let node = 0, at = 0, directAt = 0; node < nodeCount; node++, at += NODE_STRIDE, directAt += DIRECT_STRIDE) {
+      const hasDirect = directAt < direct.length;
+      nodeStats[at + NODE_CALLS] = aligned[at + NODE_CALLS] + (hasDirect ? direct[directAt + NODE_CALLS] : 0);
+      nodeStats[at + NODE_SELF] = alignedSelf[node] + (hasDirect ? direct[directAt + NODE_SELF] : 0);
+      nodeStats[at + NODE_TOTAL] = alignedTotal[node] + (hasDirect ? direct[directAt + NODE_TOTAL] : 0);
     }
 
     // Depth first from the root: how many nodes of each function (edge) are on the current path.
@@ -1368,9 +1370,14 @@ export class Recorder {
 
   /** Offset of node `node`'s numbers in directNodeStats, grown to hold every node so far. */
   private directNodeAt(node: number): number {
-    const at = node * NODE_STRIDE;
-    if (at >= this.directNodeStats.length) this.directNodeStats = growFloat64(this.directNodeStats, this.nodeStats.length);
+    const at = node * DIRECT_STRIDE;
+    if (at >= this.directNodeStats.length) this.growDirectNodeStats();
     return at;
+  }
+
+  /** directNodeStats for as many nodes as nodeStats holds. */
+  private growDirectNodeStats(): void {
+    this.directNodeStats = growFloat64(this.directNodeStats, (this.nodeStats.length / NODE_STRIDE) * DIRECT_STRIDE);
   }
 
   /** The tree node of the frame at stack index `index` (its own, or past the cap the one it aggregates into). */
