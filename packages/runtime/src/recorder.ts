@@ -429,9 +429,11 @@ export class Recorder {
         let node = -1;
         let edge = -1;
         if (parent >= 0) {
-          // The first entry of the parent's first block inline (a loop's or a recursion's only callee), else the scan.
+          // The two entries of the parent's first block inline (a loop's or a recursion's only
+          // callee, or one of two), else the scan.
           const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
-          entry = first !== 0 && this.childBlocks[first] === fn + 1 ? first : this.childEntry(parent, fn);
+          const key = fn + 1;
+          entry = first === 0 ? this.childEntry(parent, fn) : this.childBlocks[first] === key ? first : this.childBlocks[first + ENTRY_INTS] === key ? first + ENTRY_INTS : this.childEntry(parent, fn);
           node = this.childBlocks[entry + 1];
         } else {
           // Under a frame past the cap (direct, FRAME_FN set): the edge from the callee's two
