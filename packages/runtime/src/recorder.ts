@@ -123,26 +123,36 @@ const SITE_KIND_ASYNC = probeTypes.SITE_KIND_ASYNC;
 const SITE_KIND_GENERATOR = probeTypes.SITE_KIND_GENERATOR;
 const SITE_KIND_ASYNC_GENERATOR = probeTypes.SITE_KIND_ASYNC_GENERATOR;
 
-/** Layout of Recorder.nodeStats (and of CollectedStats.nodeStats). */
-const NODE_STRIDE = 4;
+/** Layout of CollectedStats.nodeStats (and of Recorder.directNodeStats, at DIRECT_STRIDE). */
+const NODE_STRIDE = 3;
 const NODE_CALLS = 0;
 const NODE_SELF = 1;
 const NODE_TOTAL = 2;
-/**
- * In Recorder.nodeStats (the aligned slices) the second number is not the node's self time but the
- * time of its direct callees (calls past the node cap): collect() derives the self time as the
- * total less the children's totals and that.
- */
-const NODE_DIRECT_CALLEES = 1;
-/**
- * In Recorder.nodeStats, the clock readings taken while the node's frame was the topmost aligned
- * one, beyond the two that collect() counts for every aligned call (one at its entry for its
- * parent, one at its exit for itself), which the fast paths take without counting: see
- * `readings` and collect(). Can be negative.
- */
-const NODE_READINGS = 3;
 /** Layout of Recorder.directNodeStats: NODE_CALLS, NODE_SELF, NODE_TOTAL, in three numbers a node. */
-const DIRECT_STRIDE = 3;
+const DIRECT_STRIDE = NODE_STRIDE;
+/**
+ * Layout of Recorder.nodeStats, what the aligned fast paths touch: calls and total ticks, 16 bytes
+ * a node. collect() derives the self times.
+ */
+const ALIGNED_STRIDE = 2;
+const ALIGNED_CALLS = 0;
+const ALIGNED_TOTAL = 1;
+/**
+ * Layout of Recorder.nodeExtras, what only the slow paths and the direct path touch (allocated on
+ * first use, so a tree whose calls all take the aligned fast paths has no page of it):
+ * - EXTRA_DIRECT_CALLEES: the time of the node's direct callees (calls past the node cap):
+ *   collect() derives the self time as the total less the children's totals and that;
+ * - EXTRA_READINGS: the clock readings taken while the node's frame was the topmost aligned one,
+ *   beyond the two that collect() counts for every aligned call (one at its entry for its parent,
+ *   one at its exit for itself), which the fast paths take without counting: see `readings` and
+ *   collect(). Can be negative.
+ * Kept apart from nodeStats because the tree's first touch of memory is most of what building
+ * it costs: on acorn parsing @babel/parser (387,000 nodes) the pages of the tree's arrays, written
+ * before the parse, took 12,000 page faults and about 70 ms out of it (bench/README).
+ */
+const EXTRA_STRIDE = 2;
+const EXTRA_DIRECT_CALLEES = 0;
+const EXTRA_READINGS = 1;
 
 /** Layout of Recorder.nodeLinks. */
 const LINK_STRIDE = 4;
@@ -284,9 +294,9 @@ export class Recorder {
    * - An aligned slice's readings are counted in the tree instead, and collect() takes them out of
    *   its node's total: the readings within a node's slices are those taken while the topmost
    *   aligned frame is at that node or below it (the aligned frames are the bottom of the stack,
-   *   along a path of the tree). Each aligned call accounts for two (NODE_CALLS: its entry, under
+   *   along a path of the tree). Each aligned call accounts for two (ALIGNED_CALLS: its entry, under
    *   its parent; its exit, its own); every other reading taken with an aligned frame on top
-   *   counts at that frame's node (NODE_READINGS; readClock()), those under a direct frame at the
+   *   counts at that frame's node (EXTRA_READINGS; readClock()), those under a direct frame at the
    *   node of the aligned frame below the direct ones when the lowest of them ends, and where an
    *   aligned call's entry or exit is not a fast path's, its node's count is corrected.
    * So the aligned fast paths, most calls, touch no count, and a node's time loses the biases of
@@ -319,8 +329,10 @@ export class Recorder {
   nodeCount = 1;
   /** Parent, function, caller→callee edge (-1 under the root) and first child block of node n, at n·LINK_STRIDE + LINK_*. */
   nodeLinks = new Int32Array(256 * LINK_STRIDE);
-  /** Calls, self ticks and total ticks of the aligned slices of node n at n·NODE_STRIDE + NODE_CALLS/SELF/TOTAL: one cache line, not three. */
-  nodeStats = new Float64Array(256 * NODE_STRIDE);
+  /** Calls and total ticks of the aligned slices of node n at n·ALIGNED_STRIDE + ALIGNED_CALLS/TOTAL. */
+  nodeStats = new Float64Array(256 * ALIGNED_STRIDE);
+  /** The rest of node n's aligned numbers at n·EXTRA_STRIDE + EXTRA_*; allocated on first use (extraAt()). */
+  private nodeExtras: Float64Array = EMPTY_FLOAT64;
   /** The same for the direct slices at node n (past the cap: the self time aggregated into it), at n·DIRECT_STRIDE; allocated on first use. */
   private directNodeStats: Float64Array = EMPTY_FLOAT64;
   /**
@@ -339,7 +351,7 @@ export class Recorder {
   // of two views of one buffer, so a call touches two arrays, not ten. Every frame: token, slice
   // start, reading count (doubles); node (an aligned frame's node, >= 0; a direct frame's node n
   // as ~n, < 0), slot (valid when its token is > 0) (ints). Direct frames also: their callees'
-  // time (an aligned frame's go to its node, NODE_DIRECT_CALLEES), function, edge, and whether
+  // time (an aligned frame's go to its node, EXTRA_DIRECT_CALLEES), function, edge, and whether
   // the node is the frame's own (not past the cap).
   private frameDoubles = new Float64Array(0);
   private frameInts = new Int32Array(0);
@@ -466,7 +478,7 @@ export class Recorder {
         const token = this.nextPlainToken();
         if (node >= 0) {
           // An aligned call: its entry's reading is one of the two that collect() counts for it.
-          this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+          this.nodeStats[node * ALIGNED_STRIDE + ALIGNED_CALLS]++;
           this.frameDoubles[depth * FRAME_DOUBLES + FRAME_TOKEN] = token;
           this.frameInts[depth * FRAME_INTS + FRAME_NODE] = node;
           this.frameDoubles[depth * FRAME_DOUBLES + FRAME_START] = now;
@@ -478,7 +490,7 @@ export class Recorder {
         this.droppedTreeNodes++;
         if (parent >= 0) {
           // This reading, under the aligned caller, counts for the caller's node (see readings).
-          this.nodeStats[parent * NODE_STRIDE + NODE_READINGS]++;
+          this.nodeExtras[this.extraAt(parent) + EXTRA_READINGS]++;
           // Past the node cap under an aligned frame: the call aggregates into its caller's node,
           // a direct frame (placeUnderTop() without a second lookup).
           this.placedEdge = this.childBlocks[entry + 2];
@@ -537,7 +549,7 @@ export class Recorder {
     const top = this.depth - 1;
     if (top >= 0) {
       const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
-      if (node >= 0) this.nodeStats[node * NODE_STRIDE + NODE_READINGS]++;
+      if (node >= 0) this.nodeExtras[this.extraAt(node) + EXTRA_READINGS]++;
     }
   }
 
@@ -575,8 +587,11 @@ export class Recorder {
           const below = this.frameInts[(top - 1) * FRAME_INTS + FRAME_NODE];
           if (below >= 0) {
             // The lowest direct frame above an aligned one: its readings count for that one's node.
-            this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
-            this.nodeStats[below * NODE_STRIDE + NODE_READINGS] += within;
+            // extraAt() written out: V8 may leave it a call here.
+            const extra = below * EXTRA_STRIDE;
+            if (extra >= this.nodeExtras.length) this.growNodeExtras();
+            this.nodeExtras[extra + EXTRA_DIRECT_CALLEES] += elapsed;
+            this.nodeExtras[extra + EXTRA_READINGS] += within;
           } else this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
         }
         const fn = this.frameInts[top * FRAME_INTS + FRAME_FN];
@@ -605,7 +620,7 @@ export class Recorder {
       // caller (aligned too) needs no update; and collect() takes the biases out (see readings):
       // this exit's reading is the other of the two it counts for the call.
       if (elapsed < 0) elapsed = 0;
-      this.nodeStats[node * NODE_STRIDE + NODE_TOTAL] += elapsed;
+      this.nodeStats[node * ALIGNED_STRIDE + ALIGNED_TOTAL] += elapsed;
       if (top < this.materialized) this.dematerialize(top, node);
       return;
     }
@@ -758,7 +773,7 @@ export class Recorder {
     const target = copy as unknown as Record<string, unknown>;
     for (const key of Object.keys(source)) {
       const value = source[key];
-      if (key === "nodeLinks" || key === "nodeStats" || key === "childBlocks" || key === "directNodeStats") continue; // below
+      if (key === "nodeLinks" || key === "nodeStats" || key === "nodeExtras" || key === "childBlocks" || key === "directNodeStats") continue; // below
       if (value instanceof PairTable) target[key] = value.clone();
       else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
       else target[key] = value;
@@ -766,7 +781,8 @@ export class Recorder {
     // The tree's arrays only as far as they are used (treeCapacity() leaves most of them unused
     // after a growth; the copy grows them again if it ever needs to).
     copy.nodeLinks = this.nodeLinks.slice(0, this.nodeCount * LINK_STRIDE);
-    copy.nodeStats = this.nodeStats.slice(0, this.nodeCount * NODE_STRIDE);
+    copy.nodeStats = this.nodeStats.slice(0, this.nodeCount * ALIGNED_STRIDE);
+    copy.nodeExtras = this.nodeExtras.slice(0, this.nodeCount * EXTRA_STRIDE);
     copy.childBlocks = this.childBlocks.slice(0, this.blockCount * BLOCK_INTS);
     copy.directNodeStats = this.directNodeStats.slice(0, this.nodeCount * DIRECT_STRIDE);
     // The two stack views share one buffer in the copy too.
@@ -825,9 +841,10 @@ export class Recorder {
     // of an aligned frame inside that frame's), never below 0 (compensation can take more than
     // a node's own time).
     const alignedSelf = new Float64Array(nodeCount);
+    const extras = this.nodeExtras;
     for (let node = 1; node < nodeCount; node++) {
-      const at = node * NODE_STRIDE;
-      alignedSelf[node] += alignedTotal[node] - aligned[at + NODE_DIRECT_CALLEES];
+      const extra = node * EXTRA_STRIDE;
+      alignedSelf[node] += alignedTotal[node] - (extra < extras.length ? extras[extra + EXTRA_DIRECT_CALLEES] : 0);
       const parent = links[node * LINK_STRIDE + LINK_PARENT];
       if (parent > ROOT_NODE) alignedSelf[parent] -= alignedTotal[node];
     }
@@ -836,7 +853,7 @@ export class Recorder {
     const direct = this.directNodeStats;
     for (let node = 0, at = 0, directAt = 0; node < nodeCount; node++, at += NODE_STRIDE, directAt += DIRECT_STRIDE) {
       const hasDirect = directAt < direct.length;
-      nodeStats[at + NODE_CALLS] = aligned[at + NODE_CALLS] + (hasDirect ? direct[directAt + NODE_CALLS] : 0);
+      nodeStats[at + NODE_CALLS] = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS] + (hasDirect ? direct[directAt + NODE_CALLS] : 0);
       nodeStats[at + NODE_SELF] = alignedSelf[node] + (hasDirect ? direct[directAt + NODE_SELF] : 0);
       nodeStats[at + NODE_TOTAL] = alignedTotal[node] + (hasDirect ? direct[directAt + NODE_TOTAL] : 0);
     }
@@ -864,8 +881,7 @@ export class Recorder {
       const node = blocks[entry + 1];
       const fn = links[node * LINK_STRIDE + LINK_FN];
       const edge = links[node * LINK_STRIDE + LINK_EDGE];
-      const at = node * NODE_STRIDE;
-      const calls = aligned[at + NODE_CALLS];
+      const calls = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS];
       const self = alignedSelf[node];
       const total = alignedTotal[node];
       fnCalls[fn] += calls;
@@ -892,7 +908,7 @@ export class Recorder {
   /**
    * The total time of each node's aligned slices, less a bias per reading within them, never below
    * 0 (see readings). Node ids grow from the root down, so one pass counts each node's readings
-   * (two for each aligned call, one at its parent, one at itself, plus NODE_READINGS) and a pass
+   * (two for each aligned call, one at its parent, one at itself, plus EXTRA_READINGS) and a pass
    * backwards adds each node's count to its parent's: the readings within a node's slices.
    */
   private alignedTotals(): Float64Array {
@@ -902,19 +918,20 @@ export class Recorder {
     const totals = new Float64Array(nodeCount);
     const bias = this.readings[READING_BIAS];
     if (bias === 0) {
-      for (let node = 1; node < nodeCount; node++) totals[node] = aligned[node * NODE_STRIDE + NODE_TOTAL];
+      for (let node = 1; node < nodeCount; node++) totals[node] = aligned[node * ALIGNED_STRIDE + ALIGNED_TOTAL];
       return totals;
     }
+    const extras = this.nodeExtras;
     const within = new Float64Array(nodeCount);
     for (let node = 1; node < nodeCount; node++) {
-      const at = node * NODE_STRIDE;
-      const calls = aligned[at + NODE_CALLS];
-      within[node] += calls + aligned[at + NODE_READINGS];
+      const calls = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS];
+      const extra = node * EXTRA_STRIDE;
+      within[node] += calls + (extra < extras.length ? extras[extra + EXTRA_READINGS] : 0);
       within[links[node * LINK_STRIDE + LINK_PARENT]] += calls;
     }
     for (let node = nodeCount - 1; node > ROOT_NODE; node--) within[links[node * LINK_STRIDE + LINK_PARENT]] += within[node];
     for (let node = 1; node < nodeCount; node++) {
-      const total = aligned[node * NODE_STRIDE + NODE_TOTAL] - bias * within[node];
+      const total = aligned[node * ALIGNED_STRIDE + ALIGNED_TOTAL] - bias * within[node];
       totals[node] = total > 0 ? total : 0;
     }
     return totals;
@@ -962,7 +979,7 @@ export class Recorder {
     const node = this.placedNode;
     const ownsNode = this.placedOwnsNode;
     // Nor will the reading that ends the slice be exit()'s fast path's (see readings).
-    if (this.placedAligned) this.nodeStats[node * NODE_STRIDE + NODE_READINGS]--;
+    if (this.placedAligned) this.nodeExtras[this.extraAt(node) + EXTRA_READINGS]--;
 
     this.slotInts[slot * SLOT_INTS + SLOT_FN] = fn;
     this.slotInts[slot * SLOT_INTS + SLOT_EDGE] = edge;
@@ -1147,9 +1164,9 @@ export class Recorder {
   private recordCall(fn: number): void {
     const node = this.placedNode;
     if (this.placedAligned) {
-      this.nodeStats[node * NODE_STRIDE + NODE_CALLS]++;
+      this.nodeStats[node * ALIGNED_STRIDE + ALIGNED_CALLS]++;
       // Its entry's reading was no fast path's: readClock() counted it for the parent already.
-      this.nodeStats[this.nodeLinks[node * LINK_STRIDE + LINK_PARENT] * NODE_STRIDE + NODE_READINGS]--;
+      this.nodeExtras[this.extraAt(this.nodeLinks[node * LINK_STRIDE + LINK_PARENT]) + EXTRA_READINGS]--;
       return;
     }
     const fnAt = fn * FN_STRIDE;
@@ -1295,9 +1312,9 @@ export class Recorder {
   /** Ends the aligned slice at stack index `index` (just popped; its node `node`) at eventTime[0]: the node's total time (tt; collect() derives the self time). */
   private endAlignedSlice(index: number, node: number): void {
     this.measureSlice(index);
-    this.nodeStats[node * NODE_STRIDE + NODE_TOTAL] += this.eventTime[SLICE_TIME];
+    this.nodeStats[node * ALIGNED_STRIDE + ALIGNED_TOTAL] += this.eventTime[SLICE_TIME];
     // A plain call ending off exit()'s fast path: readClock() counted its reading (see readings).
-    if (this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] < 0) this.nodeStats[node * NODE_STRIDE + NODE_READINGS]--;
+    if (this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] < 0) this.nodeExtras[this.extraAt(node) + EXTRA_READINGS]--;
     if (index < this.materialized) this.dematerialize(index, node);
   }
 
@@ -1310,8 +1327,9 @@ export class Recorder {
       // An aligned caller keeps no child time: its node sums its direct callees' (exit() has the same inline).
       const below = this.frameInts[(index - 1) * FRAME_INTS + FRAME_NODE];
       if (below >= 0) {
-        this.nodeStats[below * NODE_STRIDE + NODE_DIRECT_CALLEES] += elapsed;
-        this.nodeStats[below * NODE_STRIDE + NODE_READINGS] += this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS];
+        const extra = this.extraAt(below);
+        this.nodeExtras[extra + EXTRA_DIRECT_CALLEES] += elapsed;
+        this.nodeExtras[extra + EXTRA_READINGS] += this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS];
       } else this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
     }
     const fn = this.frameInts[index * FRAME_INTS + FRAME_FN];
@@ -1379,7 +1397,19 @@ export class Recorder {
 
   /** directNodeStats for as many nodes as nodeStats holds. */
   private growDirectNodeStats(): void {
-    this.directNodeStats = growFloat64(this.directNodeStats, (this.nodeStats.length / NODE_STRIDE) * DIRECT_STRIDE);
+    this.directNodeStats = growFloat64(this.directNodeStats, (this.nodeStats.length / ALIGNED_STRIDE) * DIRECT_STRIDE);
+  }
+
+  /** Offset of node `node`'s numbers in nodeExtras, grown to hold every node so far. */
+  private extraAt(node: number): number {
+    const at = node * EXTRA_STRIDE;
+    if (at >= this.nodeExtras.length) this.growNodeExtras();
+    return at;
+  }
+
+  /** nodeExtras for as many nodes as nodeStats holds. */
+  private growNodeExtras(): void {
+    this.nodeExtras = growFloat64(this.nodeExtras, (this.nodeStats.length / ALIGNED_STRIDE) * EXTRA_STRIDE);
   }
 
   /** The tree node of the frame at stack index `index` (its own, or past the cap the one it aggregates into). */
@@ -1520,7 +1550,7 @@ export class Recorder {
       // Never past the cap: node ids end at maxTreeNodes.
       const capacity = treeCapacity(node, this.maxTreeNodes + 1);
       this.nodeLinks = growInt32(this.nodeLinks, capacity * LINK_STRIDE);
-      this.nodeStats = growFloat64(this.nodeStats, capacity * NODE_STRIDE);
+      this.nodeStats = growFloat64(this.nodeStats, capacity * ALIGNED_STRIDE);
     }
     const at = node * LINK_STRIDE;
     this.nodeLinks[at + LINK_PARENT] = parent;
