@@ -589,7 +589,7 @@ export class Recorder {
             // The lowest direct frame above an aligned one: its readings count for that one's node.
             // extraAt() written out: V8 may leave it a call here.
             const extra = below * EXTRA_STRIDE;
-            if (extra >= this.nodeExtras.length) this.growNodeExtras();
+            if (extra >= this.nodeExtras.length) this.nodeExtras = this.grownBesideNodes(this.nodeExtras, EXTRA_STRIDE);
             this.nodeExtras[extra + EXTRA_DIRECT_CALLEES] += elapsed;
             this.nodeExtras[extra + EXTRA_READINGS] += within;
           } else this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
@@ -606,7 +606,7 @@ export class Recorder {
         }
         // directNodeAt() written out too: V8 left it a call here.
         const at = ~node * DIRECT_STRIDE;
-        if (at >= this.directNodeStats.length) this.growDirectNodeStats();
+        if (at >= this.directNodeStats.length) this.directNodeStats = this.grownBesideNodes(this.directNodeStats, DIRECT_STRIDE);
         this.directNodeStats[at + NODE_SELF] += self;
         if (this.frameInts[top * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
         return;
@@ -1391,25 +1391,20 @@ export class Recorder {
   /** Offset of node `node`'s numbers in directNodeStats, grown to hold every node so far. */
   private directNodeAt(node: number): number {
     const at = node * DIRECT_STRIDE;
-    if (at >= this.directNodeStats.length) this.growDirectNodeStats();
+    if (at >= this.directNodeStats.length) this.directNodeStats = this.grownBesideNodes(this.directNodeStats, DIRECT_STRIDE);
     return at;
-  }
-
-  /** directNodeStats for as many nodes as nodeStats holds. */
-  private growDirectNodeStats(): void {
-    this.directNodeStats = growFloat64(this.directNodeStats, (this.nodeStats.length / ALIGNED_STRIDE) * DIRECT_STRIDE);
   }
 
   /** Offset of node `node`'s numbers in nodeExtras, grown to hold every node so far. */
   private extraAt(node: number): number {
     const at = node * EXTRA_STRIDE;
-    if (at >= this.nodeExtras.length) this.growNodeExtras();
+    if (at >= this.nodeExtras.length) this.nodeExtras = this.grownBesideNodes(this.nodeExtras, EXTRA_STRIDE);
     return at;
   }
 
-  /** nodeExtras for as many nodes as nodeStats holds. */
-  private growNodeExtras(): void {
-    this.nodeExtras = growFloat64(this.nodeExtras, (this.nodeStats.length / ALIGNED_STRIDE) * EXTRA_STRIDE);
+  /** A per-node array beside nodeStats (`stride` numbers a node), grown to as many nodes as nodeStats holds. */
+  private grownBesideNodes(array: Float64Array, stride: number): Float64Array {
+    return growFloat64(array, (this.nodeStats.length / ALIGNED_STRIDE) * stride);
   }
 
   /** The tree node of the frame at stack index `index` (its own, or past the cap the one it aggregates into). */
