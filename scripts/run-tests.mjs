@@ -1,6 +1,9 @@
 // Runs every compiled test file (packages/*/dist/**/*.test.js and test/dist/**/*.test.js)
 // with Node's test runner. Node 20's `--test` takes no globs, so the files are listed here.
-import { readdirSync, statSync } from "node:fs";
+// The tests get a temporary directory of their own (TMPDIR), removed afterwards: the files and
+// directories they make there (profiles, fixtures' copies, caches) never pile up in /tmp.
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
@@ -26,5 +29,12 @@ if (selected.length === 0) {
   console.error("run-tests: no test files found (did the build run?)");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...selected], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+const scratch = mkdtempSync(join(tmpdir(), "tsprof-tests-"));
+const env = { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch };
+let result;
+try {
+  result = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...selected], { stdio: "inherit", env });
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(result?.status ?? 1);

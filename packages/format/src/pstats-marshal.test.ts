@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -262,13 +262,17 @@ test("pstatsToProfile: a valid profile in canonical order, builtins last, no cal
 
 test("readAnyProfileFile: pstats by extension or content, JSON otherwise", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-any-"));
-  writeFileSync(join(dir, "p.prof"), encodePstats(profileToPstats(PROFILE)));
-  writeFileSync(join(dir, "p.data"), encodePstats(profileToPstats(PROFILE)));
-  writeFileSync(join(dir, "p.json"), JSON.stringify(PROFILE));
-  // The two functions on line 1 stay apart through a pstats file ("f col 5", "f col 20").
-  assert.equal(readAnyProfileFile(join(dir, "p.prof")).stats.length, 3);
-  assert.equal(readAnyProfileFile(join(dir, "p.data")).stats.length, 3);
-  assert.equal(readAnyProfileFile(join(dir, "p.json")).stats.length, 3);
+  try {
+    writeFileSync(join(dir, "p.prof"), encodePstats(profileToPstats(PROFILE)));
+    writeFileSync(join(dir, "p.data"), encodePstats(profileToPstats(PROFILE)));
+    writeFileSync(join(dir, "p.json"), JSON.stringify(PROFILE));
+    // The two functions on line 1 stay apart through a pstats file ("f col 5", "f col 20").
+    assert.equal(readAnyProfileFile(join(dir, "p.prof")).stats.length, 3);
+    assert.equal(readAnyProfileFile(join(dir, "p.data")).stats.length, 3);
+    assert.equal(readAnyProfileFile(join(dir, "p.json")).stats.length, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("the writer survives user code that patched Array.prototype.push and Map (it runs at exit inside the program)", () => {
