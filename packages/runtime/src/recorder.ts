@@ -301,7 +301,7 @@ export class Recorder {
    *   aligned call's entry or exit is not a fast path's, its node's count is corrected.
    * So the aligned fast paths, most calls, touch no count, and a node's time loses the biases of
    * all its slices at once, floored at 0 for the node (it was for each slice: fib(30), 2.7M calls,
-   * main-thread CPU 0.260 -> 0.250 s, the naive probe 0.242 s).
+   * main-thread CPU 0.260 -> 0.251 s, the naive probe 0.248 s, medians of 11).
    */
   private readonly readings = new Float64Array(2);
   private readonly kindTable: KindTable;
@@ -313,7 +313,7 @@ export class Recorder {
   /**
    * Per function (global id), the record at fn·FN_STRIDE (FN_*): direct slices only: calls,
    * primitive calls, self/total ticks; async wall ticks (all frames); recursion level (direct
-   * frames and materialized aligned frames); its latest caller past the node cap and that edge.
+   * frames and materialized aligned frames); its two latest callers past the node cap and those edges.
    */
   fnRecords = new Float64Array(64 * FN_STRIDE);
   /** The same buffer as ints (FN_CALLER_WAYS). */
@@ -349,10 +349,11 @@ export class Recorder {
 
   // The stack of active frames, bottom first: one slice each, in one 64-byte record (a cache line)
   // of two views of one buffer, so a call touches two arrays, not ten. Every frame: token, slice
-  // start, reading count (doubles); node (an aligned frame's node, >= 0; a direct frame's node n
-  // as ~n, < 0), slot (valid when its token is > 0) (ints). Direct frames also: their callees'
-  // time (an aligned frame's go to its node, EXTRA_DIRECT_CALLEES), function, edge, and whether
-  // the node is the frame's own (not past the cap).
+  // start (doubles); node (an aligned frame's node, >= 0; a direct frame's node n as ~n, < 0),
+  // slot (valid when its token is > 0) (ints). Direct frames also: the reading count at their
+  // start (compensation; the aligned fast path does not store it), their callees' time (an
+  // aligned frame's go to its node, EXTRA_DIRECT_CALLEES), function, edge, and whether the node
+  // is the frame's own (not past the cap).
   private frameDoubles = new Float64Array(0);
   private frameInts = new Int32Array(0);
   depth = 0;
