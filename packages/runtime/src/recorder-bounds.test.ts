@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHarness, edgeOf, finish, statsOf, treeLines } from "./harness.test-helper";
-import { NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, Recorder } from "./recorder";
+import { LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, Recorder } from "./recorder";
 
 test("self-healing exit: frames left open above are closed at the exit below them", () => {
   const h = createHarness({ main: "function", lost: "function", deeper: "function" });
@@ -236,7 +236,7 @@ test("a copy of the recorder holds the used part of the tree's arrays, and the s
   const recorder = recordAllPairs(260);
   assert.equal(recorder.nodeCount, 1 + 260 + 67_600);
   const copy = recorder.clone();
-  assert.equal(copy.nodeLinks.length, recorder.nodeCount * 4);
+  assert.equal(copy.nodeLinks.length, recorder.nodeCount * LINK_STRIDE);
   assert.ok(recorder.nodeLinks.length > copy.nodeLinks.length * 5);
   const stats = recorder.collect();
   const copied = copy.collect();

@@ -89,7 +89,7 @@ export interface KindTable {
 }
 
 export interface RecorderOptions {
-  /** Call-tree node cap (default 400,000: at most 96 bytes of typed arrays a node, 38 MB; on the tsc bench the whole recorder stays under 64 MB). */
+  /** Call-tree node cap (default 400,000: at most 76 bytes of typed arrays a node (a 32-byte record; its edge, extra and direct numbers when used), 30 MB; on the tsc bench the whole recorder stays under 64 MB). */
   maxTreeNodes?: number;
   /** Stack depth cap (default 100,000). */
   maxDepth?: number;
@@ -131,10 +131,15 @@ const NODE_TOTAL = 2;
 /** Layout of Recorder.directNodeStats: NODE_CALLS, NODE_SELF, NODE_TOTAL, in three numbers a node. */
 const DIRECT_STRIDE = NODE_STRIDE;
 /**
- * Layout of Recorder.nodeStats, what the aligned fast paths touch: calls and total ticks, 16 bytes
- * a node. collect() derives the self times.
+ * A tree node is one 32-byte record in one buffer with two views (Recorder.nodeStats, doubles, and
+ * Recorder.nodeLinks, ints), everything the aligned fast paths touch: its calls and total ticks
+ * (doubles 0, 1; collect() derives the self times), then its parent, function, first child and
+ * next sibling (ints 4-7; 0: none, the root being nobody's child). A call finds its callee among
+ * its caller's children from the caller's record, which its own entry touched, and counts in the
+ * child's: two lines of memory, where a parent's record, a block of child entries and the child's
+ * numbers in three arrays took three, and 32 bytes a node against about 54.
  */
-const ALIGNED_STRIDE = 2;
+const ALIGNED_STRIDE = 4;
 const ALIGNED_CALLS = 0;
 const ALIGNED_TOTAL = 1;
 /**
@@ -154,25 +159,13 @@ const EXTRA_STRIDE = 2;
 const EXTRA_DIRECT_CALLEES = 0;
 const EXTRA_READINGS = 1;
 
-/** Layout of Recorder.nodeLinks. */
-const LINK_STRIDE = 4;
-const LINK_PARENT = 0;
-const LINK_FN = 1;
+/** Layout of Recorder.nodeLinks, the ints of the node records (see ALIGNED_STRIDE). */
+const LINK_STRIDE = ALIGNED_STRIDE * 2;
+const LINK_PARENT = 4;
+const LINK_FN = 5;
 export { NODE_STRIDE, NODE_CALLS, NODE_SELF, NODE_TOTAL, LINK_STRIDE, LINK_PARENT, LINK_FN };
-const LINK_EDGE = 2;
-const LINK_FIRST_BLOCK = 3;
-
-/**
- * Layout of a child block: BLOCK_ENTRIES entries of ENTRY_INTS, then the next block's offset (and
- * one unused int): 32 bytes. Most nodes have one or two children; five-entry blocks (64 bytes)
- * held 1.7 entries on average on tsc and were no faster on acorn.
- */
-const BLOCK_ENTRIES = 2;
-const ENTRY_INTS = 3;
-const BLOCK_NEXT = BLOCK_ENTRIES * ENTRY_INTS;
-const BLOCK_INTS = 8;
-/** Offset of the scratch entry that answers a lookup past the node cap (in block 0, never a child block). */
-const SCRATCH_ENTRY = 0;
+const LINK_FIRST_CHILD = 6;
+const LINK_NEXT_SIBLING = 7;
 /** Entries (EDGE_CACHE_STRIDE ints each) of the edge cache of calls past the node cap. */
 const EDGE_CACHE_SIZE = 4096;
 const EDGE_CACHE_STRIDE = 4;
@@ -238,6 +231,7 @@ const EDGE_TOTAL = 3;
 const EDGE_LEVEL = 4;
 
 const EMPTY_FLOAT64 = new Float64Array(0);
+const EMPTY_INT32 = new Int32Array(0);
 
 const EVENT_TIME = 0;
 const SLICE_TIME = 1;
@@ -327,22 +321,19 @@ export class Recorder {
 
   // Call-tree nodes, ids 0 (the root), 1, 2, ... in creation order, so a parent precedes its children.
   nodeCount = 1;
-  /** Parent, function, caller→callee edge (-1 under the root) and first child block of node n, at n·LINK_STRIDE + LINK_*. */
-  nodeLinks = new Int32Array(256 * LINK_STRIDE);
-  /** Calls and total ticks of the aligned slices of node n at n·ALIGNED_STRIDE + ALIGNED_CALLS/TOTAL. */
+  /** Calls and total ticks of the aligned slices of node n at n·ALIGNED_STRIDE + ALIGNED_CALLS/TOTAL: the doubles of the node records. */
   nodeStats = new Float64Array(256 * ALIGNED_STRIDE);
+  /** Parent, function, first child and next sibling of node n at n·LINK_STRIDE + LINK_*: the ints of the same records. */
+  nodeLinks = new Int32Array(this.nodeStats.buffer);
+  /**
+   * The caller→callee edge of node n + 1 (0: not looked up yet; the edge of a node under the root
+   * is -1), filled on first use (nodeEdge()): the fast paths never need it.
+   */
+  private nodeEdges: Int32Array = EMPTY_INT32;
   /** The rest of node n's aligned numbers at n·EXTRA_STRIDE + EXTRA_*; allocated on first use (extraAt()). */
   private nodeExtras: Float64Array = EMPTY_FLOAT64;
   /** The same for the direct slices at node n (past the cap: the self time aggregated into it), at n·DIRECT_STRIDE; allocated on first use. */
   private directNodeStats: Float64Array = EMPTY_FLOAT64;
-  /**
-   * Each node's children, in blocks of BLOCK_ENTRIES entries (function + 1 (0: free), child node
-   * (-1: past the cap), edge) and the offset of the next block (0: none); block 0 is unused.
-   * A call looks its callee up in its caller's blocks, a line or two of memory that the caller's
-   * other calls keep warm, where a hash table would touch a cold bucket and cold keys.
-   */
-  private childBlocks = new Int32Array(64 * BLOCK_INTS);
-  private blockCount = 1;
   droppedTreeNodes = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
@@ -414,7 +405,6 @@ export class Recorder {
     this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_FN] = -1;
-    this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_EDGE] = -1;
     this.growStack(64);
   }
 
@@ -438,16 +428,19 @@ export class Recorder {
       // sites that had run when it optimized enter(), and a clock left out of line returns its
       // reading as a fresh heap number, an allocation per call.
       if (parent >= 0 || this.frameInts[(depth - 1) * FRAME_INTS + FRAME_OWNS_NODE] !== 1) {
-        let entry = SCRATCH_ENTRY;
         let node = -1;
         let edge = -1;
         if (parent >= 0) {
-          // The two entries of the parent's first block inline (a loop's or a recursion's only
-          // callee, or one of two), else the scan.
-          const first = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
-          const key = fn + 1;
-          entry = first === 0 ? this.childEntry(parent, fn) : this.childBlocks[first] === key ? first : this.childBlocks[first + ENTRY_INTS] === key ? first + ENTRY_INTS : this.childEntry(parent, fn);
-          node = this.childBlocks[entry + 1];
+          // The parent's first two children inline (a loop's or a recursion's only callee, or one
+          // of two), else the scan: the parent's record, which its entry touched, then the child's.
+          const links = this.nodeLinks;
+          node = links[parent * LINK_STRIDE + LINK_FIRST_CHILD];
+          if (node === 0 || links[node * LINK_STRIDE + LINK_FN] !== fn) {
+            const second = node === 0 ? 0 : links[node * LINK_STRIDE + LINK_NEXT_SIBLING];
+            node = second !== 0 && links[second * LINK_STRIDE + LINK_FN] === fn ? second : this.findChild(parent, fn);
+            // Past the node cap: the edge now, before the clock (the call has no node to hold it).
+            if (node < 0 && parent !== ROOT_NODE) edge = this.edgeOfCallerWithoutNode(depth - 1, fn);
+          }
         } else {
           // Under a frame past the cap (direct, FRAME_FN set): the edge from the callee's two
           // latest callers, then from the direct-mapped cache of pairs, inline
@@ -494,7 +487,7 @@ export class Recorder {
           this.nodeExtras[this.extraAt(parent) + EXTRA_READINGS]++;
           // Past the node cap under an aligned frame: the call aggregates into its caller's node,
           // a direct frame (placeUnderTop() without a second lookup).
-          this.placedEdge = this.childBlocks[entry + 2];
+          this.placedEdge = edge;
           this.placedNode = parent;
           this.placedOwnsNode = 0;
           this.settlePlacement(depth);
@@ -774,17 +767,17 @@ export class Recorder {
     const target = copy as unknown as Record<string, unknown>;
     for (const key of Object.keys(source)) {
       const value = source[key];
-      if (key === "nodeLinks" || key === "nodeStats" || key === "nodeExtras" || key === "childBlocks" || key === "directNodeStats") continue; // below
+      if (key === "nodeLinks" || key === "nodeStats" || key === "nodeExtras" || key === "nodeEdges" || key === "directNodeStats") continue; // below
       if (value instanceof PairTable) target[key] = value.clone();
       else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
       else target[key] = value;
     }
     // The tree's arrays only as far as they are used (treeCapacity() leaves most of them unused
     // after a growth; the copy grows them again if it ever needs to).
-    copy.nodeLinks = this.nodeLinks.slice(0, this.nodeCount * LINK_STRIDE);
     copy.nodeStats = this.nodeStats.slice(0, this.nodeCount * ALIGNED_STRIDE);
+    copy.nodeLinks = new Int32Array(copy.nodeStats.buffer);
+    copy.nodeEdges = this.nodeEdges.slice(0, this.nodeCount);
     copy.nodeExtras = this.nodeExtras.slice(0, this.nodeCount * EXTRA_STRIDE);
-    copy.childBlocks = this.childBlocks.slice(0, this.blockCount * BLOCK_INTS);
     copy.directNodeStats = this.directNodeStats.slice(0, this.nodeCount * DIRECT_STRIDE);
     // The two stack views share one buffer in the copy too.
     copy.frameInts = new Int32Array(copy.frameDoubles.buffer);
@@ -802,10 +795,12 @@ export class Recorder {
    * has the same function (edge). Exported nodes add both kinds of slices.
    */
   collect(): CollectedStats {
-    const links = this.nodeLinks;
-    const blocks = this.childBlocks;
-    const aligned = this.nodeStats;
     const nodeCount = this.nodeCount;
+    // The nodes' edges first: looking them up may add edges to the table.
+    const nodeEdge = new Int32Array(nodeCount);
+    for (let node = 1; node < nodeCount; node++) nodeEdge[node] = this.nodeEdge(node);
+    const links = this.nodeLinks;
+    const aligned = this.nodeStats;
     const records = this.fnRecords;
     let fnLength = records.length / FN_STRIDE;
     for (let node = 1; node < nodeCount; node++) {
@@ -863,25 +858,23 @@ export class Recorder {
     const fnOnPath = new Int32Array(fnLength);
     const edgeOnPath = new Int32Array(edgeLength);
     const pathNode = new Int32Array(nodeCount + 1);
-    const pathCursor = new Int32Array(nodeCount + 1); // the next child entry to visit (0: none)
+    const pathCursor = new Int32Array(nodeCount + 1); // the next child to visit (0: none)
     let top = 0;
     pathNode[0] = ROOT_NODE;
-    pathCursor[0] = links[ROOT_NODE * LINK_STRIDE + LINK_FIRST_BLOCK];
+    pathCursor[0] = links[ROOT_NODE * LINK_STRIDE + LINK_FIRST_CHILD];
     while (top >= 0) {
-      const entry = pathCursor[top];
-      if (entry === 0 || blocks[entry] === 0) {
-        const node = pathNode[top--];
-        if (node === ROOT_NODE) continue;
-        fnOnPath[links[node * LINK_STRIDE + LINK_FN]]--;
-        const edge = links[node * LINK_STRIDE + LINK_EDGE];
+      const node = pathCursor[top];
+      if (node === 0) {
+        const done = pathNode[top--];
+        if (done === ROOT_NODE) continue;
+        fnOnPath[links[done * LINK_STRIDE + LINK_FN]]--;
+        const edge = nodeEdge[done];
         if (edge >= 0) edgeOnPath[edge]--;
         continue;
       }
-      const position = entry & (BLOCK_INTS - 1);
-      pathCursor[top] = position === BLOCK_NEXT - ENTRY_INTS ? blocks[entry - position + BLOCK_NEXT] : entry + ENTRY_INTS;
-      const node = blocks[entry + 1];
+      pathCursor[top] = links[node * LINK_STRIDE + LINK_NEXT_SIBLING];
       const fn = links[node * LINK_STRIDE + LINK_FN];
-      const edge = links[node * LINK_STRIDE + LINK_EDGE];
+      const edge = nodeEdge[node];
       const calls = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS];
       const self = alignedSelf[node];
       const total = alignedTotal[node];
@@ -901,7 +894,7 @@ export class Recorder {
       }
       top++;
       pathNode[top] = node;
-      pathCursor[top] = links[node * LINK_STRIDE + LINK_FIRST_BLOCK];
+      pathCursor[top] = links[node * LINK_STRIDE + LINK_FIRST_CHILD];
     }
     return { fnCalls, fnPrimitiveCalls, fnSelf, fnTotal, fnAsyncWall, edgeCalls, edgePrimitiveCalls, edgeSelf, edgeTotal, nodeStats };
   }
@@ -1128,9 +1121,8 @@ export class Recorder {
       }
       parent = this.frameNode(caller);
     }
-    const entry = this.childEntry(parent, fn);
-    const node = this.childBlocks[entry + 1];
-    this.placedEdge = this.childBlocks[entry + 2];
+    const node = this.findChild(parent, fn);
+    this.placedEdge = node >= 0 ? this.nodeEdge(node) : parent === ROOT_NODE ? -1 : this.edgeOfPair(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
     if (node < 0) {
       this.droppedTreeNodes++;
       this.placedNode = parent;
@@ -1156,7 +1148,7 @@ export class Recorder {
       below >= 0 &&
       node !== ROOT_NODE &&
       this.nodeLinks[at + LINK_PARENT] === below &&
-      this.nodeLinks[at + LINK_EDGE] === this.placedEdge;
+      this.nodeEdge(node) === this.placedEdge;
     this.placedAligned = aligned;
     if (!aligned && this.materialized < depth) this.materialize(depth);
   }
@@ -1375,7 +1367,7 @@ export class Recorder {
       const fn = this.nodeLinks[node * LINK_STRIDE + LINK_FN];
       if (fn * FN_STRIDE >= this.fnRecords.length) this.growFunctions(fn + 1);
       this.fnRecords[fn * FN_STRIDE + FN_LEVEL]++;
-      const edge = this.nodeLinks[node * LINK_STRIDE + LINK_EDGE];
+      const edge = this.nodeEdge(node);
       if (edge >= 0) this.edgeRecords[edge * EDGE_STRIDE + EDGE_LEVEL]++;
     }
     this.materialized = index;
@@ -1384,7 +1376,7 @@ export class Recorder {
   /** The materialized aligned frame at stack index `index` (of `node`) has left the stack: its levels go. */
   private dematerialize(index: number, node: number): void {
     this.fnRecords[this.nodeLinks[node * LINK_STRIDE + LINK_FN] * FN_STRIDE + FN_LEVEL]--;
-    const edge = this.nodeLinks[node * LINK_STRIDE + LINK_EDGE];
+    const edge = this.nodeEdge(node);
     if (edge >= 0) this.edgeRecords[edge * EDGE_STRIDE + EDGE_LEVEL]--;
     this.materialized = index;
   }
@@ -1499,72 +1491,49 @@ export class Recorder {
 
   /** The tree node for `fn` under `parent`, created if needed; -1 past the node cap (counted as dropped). */
   private childNode(parent: number, fn: number): number {
-    const node = this.childBlocks[this.childEntry(parent, fn) + 1];
+    const node = this.findChild(parent, fn);
     if (node < 0) this.droppedTreeNodes++;
     return node;
   }
 
-  /** Offset in childBlocks of the entry for `fn` under `parent`, created (with its node, unless past the cap) if needed. */
-  private childEntry(parent: number, fn: number): number {
-    const key = fn + 1;
-    const blocks = this.childBlocks;
-    let block = this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK];
-    let last = 0;
-    while (block !== 0) {
-      const end = block + BLOCK_NEXT;
-      for (let entry = block; entry < end; entry += ENTRY_INTS) {
-        const found = blocks[entry];
-        if (found === key) return entry;
-        if (found === 0) return this.addChild(parent, fn, entry);
-      }
-      last = block;
-      block = blocks[end];
-    }
-    if (this.nodeCount >= this.maxTreeNodes + 1) return this.addChild(parent, fn, SCRATCH_ENTRY); // no block for a node that cannot be made
-    const fresh = this.allocateBlock();
-    if (last === 0) this.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_BLOCK] = fresh;
-    else this.childBlocks[last + BLOCK_NEXT] = fresh;
-    return this.addChild(parent, fn, fresh);
-  }
-
   /**
-   * Fills the free child entry at `entry`: a new node for `fn` under `parent` and its edge.
-   * Past the node cap nothing is stored (memory stays bounded however many paths follow): the
-   * scratch entry at offset 0 (block 0 is never a child block) returns node -1 and the edge.
+   * The child of `parent` for `fn`: found among its children, else a new node appended to them
+   * (children stay in creation order); -1 when none can be made past the node cap (nothing is
+   * stored then: memory stays bounded however many paths follow).
    */
-  private addChild(parent: number, fn: number, entry: number): number {
-    // The pair cache first: on acorn parsing @babel/parser, 387,000 nodes over 1,000 edges.
-    const edge = parent === ROOT_NODE ? -1 : this.edgeOfPair(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
-    const blocks = this.childBlocks;
-    if (this.nodeCount >= this.maxTreeNodes + 1) {
-      blocks[SCRATCH_ENTRY + 1] = -1;
-      blocks[SCRATCH_ENTRY + 2] = edge;
-      return SCRATCH_ENTRY;
+  private findChild(parent: number, fn: number): number {
+    const links = this.nodeLinks;
+    let last = 0;
+    let child = links[parent * LINK_STRIDE + LINK_FIRST_CHILD];
+    while (child !== 0) {
+      if (links[child * LINK_STRIDE + LINK_FN] === fn) return child;
+      last = child;
+      child = links[child * LINK_STRIDE + LINK_NEXT_SIBLING];
     }
+    if (this.nodeCount >= this.maxTreeNodes + 1) return -1;
     const node = this.nodeCount++;
-    if (node * LINK_STRIDE === this.nodeLinks.length) {
+    if (node * ALIGNED_STRIDE === this.nodeStats.length) {
       // Never past the cap: node ids end at maxTreeNodes.
-      const capacity = treeCapacity(node, this.maxTreeNodes + 1);
-      this.nodeLinks = growInt32(this.nodeLinks, capacity * LINK_STRIDE);
-      this.nodeStats = growFloat64(this.nodeStats, capacity * ALIGNED_STRIDE);
+      this.nodeStats = growFloat64(this.nodeStats, treeCapacity(node, this.maxTreeNodes + 1) * ALIGNED_STRIDE);
+      this.nodeLinks = new Int32Array(this.nodeStats.buffer);
     }
-    const at = node * LINK_STRIDE;
-    this.nodeLinks[at + LINK_PARENT] = parent;
-    this.nodeLinks[at + LINK_FN] = fn;
-    this.nodeLinks[at + LINK_EDGE] = edge;
-    blocks[entry] = fn + 1;
-    blocks[entry + 1] = node;
-    blocks[entry + 2] = edge;
-    return entry;
+    const grown = this.nodeLinks;
+    grown[node * LINK_STRIDE + LINK_PARENT] = parent;
+    grown[node * LINK_STRIDE + LINK_FN] = fn;
+    if (last === 0) grown[parent * LINK_STRIDE + LINK_FIRST_CHILD] = node;
+    else grown[last * LINK_STRIDE + LINK_NEXT_SIBLING] = node;
+    return node;
   }
 
-  /** A zeroed child block; returns its offset. */
-  private allocateBlock(): number {
-    const offset = this.blockCount * BLOCK_INTS;
-    // Never past what the node cap can fill: each block holds at least one child.
-    if (offset === this.childBlocks.length) this.childBlocks = growInt32(this.childBlocks, Math.max(this.blockCount + 1, treeCapacity(this.blockCount, this.maxTreeNodes + 2)) * BLOCK_INTS);
-    this.blockCount++;
-    return offset;
+  /** The caller→callee edge of `node` (-1 under the root), looked up on first use. */
+  private nodeEdge(node: number): number {
+    if (node >= this.nodeEdges.length) this.nodeEdges = growInt32(this.nodeEdges, this.nodeStats.length / ALIGNED_STRIDE);
+    const known = this.nodeEdges[node];
+    if (known !== 0) return known - 1;
+    const parent = this.nodeLinks[node * LINK_STRIDE + LINK_PARENT];
+    const edge = parent === ROOT_NODE ? -1 : this.edgeOfPair(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], this.nodeLinks[node * LINK_STRIDE + LINK_FN]);
+    this.nodeEdges[node] = edge + 1;
+    return edge;
   }
 
   private growFunctions(needed: number): void {
@@ -1591,7 +1560,7 @@ export class Recorder {
 const TREE_DOUBLING_LIMIT = 65536;
 
 /**
- * The capacity that replaces a full tree array of `length` entries (nodes or child blocks), at
+ * The capacity that replaces a full tree array of `length` entries (the node records), at
  * most `cap`: doubled while small, then four times as large, and straight to the cap once that
  * is at least half of it (from 65,536 to 400,000 nodes at the default cap). A growth copies the
  * whole array into memory the kernel must fault in page by page, and frees the old one: on acorn
