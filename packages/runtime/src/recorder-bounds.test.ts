@@ -114,6 +114,32 @@ test("tree cap: calls past the cap aggregate into the nearest recorded ancestor;
   assert.deepEqual(statsOf(p, "b"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 6 });
 });
 
+test("tree cap: a frame with a node of its own resumed above a call past the cap takes its time out of the node that call aggregates into", () => {
+  const h = createHarness({ main: "function", job: "async", a: "function", b: "function" }, { maxTreeNodes: 3 });
+  const { probe, clock, site } = h;
+  const main = probe.enter(site.main); // node 1
+  clock.tick(1);
+  const job = probe.enter(site.job); // node 2: its own
+  clock.tick(1);
+  probe.suspend(job, undefined);
+  const a = probe.enter(site.a); // node 3, the last one
+  clock.tick(1);
+  const b = probe.enter(site.b); // past the cap: into a's node
+  clock.tick(1);
+  probe.resume(job, undefined); // job's second slice, at its own node, above b
+  clock.tick(2);
+  probe.exit(job);
+  clock.tick(1);
+  probe.exit(b);
+  probe.exit(a);
+  probe.exit(main);
+  const p = finish(h);
+  // a's node: a's own tick and b's two, not job's two (a's total, 5, holds them).
+  assert.deepEqual(treeLines(p), ["main 1/1/7", "  job 1/3/3", "  a 1/3/5"]);
+  assert.deepEqual(statsOf(p, "b"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 4 });
+  assert.deepEqual(statsOf(p, "job"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3, asyncWallTime: 5 });
+});
+
 test("depth cap: calls past it are not recorded, their time goes to the caller", () => {
   const h = createHarness({ down: "function" }, { maxDepth: 3 });
   const { probe, clock, site } = h;
