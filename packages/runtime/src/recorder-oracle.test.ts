@@ -190,6 +190,17 @@ test("random plain call trees, deep and wide, under small and large node caps, c
   );
 });
 
+test("a reading counted at a node whose extra numbers must first grow is kept (compensated clock)", () => {
+  // An async call at the root allocates the nodes' extra numbers for the tree's capacity then (256
+  // nodes); 300 nested calls later, another async call's reading counts at node 301, past them.
+  // The count once went to the array that the growth replaced, and the node lost a bias.
+  const ops: Op[] = [{ op: "enter", fn: 5 }, { op: "exit", pick: 0 }];
+  for (let i = 0; i < 300; i++) ops.push({ op: "enter", fn: i % 2 });
+  ops.push({ op: "enter", fn: 5 }, { op: "exit", pick: 0 });
+  for (let i = 0; i < 300; i++) ops.push({ op: "exit", pick: 0 });
+  run(ops, { maxTreeNodes: 500_000 }, kindTable, functions, 0.25);
+});
+
 test("calls past the node cap to functions whose ids collide in the edge cache keep their own edges", () => {
   // Ids 2 and 2 + 4096 (and 2 + 8192) fall in the same slot of the recorder's edge cache when
   // called by the same function: only the cache's full key tells them apart.

@@ -484,7 +484,7 @@ export class Recorder {
         this.droppedTreeNodes++;
         if (parent >= 0) {
           // This reading, under the aligned caller, counts for the caller's node (see readings).
-          this.nodeExtras[this.extraAt(parent) + EXTRA_READINGS]++;
+          this.countReadings(parent, 1);
           // Past the node cap under an aligned frame: the call aggregates into its caller's node,
           // a direct frame (placeUnderTop() without a second lookup).
           this.placedEdge = edge;
@@ -543,7 +543,7 @@ export class Recorder {
     const top = this.depth - 1;
     if (top >= 0) {
       const node = this.frameInts[top * FRAME_INTS + FRAME_NODE];
-      if (node >= 0) this.nodeExtras[this.extraAt(node) + EXTRA_READINGS]++;
+      if (node >= 0) this.countReadings(node, 1);
     }
   }
 
@@ -973,7 +973,7 @@ export class Recorder {
     const node = this.placedNode;
     const ownsNode = this.placedOwnsNode;
     // Nor will the reading that ends the slice be exit()'s fast path's (see readings).
-    if (this.placedAligned) this.nodeExtras[this.extraAt(node) + EXTRA_READINGS]--;
+    if (this.placedAligned) this.countReadings(node, -1);
 
     this.slotInts[slot * SLOT_INTS + SLOT_FN] = fn;
     this.slotInts[slot * SLOT_INTS + SLOT_EDGE] = edge;
@@ -1159,7 +1159,7 @@ export class Recorder {
     if (this.placedAligned) {
       this.nodeStats[node * ALIGNED_STRIDE + ALIGNED_CALLS]++;
       // Its entry's reading was no fast path's: readClock() counted it for the parent already.
-      this.nodeExtras[this.extraAt(this.nodeLinks[node * LINK_STRIDE + LINK_PARENT]) + EXTRA_READINGS]--;
+      this.countReadings(this.nodeLinks[node * LINK_STRIDE + LINK_PARENT], -1);
       return;
     }
     const fnAt = fn * FN_STRIDE;
@@ -1307,7 +1307,7 @@ export class Recorder {
     this.measureSlice(index);
     this.nodeStats[node * ALIGNED_STRIDE + ALIGNED_TOTAL] += this.eventTime[SLICE_TIME];
     // A plain call ending off exit()'s fast path: readClock() counted its reading (see readings).
-    if (this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] < 0) this.nodeExtras[this.extraAt(node) + EXTRA_READINGS]--;
+    if (this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] < 0) this.countReadings(node, -1);
     if (index < this.materialized) this.dematerialize(index, node);
   }
 
@@ -1386,6 +1386,16 @@ export class Recorder {
     const at = node * DIRECT_STRIDE;
     if (at >= this.directNodeStats.length) this.directNodeStats = this.grownBesideNodes(this.directNodeStats, DIRECT_STRIDE);
     return at;
+  }
+
+  /**
+   * Adds `readings` to node `node`'s EXTRA_READINGS. Not `this.nodeExtras[this.extraAt(node) + ...]++`:
+   * JavaScript reads `this.nodeExtras` before extraAt() runs, so when extraAt() grew the array the
+   * count went to the old one and was lost.
+   */
+  private countReadings(node: number, readings: number): void {
+    const at = this.extraAt(node);
+    this.nodeExtras[at + EXTRA_READINGS] += readings;
   }
 
   /** Offset of node `node`'s numbers in nodeExtras, grown to hold every node so far. */
