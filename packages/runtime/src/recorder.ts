@@ -1122,7 +1122,7 @@ export class Recorder {
       parent = this.frameNode(caller);
     }
     const node = this.findChild(parent, fn);
-    this.placedEdge = node >= 0 ? this.nodeEdge(node) : parent === ROOT_NODE ? -1 : this.edgeOfPair(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
+    this.placedEdge = node >= 0 ? this.nodeEdge(node) : this.edgeUnder(parent, fn);
     if (node < 0) {
       this.droppedTreeNodes++;
       this.placedNode = parent;
@@ -1540,10 +1540,14 @@ export class Recorder {
     if (node >= this.nodeEdges.length) this.nodeEdges = growInt32(this.nodeEdges, this.nodeStats.length / ALIGNED_STRIDE);
     const known = this.nodeEdges[node];
     if (known !== 0) return known - 1;
-    const parent = this.nodeLinks[node * LINK_STRIDE + LINK_PARENT];
-    const edge = parent === ROOT_NODE ? -1 : this.edgeOfPair(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], this.nodeLinks[node * LINK_STRIDE + LINK_FN]);
+    const edge = this.edgeUnder(this.nodeLinks[node * LINK_STRIDE + LINK_PARENT], this.nodeLinks[node * LINK_STRIDE + LINK_FN]);
     this.nodeEdges[node] = edge + 1;
     return edge;
+  }
+
+  /** The edge of a call of `fn` under tree node `parent`: from its function, -1 under the root. */
+  private edgeUnder(parent: number, fn: number): number {
+    return parent === ROOT_NODE ? -1 : this.edgeOfPair(this.nodeLinks[parent * LINK_STRIDE + LINK_FN], fn);
   }
 
   private growFunctions(needed: number): void {
