@@ -86,3 +86,26 @@ test("user patches of Array iteration, push and Object.prototype setters do not 
     delete (Object.prototype as Record<string, unknown>)["0"];
   }
 });
+
+test("call-tree roots are written byte for byte as JSON.stringify writes them, whatever their shape", () => {
+  const leaf = (fn: number, time: number): CallTreeNode => ({ function: fn, calls: 1, selfTime: time, totalTime: time, children: [] });
+  const roots = [
+    // The usual shape, nested, with numbers JSON writes in every notation.
+    { function: 0, calls: 3, selfTime: 1e-7, totalTime: 1e21, children: [leaf(1, 0.1 + 0.2), { function: 1, calls: 2, selfTime: -0, totalTime: 5e-324, children: [leaf(0, 123456789.125)] }] },
+    // Not numbers JSON can hold: null, as JSON.stringify writes them.
+    { function: 0, calls: Number.NaN, selfTime: Infinity, totalTime: -Infinity, children: [] },
+    // Another key, keys in another order, a child that is not a node, children that are not an array.
+    { function: 1, calls: 1, selfTime: 0, totalTime: 0, children: [], note: "extra" },
+    { calls: 1, function: 1, selfTime: 0, totalTime: 0, children: [leaf(0, 1)] },
+    { function: 0, calls: 1, selfTime: 0, totalTime: 0, children: [undefined, null, 7, "x", leaf(1, 2)] },
+    { function: 0, calls: 1, selfTime: 0, totalTime: 0, children: { 0: leaf(1, 1) } },
+    { function: 0, calls: 1, selfTime: 0, totalTime: 0, children: [{ ...leaf(1, 1), selfTime: undefined }] },
+  ] as unknown as CallTreeNode[];
+  const text = profileToJsonText(profileWithTree(roots));
+  const lines = text.split("\n");
+  const first = lines.indexOf(' "callTree": [') + 1;
+  assert.ok(first > 0);
+  const written = lines.slice(first, first + roots.length).map((line) => line.replace(/^  /, "").replace(/,$/, ""));
+  assert.deepEqual(written, roots.map((root) => JSON.stringify(root)));
+  assert.equal(lines[first + roots.length], " ]");
+});

@@ -6,7 +6,7 @@
 // stack (a linked list: no array writes that a patched prototype could intercept) and hands
 // out chunks of about 1 MB. Layout: one top-level field per line, one function, stat, edge or
 // call-tree root per line, compact inside.
-import type { Profile } from "./types";
+import type { CallTreeNode, Profile } from "./types";
 
 const stringify = JSON.stringify;
 const objectKeys = Object.keys;
@@ -62,6 +62,66 @@ function serializeCompact(root: unknown, emit: (text: string) => void): void {
   }
 }
 
+/** The keys of a call-tree node, in the order the runtime and the readers make them. */
+const NODE_KEYS = ["function", "calls", "selfTime", "totalTime", "children"] as const;
+
+/** Whether `node` is a call-tree node of exactly NODE_KEYS, in that order, numbers and a children array. */
+function isPlainTreeNode(node: unknown): node is CallTreeNode {
+  if (node === null || typeof node !== "object" || isArray(node)) return false;
+  const keys = objectKeys(node);
+  if (keys.length !== NODE_KEYS.length) return false;
+  for (let k = 0; k < NODE_KEYS.length; k++) if (keys[k] !== NODE_KEYS[k]) return false;
+  const value = node as CallTreeNode;
+  return typeof value.function === "number" && typeof value.calls === "number" && typeof value.selfTime === "number" && typeof value.totalTime === "number" && isArray(value.children);
+}
+
+/** A number as JSON.stringify writes it. */
+function numberText(value: number): string {
+  return value === value && value !== Infinity && value !== -Infinity ? "" + value : "null";
+}
+
+/**
+ * serializeCompact() of a call-tree root, the same text, faster: a node of the usual shape
+ * (isPlainTreeNode()) is written in one piece, its children through an explicit stack; any other
+ * value goes to serializeCompact(). A million nodes took the generic walk 1.6 s at exit.
+ */
+function serializeTree(root: unknown, emit: (text: string) => void): void {
+  if (!isPlainTreeNode(root)) {
+    serializeCompact(root, emit);
+    return;
+  }
+  interface Open {
+    children: readonly unknown[];
+    index: number;
+    below: Open | undefined;
+  }
+  let open: Open | undefined;
+  let node: unknown = root;
+  let pending = true; // `node` is still to be written
+  for (;;) {
+    if (pending) {
+      if (isPlainTreeNode(node)) {
+        const head = `{"function":${numberText(node.function)},"calls":${numberText(node.calls)},"selfTime":${numberText(node.selfTime)},"totalTime":${numberText(node.totalTime)},"children":[`;
+        if (node.children.length === 0) emit(head + "]}");
+        else {
+          emit(head);
+          open = { children: node.children, index: 0, below: open };
+        }
+      } else serializeCompact(node, emit);
+    }
+    if (open === undefined) return;
+    if (open.index >= open.children.length) {
+      emit("]}");
+      open = open.below;
+      pending = false;
+      continue;
+    }
+    if (open.index > 0) emit(",");
+    node = open.children[open.index++];
+    pending = true;
+  }
+}
+
 const TOP_LEVEL_FIELDS = ["format", "version", "timeUnit", "meta", "duration", "functions", "stats", "edges", "callTree"] as const;
 const isListField = (field: string): boolean => field === "functions" || field === "stats" || field === "edges" || field === "callTree";
 
@@ -111,7 +171,8 @@ export function writeProfileJson(profile: Profile, write: (chunk: string) => voi
       emit("[");
       for (let i = 0; i < value.length; i++) {
         emit(i === 0 ? "\n  " : ",\n  ");
-        serializeCompact(value[i], emit);
+        if (field === "callTree") serializeTree(value[i], emit);
+        else serializeCompact(value[i], emit);
       }
       emit("\n ]");
     } else serializeCompact(value, emit);
