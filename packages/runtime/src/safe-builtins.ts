@@ -7,12 +7,18 @@
 // the prototype chain and would run a user's index setter).
 
 const reflectApply = Reflect.apply;
+const arrayFrom = Array.from;
 const defineProperty = Object.defineProperty;
 const typedArraySet = Object.getPrototypeOf(Int8Array.prototype).set as (this: unknown, source: ArrayLike<number>) => void;
 const createNullObject = (): object => Object.create(null) as object;
 const hasOwn = Object.hasOwn;
 const functionApply = Function.prototype.apply;
 const functionCall = Function.prototype.call;
+
+/** `[f(0), ..., f(length - 1)]`, its elements defined (Array.from on an array-like: no iterator, no prototype setter, no `push`). */
+export function buildArray<T>(length: number, f: (index: number) => T): T[] {
+  return reflectApply(arrayFrom, Array, [{ length }, (_: unknown, index: number) => f(index)]) as T[];
+}
 
 /** Appends `value` to `array` by defining the element: no prototype setter, no `push`. */
 export function append<T>(array: T[], value: T): void {

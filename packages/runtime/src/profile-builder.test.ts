@@ -1,0 +1,75 @@
+// buildProfile's call tree: built in canonical order straight from the recorder's node table, it must be
+// the tree the generic canonicalization (copy, remap, sort) makes of it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { canonicalizeProfile } from "@tsprof/format";
+import { createHarness, finish, treeLines } from "./harness.test-helper";
+
+test("siblings made in the reverse of canonical order come out by function index, nested alike", () => {
+  // Sites on lines 1..4 in this order: canonical function order is main, c, b, a (by line).
+  const h = createHarness({ main: "function", c: "function", b: "function", a: "function" });
+  const call = (name: "main" | "a" | "b" | "c", body: () => void = () => {}): void => {
+    const t = h.probe.enter(h.site[name]);
+    h.clock.tick(1);
+    body();
+    h.probe.exit(t);
+  };
+  call("main", () => {
+    call("a", () => {
+      call("b");
+      call("a");
+    });
+    call("b", () => call("c"));
+    call("c");
+    call("a");
+  });
+  const profile = finish(h);
+  assert.deepEqual(treeLines(profile), [
+    "main 1/1/8",
+    "  c 1/1/1",
+    "  b 1/1/2",
+    "    c 1/1/1",
+    "  a 2/2/4",
+    "    b 1/1/1",
+    "    a 1/1/1",
+  ]);
+  assert.deepEqual(canonicalizeProfile(profile), profile);
+});
+
+test("a wide and deep random tree is the one the generic canonicalization makes", () => {
+  const names = Array.from({ length: 40 }, (_, i) => `f${i}`);
+  const kinds = Object.fromEntries(names.map((name) => [name, "function" as const]));
+  const h = createHarness(kinds);
+  // A fixed pseudo-random walk: calls 3 times in 5, returns otherwise, up to 60 deep.
+  let seed = 20261127;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const tokens: number[] = [];
+  let calls = 0;
+  for (let step = 0; step < 200_000; step++) {
+    if (tokens.length < 60 && (tokens.length === 0 || random() < 0.6)) {
+      // Mostly the last ten functions, so paths repeat and nodes get many calls.
+      const fn = random() < 0.8 ? 30 + Math.floor(random() * 10) : Math.floor(random() * 40);
+      tokens.push(h.probe.enter(fn));
+      calls++;
+    } else h.probe.exit(tokens.pop() as number);
+    h.clock.tick(1);
+  }
+  while (tokens.length > 0) h.probe.exit(tokens.pop() as number);
+  const profile = finish(h);
+  let nodes = 0;
+  let treeCalls = 0;
+  const walk = (list: typeof profile.callTree): void => {
+    for (const node of list ?? []) {
+      nodes++;
+      treeCalls += node.calls;
+      walk(node.children);
+    }
+  };
+  walk(profile.callTree);
+  assert.ok(nodes > 10_000, `${nodes} nodes`);
+  assert.equal(treeCalls, calls);
+  assert.deepEqual(canonicalizeProfile(profile), profile);
+});
