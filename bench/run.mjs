@@ -607,7 +607,7 @@ function report(results) {
     if (r.callsPastNodeCap > 0) {
       notes.push(
         `${r.workload}: ${count(r.callsPastNodeCap)} of its ${count(r.calls)} calls (${((100 * r.callsPastNodeCap) / r.calls).toFixed(0)}%) ` +
-          "ran past the call-tree node cap (TSPROF_MAX_TREE_NODES, default 400,000), on the recorder's direct path, which is slower than the tree's",
+          "ran past the call-tree node cap (TSPROF_MAX_TREE_NODES, default 1,000,000), on the recorder's direct path, which is slower than the tree's",
       );
     }
     if (r.profileWriteFailures) {

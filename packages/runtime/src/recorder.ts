@@ -89,7 +89,11 @@ export interface KindTable {
 }
 
 export interface RecorderOptions {
-  /** Call-tree node cap (default 400,000: at most 76 bytes of typed arrays a node (a 32-byte record; its edge, extra and direct numbers when used), 30 MB; on the tsc bench the whole recorder stays under 64 MB). */
+  /**
+   * Call-tree node cap (default 1,000,000: 40 bytes of typed arrays a node (a 32-byte record, its
+   * edge and the id of its extra record), 40 MB; on the tsc bench the whole recorder stays under
+   * 64 MB above the plain compiler).
+   */
   maxTreeNodes?: number;
   /** Stack depth cap (default 100,000). */
   maxDepth?: number;
@@ -123,13 +127,11 @@ const SITE_KIND_ASYNC = probeTypes.SITE_KIND_ASYNC;
 const SITE_KIND_GENERATOR = probeTypes.SITE_KIND_GENERATOR;
 const SITE_KIND_ASYNC_GENERATOR = probeTypes.SITE_KIND_ASYNC_GENERATOR;
 
-/** Layout of CollectedStats.nodeStats (and of Recorder.directNodeStats, at DIRECT_STRIDE). */
+/** Layout of CollectedStats.nodeStats. */
 const NODE_STRIDE = 3;
 const NODE_CALLS = 0;
 const NODE_SELF = 1;
 const NODE_TOTAL = 2;
-/** Layout of Recorder.directNodeStats: NODE_CALLS, NODE_SELF, NODE_TOTAL, in three numbers a node. */
-const DIRECT_STRIDE = NODE_STRIDE;
 /**
  * A tree node is one 32-byte record in one buffer with two views (Recorder.nodeStats, doubles, and
  * Recorder.nodeLinks, ints), everything the aligned fast paths touch: its calls and total ticks
@@ -143,21 +145,29 @@ const ALIGNED_STRIDE = 4;
 const ALIGNED_CALLS = 0;
 const ALIGNED_TOTAL = 1;
 /**
- * Layout of Recorder.nodeExtras, what only the slow paths and the direct path touch (allocated on
- * first use, so a tree whose calls all take the aligned fast paths has no page of it):
+ * Layout of an extra record (Recorder.extraRecords), what only the slow paths and the direct path
+ * touch, for the few nodes they reach: a node gets one the first time it needs it (extraAt();
+ * Recorder.nodeExtraIds), so a tree whose calls all take the aligned fast paths has none, and a
+ * node costs 40 bytes (its record, its edge, the id of its extra record), not 76 with these numbers
+ * in arrays beside every node: on tsc checking packages/format, 649 of the 400,000 nodes had any.
  * - EXTRA_DIRECT_CALLEES: the time of the node's direct callees (calls past the node cap):
  *   collect() derives the self time as the total less the children's totals and that;
  * - EXTRA_READINGS: the clock readings taken while the node's frame was the topmost aligned one,
  *   beyond the two that collect() counts for every aligned call (one at its entry for its parent,
  *   one at its exit for itself), which the fast paths take without counting: see `readings` and
- *   collect(). Can be negative.
+ *   collect(). Can be negative;
+ * - EXTRA_DIRECT_CALLS, _SELF, _TOTAL: the node's numbers from direct slices (past the cap: the self
+ *   time of the calls aggregated into it).
  * Kept apart from nodeStats because the tree's first touch of memory is most of what building
  * it costs: on acorn parsing @babel/parser (387,000 nodes) the pages of the tree's arrays, written
  * before the parse, took 12,000 page faults and about 70 ms out of it (bench/README).
  */
-const EXTRA_STRIDE = 2;
+const EXTRA_STRIDE = 8;
 const EXTRA_DIRECT_CALLEES = 0;
 const EXTRA_READINGS = 1;
+const EXTRA_DIRECT_CALLS = 2;
+const EXTRA_DIRECT_SELF = 3;
+const EXTRA_DIRECT_TOTAL = 4;
 
 /** Layout of Recorder.nodeLinks, the ints of the node records (see ALIGNED_STRIDE). */
 const LINK_STRIDE = ALIGNED_STRIDE * 2;
@@ -330,10 +340,11 @@ export class Recorder {
    * is -1), filled on first use (nodeEdge()): the fast paths never need it.
    */
   private nodeEdges: Int32Array = EMPTY_INT32;
-  /** The rest of node n's aligned numbers at n·EXTRA_STRIDE + EXTRA_*; allocated on first use (extraAt()). */
-  private nodeExtras: Float64Array = EMPTY_FLOAT64;
-  /** The same for the direct slices at node n (past the cap: the self time aggregated into it), at n·DIRECT_STRIDE; allocated on first use. */
-  private directNodeStats: Float64Array = EMPTY_FLOAT64;
+  /** Node n's extra record + 1 (0: none yet; see EXTRA_STRIDE), allocated on first use (extraAt()). */
+  private nodeExtraIds: Int32Array = EMPTY_INT32;
+  /** The extra records, EXTRA_STRIDE numbers each (EXTRA_*), in the order the nodes needed them. */
+  private extraRecords: Float64Array = EMPTY_FLOAT64;
+  private extraCount = 0;
   droppedTreeNodes = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
@@ -400,7 +411,7 @@ export class Recorder {
     this.kindTable = kindTable;
     this.tag = tag;
     this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
-    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 400_000);
+    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 1_000_000);
     this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
     this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
@@ -581,11 +592,11 @@ export class Recorder {
           const below = this.frameInts[(top - 1) * FRAME_INTS + FRAME_NODE];
           if (below >= 0) {
             // The lowest direct frame above an aligned one: its readings count for that one's node.
-            // extraAt() written out: V8 may leave it a call here.
-            const extra = below * EXTRA_STRIDE;
-            if (extra >= this.nodeExtras.length) this.nodeExtras = this.grownBesideNodes(this.nodeExtras, EXTRA_STRIDE);
-            this.nodeExtras[extra + EXTRA_DIRECT_CALLEES] += elapsed;
-            this.nodeExtras[extra + EXTRA_READINGS] += within;
+            // The lookup of extraAt() written out: V8 may leave it a call here.
+            const id = below < this.nodeExtraIds.length ? this.nodeExtraIds[below] : 0;
+            const extra = id !== 0 ? (id - 1) * EXTRA_STRIDE : this.extraAt(below);
+            this.extraRecords[extra + EXTRA_DIRECT_CALLEES] += elapsed;
+            this.extraRecords[extra + EXTRA_READINGS] += within;
           } else this.frameDoubles[(top - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
         }
         const fn = this.frameInts[top * FRAME_INTS + FRAME_FN];
@@ -598,11 +609,12 @@ export class Recorder {
           this.edgeRecords[edgeAt + EDGE_SELF] += self;
           if (--this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_TOTAL] += elapsed;
         }
-        // directNodeAt() written out too: V8 left it a call here.
-        const at = ~node * DIRECT_STRIDE;
-        if (at >= this.directNodeStats.length) this.directNodeStats = this.grownBesideNodes(this.directNodeStats, DIRECT_STRIDE);
-        this.directNodeStats[at + NODE_SELF] += self;
-        if (this.frameInts[top * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
+        // The lookup of extraAt() written out too: V8 left it a call here.
+        const aggregated = ~node;
+        const id = aggregated < this.nodeExtraIds.length ? this.nodeExtraIds[aggregated] : 0;
+        const at = id !== 0 ? (id - 1) * EXTRA_STRIDE : this.extraAt(aggregated);
+        this.extraRecords[at + EXTRA_DIRECT_SELF] += self;
+        if (this.frameInts[top * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.extraRecords[at + EXTRA_DIRECT_TOTAL] += elapsed;
         return;
       }
       // The hot path: an aligned frame, endAlignedSlice() written out. Not a call with `now` as
@@ -767,7 +779,7 @@ export class Recorder {
     const target = copy as unknown as Record<string, unknown>;
     for (const key of Object.keys(source)) {
       const value = source[key];
-      if (key === "nodeLinks" || key === "nodeStats" || key === "nodeExtras" || key === "nodeEdges" || key === "directNodeStats") continue; // below
+      if (key === "nodeLinks" || key === "nodeStats" || key === "nodeExtraIds" || key === "nodeEdges" || key === "extraRecords") continue; // below
       if (value instanceof PairTable) target[key] = value.clone();
       else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
       else target[key] = value;
@@ -777,8 +789,8 @@ export class Recorder {
     copy.nodeStats = this.nodeStats.slice(0, this.nodeCount * ALIGNED_STRIDE);
     copy.nodeLinks = new Int32Array(copy.nodeStats.buffer);
     copy.nodeEdges = this.nodeEdges.slice(0, this.nodeCount);
-    copy.nodeExtras = this.nodeExtras.slice(0, this.nodeCount * EXTRA_STRIDE);
-    copy.directNodeStats = this.directNodeStats.slice(0, this.nodeCount * DIRECT_STRIDE);
+    copy.nodeExtraIds = this.nodeExtraIds.slice(0, this.nodeCount);
+    copy.extraRecords = this.extraRecords.slice(0, this.extraCount * EXTRA_STRIDE);
     // The two stack views share one buffer in the copy too.
     copy.frameInts = new Int32Array(copy.frameDoubles.buffer);
     copy.fnInts = new Int32Array(copy.fnRecords.buffer);
@@ -837,21 +849,26 @@ export class Recorder {
     // of an aligned frame inside that frame's), never below 0 (compensation can take more than
     // a node's own time).
     const alignedSelf = new Float64Array(nodeCount);
-    const extras = this.nodeExtras;
+    const extraIds = this.nodeExtraIds;
+    const extras = this.extraRecords;
     for (let node = 1; node < nodeCount; node++) {
-      const extra = node * EXTRA_STRIDE;
-      alignedSelf[node] += alignedTotal[node] - (extra < extras.length ? extras[extra + EXTRA_DIRECT_CALLEES] : 0);
+      const id = node < extraIds.length ? extraIds[node] : 0;
+      alignedSelf[node] += alignedTotal[node] - (id !== 0 ? extras[(id - 1) * EXTRA_STRIDE + EXTRA_DIRECT_CALLEES] : 0);
       const parent = links[node * LINK_STRIDE + LINK_PARENT];
       if (parent > ROOT_NODE) alignedSelf[parent] -= alignedTotal[node];
     }
     for (let node = 1; node < nodeCount; node++) if (alignedSelf[node] < 0) alignedSelf[node] = 0;
     const nodeStats = new Float64Array(nodeCount * NODE_STRIDE);
-    const direct = this.directNodeStats;
-    for (let node = 0, at = 0, directAt = 0; node < nodeCount; node++, at += NODE_STRIDE, directAt += DIRECT_STRIDE) {
-      const hasDirect = directAt < direct.length;
-      nodeStats[at + NODE_CALLS] = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS] + (hasDirect ? direct[directAt + NODE_CALLS] : 0);
-      nodeStats[at + NODE_SELF] = alignedSelf[node] + (hasDirect ? direct[directAt + NODE_SELF] : 0);
-      nodeStats[at + NODE_TOTAL] = alignedTotal[node] + (hasDirect ? direct[directAt + NODE_TOTAL] : 0);
+    for (let node = 0, at = 0; node < nodeCount; node++, at += NODE_STRIDE) {
+      nodeStats[at + NODE_CALLS] = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS];
+      nodeStats[at + NODE_SELF] = alignedSelf[node];
+      nodeStats[at + NODE_TOTAL] = alignedTotal[node];
+      const id = node < extraIds.length ? extraIds[node] : 0;
+      if (id === 0) continue;
+      const extra = (id - 1) * EXTRA_STRIDE;
+      nodeStats[at + NODE_CALLS] += extras[extra + EXTRA_DIRECT_CALLS];
+      nodeStats[at + NODE_SELF] += extras[extra + EXTRA_DIRECT_SELF];
+      nodeStats[at + NODE_TOTAL] += extras[extra + EXTRA_DIRECT_TOTAL];
     }
 
     // Depth first from the root: how many nodes of each function (edge) are on the current path.
@@ -915,12 +932,13 @@ export class Recorder {
       for (let node = 1; node < nodeCount; node++) totals[node] = aligned[node * ALIGNED_STRIDE + ALIGNED_TOTAL];
       return totals;
     }
-    const extras = this.nodeExtras;
+    const extraIds = this.nodeExtraIds;
+    const extras = this.extraRecords;
     const within = new Float64Array(nodeCount);
     for (let node = 1; node < nodeCount; node++) {
       const calls = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS];
-      const extra = node * EXTRA_STRIDE;
-      within[node] += calls + (extra < extras.length ? extras[extra + EXTRA_READINGS] : 0);
+      const id = node < extraIds.length ? extraIds[node] : 0;
+      within[node] += calls + (id !== 0 ? extras[(id - 1) * EXTRA_STRIDE + EXTRA_READINGS] : 0);
       within[links[node * LINK_STRIDE + LINK_PARENT]] += calls;
     }
     for (let node = nodeCount - 1; node > ROOT_NODE; node--) within[links[node * LINK_STRIDE + LINK_PARENT]] += within[node];
@@ -1173,8 +1191,8 @@ export class Recorder {
       if (this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_PRIMITIVE_CALLS]++;
     }
     if (this.placedOwnsNode === 1) {
-      const at = this.directNodeAt(node); // first: it may replace the array
-      this.directNodeStats[at + NODE_CALLS]++;
+      const at = this.extraAt(node); // first: it may replace the array
+      this.extraRecords[at + EXTRA_DIRECT_CALLS]++;
     }
   }
 
@@ -1321,8 +1339,8 @@ export class Recorder {
       const below = this.frameInts[(index - 1) * FRAME_INTS + FRAME_NODE];
       if (below >= 0) {
         const extra = this.extraAt(below);
-        this.nodeExtras[extra + EXTRA_DIRECT_CALLEES] += elapsed;
-        this.nodeExtras[extra + EXTRA_READINGS] += this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS];
+        this.extraRecords[extra + EXTRA_DIRECT_CALLEES] += elapsed;
+        this.extraRecords[extra + EXTRA_READINGS] += this.readings[READINGS_SO_FAR] - this.frameDoubles[index * FRAME_DOUBLES + FRAME_READINGS];
       } else this.frameDoubles[(index - 1) * FRAME_DOUBLES + FRAME_CHILD_TIME] += elapsed;
     }
     const fn = this.frameInts[index * FRAME_INTS + FRAME_FN];
@@ -1335,9 +1353,9 @@ export class Recorder {
       this.edgeRecords[edgeAt + EDGE_SELF] += self;
       if (--this.edgeRecords[edgeAt + EDGE_LEVEL] === 0) this.edgeRecords[edgeAt + EDGE_TOTAL] += elapsed;
     }
-    const at = this.directNodeAt(~node);
-    this.directNodeStats[at + NODE_SELF] += self;
-    if (this.frameInts[index * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.directNodeStats[at + NODE_TOTAL] += elapsed;
+    const at = this.extraAt(~node);
+    this.extraRecords[at + EXTRA_DIRECT_SELF] += self;
+    if (this.frameInts[index * FRAME_INTS + FRAME_OWNS_NODE] === 1) this.extraRecords[at + EXTRA_DIRECT_TOTAL] += elapsed;
   }
 
   /**
@@ -1381,33 +1399,29 @@ export class Recorder {
     this.materialized = index;
   }
 
-  /** Offset of node `node`'s numbers in directNodeStats, grown to hold every node so far. */
-  private directNodeAt(node: number): number {
-    const at = node * DIRECT_STRIDE;
-    if (at >= this.directNodeStats.length) this.directNodeStats = this.grownBesideNodes(this.directNodeStats, DIRECT_STRIDE);
-    return at;
-  }
-
   /**
-   * Adds `readings` to node `node`'s EXTRA_READINGS. Not `this.nodeExtras[this.extraAt(node) + ...]++`:
-   * JavaScript reads `this.nodeExtras` before extraAt() runs, so when extraAt() grew the array the
+   * Adds `readings` to node `node`'s EXTRA_READINGS. Not `this.extraRecords[this.extraAt(node) + ...]++`:
+   * JavaScript reads `this.extraRecords` before extraAt() runs, so when extraAt() grew the array the
    * count went to the old one and was lost.
    */
   private countReadings(node: number, readings: number): void {
     const at = this.extraAt(node);
-    this.nodeExtras[at + EXTRA_READINGS] += readings;
+    this.extraRecords[at + EXTRA_READINGS] += readings;
   }
 
-  /** Offset of node `node`'s numbers in nodeExtras, grown to hold every node so far. */
+  /**
+   * Offset of node `node`'s extra record in extraRecords, the record made first if the node has
+   * none (which may replace extraRecords: read the array after calling this).
+   */
   private extraAt(node: number): number {
-    const at = node * EXTRA_STRIDE;
-    if (at >= this.nodeExtras.length) this.nodeExtras = this.grownBesideNodes(this.nodeExtras, EXTRA_STRIDE);
+    if (node >= this.nodeExtraIds.length) this.nodeExtraIds = growInt32(this.nodeExtraIds, this.nodeStats.length / ALIGNED_STRIDE);
+    const id = this.nodeExtraIds[node];
+    if (id !== 0) return (id - 1) * EXTRA_STRIDE;
+    const made = this.extraCount++;
+    const at = made * EXTRA_STRIDE;
+    if (at === this.extraRecords.length) this.extraRecords = growFloat64(this.extraRecords, Math.max(64, made * 2) * EXTRA_STRIDE);
+    this.nodeExtraIds[node] = made + 1;
     return at;
-  }
-
-  /** A per-node array beside nodeStats (`stride` numbers a node), grown to as many nodes as nodeStats holds. */
-  private grownBesideNodes(array: Float64Array, stride: number): Float64Array {
-    return growFloat64(array, (this.nodeStats.length / ALIGNED_STRIDE) * stride);
   }
 
   /** The tree node of the frame at stack index `index` (its own, or past the cap the one it aggregates into). */
@@ -1576,7 +1590,7 @@ const TREE_DOUBLING_LIMIT = 65536;
 /**
  * The capacity that replaces a full tree array of `length` entries (the node records), at
  * most `cap`: doubled while small, then four times as large, and straight to the cap once that
- * is at least half of it (from 65,536 to 400,000 nodes at the default cap). A growth copies the
+ * is at least half of it (65,536, 262,144, then 1,000,000 nodes at the default cap). A growth copies the
  * whole array into memory the kernel must fault in page by page, and frees the old one: on acorn
  * parsing @babel/parser (387,000 nodes) doubling took 26,700 page faults where this takes 20,100,
  * and the parse's main-thread CPU time went from 0.619 s to 0.601 s (median of 9). Pages of the
