@@ -30,13 +30,8 @@ export function canonicalFunctionIndex(functions: readonly FunctionInfo[]): Int3
   return newIndex;
 }
 
-/**
- * A copy of `profile` in canonical order. The input is not modified. `treeInOrder`: the call tree is
- * canonical already, its function indices those of the canonical function table
- * (canonicalFunctionIndex()), and is taken as it is: the runtime builds it so, where copying and
- * sorting a million nodes took a second at exit.
- */
-export function canonicalizeProfile(profile: Profile, treeInOrder = false): Profile {
+/** A copy of `profile` in canonical order. The input is not modified. */
+export function canonicalizeProfile(profile: Profile): Profile {
   const functions = profile.functions;
   const newIndex = canonicalFunctionIndex(functions);
   const order = new Int32Array(functions.length);
@@ -64,7 +59,7 @@ export function canonicalizeProfile(profile: Profile, treeInOrder = false): Prof
     stats,
     edges,
   };
-  if (profile.callTree !== undefined) result.callTree = treeInOrder ? profile.callTree : canonicalTree(profile.callTree, remap);
+  if (profile.callTree !== undefined) result.callTree = canonicalTree(profile.callTree, remap);
   return result;
 }
 

@@ -92,6 +92,8 @@ export function buildProfile(recorder: RecordedData, context: ProfileContext): P
   if (recorder.reclaimedFrames > 0) meta.reclaimedFrames = recorder.reclaimedFrames;
   const bias = (recorder.clock as { bias?: unknown }).bias;
   if (typeof bias === "number" && bias > 0) meta.probeCost = toSeconds(bias);
+  // The table, rows and edges go through canonicalizeProfile(); the tree is built in canonical
+  // order (buildCallTree()), its functions numbered as the canonical table numbers them.
   const canonicalIndex = canonicalFunctionIndex(functions);
   for (let fn = 0; fn < indexOf.length; fn++) if (indexOf[fn] >= 0) indexOf[fn] = canonicalIndex[indexOf[fn]];
   const profile = canonicalizeProfile({ format: PROFILE_FORMAT, version: PROFILE_VERSION, timeUnit: "s", meta, duration: toSeconds(context.durationTicks), functions, stats, edges });
