@@ -14,7 +14,7 @@ import { moduleFormatOf, SCRIPT_EXTENSIONS } from "./module-format";
 import { checkSyntax, describeLoadError } from "./transform";
 import { cacheDirectory, cacheKey, fingerprintTools, isCached } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
-import { checkSortKey, checkOutputPath, loadProfiles, printRunTable, saveProfile } from "./report";
+import { checkSortKey, checkOutputPath, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -48,7 +48,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const outputDir = (hookOptions.outputDir = mkdtempSync(join(tmpdir(), "tsprof-run-")));
   try {
     const exit = await runChild(script, args.programArgs, hookOptions);
-    const profile = collectProfile(outputDir);
+    const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
     if (!profile) {
       io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
     } else if (args.outfile !== undefined) {
@@ -138,12 +138,12 @@ function runChild(script: string, programArgs: string[], hookOptions: RunHookOpt
   });
 }
 
-function collectProfile(outputDir: string): Profile | undefined {
+function collectProfile(outputDir: string, callTree: boolean): Profile | undefined {
   const files = readdirSync(outputDir)
     .filter((name) => name.endsWith(".tsprof.json"))
     .sort()
     .map((name) => join(outputDir, name));
-  return files.length ? loadProfiles(files) : undefined;
+  return files.length ? loadProfiles(files, callTree) : undefined;
 }
 
 /** Ends this process by the signal that ended the child, as a shell expects. */
