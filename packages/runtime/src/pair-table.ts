@@ -1,5 +1,5 @@
 // An open-addressing hash table from an (int, int) pair to a dense id: caller→callee edges and (parent node, function) tree children.
-import { growInt32 } from "./safe-builtins";
+import { copyTyped, growInt32 } from "./safe-builtins";
 
 const imul = Math.imul;
 
@@ -53,10 +53,10 @@ export class PairTable {
   /** A deep copy (snapshots close open frames on a copy). */
   clone(): PairTable {
     const copy = new PairTable(1);
-    copy.buckets = this.buckets.slice();
+    copy.buckets = copyTyped(this.buckets);
     copy.mask = this.mask;
-    copy.first = this.first.slice();
-    copy.second = this.second.slice();
+    copy.first = copyTyped(this.first);
+    copy.second = copyTyped(this.second);
     copy.size = this.size;
     return copy;
   }

@@ -73,3 +73,43 @@ test("a wide and deep random tree is the one the generic canonicalization makes"
   assert.equal(treeCalls, calls);
   assert.deepEqual(canonicalizeProfile(profile), profile);
 });
+
+test("user patches of typed-array and array methods and an Object.prototype setter do not reach the tree's building", () => {
+  const h = createHarness({ main: "function", b: "function", a: "function" });
+  const call = (name: "main" | "a" | "b", body: () => void = () => {}): void => {
+    const t = h.probe.enter(h.site[name]);
+    h.clock.tick(1);
+    body();
+    h.probe.exit(t);
+  };
+  call("main", () => {
+    call("a", () => call("b"));
+    call("b", () => call("a", () => call("b")));
+    call("a");
+  });
+  h.profile.disable();
+  const expected = treeLines(h.profile.snapshot());
+  const typedArray = Object.getPrototypeOf(Int32Array.prototype) as { slice: unknown; subarray: unknown };
+  const { slice, subarray } = typedArray;
+  const { push, map } = Array.prototype;
+  const fail = (what: string) => () => {
+    throw new Error(`${what} reached`);
+  };
+  typedArray.slice = fail("slice");
+  typedArray.subarray = fail("subarray");
+  Array.prototype.push = fail("push");
+  Array.prototype.map = fail("map");
+  Object.defineProperty(Object.prototype, "0", { set: fail("setter"), configurable: true });
+  let profile: ReturnType<typeof h.profile.snapshot>;
+  try {
+    profile = h.profile.snapshot();
+  } finally {
+    typedArray.slice = slice;
+    typedArray.subarray = subarray;
+    Array.prototype.push = push;
+    Array.prototype.map = map;
+    delete (Object.prototype as Record<string, unknown>)["0"];
+  }
+  assert.deepEqual(treeLines(profile), expected);
+  assert.deepEqual(expected, ["main 1/1/7", "  b 1/1/3", "    a 1/1/2", "      b 1/1/1", "  a 2/2/3", "    b 1/1/1"]);
+});

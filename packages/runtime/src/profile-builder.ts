@@ -127,7 +127,8 @@ function buildCallTree(recorder: RecordedData, stats: Float64Array, indexOf: Int
   const starts = new Int32Array(count + 1);
   for (let node = 1; node < count; node++) starts[parentOf[node] + 1]++;
   for (let node = 0; node < count; node++) starts[node + 1] += starts[node];
-  const filled = starts.slice(0, count);
+  const filled = new Int32Array(count); // where each run fills next (no slice(): user code may patch it)
+  for (let node = 0; node < count; node++) filled[node] = starts[node];
   const childIds = new Int32Array(count);
   for (let i = 0; i < count - 1; i++) {
     const node = byKey[i];

@@ -81,7 +81,7 @@
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
 import * as probeTypes from "./probe-types";
-import { growFloat64, growInt32 } from "./safe-builtins";
+import { copyTyped, growFloat64, growInt32 } from "./safe-builtins";
 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
 export interface KindTable {
@@ -782,20 +782,22 @@ export class Recorder {
     });
     const source = this as unknown as Record<string, unknown>;
     const target = copy as unknown as Record<string, unknown>;
-    for (const key of Object.keys(source)) {
+    const keys = Object.keys(source);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
       const value = source[key];
       if (key === "nodeLinks" || key === "nodeStats" || key === "nodeExtraIds" || key === "nodeEdges" || key === "extraRecords") continue; // below
       if (value instanceof PairTable) target[key] = value.clone();
-      else if (ArrayBuffer.isView(value)) target[key] = (value as Float64Array).slice();
+      else if (ArrayBuffer.isView(value)) target[key] = copyTyped(value as Float64Array | Int32Array | Uint8Array);
       else target[key] = value;
     }
     // The tree's arrays only as far as they are used (treeCapacity() leaves most of them unused
     // after a growth; the copy grows them again if it ever needs to).
-    copy.nodeStats = this.nodeStats.slice(0, this.nodeCount * ALIGNED_STRIDE);
+    copy.nodeStats = copyTyped(this.nodeStats, this.nodeCount * ALIGNED_STRIDE);
     copy.nodeLinks = new Int32Array(copy.nodeStats.buffer);
-    copy.nodeEdges = this.nodeEdges.slice(0, this.nodeCount);
-    copy.nodeExtraIds = this.nodeExtraIds.slice(0, this.nodeCount);
-    copy.extraRecords = this.extraRecords.slice(0, this.extraCount * EXTRA_STRIDE);
+    copy.nodeEdges = copyTyped(this.nodeEdges, Math.min(this.nodeEdges.length, this.nodeCount));
+    copy.nodeExtraIds = copyTyped(this.nodeExtraIds, Math.min(this.nodeExtraIds.length, this.nodeCount));
+    copy.extraRecords = copyTyped(this.extraRecords, this.extraCount * EXTRA_STRIDE);
     // The two stack views share one buffer in the copy too.
     copy.frameInts = new Int32Array(copy.frameDoubles.buffer);
     copy.fnInts = new Int32Array(copy.fnRecords.buffer);

@@ -25,6 +25,16 @@ export function append<T>(array: T[], value: T): void {
   defineProperty(array, array.length, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/**
+ * The first `length` elements of `source` (all of them by default) in a new array of its type,
+ * copied one by one: slice() and subarray() are prototype methods that user code may patch.
+ */
+export function copyTyped<T extends Float64Array | Int32Array | Uint8Array>(source: T, length: number = source.length): T {
+  const copy = (source instanceof Float64Array ? new Float64Array(length) : source instanceof Int32Array ? new Int32Array(length) : new Uint8Array(length)) as T;
+  for (let i = 0; i < length; i++) copy[i] = source[i];
+  return copy;
+}
+
 /** A Float64Array `length` long holding `source`'s elements first. */
 export function growFloat64(source: Float64Array, length: number): Float64Array<ArrayBuffer> {
   const grown = new Float64Array(length);
