@@ -856,11 +856,10 @@ export class Recorder {
     // of an aligned frame inside that frame's), never below 0 (compensation can take more than
     // a node's own time).
     const alignedSelf = new Float64Array(nodeCount);
-    const extraIds = this.nodeExtraIds;
     const extras = this.extraRecords;
     for (let node = 1; node < nodeCount; node++) {
-      const id = node < extraIds.length ? extraIds[node] : 0;
-      alignedSelf[node] += alignedTotal[node] - (id !== 0 ? extras[(id - 1) * EXTRA_STRIDE + EXTRA_DIRECT_CALLEES] : 0);
+      const extra = this.existingExtra(node);
+      alignedSelf[node] += alignedTotal[node] - (extra >= 0 ? extras[extra + EXTRA_DIRECT_CALLEES] : 0);
       const parent = links[node * LINK_STRIDE + LINK_PARENT];
       if (parent > ROOT_NODE) alignedSelf[parent] -= alignedTotal[node];
     }
@@ -870,9 +869,8 @@ export class Recorder {
       nodeStats[at + NODE_CALLS] = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS];
       nodeStats[at + NODE_SELF] = alignedSelf[node];
       nodeStats[at + NODE_TOTAL] = alignedTotal[node];
-      const id = node < extraIds.length ? extraIds[node] : 0;
-      if (id === 0) continue;
-      const extra = (id - 1) * EXTRA_STRIDE;
+      const extra = this.existingExtra(node);
+      if (extra < 0) continue;
       nodeStats[at + NODE_CALLS] += extras[extra + EXTRA_DIRECT_CALLS];
       nodeStats[at + NODE_SELF] += extras[extra + EXTRA_DIRECT_SELF];
       nodeStats[at + NODE_TOTAL] += extras[extra + EXTRA_DIRECT_TOTAL];
@@ -939,13 +937,12 @@ export class Recorder {
       for (let node = 1; node < nodeCount; node++) totals[node] = aligned[node * ALIGNED_STRIDE + ALIGNED_TOTAL];
       return totals;
     }
-    const extraIds = this.nodeExtraIds;
     const extras = this.extraRecords;
     const within = new Float64Array(nodeCount);
     for (let node = 1; node < nodeCount; node++) {
       const calls = aligned[node * ALIGNED_STRIDE + ALIGNED_CALLS];
-      const id = node < extraIds.length ? extraIds[node] : 0;
-      within[node] += calls + (id !== 0 ? extras[(id - 1) * EXTRA_STRIDE + EXTRA_READINGS] : 0);
+      const extra = this.existingExtra(node);
+      within[node] += calls + (extra >= 0 ? extras[extra + EXTRA_READINGS] : 0);
       within[links[node * LINK_STRIDE + LINK_PARENT]] += calls;
     }
     for (let node = nodeCount - 1; node > ROOT_NODE; node--) within[links[node * LINK_STRIDE + LINK_PARENT]] += within[node];
@@ -1421,7 +1418,7 @@ export class Recorder {
    * none (which may replace extraRecords: read the array after calling this).
    */
   private extraAt(node: number): number {
-    if (node >= this.nodeExtraIds.length) this.nodeExtraIds = growInt32(this.nodeExtraIds, this.nodeStats.length / ALIGNED_STRIDE);
+    if (node >= this.nodeExtraIds.length) this.nodeExtraIds = this.grownBesideNodes(this.nodeExtraIds);
     const id = this.nodeExtraIds[node];
     if (id !== 0) return (id - 1) * EXTRA_STRIDE;
     const made = this.extraCount++;
@@ -1429,6 +1426,17 @@ export class Recorder {
     if (at === this.extraRecords.length) this.extraRecords = growFloat64(this.extraRecords, Math.max(64, made * 2) * EXTRA_STRIDE);
     this.nodeExtraIds[node] = made + 1;
     return at;
+  }
+
+  /** Offset of node `node`'s extra record in extraRecords, or -1 when it has none (made by nothing). */
+  private existingExtra(node: number): number {
+    const id = node < this.nodeExtraIds.length ? this.nodeExtraIds[node] : 0;
+    return id !== 0 ? (id - 1) * EXTRA_STRIDE : -1;
+  }
+
+  /** A per-node array of ints (nodeEdges, nodeExtraIds), grown to as many nodes as nodeStats holds. */
+  private grownBesideNodes(array: Int32Array): Int32Array {
+    return growInt32(array, this.nodeStats.length / ALIGNED_STRIDE);
   }
 
   /** The tree node of the frame at stack index `index` (its own, or past the cap the one it aggregates into). */
@@ -1558,7 +1566,7 @@ export class Recorder {
 
   /** The caller→callee edge of `node` (-1 under the root), looked up on first use. */
   private nodeEdge(node: number): number {
-    if (node >= this.nodeEdges.length) this.nodeEdges = growInt32(this.nodeEdges, this.nodeStats.length / ALIGNED_STRIDE);
+    if (node >= this.nodeEdges.length) this.nodeEdges = this.grownBesideNodes(this.nodeEdges);
     const known = this.nodeEdges[node];
     if (known !== 0) return known - 1;
     const edge = this.edgeUnder(this.nodeLinks[node * LINK_STRIDE + LINK_PARENT], this.nodeLinks[node * LINK_STRIDE + LINK_FN]);
