@@ -57,6 +57,19 @@ export function cacheKey(source: string, filename: string, format: ModuleFormat,
     .digest("hex");
 }
 
+/**
+ * The module format of a TypeScript file with no "type" to go by (module-format.ts) depends on a Babel parse:
+ * remembered in the same cache, keyed by the source and the tools' fingerprint.
+ */
+export function rememberFormat(options: RunHookOptions): (source: string, compute: () => ModuleFormat) => ModuleFormat {
+  const directory = cacheDirectory(options.root);
+  return (source, compute) => {
+    const key = createHash("sha256").update(`format\0${options.toolFingerprint}\0`).update(source).digest("hex");
+    const answer = cached(directory, key, compute);
+    return answer === "module" ? "module" : "commonjs";
+  };
+}
+
 function entryPath(directory: string, key: string): string {
   return join(directory, key.slice(0, 2), key + ".js");
 }
