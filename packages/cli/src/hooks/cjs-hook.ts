@@ -16,6 +16,7 @@ interface ModuleInternals {
 }
 
 const internals = Module as unknown as ModuleInternals;
+const requireModule = (process.features as { require_module?: boolean }).require_module === true;
 
 export function installCommonJsHook(options: RunHookOptions): void {
   const shouldInstrument = createInstrumentFilter(options);
@@ -30,6 +31,8 @@ export function installCommonJsHook(options: RunHookOptions): void {
     // An ES module (by extension, "type", or Node's syntax detection) reached by require(): Node 20.19+ loads it
     // (require(esm)) when _compile is told its format; compiled here as an ES module, it is instrumented too.
     const format = moduleFormatOf(filename, source, remember);
+    // A Node without require(esm) (before 20.19) reports ERR_REQUIRE_ESM for it, as without tsprof.
+    if (format === "module" && !typescript && !requireModule) return jsLoader(module, filename);
     let code: string;
     try {
       code = compileFile(source, filename, format, options, instrument);
