@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { tmpdir, userInfo } from "node:os";
-import type { ModuleFormat } from "./module-format";
+import type { ModuleFormat, Remember } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 
 /** Babel packages are identified by version; tsprof's own transform code by content, so a rebuilt plugin never meets stale output. */
@@ -58,13 +58,13 @@ export function cacheKey(source: string, filename: string, format: ModuleFormat,
 }
 
 /**
- * The module format of a TypeScript file with no "type" to go by (module-format.ts) depends on a Babel parse:
- * remembered in the same cache, keyed by the source and the tools' fingerprint.
+ * The module format of a file with no "type" to go by (module-format.ts) depends on a parse of its source:
+ * remembered in the same cache, keyed by the source, whether it is TypeScript, and the tools' fingerprint.
  */
-export function rememberFormat(options: RunHookOptions): (source: string, compute: () => ModuleFormat) => ModuleFormat {
+export function rememberFormat(options: RunHookOptions): Remember {
   const directory = cacheDirectory(options.root);
-  return (source, compute) => {
-    const key = createHash("sha256").update(`format\0${options.toolFingerprint}\0`).update(source).digest("hex");
+  return (language, source, compute) => {
+    const key = createHash("sha256").update(`format\0${language}\0${options.toolFingerprint}\0`).update(source).digest("hex");
     const answer = cached(directory, key, compute);
     return answer === "module" ? "module" : "commonjs";
   };

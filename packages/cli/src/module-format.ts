@@ -70,18 +70,20 @@ export function moduleFormatOf(filename: string, source?: string, remember?: Rem
   return detectModuleSyntax(source, filename, remember) ? "module" : "commonjs";
 }
 
-/** A memo across runs (compile-cache.ts rememberFormat): `compute()`'s answer for `source`, stored or computed. */
-export type Remember = (source: string, compute: () => ModuleFormat) => ModuleFormat;
+/** A memo across runs (compile-cache.ts rememberFormat): `compute()`'s answer for `source` read as `language`. */
+export type Remember = (language: string, source: string, compute: () => ModuleFormat) => ModuleFormat;
 
 /** Whether an ambiguous file (no "type" to go by) runs as an ES module. */
 function detectModuleSyntax(source: string, filename: string, remember: Remember | undefined): boolean {
   // Most CommonJS files never spell these words; skip the parse for them.
   if (!/\b(?:import|export|await)\b/.test(source)) return false;
-  if (!isTypeScript(filename)) return javascriptNeedsModule(source, filename);
-  // Babel's parse of TypeScript is slow to load and to run: a warm run answers from the cache.
-  if (!/\bawait\b|\bimport\s*\.\s*meta\b/.test(source)) return false;
-  const compute = (): ModuleFormat => (typescriptNeedsModule(source, filename) ? "module" : "commonjs");
-  return (remember ? remember(source, compute) : compute()) === "module";
+  const typescript = isTypeScript(filename);
+  if (typescript && !/\bawait\b|\bimport\s*\.\s*meta\b/.test(source)) return false;
+  // Parsing is not free (Babel's for TypeScript has to be loaded; V8's takes 0.1 s on typescript.js): a warm
+  // run answers from the cache.
+  const needsModule = typescript ? typescriptNeedsModule : javascriptNeedsModule;
+  const compute = (): ModuleFormat => (needsModule(source, filename) ? "module" : "commonjs");
+  return (remember ? remember(typescript ? "typescript" : "javascript", source, compute) : compute()) === "module";
 }
 
 /**
