@@ -55,9 +55,12 @@ test("an ES module in a .js file with no package.json type runs as one, as Node 
     "imp.js": 'import path from "path";\nfunction hello() { return path.sep; }\nconsole.log("esm-in-js", hello());\n',
     "meta.js": "function where() { return typeof import.meta.url; }\nconsole.log(where());\n",
     "tla.js": "async function one() { return 1; }\nconst n = await one();\nconsole.log('tla js', n);\n",
+    // A top-level const named like a CommonJS wrapper parameter is an ES module to Node as well.
+    "clash.js": "const require = 1;\nfunction clash() { return typeof exports; }\nconsole.log(clash(), require);\n",
     "cjs.js": "function plain() { return typeof require; }\nconsole.log(plain(), typeof module);\n",
   });
-  for (const [file, name] of [["imp.js", "hello"], ["meta.js", "where"], ["tla.js", "one"], ["cjs.js", "plain"]]) {
+  const files = [["imp.js", "hello"], ["meta.js", "where"], ["tla.js", "one"], ["clash.js", "clash"], ["cjs.js", "plain"]];
+  for (const [file, name] of files) {
     const result = profiled(cwd, [file]);
     assertLikeNode(cwd, file, result);
     assert.deepEqual(result.calls, { [name]: 1 }, file);

@@ -73,10 +73,13 @@ export function moduleFormatOf(filename: string, source?: string, remember?: Rem
 /** A memo across runs (compile-cache.ts rememberFormat): `compute()`'s answer for `source` read as `language`. */
 export type Remember = (language: string, source: string, compute: () => ModuleFormat) => ModuleFormat;
 
+const MODULE_SYNTAX_HINT = /\b(?:import|export|await)\b|\b(?:const|let|class)\s+(?:require|module|exports|__filename|__dirname)\b/;
+
 /** Whether an ambiguous file (no "type" to go by) runs as an ES module. */
 function detectModuleSyntax(source: string, filename: string, remember: Remember | undefined): boolean {
-  // Most CommonJS files never spell these words; skip the parse for them.
-  if (!/\b(?:import|export|await)\b/.test(source)) return false;
+  // Most CommonJS files never spell these words (or declare the wrapper's names with const, let or class);
+  // skip the parse for them.
+  if (!MODULE_SYNTAX_HINT.test(source)) return false;
   const typescript = isTypeScript(filename);
   if (typescript && !/\bawait\b|\bimport\s*\.\s*meta\b/.test(source)) return false;
   // Parsing is not free (Babel's for TypeScript has to be loaded; V8's takes 0.1 s on typescript.js): a warm
