@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { tmpdir, userInfo } from "node:os";
-import type { ModuleFormat } from "./module-format";
+import type { ModuleFormat, Remember } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 
 /** Babel packages are identified by version; tsprof's own transform code by content, so a rebuilt plugin never meets stale output. */
@@ -55,6 +55,19 @@ export function cacheKey(source: string, filename: string, format: ModuleFormat,
     .update(JSON.stringify({ filename, format, instrument, decisive }))
     .update("\0" + source)
     .digest("hex");
+}
+
+/**
+ * The module format of a file with no "type" to go by (module-format.ts) depends on a parse of its source:
+ * remembered in the same cache, keyed by the source, whether it is TypeScript, and the tools' fingerprint.
+ */
+export function rememberFormat(options: RunHookOptions): Remember {
+  const directory = cacheDirectory(options.root);
+  return (language, source, compute) => {
+    const key = createHash("sha256").update(`format\0${language}\0${options.toolFingerprint}\0`).update(source).digest("hex");
+    const answer = cached(directory, key, compute);
+    return answer === "module" ? "module" : "commonjs";
+  };
 }
 
 function entryPath(directory: string, key: string): string {

@@ -5,14 +5,14 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, dirname, extname } from "node:path";
+import { join, resolve, dirname, extname, relative, sep } from "node:path";
 import type { Profile } from "@tsprof/format";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
 import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS } from "./module-format";
 import { checkSyntax, describeLoadError } from "./transform";
-import { cacheDirectory, cacheKey, fingerprintTools, isCached } from "./compile-cache";
+import { cacheDirectory, cacheKey, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 
@@ -49,6 +49,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   try {
     const exit = await runChild(script, args.programArgs, hookOptions);
     const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
+    const hint = profile && profile.functions.length === 0 ? nodeModulesHint(script, hookOptions) : undefined;
+    if (hint) io.stderr.write(hint + "\n");
     if (!profile) {
       io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
     } else if (args.outfile !== undefined) {
@@ -87,13 +89,33 @@ function resolveBin(name: string): string {
 }
 
 /**
+ * When nothing was instrumented because the program lives under node_modules (`-m BIN`, a script in a package),
+ * a table of 0 calls would say nothing about why: one line names the --include glob that opts the package in.
+ */
+function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | undefined {
+  if (createInstrumentFilter(hookOptions)(script)) return undefined;
+  const path = relative(hookOptions.root, script).split(sep).join("/");
+  const parts = path.split("/");
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0 || at >= parts.length - 2) return undefined;
+  const name = parts.slice(at + 1, parts[at + 1].startsWith("@") ? at + 3 : at + 2).join("/");
+  const prefix = `tsprof: nothing was instrumented: ${path} is under node_modules`;
+  if (parts[0] === "..") {
+    // Globs match paths under the working directory: name the folder to run from.
+    const folder = resolve(hookOptions.root, parts.slice(0, at).join("/"));
+    return `${prefix}; to profile it, run from ${folder} with --include 'node_modules/${name}/**'`;
+  }
+  return `${prefix}, which is instrumented only with --include '${[...parts.slice(0, at), "node_modules", name, "**"].join("/")}'`;
+}
+
+/**
  * A syntax error in the main script is reported before anything runs: the parser's message with file:line,
  * exit 1. Skipped when the compile cache already holds the script (it parsed before).
  */
 function checkMainSyntax(script: string, hookOptions: RunHookOptions): string | undefined {
   if (!SCRIPT_EXTENSIONS.includes(extname(script))) return undefined;
   const source = readFileSync(script, "utf8");
-  const format = moduleFormatOf(script);
+  const format = moduleFormatOf(script, source, rememberFormat(hookOptions));
   const instrument = createInstrumentFilter(hookOptions)(script);
   if (isCached(cacheDirectory(hookOptions.root), cacheKey(source, script, format, hookOptions, instrument))) return undefined;
   try {

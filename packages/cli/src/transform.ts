@@ -60,6 +60,13 @@ export function checkSyntax(source: string, filename: string, format: ModuleForm
   });
 }
 
+/**
+ * Marks the SyntaxError the hooks raise for a TypeScript file Babel cannot parse (a symbol registered by name,
+ * so the thrower module that esm-hooks.ts writes out can set it too). register.ts prints such an error, when
+ * nothing catches it, as `tsprof run` prints one in the main script: the message and the code frame, exit 1.
+ */
+export const LOAD_ERROR_KEY = "tsprof.loadError";
+
 /** Turns a Babel parse error into the one-line-plus-code-frame message a user expects from a syntax error. */
 export function describeLoadError(error: unknown, filename: string, source?: string): string | undefined {
   const e = error as { code?: string; loc?: { line: number; column: number }; message?: string; reasonCode?: string };

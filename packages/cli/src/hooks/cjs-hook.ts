@@ -2,12 +2,13 @@
 import Module from "node:module";
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve as resolvePath, dirname } from "node:path";
-import { compileFile, describeLoadError } from "../transform";
+import { compileFile, describeLoadError, LOAD_ERROR_KEY } from "../transform";
+import { rememberFormat } from "../compile-cache";
 import { moduleFormatOf, isTypeScript, typescriptSourceFor } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
 
-type CompilableModule = { _compile(code: string, filename: string): unknown };
+type CompilableModule = { _compile(code: string, filename: string, format?: string): unknown };
 type Loader = (module: CompilableModule, filename: string) => unknown;
 interface ModuleInternals {
   _extensions: Record<string, Loader>;
@@ -15,25 +16,32 @@ interface ModuleInternals {
 }
 
 const internals = Module as unknown as ModuleInternals;
+const requireModule = (process.features as { require_module?: boolean }).require_module === true;
 
 export function installCommonJsHook(options: RunHookOptions): void {
   const shouldInstrument = createInstrumentFilter(options);
   const jsLoader = internals._extensions[".js"];
+  const remember = rememberFormat(options);
 
   const load: Loader = function (module, filename) {
     const typescript = isTypeScript(filename);
-    // An ES module reached by require(): let Node report ERR_REQUIRE_ESM as it would without tsprof.
-    if (moduleFormatOf(filename) === "module" && !typescript) return jsLoader(module, filename);
     const instrument = shouldInstrument(filename);
     if (!typescript && !instrument) return jsLoader(module, filename);
     const source = stripBom(readFileSync(filename, "utf8"));
+    // An ES module (by extension, "type", or Node's syntax detection) reached by require(): Node 20.19+ loads it
+    // (require(esm)) when _compile is told its format; compiled here as an ES module, it is instrumented too.
+    const format = moduleFormatOf(filename, source, remember);
+    // A Node without require(esm) (before 20.19) reports ERR_REQUIRE_ESM for it, as without tsprof.
+    if (format === "module" && !typescript && !requireModule) return jsLoader(module, filename);
     let code: string;
     try {
-      code = compileFile(source, filename, "commonjs", options, instrument);
+      code = compileFile(source, filename, format, options, instrument);
     } catch (error) {
+      // JavaScript Babel cannot parse: Node compiles the original and throws its own SyntaxError, as without tsprof.
+      if (!typescript) return jsLoader(module, filename);
       throw toSyntaxError(error, filename, source);
     }
-    return module._compile(code, filename);
+    return module._compile(code, filename, format);
   };
   for (const ext of [".js", ".cjs", ".ts", ".cts"]) internals._extensions[ext] = load;
 
@@ -61,6 +69,7 @@ function toSyntaxError(error: unknown, filename: string, source: string): unknow
   if (message === undefined) return error;
   const syntaxError = new SyntaxError(message);
   syntaxError.stack = message;
+  Object.defineProperty(syntaxError, Symbol.for(LOAD_ERROR_KEY), { value: true });
   return syntaxError;
 }
 

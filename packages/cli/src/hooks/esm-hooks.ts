@@ -4,8 +4,9 @@ import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { extname } from "node:path";
-import { compileFile, describeLoadError } from "../transform";
-import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS, typescriptSourceFor } from "../module-format";
+import { compileFile, describeLoadError, LOAD_ERROR_KEY } from "../transform";
+import { rememberFormat } from "../compile-cache";
+import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS, NON_SCRIPT_EXTENSIONS, typescriptSourceFor, type Remember } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
 
@@ -17,20 +18,32 @@ interface LoadResult { format: string; source?: string | Buffer | null; shortCir
 
 let options: RunHookOptions;
 let shouldInstrument: (filename: string) => boolean;
+let remember: Remember;
 
 export async function initialize(data: RunHookOptions): Promise<void> {
   options = data;
   shouldInstrument = createInstrumentFilter(options);
+  remember = rememberFormat(options);
 }
 
+/**
+ * The URLs of entry points (the main script; a worker's script): they have no parent. `node script.txt` runs
+ * a file of any extension as CommonJS, but --import (how `tsprof run` installs its hooks) sends the main script
+ * through this loader, whose default refuses unknown extensions; load() gives these files to the CommonJS loader.
+ */
+const entryURLs = new Set<string>();
+
 export async function resolve(specifier: string, context: ResolveContext, next: Next<ResolveContext, ResolveResult>): Promise<ResolveResult> {
+  let result: ResolveResult;
   try {
-    return await next(specifier, context);
+    result = await next(specifier, context);
   } catch (error) {
     const alternative = typescriptAlternative(specifier, context.parentURL);
-    if (alternative) return { url: alternative, shortCircuit: true };
-    throw error;
+    if (!alternative) throw error;
+    result = { url: alternative, shortCircuit: true };
   }
+  if (context.parentURL === undefined) entryURLs.add(result.url);
+  return result;
 }
 
 // TypeScript sources write "./x.js" for "./x.ts", and bundler-style code omits the extension.
@@ -48,20 +61,56 @@ function typescriptAlternative(specifier: string, parentURL: string | undefined)
 export async function load(url: string, context: LoadContext, next: Next<LoadContext, LoadResult>): Promise<LoadResult> {
   if (!url.startsWith("file:")) return next(url, context);
   const filename = fileURLToPath(url);
-  if (!SCRIPT_EXTENSIONS.includes(extname(filename))) return next(url, context);
-  const format = moduleFormatOf(filename);
-  // CommonJS: no source here, so Node's CommonJS loader (and our require hook) loads it.
-  if (format === "commonjs") return { format: "commonjs", shortCircuit: true };
+  const extension = extname(filename);
+  if (NON_SCRIPT_EXTENSIONS.includes(extension)) return next(url, context);
+  // An unknown extension: Node's ES module loader refuses it, except for an entry point (see entryURLs).
+  const unknownEntry = !SCRIPT_EXTENSIONS.includes(extension) && extension !== "";
+  if (unknownEntry && !entryURLs.has(url)) return next(url, context);
+  const typescript = isTypeScript(filename);
   const instrument = shouldInstrument(filename);
-  if (!instrument && !isTypeScript(filename)) return next(url, context);
-  const source = await readFile(filename, "utf8");
+  // Plain JavaScript left alone: Node decides its format (syntax detection included) as without tsprof.
+  if (!instrument && !typescript && !unknownEntry) return next(url, context);
+  const source = stripBom(await readFile(filename, "utf8"));
+  const format = moduleFormatOf(filename, source, remember);
+  if (format === "commonjs") {
+    // TypeScript imported by an ES module: Node finds a CommonJS module's named exports by lexing its source
+    // (cjs-module-lexer), and without a source from this hook it reads the file, the TypeScript, where it finds
+    // none (`import { add } from "./util.cjs"` for util.cts failed). So the compiled CommonJS (`exports.add = add;`)
+    // is the source here. Node then runs it itself, with a require() that goes through these hooks, not the
+    // CommonJS loader's; an entry point keeps the CommonJS loader's own module, require and require.main.
+    if (typescript && !entryURLs.has(url)) {
+      return { format: "commonjs", source: compileTypeScript(source, filename, "commonjs", instrument), shortCircuit: true };
+    }
+    // No source here, so Node's CommonJS loader (and our require hook) loads it.
+    return { format: "commonjs", shortCircuit: true };
+  }
+  if (!instrument && !typescript) return { format: "module", source, shortCircuit: true };
   try {
     return { format: "module", source: compileFile(source, filename, "module", options, instrument), shortCircuit: true };
   } catch (error) {
-    const message = describeLoadError(error, filename, source);
-    if (message === undefined) throw error;
-    // Evaluating the module raises the SyntaxError, as plain Node would when importing it.
-    const thrower = `const e = new SyntaxError(${JSON.stringify(message)}); e.stack = e.message; throw e;`;
-    return { format: "module", source: thrower, shortCircuit: true };
+    // JavaScript Babel cannot parse: Node compiles the original and reports its own SyntaxError, as without tsprof.
+    if (!typescript) return { format: "module", source, shortCircuit: true };
+    return { format: "module", source: syntaxErrorThrower(error, filename, source), shortCircuit: true };
   }
+}
+
+/** compileFile for TypeScript, a syntax error becoming a module that throws it (see syntaxErrorThrower). */
+function compileTypeScript(source: string, filename: string, format: "module" | "commonjs", instrument: boolean): string {
+  try {
+    return compileFile(source, filename, format, options, instrument);
+  } catch (error) {
+    return syntaxErrorThrower(error, filename, source);
+  }
+}
+
+/** Source whose evaluation raises the parse error as a SyntaxError, as plain Node would when importing the file. */
+function syntaxErrorThrower(error: unknown, filename: string, source: string): string {
+  const message = describeLoadError(error, filename, source);
+  if (message === undefined) throw error;
+  const mark = `Object.defineProperty(e, Symbol.for(${JSON.stringify(LOAD_ERROR_KEY)}), { value: true });`;
+  return `const e = new SyntaxError(${JSON.stringify(message)}); e.stack = e.message; ${mark} throw e;`;
+}
+
+function stripBom(source: string): string {
+  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 }

@@ -1,8 +1,8 @@
-// Which files `tsprof run` instruments: script extensions, inside include, outside exclude and node_modules,
-// and never tsprof's own packages (in a monorepo checkout they are not under node_modules).
+// Which files `tsprof run` instruments: scripts (any file Node runs as JavaScript or that is TypeScript),
+// inside include, outside exclude and node_modules, and never tsprof's own packages (in a monorepo checkout they are not under node_modules).
 import { relative, sep, extname, dirname } from "node:path";
 import { realpathSync } from "node:fs";
-import { SCRIPT_EXTENSIONS } from "../module-format";
+import { NON_SCRIPT_EXTENSIONS } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { makeFileFilter } from "@tsprof/instrument";
 
@@ -16,7 +16,7 @@ export function createInstrumentFilter(options: RunHookOptions): (filename: stri
   const accepts = makeFileFilter({ include: options.include, exclude: options.exclude });
   const tools = toolDirectories();
   return (filename) => {
-    if (!SCRIPT_EXTENSIONS.includes(extname(filename))) return false;
+    if (NON_SCRIPT_EXTENSIONS.includes(extname(filename))) return false;
     if (tools.some((dir) => filename.startsWith(dir))) return false;
     const rel = relative(options.root, filename).split(sep).join("/");
     // Outside the root, "../" paths match no "**" glob: match the absolute path instead (node_modules stays excluded).

@@ -1,0 +1,172 @@
+// End-to-end tests of `tsprof run` loading modules as Node 20.19+ does: syntax detection of ES modules in files
+// with no package.json "type", require() of ES modules, syntax errors in loaded files, extensionless and
+// unknown-extension scripts, and named imports from TypeScript CommonJS. Each program also runs under plain
+// `node` (or, for TypeScript, against the output tsc gives it) and must print the same and exit the same.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, mkdirSync, writeFileSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { tsprof, node } from "./helpers/cli";
+
+/** A folder in the temp dir (no package.json above it, so no "type") holding `files`. */
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "tsprof-modules-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  return root;
+}
+
+function callsByName(path: string): Record<string, number> {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as {
+    functions: { qualifiedName: string }[];
+    stats: { function: number; calls: number }[];
+  };
+  const out: Record<string, number> = {};
+  for (const row of profile.stats) out[profile.functions[row.function].qualifiedName] = row.calls;
+  return out;
+}
+
+/** `tsprof run -o OUT ARGS` in `cwd`: its result and the calls it recorded by function name. */
+function profiled(cwd: string, args: string[]) {
+  const out = join(cwd, "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, ...args], { cwd });
+  let calls: Record<string, number> | undefined;
+  try {
+    calls = callsByName(out);
+  } catch {
+    calls = undefined;
+  }
+  return { ...result, calls };
+}
+
+/** Same stdout, stderr and exit status as `node FILE` in `cwd`. */
+function assertLikeNode(cwd: string, file: string, result: { stdout: string; stderr: string; status: number | null }) {
+  const plain = node([file], { cwd });
+  assert.equal(result.stdout, plain.stdout, `stdout of ${file}`);
+  assert.equal(result.stderr, plain.stderr, `stderr of ${file}`);
+  assert.equal(result.status, plain.status, `exit status of ${file}`);
+}
+
+test("an ES module in a .js file with no package.json type runs as one, as Node detects it", () => {
+  const cwd = project({
+    "imp.js": 'import path from "path";\nfunction hello() { return path.sep; }\nconsole.log("esm-in-js", hello());\n',
+    "meta.js": "function where() { return typeof import.meta.url; }\nconsole.log(where());\n",
+    "tla.js": "async function one() { return 1; }\nconst n = await one();\nconsole.log('tla js', n);\n",
+    // A top-level const named like a CommonJS wrapper parameter is an ES module to Node as well.
+    "clash.js": "const require = 1;\nfunction clash() { return typeof exports; }\nconsole.log(clash(), require);\n",
+    "cjs.js": "function plain() { return typeof require; }\nconsole.log(plain(), typeof module);\n",
+  });
+  const files = [["imp.js", "hello"], ["meta.js", "where"], ["tla.js", "one"], ["clash.js", "clash"], ["cjs.js", "plain"]];
+  for (const [file, name] of files) {
+    const result = profiled(cwd, [file]);
+    assertLikeNode(cwd, file, result);
+    assert.deepEqual(result.calls, { [name]: 1 }, file);
+  }
+});
+
+test("TypeScript with top-level await in a package with no type runs as an ES module; its imports stay CommonJS otherwise", () => {
+  const cwd = project({
+    "tla.ts": 'import { sep } from "path";\nasync function one(): Promise<number> { return 1; }\nconst n: number = await one();\nconsole.log("tla", n, sep, typeof require);\n',
+    "cjs.ts": 'import { sep } from "path";\nfunction two(): number { return 2; }\nconsole.log("cjs", two(), sep, typeof require);\n',
+  });
+  const esm = profiled(cwd, ["tla.ts"]);
+  assert.equal(esm.stderr, "");
+  assert.equal(esm.stdout, "tla 1 / undefined\n");
+  assert.equal(esm.status, 0);
+  assert.deepEqual(esm.calls, { one: 1 });
+  const cjs = profiled(cwd, ["cjs.ts"]);
+  assert.equal(cjs.stdout, "cjs 2 / function\n");
+  assert.deepEqual(cjs.calls, { two: 1 });
+});
+
+test("require() of an ES module (.js detected, .mjs) loads it as Node does, and its functions are profiled", () => {
+  const cwd = project({
+    "lib.js": "export function f() { return 1; }\n",
+    "m.mjs": "export function g() { return 2; }\n",
+    "req.js": 'const { f } = require("./lib.js");\nconst { g } = require("./m.mjs");\nconsole.log("require esm", f(), g());\n',
+  });
+  const result = profiled(cwd, ["req.js"]);
+  assertLikeNode(cwd, "req.js", result);
+  assert.equal(result.stdout, "require esm 1 2\n");
+  assert.deepEqual(result.calls, { f: 1, g: 1 });
+});
+
+test("a syntax error in a required or imported file: JavaScript as Node reports it, TypeScript in the clean form, exit 1", () => {
+  const cwd = project({
+    "synerr.js": "function f( {\n  return 1;\n}\n",
+    "req_synerr.js": 'require("./synerr.js");\n',
+    "imp_synerr.mjs": 'import "./synerr.js";\n',
+    "bad.ts": "const x: number = ;\n",
+    "req_bad.js": 'require("./bad.ts");\n',
+    "imp_bad.mts": 'import "./bad.ts";\n',
+  });
+  for (const file of ["req_synerr.js", "imp_synerr.mjs"]) {
+    const result = profiled(cwd, [file]);
+    const plain = node([file], { cwd });
+    assert.equal(result.status, 1, file);
+    assert.equal(plain.status, 1, file);
+    // Node's report up to its stack (whose frames name tsprof's hook).
+    const head = (stderr: string) => stderr.slice(0, stderr.indexOf("SyntaxError:")) + stderr.split("\n").find((line) => line.startsWith("SyntaxError:"));
+    assert.equal(head(result.stderr), head(plain.stderr), file);
+    assert.match(result.stderr, /synerr\.js:2\n/);
+  }
+  for (const file of ["req_bad.js", "imp_bad.mts"]) {
+    const result = profiled(cwd, [file]);
+    assert.equal(result.status, 1, file);
+    assert.match(result.stderr, /^\S+bad\.ts:1:19: SyntaxError: Unexpected token\n\n> 1 \| const x: number = ;\n/, file);
+    assert.doesNotMatch(result.stderr, /node:internal|triggerUncaughtException|^\[|^\s+at /m, file);
+  }
+});
+
+test("an extensionless script and one with an unknown extension run as CommonJS, instrumented", () => {
+  const cwd = project({
+    tool: '#!/usr/bin/env node\nfunction hello() { return "hi"; }\nconsole.log(hello());\n',
+    "s.txt": 'function txt() { return "txt ran"; }\nconsole.log(txt());\n',
+    esmtool: '#!/usr/bin/env node\nimport { sep } from "path";\nfunction esm() { return sep; }\nconsole.log(esm());\n',
+  });
+  for (const [file, name] of [["tool", "hello"], ["s.txt", "txt"], ["esmtool", "esm"]]) {
+    const result = profiled(cwd, [file]);
+    assertLikeNode(cwd, file, result);
+    assert.deepEqual(result.calls, { [name]: 1 }, file);
+  }
+});
+
+test("-m BIN under node_modules: a hint names --include when nothing was instrumented; an extensionless bin is instrumented with it", () => {
+  const cwd = project({
+    "node_modules/fakepkg/package.json": JSON.stringify({ name: "fakepkg", version: "1.0.0", bin: { fake: "cli.js", fake2: "cli2" } }),
+    "node_modules/fakepkg/cli.js": '#!/usr/bin/env node\nfunction main() { console.log("fake"); }\nmain();\n',
+    "node_modules/fakepkg/cli2": '#!/usr/bin/env node\nfunction main2() { console.log("fake2"); }\nmain2();\n',
+  });
+  mkdirSync(join(cwd, "node_modules", ".bin"));
+  symlinkSync(join("..", "fakepkg", "cli.js"), join(cwd, "node_modules", ".bin", "fake"));
+  symlinkSync(join("..", "fakepkg", "cli2"), join(cwd, "node_modules", ".bin", "fake2"));
+  const plain = profiled(cwd, ["-m", "fake"]);
+  assert.equal(plain.stdout, "fake\n");
+  assert.equal(plain.status, 0);
+  assert.deepEqual(plain.calls, {});
+  assert.equal(
+    plain.stderr,
+    "tsprof: nothing was instrumented: node_modules/fakepkg/cli.js is under node_modules, which is instrumented only with --include 'node_modules/fakepkg/**'\n",
+  );
+  const included = profiled(cwd, ["--include", "node_modules/**", "-m", "fake2"]);
+  assert.equal(included.stdout, "fake2\n");
+  assert.equal(included.stderr, "");
+  assert.deepEqual(included.calls, { main2: 1 });
+});
+
+test("named imports from TypeScript CommonJS (.cts behind a .cjs specifier, .ts behind .js), as from tsc's output", () => {
+  const cwd = project({
+    "u.cts": "export function add(a: number, b: number): number { return a + b; }\n",
+    "util.ts": "export function mul(a: number, b: number): number { return a * b; }\nexport type T = number;\n",
+    "v.cjs": "exports.sub = function sub(a, b) { return a - b; };\n",
+    "m.mts": 'import { add } from "./u.cjs";\nimport { mul } from "./util.js";\nimport { sub } from "./v.cjs";\nimport u from "./u.cjs";\nconst v = await Promise.resolve(add(4, 5));\nconsole.log("mts", v, mul(2, 3), sub(5, 1), typeof u.add);\n',
+  });
+  const result = profiled(cwd, ["m.mts"]);
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "mts 9 6 4 function\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(result.calls, { add: 1, mul: 1, sub: 1 });
+});
