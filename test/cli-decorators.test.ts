@@ -41,6 +41,31 @@ test("legacy decorators when the tsconfig (through its extends) sets experimenta
   assert.deepEqual(callsBySite(out), { "A.hello:12": 2, "desc.value:5": 2, "log:3": 1, "sealed:7": 1 });
 });
 
+test("legacy decorators on fields, static members, getters and parameters, applied in tsc's order", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "tsprof-test-")), "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "members.ts"], { cwd: fixture("decorators-legacy") });
+  assert.equal(result.stderr, "");
+  assert.equal(
+    result.stdout,
+    [
+      "saved! saved #7 7 entities",
+      "false",
+      "field object id undefined",
+      "param0 object save 0",
+      "method object save object",
+      "getter object label object",
+      "static function table undefined",
+      "ctor1 function undefined 1",
+      "ctor0 function undefined 0",
+      "class function undefined undefined",
+      "",
+    ].join("\n"),
+  );
+  assert.equal(result.status, 0);
+  // tsc's __decorate and __param, made here, are not the user's code: no rows for them.
+  assert.deepEqual(callsBySite(out), { "mark:4": 8, "(anonymous):4": 8, "readonly:7": 1, "Entity.constructor:14": 1, "Entity.save:15": 2, "get Entity.label:16": 1 });
+});
+
 test("standard decorators without a tsconfig (TypeScript 5's default): method and field decorators", () => {
   const work = outsideAnyProject("decorators-standard");
   const out = join(work, "p.tsprof.json");

@@ -6,8 +6,8 @@
 // `set x` at the accessor's line, as DevTools names them. Left to @babel/plugin-proposal-decorators
 // instead: an accessor with standard decorators, whose decorators receive the accessor itself ({ get, set },
 // kind "accessor"), not a getter; its getter and setter are then Babel's code and have no probe. With
-// legacy decorators TypeScript decorates the getter/setter pair, and so does Babel's legacy transform once
-// the decorators are moved onto the getter here.
+// legacy decorators tsc decorates the getter/setter pair (one property descriptor), so the decorators
+// move onto the getter here and legacy-decorators.ts applies them to that property.
 import type { NodePath, PluginObj, types as BabelTypes } from "@babel/core";
 import type { DecoratorStyle } from "./tsconfig";
 

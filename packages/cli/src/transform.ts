@@ -6,6 +6,7 @@ import type { RunHookOptions } from "./run-options";
 import { cacheDirectory, cacheKey, cached } from "./compile-cache";
 import { decoratorStyleFor, type DecoratorStyle } from "./tsconfig";
 import { autoAccessorsPlugin } from "./auto-accessors";
+import { legacyDecoratorsPlugin } from "./legacy-decorators";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
@@ -45,6 +46,8 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // `accessor` fields lowered first: this Program.enter runs before the tsprof plugin's, which instruments
   // the whole file there, so the getters and setters made get probes (see auto-accessors.ts).
   if (decorators) plugins.push([autoAccessorsPlugin, { decorators }]);
+  // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts).
+  if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin);
   if (instrument) plugins.push(
     [
       tsprofPlugin,
@@ -57,9 +60,9 @@ export function compileSource(source: string, filename: string, format: ModuleFo
       },
     ]);
   // The decorators transform visits classes after the tsprof plugin has instrumented them: decorated
-  // methods and the decorators keep their probes, Babel's helpers get none. "legacy" is TypeScript's
-  // experimentalDecorators (target, key, descriptor); "2023-11" is the standard proposal as it stands,
-  // the closest Babel has to TypeScript 5's standard decorators.
+  // methods and the decorators keep their probes, Babel's helpers get none. "legacy" (TypeScript's
+  // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
+  // as it stands, the closest Babel has to TypeScript 5's standard decorators.
   if (decorators) plugins.push([proposalDecorators, { version: decorators === "legacy" ? "legacy" : "2023-11" }]);
   if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false }]);
   // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
