@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { tsprof, repoRoot } from "./helpers/cli";
 
-const fixture = (...parts: string[]) => join(repoRoot, "fixtures", "cli", ...parts);
+// Not under fixtures/cli: the tsc parity test runs every program there through Babel without the decorators transform.
+const fixture = (...parts: string[]) => join(repoRoot, "fixtures", "decorators", ...parts);
 
 /** A copy of a fixture's main.ts in a fresh directory with no tsconfig.json above it: TypeScript's defaults. */
 function outsideAnyProject(name: string): string {
@@ -34,7 +35,7 @@ function callsBySite(path: string): Record<string, number> {
 
 test("legacy decorators when the tsconfig (through its extends) sets experimentalDecorators; the decorated method and the decorators profiled", () => {
   const out = join(mkdtempSync(join(tmpdir(), "tsprof-test-")), "p.tsprof.json");
-  const result = tsprof(["run", "-o", out, "main.ts"], { cwd: fixture("decorators-legacy") });
+  const result = tsprof(["run", "-o", out, "main.ts"], { cwd: fixture("legacy") });
   assert.equal(result.stderr, "");
   assert.equal(result.stdout, "call hello\n2\ncall hello\n3 true\n");
   assert.equal(result.status, 0);
@@ -43,7 +44,7 @@ test("legacy decorators when the tsconfig (through its extends) sets experimenta
 
 test("legacy decorators on fields, static members, getters and parameters, applied in tsc's order", () => {
   const out = join(mkdtempSync(join(tmpdir(), "tsprof-test-")), "p.tsprof.json");
-  const result = tsprof(["run", "-o", out, "members.ts"], { cwd: fixture("decorators-legacy") });
+  const result = tsprof(["run", "-o", out, "members.ts"], { cwd: fixture("legacy") });
   assert.equal(result.stderr, "");
   assert.equal(
     result.stdout,
@@ -67,7 +68,7 @@ test("legacy decorators on fields, static members, getters and parameters, appli
 });
 
 test("standard decorators without a tsconfig (TypeScript 5's default): method and field decorators", () => {
-  const work = outsideAnyProject("decorators-standard");
+  const work = outsideAnyProject("standard");
   const out = join(work, "p.tsprof.json");
   const result = tsprof(["run", "-o", out, "main.ts"], { cwd: work });
   assert.equal(result.stderr, "");
@@ -96,7 +97,7 @@ test("class auto-accessors: the getter and setter profiled at the accessor's lin
 });
 
 test("experimentalDecorators decides per run: adding it to the tsconfig recompiles a cached file", () => {
-  const work = outsideAnyProject("decorators-legacy");
+  const work = outsideAnyProject("legacy");
   const cache = { TSPROF_CACHE_DIR: join(work, "cache") };
   // Standard decorators get (value, context): the legacy decorator reads `desc.value` of undefined, as
   // the same file compiled by tsc without experimentalDecorators does.
