@@ -9,7 +9,7 @@ import type { ModuleFormat, Remember } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 
 /** Babel packages are identified by version; tsprof's own transform code by content, so a rebuilt plugin never meets stale output. */
-const BABEL_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
+const BABEL_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs", "@babel/plugin-proposal-decorators"];
 const TRANSFORM_PACKAGES = ["@tsprof/babel-plugin", "@tsprof/instrument", "tsprof"];
 
 /** Hashes Babel's versions and the content of tsprof's compiled transform code (tens of files: done once per run, by the parent). */
@@ -48,11 +48,12 @@ export function cacheDirectory(root: string): string | undefined {
   return join(tmpdir(), `tsprof-cache-${user}`);
 }
 
-export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
+/** `decorators`: the decorator style the file's tsconfig picks (transform.ts), which changes a TypeScript file's output. */
+export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, decorators?: string): string {
   // `decisive` includes options.toolFingerprint: output from other tsprof or Babel code never matches.
   const { outputDir: _ignored, ...decisive } = options;
   return createHash("sha256")
-    .update(JSON.stringify({ filename, format, instrument, decisive }))
+    .update(JSON.stringify({ filename, format, instrument, decisive, decorators }))
     .update("\0" + source)
     .digest("hex");
 }

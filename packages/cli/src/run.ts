@@ -11,8 +11,8 @@ import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
 import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS } from "./module-format";
-import { checkSyntax, describeLoadError } from "./transform";
-import { cacheDirectory, cacheKey, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
+import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
+import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 
@@ -117,7 +117,7 @@ function checkMainSyntax(script: string, hookOptions: RunHookOptions): string | 
   const source = readFileSync(script, "utf8");
   const format = moduleFormatOf(script, source, rememberFormat(hookOptions));
   const instrument = createInstrumentFilter(hookOptions)(script);
-  if (isCached(cacheDirectory(hookOptions.root), cacheKey(source, script, format, hookOptions, instrument))) return undefined;
+  if (isCached(cacheDirectory(hookOptions.root), compileCacheKey(source, script, format, hookOptions, instrument))) return undefined;
   try {
     checkSyntax(source, script, format);
     return undefined;

@@ -4,21 +4,50 @@ import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 import { cacheDirectory, cacheKey, cached } from "./compile-cache";
+import { decoratorStyleFor, type DecoratorStyle } from "./tsconfig";
+import { autoAccessorsPlugin } from "./auto-accessors";
+import { legacyDecoratorsPlugin } from "./legacy-decorators";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
 const modulesCommonjs = require.resolve("@babel/plugin-transform-modules-commonjs");
+const proposalDecorators = require.resolve("@babel/plugin-proposal-decorators");
+
+/**
+ * How a TypeScript file's decorators compile: the governing tsconfig's `experimentalDecorators` picks
+ * TypeScript's legacy ones, else the standard ones (see tsconfig.ts). Part of the compile cache's key,
+ * so turning the option on or off recompiles. Undefined for JavaScript, which Node runs without decorators.
+ */
+export function decoratorStyleOf(filename: string): DecoratorStyle | undefined {
+  return isTypeScript(filename) ? decoratorStyleFor(filename) : undefined;
+}
+
+/** The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before). */
+export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
+  return cacheKey(source, filename, format, options, instrument, decoratorStyleOf(filename));
+}
+
+/** Parser plugins for decorators and `accessor`, as @babel/plugin-proposal-decorators sets them for each version. */
+function decoratorParserPlugins(style: DecoratorStyle): Array<"decorators-legacy" | "decoratorAutoAccessors" | ["decorators", { allowCallParenthesized: boolean }]> {
+  return style === "legacy" ? ["decorators-legacy", "decoratorAutoAccessors"] : [["decorators", { allowCallParenthesized: false }], "decoratorAutoAccessors"];
+}
 
 /** compileSource through the disk cache (see compile-cache.ts). */
 export function compileFile(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  const key = cacheKey(source, filename, format, options, instrument);
+  const key = compileCacheKey(source, filename, format, options, instrument);
   return cached(cacheDirectory(options.root), key, () => compileSource(source, filename, format, options, instrument));
 }
 
 /** Compiles one file for Node: TypeScript stripped, tsprof probes added when `instrument` is set. */
 export function compileSource(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
   const typescript = isTypeScript(filename);
+  const decorators = decoratorStyleOf(filename);
   const plugins: unknown[] = [];
+  // `accessor` fields lowered first: this Program.enter runs before the tsprof plugin's, which instruments
+  // the whole file there, so the getters and setters made get probes (see auto-accessors.ts).
+  if (decorators) plugins.push([autoAccessorsPlugin, { decorators }]);
+  // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts).
+  if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin);
   if (instrument) plugins.push(
     [
       tsprofPlugin,
@@ -30,6 +59,11 @@ export function compileSource(source: string, filename: string, format: ModuleFo
         importStyle: format === "module" ? "import" : "require",
       },
     ]);
+  // The decorators transform visits classes after the tsprof plugin has instrumented them: decorated
+  // methods and the decorators keep their probes, Babel's helpers get none. "legacy" (TypeScript's
+  // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
+  // as it stands, the closest Babel has to TypeScript 5's standard decorators.
+  if (decorators) plugins.push([proposalDecorators, { version: decorators === "legacy" ? "legacy" : "2023-11" }]);
   if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false }]);
   // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
@@ -44,7 +78,8 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     comments: true,
     presets: typescript ? [[presetTypescript, { onlyRemoveTypeImports: false, allowDeclareFields: true }]] : [],
     plugins: plugins as never,
-    parserOpts: { allowReturnOutsideFunction: format === "commonjs" },
+    // The decorators plugin adds its parser plugins; legacy decorators' "decorators-legacy" leaves out `accessor`.
+    parserOpts: { allowReturnOutsideFunction: format === "commonjs", plugins: decorators === "legacy" ? ["decoratorAutoAccessors"] : [] },
   });
   return result?.code ?? source;
 }
@@ -56,7 +91,7 @@ export function checkSyntax(source: string, filename: string, format: ModuleForm
     sourceFilename: filename,
     sourceType: format === "module" ? "module" : "unambiguous",
     allowReturnOutsideFunction: format === "commonjs",
-    plugins: isTypeScript(filename) ? ["typescript"] : [],
+    plugins: isTypeScript(filename) ? ["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] : [],
   });
 }
 
