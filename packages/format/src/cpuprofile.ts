@@ -23,6 +23,8 @@ import { chunkedEmitter, wholeText } from "./profile-json";
 import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
 const stringify = JSON.stringify;
+const mathMax = Math.max;
+const mathRound = Math.round;
 
 /** A node's call frame: its name, and the function it is (undefined for the root and the synthetic nodes). */
 interface Frame {
@@ -81,7 +83,7 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
 
   // What the tree lacks. Sums of the same numbers in another order differ in the last bits: only
   // a gap above a nanosecond-per-second tolerance counts.
-  const tolerance = (seconds: number): number => 1e-9 * Math.max(1, seconds);
+  const tolerance = (seconds: number): number => 1e-9 * mathMax(1, seconds);
   let lacking = 0;
   let overCredited = false;
   for (let i = 0; i < profile.stats.length; i++) {
@@ -121,7 +123,7 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
   let emitted = 0;
   for (let id = 1; id <= frames.length; id++) {
     exact += selfTimes[id - 1]! * 1e6;
-    const delta = Math.round(exact) - emitted;
+    const delta = mathRound(exact) - emitted;
     hitCounts[id - 1] = delta > 0 ? delta : 0;
     if (delta > 0) emitted += delta;
   }

@@ -314,10 +314,22 @@ export function decodeMarshal(bytes: Uint8Array, name: string): MarshalValue {
   return new MarshalReader(bytes, name).readTop();
 }
 
+// The writer's builtins, taken when this module loads (before user code): String.prototype.charCodeAt,
+// the DataView accessors, TypedArray subarray() and Number.isSafeInteger are all replaceable.
+const reflectApply = Reflect.apply;
+const stringCharCodeAt = String.prototype.charCodeAt;
+const isSafeInteger = Number.isSafeInteger;
+const dataViewSetInt32 = DataView.prototype.setInt32;
+const dataViewSetFloat64 = DataView.prototype.setFloat64;
+const dataViewGetUint8 = DataView.prototype.getUint8;
+const typedArraySubarray = Object.getPrototypeOf(Uint8Array.prototype).subarray as (this: Uint8Array, begin: number, end: number) => Uint8Array;
+const codeUnitAt = (text: string, index: number): number => reflectApply(stringCharCodeAt, text, [index]) as number;
+
 /**
  * Builds marshal (version 4) bytes for the few types a pstats dict needs.
  * It runs at process exit inside user code (file.ts writes .prof there), so it calls no
- * patchable prototype method (no Array push, no TextEncoder): bytes go into a typed array by index.
+ * patchable prototype method (no Array push, no TextEncoder): bytes go into a typed array by
+ * index, and the builtins it needs are the ones captured above.
  */
 export class MarshalWriter {
   private bytes = new Uint8Array(4096);
@@ -333,8 +345,8 @@ export class MarshalWriter {
     this.bytes[this.length++] = value;
   }
   private int32(value: number): void {
-    this.scratch.setInt32(0, value, true);
-    for (let i = 0; i < 4; i++) this.byte(this.scratch.getUint8(i));
+    reflectApply(dataViewSetInt32, this.scratch, [0, value, true]);
+    for (let i = 0; i < 4; i++) this.byte(reflectApply(dataViewGetUint8, this.scratch, [i]) as number);
   }
   dictStart(): this {
     this.byte(0x7b); // "{"
@@ -356,7 +368,7 @@ export class MarshalWriter {
   }
   str(text: string): this {
     let ascii = true;
-    for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+    for (let i = 0; i < text.length && ascii; i++) ascii = codeUnitAt(text, i) < 0x80;
     if (ascii) {
       if (text.length < 256) {
         this.byte(0x7a); // "z" short ASCII
@@ -365,23 +377,23 @@ export class MarshalWriter {
         this.byte(0x61); // "a" ASCII
         this.int32(text.length);
       }
-      for (let i = 0; i < text.length; i++) this.byte(text.charCodeAt(i));
+      for (let i = 0; i < text.length; i++) this.byte(codeUnitAt(text, i));
       return this;
     }
     this.byte(0x75); // "u": UTF-8, length first
     const lengthAt = this.length;
     this.int32(0);
     this.utf8SurrogatePass(text);
-    this.scratch.setInt32(0, this.length - lengthAt - 4, true);
-    for (let i = 0; i < 4; i++) this.bytes[lengthAt + i] = this.scratch.getUint8(i);
+    reflectApply(dataViewSetInt32, this.scratch, [0, this.length - lengthAt - 4, true]);
+    for (let i = 0; i < 4; i++) this.bytes[lengthAt + i] = reflectApply(dataViewGetUint8, this.scratch, [i]) as number;
     return this;
   }
   // UTF-8 with "surrogatepass" (as marshal writes str), so that any JS string, lone surrogates included, round-trips.
   private utf8SurrogatePass(text: string): void {
     for (let i = 0; i < text.length; i++) {
-      let cp = text.charCodeAt(i);
+      let cp = codeUnitAt(text, i);
       if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < text.length) {
-        const low = text.charCodeAt(i + 1);
+        const low = codeUnitAt(text, i + 1);
         if (low >= 0xdc00 && low < 0xe000) {
           cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
           i++;
@@ -404,7 +416,7 @@ export class MarshalWriter {
     }
   }
   int(value: number | bigint): this {
-    if (typeof value === "number" && !Number.isSafeInteger(value)) throw new RangeError(`not an integer: ${value}`);
+    if (typeof value === "number" && !isSafeInteger(value)) throw new RangeError(`not an integer: ${value}`);
     if (typeof value === "number" && value >= -0x80000000 && value <= 0x7fffffff) {
       this.byte(0x69); // "i"
       this.int32(value);
@@ -426,12 +438,12 @@ export class MarshalWriter {
   }
   float(value: number): this {
     this.byte(0x67); // "g" binary float
-    this.scratch.setFloat64(0, value, true);
-    for (let i = 0; i < 8; i++) this.byte(this.scratch.getUint8(i));
+    reflectApply(dataViewSetFloat64, this.scratch, [0, value, true]);
+    for (let i = 0; i < 8; i++) this.byte(reflectApply(dataViewGetUint8, this.scratch, [i]) as number);
     return this;
   }
   toBytes(): Uint8Array {
-    return this.bytes.subarray(0, this.length);
+    return reflectApply(typedArraySubarray, this.bytes, [0, this.length]) as Uint8Array;
   }
 }
 

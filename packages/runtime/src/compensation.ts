@@ -20,6 +20,7 @@
 // reads it here.
 import type { Clock } from "./clock";
 import { Recorder } from "./recorder";
+import { callWith, numberIsFinite } from "./safe-builtins";
 
 const READINGS = 0;
 const LATEST = 1;
@@ -52,7 +53,7 @@ export function createCompensatedClock(raw: Clock, bias = 0): CompensatedClock {
     raw,
   };
   const refresh = (raw as { refresh?: () => void }).refresh;
-  if (typeof refresh === "function") (clock as CompensatedClock & { refresh(): void }).refresh = () => refresh.call(raw);
+  if (typeof refresh === "function") (clock as CompensatedClock & { refresh(): void }).refresh = () => callWith(refresh, raw, []);
   return clock;
 }
 
@@ -99,7 +100,7 @@ export function calibrateProbeCost(clock: CompensatedClock): number {
     if (end - middle < fastestBare) fastestBare = end - middle;
   }
   const best = (fastestProbed - fastestBare) / CALIBRATION_CALLS;
-  const bias = sink > 0 && best > 0 && Number.isFinite(best) ? best / 2 : 0;
+  const bias = sink > 0 && best > 0 && numberIsFinite(best) ? best / 2 : 0;
   clock.bias = bias;
   return bias;
 }

@@ -16,22 +16,37 @@
 // - worker threads: each thread has its own global state, session and 'exit' event, and
 //   writes its own file (`-t<threadId>`). worker.terminate() ends a thread without any event:
 //   that profile is lost.
+//
+// Everything here that runs at exit or on a signal calls only functions captured when this
+// module loaded, before any user code (design.md pitfall 8): the process methods (on,
+// listenerCount, removeListener, kill), fs.writeSync, and writeProfileFile(), whose fs functions
+// are captured the same way (format's file.ts). The output path is resolved when the session
+// starts, so no path or string method runs at exit either. Test: test/patched-builtins-exit.test.ts.
 // Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
 // empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
-import { writeSync } from "fs";
+import * as fs from "fs";
 import { isMainThread, threadId } from "worker_threads";
 import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
-import { resolveOutputTarget } from "./output-path";
+import { resolveOutputTarget, type OutputTarget } from "./output-path";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
-import { shieldListener } from "./safe-builtins";
+import { callWith, shieldListener } from "./safe-builtins";
 
 const hasProcess = typeof process === "object" && process !== null;
 // Absent in some realms that still have `process` (a vm context given the host's require, as test262's node host does).
 const scheduleImmediate: ((callback: () => void) => unknown) | undefined = typeof setImmediate === "function" ? setImmediate : undefined;
 const noop = (): void => {};
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+const writeSync = fs.writeSync;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const defineProperty = Object.defineProperty;
+const deleteProperty = Reflect.deleteProperty;
+// process's EventEmitter methods and kill() as they are before user code runs: called with callWith().
+const processOn = hasProcess ? process.on : undefined;
+const processListenerCount = hasProcess ? process.listenerCount : undefined;
+const processRemoveListener = hasProcess ? process.removeListener : undefined;
+const processKill = hasProcess ? process.kill : undefined;
 
 /** The automatic session of this thread, started (and its exit hooks installed) on first call. */
 export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): RecordingSession {
@@ -49,32 +64,45 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
   session.enable();
   // Outside Node (a browser bundle) there is no exit to hook: the page takes the profile with
   // globalThis.__tsprof.snapshot().
-  if (!hasProcess || typeof process.on !== "function") return session;
-  const cwd = process.cwd();
+  if (!hasProcess || typeof processOn !== "function" || typeof processListenerCount !== "function" || typeof processRemoveListener !== "function" || typeof processKill !== "function") return session;
+  const on = (event: string, listener: () => void): void => void callWith(processOn, process, [event, listener]);
+  const listenerCount = (event: string): number => callWith(processListenerCount, process, [event]);
+  const pid = process.pid;
+  // Where the profile goes, resolved now (TSPROF_OUTPUT as it is when recording starts): at exit
+  // path.join() and the string methods resolveOutputTarget() uses may be the user's.
+  let target: OutputTarget | undefined;
+  let targetError: unknown;
+  try {
+    target = resolveOutputTarget(env.TSPROF_OUTPUT, pid, threadId, process.cwd());
+  } catch (error) {
+    targetError = error;
+  }
   let written = false;
   const writeOnce = shieldListener((): void => {
     if (written) return;
     written = true;
-    writeDefaultProfile(session, env.TSPROF_OUTPUT, cwd);
+    writeDefaultProfile(session, target, targetError, env.TSPROF_OUTPUT ?? "");
   });
-  process.on("exit", writeOnce);
+  on("exit", writeOnce);
   if (isMainThread) {
     for (const signal of EXIT_SIGNALS) {
       const onSignal = shieldListener((): void => {
-        if (process.listenerCount(signal) > 1) return;
+        if (listenerCount(signal) > 1) return;
         writeOnce();
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
+        // Node's removeListener() asks the live process.listenerCount() whether the signal has
+        // listeners left (to give it back its default action): ours, for that call only.
+        withOwnProperty(process, "listenerCount", processListenerCount, () => callWith(processRemoveListener, process, [signal, onSignal]));
+        callWith(processKill, process, [pid, signal]);
       });
-      process.on(signal, onSignal);
+      on(signal, onSignal);
     }
     let extraTurnTaken = false;
     const onBeforeExit = shieldListener((): void => {
-      if (extraTurnTaken || process.listenerCount("beforeExit") > 1) return;
+      if (extraTurnTaken || listenerCount("beforeExit") > 1) return;
       extraTurnTaken = true;
       if (scheduleImmediate !== undefined) scheduleImmediate(noop);
     });
-    process.on("beforeExit", onBeforeExit);
+    on("beforeExit", onBeforeExit);
   }
   return session;
 }
@@ -95,11 +123,10 @@ export function armAutostart(env: NodeJS.ProcessEnv = processEnv()): void {
   };
 }
 
-function writeDefaultProfile(session: RecordingSession, template: string | undefined, cwd: string): void {
-  let path = template ?? "";
+function writeDefaultProfile(session: RecordingSession, target: OutputTarget | undefined, targetError: unknown, template: string): void {
+  const path = target !== undefined ? target.path : template;
   try {
-    const target = resolveOutputTarget(template, process.pid, threadId, cwd);
-    path = target.path;
+    if (target === undefined) throw targetError;
     writeProfileFile(target.path, session.snapshot(true));
     if (target.announce) writeSync(2, `tsprof: profile written to ${target.path}\n`);
   } catch (error) {
@@ -108,6 +135,34 @@ function writeDefaultProfile(session: RecordingSession, template: string | undef
       writeSync(2, `tsprof: could not write the profile to ${path}: ${reason}\n`);
     } catch {
       // stderr closed: nothing left to tell
+    }
+  }
+}
+
+/**
+ * Runs `action` with `object[key]` set to `value` (an own property), then puts back what was
+ * there (the user's own property, or none). When the property cannot be replaced, `action` runs
+ * as things are.
+ */
+function withOwnProperty(object: object, key: string, value: unknown, action: () => void): void {
+  const previous = getOwnPropertyDescriptor(object, key);
+  let replaced = false;
+  try {
+    defineProperty(object, key, { value, writable: true, configurable: true, enumerable: false });
+    replaced = true;
+  } catch {
+    // non-configurable: leave it
+  }
+  try {
+    action();
+  } finally {
+    if (replaced) {
+      try {
+        if (previous === undefined) deleteProperty(object, key);
+        else defineProperty(object, key, previous);
+      } catch {
+        // nothing to restore it with
+      }
     }
   }
 }

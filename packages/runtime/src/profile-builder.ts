@@ -14,7 +14,7 @@ import {
 import type { Clock } from "./clock";
 import type { PairTable } from "./pair-table";
 import { LINK_FN, LINK_PARENT, LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, type CollectedStats } from "./recorder";
-import { append, buildArray } from "./safe-builtins";
+import { append, buildArray, mathAbs, mathMax, mathMin, mathRound } from "./safe-builtins";
 
 /** What the builder adds to the counters: where they came from. */
 export interface ProfileContext {
@@ -44,8 +44,9 @@ export function buildProfile(recorder: RecordedData, context: ProfileContext): P
   const toSeconds = secondsConverter(recorder.clock.unit);
   const registered = context.functions;
   const numbers = recorder.collect();
-  const fnCount = Math.min(registered.length, numbers.fnCalls.length);
-  const indexOf = new Int32Array(registered.length).fill(-1);
+  const fnCount = mathMin(registered.length, numbers.fnCalls.length);
+  const indexOf = new Int32Array(registered.length);
+  for (let fn = 0; fn < indexOf.length; fn++) indexOf[fn] = -1; // not fill(): user code may patch it
   const functions: FunctionInfo[] = [];
   const stats: FunctionStats[] = [];
   for (let fn = 0; fn < fnCount; fn++) {
@@ -167,7 +168,7 @@ function runsOf(key: Int32Array, from: number, to: number, keys: number): Int32A
   const at = new Int32Array(keys + 1);
   for (let index = from; index < to; index++) at[key[index] + 1]++;
   for (let k = 0; k < keys; k++) at[k + 1] += at[k];
-  const ordered = new Int32Array(Math.max(0, to - from));
+  const ordered = new Int32Array(mathMax(0, to - from));
   for (let index = from; index < to; index++) ordered[at[key[index]]++] = index;
   return ordered;
 }
@@ -177,7 +178,7 @@ function runsOf(key: Int32Array, from: number, to: number, keys: number): Int32A
  * tick clock) gives the shortest decimals (9 ticks → 0.009, where 9 * 0.001 is 0.009000000000000001).
  */
 function secondsConverter(unit: number): (ticks: number) => number {
-  const perSecond = Math.round(1 / unit);
-  if (perSecond >= 1 && Math.abs(perSecond * unit - 1) < 1e-12) return (ticks) => ticks / perSecond;
+  const perSecond = mathRound(1 / unit);
+  if (perSecond >= 1 && mathAbs(perSecond * unit - 1) < 1e-12) return (ticks) => ticks / perSecond;
   return (ticks) => ticks * unit;
 }

@@ -81,7 +81,7 @@
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
 import * as probeTypes from "./probe-types";
-import { copyTyped, growFloat64, growInt32 } from "./safe-builtins";
+import { copyTyped, growFloat64, growInt32, isTypedArrayView, mathMax, mathMin, numberIsFinite, objectKeys } from "./safe-builtins";
 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
 export interface KindTable {
@@ -100,6 +100,9 @@ export interface RecorderOptions {
   /** Live async/generator frame cap, active + suspended (default and maximum 2^21). */
   maxFrames?: number;
 }
+
+/** Math.imul as it was at load (edgeOfPair() runs at exit too, when user code may have replaced it). */
+const imul = Math.imul;
 
 const SLOT_RANGE = 0x200000; // 2^21 slots
 const TAG_RANGE = 16; // recorder tags 1..15
@@ -406,14 +409,14 @@ export class Recorder {
     const compensated = clock as { raw?: Clock; bias?: unknown };
     if (typeof compensated.bias === "number" && typeof compensated.raw === "object" && compensated.raw !== null && typeof compensated.raw.now === "function") {
       this.source = compensated.raw;
-      this.readings[READING_BIAS] = Number.isFinite(compensated.bias) && compensated.bias > 0 ? compensated.bias : 0;
+      this.readings[READING_BIAS] = numberIsFinite(compensated.bias) && compensated.bias > 0 ? compensated.bias : 0;
     } else this.source = clock;
     this.kindTable = kindTable;
     this.tag = tag;
     this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
-    this.maxTreeNodes = Math.max(1, options.maxTreeNodes ?? 1_000_000);
-    this.maxDepth = Math.max(1, options.maxDepth ?? 100_000);
-    this.maxFrames = Math.min(SLOT_RANGE, Math.max(1, options.maxFrames ?? SLOT_RANGE));
+    this.maxTreeNodes = mathMax(1, options.maxTreeNodes ?? 1_000_000);
+    this.maxDepth = mathMax(1, options.maxDepth ?? 100_000);
+    this.maxFrames = mathMin(SLOT_RANGE, mathMax(1, options.maxFrames ?? SLOT_RANGE));
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_PARENT] = -1;
     this.nodeLinks[ROOT_NODE * LINK_STRIDE + LINK_FN] = -1;
     this.growStack(64);
@@ -782,21 +785,21 @@ export class Recorder {
     });
     const source = this as unknown as Record<string, unknown>;
     const target = copy as unknown as Record<string, unknown>;
-    const keys = Object.keys(source);
+    const keys = objectKeys(source);
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
       const value = source[key];
       if (key === "nodeLinks" || key === "nodeStats" || key === "nodeExtraIds" || key === "nodeEdges" || key === "extraRecords") continue; // below
       if (value instanceof PairTable) target[key] = value.clone();
-      else if (ArrayBuffer.isView(value)) target[key] = copyTyped(value as Float64Array | Int32Array | Uint8Array);
+      else if (isTypedArrayView(value)) target[key] = copyTyped(value as Float64Array | Int32Array | Uint8Array);
       else target[key] = value;
     }
     // The tree's arrays only as far as they are used (treeCapacity() leaves most of them unused
     // after a growth; the copy grows them again if it ever needs to).
     copy.nodeStats = copyTyped(this.nodeStats, this.nodeCount * ALIGNED_STRIDE);
     copy.nodeLinks = new Int32Array(copy.nodeStats.buffer);
-    copy.nodeEdges = copyTyped(this.nodeEdges, Math.min(this.nodeEdges.length, this.nodeCount));
-    copy.nodeExtraIds = copyTyped(this.nodeExtraIds, Math.min(this.nodeExtraIds.length, this.nodeCount));
+    copy.nodeEdges = copyTyped(this.nodeEdges, mathMin(this.nodeEdges.length, this.nodeCount));
+    copy.nodeExtraIds = copyTyped(this.nodeExtraIds, mathMin(this.nodeExtraIds.length, this.nodeCount));
     copy.extraRecords = copyTyped(this.extraRecords, this.extraCount * EXTRA_STRIDE);
     // The two stack views share one buffer in the copy too.
     copy.frameInts = new Int32Array(copy.frameDoubles.buffer);
@@ -1253,7 +1256,8 @@ export class Recorder {
   /** The edge callerFn→fn from the direct-mapped cache of pairs in front of the edge table (which creates it if new); the cache then holds it. */
   private edgeOfPair(callerFn: number, fn: number): number {
     const cache = this.edgeCache;
-    const at = ((Math.imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
+    // The captured imul: collect() looks edges up here at exit, after user code ran.
+    const at = ((imul(callerFn, 0x9e3779b1) ^ fn) & (EDGE_CACHE_SIZE - 1)) * EDGE_CACHE_STRIDE;
     if (cache[at] === callerFn + 1 && cache[at + 1] === fn) return cache[at + 2];
     const edge = this.edgeFor(callerFn, fn);
     cache[at] = callerFn + 1;
@@ -1311,7 +1315,7 @@ export class Recorder {
     this.depth = depth + 1;
     if (depth >= this.maxDepthSeen) {
       this.maxDepthSeen = depth + 1;
-      this.fastDepthLimit = Math.min(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
+      this.fastDepthLimit = mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
     }
   }
 
@@ -1423,7 +1427,7 @@ export class Recorder {
     if (id !== 0) return (id - 1) * EXTRA_STRIDE;
     const made = this.extraCount++;
     const at = made * EXTRA_STRIDE;
-    if (at === this.extraRecords.length) this.extraRecords = growFloat64(this.extraRecords, Math.max(64, made * 2) * EXTRA_STRIDE);
+    if (at === this.extraRecords.length) this.extraRecords = growFloat64(this.extraRecords, mathMax(64, made * 2) * EXTRA_STRIDE);
     this.nodeExtraIds[node] = made + 1;
     return at;
   }
@@ -1612,7 +1616,7 @@ const TREE_DOUBLING_LIMIT = 65536;
  * larger array that no node reaches are never touched, so they cost address space, not memory.
  */
 function treeCapacity(length: number, cap: number): number {
-  if (length < TREE_DOUBLING_LIMIT) return Math.min(length * 2, cap);
+  if (length < TREE_DOUBLING_LIMIT) return mathMin(length * 2, cap);
   const grown = length * 4;
   return grown * 2 >= cap ? cap : grown;
 }

@@ -10,10 +10,29 @@ const reflectApply = Reflect.apply;
 const arrayFrom = Array.from;
 const defineProperty = Object.defineProperty;
 const typedArraySet = Object.getPrototypeOf(Int8Array.prototype).set as (this: unknown, source: ArrayLike<number>) => void;
-const createNullObject = (): object => Object.create(null) as object;
+const objectCreate = Object.create;
+const createNullObject = (): object => objectCreate(null) as object;
 const hasOwn = Object.hasOwn;
 const functionApply = Function.prototype.apply;
 const functionCall = Function.prototype.call;
+
+/**
+ * Math functions for the code that runs at exit and at snapshots (building the profile, the
+ * recorder's growth and copies): a program that sets `Math.max = () => 0` at top level must not
+ * turn the profile's times into NaN (written as null) or its arrays into empty ones.
+ */
+export const mathMax = Math.max;
+export const mathMin = Math.min;
+export const mathRound = Math.round;
+export const mathAbs = Math.abs;
+export const objectKeys = Object.keys;
+export const isTypedArrayView = ArrayBuffer.isView;
+export const numberIsFinite = Number.isFinite;
+
+/** `fn` called with `thisArg` and `args` by the Reflect.apply captured at load (no patched call/apply). */
+export function callWith<R>(fn: (...args: never[]) => R, thisArg: unknown, args: readonly unknown[]): R {
+  return reflectApply(fn as (...args: unknown[]) => R, thisArg, args as unknown[]);
+}
 
 /** `[f(0), ..., f(length - 1)]`, its elements defined (Array.from on an array-like: no iterator, no prototype setter, no `push`). */
 export function buildArray<T>(length: number, f: (index: number) => T): T[] {
