@@ -310,3 +310,44 @@ test("past the node cap, a function called from callers in turn gets each call o
   assert.deepEqual(statsOf(p, "leaf"), { calls: 21, primitiveCalls: 21, selfTime: 44, totalTime: 44 });
   assert.equal(p.meta.droppedTreeNodes, 42);
 });
+
+test("the probe paths call no Math function the program replaced: past the cap (the pair cache's hash) and on async frames (slotOf())", async () => {
+  // A replaced function the recorder called would be user code run inside a probe: instrumented,
+  // it re-enters the recorder mid-update; throwing, it loses the call (the probe swallows the error).
+  const h = createHarness({ main: "function", a: "function", b: "function", c: "function", leaf: "function", job: "async" }, { maxTreeNodes: 1 });
+  const { probe, clock, site } = h;
+  const original = { imul: Math.imul, floor: Math.floor };
+  let called = 0;
+  const replaced = (): number => {
+    called++;
+    throw new Error("replaced Math function called");
+  };
+  Math.imul = replaced;
+  Math.floor = replaced;
+  try {
+    const t = probe.enter(site.main);
+    for (const caller of ["a", "b", "c", "a", "b", "c"] as const) {
+      const u = probe.enter(site[caller]);
+      const v = probe.enter(site.leaf);
+      clock.tick(1);
+      probe.exit(v);
+      probe.exit(u);
+    }
+    const j = probe.enter(site.job);
+    probe.suspend(j, undefined);
+    await Promise.resolve();
+    probe.resume(j);
+    clock.tick(2);
+    probe.exit(j);
+    probe.exit(t);
+  } finally {
+    Math.imul = original.imul;
+    Math.floor = original.floor;
+  }
+  assert.equal(called, 0);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "leaf"), { calls: 6, primitiveCalls: 6, selfTime: 6, totalTime: 6 });
+  assert.deepEqual(edgeOf(p, "c", "leaf"), { calls: 2, primitiveCalls: 2, selfTime: 2, totalTime: 2 });
+  assert.equal(statsOf(p, "job").calls, 1);
+  assert.equal(statsOf(p, "job").selfTime, 2);
+});
