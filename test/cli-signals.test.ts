@@ -144,3 +144,20 @@ test("Ctrl-C reaches the program's own SIGINT listener once, though tsprof recei
     killGroup(run?.child.pid);
   }
 });
+
+test("-o into a missing directory, onto a directory: one line and exit 2 before the program runs", () => {
+  const dir = scratch();
+  const trace = join(dir, "trace.txt");
+  mkdirSync(join(dir, "taken.prof"));
+  const cases: Array<[string, string]> = [
+    [join(dir, "no", "such", "x.prof"), "no such directory"],
+    [join(dir, "taken.prof"), "is a directory"],
+  ];
+  for (const [out, reason] of cases) {
+    const result = tsprof(["run", "-o", out, fixture("side-effect", "main.js"), trace]);
+    assert.equal(result.status, 2, out);
+    assert.equal(result.stderr, `tsprof: cannot write ${out}: ${reason}\n`);
+    assert.equal(result.stdout, "", "the program did not run");
+    assert.equal(existsSync(trace), false, "the program did not run");
+  }
+});
