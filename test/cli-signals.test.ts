@@ -161,3 +161,15 @@ test("-o into a missing directory, onto a directory: one line and exit 2 before 
     assert.equal(existsSync(trace), false, "the program did not run");
   }
 });
+
+test("a short option's value may be attached to it, as with argparse: -oOUT, -sKEY", () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const trace = join(scratch(), "trace.txt");
+  const result = tsprof(["run", `-o${out}`, "-scalls", fixture("side-effect", "main.js"), trace]);
+  assert.equal(result.stderr, "");
+  assert.equal(result.status, 0);
+  assert.ok(existsSync(out));
+  const table = tsprof(["run", "-stottime", fixture("side-effect", "main.js"), trace]);
+  assert.equal(table.status, 0);
+  assert.match(table.stdout, /Ordered by: internal time/);
+});
