@@ -44,8 +44,11 @@ interface ProgramCase {
   sourceType: "script" | "module" | "unambiguous";
 }
 
-/** Folders whose programs cannot take part: never ending (signal), spawning threads of the same file (workers), not parseable (syntax-error). */
-const NOT_RUNNABLE = new Set(["cli/signal", "cli/workers", "cli/syntax-error"]);
+/**
+ * Folders whose programs cannot take part: never ending (signal, idle, own-sigint; busy even spins),
+ * spawning threads of the same file (workers), not parseable (syntax-error), needing an argument (side-effect).
+ */
+const NOT_RUNNABLE = new Set(["cli/signal", "cli/idle", "cli/own-sigint", "cli/busy", "cli/workers", "cli/syntax-error", "cli/side-effect"]);
 
 function listSources(dir: string, prefix = ""): string[] {
   const out: string[] = [];

@@ -1,8 +1,9 @@
 // The CLI's use of @tsprof/stats and @tsprof/format: validate sort keys and outputs, merge, print, save.
-import { extname } from "node:path";
+import { closeSync, existsSync, openSync, statSync, unlinkSync } from "node:fs";
+import { extname, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { mergeProfiles, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
-import { printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError } from "@tsprof/stats";
+import { printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import type { Io } from "./run";
 
@@ -18,10 +19,23 @@ export function checkSortKey(sort: string): void {
 
 const OUTPUT_EXTENSIONS = [".json", ".prof", ".pstats", ".cpuprofile"];
 
-/** Fails before the program runs when `-o OUT` names a format tsprof cannot write. */
+/**
+ * Fails before the program runs when `-o OUT` names a format tsprof cannot write, or a place it
+ * cannot write to: finding out after the program ran would lose the whole run. The profile is
+ * written as a temporary file beside OUT and renamed over it, so that is what is tried here.
+ */
 export function checkOutputPath(path: string): void {
   if (!OUTPUT_EXTENSIONS.includes(extname(path))) {
     throw new UsageError(`cannot tell the format of '${path}': use .tsprof.json, .prof or .pstats (Python pstats), or .cpuprofile (Chrome DevTools)`);
+  }
+  const target = resolve(path);
+  const probe = `${target}.${process.pid}-check.tmp`;
+  try {
+    if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    closeSync(openSync(probe, "wx"));
+    unlinkSync(probe);
+  } catch (error) {
+    throw new UsageError(`cannot write ${path}: ${writeFailureReason(error)}`);
   }
 }
 

@@ -48,9 +48,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
   };
   for (; i < argv.length; i++) {
     const arg = argv[i];
+    // --flag=VALUE, and as argparse does, a short option's value attached to it: -ox.prof, -scalls.
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const attached = eq < 0 && /^-[osm]./.test(arg);
+    const flag = eq > 0 ? arg.slice(0, eq) : attached ? arg.slice(0, 2) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : attached ? arg.slice(2) : undefined;
     const take = () => (inline !== undefined ? inline : value(flag));
     if (flag === "-h" || flag === "--help") {
       args.help = true;
@@ -60,7 +62,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (flag === "--include") args.include.push(take());
     else if (flag === "--exclude") args.exclude.push(take());
     else if (flag === "-m") {
-      args.moduleBin = value(flag);
+      args.moduleBin = take();
       args.programArgs = argv.slice(i + 1);
       return args;
     } else if (flag === "--") {

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname, extname, relative, sep } from "node:path";
+import type { Duplex } from "node:stream";
 import type { Profile } from "@tsprof/format";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
@@ -15,6 +16,8 @@ import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
+import { relaySignals } from "./child-signals";
+import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -46,23 +49,37 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
 
   const outputDir = (hookOptions.outputDir = mkdtempSync(join(tmpdir(), "tsprof-run-")));
+  // The directory goes on every way out this process lives to see: a return, an exception, a
+  // process.exit() (the EPIPE handler in bin.ts), and a signal, from here to the end.
+  const removeOutputDir = (): void => rmSync(outputDir, { recursive: true, force: true });
+  process.on("exit", removeOutputDir);
+  let dieOf: NodeJS.Signals | undefined;
   try {
-    const exit = await runChild(script, args.programArgs, hookOptions);
-    const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
-    const hint = profile && profile.functions.length === 0 ? nodeModulesHint(script, hookOptions) : undefined;
-    if (hint) io.stderr.write(hint + "\n");
-    if (!profile) {
-      io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
-    } else if (args.outfile !== undefined) {
-      saveProfile(resolve(args.outfile), profile);
+    const exit = await runChild(script, args.programArgs, hookOptions, io);
+    // After the program: reading and printing are synchronous, so a signal now is heard at the
+    // end; it still ends tsprof by that signal, without leaving the directory behind.
+    dieWhenSignalled(removeOutputDir);
+    if (exit.stoppedBy !== undefined) {
+      dieOf = exit.stoppedBy; // the program was stopped with SIGKILL: the line saying so is printed
     } else {
-      printRunTable(profile, args.sort, io.stdout);
+      const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
+      const hint = profile && profile.functions.length === 0 ? nodeModulesHint(script, hookOptions) : undefined;
+      if (hint) io.stderr.write(hint + "\n");
+      if (!profile) {
+        io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
+      } else if (args.outfile !== undefined) {
+        saveProfile(resolve(args.outfile), profile);
+      } else {
+        printRunTable(profile, args.sort, io.stdout);
+      }
+      if (exit.signal) dieOf = exit.signal;
+      else return exit.code ?? 1;
     }
-    if (exit.signal) return dieBy(exit.signal);
-    return exit.code ?? 1;
   } finally {
-    rmSync(outputDir, { recursive: true, force: true });
+    removeOutputDir();
+    process.off("exit", removeOutputDir);
   }
+  return dieBy(dieOf);
 }
 
 function resolveScript(args: RunArgs): string {
@@ -129,33 +146,33 @@ function checkMainSyntax(script: string, hookOptions: RunHookOptions): string | 
 interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Set when the program did not answer this signal and was stopped with SIGKILL (child-signals.ts). */
+  stoppedBy?: NodeJS.Signals;
 }
 
-function runChild(script: string, programArgs: string[], hookOptions: RunHookOptions): Promise<ChildExit> {
+function runChild(script: string, programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
   const register = join(__dirname, "hooks", "register.js");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     [RUN_OPTIONS_ENV]: JSON.stringify(hookOptions),
     TSPROF_OUTPUT: join(hookOptions.outputDir, "profile-%p.tsprof.json"),
+    // fd 3 below: the child tells us when a signal reaches its JavaScript, we forward ours.
+    [SIGNAL_CHANNEL_ENV]: `3 ${process.pid}`,
   };
   delete env.TSPROF_AUTOSTART;
   const child = spawn(process.execPath, [...process.execArgv, "--import", register, script, ...programArgs], {
-    stdio: "inherit",
+    stdio: ["inherit", "inherit", "inherit", "pipe"],
     env,
   });
-  // The terminal sends SIGINT to the whole process group: the child decides, we wait for its profile.
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  const handlers: Array<[NodeJS.Signals, () => void]> = [
-    ["SIGINT", () => undefined],
-    ["SIGTERM", forward("SIGTERM")],
-    ["SIGHUP", forward("SIGHUP")],
-  ];
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  const relay = relaySignals(child, child.stdio[3] as Duplex, io.stderr);
   return new Promise((resolvePromise, reject) => {
-    child.on("error", reject);
+    child.on("error", (error) => {
+      relay.close();
+      reject(error);
+    });
     child.on("exit", (code, signal) => {
-      for (const [sig, handler] of handlers) process.off(sig, handler);
-      resolvePromise({ code, signal });
+      relay.close();
+      resolvePromise({ code, signal, stoppedBy: relay.stoppedBy });
     });
   });
 }
@@ -168,8 +185,19 @@ function collectProfile(outputDir: string, callTree: boolean): Profile | undefin
   return files.length ? loadProfiles(files, callTree) : undefined;
 }
 
-/** Ends this process by the signal that ended the child, as a shell expects. */
-function dieBy(signal: NodeJS.Signals): number {
+/** From now on SIGINT, SIGTERM or SIGHUP ends this process by that signal, after `cleanUp`. */
+function dieWhenSignalled(cleanUp: () => void): void {
+  for (const signal of RELAYED_SIGNALS) {
+    process.on(signal, () => {
+      cleanUp();
+      dieBy(signal);
+    });
+  }
+}
+
+/** Ends this process by `signal` (the one that ended the child), as a shell expects; without one, returns 1. */
+function dieBy(signal: NodeJS.Signals | undefined): number {
+  if (signal === undefined) return 1;
   process.removeAllListeners(signal);
   process.kill(process.pid, signal);
   return 128 + 1;

@@ -12,7 +12,10 @@
 //   empties, Node would exit without ever reading the signal (exit code 0), so on the first
 //   'beforeExit' we ask for one more loop turn (setImmediate) to let the pending signal in.
 //   Skipped when the program has its own 'beforeExit' listeners (they would run twice). A
-//   program stuck in an endless synchronous loop still ignores SIGINT: the cost of flushing;
+//   program stuck in an endless synchronous loop still ignores SIGINT: the cost of flushing.
+//   `tsprof run` hears about each signal this listener sees (state.onExitSignal), so its parent
+//   process can tell a program that is flushing from one that never gets there, and stops the
+//   latter with SIGKILL (packages/cli/src/child-signals.ts);
 // - worker threads: each thread has its own global state, session and 'exit' event, and
 //   writes its own file (`-t<threadId>`). worker.terminate() ends a thread without any event:
 //   that profile is lost.
@@ -87,6 +90,14 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
   if (isMainThread) {
     for (const signal of EXIT_SIGNALS) {
       const onSignal = shieldListener((): void => {
+        const observer = state.onExitSignal;
+        if (typeof observer === "function") {
+          try {
+            observer(signal);
+          } catch {
+            // the observer's trouble never stops the flush
+          }
+        }
         if (listenerCount(signal) > 1) return;
         writeOnce();
         // Node's removeListener() asks the live process.listenerCount() whether the signal has
@@ -105,6 +116,14 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
     on("beforeExit", onBeforeExit);
   }
   return session;
+}
+
+/**
+ * Has `observer` called first thing whenever the automatic session's SIGINT/SIGTERM/SIGHUP listener
+ * runs, before the profile is written (`tsprof run` tells its parent process; see the header).
+ */
+export function observeExitSignals(observer: (signal: string) => void): void {
+  getRuntimeState().onExitSignal = observer;
 }
 
 /** The automatic session's profile so far (open frames closed on a copy), or undefined when it never started. */

@@ -3,5 +3,5 @@ export { Profile, createProfile, type ProfileOptions, type ProfileScope } from "
 export { createHrtimeClock, createNullClock, createSteppingTickClock, createTickClock, type Clock, type TickClock } from "./clock";
 export { calibrateProbeCost, createCompensatedClock, withCompensation, type CompensatedClock } from "./compensation";
 export { createFastClock, DEFAULT_FAST_CLOCK_PERIOD_US, type FastClock } from "./fast-clock";
-export { snapshotDefaultSession, startDefaultSession } from "./default-session";
+export { observeExitSignals, snapshotDefaultSession, startDefaultSession } from "./default-session";
 export type { ModuleHandle, ProbeEntry, SiteTuple } from "./probe-types";

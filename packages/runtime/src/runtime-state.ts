@@ -39,6 +39,13 @@ export interface RuntimeState {
   onFirstModule: (() => void) | null;
   /** The automatic session, owned by default-session.ts of whichever copy created it. */
   defaultSession: unknown;
+  /**
+   * Called first thing when the automatic session's SIGINT/SIGTERM/SIGHUP listener runs (before
+   * the profile is written). `tsprof run` sets it to tell its parent process that the signal
+   * reached JavaScript: a parent that hears nothing knows the program is busy and cannot flush.
+   * Optional: copies of the runtime from before it existed leave it undefined.
+   */
+  onExitSignal?: ((signal: string) => void) | null;
 }
 
 /** Where every copy of the runtime finds the shared state (a registered symbol: shared across realms too). */
@@ -91,6 +98,7 @@ function createRuntimeState(): RuntimeState {
     },
     onFirstModule: null,
     defaultSession: undefined,
+    onExitSignal: null,
   };
   return state;
 }

@@ -74,10 +74,18 @@ function dumpTo(stats: Stats, path: string): void {
     if (isPstatsPath(path)) stats.dumpStats(path);
     else writeProfileFile(path, stats.toProfile());
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
-    throw new UsageError(`cannot write ${path}: ${reason}`);
+    throw new UsageError(`cannot write ${path}: ${writeFailureReason(error)}`);
   }
+}
+
+/** Why a profile could not be written, in the words of `cannot write PATH: REASON` (also `tsprof run -o`'s check). */
+export function writeFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return "no such directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EROFS") return "read-only file system";
+  if (code === "EISDIR") return "is a directory";
+  return code ?? String(error);
 }
 
 /** Runs `body`, turning user mistakes (bad arguments, bad files, bad sort keys) into one stderr line and exit 2. */

@@ -6,6 +6,7 @@ import { isMainThread } from "node:worker_threads";
 import { LOAD_ERROR_KEY } from "../transform";
 import { readRunOptions } from "../run-options";
 import { installCommonJsHook } from "./cjs-hook";
+import { connectSignalRelay } from "./signal-relay";
 
 const options = readRunOptions();
 installCommonJsHook(options);
@@ -24,3 +25,4 @@ if (isMainThread) {
     process.exit(1);
   });
 }
+connectSignalRelay();

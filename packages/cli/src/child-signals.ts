@@ -1,0 +1,90 @@
+// The parent's side of the signal channel (signal-channel.ts): SIGINT, SIGTERM and SIGHUP sent to
+// `tsprof run` end the program as they would end it under plain node, profile written when it can be.
+//
+// - Every signal the parent receives is forwarded as a message ("F SIGINT 2": the parent's second
+//   SIGINT); the child raises it unless it got it itself, as it does when Ctrl-C reaches the whole
+//   process group (hooks/signal-relay.ts). So `kill -INT <tsprof pid>` works, and a group Ctrl-C
+//   is handled once.
+// - The child acknowledges when the signal reaches JavaScript ("S SIGINT", before the profile is
+//   written) or when it reads the message ("A"). Without either within GRACE_MS, the program is
+//   busy in JavaScript: its listener would never run, so it is stopped with SIGKILL, one line
+//   says that the profile is lost, and tsprof dies of the signal it received. A second signal
+//   while the first is unanswered stops it at once (unless it is the same sending reaching us twice). Once answered, the program takes as long as
+//   it needs (writing a million-node profile takes seconds; a program may ignore SIGINT).
+import type { ChildProcess } from "node:child_process";
+import type { Duplex } from "node:stream";
+import { RELAYED_SIGNALS, isRelayedSignal, lineReader, type RelayedSignal } from "./signal-channel";
+
+const GRACE_MS = 1000;
+/**
+ * The same signal again this soon is one sending that reached us twice, not a second Ctrl-C:
+ * `timeout` signals tsprof and then its whole process group, tsprof included.
+ */
+const SAME_SENDING_MS = 100;
+
+export interface SignalRelay {
+  /** The signal for which the program was stopped with SIGKILL (it never answered), if any. */
+  readonly stoppedBy: RelayedSignal | undefined;
+  /** Stops relaying: removes the process listeners and closes the channel. */
+  close(): void;
+}
+
+export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJS.WritableStream): SignalRelay {
+  const received: Record<RelayedSignal, number> = { SIGINT: 0, SIGTERM: 0, SIGHUP: 0 };
+  const answered: Record<RelayedSignal, number> = { SIGINT: 0, SIGTERM: 0, SIGHUP: 0 };
+  let waiting: { signal: RelayedSignal; since: number; timer: NodeJS.Timeout } | undefined;
+  let stoppedBy: RelayedSignal | undefined;
+
+  const stopWaiting = (): void => {
+    if (waiting !== undefined) clearTimeout(waiting.timer);
+    waiting = undefined;
+  };
+  const stop = (signal: RelayedSignal, why: string): void => {
+    stopWaiting();
+    stoppedBy = signal;
+    stderr.write(`tsprof: ${why} (busy in JavaScript): stopped without a profile\n`);
+    child.kill("SIGKILL");
+  };
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+
+  channel.setEncoding("utf8");
+  channel.on("error", () => undefined); // the child closed its end (it exited): its 'exit' decides
+  channel.on(
+    "data",
+    lineReader((line) => {
+      const [kind, signal] = line.split(" ");
+      if (kind === "S" && signal !== undefined && isRelayedSignal(signal)) {
+        answered[signal]++;
+        if (waiting !== undefined && answered[waiting.signal] >= received[waiting.signal]) stopWaiting();
+      } else if (kind === "A") stopWaiting();
+    }),
+  );
+
+  const onSignal = (signal: RelayedSignal): void => {
+    if (stoppedBy !== undefined || !running()) return;
+    if (waiting !== undefined) {
+      if (signal === waiting.signal && performance.now() - waiting.since < SAME_SENDING_MS) return;
+      return stop(signal, `${signal} again before the program answered ${waiting.signal}`);
+    }
+    const count = ++received[signal];
+    channel.write(`F ${signal} ${count}\n`);
+    // Ctrl-C reaches the child as well: its "S" may already be here. And once the child has
+    // answered any signal it is writing its profile or has a listener of its own: either way
+    // plain node would not kill it now either, so no timeout cuts it off.
+    if (answered[signal] >= count || RELAYED_SIGNALS.some((other) => answered[other] > 0)) return;
+    waiting = { signal, since: performance.now(), timer: setTimeout(() => stop(signal, `the program did not answer ${signal} within ${GRACE_MS / 1000} s`), GRACE_MS) };
+  };
+  const listeners = RELAYED_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, listener] of listeners) process.on(signal, listener);
+
+  return {
+    get stoppedBy() {
+      return stoppedBy;
+    },
+    close() {
+      stopWaiting();
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+      channel.destroy();
+    },
+  };
+}

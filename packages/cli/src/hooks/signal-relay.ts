@@ -1,0 +1,68 @@
+// The child's side of the signal channel (signal-channel.ts): tells the `tsprof run` parent when a
+// signal reaches JavaScript, and raises the signals the parent received alone.
+//
+// Why the parent needs to hear it: the runtime writes the profile from a JS signal listener, and
+// a JS listener runs only when the event loop gets control. A program busy in JavaScript (an
+// endless loop, a long synchronous computation) never gives it, so where plain node dies at once
+// of Ctrl-C, the profiled program would keep running. The parent waits a moment for "S <SIGNAL>"
+// and, hearing nothing, stops the program with SIGKILL. The acknowledgement comes first thing in
+// the listener, before the profile is written: a program writing a large profile is never cut off.
+//
+// Why forwarded signals come as messages and not as kill(): Ctrl-C reaches the whole process
+// group, the child as well as the parent, and a kill() on top of it would run the program's own
+// SIGINT listener twice ("press Ctrl-C again to quit" would quit). A message says which of the
+// parent's signals it is (the n-th SIGINT); the child raises it only when it has not seen as many.
+// A real signal already delivered is read by the event loop no later than the message that
+// follows it: the check waits two turns of the loop so that it is counted first.
+import { writeSync } from "node:fs";
+import { Socket } from "node:net";
+import { isMainThread } from "node:worker_threads";
+import { observeExitSignals } from "@tsprof/runtime";
+import { SIGNAL_CHANNEL_ENV, isRelayedSignal, lineReader } from "../signal-channel";
+
+export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): void {
+  const spec = env[SIGNAL_CHANNEL_ENV];
+  if (spec === undefined || !isMainThread) return;
+  const [fd, parentPid] = spec.split(" ").map(Number);
+  // A process the program forks gets our --import and environment, but its fd is not ours.
+  if (!Number.isInteger(fd) || process.ppid !== parentPid) return;
+  // Captured now: the program may replace process.kill or setImmediate later.
+  const raise = process.kill.bind(process, process.pid);
+  const nextTurn = setImmediate;
+  const seen: Record<string, number> = { SIGINT: 0, SIGTERM: 0, SIGHUP: 0 };
+  const tell = (line: string): void => {
+    try {
+      writeSync(fd, line + "\n");
+    } catch {
+      // the parent is gone: nobody to tell
+    }
+  };
+  observeExitSignals((signal) => {
+    seen[signal] = (seen[signal] ?? 0) + 1;
+    tell(`S ${signal}`);
+  });
+  let channel: Socket;
+  try {
+    channel = new Socket({ fd, readable: true, writable: false });
+  } catch {
+    return; // the program's environment names an fd that is not a socket: acknowledgements only
+  }
+  // Never keeps the program alive: it ends when it would without tsprof.
+  channel.unref();
+  channel.on("error", () => undefined);
+  channel.setEncoding("utf8");
+  channel.on(
+    "data",
+    lineReader((line) => {
+      const [kind, signal, count] = line.split(" ");
+      if (kind !== "F" || signal === undefined || !isRelayedSignal(signal)) return;
+      tell("A");
+      nextTurn(() =>
+        nextTurn(() => {
+          // The runtime's listener counts the raised signal too, keeping both counts in step.
+          if (seen[signal] < Number(count)) raise(signal);
+        }),
+      );
+    }),
+  );
+}
