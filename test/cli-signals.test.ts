@@ -95,39 +95,26 @@ test("a program busy in JavaScript: SIGTERM to tsprof alone stops it, tsprof die
   }
 });
 
-test("SIGINT to tsprof alone reaches the idle program: the profile is written, tsprof dies of SIGINT, no temporary directory left", { timeout: 60_000 }, async () => {
-  let run: Started | undefined;
-  try {
-    const out = join(scratch(), "p.tsprof.json");
-    run = await startRun(["-o", out, fixture("idle", "main.js")]);
-    run.child.kill("SIGINT");
-    const { code, signal } = await run.exited;
-    assert.equal(signal, "SIGINT");
-    assert.equal(code, null);
-    assert.equal(run.stderr(), "");
-    const profile = JSON.parse(readFileSync(out, "utf8")) as { functions: { name: string }[]; stats: { function: number; calls: number }[] };
-    const setUp = profile.stats.find((row) => profile.functions[row.function]!.name === "setUp");
-    assert.equal(setUp?.calls, 1, "setUp recorded");
-    assert.deepEqual(leftovers(run.tmp), []);
-  } finally {
-    killGroup(run?.child.pid);
-  }
-});
-
-test("SIGTERM to tsprof alone: the profile is written, tsprof dies of SIGTERM, and its temporary directory is removed", { timeout: 60_000 }, async () => {
-  let run: Started | undefined;
-  try {
-    const out = join(scratch(), "p.tsprof.json");
-    run = await startRun(["-o", out, fixture("idle", "main.js")]);
-    run.child.kill("SIGTERM");
-    const { signal } = await run.exited;
-    assert.equal(signal, "SIGTERM");
-    assert.ok(existsSync(out), "profile written");
-    assert.deepEqual(leftovers(run.tmp), []);
-  } finally {
-    killGroup(run?.child.pid);
-  }
-});
+for (const sent of ["SIGINT", "SIGTERM"] as const) {
+  test(`${sent} to tsprof alone reaches the idle program: the profile is written, tsprof dies of ${sent}, no temporary directory left`, { timeout: 60_000 }, async () => {
+    let run: Started | undefined;
+    try {
+      const out = join(scratch(), "p.tsprof.json");
+      run = await startRun(["-o", out, fixture("idle", "main.js")]);
+      run.child.kill(sent);
+      const { code, signal } = await run.exited;
+      assert.equal(signal, sent);
+      assert.equal(code, null);
+      assert.equal(run.stderr(), "");
+      const profile = JSON.parse(readFileSync(out, "utf8")) as { functions: { name: string }[]; stats: { function: number; calls: number }[] };
+      const setUp = profile.stats.find((row) => profile.functions[row.function]!.name === "setUp");
+      assert.equal(setUp?.calls, 1, "setUp recorded");
+      assert.deepEqual(leftovers(run.tmp), []);
+    } finally {
+      killGroup(run?.child.pid);
+    }
+  });
+}
 
 test("Ctrl-C reaches the program's own SIGINT listener once, though tsprof receives it too", { timeout: 60_000 }, async () => {
   let run: Started | undefined;
