@@ -57,9 +57,11 @@ test("an ES module in a .js file with no package.json type runs as one, as Node 
     "tla.js": "async function one() { return 1; }\nconst n = await one();\nconsole.log('tla js', n);\n",
     // A top-level const named like a CommonJS wrapper parameter is an ES module to Node as well.
     "clash.js": "const require = 1;\nfunction clash() { return typeof exports; }\nconsole.log(clash(), require);\n",
+    // And in a destructuring pattern.
+    "destructured.js": "const { require } = { require: 2 };\nfunction bound() { return typeof exports; }\nconsole.log(bound(), require);\n",
     "cjs.js": "function plain() { return typeof require; }\nconsole.log(plain(), typeof module);\n",
   });
-  const files = [["imp.js", "hello"], ["meta.js", "where"], ["tla.js", "one"], ["clash.js", "clash"], ["cjs.js", "plain"]];
+  const files = [["imp.js", "hello"], ["meta.js", "where"], ["tla.js", "one"], ["clash.js", "clash"], ["destructured.js", "bound"], ["cjs.js", "plain"]];
   for (const [file, name] of files) {
     const result = profiled(cwd, [file]);
     assertLikeNode(cwd, file, result);

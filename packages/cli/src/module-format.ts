@@ -73,7 +73,10 @@ export function moduleFormatOf(filename: string, source?: string, remember?: Rem
 /** A memo across runs (compile-cache.ts rememberFormat): `compute()`'s answer for `source` read as `language`. */
 export type Remember = (language: string, source: string, compute: () => ModuleFormat) => ModuleFormat;
 
-const MODULE_SYNTAX_HINT = /\b(?:import|export|await)\b|\b(?:const|let|class)\s+(?:require|module|exports|__filename|__dirname)\b/;
+// The words of ES module syntax, and a top-level const, let or class that may bind a CommonJS wrapper's name,
+// plainly or in a destructuring pattern (up to its `=`): `const { require } = x` is an ES module to Node too.
+const MODULE_SYNTAX_HINT =
+  /\b(?:import|export|await)\b|\b(?:const|let|class)\s+(?:require|module|exports|__filename|__dirname)\b|\b(?:const|let)\s*[{[][^=;]*\b(?:require|module|exports|__filename|__dirname)\b/;
 
 /** Whether an ambiguous file (no "type" to go by) runs as an ES module. */
 function detectModuleSyntax(source: string, filename: string, remember: Remember | undefined): boolean {
