@@ -25,3 +25,20 @@ test("an include glob naming node_modules opts those files back in; a catch-all 
   assert.equal(makeFileFilter({ include: ["node_modules/fast-lib/**"] })("node_modules/other/index.js"), false);
   assert.equal(makeFileFilter({ include: ["**"] })("node_modules/other/index.js"), false);
 });
+
+test("a glob without glob syntax names a file or a directory, as in tsconfig: src, src/ and ./src match what is below src", () => {
+  for (const include of ["src", "src/", "./src", "./src/"]) {
+    const accepts = makeFileFilter({ include: [include] });
+    assert.equal(accepts("src/a.ts"), true, include);
+    assert.equal(accepts("src/deep/b.js"), true, include);
+    assert.equal(accepts("src"), true, include);
+    assert.equal(accepts("srcs/a.ts"), false, include);
+    assert.equal(accepts("lib/a.ts"), false, include);
+  }
+  const accepts = makeFileFilter({ include: ["src/main.ts", "./tools/**"], exclude: ["src/generated"] });
+  assert.equal(accepts("src/main.ts"), true);
+  assert.equal(accepts("src/other.ts"), false);
+  assert.equal(accepts("tools/x.js"), true);
+  assert.equal(makeFileFilter({ exclude: ["src/generated/"] })("src/generated/x.ts"), false);
+  assert.equal(makeFileFilter({ include: ["."] })("any/where.js"), true);
+});

@@ -13,8 +13,8 @@ export interface FileFilterOptions {
 
 /** Returns a predicate over root-relative paths with "/" separators (e.g. "src/a.ts"). */
 export function makeFileFilter(options: FileFilterOptions): (relativePath: string) => boolean {
-  const include = options.include ?? [];
-  const exclude = options.exclude ?? [];
+  const include = asPathGlobs(options.include ?? []);
+  const exclude = asPathGlobs(options.exclude ?? []);
   const matchOptions = { dot: true };
   const included = include.length > 0 ? picomatch(include, matchOptions) : () => true;
   const excluded = exclude.length > 0 ? picomatch(exclude, matchOptions) : () => false;
@@ -27,4 +27,18 @@ export function makeFileFilter(options: FileFilterOptions): (relativePath: strin
     if (!included(path) || excluded(path)) return false;
     return !inNodeModules(path) || includedExplicitly(path);
   };
+}
+
+/**
+ * A leading "./" is dropped (paths are matched without one), and a glob without any glob syntax names a file
+ * or a directory, as tsconfig's `include` does: `"src"` and `"src/"` also match everything below src (they
+ * matched nothing but a file named src, and the build came out uninstrumented without a word).
+ */
+function asPathGlobs(globs: string[]): string[] {
+  return globs.flatMap((glob) => {
+    const plain = glob.replace(/^(?:\.\/)+/, "");
+    if (picomatch.scan(plain).isGlob) return [plain];
+    const base = plain.replace(/\/+$/, "");
+    return base === "" || base === "." ? ["**"] : [base, `${base}/**`];
+  });
 }

@@ -5,5 +5,9 @@ declare module "picomatch" {
     nocase?: boolean;
   }
   function picomatch(glob: string | string[], options?: PicomatchOptions): (input: string) => boolean;
+  namespace picomatch {
+    /** Parses a glob; `isGlob` says whether it has any glob syntax at all. */
+    function scan(glob: string): { isGlob: boolean };
+  }
   export = picomatch;
 }
