@@ -3,6 +3,9 @@
 // idempotence after other plugins rewrote the instrumented output.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { transformSync, type TransformOptions } from "@babel/core";
 import { createProbeLog, observeRun, runInFreshContext } from "@tsprof/instrument/testing";
 import type { ModuleSites } from "@tsprof/instrument";
@@ -57,6 +60,23 @@ for (const [label, pluginOptions, options, header] of headers) {
     assert.match(instrument(code, pluginOptions, options).code!, header);
   });
 }
+
+test("header, auto, a module without import/export in a package of type module: import (Node runs it as an ES module, without require)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-esm-package-"));
+  try {
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    mkdirSync(join(dir, "src"));
+    const options = { filename: join(dir, "src", "main.js"), cwd: dir, sourceType: "module" as const };
+    assert.match(instrument("function f() {}", {}, options).code!, /^import \* as _tsprof\$rt from "@tsprof\/runtime\/probe";/);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "cjs" }));
+    const other = mkdtempSync(join(tmpdir(), "tsprof-cjs-package-"));
+    writeFileSync(join(other, "package.json"), JSON.stringify({ name: "cjs" }));
+    assert.match(instrument("function f() {}", {}, { filename: join(other, "main.js"), cwd: other, sourceType: "module" }).code!, /typeof require === "function"/);
+    rmSync(other, { recursive: true, force: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test("ambiguous modules never crash for want of the runtime: require, else the global, else a no-op", async () => {
   const code = instrument("exports.run = function run() { return [1, 2].map((x) => x * 2); };", {}, { sourceType: "module" }).code!;
