@@ -8,6 +8,7 @@ import { Writable } from "node:stream";
 import { createTickClock } from "./clock";
 import { createHarness, finish, statsOf } from "./harness.test-helper";
 import { Profile, createProfile } from "./profile";
+import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
 
 const probe = getRuntimeState().module("api-test.js", [
@@ -172,4 +173,93 @@ test("clear while a frame is open: its later exit cannot close a frame of the ne
   const p = profile.snapshot();
   assert.deepEqual(statsOf(p, "work"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
   assert.equal(p.stats.length, 1);
+});
+
+test("every option is checked at construction: a bad one throws, naming the option and what it accepts", () => {
+  const cases: Array<[unknown, typeof TypeError | typeof RangeError, RegExp]> = [
+    [{ clock: 5 }, TypeError, /^Profile: option clock must be an object with a now\(\) function and a positive finite unit \(seconds per tick\), not 5$/],
+    [{ clock: {} }, TypeError, /^Profile: option clock must be .*; its now is undefined$/],
+    [{ clock: { now: () => 0 } }, TypeError, /^Profile: option clock must be .*; its unit is undefined$/],
+    [{ clock: { now: () => 0, unit: 0 } }, RangeError, /^Profile: option clock must be .*; its unit is 0$/],
+    [{ clock: { now: () => 0, unit: Infinity } }, RangeError, /its unit is Infinity$/],
+    [{ clock: { now: () => 0, unit: 1, name: 7 } }, TypeError, /^Profile: option clock's name, if given, must be a string, not 7$/],
+    [{ compensate: "yes" }, TypeError, /^Profile: option compensate must be true or false, not "yes"$/],
+    [{ maxTreeNodes: "x" }, TypeError, /^Profile: option maxTreeNodes must be an integer from 1 to 2\^30, not "x"$/],
+    [{ maxTreeNodes: -1 }, RangeError, /^Profile: option maxTreeNodes must be an integer from 1 to 2\^30, not -1$/],
+    [{ maxTreeNodes: 0 }, RangeError, /not 0$/],
+    [{ maxTreeNodes: 2.5 }, RangeError, /not 2\.5$/],
+    [{ maxDepth: 0 }, RangeError, /^Profile: option maxDepth must be an integer from 1 to 2\^30, not 0$/],
+    [{ maxDepth: -3 }, RangeError, /^Profile: option maxDepth must be .*, not -3$/],
+    [{ maxDepth: NaN }, RangeError, /not NaN$/],
+    [{ maxFrames: 0x200001 }, RangeError, /^Profile: option maxFrames must be an integer from 1 to 2\^21, not 2097153$/],
+    [{ bogus: 1 }, TypeError, /^Profile: unknown option "bogus" \(the options are clock, compensate, maxTreeNodes, maxDepth, maxFrames\)$/],
+    [{ maxTreNodes: 10 }, TypeError, /^Profile: unknown option "maxTreNodes"/],
+    [null, TypeError, /^Profile: options must be an object \(clock, compensate, maxTreeNodes, maxDepth, maxFrames\), not null$/],
+  ];
+  for (const [options, type, message] of cases) {
+    assert.throws(() => new Profile(options as never), (error: unknown) => {
+      assert.ok(error instanceof type, `${JSON.stringify(options)}: ${String(error)}`);
+      assert.match((error as Error).message, message);
+      return true;
+    });
+  }
+  // What is valid still constructs: bounds included, and undefined counts as absent.
+  for (const options of [{}, { clock: createTickClock(1), compensate: false, maxTreeNodes: 1, maxDepth: 1, maxFrames: 0x200000 }, { clock: undefined, maxDepth: undefined }]) {
+    assert.doesNotThrow(() => new Profile(options));
+  }
+});
+
+test("a profile whose clock throws on enable stays disabled; the paused profiles record again and later ones work", () => {
+  const clock = createTickClock(1);
+  // Stands for the automatic session (default-session.ts builds one of these and enables it).
+  const automatic = new RecordingSession({ clock });
+  automatic.enable();
+  const broken = new Profile({ clock: { now: () => { throw new Error("clock broke"); }, unit: 1 } });
+  try {
+    work(clock, 1); // the automatic session: 1
+    assert.throws(() => broken.enable(), /clock broke/);
+    assert.equal(broken.enabled, false);
+    assert.equal(automatic.recording, true);
+    work(clock, 1); // the automatic session: 2
+    const other = new Profile({ clock });
+    other.enable();
+    work(clock, 1); // other: 1
+    assert.throws(() => broken.runcall(work, clock, 1), /clock broke/);
+    assert.equal(broken.enabled, false);
+    assert.equal(other.enabled, true);
+    work(clock, 1); // other: 2
+    assert.doesNotThrow(() => broken.disable());
+    other.disable();
+    assert.equal(automatic.recording, true);
+    work(clock, 1); // the automatic session: 3
+    const later = new Profile({ clock });
+    assert.equal(later.runcall(work, clock, 1), 1);
+    assert.equal(automatic.recording, true);
+    assert.deepEqual(statsOf(later.snapshot(), "work"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+    assert.equal(statsOf(other.snapshot(), "work")?.calls, 2);
+    assert.equal(statsOf(automatic.snapshot(), "work")?.calls, 3);
+  } finally {
+    automatic.disable();
+  }
+});
+
+test("a profile whose clock starts throwing while it records: disable rethrows, yet releases the recorder and resumes the paused one", () => {
+  const clock = createTickClock(1);
+  const first = new Profile({ clock });
+  let fail = false;
+  const flaky = new Profile({ clock: { now: () => { if (fail) throw new Error("clock broke"); return 0; }, unit: 1 } });
+  first.enable();
+  flaky.enable();
+  assert.equal(first.enabled, false);
+  fail = true;
+  assert.throws(() => flaky.disable(), /clock broke/);
+  assert.equal(flaky.enabled, false);
+  assert.equal(first.enabled, true);
+  work(clock, 1);
+  // Re-enabling it fails cleanly; enabling another one over it does not trip over its clock.
+  assert.throws(() => flaky.enable(), /clock broke/);
+  assert.equal(first.enabled, true);
+  work(clock, 1);
+  first.disable();
+  assert.equal(statsOf(first.snapshot(), "work")?.calls, 2);
 });

@@ -30,6 +30,7 @@ export class Profile {
   private readonly session: RecordingSession;
 
   constructor(options: ProfileOptions = {}) {
+    validateProfileOptions(options);
     const clock = options.clock ?? createHrtimeClock();
     const compensate = options.compensate ?? options.clock === undefined;
     this.session = new RecordingSession({ ...options, clock: compensate ? withCompensation(clock) : clock });
@@ -118,6 +119,72 @@ export class Profile {
     table.sortStats(...(typeof sort === "object" ? sort : [sort]));
     table.printStats();
   }
+}
+
+/** The options a Profile accepts, and what each accepts (the README's options table says the same). */
+const OPTION_RULES: Readonly<Record<keyof ProfileOptions, string>> = {
+  clock: "an object with a now() function and a positive finite unit (seconds per tick)",
+  compensate: "true or false",
+  maxTreeNodes: "an integer from 1 to 2^30",
+  maxDepth: "an integer from 1 to 2^30",
+  maxFrames: "an integer from 1 to 2^21",
+};
+const KNOWN_OPTIONS = Object.keys(OPTION_RULES).join(", ");
+const MAX_CAP = 2 ** 30; // node ids and stack indexes live in Int32Arrays; 2^30 nodes would be 40 GB anyway
+const MAX_FRAMES = 0x200000; // recorder.ts's SLOT_RANGE
+
+/**
+ * Checks every option before anything is built, so a bad one fails here, with its name, rather
+ * than later: a clock without now() used to be accepted and then threw from inside enable()
+ * with the profile half-installed as the recorder, and a cap of 0, -1 or "x" was silently
+ * clamped (maxDepth 0 recorded nothing below the first call). Unknown keys are refused too, so
+ * that a typo ({ maxTreNodes }) does not pass unnoticed; an option set to undefined counts as absent.
+ */
+function validateProfileOptions(options: unknown): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`Profile: options must be an object (${KNOWN_OPTIONS}), not ${describe(options)}`);
+  }
+  const record = options as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!Object.prototype.hasOwnProperty.call(OPTION_RULES, key)) {
+      throw new TypeError(`Profile: unknown option "${key}" (the options are ${KNOWN_OPTIONS})`);
+    }
+  }
+  const fail = (key: keyof ProfileOptions, error: typeof TypeError | typeof RangeError): never => {
+    throw new error(`Profile: option ${key} must be ${OPTION_RULES[key]}, not ${describe(record[key])}`);
+  };
+  const clock = record.clock;
+  if (clock !== undefined) {
+    if (clock === null || (typeof clock !== "object" && typeof clock !== "function")) fail("clock", TypeError);
+    const { now, unit, name } = clock as { now?: unknown; unit?: unknown; name?: unknown };
+    if (typeof now !== "function") {
+      throw new TypeError(`Profile: option clock must be ${OPTION_RULES.clock}; its now is ${describe(now)}`);
+    }
+    if (typeof unit !== "number" || !Number.isFinite(unit) || unit <= 0) {
+      throw new (typeof unit === "number" ? RangeError : TypeError)(`Profile: option clock must be ${OPTION_RULES.clock}; its unit is ${describe(unit)}`);
+    }
+    if (name !== undefined && typeof name !== "string") {
+      throw new TypeError(`Profile: option clock's name, if given, must be a string, not ${describe(name)}`);
+    }
+  }
+  if (record.compensate !== undefined && typeof record.compensate !== "boolean") fail("compensate", TypeError);
+  const caps: Array<[keyof ProfileOptions, number]> = [["maxTreeNodes", MAX_CAP], ["maxDepth", MAX_CAP], ["maxFrames", MAX_FRAMES]];
+  for (const [key, max] of caps) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== "number") fail(key, TypeError);
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) fail(key, RangeError);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "bigint") return `${value}n`;
+  return String(value);
 }
 
 /** `new Profile(options)`. */

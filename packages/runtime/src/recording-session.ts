@@ -40,32 +40,63 @@ export class RecordingSession implements SessionOwner {
     return this.state.owner === this;
   }
 
-  /** Starts (or continues) recording; pauses whichever session was recording. */
+  /**
+   * Starts (or continues) recording; pauses whichever session was recording. All or nothing: if
+   * starting fails (a clock whose now() throws), this session stays disabled, the paused one
+   * records again and the error goes to the caller, so one broken profile cannot leave the
+   * process with a half-installed owner that every later enable() trips over.
+   */
   enable(): void {
-    this.wanted = true;
-    if (this.state.owner === this) return;
+    if (this.state.owner === this) {
+      this.wanted = true;
+      return;
+    }
     const previous = this.state.owner;
     if (previous !== null) previous.pauseForOther();
+    try {
+      this.startRecording();
+    } catch (error) {
+      if (previous !== null) previous.resumeAfterOther();
+      throw error;
+    }
+    this.wanted = true;
     this.previousOwner = previous;
-    this.startRecording();
   }
 
-  /** Stops recording, closing open frames (like cProfile's disable()); the paused session, if any, records again. */
+  /**
+   * Stops recording, closing open frames (like cProfile's disable()); the paused session, if any,
+   * records again, even when this session's clock throws (the error then goes to the caller).
+   */
   disable(): void {
     this.wanted = false;
     if (this.state.owner !== this) return;
-    this.stopRecording();
     const previous = this.previousOwner;
     this.previousOwner = null;
-    if (previous !== null) previous.resumeAfterOther();
+    try {
+      this.stopRecording();
+    } finally {
+      if (previous !== null) previous.resumeAfterOther();
+    }
   }
 
+  /** Called by the session taking over: never throws into it (a failing clock only loses this session's last interval). */
   pauseForOther(): void {
-    if (this.state.owner === this) this.stopRecording();
+    if (this.state.owner !== this) return;
+    try {
+      this.stopRecording();
+    } catch {
+      // stopRecording() has released the recorder already.
+    }
   }
 
+  /** Called by the session giving back: never throws into it; if this clock fails, this session stays paused. */
   resumeAfterOther(): void {
-    if (this.wanted && this.state.owner === null) this.startRecording();
+    if (!this.wanted || this.state.owner !== null) return;
+    try {
+      this.startRecording();
+    } catch {
+      // startRecording() installs nothing when it fails.
+    }
   }
 
   /** Clears every counter (the function table is process-wide and stays). */
@@ -73,13 +104,15 @@ export class RecordingSession implements SessionOwner {
     // A new tag: tokens handed out by the old recorder must not match frames of the new one.
     const fresh = new Recorder(this.options.clock, this.state, this.state.allocateTag(), this.options);
     const wasRecording = this.state.owner === this;
+    // Read the clock before changing anything: if it throws, nothing was cleared.
+    const now = wasRecording ? this.options.clock.now() : 0;
+    const startedAt = wasRecording ? this.wallClockStart() : undefined;
     this.recorder = fresh;
     this.durationTicks = 0;
-    this.startedAt = undefined;
+    this.startedAt = startedAt;
     if (wasRecording) {
       this.state.active = fresh;
-      this.recordingSince = this.options.clock.now();
-      this.startedAt = this.wallClockStart();
+      this.recordingSince = now;
     }
   }
 
@@ -100,11 +133,14 @@ export class RecordingSession implements SessionOwner {
     return buildProfile(closed, { functions: this.state.functions, durationTicks: duration, meta });
   }
 
+  /** Installs this session as the recorder; the clock is read first, so a throw installs nothing. */
   private startRecording(): void {
+    const now = this.options.clock.now();
+    const startedAt = this.startedAt ?? this.wallClockStart();
+    this.recordingSince = now;
+    this.startedAt = startedAt;
     this.state.owner = this;
     this.state.active = this.recorder;
-    this.recordingSince = this.options.clock.now();
-    if (this.startedAt === undefined) this.startedAt = this.wallClockStart();
   }
 
   /** ISO start time; none under a tick clock, whose profiles must be byte-identical run to run. */
@@ -112,11 +148,27 @@ export class RecordingSession implements SessionOwner {
     return this.options.clock.name === "tick" ? undefined : new Date().toISOString();
   }
 
+  /**
+   * Uninstalls this session, closing its open frames. The recorder is released first, whatever
+   * happens next. Should the clock throw, the frames are still closed (at the start of this
+   * interval: a clock that fails has no better reading to give, and times from it mean little)
+   * so that they are not continued by a later interval, and the clock's error is rethrown.
+   */
   private stopRecording(): void {
-    const now = this.options.clock.now();
-    this.recorder.closeOpenFrames(now);
-    this.durationTicks += now - this.recordingSince;
     this.state.active = null;
     this.state.owner = null;
+    let now: number;
+    try {
+      now = this.options.clock.now();
+    } catch (error) {
+      try {
+        this.recorder.closeOpenFrames(this.recordingSince);
+      } catch {
+        // A compensated recorder reads the failing clock again: its frames stay as they are.
+      }
+      throw error;
+    }
+    this.recorder.closeOpenFrames(now);
+    this.durationTicks += now - this.recordingSince;
   }
 }
