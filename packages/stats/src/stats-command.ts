@@ -27,7 +27,8 @@ Several files are added together (pstats' Stats(FILE, ...)).
                       repeat to apply several in order
   --callers           print who called each listed function instead of the table
   --callees           print what each listed function called instead of the table
-  --call-sort KEY     order the entries inside each callers/callees list by KEY (default: by name)
+  --call-sort KEY     order the entries inside each callers/callees list by KEY, any key of -s
+                      (calls, time, cumulative, ...) applied to the call's own numbers (default: by name)
   --call-limit N      show at most N entries per callers/callees list
   --strip             strip directories from file names (pstats' strip_dirs)
   --reverse           reverse the sort order
