@@ -1,5 +1,5 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
-import { isCpuProfilePath, isPstatsPath, ProfileError, writeProfileFile } from "@tsprof/format";
+import { isCpuProfilePath, isPstatsPath, ProfileError } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -72,8 +72,7 @@ function checkDumpPath(path: string): void {
 
 function dumpTo(stats: Stats, path: string): void {
   try {
-    if (isPstatsPath(path)) stats.dumpStats(path);
-    else writeProfileFile(path, stats.toProfile());
+    stats.dumpStats(path);
   } catch (error) {
     throw new UsageError(`cannot write ${path}: ${writeFailureReason(error)}`);
   }

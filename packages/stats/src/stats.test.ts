@@ -140,6 +140,28 @@ test("dumpStats writes a pstats file that reads back to the same rows", () => {
   assert.deepEqual(decodePstats(readFileSync(path), path), stats.entries());
 });
 
+test("dumpStats chooses the format by extension, as Profile.dumpStats and tsprof stats --dump do", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const stats = new Stats(PROFILE, capture().stream);
+  const rows = stats.entries();
+  for (const name of ["m.tsprof.json", "M.JSON", "m.cpuprofile"]) {
+    const path = join(dir, name);
+    stats.dumpStats(path);
+    const text = readFileSync(path, "utf8");
+    assert.equal(text[0], "{", name);
+    const parsed = JSON.parse(text);
+    if (name === "m.cpuprofile") assert.ok(Array.isArray(parsed.nodes) && Array.isArray(parsed.samples), name);
+    else assert.equal(parsed.format, "tsprof-profile", name);
+    if (name !== "m.cpuprofile") assert.deepEqual(new Stats(path, capture().stream).entries().map((entry) => entry.function), rows.map((entry) => entry.function), name);
+  }
+  // Python writes marshal data whatever the name.
+  for (const name of ["m.pstats", "m.out", "m"]) {
+    const path = join(dir, name);
+    stats.dumpStats(path);
+    assert.deepEqual(decodePstats(readFileSync(path), path), rows, name);
+  }
+});
+
 test("getStatsProfile rounds as printed and keys by location", () => {
   const profile = new Stats(PROFILE, capture().stream).getStatsProfile();
   assert.equal(profile.totalTime, 2);

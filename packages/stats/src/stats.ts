@@ -7,6 +7,7 @@ import { statSync, writeFileSync } from "node:fs";
 import {
   decodePstats,
   encodePstats,
+  isCpuProfilePath,
   isPstatsPath,
   looksLikeMarshal,
   profileToPstats,
@@ -17,6 +18,7 @@ import {
   readFileBytes,
   readFileHead,
   readProfileHead,
+  writeProfileFile,
   type Profile,
   type PstatsCaller,
   type PstatsEntry,
@@ -286,9 +288,17 @@ export class Stats {
     return pstatsToProfile(this.entries(), "tsprof stats");
   }
 
-  /** pstats' dump_stats(): writes a pstats file Python can load. */
+  /**
+   * pstats' dump_stats(), format by extension as the runtime's Profile.dumpStats() and `tsprof stats
+   * --dump` choose it: `.json` (`.tsprof.json`) → tsprof's format and `.cpuprofile` → Chrome
+   * DevTools' (both with no call tree: a Stats keeps none; DevTools shows the time as "(outside the
+   * call tree)"), written by the runtime's atomic writer; `.prof`, `.pstats` and any other name → a
+   * pstats file Python can load, as Python writes whatever the name (a .json holding marshal bytes
+   * would only fool the next reader, hence the one exception).
+   */
   dumpStats(path: string): this {
-    writeFileSync(path, encodePstats(this.entries()));
+    if (!isPstatsPath(path) && (isCpuProfilePath(path) || path.toLowerCase().endsWith(".json"))) writeProfileFile(path, this.toProfile());
+    else writeFileSync(path, encodePstats(this.entries()));
     return this;
   }
 
