@@ -2,6 +2,7 @@
 import { parseStatsArgs, UsageError } from "./command-args";
 import { diffRows, printDiff, sortDiffRows } from "./diff";
 import { applyRestriction } from "./restrictions";
+import { resolveSortKeys } from "./sort-keys";
 import { funcStdString } from "./func-name";
 import { reportErrors, type CommandIo } from "./stats-command";
 import { Stats } from "./stats";
@@ -31,15 +32,20 @@ export function runDiffCommand(argv: readonly string[], io: CommandIo): number {
       io.stdout.write(DIFF_USAGE);
       return 0;
     }
-    if (args.callers || args.callees || args.dump) throw new UsageError("diff takes no --callers, --callees or --dump (try: tsprof diff --help)");
+    // Every option is checked before anything is read or printed: a bad sort key found by the
+    // report itself came after the base/new lines and the summary were on stdout.
+    if (args.callers || args.callees || args.dump || args.reverse || args.callSort.length > 0 || args.callLimit !== undefined) {
+      throw new UsageError("diff takes no --callers, --callees, --call-sort, --call-limit, --reverse or --dump (try: tsprof diff --help)");
+    }
     if (args.files.length !== 2) throw new UsageError(`diff needs exactly two profiles, BASE and NEW (got ${args.files.length})`);
     const budgets = args.failOn.map(parseBudget);
+    const sort = args.sort.length > 0 ? args.sort : ["cumulative"];
+    resolveSortKeys(sort);
     const [base, next] = args.files.map((file) => new Stats(file, io.stdout)) as [Stats, Stats];
     if (args.strip) {
       base.stripDirs();
       next.stripDirs();
     }
-    const sort = args.sort.length > 0 ? args.sort : ["cumulative"];
     if (args.json) {
       let { rows } = sortDiffRows(diffRows(base, next), sort);
       for (const restriction of args.restrictions) rows = applyRestriction(restriction, rows, (row) => funcStdString(row.key)).list;

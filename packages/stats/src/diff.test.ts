@@ -61,3 +61,25 @@ test("runDiffCommand: sort by calls, limit, JSON, and usage errors", () => {
   assert.equal(runDiffCommand([base], io), 2);
   assert.equal(stderr, "tsprof diff: diff needs exactly two profiles, BASE and NEW (got 1)\n");
 });
+
+test("runDiffCommand: a bad option is one stderr line before anything is printed", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-diff-"));
+  const [base, next] = [join(dir, "base.tsprof.json"), join(dir, "new.tsprof.json")];
+  writeFileSync(base, JSON.stringify(BASE));
+  writeFileSync(next, JSON.stringify(NEXT));
+  const cases: Array<[string[], string]> = [
+    [["-s", "bogus"], "tsprof diff: unknown sort key 'bogus'"],
+    [["--json", "-s", "bogus"], "tsprof diff: unknown sort key 'bogus'"],
+    [["--reverse"], "tsprof diff: diff takes no --callers, --callees, --call-sort, --call-limit, --reverse or --dump"],
+    [["--call-sort", "calls"], "tsprof diff: diff takes no --callers"],
+    [["--call-limit", "2"], "tsprof diff: diff takes no --callers"],
+  ];
+  for (const [options, message] of cases) {
+    let stdout = "";
+    let stderr = "";
+    const io = { stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) } };
+    assert.equal(runDiffCommand([base, next, ...options], io), 2, options.join(" "));
+    assert.equal(stdout, "", options.join(" "));
+    assert.ok(stderr.startsWith(message) && stderr.endsWith("\n") && stderr.split("\n").length === 2, stderr);
+  }
+});

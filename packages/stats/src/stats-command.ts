@@ -1,5 +1,5 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
-import { isCpuProfilePath, isPstatsPath, ProfileError, writeProfileFile } from "@tsprof/format";
+import { isCpuProfilePath, isPstatsPath, ProfileError } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -27,7 +27,8 @@ Several files are added together (pstats' Stats(FILE, ...)).
                       repeat to apply several in order
   --callers           print who called each listed function instead of the table
   --callees           print what each listed function called instead of the table
-  --call-sort KEY     order the entries inside each callers/callees list by KEY (default: by name)
+  --call-sort KEY     order the entries inside each callers/callees list by KEY, any key of -s
+                      (calls, time, cumulative, ...) applied to the call's own numbers (default: by name)
   --call-limit N      show at most N entries per callers/callees list
   --strip             strip directories from file names (pstats' strip_dirs)
   --reverse           reverse the sort order
@@ -71,8 +72,7 @@ function checkDumpPath(path: string): void {
 
 function dumpTo(stats: Stats, path: string): void {
   try {
-    if (isPstatsPath(path)) stats.dumpStats(path);
-    else writeProfileFile(path, stats.toProfile());
+    stats.dumpStats(path);
   } catch (error) {
     throw new UsageError(`cannot write ${path}: ${writeFailureReason(error)}`);
   }

@@ -140,6 +140,28 @@ test("dumpStats writes a pstats file that reads back to the same rows", () => {
   assert.deepEqual(decodePstats(readFileSync(path), path), stats.entries());
 });
 
+test("dumpStats chooses the format by extension, as Profile.dumpStats and tsprof stats --dump do", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const stats = new Stats(PROFILE, capture().stream);
+  const rows = stats.entries();
+  for (const name of ["m.tsprof.json", "M.JSON", "m.cpuprofile"]) {
+    const path = join(dir, name);
+    stats.dumpStats(path);
+    const text = readFileSync(path, "utf8");
+    assert.equal(text[0], "{", name);
+    const parsed = JSON.parse(text);
+    if (name === "m.cpuprofile") assert.ok(Array.isArray(parsed.nodes) && Array.isArray(parsed.samples), name);
+    else assert.equal(parsed.format, "tsprof-profile", name);
+    if (name !== "m.cpuprofile") assert.deepEqual(new Stats(path, capture().stream).entries().map((entry) => entry.function), rows.map((entry) => entry.function), name);
+  }
+  // Python writes marshal data whatever the name.
+  for (const name of ["m.pstats", "m.out", "m"]) {
+    const path = join(dir, name);
+    stats.dumpStats(path);
+    assert.deepEqual(decodePstats(readFileSync(path), path), rows, name);
+  }
+});
+
 test("getStatsProfile rounds as printed and keys by location", () => {
   const profile = new Stats(PROFILE, capture().stream).getStatsProfile();
   assert.equal(profile.totalTime, 2);
@@ -246,4 +268,35 @@ test("files of one program (one function table) merge exactly as their entries d
     report(new Stats(paths, fromFiles.stream), fromFiles),
     report(new Stats(sources.map((profile) => ({ entries: profileToPstats(profile) })), viaEntries.stream), viaEntries),
   );
+});
+
+test("a recorder with snapshot() (the runtime's Profile) is a source: new Stats(p) and add(p) take its snapshot then", () => {
+  // The shape of @tsprof/runtime's Profile (stats may not import the runtime): pstats.Stats(cProfile.Profile()).
+  class Recorder {
+    snapshots = 0;
+    snapshot(): Profile {
+      this.snapshots++;
+      return PROFILE;
+    }
+  }
+  const recorder = new Recorder();
+  const direct = new Stats(recorder, capture().stream);
+  assert.equal(recorder.snapshots, 1);
+  assert.deepEqual(direct.entries(), new Stats(PROFILE, capture().stream).entries());
+  const added = new Stats(PROFILE, capture().stream).add(recorder);
+  assert.equal(recorder.snapshots, 2);
+  assert.equal(added.totalCalls, 2 * direct.totalCalls);
+  assert.deepEqual(added.entries().map((entry) => entry.calls), direct.entries().map((entry) => 2 * entry.calls));
+});
+
+test("a source that is none of the accepted kinds is one TypeError naming them", () => {
+  for (const bad of [5, null, {}, true]) {
+    assert.throws(() => new Stats(bad as never, capture().stream), (error: unknown) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, /^Stats: cannot load .*: expected a profile file path, a Profile or an object with snapshot\(\)/);
+      return true;
+    });
+  }
+  assert.throws(() => new Stats(PROFILE, capture().stream).add(7 as never), /expected a profile file path/);
+  assert.throws(() => new Stats({ snapshot: () => 5 } as never, capture().stream), /^TypeError: Stats: snapshot\(\) did not return a profile/);
 });

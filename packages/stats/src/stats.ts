@@ -7,6 +7,7 @@ import { statSync, writeFileSync } from "node:fs";
 import {
   decodePstats,
   encodePstats,
+  isCpuProfilePath,
   isPstatsPath,
   looksLikeMarshal,
   profileToPstats,
@@ -17,6 +18,7 @@ import {
   readFileBytes,
   readFileHead,
   readProfileHead,
+  writeProfileFile,
   type Profile,
   type PstatsCaller,
   type PstatsEntry,
@@ -34,8 +36,23 @@ export interface Writable {
   write(text: string): void;
 }
 
-/** What a Stats object can be built from: a profile file path (.tsprof.json, .prof, .pstats), a Profile, or pstats rows. */
-export type StatsSource = string | Profile | { entries: readonly PstatsEntry[] } | Stats;
+/**
+ * What a Stats object can be built from: a profile file path (.tsprof.json, .prof, .pstats), a
+ * Profile (the data), anything with a snapshot() that returns one (the runtime's Profile, as in
+ * pstats.Stats(cProfile.Profile())), pstats rows, or another Stats.
+ */
+export type StatsSource = string | Profile | ProfileSnapshotSource | { entries: readonly PstatsEntry[] } | Stats;
+
+/**
+ * A recorder whose profile so far is taken by snapshot(): `@tsprof/runtime`'s Profile. Typed here
+ * by shape because the runtime may not be imported: it depends on nothing of stats, and stats
+ * does not depend on it either (its printStats() loads stats at run time instead).
+ */
+export interface ProfileSnapshotSource {
+  snapshot(): Profile;
+}
+
+const ACCEPTED_SOURCES = "a profile file path, a Profile or an object with snapshot() (the runtime's Profile), { entries: [...] }, or a Stats";
 
 interface StatsRow {
   key: PstatsKey;
@@ -220,15 +237,16 @@ export class Stats {
    * table never reads) with its pstats keys, or pstats entries this Stats may keep (a pstats file,
    * entries given, copied, or a profile two of whose functions share a key).
    */
-  private readSource(source: string | Profile | { entries: readonly PstatsEntry[] }): { profile?: Profile; keys?: PstatsKeys; entries?: PstatsEntry[] } {
+  private readSource(source: StatsSource): { profile?: Profile; keys?: PstatsKeys; entries?: PstatsEntry[] } {
     let profile: Profile;
+    if (typeof source !== "string") source = profileDataOf(source);
     if (typeof source === "string") {
       if (isPstatsPath(source)) return { entries: decodePstats(readFileBytes(source), source) };
       const head = readFileHead(source);
       if (looksLikeMarshal(head.bytes)) return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
       profile = readProfileHead(head, source, this.tables);
-    } else if ("entries" in source) return { entries: source.entries.map(copyEntry) };
-    else profile = source;
+    } else if ("entries" in source) return { entries: (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry) };
+    else profile = source as Profile;
     // Only a table the cache handed out is known not to have changed since (never a caller's Profile).
     const cached = isCachedTable(this.tables, profile.functions);
     let keys = cached ? this.keysByTable.get(profile.functions) : undefined;
@@ -270,9 +288,17 @@ export class Stats {
     return pstatsToProfile(this.entries(), "tsprof stats");
   }
 
-  /** pstats' dump_stats(): writes a pstats file Python can load. */
+  /**
+   * pstats' dump_stats(), format by extension as the runtime's Profile.dumpStats() and `tsprof stats
+   * --dump` choose it: `.json` (`.tsprof.json`) → tsprof's format and `.cpuprofile` → Chrome
+   * DevTools' (both with no call tree: a Stats keeps none; DevTools shows the time as "(outside the
+   * call tree)"), written by the runtime's atomic writer; `.prof`, `.pstats` and any other name → a
+   * pstats file Python can load, as Python writes whatever the name (a .json holding marshal bytes
+   * would only fool the next reader, hence the one exception).
+   */
   dumpStats(path: string): this {
-    writeFileSync(path, encodePstats(this.entries()));
+    if (!isPstatsPath(path) && (isCpuProfilePath(path) || path.toLowerCase().endsWith(".json"))) writeProfileFile(path, this.toProfile());
+    else writeFileSync(path, encodePstats(this.entries()));
     return this;
   }
 
@@ -623,4 +649,32 @@ export function pyCtime(seconds: number): string {
 function mtimeSeconds(path: string): number {
   // Whole seconds, rounded down as time.ctime() does.
   return Number(statSync(path, { bigint: true }).mtimeNs / 1_000_000_000n);
+}
+
+/**
+ * A source other than a path, as data: the snapshot of a recorder (taken now, when the Stats is
+ * made or add() is called, as pstats reads a cProfile.Profile's stats then), the source itself if
+ * it looks like a Profile or pstats rows, else one TypeError naming what is accepted (rather than
+ * a failure deep inside, like reading `length` of a recorder's missing function table).
+ */
+function profileDataOf(source: unknown): Profile | { entries: readonly PstatsEntry[] } {
+  if (source !== null && typeof source === "object") {
+    const candidate = source as Partial<ProfileSnapshotSource & Profile & { entries: unknown }>;
+    if (Array.isArray(candidate.entries)) return source as { entries: readonly PstatsEntry[] };
+    if (Array.isArray(candidate.functions) && Array.isArray(candidate.stats)) return source as Profile;
+    if (typeof candidate.snapshot === "function") {
+      const snapshot: unknown = candidate.snapshot();
+      const data = snapshot !== null && typeof snapshot === "object" ? (snapshot as Partial<Profile>) : undefined;
+      if (data !== undefined && Array.isArray(data.functions) && Array.isArray(data.stats)) return snapshot as Profile;
+      throw new TypeError(`Stats: snapshot() did not return a profile (an object with functions and stats)`);
+    }
+  }
+  throw new TypeError(`Stats: cannot load ${describe(source)}: expected ${ACCEPTED_SOURCES}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object without functions/stats, entries or snapshot()";
+  return `${typeof value} ${typeof value === "symbol" ? value.toString() : String(value)}`;
 }
