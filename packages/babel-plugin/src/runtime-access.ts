@@ -1,8 +1,7 @@
 // Decides how an instrumented module loads the runtime entry (option `importStyle`, `runtime`).
-import { readFileSync } from "node:fs";
-import { dirname, extname, join } from "node:path";
+import { dirname, extname } from "node:path";
 import { types as t } from "@babel/core";
-import { GLOBAL_RUNTIME, type NormalizedOptions } from "@tsprof/instrument";
+import { GLOBAL_RUNTIME, packageTypeField, type NormalizedOptions } from "@tsprof/instrument";
 import type { RuntimeAccess } from "./probe-shapes";
 
 function hasModuleSyntax(program: t.Program): boolean {
@@ -26,32 +25,7 @@ export function runtimeAccess(options: NormalizedOptions, filename: string | und
   if (extension === ".cjs" || extension === ".cts") return { kind: "require", specifier };
   if (hasModuleSyntax(program)) return { kind: "import", specifier };
   if (program.sourceType === "script") return { kind: "require", specifier };
-  if (filename && packageTypeOf(dirname(filename)) === "module") return { kind: "import", specifier };
+  if (filename && packageTypeField(dirname(filename)) === "module") return { kind: "import", specifier };
   return { kind: "require-or-global", specifier };
 }
 
-/** The "type" of the nearest package.json at or above `directory` ("commonjs" when it has none), as Node reads it; memoized per directory. */
-const packageTypes = new Map<string, string | undefined>();
-function packageTypeOf(directory: string): string | undefined {
-  if (packageTypes.has(directory)) return packageTypes.get(directory);
-  let type: string | undefined;
-  let text: string | undefined;
-  try {
-    text = readFileSync(join(directory, "package.json"), "utf8");
-  } catch {
-    text = undefined;
-  }
-  if (text !== undefined) {
-    try {
-      const parsed = JSON.parse(text) as { type?: unknown };
-      type = typeof parsed.type === "string" ? parsed.type : "commonjs";
-    } catch {
-      type = "commonjs"; // Node fails on it anyway
-    }
-  } else {
-    const parent = dirname(directory);
-    type = parent === directory ? undefined : packageTypeOf(parent);
-  }
-  packageTypes.set(directory, type);
-  return type;
-}

@@ -1,8 +1,9 @@
 // Which module system Node will use for a file: by extension, else the nearest package.json "type",
 // else (no "type") by the file's syntax, as Node 20.19+ detects it.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, extname } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, extname } from "node:path";
 import { compileFunction, Script } from "node:vm";
+import { packageTypeField } from "@tsprof/instrument";
 
 export type ModuleFormat = "module" | "commonjs";
 
@@ -17,37 +18,6 @@ export const NON_SCRIPT_EXTENSIONS = [".json", ".node", ".wasm"];
 
 export function isTypeScript(filename: string): boolean {
   return TS_EXTENSIONS.has(extname(filename));
-}
-
-type TypeField = ModuleFormat | undefined;
-const packageTypeCache = new Map<string, TypeField>();
-
-/** The `type` field of the nearest package.json above `dir`: undefined when it has none (or there is none). */
-export function packageTypeField(dir: string): TypeField {
-  if (packageTypeCache.has(dir)) return packageTypeCache.get(dir);
-  let result: TypeField;
-  let text: string | undefined;
-  try {
-    text = readFileSync(join(dir, "package.json"), "utf8");
-  } catch {
-    const parent = dirname(dir);
-    result = parent === dir ? undefined : packageTypeField(parent);
-  }
-  if (text !== undefined) {
-    try {
-      const type: unknown = JSON.parse(text).type;
-      result = type === "module" || type === "commonjs" ? type : undefined;
-    } catch {
-      result = undefined;
-    }
-  }
-  packageTypeCache.set(dir, result);
-  return result;
-}
-
-/** The `type` of the nearest package.json above `dir` ("commonjs" when absent). */
-export function packageType(dir: string): ModuleFormat {
-  return packageTypeField(dir) ?? "commonjs";
 }
 
 /**

@@ -9,3 +9,4 @@ export * from "./function-names";
 export * from "./probe-identifiers";
 export * from "./original-position";
 export * from "./inferred-names";
+export * from "./package-type";
