@@ -30,9 +30,9 @@ function callsByName(path: string): Record<string, number> {
 }
 
 /** `tsprof run -o OUT ARGS` in `cwd`: its result and the calls it recorded by function name. */
-function profiled(cwd: string, args: string[]) {
+function profiled(cwd: string, args: string[], env: Record<string, string> = {}) {
   const out = join(cwd, "p.tsprof.json");
-  const result = tsprof(["run", "-o", out, ...args], { cwd });
+  const result = tsprof(["run", "-o", out, ...args], { cwd, env });
   let calls: Record<string, number> | undefined;
   try {
     calls = callsByName(out);
@@ -116,8 +116,11 @@ test("a syntax error in a required or imported file: JavaScript as Node reports 
     assert.match(result.stderr, /synerr\.js:2\n/);
   }
   for (const file of ["req_bad.js", "imp_bad.mts"]) {
-    const result = profiled(cwd, [file]);
+    // CI runners set CI, and Babel's colours follow picocolors, which colours any CI log: the frame stays
+    // plain text, as Node's own syntax errors are and as the main script's is.
+    const result = profiled(cwd, [file], { CI: "true", FORCE_COLOR: "1" });
     assert.equal(result.status, 1, file);
+    assert.doesNotMatch(result.stderr, /\x1b\[/, file);
     assert.match(result.stderr, /^\S+bad\.ts:1:19: SyntaxError: Unexpected token\n\n> 1 \| const x: number = ;\n/, file);
     assert.doesNotMatch(result.stderr, /node:internal|triggerUncaughtException|^\[|^\s+at /m, file);
   }

@@ -76,6 +76,9 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     retainLines: true,
     compact: false,
     comments: true,
+    // A syntax error's code frame is plain text, as Node's own are: Babel's default colours it whenever
+    // picocolors thinks it may, which includes any process with CI set, whatever stderr is.
+    highlightCode: false,
     presets: typescript ? [[presetTypescript, { onlyRemoveTypeImports: false, allowDeclareFields: true }]] : [],
     plugins: plugins as never,
     // The decorators plugin adds its parser plugins; legacy decorators' "decorators-legacy" leaves out `accessor`.
