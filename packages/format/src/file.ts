@@ -23,6 +23,8 @@ import type { Profile } from "./types";
 const { closeSync, openSync, renameSync, unlinkSync, writeSync } = fs;
 const bufferFrom = Buffer !== undefined ? Buffer.from : undefined;
 const reflectApply = Reflect.apply;
+const stringIndexOf = String.prototype.indexOf;
+const stringSlice = String.prototype.slice;
 const threadId = workerThreads.threadId;
 
 /** Writes `profile` to `path` atomically (temp file in the same directory, then rename). Synchronous: safe in exit handlers. */
@@ -40,8 +42,29 @@ export function writeProfileFile(path: string, profile: Profile): void {
     } catch {
       // the temp file was never created
     }
-    throw error;
+    throw namingTarget(error, tmp, path);
   }
+}
+
+/**
+ * A failed open, write or rename of the temp file, told as a failure to write `path`: the user
+ * never named `x.prof.123-0.tmp` and has nothing to look for there (it is gone). Node's message is
+ * `CODE: description, syscall 'tmp'` (rename: `… 'tmp' -> 'path'`); the same error, its message and
+ * `path` naming the user's file. Any other error passes as it is.
+ */
+function namingTarget(error: unknown, tmp: string, path: string): unknown {
+  const e = error as NodeJS.ErrnoException | null;
+  if (e === null || typeof e !== "object" || e.path !== tmp || typeof e.message !== "string" || typeof e.syscall !== "string") return error;
+  const at = reflectApply(stringIndexOf, e.message, [`, ${e.syscall} '`]) as number;
+  if (at < 0) return error;
+  try {
+    e.message = `${reflectApply(stringSlice, e.message, [0, at]) as string}, ${e.syscall} '${path}'`;
+    e.path = path;
+    delete (e as { dest?: string }).dest;
+  } catch {
+    // a frozen error: as it is
+  }
+  return error;
 }
 
 /**

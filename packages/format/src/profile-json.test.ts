@@ -1,7 +1,7 @@
 // The chunked .tsprof.json writer: same data as JSON.stringify, any tree depth, patched builtins.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { profileToJsonText, writeProfileJson } from "./profile-json";
@@ -108,4 +108,29 @@ test("call-tree roots are written byte for byte as JSON.stringify writes them, w
   const written = lines.slice(first, first + roots.length).map((line) => line.replace(/^  /, "").replace(/,$/, ""));
   assert.deepEqual(written, roots.map((root) => JSON.stringify(root)));
   assert.equal(lines[first + roots.length], " ]");
+});
+
+test("a failed write names the user's path, not the temp file beside it, and leaves nothing behind", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-json-"));
+  const profile = profileWithTree(chain(2));
+  const cases = [
+    { path: join(dir, "missing", "x.prof"), code: "ENOENT", syscall: "open" },
+    { path: join(dir, "missing", "x.tsprof.json"), code: "ENOENT", syscall: "open" },
+    { path: join(dir, "adir.cpuprofile"), code: "EISDIR", syscall: "rename" },
+  ];
+  mkdirSync(join(dir, "adir.cpuprofile"));
+  for (const { path, code, syscall } of cases) {
+    assert.throws(
+      () => writeProfileFile(path, profile),
+      (error: NodeJS.ErrnoException) => {
+        assert.equal(error.code, code, path);
+        assert.equal(error.path, path);
+        assert.ok(error.message.endsWith(`, ${syscall} '${path}'`), error.message);
+        assert.doesNotMatch(error.message, /\.tmp/);
+        return true;
+      },
+    );
+  }
+  assert.deepEqual(readdirSync(dir), ["adir.cpuprofile"]);
+  assert.deepEqual(readdirSync(join(dir, "adir.cpuprofile")), []);
 });
