@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname, extname, relative, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import type { Profile } from "@tsprof/format";
+import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
 import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
@@ -32,6 +33,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   checkSortKey(args.sort);
+  checkEnvironment(process.env);
   if (args.outfile !== undefined) checkOutputPath(args.outfile);
   const script = resolveScript(args);
   const hookOptions: RunHookOptions = {
@@ -80,6 +82,19 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     process.off("exit", removeOutputDir);
   }
   return dieBy(dieOf);
+}
+
+/**
+ * A TSPROF_* variable set to a value nothing reads (TSPROF_CLOCK=bogus) is refused before the
+ * program runs, as a bad option is: the whole run would be timed with a setting the user did not
+ * ask for. TSPROF_AUTOSTART is left out: `tsprof run` records from the start whatever it says.
+ */
+function checkEnvironment(env: NodeJS.ProcessEnv): void {
+  const problems = environmentProblems({ ...env, TSPROF_AUTOSTART: undefined });
+  if (env.TSPROF_CACHE !== undefined && env.TSPROF_CACHE !== "" && env.TSPROF_CACHE !== "0" && env.TSPROF_CACHE !== "1") {
+    problems.push(`TSPROF_CACHE=${env.TSPROF_CACHE}: expected 0 or 1`);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join("; "));
 }
 
 function resolveScript(args: RunArgs): string {

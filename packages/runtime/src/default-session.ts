@@ -31,6 +31,7 @@ import * as fs from "fs";
 import { isMainThread, threadId } from "worker_threads";
 import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
+import { environmentProblems } from "./environment";
 import { resolveOutputTarget, type OutputTarget } from "./output-path";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
@@ -57,6 +58,15 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
   const existing = state.defaultSession;
   // Created by this or another copy of the runtime: same shape, possibly another class object.
   if (existing !== undefined) return existing as RecordingSession;
+  // A setting the runtime cannot honour is said once, on stderr, and the default used: a profiler
+  // should not stop the program it profiles (`tsprof run` refuses such a run before it starts).
+  for (const problem of environmentProblems(env)) {
+    try {
+      writeSync(2, `tsprof: ignoring ${problem}\n`);
+    } catch {
+      // stderr closed
+    }
+  }
   const session = new RecordingSession({
     clock: clockFromEnvironment(env),
     maxTreeNodes: positiveInteger(env.TSPROF_MAX_TREE_NODES),
