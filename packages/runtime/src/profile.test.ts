@@ -263,3 +263,48 @@ test("a profile whose clock starts throwing while it records: disable rethrows, 
   first.disable();
   assert.equal(statsOf(first.snapshot(), "work")?.calls, 2);
 });
+
+test("nested profiles hand recording back in order, whichever is disabled first: automatic → A → B, A off while B records, then B off → automatic", () => {
+  const clock = createTickClock(1);
+  const automatic = new RecordingSession({ clock });
+  automatic.enable();
+  const a = new Profile({ clock });
+  const b = new Profile({ clock });
+  try {
+    work(clock, 1); // automatic: 1
+    a.enable();
+    work(clock, 1); // a: 1
+    b.enable();
+    work(clock, 1); // b: 1
+    a.disable(); // paused, now off: it never records again
+    assert.equal(b.enabled, true);
+    work(clock, 1); // b: 2
+    b.disable();
+    assert.equal(a.enabled, false);
+    assert.equal(automatic.recording, true);
+    work(clock, 1); // automatic: 2
+
+    // Re-enabled while paused: A records over B, then B, then the automatic session, each in turn.
+    a.enable();
+    b.enable();
+    work(clock, 1); // b: 3
+    a.enable(); // pauses B
+    assert.equal(b.enabled, false);
+    work(clock, 1); // a: 2
+    a.disable();
+    assert.equal(b.enabled, true);
+    work(clock, 1); // b: 4
+    b.disable();
+    assert.equal(automatic.recording, true);
+    work(clock, 1); // automatic: 3
+    assert.equal(statsOf(a.snapshot(), "work")?.calls, 2);
+    assert.equal(statsOf(b.snapshot(), "work")?.calls, 4);
+    assert.equal(statsOf(automatic.snapshot(), "work")?.calls, 3);
+  } finally {
+    a.disable();
+    b.disable();
+    automatic.disable();
+  }
+  assert.equal(getRuntimeState().owner, null);
+  assert.deepEqual(getRuntimeState().paused, []);
+});

@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import { buildProfile } from "./profile-builder";
 import { Recorder, type RecorderOptions } from "./recorder";
 import { getRuntimeState, type RuntimeState, type SessionOwner } from "./runtime-state";
+import { append } from "./safe-builtins";
 
 export interface SessionOptions extends RecorderOptions {
   clock: Clock;
@@ -19,8 +20,6 @@ export class RecordingSession implements SessionOwner {
   private recorder: Recorder;
   /** The user wants this session recording (it may still be paused by another). */
   private wanted = false;
-  /** The session that was recording when this one took over. */
-  private previousOwner: SessionOwner | null = null;
   private recordingSince = 0;
   private durationTicks = 0;
   private startedAt: string | undefined;
@@ -41,41 +40,59 @@ export class RecordingSession implements SessionOwner {
   }
 
   /**
-   * Starts (or continues) recording; pauses whichever session was recording. All or nothing: if
-   * starting fails (a clock whose now() throws), this session stays disabled, the paused one
-   * records again and the error goes to the caller, so one broken profile cannot leave the
-   * process with a half-installed owner that every later enable() trips over.
+   * Starts (or continues) recording; pauses whichever session was recording, which records again
+   * when this one is disabled. All or nothing: if starting fails (a clock whose now() throws), this
+   * session stays disabled, the paused one records again and the error goes to the caller, so one
+   * broken profile cannot leave the process with a half-installed owner that every later enable()
+   * trips over.
    */
   enable(): void {
     if (this.state.owner === this) {
       this.wanted = true;
       return;
     }
+    const paused = pausedSessions(this.state);
+    // Enabled again while paused for another: it records now, and is no longer waiting its turn.
+    removeSession(paused, this);
     const previous = this.state.owner;
-    if (previous !== null) previous.pauseForOther();
+    if (previous !== null) {
+      previous.pauseForOther();
+      append(paused, previous);
+    }
     try {
       this.startRecording();
     } catch (error) {
-      if (previous !== null) previous.resumeAfterOther();
+      if (previous !== null) {
+        removeSession(paused, previous);
+        previous.resumeAfterOther();
+      }
       throw error;
     }
     this.wanted = true;
-    this.previousOwner = previous;
   }
 
   /**
-   * Stops recording, closing open frames (like cProfile's disable()); the paused session, if any,
-   * records again, even when this session's clock throws (the error then goes to the caller).
+   * Stops recording, closing open frames (like cProfile's disable()); the session it paused, if
+   * any, records again, even when this session's clock throws (the error then goes to the caller).
+   * Disabled while paused for another, it only leaves the paused ones: with automatic → A → B
+   * nested, A.disable() and then B.disable() hand recording back to the automatic session.
    */
   disable(): void {
     this.wanted = false;
-    if (this.state.owner !== this) return;
-    const previous = this.previousOwner;
-    this.previousOwner = null;
+    const paused = pausedSessions(this.state);
+    if (this.state.owner !== this) {
+      removeSession(paused, this);
+      return;
+    }
     try {
       this.stopRecording();
     } finally {
-      if (previous !== null) previous.resumeAfterOther();
+      // The latest paused session records again; one whose clock now fails stays paused and the next one gets the turn.
+      while (this.state.owner === null && paused.length > 0) {
+        const next = paused[paused.length - 1];
+        paused.length--;
+        next.resumeAfterOther();
+      }
     }
   }
 
@@ -171,4 +188,24 @@ export class RecordingSession implements SessionOwner {
     this.recorder.closeOpenFrames(now);
     this.durationTicks += now - this.recordingSince;
   }
+}
+
+/** The state's stack of paused sessions, created on first use. */
+function pausedSessions(state: RuntimeState): SessionOwner[] {
+  let paused = state.paused;
+  if (paused === undefined) {
+    paused = [];
+    state.paused = paused;
+  }
+  return paused;
+}
+
+/** Takes `session` out of `paused` wherever it is, by index and length: no prototype method a program may have patched. */
+function removeSession(paused: SessionOwner[], session: SessionOwner): void {
+  let kept = 0;
+  for (let i = 0; i < paused.length; i++) {
+    const entry = paused[i];
+    if (entry !== session) paused[kept++] = entry;
+  }
+  paused.length = kept;
 }

@@ -31,6 +31,13 @@ export interface RuntimeState {
   active: ProbeTarget | null;
   /** The session owning `active`. */
   owner: SessionOwner | null;
+  /**
+   * The sessions paused for another, each still enabled, the one to record again next on top: a
+   * session that takes over pushes the owner it paused; one that gives back resumes the top. A
+   * session disabled while paused leaves it, wherever it is. Optional: created on first use, so a
+   * state made by a copy of the runtime from before it existed works too.
+   */
+  paused?: SessionOwner[];
   /** Registers a module's sites and returns its probe handle. */
   module(file: string, sites: SiteTuple[]): ModuleHandle;
   /** A recorder tag (1..15) for tokens: tokens of one recorder are never valid in another. */
