@@ -175,3 +175,28 @@ test("named imports from TypeScript CommonJS (.cts behind a .cjs specifier, .ts 
   assert.equal(result.status, 0);
   assert.deepEqual(result.calls, { add: 1, mul: 1, sub: 1 });
 });
+
+test("a CommonJS main script runs in Node's CommonJS loader, as under plain node: tick order, module identity, uncaught origin, argv0", () => {
+  const program =
+    'process.on("uncaughtException", (error, origin) => { console.log("caught", error.message, origin); });\n' +
+    "function order() {\n" +
+    '  Promise.resolve().then(() => console.log("promise.then"));\n' +
+    '  process.nextTick(() => console.log("nextTick"));\n' +
+    '  console.log("sync");\n' +
+    "}\n" +
+    "order();\n" +
+    "console.log(require.main === module, module.id, module.parent, process.argv0);\n" +
+    'throw new Error("top");\n';
+  const cwd = project({ "main.js": program, "main.cjs": program, "main.cts": program.replace("function order()", "function order(): void") });
+  for (const file of ["main.js", "main.cjs"]) {
+    const result = profiled(cwd, [file]);
+    assertLikeNode(cwd, file, result);
+    assert.equal(result.calls?.order, 1, file);
+  }
+  // The order plain node gives (the handled throw first, then the ticks; process.argv0 is how the test spawns it).
+  const expected = node(["main.js"], { cwd }).stdout;
+  assert.match(expected, /^sync\ntrue \. null \S+\ncaught top uncaughtException\nnextTick\npromise\.then\n$/);
+  const ts = profiled(cwd, ["main.cts"]);
+  assert.equal(ts.stdout, expected);
+  assert.equal(ts.status, 0, ts.stderr);
+});

@@ -165,6 +165,25 @@ interface ChildExit {
   stoppedBy?: NodeJS.Signals;
 }
 
+/**
+ * How the hooks are preloaded: `--require` for a CommonJS main script, `--import` for an ES module.
+ * Any `--import` makes Node run the main script through its ES module loader, CommonJS or not, and
+ * a CommonJS program then sees another world: a promise's then() ran before process.nextTick(), a
+ * top-level throw reached 'uncaughtException' with origin "unhandledRejection", `module.id` was the
+ * path and not ".", `module.parent` undefined, and an uncaught non-Error was reported at a line of
+ * Node's internals. register.js installs both hooks either way (module.register() works from a
+ * --require preload), so an ES module the CommonJS program imports is still instrumented.
+ */
+function preloadFlag(script: string, hookOptions: RunHookOptions): "--require" | "--import" {
+  let source: string | undefined;
+  try {
+    source = readFileSync(script, "utf8");
+  } catch {
+    source = undefined; // unreadable: Node will say so
+  }
+  return moduleFormatOf(script, source, rememberFormat(hookOptions)) === "commonjs" ? "--require" : "--import";
+}
+
 function runChild(script: string, programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
   const register = join(__dirname, "hooks", "register.js");
   const env: NodeJS.ProcessEnv = {
@@ -175,8 +194,10 @@ function runChild(script: string, programArgs: string[], hookOptions: RunHookOpt
     [SIGNAL_CHANNEL_ENV]: `3 ${process.pid}`,
   };
   delete env.TSPROF_AUTOSTART;
-  const child = spawn(process.execPath, [...process.execArgv, "--import", register, script, ...programArgs], {
+  const child = spawn(process.execPath, [...process.execArgv, preloadFlag(script, hookOptions), register, script, ...programArgs], {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
+    // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
+    argv0: process.argv0,
     env,
   });
   const relay = relaySignals(child, child.stdio[3] as Duplex, io.stderr);
