@@ -4,6 +4,12 @@ import { createHrtimeClock, type Clock } from "./clock";
 import { withCompensation } from "./compensation";
 import type { RecorderOptions } from "./recorder";
 import { RecordingSession } from "./recording-session";
+import { getRuntimeState } from "./runtime-state";
+import { callWith } from "./safe-builtins";
+
+// Captured at load, before user code can patch them (design.md pitfall 8).
+const objectCreate = Object.create;
+const defineProperty = Object.defineProperty;
 
 export interface ProfileOptions extends RecorderOptions {
   /** Time source (default: hrtime). Tests pass `createTickClock()`. */
@@ -31,7 +37,7 @@ export class Profile {
 
   constructor(options: ProfileOptions = {}) {
     validateProfileOptions(options);
-    const clock = options.clock ?? createHrtimeClock();
+    const clock = options.clock !== undefined ? outsideRecording(options.clock) : createHrtimeClock();
     const compensate = options.compensate ?? options.clock === undefined;
     this.session = new RecordingSession({ ...options, clock: compensate ? withCompensation(clock) : clock });
   }
@@ -119,6 +125,34 @@ export class Profile {
     table.sortStats(...(typeof sort === "object" ? sort : [sort]));
     table.printStats();
   }
+}
+
+/**
+ * A clock of the program's own, read with recording off: its now() may be instrumented code
+ * (`{ now: () => performance.now() }` in a file tsprof run instruments), whose probe would ask the
+ * recorder, which would read the clock again, without end: the program hung. cProfile calls a
+ * Python timer function from its C callback, where it is not profiled either. The returned clock
+ * has the original as its prototype, so unit, name and anything else it has are the original's.
+ */
+function outsideRecording(clock: Clock): Clock {
+  const state = getRuntimeState();
+  const read = clock.now;
+  const guarded = objectCreate(clock) as Clock;
+  // Defined, not assigned: an inherited read-only now would refuse the assignment.
+  defineProperty(guarded, "now", {
+    value: function now(): number {
+      const active = state.active;
+      state.active = null;
+      try {
+        return callWith(read, clock, []);
+      } finally {
+        state.active = active;
+      }
+    },
+    writable: true,
+    configurable: true,
+  });
+  return guarded;
 }
 
 /** The options a Profile accepts, and what each accepts (the README's options table says the same). */
