@@ -156,6 +156,14 @@ test("-m BIN under node_modules: a hint names --include when nothing was instrum
     plain.stderr,
     "tsprof: nothing was instrumented: node_modules/fakepkg/cli.js is under node_modules, which is instrumented only with --include 'node_modules/fakepkg/**'\n",
   );
+  // A fake Jest: the hint names Jest's own transform and the jest environment, not --include.
+  mkdirSync(join(cwd, "node_modules", "jest", "bin"), { recursive: true });
+  writeFileSync(join(cwd, "node_modules", "jest", "bin", "jest.js"), '#!/usr/bin/env node\nconsole.log("jest");\n');
+  symlinkSync(join("..", "jest", "bin", "jest.js"), join(cwd, "node_modules", ".bin", "jest"));
+  const jest = profiled(cwd, ["-m", "jest"]);
+  assert.equal(jest.stdout, "jest\n");
+  assert.match(jest.stderr, /^tsprof: nothing was instrumented: Jest compiles and loads test files itself, .*testEnvironment: "@tsprof\/runtime\/jest-environment"/);
+  assert.doesNotMatch(jest.stderr, /--include/);
   const included = profiled(cwd, ["--include", "node_modules/**", "-m", "fake2"]);
   assert.equal(included.stdout, "fake2\n");
   assert.equal(included.stderr, "");

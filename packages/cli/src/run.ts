@@ -131,6 +131,15 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
   const at = parts.lastIndexOf("node_modules");
   if (at < 0 || at >= parts.length - 2) return undefined;
   const name = parts.slice(at + 1, parts[at + 1].startsWith("@") ? at + 3 : at + 2).join("/");
+  // Jest loads test files through its own transform and module registry, which tsprof run's hooks never
+  // see: --include would instrument Jest itself, not the tests.
+  if (name === "jest" || name === "jest-cli" || name.startsWith("@jest/")) {
+    return (
+      "tsprof: nothing was instrumented: Jest compiles and loads test files itself, out of tsprof run's reach; " +
+      'instrument them in Jest\'s transform (babel-jest with plugins: ["@tsprof"], or ts-jest with @tsprof/ts-transformer) ' +
+      'and set testEnvironment: "@tsprof/runtime/jest-environment" (README: Instrumenting at build time)'
+    );
+  }
   const prefix = `tsprof: nothing was instrumented: ${path} is under node_modules`;
   if (parts[0] === "..") {
     // Globs match paths under the working directory: name the folder to run from.
