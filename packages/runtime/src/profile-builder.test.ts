@@ -113,3 +113,38 @@ test("user patches of typed-array and array methods and an Object.prototype sett
   assert.deepEqual(treeLines(profile), expected);
   assert.deepEqual(expected, ["main 1/1/7", "  b 1/1/3", "    a 1/1/2", "      b 1/1/1", "  a 2/2/3", "    b 1/1/1"]);
 });
+
+test("with the probe cost taken out, a recursion's tottime never exceeds its cumtime (functions and edges), as in cProfile", () => {
+  // A coarse clock (ticks of 0 or 1 per call) and a bias of a tenth of a tick: the per-slice
+  // clamps at 0 made fib's self times add up to more than its outermost frame's total.
+  const { createCompensatedClock } = require("./compensation") as typeof import("./compensation");
+  const { createTickClock } = require("./clock") as typeof import("./clock");
+  const { Profile } = require("./profile") as typeof import("./profile");
+  const { getRuntimeState } = require("./runtime-state") as typeof import("./runtime-state");
+  const probe = getRuntimeState().module("compensated-fib.js", [["fib", "", 1, 1, 0]]);
+  const tick = createTickClock(1);
+  let clamped = 0;
+  for (let seed = 1; seed <= 20; seed++) {
+    let state = seed;
+    const coarse = (): number => ((state = (state * 1103515245 + 12345) & 0x7fffffff) % 3 === 0 ? 1 : 0);
+    const profile = new Profile({ clock: createCompensatedClock(tick, 0.1) });
+    const fib = (n: number): number => {
+      const t = probe.enter(0);
+      try {
+        tick.tick(coarse());
+        return n < 2 ? n : fib(n - 1) + fib(n - 2);
+      } finally {
+        probe.exit(t);
+      }
+    };
+    profile.runcall(fib, 8);
+    const data = profile.snapshot();
+    assert.equal(data.stats.length, 1);
+    const [row] = data.stats;
+    assert.equal(row.calls, 67);
+    assert.ok(row.selfTime <= row.totalTime, `seed ${seed}: tottime ${row.selfTime} > cumtime ${row.totalTime}`);
+    if (row.selfTime === row.totalTime) clamped++;
+    for (const edge of data.edges) assert.ok(edge.selfTime <= edge.totalTime, `seed ${seed}: edge tottime ${edge.selfTime} > cumtime ${edge.totalTime}`);
+  }
+  assert.ok(clamped > 0, "the case arises");
+});

@@ -44,6 +44,14 @@ export function buildProfile(recorder: RecordedData, context: ProfileContext): P
   const toSeconds = secondsConverter(recorder.clock.unit);
   const registered = context.functions;
   const numbers = recorder.collect();
+  // With the probe cost taken out (a compensated clock), each slice loses its share and none goes
+  // below 0, so the self times of a recursion's frames, each clamped, can add up to more than its
+  // outermost frame's total: tottime > cumtime, which cProfile never shows for a function whose
+  // calls nest in its outermost ones (a browser's coarse performance.now() did it on fib). Those rows
+  // keep tottime = cumtime. Uncompensated clocks are left alone, so that a recorder fault still shows.
+  const bias = (recorder.clock as { bias?: unknown }).bias;
+  const compensated = typeof bias === "number" && bias > 0;
+  const selfWithin = (self: number, total: number): number => (compensated && self > total ? total : self);
   const fnCount = mathMin(registered.length, numbers.fnCalls.length);
   const indexOf = new Int32Array(registered.length);
   for (let fn = 0; fn < indexOf.length; fn++) indexOf[fn] = -1; // not fill(): user code may patch it
@@ -66,7 +74,7 @@ export function buildProfile(recorder: RecordedData, context: ProfileContext): P
       function: index,
       calls: numbers.fnCalls[fn], // ncalls column (before '/')
       primitiveCalls: numbers.fnPrimitiveCalls[fn], // ncalls column (after '/')
-      selfTime: toSeconds(numbers.fnSelf[fn]), // tottime column
+      selfTime: toSeconds(selfWithin(numbers.fnSelf[fn], numbers.fnTotal[fn])), // tottime column
       totalTime: toSeconds(numbers.fnTotal[fn]), // cumtime column
     };
     if (info.kind === "async" || info.kind === "async-generator") row.asyncWallTime = toSeconds(numbers.fnAsyncWall[fn]);
@@ -83,7 +91,7 @@ export function buildProfile(recorder: RecordedData, context: ProfileContext): P
       callee,
       calls: numbers.edgeCalls[edge],
       primitiveCalls: numbers.edgePrimitiveCalls[edge],
-      selfTime: toSeconds(numbers.edgeSelf[edge]),
+      selfTime: toSeconds(selfWithin(numbers.edgeSelf[edge], numbers.edgeTotal[edge])),
       totalTime: toSeconds(numbers.edgeTotal[edge]),
     });
   }
@@ -91,8 +99,7 @@ export function buildProfile(recorder: RecordedData, context: ProfileContext): P
   const meta: ProfileMeta = { ...context.meta, maxDepth: recorder.maxDepthSeen };
   if (recorder.droppedTreeNodes > 0) meta.droppedTreeNodes = recorder.droppedTreeNodes;
   if (recorder.reclaimedFrames > 0) meta.reclaimedFrames = recorder.reclaimedFrames;
-  const bias = (recorder.clock as { bias?: unknown }).bias;
-  if (typeof bias === "number" && bias > 0) meta.probeCost = toSeconds(bias);
+  if (compensated) meta.probeCost = toSeconds(bias);
   // The table, rows and edges go through canonicalizeProfile(); the tree is built in canonical
   // order (buildCallTree()), its functions numbered as the canonical table numbers them.
   const canonicalIndex = canonicalFunctionIndex(functions);
