@@ -16,6 +16,7 @@
 // follows it: the check waits two turns of the loop so that it is counted first.
 import { writeSync } from "node:fs";
 import { Socket } from "node:net";
+import { Duplex } from "node:stream";
 import { isMainThread } from "node:worker_threads";
 import { observeExitSignals } from "@tsprof/runtime";
 import { SIGNAL_CHANNEL_ENV, isRelayedSignal, lineReader } from "../signal-channel";
@@ -47,6 +48,19 @@ export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): void {
   } catch {
     return; // the program's environment names an fd that is not a socket: acknowledgements only
   }
+  // Node's Socket.prototype.read ends in `Duplex.prototype.read.call(this, n)`, and it first runs on
+  // the tick after the main script (a CommonJS main runs in the same tick as this preload): a program
+  // that replaced Function.prototype.call at top level made it throw. The same read (the branch
+  // skipped is for sockets made with the `onread` option), through the Reflect.apply of now.
+  const apply = Reflect.apply;
+  const duplexRead = Duplex.prototype.read;
+  Object.defineProperty(channel, "read", {
+    value: function read(this: Socket, n?: number): unknown {
+      return apply(duplexRead, this, [n]);
+    },
+    writable: true,
+    configurable: true,
+  });
   // Never keeps the program alive: it ends when it would without tsprof.
   channel.unref();
   channel.on("error", () => undefined);
