@@ -285,3 +285,67 @@ test("-o x.cpuprofile writes Chrome DevTools' format: the call tree, and each fu
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /use \.tsprof\.json, \.prof or \.pstats \(Python pstats\), or \.cpuprofile \(Chrome DevTools\)/);
 });
+
+test("-m BIN as running the bin does: argv[1] is the link in node_modules/.bin, its #! node options apply; other interpreters and non-names are refused in one line", () => {
+  const work = scratch();
+  const pkg = join(work, "node_modules", "tool");
+  mkdirSync(pkg, { recursive: true });
+  mkdirSync(join(work, "node_modules", ".bin"), { recursive: true });
+  writeFileSync(join(pkg, "cli.js"), "#!/usr/bin/env node\nconsole.log(require('path').basename(process.argv[1]));\n", { mode: 0o755 });
+  writeFileSync(join(pkg, "gc.js"), "#!/usr/bin/env -S node --expose-gc\nconsole.log('gc is', typeof gc);\n", { mode: 0o755 });
+  writeFileSync(join(pkg, "dash.sh"), "#!/bin/dash\necho hi\n");
+  writeFileSync(join(pkg, "py.py"), "#!/usr/bin/env python3\nprint('hi')\n");
+  for (const [bin, target] of [["tool", "cli.js"], ["gctool", "gc.js"], ["dashtool", "dash.sh"], ["pytool", "py.py"]]) {
+    symlinkSync(join("..", "tool", target), join(work, "node_modules", ".bin", bin));
+  }
+  const direct = spawnSync(join(work, "node_modules", ".bin", "tool"), { encoding: "utf8" });
+  assert.equal(direct.stdout, "tool\n");
+  assert.equal(tsprof(["run", "-o", join(work, "p.tsprof.json"), "-m", "tool"], { cwd: work }).stdout, "tool\n");
+  assert.equal(tsprof(["run", "-o", join(work, "p.tsprof.json"), "-m", "gctool"], { cwd: work }).stdout, "gc is function\n");
+  const refused: Array<[string[], string]> = [
+    [["-m", "dashtool"], "tsprof: 'dashtool' is a shell script, not a Node program\n"],
+    [["-m", "pytool"], "tsprof: 'pytool' is run by '/usr/bin/env python3', not a Node program\n"],
+    [["-m", ""], "tsprof: -m takes the name of a program in node_modules/.bin, not ''\n"],
+    [["-m", "."], "tsprof: -m takes the name of a program in node_modules/.bin, not '.'\n"],
+  ];
+  for (const [argv, line] of refused) {
+    const result = tsprof(["run", ...argv], { cwd: work });
+    assert.equal(result.status, 2, argv.join(" "));
+    assert.equal(result.stderr, line);
+    assert.equal(result.stdout, "");
+  }
+});
+
+test("SCRIPT as node finds it: a directory runs its index.js, a name without extension its .js; a directory without one is one line", () => {
+  const work = scratch();
+  mkdirSync(join(work, "app"));
+  mkdirSync(join(work, "empty"));
+  writeFileSync(join(work, "app", "index.js"), "function start() { return 'app'; }\nconsole.log(start(), process.argv[1]);\n");
+  writeFileSync(join(work, "hello.js"), "function hi() { return 'hi'; }\nconsole.log(hi(), process.argv[1]);\n");
+  for (const [script, name] of [["app", "start"], ["hello", "hi"]]) {
+    const out = join(work, "p.tsprof.json");
+    const result = tsprof(["run", "-o", out, script], { cwd: work });
+    assert.equal(result.stdout, node([script], { cwd: work }).stdout, script);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(callsByName(out), { [name]: 1 });
+  }
+  const empty = tsprof(["run", "empty"], { cwd: work });
+  assert.equal(empty.status, 2);
+  assert.equal(empty.stderr, "tsprof: can't open file 'empty': a directory with no index.js or package.json main\n");
+});
+
+test("an --include glob that matches nothing, or an --exclude that leaves nothing: the empty table comes with one line saying why", () => {
+  const cwd = fixture("filters");
+  const typo = tsprof(["run", "--include", "srcc/**", "main.js"], { cwd });
+  assert.equal(typo.status, 0);
+  assert.equal(typo.stderr, `tsprof: nothing was instrumented: main.js matches no --include glob ('srcc/**'; globs are relative to ${cwd})\n`);
+});
+
+test("tsprof help COMMAND prints that command's help", () => {
+  for (const command of ["run", "stats", "diff"]) {
+    const help = tsprof(["help", command]);
+    assert.equal(help.status, 0);
+    assert.equal(help.stdout, tsprof([command, "--help"]).stdout);
+  }
+  assert.match(tsprof(["help"]).stdout, /tsprof --version/);
+});

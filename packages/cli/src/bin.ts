@@ -20,6 +20,8 @@ commands:
    .cpuprofile (Chrome DevTools, speedscope).
 Programs built with the Babel plugin or the tsc transformer write a profile when run with plain node:
 set TSPROF_OUTPUT=path (%p = process id).
+
+tsprof help COMMAND (or tsprof COMMAND --help) for a command's options; tsprof --version (-V).
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -34,10 +36,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return diffCommand(rest, io);
       case "browse":
         return await browseCommand(rest, io);
+      case "help":
+        // `tsprof help run`: that command's help, as `tsprof run --help` prints it.
+        if (rest.length > 0 && ["run", "stats", "diff", "browse"].includes(rest[0]!)) return await main([rest[0]!, "--help"], io);
+        io.stdout.write(USAGE);
+        return 0;
       case undefined:
       case "-h":
       case "--help":
-      case "help":
         (command === undefined ? io.stderr : io.stdout).write(USAGE);
         return command === undefined ? 2 : 0;
       case "-V":
@@ -52,7 +58,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`tsprof: ${error.message}\n`);
       return error.exitCode;
     }
-    if (process.env.TSPROF_DEBUG) throw error;
+    const debug = process.env.TSPROF_DEBUG;
+    if (debug !== undefined && debug !== "" && debug !== "0") throw error;
     io.stderr.write(`tsprof: internal error: ${(error as Error)?.message ?? String(error)} (set TSPROF_DEBUG=1 for details)\n`);
     return 70;
   }

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, dirname, extname, relative, sep } from "node:path";
+import { join, resolve, dirname, extname, relative, sep, isAbsolute } from "node:path";
 import type { Duplex } from "node:stream";
 import type { Profile } from "@tsprof/format";
 import { environmentProblems } from "@tsprof/runtime";
@@ -35,7 +35,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   checkSortKey(args.sort);
   checkEnvironment(process.env);
   if (args.outfile !== undefined) checkOutputPath(args.outfile);
-  const script = resolveScript(args);
+  const main = resolveScript(args);
+  const script = main.file;
   const hookOptions: RunHookOptions = {
     root: process.cwd(),
     include: args.include,
@@ -57,7 +58,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   process.on("exit", removeOutputDir);
   let dieOf: NodeJS.Signals | undefined;
   try {
-    const exit = await runChild(script, args.programArgs, hookOptions, io);
+    const exit = await runChild(main, args.programArgs, hookOptions, io);
     // After the program: reading and printing are synchronous, so a signal now is heard at the
     // end; it still ends tsprof by that signal, without leaving the directory behind.
     dieWhenSignalled(removeOutputDir);
@@ -97,24 +98,54 @@ function checkEnvironment(env: NodeJS.ProcessEnv): void {
   if (problems.length > 0) throw new UsageError(problems.join("; "));
 }
 
-function resolveScript(args: RunArgs): string {
+/** The main script: the file Node will load, what to pass it as argv[1], and node options its #! line asks for. */
+interface MainScript {
+  /** The file Node loads (a directory's index.js, `hello` → hello.js, a bin's target). */
+  file: string;
+  /** What node is given, so that process.argv[1] is what it would be without tsprof (a bin's link in node_modules/.bin). */
+  entry: string;
+  /** Node options from a bin's `#!/usr/bin/env -S node --expose-gc` line. */
+  nodeOptions: string[];
+}
+
+function resolveScript(args: RunArgs): MainScript {
   if (args.moduleBin !== undefined) return resolveBin(args.moduleBin);
-  const script = resolve(args.script as string);
-  if (!existsSync(script) || !statSync(script).isFile()) {
-    throw new UsageError(`can't open file '${args.script}': no such file`);
+  const entry = resolve(args.script as string);
+  if (existsSync(entry) && statSync(entry).isFile()) return { file: entry, entry, nodeOptions: [] };
+  // As `node PATH` does: PATH.js, PATH.json..., a directory's package.json "main" or index.js.
+  let file: string | undefined;
+  try {
+    file = require.resolve(entry);
+  } catch {
+    file = undefined;
   }
-  return script;
+  if (file === undefined || !isAbsolute(file)) {
+    const what = existsSync(entry) ? "a directory with no index.js or package.json main" : "no such file";
+    throw new UsageError(`can't open file '${args.script}': ${what}`);
+  }
+  return { file, entry, nodeOptions: [] };
 }
 
 /** `-m NAME`: the file behind node_modules/.bin/NAME in the nearest node_modules that has it. */
-function resolveBin(name: string): string {
+function resolveBin(name: string): MainScript {
+  if (name === "" || name === "." || name === ".." || /[/\\]/.test(name)) {
+    throw new UsageError(`-m takes the name of a program in node_modules/.bin, not '${name}'`);
+  }
   for (let dir = process.cwd(); ; dir = dirname(dir)) {
     const link = join(dir, "node_modules", ".bin", name);
-    if (existsSync(link)) {
+    if (existsSync(link) && statSync(link).isFile()) {
       const target = realpathSync(link);
-      const head = readFileSync(target, "utf8").slice(0, 200);
-      if (/^#!.*\b(sh|bash)\b/.test(head)) throw new UsageError(`'${name}' is a shell script, not a Node program`);
-      return target;
+      const head = readFileSync(target, "utf8").slice(0, 300);
+      const shebang = head.startsWith("#!") ? head.slice(2, head.indexOf("\n") < 0 ? undefined : head.indexOf("\n")).trim() : "";
+      const words = shebang.split(/\s+/).filter(Boolean);
+      const nodeAt = words.findIndex((word) => /(^|\/)node(js)?$/.test(word));
+      if (shebang !== "" && nodeAt < 0) {
+        const kind = /\b(sh|bash|dash|zsh)\b/.test(words[0] + " " + (words[1] ?? "")) ? "a shell script" : `run by '${words.join(" ")}'`;
+        throw new UsageError(`'${name}' is ${kind}, not a Node program`);
+      }
+      // `#!/usr/bin/env -S node --expose-gc`: Node options the bin asks for, as running it directly gives them.
+      const nodeOptions = nodeAt < 0 ? [] : words.slice(nodeAt + 1).filter((word) => word.startsWith("-"));
+      return { file: target, entry: link, nodeOptions };
     }
     if (dirname(dir) === dir) throw new UsageError(`no program named '${name}' in node_modules/.bin`);
   }
@@ -129,7 +160,13 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
   const path = relative(hookOptions.root, script).split(sep).join("/");
   const parts = path.split("/");
   const at = parts.lastIndexOf("node_modules");
-  if (at < 0 || at >= parts.length - 2) return undefined;
+  if (at < 0 || at >= parts.length - 2) {
+    // Not a package: the globs left it out (a typo such as --include 'srcc/**' printed an empty table, no word why).
+    const quoted = (globs: readonly string[]) => globs.map((glob) => `'${glob}'`).join(", ");
+    if (hookOptions.include.length > 0) return `tsprof: nothing was instrumented: ${path} matches no --include glob (${quoted(hookOptions.include)}; globs are relative to ${hookOptions.root})`;
+    if (hookOptions.exclude.length > 0) return `tsprof: nothing was instrumented: ${path} is excluded by --exclude ${quoted(hookOptions.exclude)}`;
+    return undefined;
+  }
   const name = parts.slice(at + 1, parts[at + 1].startsWith("@") ? at + 3 : at + 2).join("/");
   // Jest loads test files through its own transform and module registry, which tsprof run's hooks never
   // see: --include would instrument Jest itself, not the tests.
@@ -193,7 +230,7 @@ function preloadFlag(script: string, hookOptions: RunHookOptions): "--require" |
   return moduleFormatOf(script, source, rememberFormat(hookOptions)) === "commonjs" ? "--require" : "--import";
 }
 
-function runChild(script: string, programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
+function runChild(main: MainScript, programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
   const register = join(__dirname, "hooks", "register.js");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -203,7 +240,8 @@ function runChild(script: string, programArgs: string[], hookOptions: RunHookOpt
     [SIGNAL_CHANNEL_ENV]: `3 ${process.pid}`,
   };
   delete env.TSPROF_AUTOSTART;
-  const child = spawn(process.execPath, [...process.execArgv, preloadFlag(script, hookOptions), register, script, ...programArgs], {
+  const nodeArgs = [...process.execArgv, ...main.nodeOptions, preloadFlag(main.file, hookOptions), register, main.entry, ...programArgs];
+  const child = spawn(process.execPath, nodeArgs, {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
     argv0: process.argv0,
