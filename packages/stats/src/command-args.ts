@@ -52,7 +52,13 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
   const keys = sortKeyAbbreviations();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    // --flag=VALUE, and as argparse (and tsprof run) does, a short option's value attached to it: -stottime, -l2, -om.prof.
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : /^-[slo]./.test(arg)
+          ? [arg.slice(0, 2), arg.slice(2)]
+          : [arg, undefined];
     const value = (): string => {
       if (inline !== undefined) return inline;
       if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);

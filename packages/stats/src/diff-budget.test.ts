@@ -40,3 +40,7 @@ test("bad budgets are one-line usage errors", () => {
     assert.throws(() => parseBudget(text), (error: Error) => error.name === "UsageError" && !error.message.includes("\n"), text);
   }
 });
+
+test("a per-function budget whose regex matches no function breaches: it would otherwise check nothing, silently", () => {
+  assert.deepEqual(checkBudgets([parseBudget("calls>+10%@nomatch")], []), ["budget calls>+10%@nomatch matches no function in either profile"]);
+});

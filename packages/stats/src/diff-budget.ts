@@ -80,13 +80,21 @@ function describe(value: number, metric: BudgetMetric): string {
   return metric === "calls" || metric === "pcalls" ? String(value) : `${value.toFixed(6)}s`;
 }
 
-/** One line per breach (empty when every budget holds). Growth past the limit breaches; a function new in NEW grows from 0. */
+/**
+ * One line per breach (empty when every budget holds). Growth past the limit breaches; a function new in NEW
+ * grows from 0; a per-function budget whose regex matches no function of either profile breaches too.
+ */
 export function checkBudgets(budgets: readonly Budget[], rows: readonly DiffRow[]): string[] {
   const breaches: string[] = [];
   for (const budget of budgets) {
     const subjects: Array<[string, DiffSide | undefined, DiffSide | undefined]> = budget.functions
       ? rows.filter((row) => budget.functions!.test(funcStdString(row.key))).map((row) => [funcStdString(row.key), row.base, row.next])
       : [["total", totals(rows, (row) => row.base), totals(rows, (row) => row.next)]];
+    if (budget.functions && subjects.length === 0) {
+      // A budget that checks nothing (a typo in the regex, a renamed function) would pass forever in CI.
+      breaches.push(`budget ${budget.text} matches no function in either profile`);
+      continue;
+    }
     for (const [label, base, next] of subjects) {
       const before = measure(base, budget.metric);
       const after = measure(next, budget.metric);

@@ -1,7 +1,7 @@
 // runStatsCommand: what `tsprof stats` prints and returns, for good and bad input.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePstats, type Profile } from "@tsprof/format";
@@ -99,6 +99,8 @@ test("mistakes: one line on stderr, exit 2, no stack trace", () => {
     [[file, "--limit"], /^tsprof stats: --limit needs a value\n$/],
     [[file, "--dump", join(dir, "no", "such", "x.prof")], /^tsprof stats: cannot write .*x\.prof: no such directory\n$/],
     [[file, "--call-limit", "few"], /^tsprof stats: --call-limit needs a whole number, got 'few'\n$/],
+    [[file, "--call-limit", "2"], /^tsprof stats: --call-limit orders the lists of --callers and --callees: give one of them\n$/],
+    [[file, "--call-sort", "calls"], /^tsprof stats: --call-sort orders the lists of --callers and --callees: give one of them\n$/],
   ];
   for (const [argv, message] of cases) {
     const result = run(argv);
@@ -110,6 +112,16 @@ test("mistakes: one line on stderr, exit 2, no stack trace", () => {
   const bad = join(dir, "bad.json");
   writeFileSync(bad, JSON.stringify({ ...PROFILE, stats: [{ ...PROFILE.stats[0], calls: -1 }] }));
   assert.equal(run([bad]).stderr, `tsprof stats: ${bad}: stats[0].calls: expected a non-negative integer, got -1\n`);
+});
+
+test("short options take attached values, as argparse and tsprof run do: -stottime, -l1, -oFILE", () => {
+  const dumped = join(dir, "attached.prof");
+  const attached = run([file, "-stottime", "-l1", `-o${dumped}`]);
+  const spaced = run([file, "-s", "tottime", "-l", "1"]);
+  assert.equal(attached.status, 0, attached.stderr);
+  assert.equal(attached.stdout, spaced.stdout);
+  assert.match(attached.stdout, /Ordered by: internal time/);
+  assert.ok(existsSync(dumped));
 });
 
 test("--help prints usage listing every sort key", () => {

@@ -35,6 +35,7 @@ Several files are added together (pstats' Stats(FILE, ...)).
   --json              print the listed rows as JSON
   --dump OUT, -o OUT  also write the (merged) rows, format by extension: .prof/.pstats (Python pstats),
                       .tsprof.json or .cpuprofile (Chrome DevTools); a merge keeps no call tree
+  -i, --interactive   browse the files with the commands of python -m pstats instead (also: tsprof browse)
 `;
 
 /** Runs `tsprof stats` with `argv` (the words after "stats"); returns the exit status. */
@@ -47,6 +48,10 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
     }
     if (args.files.length === 0) throw new UsageError("no profile given (usage: tsprof stats FILE... ; try --help)");
     if (args.dump !== undefined) checkDumpPath(args.dump);
+    if ((args.callSort.length > 0 || args.callLimit !== undefined) && !args.callers && !args.callees) {
+      // Silently ignored before: a table with no call lists to order or cut.
+      throw new UsageError(`${args.callSort.length > 0 ? "--call-sort" : "--call-limit"} orders the lists of --callers and --callees: give one of them`);
+    }
     const sort = args.sort.length > 0 ? args.sort : [DEFAULT_STATS_SORT];
     const stats = new Stats(args.files, io.stdout);
     if (args.strip) stats.stripDirs();
