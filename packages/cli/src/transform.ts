@@ -67,7 +67,7 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false }]);
   // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
-  const result = transformSync(source, {
+  const result = keepingErrorSettings(() => transformSync(source, {
     filename,
     babelrc: false,
     configFile: false,
@@ -83,8 +83,27 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     plugins: plugins as never,
     // The decorators plugin adds its parser plugins; legacy decorators' "decorators-legacy" leaves out `accessor`.
     parserOpts: { allowReturnOutsideFunction: format === "commonjs", plugins: decorators === "legacy" ? ["decoratorAutoAccessors"] : [] },
-  });
+  }));
   return result?.code ?? source;
+}
+
+/**
+ * Runs a Babel call without letting it change the program's Error settings: the first call into @babel/core
+ * raises Error.stackTraceLimit to at least 50 and installs its own Error.prepareStackTrace (to hide its frames
+ * from its errors), for good. In the profiled program's process, where the CommonJS hook compiles, the program
+ * then saw 50 where Node gives 10, or lost the limit it had set, whenever a file was compiled rather than taken
+ * from the compile cache. Both are put back as they were, property descriptors and all.
+ */
+function keepingErrorSettings<T>(call: () => T): T {
+  const saved = ["stackTraceLimit", "prepareStackTrace"].map((key) => [key, Object.getOwnPropertyDescriptor(Error, key)] as const);
+  try {
+    return call();
+  } finally {
+    for (const [key, descriptor] of saved) {
+      if (descriptor) Object.defineProperty(Error, key, descriptor);
+      else delete (Error as unknown as Record<string, unknown>)[key];
+    }
+  }
 }
 
 /** Parses only (no transform), for reporting a syntax error before anything runs. Throws Babel's parse error. */

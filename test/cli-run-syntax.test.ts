@@ -1,0 +1,103 @@
+// End-to-end tests of `tsprof run` on syntax that Node 20 does not run as written or that Babel treats otherwise
+// than tsc: `using` / `await using` and top-level `this` in TypeScript, .tsx files (JSX as the tsconfig's `jsx`
+// says, extensionless imports of .tsx), the deprecated `import … assert { type: "json" }`, and Babel's hold
+// on Error.stackTraceLimit. A JavaScript program must behave as under plain `node`; a TypeScript one as the
+// output of TypeScript 5.9 for the same compilerOptions (ts.transpileModule, tsc's emitter) run by node.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import type * as ts from "typescript";
+import { tsprof, node, repoRoot, type RunResult } from "./helpers/cli";
+
+const typescript = require("typescript") as typeof ts;
+
+/** A folder in the temp dir holding `files` (no package.json or tsconfig.json above it). */
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "tsprof-syntax-"));
+  for (let dir = root; dirname(dir) !== dir; dir = dirname(dir)) assert.ok(!existsSync(join(dir, "tsconfig.json")), `${dir}/tsconfig.json`);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  return root;
+}
+
+function callsByName(path: string): Record<string, number> {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as {
+    functions: { qualifiedName: string }[];
+    stats: { function: number; calls: number }[];
+  };
+  const out: Record<string, number> = {};
+  for (const row of profile.stats) out[profile.functions[row.function].qualifiedName] = row.calls;
+  return out;
+}
+
+/** `tsprof run -o OUT ARGS` in `cwd` with no compile cache (Babel compiles every file in the run): its result and calls by name. */
+function profiled(cwd: string, args: string[], env: Record<string, string> = { TSPROF_CACHE: "0" }) {
+  const out = join(cwd, "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, ...args], { cwd, env });
+  let calls: Record<string, number> | undefined;
+  try {
+    calls = callsByName(out);
+  } catch {
+    calls = undefined;
+  }
+  return { ...result, calls };
+}
+
+/**
+ * What tsc's output does: each TypeScript file of `cwd` compiled with `compilerOptions` (as tsconfig.json
+ * spells them) into out/ (x.ts → x.js, x.mts → x.mjs, x.tsx → x.js), then `node out/MAIN`.
+ */
+function underTsc(cwd: string, main: string, compilerOptions: Record<string, unknown>): RunResult {
+  const out = join(cwd, "out");
+  mkdirSync(out, { recursive: true });
+  for (const name of Object.keys(sources.get(cwd) ?? {})) {
+    const match = /^(.*)\.(ts|mts|cts|tsx)$/.exec(name);
+    if (!match) continue;
+    const fileName = join(cwd, name);
+    const { outputText } = typescript.transpileModule(readFileSync(fileName, "utf8"), { compilerOptions: compilerOptions as ts.CompilerOptions, fileName });
+    const extension = { ts: ".js", tsx: ".js", mts: ".mjs", cts: ".cjs" }[match[2] as "ts"];
+    writeFileSync(join(out, match[1] + extension), outputText);
+  }
+  return node([join("out", main.replace(/\.(ts|tsx)$/, ".js").replace(/\.mts$/, ".mjs").replace(/\.cts$/, ".cjs"))], { cwd });
+}
+
+const sources = new Map<string, Record<string, string>>();
+
+/** project() that remembers its files for underTsc. */
+function tsProject(files: Record<string, string>): string {
+  const root = project(files);
+  sources.set(root, files);
+  return root;
+}
+
+/** Node's warnings carry the process id: `(node:1234)`. */
+const samePid = (text: string) => text.replace(/\(node:\d+\)/g, "(node:PID)");
+
+test("Error.stackTraceLimit and Error.prepareStackTrace stay the program's when Babel compiles in its process", () => {
+  const show = 'console.log("limit", Error.stackTraceLimit, typeof Error.prepareStackTrace, Error.prepareStackTrace && Error.prepareStackTrace.name);\n';
+  const cwd = project({
+    "dep.js": "exports.x = 3;\n",
+    "limit.js": show,
+    "limit.ts": "const typed: number = 1;\n" + show,
+    "user-limit.js": 'Error.stackTraceLimit = 5;\nrequire("./dep.js");\nconsole.log("limit", Error.stackTraceLimit);\n',
+  });
+  const plain = node(["limit.js"], { cwd });
+  assert.match(plain.stdout, /^limit 10 function /);
+  for (const file of ["limit.js", "limit.ts"]) {
+    const result = profiled(cwd, [file]);
+    assert.equal(result.stdout, plain.stdout, file);
+    assert.equal(result.status, 0, file);
+  }
+  // The first compile of a run is the one that changed them: here the main script comes from the compile cache
+  // (a first run put it there) and dep.js, changed since, is compiled after the program set its limit.
+  const cache = { TSPROF_CACHE_DIR: join(cwd, "cache") };
+  assert.equal(profiled(cwd, ["user-limit.js"], cache).stdout, "limit 5\n");
+  writeFileSync(join(cwd, "dep.js"), "exports.x = 4;\n");
+  const warm = profiled(cwd, ["user-limit.js"], cache);
+  assert.equal(warm.stdout, node(["user-limit.js"], { cwd }).stdout);
+  assert.equal(warm.stdout, "limit 5\n");
+});
