@@ -101,3 +101,19 @@ test("Error.stackTraceLimit and Error.prepareStackTrace stay the program's when 
   assert.equal(warm.stdout, node(["user-limit.js"], { cwd }).stdout);
   assert.equal(warm.stdout, "limit 5\n");
 });
+
+test("top-level this in TypeScript compiled to CommonJS is module.exports, as in tsc's output; undefined in an ES module", () => {
+  const compilerOptions = { target: "ES2022", module: "commonjs" };
+  const program = "export const answer = 42;\ndeclare const module: any;\nconst arrow = () => this;\nconsole.log(typeof this, this === (typeof module === 'object' ? module.exports : 0), arrow() === this);\n";
+  const cwd = tsProject({ "top-this.ts": program, "top-this.mts": program, "tsconfig.json": JSON.stringify({ compilerOptions }) });
+  const expected = underTsc(cwd, "top-this.ts", compilerOptions);
+  assert.equal(expected.stdout, "object true true\n");
+  const cjs = profiled(cwd, ["top-this.ts"]);
+  assert.equal(cjs.stderr, "");
+  assert.equal(cjs.stdout, expected.stdout);
+  assert.equal(cjs.status, 0);
+  assert.deepEqual(cjs.calls, { arrow: 1 });
+  const esm = profiled(cwd, ["top-this.mts"]);
+  assert.equal(esm.stdout, underTsc(cwd, "top-this.mts", compilerOptions).stdout);
+  assert.equal(esm.stdout, "undefined false true\n");
+});

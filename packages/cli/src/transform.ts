@@ -64,7 +64,9 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
   // as it stands, the closest Babel has to TypeScript 5's standard decorators.
   if (decorators) plugins.push([proposalDecorators, { version: decorators === "legacy" ? "legacy" : "2023-11" }]);
-  if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false }]);
+  // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
+  // would make it undefined, as in an ES module.
+  if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true }]);
   // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
   const result = keepingErrorSettings(() => transformSync(source, {
