@@ -117,3 +117,31 @@ test("top-level this in TypeScript compiled to CommonJS is module.exports, as in
   assert.equal(esm.stdout, underTsc(cwd, "top-this.mts", compilerOptions).stdout);
   assert.equal(esm.stdout, "undefined false true\n");
 });
+
+test("import … assert { type: 'json' } (deprecated, still run by Node 20) runs as under node, in the main script and imported modules, instrumented", () => {
+  const cwd = project({
+    "data.json": '{ "a": 1 }\n',
+    "lib.mjs":
+      'import data from "./data.json" assert { type: "json" };\nimport again from "./data.json" with { type: "json" };\n' +
+      "export function get() { return data.a + again.a; }\n",
+    "main.mjs": 'import data from "./data.json" assert { type: "json" };\nimport { get } from "./lib.mjs";\nfunction show() { console.log(data.a, get()); }\nshow();\n',
+    "reexport.mjs": 'export { default } from "./data.json" assert { type: "json" };\nexport function one() { return 1; }\n',
+    "imp-reexport.mjs": 'import d, { one } from "./reexport.mjs";\nconsole.log(d.a, one());\n',
+    "typed.mts": 'import data from "./data.json" assert { type: "json" };\nfunction typed(): number { return data.a; }\nconsole.log(typed());\n',
+  });
+  for (const [file, calls] of [["main.mjs", { show: 1, get: 1 }], ["imp-reexport.mjs", { one: 1 }]] as const) {
+    const result = profiled(cwd, [file]);
+    const plain = node([file], { cwd });
+    assert.equal(plain.status, 0, plain.stderr);
+    // Node's warning for each `assert`, none for `with`: the compiled code keeps each import's keyword.
+    assert.match(plain.stderr, /'assert' is deprecated in import statements/);
+    assert.equal(result.stdout, plain.stdout, file);
+    assert.equal(samePid(result.stderr), samePid(plain.stderr), file);
+    assert.equal(result.status, 0, file);
+    assert.deepEqual(result.calls, calls, file);
+  }
+  const typed = profiled(cwd, ["typed.mts"]);
+  assert.equal(typed.stdout, "1\n");
+  assert.match(typed.stderr, /^\(node:\d+\) V8: file:\/\/\S+typed\.mts:1 'assert' is deprecated in import statements/);
+  assert.deepEqual(typed.calls, { typed: 1 });
+});

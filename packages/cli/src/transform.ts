@@ -1,5 +1,6 @@
 // Instruments one source file for `tsprof run`: strips TypeScript, applies the tsprof Babel plugin,
 // and lowers ESM syntax to CommonJS for .ts/.cts files that Node will load as CommonJS.
+import type { PluginObj } from "@babel/core";
 import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
@@ -64,6 +65,7 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
   // as it stands, the closest Babel has to TypeScript 5's standard decorators.
   if (decorators) plugins.push([proposalDecorators, { version: decorators === "legacy" ? "legacy" : "2023-11" }]);
+  plugins.push(keepImportAssert);
   // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
   // would make it undefined, as in an ES module.
   if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true }]);
@@ -84,9 +86,36 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     presets: typescript ? [[presetTypescript, { onlyRemoveTypeImports: false, allowDeclareFields: true }]] : [],
     plugins: plugins as never,
     // The decorators plugin adds its parser plugins; legacy decorators' "decorators-legacy" leaves out `accessor`.
-    parserOpts: { allowReturnOutsideFunction: format === "commonjs", plugins: decorators === "legacy" ? ["decoratorAutoAccessors"] : [] },
+    parserOpts: {
+      allowReturnOutsideFunction: format === "commonjs",
+      plugins: [...(decorators === "legacy" ? ["decoratorAutoAccessors" as const] : []), ...IMPORT_ASSERT],
+    },
   }));
   return result?.code ?? source;
+}
+
+/**
+ * `import x from "./x.json" assert { type: "json" }`: the deprecated spelling of import attributes, which
+ * Node 20 still runs (with a warning) and Babel refuses without this parser plugin. The parser marks each such
+ * import, and keepImportAssert (below) makes the generator print it with `assert` again, so the program gets
+ * Node's own warning for it (and `with` imports stay `with`).
+ */
+const IMPORT_ASSERT = ["deprecatedImportAssert" as const];
+
+/**
+ * Babel's generator prints every import's attributes with one keyword, `with` unless told otherwise (and then
+ * warns on the console about the marked ones); an import whose attributes are in the older `assertions` field
+ * gets `assert`. So the marked ones move there, each import keeping the keyword it was written with.
+ */
+function keepImportAssert(): PluginObj {
+  const keep = (path: { node: { attributes?: unknown; assertions?: unknown; extra?: Record<string, unknown> } }): void => {
+    const node = path.node;
+    if (!node.extra?.deprecatedAssertSyntax || !node.attributes) return;
+    node.assertions = node.attributes;
+    node.attributes = undefined;
+    delete node.extra.deprecatedAssertSyntax;
+  };
+  return { name: "tsprof-keep-import-assert", visitor: { ImportDeclaration: keep, ExportNamedDeclaration: keep, ExportAllDeclaration: keep } };
 }
 
 /**
@@ -115,7 +144,7 @@ export function checkSyntax(source: string, filename: string, format: ModuleForm
     sourceFilename: filename,
     sourceType: format === "module" ? "module" : "unambiguous",
     allowReturnOutsideFunction: format === "commonjs",
-    plugins: isTypeScript(filename) ? ["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] : [],
+    plugins: [...(isTypeScript(filename) ? (["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] as const) : []), ...IMPORT_ASSERT],
   });
 }
 
