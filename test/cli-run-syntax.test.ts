@@ -145,3 +145,75 @@ test("import … assert { type: 'json' } (deprecated, still run by Node 20) runs
   assert.match(typed.stderr, /^\(node:\d+\) V8: file:\/\/\S+typed\.mts:1 'assert' is deprecated in import statements/);
   assert.deepEqual(typed.calls, { typed: 1 });
 });
+
+test("using and await using in TypeScript run as tsc's output does (Node 20 cannot run them); JavaScript keeps Node's SyntaxError", () => {
+  const program = [
+    "class Res {",
+    '  constructor(public name: string) { console.log("open", name); }',
+    '  [Symbol.dispose]() { console.log("dispose", this.name); }',
+    "}",
+    "class ARes {",
+    "  constructor(public name: string) {}",
+    '  async [Symbol.asyncDispose]() { await null; console.log("async dispose", this.name); }',
+    "}",
+    "function scoped() {",
+    '  using a = new Res("a");',
+    '  using b = new Res("b"), c = null;',
+    '  console.log("body", typeof c);',
+    "}",
+    "scoped();",
+    'for (using r of [new Res("loop1"), new Res("loop2")]) console.log("in", r.name);',
+    "function throws() {",
+    '  using x = new Res("x");',
+    '  throw new Error("body");',
+    "}",
+    'try { throws(); } catch (e: any) { console.log("caught", e.message); }',
+    "async function main() {",
+    '  await using z = new ARes("z");',
+    '  using y = new Res("y");',
+    '  console.log("main body");',
+    "}",
+    'main().then(() => console.log("done"));',
+    "",
+  ].join("\n");
+  const compilerOptions = { target: "ES2022", module: "commonjs" };
+  const cwd = tsProject({
+    "using.ts": program,
+    "using.mts": program,
+    "tsconfig.json": JSON.stringify({ compilerOptions }),
+    // The runtime README's own example: a scope of a Profile of the program's own.
+    "scope.ts":
+      `import { Profile } from ${JSON.stringify(join(repoRoot, "packages", "runtime"))};\n` +
+      "function work(): number { return 1; }\n" +
+      "const profile = new Profile();\n" +
+      "{ using _ = profile.scope(); work(); work(); }\n" +
+      "const snap = profile.snapshot();\n" +
+      'console.log("scope", snap.stats.map((row) => `${snap.functions[row.function].qualifiedName} ${row.calls}`).join(", "));\n',
+    "using.js": 'function f() {\n  using lock = { [Symbol.dispose]() {} };\n}\nf();\n',
+  });
+  for (const file of ["using.ts", "using.mts"]) {
+    const expected = underTsc(cwd, file, compilerOptions);
+    assert.match(expected.stdout, /^open a\nopen b\nbody object\ndispose b\ndispose a\n.*caught body\n.*done\n$/s);
+    const result = profiled(cwd, [file]);
+    assert.equal(result.stderr, "", file);
+    assert.equal(result.stdout, expected.stdout, file);
+    assert.equal(result.status, expected.status, file);
+    assert.deepEqual(
+      result.calls,
+      { scoped: 1, throws: 1, main: 1, "Res.constructor": 6, "Res[Symbol.dispose]": 6, "ARes.constructor": 1, "ARes[Symbol.asyncDispose]": 1, "(anonymous)": 1 },
+      file,
+    );
+  }
+  const scope = profiled(cwd, ["scope.ts"]);
+  assert.equal(scope.stderr, "");
+  assert.equal(scope.stdout, "scope work 2\n");
+  assert.equal(scope.status, 0);
+  // JavaScript is not compiled down: Node's SyntaxError, as without tsprof.
+  const js = profiled(cwd, ["using.js"]);
+  const plain = node(["using.js"], { cwd });
+  assert.equal(plain.status, 1);
+  assert.equal(js.status, 1);
+  const reason = (stderr: string) => stderr.split("\n").find((line) => line.startsWith("SyntaxError:"));
+  assert.equal(reason(js.stderr), "SyntaxError: Unexpected identifier 'lock'");
+  assert.equal(reason(js.stderr), reason(plain.stderr));
+});

@@ -13,6 +13,7 @@ const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
 const modulesCommonjs = require.resolve("@babel/plugin-transform-modules-commonjs");
 const proposalDecorators = require.resolve("@babel/plugin-proposal-decorators");
+const explicitResourceManagement = require.resolve("@babel/plugin-transform-explicit-resource-management");
 
 /**
  * How a TypeScript file's decorators compile: the governing tsconfig's `experimentalDecorators` picks
@@ -65,6 +66,9 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
   // as it stands, the closest Babel has to TypeScript 5's standard decorators.
   if (decorators) plugins.push([proposalDecorators, { version: decorators === "legacy" ? "legacy" : "2023-11" }]);
+  // `using` and `await using` (TypeScript 5.2+), which tsc lowers for every target Node 20 runs and Node 20 cannot
+  // run. Not in JavaScript: there Node's own SyntaxError is the program's behaviour.
+  if (typescript) plugins.push(explicitResourceManagement);
   plugins.push(keepImportAssert);
   // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
   // would make it undefined, as in an ES module.
