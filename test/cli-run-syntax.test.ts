@@ -217,3 +217,143 @@ test("using and await using in TypeScript run as tsc's output does (Node 20 cann
   assert.equal(reason(js.stderr), "SyntaxError: Unexpected identifier 'lock'");
   assert.equal(reason(js.stderr), reason(plain.stderr));
 });
+
+/**
+ * A stand-in for React's automatic runtime: an element of a function component is that component's output
+ * (so the components run and get rows), any other one says what it was made with.
+ */
+const RUNTIME = (names: string[]) =>
+  "exports.Fragment = function Fragment() {};\n" +
+  "const make = (kind) => (type, props, key) => typeof type === \"function\" && type !== exports.Fragment\n" +
+  "  ? type(props)\n" +
+  "  : { [kind]: type === exports.Fragment ? \"Fragment\" : type, props, key };\n" +
+  names.map((name) => `exports.${name} = make("${name}");\n`).join("");
+const FAKE_REACT: Record<string, string> = {
+  "node_modules/fakejsx/package.json": JSON.stringify({ name: "fakejsx", exports: { "./jsx-runtime": "./jsx-runtime.js", "./jsx-dev-runtime": "./jsx-dev-runtime.js" } }),
+  "node_modules/fakejsx/jsx-runtime.js": RUNTIME(["jsx", "jsxs"]),
+  "node_modules/fakejsx/jsx-dev-runtime.js": RUNTIME(["jsxDEV"]),
+};
+
+const APP_TSX = [
+  'import { f } from "./comp";',
+  "function Item({ n }: { n: number }) { return <li data-n={n} {...{ extra: true }}>{n}</li>; }",
+  'const List = ({ k }: { k: number }) => <ul key="list">{[1, 2].slice(0, k).map((n) => <Item key={n} n={n} />)}<>frag</><a:b c:d="1" /></ul>;',
+  "const generic = <T,>(x: T) => x;",
+  "console.log(JSON.stringify(<List k={2} />), JSON.stringify(List({ k: 2 })), generic(f()));",
+  "",
+].join("\n");
+
+test(".tsx as tsc compiles it with the tsconfig's jsx: react-jsx, react-jsxdev and react with jsxImportSource (automatic), react (createElement); ./comp finds comp.tsx", () => {
+  const settings: Record<string, unknown>[] = [
+    { jsx: "react-jsx", jsxImportSource: "fakejsx" },
+    { jsx: "react-jsxdev", jsxImportSource: "fakejsx" },
+    { jsx: "react", jsxImportSource: "fakejsx" },
+    { jsx: "react", jsxFactory: "h", jsxFragmentFactory: "Frag" },
+  ];
+  for (const jsx of settings) {
+    const compilerOptions = { target: "ES2022", module: "commonjs", ...jsx };
+    const cwd = tsProject({
+      ...FAKE_REACT,
+      "tsconfig.json": JSON.stringify({ compilerOptions }),
+      // The classic factory in scope of the file (a global here, as a UMD build would make it).
+      "app.tsx": (jsx.jsxFactory ? 'import "./h";\n' : "") + APP_TSX,
+      "h.ts":
+        'const name = (type: any) => (typeof type === "function" ? type.name : type);\n' +
+        "(globalThis as any).h = (type: any, props: any, ...children: any[]) =>\n" +
+        "  typeof type === 'function' && type.name !== 'Frag' ? type(props) : { h: name(type), props, children };\n" +
+        "(globalThis as any).Frag = function Frag() {};\n",
+      "comp.tsx": "export function f(): number { return 1; }\n",
+      "main.ts": 'import { f } from "./comp";\nconsole.log(f());\n',
+      "main.mts": 'import { f } from "./comp";\nimport { f as g } from "./comp.js";\nconsole.log(f(), g());\n',
+    });
+    const expected = underTsc(cwd, "app.tsx", compilerOptions);
+    assert.equal(expected.status, 0, expected.stderr);
+    const result = profiled(cwd, ["app.tsx"]);
+    const label = JSON.stringify(jsx);
+    assert.equal(result.stderr, "", label);
+    assert.equal(result.stdout, expected.stdout, label);
+    assert.equal(result.status, 0, label);
+    // app.tsx's functions (h.ts has rows of its own).
+    const { List, Item, generic, f } = result.calls ?? {};
+    assert.deepEqual({ List, Item, generic, f }, { List: 2, Item: 4, generic: 1, f: 1 }, label);
+    if (jsx.jsx !== "react-jsx") continue;
+    for (const main of ["main.ts", "main.mts"]) {
+      const viaImport = profiled(cwd, [main]);
+      assert.equal(viaImport.stderr, "", main);
+      assert.equal(viaImport.stdout, main === "main.ts" ? "1\n" : "1 1\n", main);
+      assert.deepEqual(viaImport.calls, { f: main === "main.ts" ? 1 : 2 }, main);
+    }
+  }
+});
+
+test(".tsx pragmas as tsc reads them: @jsx and @jsxFrag before the first statement (a later one counts for nothing), ignored under react-jsx", () => {
+  const view = [
+    "/** @jsx h */",
+    "/** @jsxFrag Frag */",
+    'function h(tag: any, props: any, ...children: any[]) { return { tag: typeof tag === "function" ? tag.name : tag, props, children }; }',
+    "function Frag() {}",
+    "function Item({ n }: { n: number }) { return <li>{n}</li>; }",
+    'const tree = <ul class="x">{[1, 2].map(n => <Item n={n} />)}<>frag</></ul>;',
+    "console.log(JSON.stringify(tree));",
+    "",
+  ].join("\n");
+  const late = '"use strict";\n/** @jsx h */\nconst h = () => "h called";\nconsole.log(JSON.stringify(<p>x</p>));\n';
+  for (const jsx of [{ jsx: "react" }, { jsx: "react-jsx", jsxImportSource: "fakejsx" }]) {
+    const compilerOptions = { target: "ES2022", module: "commonjs", ...jsx };
+    const cwd = tsProject({
+      ...FAKE_REACT,
+      "node_modules/react/index.js": 'exports.createElement = (type, props, ...children) => ({ createElement: type, props, children });\nexports.Fragment = "Fragment";\n',
+      "tsconfig.json": JSON.stringify({ compilerOptions }),
+      "view.tsx": view,
+      "late.tsx": 'import * as React from "react";\n' + late,
+    });
+    for (const file of ["view.tsx", "late.tsx"]) {
+      const expected = underTsc(cwd, file, compilerOptions);
+      assert.equal(expected.status, 0, expected.stderr);
+      const result = profiled(cwd, [file]);
+      assert.equal(result.stderr, "", `${file} ${jsx.jsx}`);
+      assert.equal(result.stdout, expected.stdout, `${file} ${jsx.jsx}`);
+    }
+  }
+});
+
+test("JSX tsc would not compile (no tsconfig, no jsx, preserve, react-native) is one line naming the setting, exit 1; a .tsx without JSX runs; .jsx is one line too", () => {
+  const cwd = project({
+    "view.tsx": 'const x = 1;\nconst tree = <ul class="x">{x}</ul>;\nconsole.log(tree);\n',
+    "plain.tsx": "export function f(): number { return 1; }\n",
+    "main.ts": 'import { f } from "./plain";\nrequire("./view");\nconsole.log(f());\n',
+    "app.jsx": "function App() {\n  return <div />;\n}\nconsole.log(App());\n",
+  });
+  const view = join(cwd, "view.tsx");
+  const line = (why: string) =>
+    `${view}:2:14: JSX needs "jsx": "react-jsx" (or "react-jsxdev", or "react" for createElement calls) in tsconfig.json's compilerOptions: ${why}\n`;
+  const noConfig = profiled(cwd, ["view.tsx"]);
+  assert.equal(noConfig.stderr, line("there is no tsconfig.json above this file"));
+  assert.equal(noConfig.stdout, "");
+  assert.equal(noConfig.status, 1);
+  // The same line when the file is reached by require() (the hooks refuse it; the program's first lines ran).
+  const imported = profiled(cwd, ["main.ts"]);
+  assert.equal(imported.stderr, line("there is no tsconfig.json above this file"));
+  assert.equal(imported.status, 1);
+  const config = join(cwd, "tsconfig.json");
+  writeFileSync(config, '{ "compilerOptions": { "strict": true } }\n');
+  assert.equal(profiled(cwd, ["view.tsx"]).stderr, line(`${config} does not set "jsx"`));
+  for (const setting of ["preserve", "react-native"]) {
+    writeFileSync(config, JSON.stringify({ compilerOptions: { jsx: setting } }));
+    const result = profiled(cwd, ["view.tsx"]);
+    assert.equal(result.stderr, line(`${config} has "jsx": "${setting}", with which tsc leaves the JSX for node, which cannot run it`));
+    assert.equal(result.status, 1);
+  }
+  // A .tsx file without JSX needs no setting: tsc compiles it whatever `jsx` says.
+  const plain = profiled(cwd, ["plain.tsx"]);
+  assert.equal(plain.stderr, "");
+  assert.equal(plain.status, 0);
+  // Node cannot run JSX in JavaScript either (it stops at the `<`): one line, exit 1, nothing run.
+  const jsx = profiled(cwd, ["app.jsx"]);
+  assert.equal(node(["app.jsx"], { cwd }).status, 1);
+  assert.equal(
+    jsx.stderr,
+    `${join(cwd, "app.jsx")}:2:10: SyntaxError: JSX, which node cannot run: compile it first (tsprof run compiles JSX only in .tsx files, as tsc does)\n`,
+  );
+  assert.equal(jsx.status, 1);
+});

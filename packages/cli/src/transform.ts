@@ -1,11 +1,14 @@
 // Instruments one source file for `tsprof run`: strips TypeScript, applies the tsprof Babel plugin,
 // and lowers ESM syntax to CommonJS for .ts/.cts files that Node will load as CommonJS.
+import { extname } from "node:path";
 import type { PluginObj } from "@babel/core";
+import type { ParserPlugin } from "@babel/parser";
 import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 import { cacheDirectory, cacheKey, cached } from "./compile-cache";
-import { decoratorStyleFor, type DecoratorStyle } from "./tsconfig";
+import { decoratorStyleFor, jsxSettingsFor, type DecoratorStyle, type JsxSettings } from "./tsconfig";
+import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } from "./jsx";
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
 
@@ -24,9 +27,17 @@ export function decoratorStyleOf(filename: string): DecoratorStyle | undefined {
   return isTypeScript(filename) ? decoratorStyleFor(filename) : undefined;
 }
 
+/** A .tsx file's JSX settings (see jsx.ts); undefined for every other file, whose JSX, if any, is left to Node. */
+function jsxSettingsOf(filename: string): JsxSettings | undefined {
+  return extname(filename) === ".tsx" ? jsxSettingsFor(filename) : undefined;
+}
+
 /** The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before). */
 export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  return cacheKey(source, filename, format, options, instrument, decoratorStyleOf(filename));
+  // A .tsx file's output also depends on its tsconfig's JSX options (the other files' keys are as they were).
+  const jsx = jsxSettingsOf(filename);
+  const variant = jsx ? `${decoratorStyleOf(filename)} ${JSON.stringify(jsx)}` : decoratorStyleOf(filename);
+  return cacheKey(source, filename, format, options, instrument, variant);
 }
 
 /** Parser plugins for decorators and `accessor`, as @babel/plugin-proposal-decorators sets them for each version. */
@@ -70,6 +81,9 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // run. Not in JavaScript: there Node's own SyntaxError is the program's behaviour.
   if (typescript) plugins.push(explicitResourceManagement);
   plugins.push(keepImportAssert);
+  // A .tsx file's JSX, as tsc compiles it with the tsconfig's `jsx` (see jsx.ts); first, for its pragma handling.
+  const jsx = jsxSettingsOf(filename);
+  if (jsx) plugins.unshift(...jsxPlugins(jsx));
   // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
   // would make it undefined, as in an ES module.
   if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true }]);
@@ -144,12 +158,17 @@ function keepingErrorSettings<T>(call: () => T): T {
 /** Parses only (no transform), for reporting a syntax error before anything runs. Throws Babel's parse error. */
 export function checkSyntax(source: string, filename: string, format: ModuleFormat): void {
   const { parse } = require("@babel/parser") as typeof import("@babel/parser");
-  parse(source, {
+  const jsx = jsxSettingsOf(filename);
+  const typescript: ParserPlugin[] = isTypeScript(filename) ? ["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] : [];
+  const ast = parse(source, {
     sourceFilename: filename,
     sourceType: format === "module" ? "module" : "unambiguous",
     allowReturnOutsideFunction: format === "commonjs",
-    plugins: [...(isTypeScript(filename) ? (["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] as const) : []), ...IMPORT_ASSERT],
+    plugins: [...typescript, ...(jsx ? ["jsx" as const] : []), ...IMPORT_ASSERT],
   });
+  // JSX that tsc would not compile, refused here as the hooks refuse it (with the same line), before the run.
+  const refused = jsx && !compilesJsx(jsx) ? firstJsx(ast.program) : undefined;
+  if (jsx && refused) throw jsxSettingError(filename, refused.line, refused.column, jsx);
 }
 
 /**
@@ -161,6 +180,9 @@ export const LOAD_ERROR_KEY = "tsprof.loadError";
 
 /** Turns a Babel parse error into the one-line-plus-code-frame message a user expects from a syntax error. */
 export function describeLoadError(error: unknown, filename: string, source?: string): string | undefined {
+  // JSX in a .tsx file whose tsconfig does not say how to compile it: jsx.ts's one line, no code frame.
+  const jsxLine = (error as Record<symbol, unknown> | null)?.[JSX_SETTING_LINE];
+  if (typeof jsxLine === "string") return jsxLine;
   const e = error as { code?: string; loc?: { line: number; column: number }; message?: string; reasonCode?: string };
   const codes = ["BABEL_PARSE_ERROR", "BABEL_PARSER_SYNTAX_ERROR", "BABEL_TRANSFORM_ERROR"];
   if (!e || !codes.includes(e.code as string) || typeof e.message !== "string") return undefined;
@@ -168,6 +190,12 @@ export function describeLoadError(error: unknown, filename: string, source?: str
   const [first, ...rest] = e.message.split("\n");
   const reason = first.startsWith(filename) ? first.slice(filename.length + 2) : first;
   const where = e.loc ? `${filename}:${e.loc.line}:${e.loc.column + 1}` : filename;
+  // JSX in JavaScript (a .jsx or .js main script): Babel's reason asks for parser plugins, which means nothing to
+  // the user; node cannot run it either (Unexpected token '<'), and tsprof compiles JSX only where tsc does.
+  const missingPlugin = (e as { missingPlugin?: unknown }).missingPlugin;
+  if (Array.isArray(missingPlugin) && missingPlugin.includes("jsx")) {
+    return `${where}: SyntaxError: JSX, which node cannot run: compile it first (tsprof run compiles JSX only in .tsx files, as tsc does)`;
+  }
   const kind = e.code === "BABEL_TRANSFORM_ERROR" ? "Error" : "SyntaxError";
   let frame = rest.join("\n");
   if (!frame.trim() && source !== undefined && e.loc) {
