@@ -317,7 +317,7 @@ test(".tsx pragmas as tsc reads them: @jsx and @jsxFrag before the first stateme
   }
 });
 
-test("JSX tsc would not compile (no tsconfig, no jsx, preserve, react-native) is one line naming the setting, exit 1; a .tsx without JSX runs; .jsx is one line too", () => {
+test("JSX tsc would not compile (no tsconfig, no jsx, preserve, react-native, an unknown value) is one line naming the setting, exit 1; a .tsx without JSX runs; .jsx is one line too", () => {
   const cwd = project({
     "view.tsx": 'const x = 1;\nconst tree = <ul class="x">{x}</ul>;\nconsole.log(tree);\n',
     "plain.tsx": "export function f(): number { return 1; }\n",
@@ -344,6 +344,8 @@ test("JSX tsc would not compile (no tsconfig, no jsx, preserve, react-native) is
     assert.equal(result.stderr, line(`${config} has "jsx": "${setting}", with which tsc leaves the JSX for node, which cannot run it`));
     assert.equal(result.status, 1);
   }
+  writeFileSync(config, JSON.stringify({ compilerOptions: { jsx: "reactjsx" } }));
+  assert.equal(profiled(cwd, ["view.tsx"]).stderr, line(`${config} has "jsx": "reactjsx", which tsc does not know`));
   // A .tsx file without JSX needs no setting: tsc compiles it whatever `jsx` says.
   const plain = profiled(cwd, ["plain.tsx"]);
   assert.equal(plain.stderr, "");

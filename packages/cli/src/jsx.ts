@@ -9,8 +9,9 @@ import type { JsxSettings } from "./tsconfig";
 const reactJsx = require.resolve("@babel/plugin-transform-react-jsx");
 const reactJsxDevelopment = require.resolve("@babel/plugin-transform-react-jsx-development");
 
-/** The `jsx` values tsc compiles JSX for (tsc reads them case-insensitively). */
+/** The `jsx` values tsc compiles JSX for (tsc reads them case-insensitively), and those it leaves JSX for. */
 const COMPILED = ["react", "react-jsx", "react-jsxdev"];
+const KEPT = ["preserve", "react-native"];
 
 function jsxMode(settings: JsxSettings): string | undefined {
   return settings.jsx?.toLowerCase();
@@ -125,7 +126,9 @@ export function jsxSettingError(filename: string, line: number, column: number, 
       ? "there is no tsconfig.json above this file"
       : settings.jsx === undefined
         ? `${settings.tsconfig} does not set "jsx"`
-        : `${settings.tsconfig} has "jsx": "${settings.jsx}", with which tsc leaves the JSX for node, which cannot run it`;
+        : KEPT.includes(settings.jsx.toLowerCase())
+          ? `${settings.tsconfig} has "jsx": "${settings.jsx}", with which tsc leaves the JSX for node, which cannot run it`
+          : `${settings.tsconfig} has "jsx": "${settings.jsx}", which tsc does not know`;
   const error = new Error(`${needed}: ${why}`);
   Object.defineProperty(error, JSX_SETTING_LINE, { value: `${filename}:${line}:${column}: ${error.message}` });
   return error;
