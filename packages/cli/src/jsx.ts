@@ -25,6 +25,8 @@ export function compilesJsx(settings: JsxSettings): boolean {
 /** The Babel plugins for a .tsx file's JSX (a .ts file has none: TypeScript's `<T>x` is a type assertion there). */
 export function jsxPlugins(settings: JsxSettings): unknown[] {
   if (!compilesJsx(settings)) return [[refuseJsxPlugin, { settings }]];
+  // Under react-jsxdev, Babel's development transform also serves a file that says `@jsxRuntime classic`: its
+  // createElement calls then get __self and __source props, which tsc does not add.
   const development = jsxMode(settings) === "react-jsxdev";
   // throwIfNamespace: tsc compiles <a:b c:d="1"/> to createElement("a:b", { "c:d": "1" }); Babel would refuse it.
   // useSpread: {...props} stays an object spread, as in tsc's output for the ES2018+ targets Node 20 runs.
