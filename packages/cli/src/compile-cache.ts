@@ -9,7 +9,15 @@ import type { ModuleFormat, Remember } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 
 /** Babel packages are identified by version; tsprof's own transform code by content, so a rebuilt plugin never meets stale output. */
-const BABEL_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs", "@babel/plugin-proposal-decorators"];
+const BABEL_PACKAGES = [
+  "@babel/core",
+  "@babel/preset-typescript",
+  "@babel/plugin-transform-modules-commonjs",
+  "@babel/plugin-proposal-decorators",
+  "@babel/plugin-transform-explicit-resource-management",
+  "@babel/plugin-transform-react-jsx",
+  "@babel/plugin-transform-react-jsx-development",
+];
 const TRANSFORM_PACKAGES = ["@tsprof/babel-plugin", "@tsprof/instrument", "tsprof"];
 
 /** Hashes Babel's versions and the content of tsprof's compiled transform code (tens of files: done once per run, by the parent). */

@@ -146,14 +146,12 @@ function hasModuleOnlySyntax(node: unknown, inFunction = false): boolean {
   return false;
 }
 
-/** The TypeScript source a compiled-style path stands for: tsc's node16 resolution lets "./x.js" mean "./x.ts". */
-const TYPESCRIPT_SOURCE_EXTENSION: Record<string, string> = { ".js": ".ts", ".mjs": ".mts", ".cjs": ".cts" };
+/** The TypeScript sources a compiled-style path stands for: tsc's node16 resolution lets "./x.js" mean "./x.ts" or "./x.tsx". */
+const TYPESCRIPT_SOURCE_EXTENSIONS: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".jsx": [".tsx"], ".mjs": [".mts"], ".cjs": [".cts"] };
 
-/** `x.ts` for `x.js` (`x.mts` for `x.mjs`, `x.cts` for `x.cjs`) when that file exists, else undefined. */
+/** `x.ts` (else `x.tsx`) for `x.js`, `x.tsx` for `x.jsx`, `x.mts` for `x.mjs`, `x.cts` for `x.cjs`: the first that exists, else undefined. */
 export function typescriptSourceFor(path: string): string | undefined {
   const ext = extname(path);
-  const sourceExtension = TYPESCRIPT_SOURCE_EXTENSION[ext];
-  if (sourceExtension === undefined) return undefined;
-  const candidate = path.slice(0, -ext.length) + sourceExtension;
-  return existsSync(candidate) ? candidate : undefined;
+  const base = path.slice(0, -ext.length);
+  return TYPESCRIPT_SOURCE_EXTENSIONS[ext]?.map((sourceExtension) => base + sourceExtension).find((candidate) => existsSync(candidate));
 }

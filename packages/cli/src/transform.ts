@@ -1,10 +1,14 @@
 // Instruments one source file for `tsprof run`: strips TypeScript, applies the tsprof Babel plugin,
 // and lowers ESM syntax to CommonJS for .ts/.cts files that Node will load as CommonJS.
+import { extname } from "node:path";
+import type { PluginObj } from "@babel/core";
+import type { ParserPlugin } from "@babel/parser";
 import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 import { cacheDirectory, cacheKey, cached } from "./compile-cache";
-import { decoratorStyleFor, type DecoratorStyle } from "./tsconfig";
+import { decoratorStyleFor, jsxSettingsFor, type DecoratorStyle, type JsxSettings } from "./tsconfig";
+import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } from "./jsx";
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
 
@@ -12,6 +16,7 @@ const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
 const modulesCommonjs = require.resolve("@babel/plugin-transform-modules-commonjs");
 const proposalDecorators = require.resolve("@babel/plugin-proposal-decorators");
+const explicitResourceManagement = require.resolve("@babel/plugin-transform-explicit-resource-management");
 
 /**
  * How a TypeScript file's decorators compile: the governing tsconfig's `experimentalDecorators` picks
@@ -22,9 +27,17 @@ export function decoratorStyleOf(filename: string): DecoratorStyle | undefined {
   return isTypeScript(filename) ? decoratorStyleFor(filename) : undefined;
 }
 
+/** A .tsx file's JSX settings (see jsx.ts); undefined for every other file, whose JSX, if any, is left to Node. */
+function jsxSettingsOf(filename: string): JsxSettings | undefined {
+  return extname(filename) === ".tsx" ? jsxSettingsFor(filename) : undefined;
+}
+
 /** The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before). */
 export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  return cacheKey(source, filename, format, options, instrument, decoratorStyleOf(filename));
+  // A .tsx file's output also depends on its tsconfig's JSX options (the other files' keys are as they were).
+  const jsx = jsxSettingsOf(filename);
+  const variant = jsx ? `${decoratorStyleOf(filename)} ${JSON.stringify(jsx)}` : decoratorStyleOf(filename);
+  return cacheKey(source, filename, format, options, instrument, variant);
 }
 
 /** Parser plugins for decorators and `accessor`, as @babel/plugin-proposal-decorators sets them for each version. */
@@ -64,10 +77,19 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
   // as it stands, the closest Babel has to TypeScript 5's standard decorators.
   if (decorators) plugins.push([proposalDecorators, { version: decorators === "legacy" ? "legacy" : "2023-11" }]);
-  if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false }]);
+  // `using` and `await using` (TypeScript 5.2+), which tsc lowers for every target Node 20 runs and Node 20 cannot
+  // run. Not in JavaScript: there Node's own SyntaxError is the program's behaviour.
+  if (typescript) plugins.push(explicitResourceManagement);
+  plugins.push(keepImportAssert);
+  // A .tsx file's JSX, as tsc compiles it with the tsconfig's `jsx` (see jsx.ts); first, for its pragma handling.
+  const jsx = jsxSettingsOf(filename);
+  if (jsx) plugins.unshift(...jsxPlugins(jsx));
+  // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
+  // would make it undefined, as in an ES module.
+  if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true }]);
   // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
-  const result = transformSync(source, {
+  const result = keepingErrorSettings(() => transformSync(source, {
     filename,
     babelrc: false,
     configFile: false,
@@ -82,20 +104,71 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     presets: typescript ? [[presetTypescript, { onlyRemoveTypeImports: false, allowDeclareFields: true }]] : [],
     plugins: plugins as never,
     // The decorators plugin adds its parser plugins; legacy decorators' "decorators-legacy" leaves out `accessor`.
-    parserOpts: { allowReturnOutsideFunction: format === "commonjs", plugins: decorators === "legacy" ? ["decoratorAutoAccessors"] : [] },
-  });
+    parserOpts: {
+      allowReturnOutsideFunction: format === "commonjs",
+      plugins: [...(decorators === "legacy" ? ["decoratorAutoAccessors" as const] : []), ...IMPORT_ASSERT],
+    },
+  }));
   return result?.code ?? source;
+}
+
+/**
+ * `import x from "./x.json" assert { type: "json" }`: the deprecated spelling of import attributes, which
+ * Node 20 still runs (with a warning) and Babel refuses without this parser plugin. The parser marks each such
+ * import, and keepImportAssert (below) makes the generator print it with `assert` again, so the program gets
+ * Node's own warning for it (and `with` imports stay `with`).
+ */
+const IMPORT_ASSERT = ["deprecatedImportAssert" as const];
+
+/**
+ * Babel's generator prints every import's attributes with one keyword, `with` unless told otherwise (and then
+ * warns on the console about the marked ones); an import whose attributes are in the older `assertions` field
+ * gets `assert`. So the marked ones move there, each import keeping the keyword it was written with.
+ */
+function keepImportAssert(): PluginObj {
+  const keep = (path: { node: { attributes?: unknown; assertions?: unknown; extra?: Record<string, unknown> } }): void => {
+    const node = path.node;
+    if (!node.extra?.deprecatedAssertSyntax || !node.attributes) return;
+    node.assertions = node.attributes;
+    node.attributes = undefined;
+    delete node.extra.deprecatedAssertSyntax;
+  };
+  return { name: "tsprof-keep-import-assert", visitor: { ImportDeclaration: keep, ExportNamedDeclaration: keep, ExportAllDeclaration: keep } };
+}
+
+/**
+ * Runs a Babel call without letting it change the program's Error settings: the first call into @babel/core
+ * raises Error.stackTraceLimit to at least 50 and installs its own Error.prepareStackTrace (to hide its frames
+ * from its errors), for good. In the profiled program's process, where the CommonJS hook compiles, the program
+ * then saw 50 where Node gives 10, or lost the limit it had set, whenever a file was compiled rather than taken
+ * from the compile cache. Both are put back as they were, property descriptors and all.
+ */
+function keepingErrorSettings<T>(call: () => T): T {
+  const saved = ["stackTraceLimit", "prepareStackTrace"].map((key) => [key, Object.getOwnPropertyDescriptor(Error, key)] as const);
+  try {
+    return call();
+  } finally {
+    for (const [key, descriptor] of saved) {
+      if (descriptor) Object.defineProperty(Error, key, descriptor);
+      else delete (Error as unknown as Record<string, unknown>)[key];
+    }
+  }
 }
 
 /** Parses only (no transform), for reporting a syntax error before anything runs. Throws Babel's parse error. */
 export function checkSyntax(source: string, filename: string, format: ModuleFormat): void {
   const { parse } = require("@babel/parser") as typeof import("@babel/parser");
-  parse(source, {
+  const jsx = jsxSettingsOf(filename);
+  const typescript: ParserPlugin[] = isTypeScript(filename) ? ["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] : [];
+  const ast = parse(source, {
     sourceFilename: filename,
     sourceType: format === "module" ? "module" : "unambiguous",
     allowReturnOutsideFunction: format === "commonjs",
-    plugins: isTypeScript(filename) ? ["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] : [],
+    plugins: [...typescript, ...(jsx ? ["jsx" as const] : []), ...IMPORT_ASSERT],
   });
+  // JSX that tsc would not compile, refused here as the hooks refuse it (with the same line), before the run.
+  const refused = jsx && !compilesJsx(jsx) ? firstJsx(ast.program) : undefined;
+  if (jsx && refused) throw jsxSettingError(filename, refused.line, refused.column, jsx);
 }
 
 /**
@@ -107,6 +180,9 @@ export const LOAD_ERROR_KEY = "tsprof.loadError";
 
 /** Turns a Babel parse error into the one-line-plus-code-frame message a user expects from a syntax error. */
 export function describeLoadError(error: unknown, filename: string, source?: string): string | undefined {
+  // JSX in a .tsx file whose tsconfig does not say how to compile it: jsx.ts's one line, no code frame.
+  const jsxLine = (error as Record<symbol, unknown> | null)?.[JSX_SETTING_LINE];
+  if (typeof jsxLine === "string") return jsxLine;
   const e = error as { code?: string; loc?: { line: number; column: number }; message?: string; reasonCode?: string };
   const codes = ["BABEL_PARSE_ERROR", "BABEL_PARSER_SYNTAX_ERROR", "BABEL_TRANSFORM_ERROR"];
   if (!e || !codes.includes(e.code as string) || typeof e.message !== "string") return undefined;
@@ -114,6 +190,12 @@ export function describeLoadError(error: unknown, filename: string, source?: str
   const [first, ...rest] = e.message.split("\n");
   const reason = first.startsWith(filename) ? first.slice(filename.length + 2) : first;
   const where = e.loc ? `${filename}:${e.loc.line}:${e.loc.column + 1}` : filename;
+  // JSX in JavaScript (a .jsx or .js main script): Babel's reason asks for parser plugins, which means nothing to
+  // the user; node cannot run it either (Unexpected token '<'), and tsprof compiles JSX only where tsc does.
+  const missingPlugin = (e as { missingPlugin?: unknown }).missingPlugin;
+  if (Array.isArray(missingPlugin) && missingPlugin.includes("jsx")) {
+    return `${where}: SyntaxError: JSX, which node cannot run: compile it first (tsprof run compiles JSX only in .tsx files, as tsc does)`;
+  }
   const kind = e.code === "BABEL_TRANSFORM_ERROR" ? "Error" : "SyntaxError";
   let frame = rest.join("\n");
   if (!frame.trim() && source !== undefined && e.loc) {

@@ -114,3 +114,61 @@ export function stripJsonComments(text: string): string {
   }
   return result;
 }
+
+/**
+ * The JSX options of the tsconfig.json that governs a file (the nearest one above it, `extends` followed
+ * as for experimentalDecorators: each option its own value over the ones it extends), and that file's
+ * path, undefined when there is none. `tsprof run` compiles a .tsx file's JSX as tsc would with them.
+ */
+export interface JsxSettings {
+  jsx?: string;
+  jsxFactory?: string;
+  jsxFragmentFactory?: string;
+  jsxImportSource?: string;
+  tsconfig?: string;
+}
+
+const JSX_OPTIONS = ["jsx", "jsxFactory", "jsxFragmentFactory", "jsxImportSource"] as const;
+type JsxOption = (typeof JSX_OPTIONS)[number];
+
+const jsxByDirectory = new Map<string, JsxSettings>();
+
+export function jsxSettingsFor(filename: string): JsxSettings {
+  return jsxSettingsOfDirectory(dirname(filename));
+}
+
+function jsxSettingsOfDirectory(dir: string): JsxSettings {
+  const known = jsxByDirectory.get(dir);
+  if (known) return known;
+  const config = join(dir, "tsconfig.json");
+  const parent = dirname(dir);
+  let settings: JsxSettings;
+  if (existsSync(config)) settings = { ...stringOptions(config, new Set()), tsconfig: config };
+  else settings = parent === dir ? {} : jsxSettingsOfDirectory(parent);
+  jsxByDirectory.set(dir, settings);
+  return settings;
+}
+
+/** The JSX options a tsconfig sets or inherits (string values only; anything else counts as unset, as in experimentalDecorators). */
+function stringOptions(path: string, seen: Set<string>): Partial<Record<JsxOption, string>> {
+  if (seen.has(path)) return {};
+  seen.add(path);
+  let config: { extends?: unknown; compilerOptions?: Record<string, unknown> };
+  try {
+    config = JSON.parse(stripJsonComments(readFileSync(path, "utf8")));
+  } catch {
+    return {};
+  }
+  if (config === null || typeof config !== "object") return {};
+  const bases = typeof config.extends === "string" ? [config.extends] : Array.isArray(config.extends) ? config.extends : [];
+  const out: Partial<Record<JsxOption, string>> = {};
+  for (const base of bases) {
+    const basePath = typeof base === "string" ? resolveExtends(base, dirname(path)) : undefined;
+    if (basePath !== undefined) Object.assign(out, stringOptions(basePath, seen));
+  }
+  const own = config.compilerOptions;
+  if (own !== null && typeof own === "object") {
+    for (const name of JSX_OPTIONS) if (typeof own[name] === "string") out[name] = own[name] as string;
+  }
+  return out;
+}

@@ -43,7 +43,9 @@ export function installCommonJsHook(options: RunHookOptions): void {
     }
     return module._compile(code, filename, format);
   };
-  for (const ext of [".js", ".cjs", ".ts", ".cts"]) internals._extensions[ext] = load;
+  // Registered extensions are also the ones require() tries for an extensionless "./comp" (after .js, .json
+  // and .node), so a TypeScript file finds comp.ts or comp.tsx there as tsc does.
+  for (const ext of [".js", ".cjs", ".ts", ".cts", ".tsx"]) internals._extensions[ext] = load;
 
   // TypeScript sources import "./x.js" meaning "./x.ts": resolve like tsc's node16 resolution does.
   const resolveFilename = internals._resolveFilename;

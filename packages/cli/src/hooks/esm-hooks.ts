@@ -46,8 +46,8 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
   return result;
 }
 
-// TypeScript sources write "./x.js" for "./x.ts", and bundler-style code omits the extension.
-const EXTENSIONLESS_CANDIDATES = [".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.js"];
+// TypeScript sources write "./x.js" for "./x.ts", and bundler-style code omits the extension (".ts" before ".tsx", as tsc tries them).
+const EXTENSIONLESS_CANDIDATES = [".ts", ".tsx", ".mts", ".js", ".mjs", "/index.ts", "/index.tsx", "/index.js"];
 
 function typescriptAlternative(specifier: string, parentURL: string | undefined): string | undefined {
   if (!parentURL || !/^\.{1,2}\//.test(specifier)) return undefined;
