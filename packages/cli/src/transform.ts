@@ -4,9 +4,10 @@ import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 import { cacheDirectory, cacheKey, cached } from "./compile-cache";
-import { decoratorStyleFor, type DecoratorStyle } from "./tsconfig";
+import { decoratorStyleFor, typescriptSettingsFor, type DecoratorStyle, type TypeScriptSettings } from "./tsconfig";
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
+import { classFieldsPlugin } from "./class-fields";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
@@ -22,9 +23,19 @@ export function decoratorStyleOf(filename: string): DecoratorStyle | undefined {
   return isTypeScript(filename) ? decoratorStyleFor(filename) : undefined;
 }
 
+/**
+ * Everything the governing tsconfig decides about a TypeScript file's output (decorators, class fields:
+ * see tsconfig.ts), undefined for JavaScript. Part of the compile cache's key, so changing
+ * any of them recompiles.
+ */
+function typescriptSettingsOf(filename: string): TypeScriptSettings | undefined {
+  return isTypeScript(filename) ? typescriptSettingsFor(filename) : undefined;
+}
+
 /** The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before). */
 export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  return cacheKey(source, filename, format, options, instrument, decoratorStyleOf(filename));
+  const settings = typescriptSettingsOf(filename);
+  return cacheKey(source, filename, format, options, instrument, settings && `${settings.decorators} ${settings.classFields}`);
 }
 
 /** Parser plugins for decorators and `accessor`, as @babel/plugin-proposal-decorators sets them for each version. */
@@ -59,6 +70,10 @@ export function compileSource(source: string, filename: string, format: ModuleFo
         importStyle: format === "module" ? "import" : "require",
       },
     ]);
+  // Class fields and parameter properties initialised as tsc does under the tsconfig (class-fields.ts):
+  // its Class visitor runs before the decorators transform's and the TypeScript preset's.
+  const settings = typescriptSettingsOf(filename);
+  if (settings) plugins.push([classFieldsPlugin, { style: settings.classFields }]);
   // The decorators transform visits classes after the tsprof plugin has instrumented them: decorated
   // methods and the decorators keep their probes, Babel's helpers get none. "legacy" (TypeScript's
   // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
