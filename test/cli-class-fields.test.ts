@@ -1,6 +1,7 @@
 // End-to-end tests of `tsprof run` on what a TypeScript file's tsconfig decides beyond types: how class
-// fields and parameter properties are initialised (target, useDefineForClassFields). Each fixture under
-// fixtures/class-fields/<case>/ is compiled here by TypeScript 5.9 (`tsc -p`, its tsconfig) and run by
+// fields and parameter properties are initialised (target, useDefineForClassFields) and whether unused
+// imports stay (verbatimModuleSyntax). Each fixture under fixtures/class-fields/<case>/ and
+// fixtures/module-syntax/<case>/ is compiled here by TypeScript 5.9 (`tsc -p`, its tsconfig) and run by
 // node: `tsprof run` must print what that prints.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -115,10 +116,28 @@ test("a method between the constructor and a field that moves into it keeps its 
   assert.match(result.stdout, /^main\.ts:3:\d+\)\ntrue\n/);
 });
 
-test("the tsconfig's class-field settings are part of the compile cache's key", () => {
+test("verbatimModuleSyntax keeps an import whose binding is never used: its module's side effects run", () => {
+  assertSameAsTsc(fixture("module-syntax", "verbatim"), "main.mts", "side effect ran\nmain 3\n");
+});
+
+test("preserveValueImports and importsNotUsedAsValues: \"preserve\" keep it too (TypeScript up to 5.4; tsc 5.9 refuses both)", () => {
+  for (const option of ['"preserveValueImports": true', '"importsNotUsedAsValues": "preserve"']) {
+    const work = copied("module-syntax", "verbatim");
+    writeFileSync(join(work, "tsconfig.json"), `{ "compilerOptions": { "target": "ES2022", "module": "nodenext", ${option} } }\n`);
+    const result = underTsprof(work, "main.mts");
+    assert.equal(result.stderr, "", option);
+    assert.equal(result.stdout, "side effect ran\nmain 3\n", option);
+  }
+});
+
+test("the tsconfig's class-field and import settings are part of the compile cache's key", () => {
   const cache = mkdtempSync(join(tmpdir(), "tsprof-cache-"));
   const fields = copied("class-fields", "param-properties");
   assert.equal(underTsprof(fields, "main.ts", cache).stdout, `42 [ 'name' ]\n{"x":1,"y":2,"z":0}\n`);
   writeFileSync(join(fields, "tsconfig.json"), '{ "compilerOptions": { "target": "ES2020", "useDefineForClassFields": true } }\n');
   assert.equal(underTsprof(fields, "main.ts", cache).stdout, `42 [ 'id', 'name' ]\n{"x":1,"y":2,"z":0}\n`);
+  const imports = copied("module-syntax", "verbatim");
+  assert.equal(underTsprof(imports, "main.mts", cache).stdout, "side effect ran\nmain 3\n");
+  writeFileSync(join(imports, "tsconfig.json"), '{ "compilerOptions": { "target": "ES2022", "module": "nodenext" } }\n');
+  assert.equal(underTsprof(imports, "main.mts", cache).stdout, "main 3\n");
 });

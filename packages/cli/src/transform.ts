@@ -24,8 +24,8 @@ export function decoratorStyleOf(filename: string): DecoratorStyle | undefined {
 }
 
 /**
- * Everything the governing tsconfig decides about a TypeScript file's output (decorators, class fields:
- * see tsconfig.ts), undefined for JavaScript. Part of the compile cache's key, so changing
+ * Everything the governing tsconfig decides about a TypeScript file's output (decorators, class fields,
+ * kept imports: see tsconfig.ts), undefined for JavaScript. Part of the compile cache's key, so changing
  * any of them recompiles.
  */
 function typescriptSettingsOf(filename: string): TypeScriptSettings | undefined {
@@ -35,7 +35,7 @@ function typescriptSettingsOf(filename: string): TypeScriptSettings | undefined 
 /** The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before). */
 export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
   const settings = typescriptSettingsOf(filename);
-  return cacheKey(source, filename, format, options, instrument, settings && `${settings.decorators} ${settings.classFields}`);
+  return cacheKey(source, filename, format, options, instrument, settings && `${settings.decorators} ${settings.classFields} ${settings.keepValueImports}`);
 }
 
 /** Parser plugins for decorators and `accessor`, as @babel/plugin-proposal-decorators sets them for each version. */
@@ -94,7 +94,8 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     // A syntax error's code frame is plain text, as Node's own are: Babel's default colours it whenever
     // picocolors thinks it may, which includes any process with CI set, whatever stderr is.
     highlightCode: false,
-    presets: typescript ? [[presetTypescript, { onlyRemoveTypeImports: false, allowDeclareFields: true }]] : [],
+    // verbatimModuleSyntax and the like keep `import { x }` when x is unused (its module's side effects run).
+    presets: settings ? [[presetTypescript, { onlyRemoveTypeImports: settings.keepValueImports, allowDeclareFields: true }]] : [],
     plugins: plugins as never,
     // The decorators plugin adds its parser plugins; legacy decorators' "decorators-legacy" leaves out `accessor`.
     parserOpts: { allowReturnOutsideFunction: format === "commonjs", plugins: decorators === "legacy" ? ["decoratorAutoAccessors"] : [] },

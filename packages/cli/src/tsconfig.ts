@@ -3,7 +3,10 @@
 //   `experimentalDecorators`, else the standard (TC39) ones, TypeScript 5's default;
 // - how class fields are initialised (class-fields.ts): `useDefineForClassFields`, whose default is true
 //   for a `target` of ES2022 or later (ESNext included) and false below, TypeScript 5's default target
-//   being ES5.
+//   being ES5;
+// - whether imports that are never used as values stay: `verbatimModuleSyntax`, or the options it
+//   replaced (`preserveValueImports`, `importsNotUsedAsValues: "preserve"`, which tsc 5.9 refuses but
+//   TypeScript up to 5.4 and esbuild honour: a project that sets them is built with one of those).
 // `tsprof run` has no project file of its own, so "governs" means what esbuild, tsx and editors take it
 // to mean: the nearest tsconfig.json above the file, with its `extends` chain followed, each option
 // taken from the nearest file of the chain that sets it. A file with no tsconfig.json above it gets what
@@ -24,9 +27,11 @@ export type ClassFieldStyle = "define" | "define-lowered" | "assign";
 export interface TypeScriptSettings {
   decorators: DecoratorStyle;
   classFields: ClassFieldStyle;
+  /** Imports whose bindings are never used as values are kept (only `import type` and `type` specifiers go). */
+  keepValueImports: boolean;
 }
 
-const NO_PROJECT: TypeScriptSettings = { decorators: "standard", classFields: "define" };
+const NO_PROJECT: TypeScriptSettings = { decorators: "standard", classFields: "define", keepValueImports: false };
 
 /** Per directory: the nearest tsconfig.json's settings (lookups for every file of a directory hit this). */
 const settingsByDirectory = new Map<string, TypeScriptSettings>();
@@ -57,9 +62,14 @@ function settingsOf(config: string): TypeScriptSettings {
   const modern = typeof target === "string" && /^es(next|20(2[2-9]|[3-9]\d))$/i.test(target);
   const useDefine = option("useDefineForClassFields");
   const define = typeof useDefine === "boolean" ? useDefine : modern;
+  const notUsedAsValues = option("importsNotUsedAsValues");
   return {
     decorators: option("experimentalDecorators") === true ? "legacy" : "standard",
     classFields: !define ? "assign" : modern ? "define" : "define-lowered",
+    keepValueImports:
+      option("verbatimModuleSyntax") === true ||
+      option("preserveValueImports") === true ||
+      (typeof notUsedAsValues === "string" && notUsedAsValues.toLowerCase() === "preserve"),
   };
 }
 
