@@ -56,12 +56,12 @@ export function cacheDirectory(root: string): string | undefined {
   return join(tmpdir(), `tsprof-cache-${user}`);
 }
 
-/** `decorators`: the decorator style the file's tsconfig picks (transform.ts), which changes a TypeScript file's output. */
-export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, decorators?: string): string {
+/** `tsconfig`: what the file's tsconfig decides (decorator style, class fields, kept imports: transform.ts), which changes a TypeScript file's output. */
+export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, tsconfig?: string): string {
   // `decisive` includes options.toolFingerprint: output from other tsprof or Babel code never matches.
   const { outputDir: _ignored, ...decisive } = options;
   return createHash("sha256")
-    .update(JSON.stringify({ filename, format, instrument, decisive, decorators }))
+    .update(JSON.stringify({ filename, format, instrument, decisive, tsconfig }))
     .update("\0" + source)
     .digest("hex");
 }

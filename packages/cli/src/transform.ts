@@ -7,10 +7,11 @@ import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 import { cacheDirectory, cacheKey, cached } from "./compile-cache";
-import { decoratorStyleFor, jsxSettingsFor, type DecoratorStyle, type JsxSettings } from "./tsconfig";
+import { decoratorStyleFor, jsxSettingsFor, typescriptSettingsFor, type DecoratorStyle, type JsxSettings, type TypeScriptSettings } from "./tsconfig";
 import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } from "./jsx";
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
+import { classFieldsPlugin } from "./class-fields";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
@@ -32,11 +33,21 @@ function jsxSettingsOf(filename: string): JsxSettings | undefined {
   return extname(filename) === ".tsx" ? jsxSettingsFor(filename) : undefined;
 }
 
+/**
+ * Everything the governing tsconfig decides about a TypeScript file's output (decorators, class fields,
+ * kept imports: see tsconfig.ts), undefined for JavaScript. Part of the compile cache's key, so changing
+ * any of them recompiles.
+ */
+function typescriptSettingsOf(filename: string): TypeScriptSettings | undefined {
+  return isTypeScript(filename) ? typescriptSettingsFor(filename) : undefined;
+}
+
 /** The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before). */
 export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  // A .tsx file's output also depends on its tsconfig's JSX options (the other files' keys are as they were).
+  const settings = typescriptSettingsOf(filename);
+  // A .tsx file's output also depends on its tsconfig's JSX options.
   const jsx = jsxSettingsOf(filename);
-  const variant = jsx ? `${decoratorStyleOf(filename)} ${JSON.stringify(jsx)}` : decoratorStyleOf(filename);
+  const variant = settings && `${settings.decorators} ${settings.classFields} ${settings.keepValueImports}${jsx ? ` ${JSON.stringify(jsx)}` : ""}`;
   return cacheKey(source, filename, format, options, instrument, variant);
 }
 
@@ -72,6 +83,10 @@ export function compileSource(source: string, filename: string, format: ModuleFo
         importStyle: format === "module" ? "import" : "require",
       },
     ]);
+  // Class fields and parameter properties initialised as tsc does under the tsconfig (class-fields.ts):
+  // its Class visitor runs before the decorators transform's and the TypeScript preset's.
+  const settings = typescriptSettingsOf(filename);
+  if (settings) plugins.push([classFieldsPlugin, { style: settings.classFields }]);
   // The decorators transform visits classes after the tsprof plugin has instrumented them: decorated
   // methods and the decorators keep their probes, Babel's helpers get none. "legacy" (TypeScript's
   // experimentalDecorators) is left only class decorators to apply; "2023-11" is the standard proposal
@@ -101,7 +116,8 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     // A syntax error's code frame is plain text, as Node's own are: Babel's default colours it whenever
     // picocolors thinks it may, which includes any process with CI set, whatever stderr is.
     highlightCode: false,
-    presets: typescript ? [[presetTypescript, { onlyRemoveTypeImports: false, allowDeclareFields: true }]] : [],
+    // verbatimModuleSyntax and the like keep `import { x }` when x is unused (its module's side effects run).
+    presets: settings ? [[presetTypescript, { onlyRemoveTypeImports: settings.keepValueImports, allowDeclareFields: true }]] : [],
     plugins: plugins as never,
     // The decorators plugin adds its parser plugins; legacy decorators' "decorators-legacy" leaves out `accessor`.
     parserOpts: {

@@ -1,56 +1,108 @@
-// Which decorators a TypeScript file uses: TypeScript's legacy ("experimental") decorators when the
-// tsconfig.json that governs the file sets `experimentalDecorators`, else the standard (TC39) ones,
-// TypeScript 5's default. `tsprof run` has no project file of its own, so "governs" means what
-// esbuild, tsx and editors take it to mean: the nearest tsconfig.json above the file, with its
-// `extends` chain followed. Nothing else in a tsconfig changes how tsprof strips types.
+// What the tsconfig.json that governs a TypeScript file decides about its output, as tsc 5.9 reads it:
+// - which decorators it uses: TypeScript's legacy ("experimental") ones when it sets
+//   `experimentalDecorators`, else the standard (TC39) ones, TypeScript 5's default;
+// - how class fields are initialised (class-fields.ts): `useDefineForClassFields`, whose default is true
+//   for a `target` of ES2022 or later (ESNext included) and false below, TypeScript 5's default target
+//   being ES5;
+// - whether imports that are never used as values stay: `verbatimModuleSyntax`, or the options it
+//   replaced (`preserveValueImports`, `importsNotUsedAsValues: "preserve"`, which tsc 5.9 refuses but
+//   TypeScript up to 5.4 and esbuild honour: a project that sets them is built with one of those).
+// `tsprof run` has no project file of its own, so "governs" means what esbuild, tsx and editors take it
+// to mean: the nearest tsconfig.json above the file, with its `extends` chain followed, each option
+// taken from the nearest file of the chain that sets it. A file with no tsconfig.json above it gets what
+// Node itself does with class fields (native [[Define]] fields, as esbuild and tsx do there too).
 import { readFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve, isAbsolute } from "node:path";
 
 export type DecoratorStyle = "legacy" | "standard";
 
-/** Per directory: the nearest tsconfig.json's setting (lookups for every file of a directory hit this). */
-const styleByDirectory = new Map<string, DecoratorStyle>();
+/**
+ * "define": native class fields ([[Define]]); "define-lowered": [[Define]] in tsc's below-ES2022 order
+ * (parameter properties first, then the fields, all in the constructor); "assign": fields assigned in the
+ * constructor after the parameter properties (useDefineForClassFields false). See class-fields.ts.
+ */
+export type ClassFieldStyle = "define" | "define-lowered" | "assign";
 
-export function decoratorStyleFor(filename: string): DecoratorStyle {
-  return styleOfDirectory(dirname(filename));
+export interface TypeScriptSettings {
+  decorators: DecoratorStyle;
+  classFields: ClassFieldStyle;
+  /** Imports whose bindings are never used as values are kept (only `import type` and `type` specifiers go). */
+  keepValueImports: boolean;
 }
 
-function styleOfDirectory(dir: string): DecoratorStyle {
-  const known = styleByDirectory.get(dir);
+const NO_PROJECT: TypeScriptSettings = { decorators: "standard", classFields: "define", keepValueImports: false };
+
+/** Per directory: the nearest tsconfig.json's settings (lookups for every file of a directory hit this). */
+const settingsByDirectory = new Map<string, TypeScriptSettings>();
+
+export function typescriptSettingsFor(filename: string): TypeScriptSettings {
+  return settingsOfDirectory(dirname(filename));
+}
+
+export function decoratorStyleFor(filename: string): DecoratorStyle {
+  return typescriptSettingsFor(filename).decorators;
+}
+
+function settingsOfDirectory(dir: string): TypeScriptSettings {
+  const known = settingsByDirectory.get(dir);
   if (known) return known;
   const config = join(dir, "tsconfig.json");
   const parent = dirname(dir);
-  let style: DecoratorStyle;
-  if (existsSync(config)) style = experimentalDecorators(config, new Set()) === true ? "legacy" : "standard";
-  else style = parent === dir ? "standard" : styleOfDirectory(parent);
-  styleByDirectory.set(dir, style);
-  return style;
+  let settings: TypeScriptSettings;
+  if (existsSync(config)) settings = settingsOf(config);
+  else settings = parent === dir ? NO_PROJECT : settingsOfDirectory(parent);
+  settingsByDirectory.set(dir, settings);
+  return settings;
 }
 
+function settingsOf(config: string): TypeScriptSettings {
+  const option = (name: string) => compilerOption(config, name, new Set());
+  const target = option("target");
+  const modern = typeof target === "string" && /^es(next|20(2[2-9]|[3-9]\d))$/i.test(target);
+  const useDefine = option("useDefineForClassFields");
+  const define = typeof useDefine === "boolean" ? useDefine : modern;
+  const notUsedAsValues = option("importsNotUsedAsValues");
+  return {
+    decorators: option("experimentalDecorators") === true ? "legacy" : "standard",
+    classFields: !define ? "assign" : modern ? "define" : "define-lowered",
+    keepValueImports:
+      option("verbatimModuleSyntax") === true ||
+      option("preserveValueImports") === true ||
+      (typeof notUsedAsValues === "string" && notUsedAsValues.toLowerCase() === "preserve"),
+  };
+}
+
+/** Parsed tsconfig files, undefined for one that can't be read or parsed. */
+const parsedConfigs = new Map<string, { extends?: unknown; compilerOptions?: Record<string, unknown> } | undefined>();
+
 /**
- * `compilerOptions.experimentalDecorators` of a tsconfig, its own value over the ones it extends (the
- * last of an `extends` array winning, as in TypeScript 5). A file that can't be read or parsed counts as
- * setting nothing: tsc would refuse the project, but the program may still run, and the decorators
- * (if any) then get TypeScript's default.
+ * `compilerOptions[name]` of a tsconfig, its own value over the ones it extends (the last of an `extends`
+ * array winning, as in TypeScript 5). A file that can't be read or parsed counts as setting nothing: tsc
+ * would refuse the project, but the program may still run, with TypeScript's defaults.
  */
-function experimentalDecorators(path: string, seen: Set<string>): boolean | undefined {
+function compilerOption(path: string, name: string, seen: Set<string>): unknown {
   if (seen.has(path)) return undefined;
   seen.add(path);
-  let config: { extends?: unknown; compilerOptions?: { experimentalDecorators?: unknown } };
-  try {
-    config = JSON.parse(stripJsonComments(readFileSync(path, "utf8")));
-  } catch {
-    return undefined;
+  if (!parsedConfigs.has(path)) {
+    let parsed: { extends?: unknown; compilerOptions?: Record<string, unknown> } | undefined;
+    try {
+      parsed = JSON.parse(stripJsonComments(readFileSync(path, "utf8")));
+    } catch {
+      parsed = undefined;
+    }
+    parsedConfigs.set(path, parsed !== null && typeof parsed === "object" ? parsed : undefined);
   }
-  if (config === null || typeof config !== "object") return undefined;
-  const own = config.compilerOptions?.experimentalDecorators;
-  if (typeof own === "boolean") return own;
+  const config = parsedConfigs.get(path);
+  if (config === undefined) return undefined;
+  const options = config.compilerOptions;
+  const own = options !== null && typeof options === "object" ? options[name] : undefined;
+  if (own !== undefined && own !== null) return own;
   const bases = typeof config.extends === "string" ? [config.extends] : Array.isArray(config.extends) ? config.extends : [];
-  let inherited: boolean | undefined;
+  let inherited: unknown;
   for (const base of bases) {
     const basePath = typeof base === "string" ? resolveExtends(base, dirname(path)) : undefined;
-    const value = basePath === undefined ? undefined : experimentalDecorators(basePath, seen);
+    const value = basePath === undefined ? undefined : compilerOption(basePath, name, new Set(seen));
     if (value !== undefined) inherited = value;
   }
   return inherited;
