@@ -87,8 +87,12 @@ export function instrumentProgram(
 
   const addSite = (node: t.Node, names: { name: string; qualifiedName: string }, async: boolean, generator: boolean): number => {
     const start = node.loc!.start;
-    const { line, column } = facts.positions.map(start.line, start.column);
-    sites.push(buildSiteTuple({ ...names, line, column, async, generator }));
+    const position = facts.positions.map(start.line, start.column);
+    // The line and column belong to the file the map names for them (or to this file, unmapped); a
+    // site in another file than the module's names it (a map with several sources: tsc outFile, a bundle).
+    const siteFile = position.file ? projectRelativePath(options.root, position.file) : relativeFile;
+    const { line, column } = position;
+    sites.push(buildSiteTuple({ ...names, line, column, async, generator, ...(siteFile === file ? {} : { file: siteFile }) }));
     return sites.length - 1;
   };
 
