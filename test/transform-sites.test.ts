@@ -84,3 +84,40 @@ test("plugins listed before tsprof do not change its site table or its probes' p
   assert.deepEqual(sitesOf(before), sitesOf(alone));
   assert.equal(after!.code, before!.code);
 });
+
+test("a map with several sources (tsc outFile): each site names the file and the line the map gives it", () => {
+  // `tsc --outFile dist/all.js --sourceMap` of src/a.ts (`function aa` and an arrow) and src/b.ts
+  // (`function bb` and an arrow, then a call), with one function appended that the map knows nothing of.
+  const code = [
+    "function aa(n) {",
+    "    return [n].map((x) => x + 1)[0];",
+    "}",
+    "function bb() {",
+    "    return [aa(1)].map((x) => x * 2)[0];",
+    "}",
+    "console.log(bb());",
+    "function unmapped() {}",
+  ].join("\n");
+  const inputSourceMap = {
+    version: 3,
+    file: "all.js",
+    sourceRoot: "",
+    sources: ["../src/a.ts", "../src/b.ts"],
+    names: [],
+    mappings:
+      "AAAA,SAAS,EAAE,CAAC,CAAS;IACnB,OAAO,CAAC,CAAC,CAAC,CAAC,GAAG,CAAC,CAAC,CAAC,EAAE,EAAE,CAAC,CAAC,GAAG,CAAC,CAAC,CAAC,CAAC,CAAC,CAAC;AAClC,CAAC;ACFD,SAAS,EAAE;IACT,OAAO,CAAC,EAAE,CAAC,CAAC,CAAC,CAAC,CAAC,GAAG,CAAC,CAAC,CAAC,EAAE,EAAE,CAAC,CAAC,GAAG,CAAC,CAAC,CAAC,CAAC,CAAC,CAAC;AACtC,CAAC;AACD,OAAO,CAAC,GAAG,CAAC,EAAE,EAAE,CAAC,CAAC",
+  };
+  const result = transformSync(code, { ...base, filename: join(caseDir, "dist", "all.js"), inputSourceMap, plugins: [[tsprofPlugin, { runtime: "global" }]] });
+  // bb is on line 4 of dist/all.js and line 1 of src/b.ts: never dist/all.js:1 (the generated file with the original's line).
+  assert.deepEqual(sitesOf(result), {
+    file: "dist/all.js",
+    sites: [
+      ["aa", "", 1, 1, 0, "src/a.ts"],
+      ["(anonymous)", "", 2, 18, 0, "src/a.ts"],
+      ["bb", "", 1, 1, 0, "src/b.ts"],
+      ["(anonymous)", "", 2, 22, 0, "src/b.ts"],
+      ["unmapped", "", 8, 1, 0],
+    ],
+  });
+  assert.match(result!.code!, /\.module\("dist\/all\.js", \[\["aa", "", 1, 1, 0, "src\/a\.ts"\]/, "the embedded table is the reported one");
+});

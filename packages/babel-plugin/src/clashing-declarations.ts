@@ -8,6 +8,7 @@
 // which assigns the same var/parameter binding at the same moment (before any other body code),
 // and keeps `.name` ("a", by NamedEvaluation), `.length`, `this`, `new.target` and hoisted order.
 import { types as t } from "@babel/core";
+import { atLocationOf } from "./source-locations";
 
 /** Names bound by `var` in a function body, nested functions and class bodies excluded. */
 function varDeclaredNames(statements: readonly t.Statement[]): Set<string> {
@@ -63,7 +64,10 @@ function asVarDeclaration(declaration: t.FunctionDeclaration): t.VariableDeclara
   expression.loc = declaration.loc;
   expression.start = declaration.start;
   expression.end = declaration.end;
-  const statement = t.variableDeclaration("var", [t.variableDeclarator(t.identifier(declaration.id!.name), expression)]);
+  // The name and the statement keep theirs too, for source maps and coverage tools (source-locations.ts);
+  // the declarator has none, so istanbul counts no statement the declaration did not have.
+  const id = atLocationOf(t.identifier(declaration.id!.name), declaration.id!);
+  const statement = atLocationOf(t.variableDeclaration("var", [t.variableDeclarator(id, expression)]), declaration);
   t.inheritsComments(statement, declaration);
   return statement;
 }

@@ -21,6 +21,7 @@ import { forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, re
 import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
+import { atLocationOf } from "./source-locations";
 
 /** What the plugin knows about the file being transformed. */
 export interface FileFacts {
@@ -86,8 +87,12 @@ export function instrumentProgram(
 
   const addSite = (node: t.Node, names: { name: string; qualifiedName: string }, async: boolean, generator: boolean): number => {
     const start = node.loc!.start;
-    const { line, column } = facts.positions.map(start.line, start.column);
-    sites.push(buildSiteTuple({ ...names, line, column, async, generator }));
+    const position = facts.positions.map(start.line, start.column);
+    // The line and column belong to the file the map names for them (or to this file, unmapped); a
+    // site in another file than the module's names it (a map with several sources: tsc outFile, a bundle).
+    const siteFile = position.file ? projectRelativePath(options.root, position.file) : relativeFile;
+    const { line, column } = position;
+    sites.push(buildSiteTuple({ ...names, line, column, async, generator, ...(siteFile === file ? {} : { file: siteFile }) }));
     return sites.length - 1;
   };
 
@@ -133,7 +138,7 @@ export function instrumentProgram(
         if (done.has(node) || !suspendableOwner(path)) return;
         done.add(node);
         node.argument = suspendCall(ids, node.argument);
-        path.replaceWith(resumeCall(ids, node));
+        path.replaceWith(atLocationOf(resumeCall(ids, node), node));
       },
     },
     // yield x   →  _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
@@ -144,7 +149,7 @@ export function instrumentProgram(
         if (done.has(node) || !suspendableOwner(path)) return;
         done.add(node);
         node.argument = node.delegate ? delegateCall(ids, node.argument!) : suspendCall(ids, node.argument ?? undefined);
-        path.replaceWith(resumeCall(ids, node));
+        path.replaceWith(atLocationOf(resumeCall(ids, node), node));
       },
     },
     // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
@@ -192,12 +197,16 @@ export function instrumentProgram(
   return { file, sites };
 }
 
-/** Replaces a function's body with the probed one (arrow concise bodies become `{ return expr; }`). */
+/**
+ * Replaces a function's body with the probed one (arrow concise bodies become `{ return expr; }`). The
+ * new block has the old body's position and a concise body's `return` has the expression's, as
+ * istanbul's own rewrite of a concise arrow gives them (see source-locations.ts).
+ */
 function instrumentBody(node: t.Function, ids: ProbeIdentifiers, site: number): void {
   const block = t.isBlockStatement(node.body) ? node.body : undefined;
-  const statements = block ? block.body : [t.returnStatement(node.body as t.Expression)];
+  const statements = block ? block.body : [atLocationOf(t.returnStatement(node.body as t.Expression), node.body)];
   const { hoisted, rest } = separateClashingDeclarations(node.params, statements);
   const body = t.blockStatement(probedBody(ids, site, [...hoisted, ...rest]), block ? block.directives : []);
-  node.body = body;
+  node.body = atLocationOf(body, node.body);
   if (t.isArrowFunctionExpression(node)) node.expression = false;
 }

@@ -54,10 +54,15 @@ export const enum SiteKindCode {
 
 /**
  * One site as embedded in instrumented code:
- * [name, qualifiedName, line, column, kindCode]. qualifiedName is "" when equal to name.
- * line and column are 1-based, of the original source.
+ * [name, qualifiedName, line, column, kindCode, file?]. qualifiedName is "" when equal to name.
+ * line and column are 1-based, of the original source. `file`, root-relative, only when the site is in
+ * another file than the module's `file` argument: a module compiled from several sources (tsc
+ * `outFile`, a bundle) whose input source map names a source per function. A runtime that reads only
+ * five elements puts such a site in the module's file.
  */
-export type SiteTuple = [name: string, qualifiedName: string, line: number, column: number, kind: SiteKindCode];
+export type SiteTuple =
+  | [name: string, qualifiedName: string, line: number, column: number, kind: SiteKindCode]
+  | [name: string, qualifiedName: string, line: number, column: number, kind: SiteKindCode, file: string];
 
 /** What `module(file, sites)` returns: the per-module probe handle. All methods are total: they never throw. */
 export interface ModuleHandle {

@@ -11,6 +11,8 @@ export interface SiteDescription {
   column: number;
   async: boolean;
   generator: boolean;
+  /** Root-relative file of the site when it is not the module's (protocol.ts `SiteTuple`). */
+  file?: string;
 }
 
 export function siteKindCode(async: boolean, generator: boolean): SiteKindCode {
@@ -21,7 +23,9 @@ export function siteKindCode(async: boolean, generator: boolean): SiteKindCode {
 /** One tuple: qualifiedName is "" when equal to name (every module embeds its table, so it stays small). */
 export function buildSiteTuple(site: SiteDescription): SiteTuple {
   const qualified = site.qualifiedName === site.name ? "" : site.qualifiedName;
-  return [site.name, qualified, site.line, site.column, siteKindCode(site.async, site.generator)];
+  const kind = siteKindCode(site.async, site.generator);
+  if (site.file !== undefined) return [site.name, qualified, site.line, site.column, kind, site.file];
+  return [site.name, qualified, site.line, site.column, kind];
 }
 
 /** The site table a transform reports in its metadata (Babel: `file.metadata.tsprof`). */

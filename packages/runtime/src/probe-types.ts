@@ -6,8 +6,13 @@ export const SITE_KIND_GENERATOR = 1;
 export const SITE_KIND_ASYNC = 2;
 export const SITE_KIND_ASYNC_GENERATOR = 3;
 
-/** [name, qualifiedName ("" when equal to name), line, column (1-based, original source), kindCode]. */
-export type SiteTuple = [name: string, qualifiedName: string, line: number, column: number, kind: number];
+/**
+ * [name, qualifiedName ("" when equal to name), line, column (1-based, original source), kindCode, file?];
+ * `file` only when the site is in another file than the module's (a module compiled from several sources).
+ */
+export type SiteTuple =
+  | [name: string, qualifiedName: string, line: number, column: number, kind: number]
+  | [name: string, qualifiedName: string, line: number, column: number, kind: number, file: string];
 
 /** What `module(file, sites)` returns. All methods are total: they never throw. */
 export interface ModuleHandle {

@@ -23,6 +23,16 @@ test("the same site registered twice (a module loaded twice) gets one function i
   assert.equal(state.kinds[before + 1], 2);
 });
 
+test("a site that names its own file (a module compiled from several sources) is in that file", () => {
+  const state = getRuntimeState();
+  const before = state.functions.length;
+  state.module("dist/all.js", [["aa", "", 1, 1, 0, "src/a.ts"], ["bb", "", 1, 1, 0, "src/b.ts"], ["cc", "", 8, 1, 0], ["dd", "", 9, 1, 0, 7] as unknown as SiteTuple]);
+  assert.deepEqual(
+    state.functions.slice(before).map((fn) => `${fn.file}:${fn.line}(${fn.name})`),
+    ["src/a.ts:1(aa)", "src/b.ts:1(bb)", "dist/all.js:8(cc)", "dist/all.js:9(dd)"],
+  );
+});
+
 test("malformed site tuples get defaults instead of throwing", () => {
   const state = getRuntimeState();
   const before = state.functions.length;

@@ -110,8 +110,10 @@ function createRuntimeState(): RuntimeState {
   return state;
 }
 
-function registerSite(state: RuntimeState, siteIds: SafeMap<number>, file: string, site: SiteTuple | undefined): number {
+function registerSite(state: RuntimeState, siteIds: SafeMap<number>, moduleFile: string, site: SiteTuple | undefined): number {
   const tuple: unknown[] = Array.isArray(site) ? site : [];
+  // A module compiled from several sources names the file of each site that is not in the module's.
+  const file = typeof tuple[5] === "string" && tuple[5] !== "" ? tuple[5] : moduleFile;
   const name = typeof tuple[0] === "string" && tuple[0] !== "" ? tuple[0] : "(anonymous)";
   const qualifiedName = typeof tuple[1] === "string" && tuple[1] !== "" ? tuple[1] : name;
   const line = naturalOrZero(tuple[2]);
