@@ -7,40 +7,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, mkdirSync, writeFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
-import { tsprof, node } from "./helpers/cli";
+import { node, profiledRun as profiled, scratchProject } from "./helpers/cli";
 
-/** A folder in the temp dir (no package.json above it, so no "type") holding `files`. */
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "tsprof-modules-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => scratchProject(files, "modules");
 
-function callsByName(path: string): Record<string, number> {
-  const profile = JSON.parse(readFileSync(path, "utf8")) as {
-    functions: { qualifiedName: string }[];
-    stats: { function: number; calls: number }[];
-  };
-  const out: Record<string, number> = {};
-  for (const row of profile.stats) out[profile.functions[row.function].qualifiedName] = row.calls;
-  return out;
-}
 
-/** `tsprof run -o OUT ARGS` in `cwd`: its result and the calls it recorded by function name. */
-function profiled(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const out = join(cwd, "p.tsprof.json");
-  const result = tsprof(["run", "-o", out, ...args], { cwd, env });
-  let calls: Record<string, number> | undefined;
-  try {
-    calls = callsByName(out);
-  } catch {
-    calls = undefined;
-  }
-  return { ...result, calls };
-}
+
 
 /** Same stdout, stderr and exit status as `node FILE` in `cwd`. */
 function assertLikeNode(cwd: string, file: string, result: { stdout: string; stderr: string; status: number | null }) {

@@ -9,42 +9,21 @@ import { mkdtempSync, readFileSync, mkdirSync, writeFileSync, existsSync } from 
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import type * as ts from "typescript";
-import { tsprof, node, repoRoot, type RunResult } from "./helpers/cli";
+import { tsprof, node, repoRoot, profiledRun, scratchProject, type RunResult } from "./helpers/cli";
 
 const typescript = require("typescript") as typeof ts;
 
 /** A folder in the temp dir holding `files` (no package.json or tsconfig.json above it). */
 function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "tsprof-syntax-"));
-  for (let dir = root; dirname(dir) !== dir; dir = dirname(dir)) assert.ok(!existsSync(join(dir, "tsconfig.json")), `${dir}/tsconfig.json`);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
+  const root = scratchProject(files, "syntax");
+  for (let dir = root; dirname(dir) !== dir; dir = dirname(dir)) assert.ok(dir === root || !existsSync(join(dir, "tsconfig.json")), `${dir}/tsconfig.json`);
   return root;
 }
 
-function callsByName(path: string): Record<string, number> {
-  const profile = JSON.parse(readFileSync(path, "utf8")) as {
-    functions: { qualifiedName: string }[];
-    stats: { function: number; calls: number }[];
-  };
-  const out: Record<string, number> = {};
-  for (const row of profile.stats) out[profile.functions[row.function].qualifiedName] = row.calls;
-  return out;
-}
 
 /** `tsprof run -o OUT ARGS` in `cwd` with no compile cache (Babel compiles every file in the run): its result and calls by name. */
 function profiled(cwd: string, args: string[], env: Record<string, string> = { TSPROF_CACHE: "0" }) {
-  const out = join(cwd, "p.tsprof.json");
-  const result = tsprof(["run", "-o", out, ...args], { cwd, env });
-  let calls: Record<string, number> | undefined;
-  try {
-    calls = callsByName(out);
-  } catch {
-    calls = undefined;
-  }
-  return { ...result, calls };
+  return profiledRun(cwd, args, env);
 }
 
 /**

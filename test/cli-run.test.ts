@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, existsSync, mkdirSync, writeFileSync, symlin
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
-import { tsprof, node, findPython, repoRoot, tsprofBin } from "./helpers/cli";
+import { tsprof, node, findPython, repoRoot, tsprofBin, callsByName } from "./helpers/cli";
 
 const fixture = (...parts: string[]) => join(repoRoot, "fixtures", "cli", ...parts);
 const scratch = () => mkdtempSync(join(tmpdir(), "tsprof-test-"));
@@ -15,12 +15,6 @@ function readProfileJson(path: string) {
     functions: { name: string; qualifiedName: string; file: string; line: number }[];
     stats: { function: number; calls: number; primitiveCalls: number }[];
   };
-}
-function callsByName(path: string): Record<string, number> {
-  const profile = readProfileJson(path);
-  const out: Record<string, number> = {};
-  for (const row of profile.stats) out[profile.functions[row.function].qualifiedName] = row.calls;
-  return out;
 }
 
 test("keeps the program's argv, stdout, stderr and exit status", () => {

@@ -1,6 +1,8 @@
 // Runs the built `tsprof` command (and plain node, for comparison) as a child process.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 export const repoRoot = join(__dirname, "..", "..", "..");
 export const tsprofBin = join(repoRoot, "packages", "cli", "bin", "tsprof.js");
@@ -39,4 +41,38 @@ export function node(args: string[], options: { cwd?: string } = {}): RunResult 
 export function findPython(): string | undefined {
   const probe = spawnSync("python3", ["--version"], { encoding: "utf8" });
   return probe.status === 0 ? "python3" : undefined;
+}
+
+/** A folder in the temp dir (`tsprof-PREFIX-…`, no package.json above it, so no "type") holding `files`. */
+export function scratchProject(files: Record<string, string>, prefix = "project"): string {
+  const root = mkdtempSync(join(tmpdir(), `tsprof-${prefix}-`));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  return root;
+}
+
+/** Calls by qualified name in a .tsprof.json file (one function per name: the last one wins). */
+export function callsByName(path: string): Record<string, number> {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as {
+    functions: { qualifiedName: string }[];
+    stats: { function: number; calls: number }[];
+  };
+  const out: Record<string, number> = {};
+  for (const row of profile.stats) out[profile.functions[row.function].qualifiedName] = row.calls;
+  return out;
+}
+
+/** `tsprof run -o OUT ARGS` in `cwd`: its result and the calls it recorded by name (undefined when no profile was written). */
+export function profiledRun(cwd: string, args: string[], env: Record<string, string> = {}): RunResult & { calls?: Record<string, number> } {
+  const out = join(cwd, "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, ...args], { cwd, env });
+  let calls: Record<string, number> | undefined;
+  try {
+    calls = callsByName(out);
+  } catch {
+    calls = undefined;
+  }
+  return { ...result, calls };
 }
