@@ -4,14 +4,11 @@
 // `node` (or, for TypeScript, against the output tsc gives it) and must print the same and exit the same.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, mkdirSync, writeFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { mkdirSync, writeFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { node, profiledRun as profiled, scratchProject } from "./helpers/cli";
 
 const project = (files: Record<string, string>) => scratchProject(files, "modules");
-
-
 
 
 /** Same stdout, stderr and exit status as `node FILE` in `cwd`. */

@@ -5,8 +5,7 @@
 // output of TypeScript 5.9 for the same compilerOptions (ts.transpileModule, tsc's emitter) run by node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import type * as ts from "typescript";
 import { tsprof, node, repoRoot, profiledRun, scratchProject, type RunResult } from "./helpers/cli";
