@@ -38,6 +38,7 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
               path,
               {
                 filename,
+                code: state.file.code,
                 comments: state.file.ast.comments ?? [],
                 positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename),
               },

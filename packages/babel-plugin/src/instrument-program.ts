@@ -9,6 +9,7 @@ import {
   chooseProbeIdentifiers,
   hasIgnoreFile,
   hasIgnoreNext,
+  moduleTag,
   projectRelativePath,
   type ModuleSites,
   type NormalizedOptions,
@@ -26,6 +27,8 @@ import { runtimeAccess } from "./runtime-access";
 export interface FileFacts {
   /** Absolute filename, when Babel has one. */
   filename: string | undefined;
+  /** The source text as Babel got it (with the path, it makes the module's top-level names unique). */
+  code: string;
   /** Every comment of the file (for `tsprof ignore file`). */
   comments: readonly t.Comment[];
   positions: OriginalPositionMapper;
@@ -76,7 +79,7 @@ export function instrumentProgram(
   if (existing) return existing;
 
   const scan = scanFile(programPath.node);
-  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name));
+  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name), moduleTag(relativeFile, facts.code));
   const originalFile = facts.positions.originalFile;
   const file = originalFile ? projectRelativePath(options.root, originalFile) : relativeFile;
   const sites: SiteTuple[] = [];

@@ -10,6 +10,7 @@ import {
   chooseProbeIdentifiers,
   hasIgnoreFile,
   hasIgnoreNext,
+  moduleTag,
   projectRelativePath,
   type ModuleSites,
   type NormalizedOptions,
@@ -52,7 +53,7 @@ export function instrumentSourceFile(
   if (hasIgnoreFile(scan.comments)) return { sourceFile, table: "ignore-file" };
   if (isAlreadyInstrumented(tsApi, sourceFile)) return { sourceFile, table: "already-instrumented" };
 
-  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name));
+  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name), moduleTag(file, sourceFile.text));
   const probes = createProbeNodes(tsApi, factory, ids);
   const names = createSiteNamer(tsApi, sourceFile);
   const separateClashingDeclarations = createClashingDeclarations(tsApi, factory);
