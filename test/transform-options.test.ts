@@ -1,5 +1,5 @@
 // Plugin options through Babel: validation errors, how the header reaches the runtime (importStyle,
-// runtime), the ambiguous-module fallback that never crashes, root, include/exclude, metadata, and
+// runtime), the ambiguous-module fallback that never crashes, root, include/exclude (relative and absolute), metadata, and
 // idempotence after other plugins rewrote the instrumented output.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -126,6 +126,18 @@ test("include / exclude decide per file; node_modules is out unless included by 
   assert.equal(instrumented(`${project}/src/a.test.js`, { exclude: ["**/*.test.js"] }), false);
   assert.equal(instrumented(`${project}/node_modules/dep/index.js`, {}), false);
   assert.equal(instrumented(`${project}/node_modules/dep/index.js`, { include: ["node_modules/dep/**"] }), true);
+});
+
+test("absolute include / exclude (path.join(__dirname, …), as Babel's only/ignore accept) are matched against the absolute path, inside the root or outside it", () => {
+  const instrumented = (filename: string, options: Record<string, unknown>) => /\.enter\(/.test(instrument("function f() {}", options, { filename }).code!);
+  // Babel's cwd here is /project, not the process's: the globs are resolved against the file's own root.
+  assert.equal(instrumented(`${project}/src/a.js`, { include: `${project}/src` }), true);
+  assert.equal(instrumented(`${project}/lib/a.js`, { include: `${project}/src` }), false);
+  assert.equal(instrumented(`${project}/src/a.js`, { include: [`${project}/src/**/*.js`] }), true);
+  assert.equal(instrumented(`${project}/src/a.js`, { exclude: `${project}/src` }), false);
+  assert.equal(instrumented(`${project}/lib/a.js`, { exclude: `${project}/src` }), true);
+  assert.equal(instrumented("/elsewhere/lib/a.js", { include: ["/elsewhere/lib", "src/**"] }), true);
+  assert.equal(instrumented("/elsewhere/other/a.js", { include: ["/elsewhere/lib", "src/**"] }), false);
 });
 
 test("a file without functions is left as it is, with an empty site table", () => {

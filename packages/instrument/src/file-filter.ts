@@ -1,4 +1,7 @@
-// Which files a transform instruments: include/exclude globs over root-relative "/" paths, node_modules excluded by default.
+// Which files a transform instruments: include/exclude globs over root-relative "/" paths (absolute globs over
+// absolute paths), node_modules excluded by default.
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve, sep } from "node:path";
 import picomatch = require("picomatch");
 
 /** Always excluded, unless a file also matches an include glob that names node_modules explicitly. */
@@ -9,24 +12,65 @@ export interface FileFilterOptions {
   include?: string[];
   /** Globs of files never instrumented, on top of DEFAULT_EXCLUDE. */
   exclude?: string[];
+  /** What relative paths are relative to, for absolute globs (default: the process's cwd). */
+  root?: string;
 }
 
-/** Returns a predicate over root-relative paths with "/" separators (e.g. "src/a.ts"). */
-export function makeFileFilter(options: FileFilterOptions): (relativePath: string) => boolean {
-  const include = asPathGlobs(options.include ?? []);
-  const exclude = asPathGlobs(options.exclude ?? []);
-  const matchOptions = { dot: true };
-  const included = include.length > 0 ? picomatch(include, matchOptions) : () => true;
-  const excluded = exclude.length > 0 ? picomatch(exclude, matchOptions) : () => false;
-  const inNodeModules = picomatch(DEFAULT_EXCLUDE, matchOptions);
+type PathMatcher = (relativePath: string) => boolean;
+
+const MATCH_OPTIONS = { dot: true };
+
+/**
+ * Returns a predicate over root-relative paths with "/" separators (e.g. "src/a.ts", "../lib/b.js").
+ *
+ * A relative glob is matched against that path. An absolute one (`path.join(__dirname, "src")`, as Babel's
+ * `only`/`ignore` and tsconfig's `include` accept) is matched against the file's absolute path, so it works
+ * for folders outside the root too; it used to be matched against the relative path, matched nothing, and
+ * an absolute include left the build uninstrumented (an absolute exclude excluded nothing) without a word.
+ */
+export function makeFileFilter(options: FileFilterOptions): PathMatcher {
+  const root = options.root ?? process.cwd();
+  const include = options.include ?? [];
+  const included = include.length > 0 ? globMatcher(include, root) : () => true;
+  const excluded = globMatcher(options.exclude ?? [], root);
+  const inNodeModules = picomatch(DEFAULT_EXCLUDE, MATCH_OPTIONS);
   // `--include "node_modules/lib/**"` opts those files back in; `--include "**"` does not.
-  const namesNodeModules = include.filter((glob) => glob.includes("node_modules"));
-  const includedExplicitly = namesNodeModules.length > 0 ? picomatch(namesNodeModules, matchOptions) : () => false;
+  const includedExplicitly = globMatcher(include.filter((glob) => glob.includes("node_modules")), root);
   return (relativePath) => {
     const path = relativePath.replace(/^\.\//, "");
     if (!included(path) || excluded(path)) return false;
     return !inNodeModules(path) || includedExplicitly(path);
   };
+}
+
+/** Whether any of `globs` matches; absolute globs are tried on the absolute path (root + relative path). */
+function globMatcher(globs: string[], root: string): PathMatcher {
+  const relative = globs.filter((glob) => !isAbsolute(glob));
+  const absolute = globs.filter((glob) => isAbsolute(glob)).map(toSlashes);
+  const matchers: PathMatcher[] = [];
+  if (relative.length > 0) matchers.push(picomatch(asPathGlobs(relative), MATCH_OPTIONS));
+  if (absolute.length > 0) {
+    const matchAbsolute = absoluteMatcher(absolute);
+    matchers.push((path) => matchAbsolute(toSlashes(resolve(root, path))));
+  }
+  return (path) => matchers.some((matches) => matches(path));
+}
+
+/**
+ * Absolute globs. One that names an existing file or folder is taken literally, with everything below it:
+ * a real path may hold characters picomatch reads as glob syntax ("proj (copy)", "x[1]"), and
+ * `path.join(__dirname, …)` must still name that folder.
+ */
+function absoluteMatcher(globs: string[]): PathMatcher {
+  const literal = globs.filter((glob) => !picomatch.scan(glob).isGlob || existsSync(glob)).map((glob) => glob.replace(/\/+$/, ""));
+  const patterns = globs.filter((glob) => picomatch.scan(glob).isGlob && !existsSync(glob));
+  const matchPattern = patterns.length > 0 ? picomatch(patterns, MATCH_OPTIONS) : () => false;
+  return (path) => matchPattern(path) || literal.some((base) => base === "" || path === base || path.startsWith(`${base}/`));
+}
+
+/** Absolute paths and globs with "/" separators (on Windows, `path.join` gives "\", which picomatch reads as an escape). */
+function toSlashes(path: string): string {
+  return sep === "\\" ? path.split(sep).join("/") : path;
 }
 
 /**
