@@ -9,6 +9,7 @@ import {
   chooseProbeIdentifiers,
   hasIgnoreFile,
   hasIgnoreNext,
+  isRuntimePackageFile,
   moduleTag,
   projectRelativePath,
   type ModuleSites,
@@ -73,7 +74,9 @@ export function instrumentProgram(
   accepts: (relativePath: string) => boolean,
 ): ModuleSites | SkipReason {
   const relativeFile = projectRelativePath(options.root, facts.filename);
-  if (facts.filename && !accepts(relativeFile)) return "excluded";
+  // The runtime's own files never: a linked @tsprof/runtime (npm link, workspaces) is reached through its real
+  // path, outside node_modules, and a probe in it would call the runtime while it loads.
+  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(relativeFile))) return "excluded";
   if (hasIgnoreFile(facts.comments)) return "ignore-file";
   const existing = existingSiteTable(programPath.node);
   if (existing) return existing;

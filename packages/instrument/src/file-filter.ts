@@ -1,11 +1,15 @@
 // Which files a transform instruments: include/exclude globs over root-relative "/" paths (absolute globs over
-// absolute paths), node_modules excluded by default.
-import { existsSync } from "node:fs";
-import { isAbsolute, resolve, sep } from "node:path";
+// absolute paths), node_modules excluded by default, the runtime's own code never.
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import picomatch = require("picomatch");
+import { nearestPackage, type NearestPackage } from "./package-type";
 
 /** Always excluded, unless a file also matches an include glob that names node_modules explicitly. */
 export const DEFAULT_EXCLUDE = "**/node_modules/**";
+
+/** The package whose files no transform instruments, whatever the globs say. */
+export const RUNTIME_PACKAGE_NAME = "@tsprof/runtime";
 
 export interface FileFilterOptions {
   /** Globs of files to instrument; empty or absent = every file. */
@@ -41,6 +45,57 @@ export function makeFileFilter(options: FileFilterOptions): PathMatcher {
     if (!included(path) || excluded(path)) return false;
     return !inNodeModules(path) || includedExplicitly(path);
   };
+}
+
+/**
+ * Whether `filename` is code the runtime runs as part of itself: a file of the runtime package (the nearest
+ * package.json is @tsprof/runtime's), or of a package the runtime depends on, in the very copy that runtime
+ * loads (@tsprof/format, which writes the profile). A project-wide babel.config.js reaches a linked runtime
+ * (npm link, workspaces, `npm install <dir>`) through its real path, outside node_modules, and its
+ * dependencies the same way: instrumented, the probe entry called itself while loading and crashed
+ * ("….module is not a function"), and the profile writer would record into the profile it writes. Another
+ * copy of such a package (tsprof's own self-hosting tests profile copies of @tsprof/format) is instrumented
+ * as usual. Relative names are taken from the process's cwd.
+ */
+export function isRuntimePackageFile(filename: string): boolean {
+  const owner = nearestPackage(dirname(resolve(filename)));
+  if (!owner) return false;
+  let answer = runtimeOwned.get(owner.dir);
+  if (answer === undefined) runtimeOwned.set(owner.dir, (answer = isRuntimeOwned(owner)));
+  return answer;
+}
+
+const runtimeOwned = new Map<string, boolean>();
+
+function isRuntimeOwned(owner: NearestPackage): boolean {
+  const name = owner.manifest.name;
+  if (typeof name !== "string") return false;
+  if (name === RUNTIME_PACKAGE_NAME) return true;
+  const runtimeDir = installedPackageDir(RUNTIME_PACKAGE_NAME, owner.dir);
+  const runtime = runtimeDir === undefined ? undefined : nearestPackage(runtimeDir);
+  if (!runtime) return false;
+  const dependsOn = ["dependencies", "peerDependencies", "optionalDependencies"].some((field) => {
+    const list = runtime.manifest[field];
+    return list !== null && typeof list === "object" && Object.prototype.hasOwnProperty.call(list, name);
+  });
+  return dependsOn && installedPackageDir(name, runtime.dir) === realPath(owner.dir);
+}
+
+/** The real folder of package `name` as Node's node_modules lookup finds it from `from`, or undefined. */
+function installedPackageDir(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return realPath(candidate);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Whether any of `globs` matches; absolute globs are tried on the absolute path (root + relative path). */
