@@ -1,5 +1,5 @@
 // Plugin options through Babel: validation errors, how the header reaches the runtime (importStyle,
-// runtime), the ambiguous-module fallback that never crashes, root, include/exclude, metadata, and
+// runtime), the ambiguous-module fallback that never crashes, root, include/exclude (relative and absolute), metadata, and
 // idempotence after other plugins rewrote the instrumented output.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -34,23 +34,38 @@ test("an unknown or ill-typed option fails the build with one line naming it", (
   }
 });
 
+/**
+ * A pattern over instrumented output where `<tag>` stands for the module's tag (the accessor is `_tsprof$<tag>`,
+ * the handle `_tsprof$<tag>$m`): eight base-36 digits, the same at every occurrence.
+ */
+function tagged(source: string): RegExp {
+  let first = true;
+  return new RegExp(
+    source.replace(/<tag>/g, () => {
+      if (!first) return "\\k<tag>";
+      first = false;
+      return "(?<tag>[0-9a-z]{8})";
+    }),
+  );
+}
+
 test("the plugin is usable by its short name from the repository root", () => {
   const result = transformSync("function f() {}", { filename: `${repoRoot}/a.js`, cwd: repoRoot, babelrc: false, configFile: false, plugins: ["@tsprof"] })!;
-  assert.match(result.code!, /const _tsprof\$h = _tsprof\$\(\);\n  const _tsprof\$t = _tsprof\$h\.enter\(0\);/);
+  assert.match(result.code!, tagged(String.raw`function _tsprof\$<tag>\(\) [^]*const _tsprof\$h = _tsprof\$<tag>\(\);\n  const _tsprof\$t = _tsprof\$h\.enter\(0\);`));
 });
 
 const headers: [string, Record<string, unknown>, TransformOptions, RegExp][] = [
-  ["import", { importStyle: "import" }, {}, /^import \* as _tsprof\$rt from "@tsprof\/runtime\/probe";\nvar _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = _tsprof\$rt\.module\("src\/a\.js", /],
-  ["require", { importStyle: "require" }, {}, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = require\("@tsprof\/runtime\/probe"\)\.module\(/],
-  ["global style", { importStyle: "global" }, {}, /_tsprof\$m = globalThis\.__tsprof\.module\(/],
-  ["global runtime", { runtime: "global", importStyle: "import" }, {}, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = globalThis\.__tsprof\.module\(/],
+  ["import", { importStyle: "import" }, {}, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from "@tsprof\/runtime\/probe";\nvar _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = _tsprof\$<tag>\$rt\.module\("src\/a\.js", `)],
+  ["require", { importStyle: "require" }, {}, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = require\("@tsprof\/runtime\/probe"\)\.module\(`)],
+  ["global style", { importStyle: "global" }, {}, tagged(String.raw`_tsprof\$<tag>\$m = globalThis\.__tsprof\.module\(`)],
+  ["global runtime", { runtime: "global", importStyle: "import" }, {}, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = globalThis\.__tsprof\.module\(`)],
   ["custom specifier", { importStyle: "require", runtime: "/abs/probe.js" }, {}, /require\("\/abs\/probe\.js"\)/],
-  ["auto, .mjs", {}, { filename: `${project}/src/a.mjs` }, /^import \* as _tsprof\$rt from/],
-  ["auto, .mts", {}, { filename: `${project}/src/a.mts`, parserOpts: { plugins: ["typescript"] } }, /^import \* as _tsprof\$rt from/],
-  ["auto, .cjs", {}, { filename: `${project}/src/a.cjs` }, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = require\(/],
-  ["auto, has export", {}, { sourceType: "module" }, /^import \* as _tsprof\$rt from/],
-  ["auto, script", {}, { sourceType: "script" }, /^var _tsprof\$m;\nfunction _tsprof\$\(\) \{\n  return _tsprof\$m \|\| \(_tsprof\$m = require\(/],
-  ["auto, unambiguous without import/export", {}, { sourceType: "unambiguous" }, /_tsprof\$m = require\(/],
+  ["auto, .mjs", {}, { filename: `${project}/src/a.mjs` }, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from`)],
+  ["auto, .mts", {}, { filename: `${project}/src/a.mts`, parserOpts: { plugins: ["typescript"] } }, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from`)],
+  ["auto, .cjs", {}, { filename: `${project}/src/a.cjs` }, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = require\(`)],
+  ["auto, has export", {}, { sourceType: "module" }, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from`)],
+  ["auto, script", {}, { sourceType: "script" }, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = require\(`)],
+  ["auto, unambiguous without import/export", {}, { sourceType: "unambiguous" }, tagged(String.raw`_tsprof\$<tag>\$m = require\(`)],
   ["auto, module without import/export", {}, { sourceType: "module" }, /typeof require === "function" \? require\("@tsprof\/runtime\/probe"\) : globalThis\.__tsprof/],
 ];
 
@@ -67,7 +82,7 @@ test("header, auto, a module without import/export in a package of type module: 
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     mkdirSync(join(dir, "src"));
     const options = { filename: join(dir, "src", "main.js"), cwd: dir, sourceType: "module" as const };
-    assert.match(instrument("function f() {}", {}, options).code!, /^import \* as _tsprof\$rt from "@tsprof\/runtime\/probe";/);
+    assert.match(instrument("function f() {}", {}, options).code!, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from "@tsprof\/runtime\/probe";`));
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "cjs" }));
     const other = mkdtempSync(join(tmpdir(), "tsprof-cjs-package-"));
     writeFileSync(join(other, "package.json"), JSON.stringify({ name: "cjs" }));
@@ -111,6 +126,18 @@ test("include / exclude decide per file; node_modules is out unless included by 
   assert.equal(instrumented(`${project}/src/a.test.js`, { exclude: ["**/*.test.js"] }), false);
   assert.equal(instrumented(`${project}/node_modules/dep/index.js`, {}), false);
   assert.equal(instrumented(`${project}/node_modules/dep/index.js`, { include: ["node_modules/dep/**"] }), true);
+});
+
+test("absolute include / exclude (path.join(__dirname, …), as Babel's only/ignore accept) are matched against the absolute path, inside the root or outside it", () => {
+  const instrumented = (filename: string, options: Record<string, unknown>) => /\.enter\(/.test(instrument("function f() {}", options, { filename }).code!);
+  // Babel's cwd here is /project, not the process's: the globs are resolved against the file's own root.
+  assert.equal(instrumented(`${project}/src/a.js`, { include: `${project}/src` }), true);
+  assert.equal(instrumented(`${project}/lib/a.js`, { include: `${project}/src` }), false);
+  assert.equal(instrumented(`${project}/src/a.js`, { include: [`${project}/src/**/*.js`] }), true);
+  assert.equal(instrumented(`${project}/src/a.js`, { exclude: `${project}/src` }), false);
+  assert.equal(instrumented(`${project}/lib/a.js`, { exclude: `${project}/src` }), true);
+  assert.equal(instrumented("/elsewhere/lib/a.js", { include: ["/elsewhere/lib", "src/**"] }), true);
+  assert.equal(instrumented("/elsewhere/other/a.js", { include: ["/elsewhere/lib", "src/**"] }), false);
 });
 
 test("a file without functions is left as it is, with an empty site table", () => {

@@ -157,6 +157,19 @@ test("include/exclude and `tsprof ignore file` decide which files get probes", (
   });
 });
 
+test("absolute include/exclude (as tsconfig's include accepts) are matched against the absolute path, inside the root or outside it", () => {
+  const tsApi = compilers[0].ts;
+  const instrumented = (options: Record<string, unknown>, fileName: string) => {
+    const transformer = tsprofTransformer(undefined, { runtime: "global", root: "/p", ...options }, { ts: tsApi });
+    return /_tsprof/.test(tsApi.transpileModule(MATH, { fileName, transformers: { before: [transformer] } }).outputText);
+  };
+  assert.equal(instrumented({ include: "/p/src" }, "/p/src/a.ts"), true);
+  assert.equal(instrumented({ include: "/p/src" }, "/p/lib/a.ts"), false);
+  assert.equal(instrumented({ exclude: ["/p/src/gen/**"] }, "/p/src/gen/a.ts"), false);
+  assert.equal(instrumented({ exclude: ["/p/src/gen/**"] }, "/p/src/a.ts"), true);
+  assert.equal(instrumented({ include: ["/shared/**/*.ts"] }, "/shared/x/a.ts"), true);
+});
+
 test("without a host, the transformer speaks to require('typescript') (here 5.9), as `program.emit(…, { before: [tsprofTransformer(program, options)] })` reads", () => {
   const tsApi = compilers[0].ts;
   const dir = writeProject();

@@ -1,6 +1,7 @@
 // The "already instrumented" marker (idempotence, design.md §3 pitfall 11): the module header's accessor.
 //
-// A module tsprof instrumented has, at top level, `function _tsprof$N() { … .module("file", [sites]) … }`.
+// A module tsprof instrumented has, at top level, `function _tsprof$<tag>() { … .module("file", [sites]) … }`
+// (any PROBE_ACCESSOR_NAME: whatever the tag, so a file instrumented under another path or root still counts).
 // Finding that shape means a second pass must leave the file alone; its site table is read back from
 // the call, so `file.metadata.tsprof` is the same on both passes. The shape survives later plugins
 // (preset-env, modules-commonjs) because they keep top-level function declarations and member calls.

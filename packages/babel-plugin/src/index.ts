@@ -6,6 +6,7 @@ import {
   normalizeOptions,
   projectRelativePath,
   type ModuleSites,
+  type NormalizedOptions,
   type RawSourceMap,
 } from "@tsprof/instrument";
 import { instrumentProgram } from "./instrument-program";
@@ -23,7 +24,14 @@ interface InputMap {
  */
 function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<PluginPass> {
   api.assertVersion("^7.22.0 || ^8.0.0");
-  const accepts = makeFileFilter(normalizeOptions(rawOptions, process.cwd()));
+  normalizeOptions(rawOptions, process.cwd()); // throws now: a bad option fails when Babel loads the plugin
+  // One filter per root (absolute globs resolve relative paths against it); a build has one root.
+  const filters = new Map<string, (relativePath: string) => boolean>();
+  const filterFor = (options: NormalizedOptions) => {
+    let accepts = filters.get(options.root);
+    if (!accepts) filters.set(options.root, (accepts = makeFileFilter(options)));
+    return accepts;
+  };
   return {
     name: "tsprof",
     visitor: {
@@ -38,11 +46,12 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
               path,
               {
                 filename,
+                code: state.file.code,
                 comments: state.file.ast.comments ?? [],
                 positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename),
               },
               options,
-              accepts,
+              filterFor(options),
             );
             if (typeof result !== "string") (state.file.metadata as unknown as { tsprof?: ModuleSites }).tsprof = result;
           });

@@ -9,6 +9,8 @@ import {
   chooseProbeIdentifiers,
   hasIgnoreFile,
   hasIgnoreNext,
+  isRuntimePackageFile,
+  moduleTag,
   projectRelativePath,
   type ModuleSites,
   type NormalizedOptions,
@@ -27,6 +29,8 @@ import { atLocationOf } from "./source-locations";
 export interface FileFacts {
   /** Absolute filename, when Babel has one. */
   filename: string | undefined;
+  /** The source text as Babel got it (with the path, it makes the module's top-level names unique). */
+  code: string;
   /** Every comment of the file (for `tsprof ignore file`). */
   comments: readonly t.Comment[];
   positions: OriginalPositionMapper;
@@ -71,13 +75,15 @@ export function instrumentProgram(
   accepts: (relativePath: string) => boolean,
 ): ModuleSites | SkipReason {
   const relativeFile = projectRelativePath(options.root, facts.filename);
-  if (facts.filename && !accepts(relativeFile)) return "excluded";
+  // The runtime's own files never: a linked @tsprof/runtime (npm link, workspaces) is reached through its real
+  // path, outside node_modules, and a probe in it would call the runtime while it loads.
+  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(relativeFile))) return "excluded";
   if (hasIgnoreFile(facts.comments)) return "ignore-file";
   const existing = existingSiteTable(programPath.node);
   if (existing) return existing;
 
   const scan = scanFile(programPath.node);
-  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name));
+  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name), moduleTag(relativeFile, facts.code));
   const originalFile = facts.positions.originalFile;
   const file = originalFile ? projectRelativePath(options.root, originalFile) : relativeFile;
   const sites: SiteTuple[] = [];

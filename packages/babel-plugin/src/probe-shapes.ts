@@ -2,7 +2,8 @@
 import { template, types as t } from "@babel/core";
 import { GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
 
-// Placeholders are the UPPER_CASE identifiers (Babel template's default pattern).
+// Placeholders are the UPPER_CASE identifiers (Babel template's default pattern). In the comments, `_tsprof$` and
+// `_tsprof$m` stand for the module's tagged accessor and handle (`_tsprof$<tag>`, `_tsprof$<tag>$m`).
 const templateOptions = { preserveComments: false };
 
 // const _tsprof$h = _tsprof$();

@@ -1,6 +1,9 @@
-// makeFileFilter: include/exclude globs over root-relative paths, node_modules out unless named by include.
+// makeFileFilter: include/exclude globs over root-relative paths (absolute globs over absolute paths), node_modules out unless named by include.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { makeFileFilter } from "./file-filter";
 
 test("no globs: every file outside node_modules", () => {
@@ -41,4 +44,35 @@ test("a glob without glob syntax names a file or a directory, as in tsconfig: sr
   assert.equal(accepts("tools/x.js"), true);
   assert.equal(makeFileFilter({ exclude: ["src/generated/"] })("src/generated/x.ts"), false);
   assert.equal(makeFileFilter({ include: ["."] })("any/where.js"), true);
+});
+
+test("an absolute glob is matched against the file's absolute path (root + relative path), inside the root or outside it", () => {
+  const accepts = makeFileFilter({ root: "/project", include: ["/project/src"], exclude: ["/project/src/generated/**"] });
+  assert.equal(accepts("src/a.ts"), true);
+  assert.equal(accepts("./src/deep/b.js"), true);
+  assert.equal(accepts("src/generated/x.ts"), false);
+  assert.equal(accepts("lib/a.ts"), false);
+  assert.equal(accepts("srcs/a.ts"), false);
+  const outside = makeFileFilter({ root: "/project", include: ["/shared/lib/**/*.js", "src/**"] });
+  assert.equal(outside("../shared/lib/x/a.js"), true);
+  assert.equal(outside("../shared/lib/a.ts"), false);
+  assert.equal(outside("src/a.ts"), true);
+  assert.equal(makeFileFilter({ root: "/project", exclude: ["/project/src/a.ts"] })("src/a.ts"), false);
+  assert.equal(makeFileFilter({ root: "/project", exclude: ["/project/src/a.ts"] })("src/b.ts"), true);
+  // node_modules stays out unless an (absolute) include names it.
+  assert.equal(makeFileFilter({ root: "/project", include: ["/project"] })("node_modules/dep/a.js"), false);
+  assert.equal(makeFileFilter({ root: "/project", include: ["/project/node_modules/dep"] })("node_modules/dep/a.js"), true);
+});
+
+test("an absolute path to an existing folder is taken literally, even with characters picomatch reads as glob syntax", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-filter-"));
+  try {
+    const root = join(dir, "proj (copy) [1]");
+    mkdirSync(join(root, "src"), { recursive: true });
+    const accepts = makeFileFilter({ root, include: [join(root, "src")] });
+    assert.equal(accepts("src/a.ts"), true);
+    assert.equal(accepts("lib/a.ts"), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

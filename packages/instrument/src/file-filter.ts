@@ -1,32 +1,131 @@
-// Which files a transform instruments: include/exclude globs over root-relative "/" paths, node_modules excluded by default.
+// Which files a transform instruments: include/exclude globs over root-relative "/" paths (absolute globs over
+// absolute paths), node_modules excluded by default, the runtime's own code never.
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import picomatch = require("picomatch");
+import { nearestPackage, type NearestPackage } from "./package-type";
 
 /** Always excluded, unless a file also matches an include glob that names node_modules explicitly. */
 export const DEFAULT_EXCLUDE = "**/node_modules/**";
+
+/** The package whose files no transform instruments, whatever the globs say. */
+export const RUNTIME_PACKAGE_NAME = "@tsprof/runtime";
 
 export interface FileFilterOptions {
   /** Globs of files to instrument; empty or absent = every file. */
   include?: string[];
   /** Globs of files never instrumented, on top of DEFAULT_EXCLUDE. */
   exclude?: string[];
+  /** What relative paths are relative to, for absolute globs (default: the process's cwd). */
+  root?: string;
 }
 
-/** Returns a predicate over root-relative paths with "/" separators (e.g. "src/a.ts"). */
-export function makeFileFilter(options: FileFilterOptions): (relativePath: string) => boolean {
-  const include = asPathGlobs(options.include ?? []);
-  const exclude = asPathGlobs(options.exclude ?? []);
-  const matchOptions = { dot: true };
-  const included = include.length > 0 ? picomatch(include, matchOptions) : () => true;
-  const excluded = exclude.length > 0 ? picomatch(exclude, matchOptions) : () => false;
-  const inNodeModules = picomatch(DEFAULT_EXCLUDE, matchOptions);
+type PathMatcher = (relativePath: string) => boolean;
+
+const MATCH_OPTIONS = { dot: true };
+
+/**
+ * Returns a predicate over root-relative paths with "/" separators (e.g. "src/a.ts", "../lib/b.js").
+ *
+ * A relative glob is matched against that path. An absolute one (`path.join(__dirname, "src")`, as Babel's
+ * `only`/`ignore` and tsconfig's `include` accept) is matched against the file's absolute path, so it works
+ * for folders outside the root too; it used to be matched against the relative path, matched nothing, and
+ * an absolute include left the build uninstrumented (an absolute exclude excluded nothing) without a word.
+ */
+export function makeFileFilter(options: FileFilterOptions): PathMatcher {
+  const root = options.root ?? process.cwd();
+  const include = options.include ?? [];
+  const included = include.length > 0 ? globMatcher(include, root) : () => true;
+  const excluded = globMatcher(options.exclude ?? [], root);
+  const inNodeModules = picomatch(DEFAULT_EXCLUDE, MATCH_OPTIONS);
   // `--include "node_modules/lib/**"` opts those files back in; `--include "**"` does not.
-  const namesNodeModules = include.filter((glob) => glob.includes("node_modules"));
-  const includedExplicitly = namesNodeModules.length > 0 ? picomatch(namesNodeModules, matchOptions) : () => false;
+  const includedExplicitly = globMatcher(include.filter((glob) => glob.includes("node_modules")), root);
   return (relativePath) => {
     const path = relativePath.replace(/^\.\//, "");
     if (!included(path) || excluded(path)) return false;
     return !inNodeModules(path) || includedExplicitly(path);
   };
+}
+
+/**
+ * Whether `filename` is code the runtime runs as part of itself: a file of the runtime package (the nearest
+ * package.json is @tsprof/runtime's), or of a package the runtime depends on, in the very copy that runtime
+ * loads (@tsprof/format, which writes the profile). A project-wide babel.config.js reaches a linked runtime
+ * (npm link, workspaces, `npm install <dir>`) through its real path, outside node_modules, and its
+ * dependencies the same way: instrumented, the probe entry called itself while loading and crashed
+ * ("….module is not a function"), and the profile writer would record into the profile it writes. Another
+ * copy of such a package (tsprof's own self-hosting tests profile copies of @tsprof/format) is instrumented
+ * as usual. Relative names are taken from the process's cwd.
+ */
+export function isRuntimePackageFile(filename: string): boolean {
+  const owner = nearestPackage(dirname(resolve(filename)));
+  if (!owner) return false;
+  let answer = runtimeOwned.get(owner.dir);
+  if (answer === undefined) runtimeOwned.set(owner.dir, (answer = isRuntimeOwned(owner)));
+  return answer;
+}
+
+const runtimeOwned = new Map<string, boolean>();
+
+function isRuntimeOwned(owner: NearestPackage): boolean {
+  const name = owner.manifest.name;
+  if (typeof name !== "string") return false;
+  if (name === RUNTIME_PACKAGE_NAME) return true;
+  const runtimeDir = installedPackageDir(RUNTIME_PACKAGE_NAME, owner.dir);
+  const runtime = runtimeDir === undefined ? undefined : nearestPackage(runtimeDir);
+  if (!runtime) return false;
+  const dependsOn = ["dependencies", "peerDependencies", "optionalDependencies"].some((field) => {
+    const list = runtime.manifest[field];
+    return list !== null && typeof list === "object" && Object.prototype.hasOwnProperty.call(list, name);
+  });
+  return dependsOn && installedPackageDir(name, runtime.dir) === realPath(owner.dir);
+}
+
+/** The real folder of package `name` as Node's node_modules lookup finds it from `from`, or undefined. */
+function installedPackageDir(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return realPath(candidate);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Whether any of `globs` matches; absolute globs are tried on the absolute path (root + relative path). */
+function globMatcher(globs: string[], root: string): PathMatcher {
+  const relative = globs.filter((glob) => !isAbsolute(glob));
+  const absolute = globs.filter((glob) => isAbsolute(glob)).map(toSlashes);
+  const matchers: PathMatcher[] = [];
+  if (relative.length > 0) matchers.push(picomatch(asPathGlobs(relative), MATCH_OPTIONS));
+  if (absolute.length > 0) {
+    const matchAbsolute = absoluteMatcher(absolute);
+    matchers.push((path) => matchAbsolute(toSlashes(resolve(root, path))));
+  }
+  return (path) => matchers.some((matches) => matches(path));
+}
+
+/**
+ * Absolute globs. One that names an existing file or folder is taken literally, with everything below it:
+ * a real path may hold characters picomatch reads as glob syntax ("proj (copy)", "x[1]"), and
+ * `path.join(__dirname, …)` must still name that folder.
+ */
+function absoluteMatcher(globs: string[]): PathMatcher {
+  const literal = globs.filter((glob) => !picomatch.scan(glob).isGlob || existsSync(glob)).map((glob) => glob.replace(/\/+$/, ""));
+  const patterns = globs.filter((glob) => picomatch.scan(glob).isGlob && !existsSync(glob));
+  const matchPattern = patterns.length > 0 ? picomatch(patterns, MATCH_OPTIONS) : () => false;
+  return (path) => matchPattern(path) || literal.some((base) => base === "" || path === base || path.startsWith(`${base}/`));
+}
+
+/** Absolute paths and globs with "/" separators (on Windows, `path.join` gives "\", which picomatch reads as an escape). */
+function toSlashes(path: string): string {
+  return sep === "\\" ? path.split(sep).join("/") : path;
 }
 
 /**

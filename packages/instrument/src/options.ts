@@ -9,9 +9,9 @@ export type ErrorPolicy = "throw" | "skip";
 
 /** Options as a user writes them (`plugins: [["@tsprof", { ... }]]`). */
 export interface InstrumentOptions {
-  /** Globs (relative to root) of files to instrument; absent = every file not excluded. */
+  /** Globs (relative to root, or absolute) of files to instrument; absent = every file not excluded. */
   include?: string | string[];
-  /** Globs (relative to root) of files never instrumented; `**\/node_modules/**` is always added. */
+  /** Globs (relative to root, or absolute) of files never instrumented; `**\/node_modules/**` is always added. */
   exclude?: string | string[];
   /** Project root: site-table paths and globs are relative to it. Default: the transform's cwd. */
   root?: string;

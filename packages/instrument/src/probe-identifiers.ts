@@ -1,7 +1,8 @@
-// The identifiers instrumented code introduces, renamed when the file already uses one (protocol.ts).
+// The identifiers instrumented code introduces, unique per file at top level, renamed when the file already uses one (protocol.ts).
+import { createHash } from "node:crypto";
 
 export interface ProbeIdentifiers {
-  /** The hoisted accessor function: `_tsprof$()` returns the module handle. */
+  /** The hoisted accessor function: `_tsprof$<tag>()` returns the module handle. */
   accessor: string;
   /** The module handle variable the accessor caches. */
   handle: string;
@@ -13,31 +14,47 @@ export interface ProbeIdentifiers {
   runtimeNamespace: string;
 }
 
-export const DEFAULT_PROBE_IDENTIFIERS: Readonly<ProbeIdentifiers> = {
-  accessor: "_tsprof$",
-  handle: "_tsprof$m",
-  localHandle: "_tsprof$h",
-  token: "_tsprof$t",
-  runtimeNamespace: "_tsprof$rt",
-};
+/**
+ * Matches every name `chooseProbeIdentifiers` can give the accessor (the "already instrumented" marker uses
+ * it): `_tsprof$` and its eight-character module tag, or no tag (code instrumented before tags existed),
+ * then the numeric suffix of a name the file already used.
+ */
+export const PROBE_ACCESSOR_NAME = /^_tsprof\$(?:[0-9a-z]{8})?\d*$/;
 
-/** Matches every name `chooseProbeIdentifiers` can give the accessor (the "already instrumented" marker uses it). */
-export const PROBE_ACCESSOR_NAME = /^_tsprof\$\d*$/;
+const TAG_SPACE = 36 ** 8;
 
 /**
- * Picks each identifier: the default, else the default plus the smallest numeric suffix (2, 3, …)
- * that `isTaken` rejects. `isTaken` should say whether the file mentions the name anywhere.
+ * A module's tag: eight base-36 digits of a hash of its project-relative path and its source text. The
+ * module header is top-level code, and files do not always get a scope of their own: classic `<script>`s
+ * share the page's, and `babel --out-file` or tsc's `outFile` concatenate files into one script. There a
+ * second `function _tsprof$()` replaced the first (hoisting makes the last declaration win), and one
+ * file's functions were recorded under another's site table without a word. The path tells apart files
+ * of one build; the text tells apart files of different builds at the same path (two packages'
+ * `src/index.js`) and files without a name. Deterministic, so builds and caches stay reproducible.
+ * 36^8 ≈ 2.8e12 tags: ten thousand files on one page collide with a probability of about 2e-5.
  */
-export function chooseProbeIdentifiers(isTaken: (name: string) => boolean): ProbeIdentifiers {
+export function moduleTag(file: string, text: string): string {
+  const digest = createHash("sha256").update(file).update("\0").update(text).digest();
+  return (digest.readUIntBE(0, 6) % TAG_SPACE).toString(36).padStart(8, "0");
+}
+
+/**
+ * Picks each identifier: the module-level ones (accessor, handle, runtime namespace) carry the module's
+ * `tag` (see moduleTag); the function-local ones (`_tsprof$h`, `_tsprof$t`) need none. A name `isTaken`
+ * rejects gets the smallest numeric suffix (2, 3, …) that it accepts. `isTaken` should say whether the
+ * file mentions the name anywhere (`with` bodies and direct `eval` see every name, design.md §3 pitfall 9).
+ */
+export function chooseProbeIdentifiers(isTaken: (name: string) => boolean, tag: string): ProbeIdentifiers {
   const pick = (base: string): string => {
     if (!isTaken(base)) return base;
     for (let suffix = 2; ; suffix++) if (!isTaken(`${base}${suffix}`)) return `${base}${suffix}`;
   };
+  const accessor = `_tsprof$${tag}`;
   return {
-    accessor: pick(DEFAULT_PROBE_IDENTIFIERS.accessor),
-    handle: pick(DEFAULT_PROBE_IDENTIFIERS.handle),
-    localHandle: pick(DEFAULT_PROBE_IDENTIFIERS.localHandle),
-    token: pick(DEFAULT_PROBE_IDENTIFIERS.token),
-    runtimeNamespace: pick(DEFAULT_PROBE_IDENTIFIERS.runtimeNamespace),
+    accessor: pick(accessor),
+    handle: pick(`${accessor}$m`),
+    localHandle: pick("_tsprof$h"),
+    token: pick("_tsprof$t"),
+    runtimeNamespace: pick(`${accessor}$rt`),
   };
 }

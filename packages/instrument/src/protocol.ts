@@ -3,13 +3,14 @@
 // Every instrumented module gets, ahead of everything else except its directive
 // prologue (and, in ES modules, an import of the runtime):
 //
-//   var _tsprof$m;                                   // the module handle, once loaded
-//   function _tsprof$() {                            // hoisted: works during circular imports
-//     return _tsprof$m || (_tsprof$m = require("<runtime>").module("src/a.ts", [SITE, ...]));
+//   var _tsprof$k2x9a0bq$m;                          // the module handle, once loaded
+//   function _tsprof$k2x9a0bq() {                    // hoisted: works during circular imports
+//     return _tsprof$k2x9a0bq$m || (_tsprof$k2x9a0bq$m = require("<runtime>").module("src/a.ts", [SITE, ...]));
 //   }
-//   _tsprof$();                                       // load the runtime before user code runs
+//   _tsprof$k2x9a0bq();                              // load the runtime before user code runs
 //
-// (ESM: `import * as _tsprof$rt from "<runtime>"` and `_tsprof$rt.module(...)`;
+// (k2x9a0bq: the module's tag, see probe-identifiers.ts; written `_tsprof$` below.
+//  ESM: `import * as _tsprof$k2x9a0bq$rt from "<runtime>"` and `….module(...)`;
 //  runtime "global": `globalThis.__tsprof.module(...)`.)
 //
 // Every instrumented function body becomes:
@@ -32,8 +33,10 @@
 //   catch (e) { B }   → catch (e) { _tsprof$h.resume(_tsprof$t); B }   (throw resumptions land here)
 //   finally { B }     → finally { _tsprof$h.resume(_tsprof$t); B }     (return resumptions land here)
 //
-// Identifiers are `_tsprof$`, `_tsprof$m`, `_tsprof$h`, `_tsprof$t`, `_tsprof$rt` unless the file
-// already binds one of them, in which case the transform picks a fresh name.
+// Identifiers are `_tsprof$<tag>`, `_tsprof$<tag>$m`, `_tsprof$h`, `_tsprof$t`, `_tsprof$<tag>$rt`, where
+// the tag (eight base-36 digits) tells this file's header from any other's in a shared global scope
+// (classic scripts, concatenations), unless the file already uses one of them, in which case the
+// transform picks a fresh name.
 
 /** Default module specifier of the runtime entry that instrumented modules load. */
 export const DEFAULT_RUNTIME_SPECIFIER = "@tsprof/runtime/probe";

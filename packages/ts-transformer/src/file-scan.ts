@@ -60,7 +60,7 @@ export function scanFile(tsApi: typeof ts, sourceFile: ts.SourceFile): FileScan 
 }
 
 /**
- * A module tsprof instrumented has, at top level, `function _tsprof$N() { … .module("file", [sites]) … }`
+ * A module tsprof instrumented has, at top level, `function _tsprof$<tag>() { … .module("file", [sites]) … }`
  * (design.md §3 pitfall 11): finding that shape means a second pass must leave the file alone.
  */
 export function isAlreadyInstrumented(tsApi: typeof ts, sourceFile: ts.SourceFile): boolean {

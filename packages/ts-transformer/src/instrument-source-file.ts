@@ -4,12 +4,15 @@
 // anything (enums and namespaces are not functions yet, async/generators not lowered yet); TypeScript
 // lowers the probes with the code they wrap. Nodes without a position were made by an earlier
 // transformer and are left alone. The site order is Babel's traversal order (the parity suite checks it).
+import { resolve } from "node:path";
 import type * as ts from "typescript";
 import {
   buildSiteTuple,
   chooseProbeIdentifiers,
   hasIgnoreFile,
   hasIgnoreNext,
+  isRuntimePackageFile,
+  moduleTag,
   projectRelativePath,
   type ModuleSites,
   type NormalizedOptions,
@@ -47,12 +50,13 @@ export function instrumentSourceFile(
 ): InstrumentResult {
   const { factory } = context;
   const file = projectRelativePath(options.root, sourceFile.fileName);
-  if (!accepts(file)) return { sourceFile, table: "excluded" };
+  // The runtime's own files never (a linked @tsprof/runtime is outside node_modules; see isRuntimePackageFile).
+  if (isRuntimePackageFile(resolve(options.root, sourceFile.fileName)) || !accepts(file)) return { sourceFile, table: "excluded" };
   const scan = scanFile(tsApi, sourceFile);
   if (hasIgnoreFile(scan.comments)) return { sourceFile, table: "ignore-file" };
   if (isAlreadyInstrumented(tsApi, sourceFile)) return { sourceFile, table: "already-instrumented" };
 
-  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name));
+  const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name), moduleTag(file, sourceFile.text));
   const probes = createProbeNodes(tsApi, factory, ids);
   const names = createSiteNamer(tsApi, sourceFile);
   const separateClashingDeclarations = createClashingDeclarations(tsApi, factory);

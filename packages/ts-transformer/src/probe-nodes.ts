@@ -1,4 +1,5 @@
 // The code tsprof injects, built with `context.factory`: one builder per shape of packages/instrument/src/protocol.ts.
+// In the comments, `_tsprof$` and `_tsprof$m` stand for the module's tagged accessor and handle (`_tsprof$<tag>`, `_tsprof$<tag>$m`).
 import type * as ts from "typescript";
 import { GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
 

@@ -1,0 +1,98 @@
+// The runtime's own code is never instrumented, whatever path reaches it: a linked @tsprof/runtime (npm link,
+// workspaces, `npm install <dir>`) is loaded through its real path, outside node_modules, so a project-wide
+// babel.config.js (babel-jest, @babel/register) used to instrument it and its @tsprof/format, and the
+// program crashed in the probe entry ("….module is not a function"). A copy of such a package that the
+// runtime does not load (tsprof's self-hosting tests profile copies of @tsprof/format) is instrumented as usual.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { transformSync } from "@babel/core";
+import type * as ts from "typescript";
+import type { ModuleSites } from "@tsprof/instrument";
+import { tsprofTransformer, type SkipReason } from "@tsprof/ts-transformer";
+import { repoRoot } from "./helpers/cli";
+import tsprofPlugin = require("@tsprof/babel-plugin");
+
+const CODE = "function sq(x) {\n  return x * x;\n}\nconsole.log(sq(3));\n";
+
+/** An app whose node_modules/@tsprof/runtime is a link to this repository's runtime, as `npm link` leaves it. */
+function withLinkedApp(body: (app: string) => void): void {
+  const app = mkdtempSync(join(tmpdir(), "tsprof-linked-runtime-"));
+  try {
+    mkdirSync(join(app, "src"));
+    mkdirSync(join(app, "node_modules", "@tsprof"), { recursive: true });
+    symlinkSync(join(repoRoot, "packages", "runtime"), join(app, "node_modules", "@tsprof", "runtime"), "dir");
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app" }));
+    writeFileSync(join(app, "src", "main.js"), CODE);
+    body(app);
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+}
+
+function babelInstruments(filename: string, cwd: string): boolean {
+  const result = transformSync(CODE, { filename, cwd, babelrc: false, configFile: false, plugins: [tsprofPlugin] })!;
+  return (result.metadata as unknown as { tsprof?: ModuleSites }).tsprof !== undefined;
+}
+
+test("Babel: the runtime's files and the packages it loads are left alone (reached by their real path); the app and another copy of @tsprof/format are instrumented", () => {
+  withLinkedApp((app) => {
+    assert.equal(babelInstruments(join(repoRoot, "packages", "runtime", "dist", "probe.js"), app), false);
+    assert.equal(babelInstruments(join(repoRoot, "packages", "runtime", "src", "probe.ts"), app), false);
+    assert.equal(babelInstruments(join(repoRoot, "packages", "format", "dist", "index.js"), app), false);
+    assert.equal(babelInstruments(join(app, "src", "main.js"), app), true);
+    // A copy of @tsprof/format beside the app: the linked runtime loads the repository's, not this one.
+    mkdirSync(join(app, "vendor", "format"), { recursive: true });
+    writeFileSync(join(app, "vendor", "format", "package.json"), JSON.stringify({ name: "@tsprof/format" }));
+    assert.equal(babelInstruments(join(app, "vendor", "format", "index.js"), app), true);
+  });
+});
+
+test("tsc transformer: the runtime's files are left alone ('excluded')", () => {
+  const tsApi = require("typescript") as typeof ts;
+  const tables: Record<string, ModuleSites | SkipReason> = {};
+  const transformer = tsprofTransformer(undefined, { runtime: "global" }, { ts: tsApi, onModule: (file, table) => (tables[file] = table) });
+  const runtimeFile = join(repoRoot, "packages", "runtime", "src", "probe.ts");
+  const output = tsApi.transpileModule(CODE, { fileName: runtimeFile, transformers: { before: [transformer] } }).outputText;
+  assert.doesNotMatch(output, /_tsprof/);
+  assert.equal(tables[runtimeFile], "excluded");
+});
+
+test("a require hook that runs Babel with the plugin on every file outside node_modules (what babel-jest does) runs the app against a linked runtime and profiles it", () => {
+  withLinkedApp((app) => {
+    // Every .js Node loads by a path outside node_modules goes through Babel, by its real path, as babel-jest's
+    // transform does: the linked runtime's probe.js and @tsprof/format included.
+    const hook = `
+      const Module = require("node:module");
+      const fs = require("node:fs");
+      const babel = require(${JSON.stringify(require.resolve("@babel/core"))});
+      const plugin = require(${JSON.stringify(require.resolve("@tsprof/babel-plugin"))});
+      const compileJs = Module._extensions[".js"];
+      Module._extensions[".js"] = function (module, filename) {
+        if (/[\\\\/]node_modules[\\\\/]/.test(filename)) return compileJs(module, filename);
+        const options = { filename, cwd: ${JSON.stringify(app)}, babelrc: false, configFile: false, plugins: [plugin] };
+        module._compile(babel.transformSync(fs.readFileSync(filename, "utf8"), options).code, filename);
+      };
+      require(${JSON.stringify(join(app, "src", "main.js"))});
+    `;
+    writeFileSync(join(app, "hook.cjs"), hook);
+    const result = spawnSync(process.execPath, [join(app, "hook.cjs")], {
+      cwd: app,
+      env: { ...process.env, TSPROF_OUTPUT: join(app, "out.tsprof.json") },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(result.stderr.includes("TypeError"), false, result.stderr);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, "9\n");
+    assert.ok(readdirSync(app).includes("out.tsprof.json"), result.stderr);
+    const profile = JSON.parse(readFileSync(join(app, "out.tsprof.json"), "utf8")) as { functions: { name: string; file: string }[] };
+    assert.deepEqual(
+      profile.functions.map((f) => `${f.file}:${f.name}`),
+      ["src/main.js:sq"],
+    );
+  });
+});
