@@ -6,7 +6,7 @@
 //
 //   "use strict";
 //   ;(function () { …defines globalThis.__tsprof… })();
-//   var _tsprof$m; function _tsprof$() { … globalThis.__tsprof.module("test/…", [...]) }
+//   var _tsprof$<tag>$m; function _tsprof$<tag>() { … globalThis.__tsprof.module("test/…", [...]) }
 //   …
 //
 // `flags: [raw]` tests run exactly as written (no includes, no prefix): they are left alone.

@@ -343,3 +343,15 @@ test("tsprof help COMMAND prints that command's help", () => {
   }
   assert.match(tsprof(["help"]).stdout, /tsprof --version/);
 });
+
+test("an absolute --include names files inside the working directory and outside it", () => {
+  const outside = scratch();
+  writeFileSync(join(outside, "m.js"), "exports.f = function f() { return 1; };\n");
+  const work = scratch();
+  writeFileSync(join(work, "main.js"), `function main() { return require(${JSON.stringify(join(outside, "m.js"))}).f(); }\nconsole.log(main());\n`);
+  writeFileSync(join(work, "other.js"), "exports.g = function g() { return 2; };\n");
+  const out = join(work, "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "--include", outside, "--include", join(work, "main.js"), "main.js"], { cwd: work });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(callsByName(out), { main: 1, f: 1 });
+});

@@ -13,13 +13,15 @@ function toolDirectories(): string[] {
 }
 
 export function createInstrumentFilter(options: RunHookOptions): (filename: string) => boolean {
-  const accepts = makeFileFilter({ include: options.include, exclude: options.exclude });
+  const accepts = makeFileFilter({ include: options.include, exclude: options.exclude, root: options.root });
+  // Outside the root, paths are taken relative to "/" (see below), so that an absolute glob still names the file.
+  const acceptsOutside = makeFileFilter({ include: options.include, exclude: options.exclude, root: "/" });
   const tools = toolDirectories();
   return (filename) => {
     if (NON_SCRIPT_EXTENSIONS.includes(extname(filename))) return false;
     if (tools.some((dir) => filename.startsWith(dir))) return false;
     const rel = relative(options.root, filename).split(sep).join("/");
     // Outside the root, "../" paths match no "**" glob: match the absolute path instead (node_modules stays excluded).
-    return accepts(rel.startsWith("../") ? filename.split(sep).join("/").replace(/^\/+/, "") : rel);
+    return rel.startsWith("../") ? acceptsOutside(filename.split(sep).join("/").replace(/^\/+/, "")) : accepts(rel);
   };
 }
