@@ -355,3 +355,12 @@ test("an absolute --include names files inside the working directory and outside
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(callsByName(out), { main: 1, f: 1 });
 });
+
+test("TSPROF_CLOCK=fast under tsprof run: the timer thread starts (meta.clock says fast, not the hrtime fallback)", () => {
+  const work = scratch();
+  writeFileSync(join(work, "main.js"), "function main() { return 1; }\nconsole.log(main());\n");
+  const out = join(work, "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "main.js"], { cwd: work, env: { TSPROF_CLOCK: "fast" } });
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(JSON.parse(readFileSync(out, "utf8")).meta.clock, "fast, compensated");
+});

@@ -92,6 +92,10 @@ export function createFastClock(periodMicroseconds = DEFAULT_FAST_CLOCK_PERIOD_U
       stdout: true,
       stderr: true,
       env: {},
+      // None of the process's node options: a preload among them (tsprof run's --require hook) would run in the
+      // thread too, and one that waits on this thread, blocked below until the first tick, stalled its start-up
+      // until the timeout (the clock then fell back to hrtime after 5 s).
+      execArgv: [],
     });
     worker.on("error", () => {
       // The thread died (resource limits): readings stay put until refresh(); nothing to tell the program.
