@@ -33,27 +33,31 @@ export interface TypeScriptSettings {
 
 const NO_PROJECT: TypeScriptSettings = { decorators: "standard", classFields: "define", keepValueImports: false };
 
-/** Per directory: the nearest tsconfig.json's settings (lookups for every file of a directory hit this). */
-const settingsByDirectory = new Map<string, TypeScriptSettings>();
+/** Per directory: the nearest tsconfig.json at or above it, undefined when there is none (every file of a directory hits this). */
+const configByDirectory = new Map<string, string | undefined>();
+
+/** The tsconfig.json that governs files in `dir`: the nearest one at or above it. */
+function governingConfig(dir: string): string | undefined {
+  if (configByDirectory.has(dir)) return configByDirectory.get(dir);
+  const config = join(dir, "tsconfig.json");
+  const parent = dirname(dir);
+  const found = existsSync(config) ? config : parent === dir ? undefined : governingConfig(parent);
+  configByDirectory.set(dir, found);
+  return found;
+}
+
+const settingsByConfig = new Map<string, TypeScriptSettings>();
 
 export function typescriptSettingsFor(filename: string): TypeScriptSettings {
-  return settingsOfDirectory(dirname(filename));
+  const config = governingConfig(dirname(filename));
+  if (config === undefined) return NO_PROJECT;
+  let settings = settingsByConfig.get(config);
+  if (settings === undefined) settingsByConfig.set(config, (settings = settingsOf(config)));
+  return settings;
 }
 
 export function decoratorStyleFor(filename: string): DecoratorStyle {
   return typescriptSettingsFor(filename).decorators;
-}
-
-function settingsOfDirectory(dir: string): TypeScriptSettings {
-  const known = settingsByDirectory.get(dir);
-  if (known) return known;
-  const config = join(dir, "tsconfig.json");
-  const parent = dirname(dir);
-  let settings: TypeScriptSettings;
-  if (existsSync(config)) settings = settingsOf(config);
-  else settings = parent === dir ? NO_PROJECT : settingsOfDirectory(parent);
-  settingsByDirectory.set(dir, settings);
-  return settings;
 }
 
 function settingsOf(config: string): TypeScriptSettings {
@@ -181,46 +185,22 @@ export interface JsxSettings {
 }
 
 const JSX_OPTIONS = ["jsx", "jsxFactory", "jsxFragmentFactory", "jsxImportSource"] as const;
-type JsxOption = (typeof JSX_OPTIONS)[number];
 
-const jsxByDirectory = new Map<string, JsxSettings>();
+const jsxByConfig = new Map<string, JsxSettings>();
 
 export function jsxSettingsFor(filename: string): JsxSettings {
-  return jsxSettingsOfDirectory(dirname(filename));
-}
-
-function jsxSettingsOfDirectory(dir: string): JsxSettings {
-  const known = jsxByDirectory.get(dir);
-  if (known) return known;
-  const config = join(dir, "tsconfig.json");
-  const parent = dirname(dir);
-  let settings: JsxSettings;
-  if (existsSync(config)) settings = { ...stringOptions(config, new Set()), tsconfig: config };
-  else settings = parent === dir ? {} : jsxSettingsOfDirectory(parent);
-  jsxByDirectory.set(dir, settings);
+  const config = governingConfig(dirname(filename));
+  if (config === undefined) return {};
+  let settings = jsxByConfig.get(config);
+  if (settings === undefined) {
+    // String values only; anything else counts as unset, as a non-boolean experimentalDecorators does.
+    settings = {};
+    for (const name of JSX_OPTIONS) {
+      const value = compilerOption(config, name, new Set());
+      if (typeof value === "string") settings[name] = value;
+    }
+    settings.tsconfig = config;
+    jsxByConfig.set(config, settings);
+  }
   return settings;
-}
-
-/** The JSX options a tsconfig sets or inherits (string values only; anything else counts as unset, as in experimentalDecorators). */
-function stringOptions(path: string, seen: Set<string>): Partial<Record<JsxOption, string>> {
-  if (seen.has(path)) return {};
-  seen.add(path);
-  let config: { extends?: unknown; compilerOptions?: Record<string, unknown> };
-  try {
-    config = JSON.parse(stripJsonComments(readFileSync(path, "utf8")));
-  } catch {
-    return {};
-  }
-  if (config === null || typeof config !== "object") return {};
-  const bases = typeof config.extends === "string" ? [config.extends] : Array.isArray(config.extends) ? config.extends : [];
-  const out: Partial<Record<JsxOption, string>> = {};
-  for (const base of bases) {
-    const basePath = typeof base === "string" ? resolveExtends(base, dirname(path)) : undefined;
-    if (basePath !== undefined) Object.assign(out, stringOptions(basePath, seen));
-  }
-  const own = config.compilerOptions;
-  if (own !== null && typeof own === "object") {
-    for (const name of JSX_OPTIONS) if (typeof own[name] === "string") out[name] = own[name] as string;
-  }
-  return out;
 }
