@@ -91,10 +91,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
  * ask for. TSPROF_AUTOSTART is left out: `tsprof run` records from the start whatever it says.
  */
 function checkEnvironment(env: NodeJS.ProcessEnv): void {
-  const problems = environmentProblems({ ...env, TSPROF_AUTOSTART: undefined });
-  if (env.TSPROF_CACHE !== undefined && env.TSPROF_CACHE !== "" && env.TSPROF_CACHE !== "0" && env.TSPROF_CACHE !== "1") {
-    problems.push(`TSPROF_CACHE=${env.TSPROF_CACHE}: expected 0 or 1`);
-  }
+  const problems = environmentProblems({ ...env, TSPROF_AUTOSTART: undefined }, [["TSPROF_CACHE", { values: ["0", "1"], expected: "0 or 1" }]]);
   if (problems.length > 0) throw new UsageError(problems.join("; "));
 }
 

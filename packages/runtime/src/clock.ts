@@ -1,6 +1,7 @@
 // Clocks the recorder reads: the default hrtime clock, the fast timer-thread clock, no clock (count mode) and the tick clocks of tests.
 import { withCompensation } from "./compensation";
 import { createFastClock } from "./fast-clock";
+import { positiveIntegerSetting } from "./environment";
 
 /** A time source: `now()` in ticks, `unit` seconds per tick. */
 export interface Clock {
@@ -82,11 +83,6 @@ export function createNullClock(): Clock {
 export function clockFromEnvironment(env: NodeJS.ProcessEnv): Clock {
   if (env.TSPROF_MODE === "count") return createNullClock();
   if (env.TSPROF_CLOCK === "tick") return createSteppingTickClock();
-  const clock = env.TSPROF_CLOCK === "fast" ? createFastClock(fastClockPeriodFromEnvironment(env)) : createHrtimeClock();
+  const clock = env.TSPROF_CLOCK === "fast" ? createFastClock(positiveIntegerSetting(env.TSPROF_FAST_CLOCK_PERIOD_US)) : createHrtimeClock();
   return env.TSPROF_COMPENSATE === "0" ? clock : withCompensation(clock);
-}
-
-function fastClockPeriodFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env.TSPROF_FAST_CLOCK_PERIOD_US;
-  return text !== undefined && /^[1-9][0-9]*$/.test(text) ? Number(text) : undefined;
 }

@@ -31,7 +31,7 @@ import * as fs from "fs";
 import { isMainThread, threadId } from "worker_threads";
 import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
-import { environmentProblems } from "./environment";
+import { environmentProblems, positiveIntegerSetting } from "./environment";
 import { resolveOutputTarget, type OutputTarget } from "./output-path";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
@@ -69,8 +69,8 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
   }
   const session = new RecordingSession({
     clock: clockFromEnvironment(env),
-    maxTreeNodes: positiveInteger(env.TSPROF_MAX_TREE_NODES),
-    maxDepth: positiveInteger(env.TSPROF_MAX_DEPTH),
+    maxTreeNodes: positiveIntegerSetting(env.TSPROF_MAX_TREE_NODES),
+    maxDepth: positiveIntegerSetting(env.TSPROF_MAX_DEPTH),
     meta: hasProcess ? { argv: process.argv.slice(), pid: process.pid } : {},
   });
   state.defaultSession = session;
@@ -194,11 +194,6 @@ function withOwnProperty(object: object, key: string, value: unknown, action: ()
       }
     }
   }
-}
-
-function positiveInteger(text: string | undefined): number | undefined {
-  if (text === undefined || !/^[1-9][0-9]*$/.test(text)) return undefined;
-  return Number(text);
 }
 
 function processEnv(): NodeJS.ProcessEnv {

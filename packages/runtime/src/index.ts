@@ -5,4 +5,4 @@ export { calibrateProbeCost, createCompensatedClock, withCompensation, type Comp
 export { createFastClock, DEFAULT_FAST_CLOCK_PERIOD_US, type FastClock } from "./fast-clock";
 export { observeExitSignals, snapshotDefaultSession, startDefaultSession } from "./default-session";
 export type { ModuleHandle, ProbeEntry, SiteTuple } from "./probe-types";
-export { environmentProblems } from "./environment";
+export { environmentProblems, type EnvironmentRule } from "./environment";
