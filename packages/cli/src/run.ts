@@ -12,7 +12,7 @@ import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
 import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
-import { moduleFormatOf, SCRIPT_EXTENSIONS } from "./module-format";
+import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-format";
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
@@ -45,7 +45,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     outputDir: "",
     toolFingerprint: fingerprintTools(),
   };
-  const loadError = checkMainSyntax(script, hookOptions);
+  // Read and classified once: the syntax check and the choice of preload flag both go by it.
+  const source = readMainSource(script);
+  const format = moduleFormatOf(script, source, rememberFormat(hookOptions));
+  const loadError = checkMainSyntax(script, source, format, hookOptions);
   if (loadError) {
     io.stderr.write(loadError + "\n");
     return 1;
@@ -58,7 +61,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   process.on("exit", removeOutputDir);
   let dieOf: NodeJS.Signals | undefined;
   try {
-    const exit = await runChild(main, args.programArgs, hookOptions, io);
+    const exit = await runChild(main, preloadFlag(format), args.programArgs, hookOptions, io);
     // After the program: reading and printing are synchronous, so a signal now is heard at the
     // end; it still ends tsprof by that signal, without leaving the directory behind.
     dieWhenSignalled(removeOutputDir);
@@ -187,10 +190,8 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
  * A syntax error in the main script is reported before anything runs: the parser's message with file:line,
  * exit 1. Skipped when the compile cache already holds the script (it parsed before).
  */
-function checkMainSyntax(script: string, hookOptions: RunHookOptions): string | undefined {
-  if (!SCRIPT_EXTENSIONS.includes(extname(script))) return undefined;
-  const source = readFileSync(script, "utf8");
-  const format = moduleFormatOf(script, source, rememberFormat(hookOptions));
+function checkMainSyntax(script: string, source: string | undefined, format: ModuleFormat, hookOptions: RunHookOptions): string | undefined {
+  if (source === undefined || !SCRIPT_EXTENSIONS.includes(extname(script))) return undefined;
   const instrument = createInstrumentFilter(hookOptions)(script);
   if (isCached(cacheDirectory(hookOptions.root), compileCacheKey(source, script, format, hookOptions, instrument))) return undefined;
   try {
@@ -198,6 +199,15 @@ function checkMainSyntax(script: string, hookOptions: RunHookOptions): string | 
     return undefined;
   } catch (error) {
     return describeLoadError(error, script, source);
+  }
+}
+
+/** The main script's text, undefined when it can't be read (Node will say so). */
+function readMainSource(script: string): string | undefined {
+  try {
+    return readFileSync(script, "utf8");
+  } catch {
+    return undefined;
   }
 }
 
@@ -217,17 +227,11 @@ interface ChildExit {
  * Node's internals. register.js installs both hooks either way (module.register() works from a
  * --require preload), so an ES module the CommonJS program imports is still instrumented.
  */
-function preloadFlag(script: string, hookOptions: RunHookOptions): "--require" | "--import" {
-  let source: string | undefined;
-  try {
-    source = readFileSync(script, "utf8");
-  } catch {
-    source = undefined; // unreadable: Node will say so
-  }
-  return moduleFormatOf(script, source, rememberFormat(hookOptions)) === "commonjs" ? "--require" : "--import";
+function preloadFlag(format: ModuleFormat): "--require" | "--import" {
+  return format === "commonjs" ? "--require" : "--import";
 }
 
-function runChild(main: MainScript, programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
+function runChild(main: MainScript, preload: "--require" | "--import", programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
   const register = join(__dirname, "hooks", "register.js");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -237,7 +241,7 @@ function runChild(main: MainScript, programArgs: string[], hookOptions: RunHookO
     [SIGNAL_CHANNEL_ENV]: `3 ${process.pid}`,
   };
   delete env.TSPROF_AUTOSTART;
-  const nodeArgs = [...process.execArgv, ...main.nodeOptions, preloadFlag(main.file, hookOptions), register, main.entry, ...programArgs];
+  const nodeArgs = [...process.execArgv, ...main.nodeOptions, preload, register, main.entry, ...programArgs];
   const child = spawn(process.execPath, nodeArgs, {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
