@@ -5,11 +5,8 @@ import { withCompensation } from "./compensation";
 import type { RecorderOptions } from "./recorder";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
-import { callWith } from "./safe-builtins";
-
 // Captured at load, before user code can patch them (design.md pitfall 8).
-const objectCreate = Object.create;
-const defineProperty = Object.defineProperty;
+import { callWith, defineProperty, objectCreate } from "./safe-builtins";
 
 export interface ProfileOptions extends RecorderOptions {
   /** Time source (default: hrtime). Tests pass `createTickClock()`. */

@@ -8,9 +8,9 @@
 
 const reflectApply = Reflect.apply;
 const arrayFrom = Array.from;
-const defineProperty = Object.defineProperty;
+export const defineProperty = Object.defineProperty;
 const typedArraySet = Object.getPrototypeOf(Int8Array.prototype).set as (this: unknown, source: ArrayLike<number>) => void;
-const objectCreate = Object.create;
+export const objectCreate = Object.create;
 const createNullObject = (): object => objectCreate(null) as object;
 const hasOwn = Object.hasOwn;
 const functionApply = Function.prototype.apply;
