@@ -1,4 +1,5 @@
 // Parses `tsprof run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] (SCRIPT | -m BIN) [ARGS...]`.
+import { splitOption } from "@tsprof/stats";
 import { UsageError } from "./errors";
 
 export interface RunArgs {
@@ -52,10 +53,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   for (; i < argv.length; i++) {
     const arg = argv[i];
     // --flag=VALUE, and as argparse does, a short option's value attached to it: -ox.prof, -scalls.
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const attached = eq < 0 && /^-[osm]./.test(arg);
-    const flag = eq > 0 ? arg.slice(0, eq) : attached ? arg.slice(0, 2) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : attached ? arg.slice(2) : undefined;
+    const [flag, inline] = splitOption(arg, "osm");
     const take = () => (inline !== undefined ? inline : value(flag));
     if (flag === "-h" || flag === "--help") {
       args.help = true;

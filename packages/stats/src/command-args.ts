@@ -47,18 +47,24 @@ function sortWord(text: string): string | number {
  * Parses `FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--call-sort KEY]
  * [--call-limit N] [--strip] [--reverse] [--json] [--dump OUT]`.
  */
+/**
+ * An argument as its option and attached value: `--flag=VALUE`, and, as argparse does, a short option that
+ * takes a value with the value attached (`-stottime`, `-ox.prof`), for the letters in `shortWithValue`.
+ * Anything else is the option alone (value undefined). tsprof run's parser uses it too.
+ */
+export function splitOption(arg: string, shortWithValue: string): [string, string | undefined] {
+  const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+  if (eq > 0) return [arg.slice(0, eq), arg.slice(eq + 1)];
+  if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-" && shortWithValue.includes(arg[1]!)) return [arg.slice(0, 2), arg.slice(2)];
+  return [arg, undefined];
+}
+
 export function parseStatsArgs(argv: readonly string[], command = "stats"): StatsArgs {
   const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, callSort: [], help: false, failOn: [] };
   const keys = sortKeyAbbreviations();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    // --flag=VALUE, and as argparse (and tsprof run) does, a short option's value attached to it: -stottime, -l2, -om.prof.
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : /^-[slo]./.test(arg)
-          ? [arg.slice(0, 2), arg.slice(2)]
-          : [arg, undefined];
+    const [flag, inline] = splitOption(arg, "slo");
     const value = (): string => {
       if (inline !== undefined) return inline;
       if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
