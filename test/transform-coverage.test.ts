@@ -7,11 +7,9 @@
 // written, as without tsprof.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseSync, transformSync, traverse, types as t, type NodePath, type PluginItem } from "@babel/core";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
-import { repoRoot } from "./helpers/cli";
+import { transformCases } from "./helpers/transform-cases";
 import tsprofPlugin = require("@tsprof/babel-plugin");
 
 /** The parts of istanbul's FileCoverage compared here (istanbul-lib-coverage's FileCoverageData). */
@@ -21,7 +19,6 @@ interface CoverageMaps {
   branchMap: Record<string, unknown>;
 }
 
-const fixturesDir = join(repoRoot, "fixtures", "transform");
 const presetTypescript = require.resolve("@babel/preset-typescript");
 const istanbulPlugin = require.resolve("babel-plugin-istanbul");
 
@@ -44,15 +41,8 @@ function byPosition(maps: CoverageMaps, rewritten: ReadonlySet<string>, plainFnM
   return { functions: sorted(functions), statements: sorted(Object.values(maps.statementMap)), branches: sorted(Object.values(maps.branchMap)) };
 }
 
-for (const name of existsSync(fixturesDir) ? readdirSync(fixturesDir).sort() : []) {
-  const caseDir = join(fixturesDir, name);
-  const inputName = ["input.js", "input.ts"].find((file) => existsSync(join(caseDir, file)));
-  if (!inputName) continue;
-  const filename = join(caseDir, inputName);
-  const source = readFileSync(filename, "utf8");
-  const presets = inputName.endsWith(".ts") ? [presetTypescript] : [];
-  const pluginOptions = existsSync(join(caseDir, "options.json")) ? JSON.parse(readFileSync(join(caseDir, "options.json"), "utf8")) : {};
-  const settings = existsSync(join(caseDir, "case.json")) ? JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8")) : {};
+for (const { name, caseDir, filename, source, typescript, pluginOptions, settings } of transformCases()) {
+  const presets = typescript ? [presetTypescript] : [];
   const sourceType: "script" | "module" = settings.sourceType ?? "script";
   const tsprof: PluginItem = [tsprofPlugin, { runtime: "global", ...pluginOptions }];
 

@@ -8,30 +8,17 @@
 //               `openAtEnd` counts the allowed leftovers: abandoned generators); trace.txt is their golden.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { transformSync, type PluginItem } from "@babel/core";
 import { createProbeLog, observeRun, runInFreshContext } from "@tsprof/instrument/testing";
 import { assertGolden } from "./helpers/golden";
-import { repoRoot } from "./helpers/cli";
+import { transformCases } from "./helpers/transform-cases";
 import tsprofPlugin = require("@tsprof/babel-plugin");
 
-interface CaseSettings {
-  /** How Babel parses the input; "module" inputs are lowered to CommonJS to run. Default "script". */
-  sourceType?: "script" | "module";
-  /** Frames allowed to stay open after run() settles (abandoned generators). Default 0. */
-  openAtEnd?: number;
-  /** false: transform-only case (no run() export). Default true. */
-  run?: boolean;
-}
 
-const fixturesDir = join(repoRoot, "fixtures", "transform");
 const presetTypescript = require.resolve("@babel/preset-typescript");
 const modulesCommonjs = require.resolve("@babel/plugin-transform-modules-commonjs");
 
-function readJson<T>(path: string, fallback: T): T {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : fallback;
-}
 
 /** One site per line: diffs of the golden show exactly which function changed. */
 function formatSites(metadata: unknown): string {
@@ -40,15 +27,8 @@ function formatSites(metadata: unknown): string {
   return `{\n  "file": ${JSON.stringify(table.file)},\n  "sites": [\n${table.sites.map((site) => `    ${JSON.stringify(site)}`).join(",\n")}\n  ]\n}\n`;
 }
 
-for (const name of existsSync(fixturesDir) ? readdirSync(fixturesDir).sort() : []) {
-  const caseDir = join(fixturesDir, name);
-  const inputName = ["input.js", "input.ts"].find((file) => existsSync(join(caseDir, file)));
-  if (!inputName) continue;
-  const filename = join(caseDir, inputName);
-  const source = readFileSync(filename, "utf8");
-  const typescript = inputName.endsWith(".ts");
-  const pluginOptions = { runtime: "global", ...readJson<Record<string, unknown>>(join(caseDir, "options.json"), {}) };
-  const settings = readJson<CaseSettings>(join(caseDir, "case.json"), {});
+for (const { name, caseDir, filename, source, typescript, settings, ...fixture } of transformCases()) {
+  const pluginOptions = { runtime: "global", ...fixture.pluginOptions };
   const sourceType = settings.sourceType ?? "script";
 
   const instrumentOnly = (code: string) =>

@@ -7,14 +7,13 @@
 // properties), the instrumented build must fail the same way.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { transformSync, type PluginItem } from "@babel/core";
 import { createProbeLog, observeRun, runInFreshContext } from "@tsprof/instrument/testing";
-import { repoRoot } from "./helpers/cli";
+import { transformCases } from "./helpers/transform-cases";
 import tsprofPlugin = require("@tsprof/babel-plugin");
 
-const fixturesDir = join(repoRoot, "fixtures", "transform");
 const presetEnv: PluginItem = [require.resolve("@babel/preset-env"), { targets: { ie: "11" }, modules: "commonjs" }];
 const presetTypescript: PluginItem = require.resolve("@babel/preset-typescript");
 
@@ -28,14 +27,8 @@ function callsPerSite(events: string[]): string[] {
   return events.map((event) => event.replace(/ #\d+/, "")).sort();
 }
 
-for (const name of existsSync(fixturesDir) ? readdirSync(fixturesDir).sort() : []) {
-  const caseDir = join(fixturesDir, name);
-  const inputName = ["input.js", "input.ts"].find((file) => existsSync(join(caseDir, file)));
-  const settings = existsSync(join(caseDir, "case.json")) ? JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8")) : {};
-  if (!inputName || settings.run === false) continue;
-  const filename = join(caseDir, inputName);
-  const source = readFileSync(filename, "utf8");
-  const options = existsSync(join(caseDir, "options.json")) ? JSON.parse(readFileSync(join(caseDir, "options.json"), "utf8")) : {};
+for (const { name, caseDir, filename, source, settings, pluginOptions: options } of transformCases()) {
+  if (settings.run === false) continue;
   const expectedTrace = readFileSync(join(caseDir, "trace.txt"), "utf8");
 
   for (const [label, presets] of presetOrders) {
