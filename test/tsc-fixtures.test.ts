@@ -4,7 +4,9 @@
 //   sites.json  golden of the site table (UPDATE_GOLDEN=1 rewrites it), the same for every compiler and
 //               target, and the same as the Babel plugin's table for the same source
 //   behaviour   instrumented and plain builds give the same run() result; the probe log keeps the stack
-//               discipline and leaves only `openAtEnd` frames open (abandoned generators)
+//               discipline and leaves only `openAtEnd` frames open (abandoned generators); trace.txt, where the
+//               case has one (create it empty, then UPDATE_GOLDEN=1), is the golden of the probe events, the
+//               same for every compiler and target
 //   source map  every identifier the plain build maps back to the .ts source is mapped to the same place
 //               in the instrumented build (the probes do not shift user code in the map)
 //   TS 7 path   tsc emits JS and a source map, the Babel plugin instruments that JS with `inputSourceMap`:
@@ -124,6 +126,8 @@ for (const name of existsSync(fixturesDir) ? readdirSync(fixturesDir).sort() : [
         assert.deepEqual(log.violations, []);
         assert.deepEqual(log.stack(), []);
         assert.equal(log.openFrames().length, settings.openAtEnd ?? 0, `open frames: ${JSON.stringify(log.openFrames())}`);
+        const trace = join(caseDir, "trace.txt");
+        if (existsSync(trace)) assertGolden(`${log.events.join("\n")}\n`, trace);
         // Every identifier the plain build maps right is mapped right in the instrumented build.
         const plainMapped = correctlyMappedIdentifiers(plain, source);
         const instrumentedMapped = correctlyMappedIdentifiers(instrumented, source);

@@ -19,7 +19,7 @@ import {
   type SiteTuple,
 } from "@tsprof/instrument";
 import { functionNames, staticBlockNames } from "./site-names";
-import { forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
+import { closeIteratorUnderFrame, forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
 import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
@@ -109,14 +109,34 @@ export function instrumentProgram(
     return scan.containsWithOrEval.has(path.node) || !!path.findParent((parent) => parent.isWithStatement() || scan.containsWithOrEval.has(parent.node));
   };
 
-  /** Whether the function whose body holds `path` (computed keys and decorators belong to the outer one) got a suspendable probe. */
-  const suspendableOwner = (path: NodePath): boolean => {
+  /** The function (or static block) whose own code holds `path`: computed keys and decorators belong to the outer one. */
+  const ownerOf = (path: NodePath): t.Node | undefined => {
     let child: NodePath = path;
     for (let parent = path.parentPath; parent; child = parent, parent = parent.parentPath) {
       const inOwnCode = child.key !== "key" && child.listKey !== "decorators";
-      if ((parent.isFunction() || parent.isStaticBlock()) && inOwnCode) return suspendable.has(parent.node);
+      if ((parent.isFunction() || parent.isStaticBlock()) && inOwnCode) return parent.node;
     }
-    return false;
+    return undefined;
+  };
+
+  /** Whether the function whose body holds `path` got a suspendable probe. */
+  const suspendableOwner = (path: NodePath): boolean => {
+    const owner = ownerOf(path);
+    return !!owner && suspendable.has(owner);
+  };
+
+  /** Whether the loop's body holds a `yield`, `yield*` or `await` of the loop's own function (not of a nested one). */
+  const bodySuspends = (loop: NodePath<t.ForOfStatement>): boolean => {
+    const owner = ownerOf(loop);
+    let found = false;
+    loop.get("body").traverse({
+      "YieldExpression|AwaitExpression"(path) {
+        if (ownerOf(path) !== owner) return;
+        found = true;
+        path.stop();
+      },
+    });
+    return found;
   };
 
   programPath.traverse({
@@ -159,11 +179,19 @@ export function instrumentProgram(
       },
     },
     // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
+    // for (h of x) B        →  for (h of x) { try { B } finally { resume(); } }   (only when B yields or awaits)
     ForOfStatement: {
       exit(path) {
         const node = path.node;
-        if (!node.await || done.has(node) || !suspendableOwner(path)) return;
+        if (done.has(node) || !suspendableOwner(path)) return;
         done.add(node);
+        if (!node.await) {
+          // A return or throw resumption out of a yield/await in B skips that expression's resume probe and
+          // leaves the loop, which calls the iterator's return(): a generator's finally then runs, and it
+          // must run under this frame (design.md §2: under whoever drives it), so put it back first.
+          if (bodySuspends(path)) node.body = closeIteratorUnderFrame(ids, node.body);
+          return;
+        }
         node.right = suspendCall(ids, node.right);
         node.body = forAwaitBody(ids, node.body);
         // A labelled loop keeps its labels (`continue outer` must still name a loop): wrap the outermost label.

@@ -64,6 +64,18 @@ export function forAwaitBody(ids: ProbeIdentifiers, body: t.Statement): t.BlockS
   ]);
 }
 
+// for (h of x) { try { B } finally { _tsprof$h.resume(_tsprof$t); } }
+/**
+ * The body of a plain `for (… of …)` loop that yields or awaits: however B ends, the frame is back on the
+ * stack before the loop closes its iterator (a return or throw resumption out of a `yield` in B skips the
+ * yield's own resume). A block B stays the block it was (its declarations keep their scope); the loop
+ * head, its labels and its per-iteration bindings are untouched.
+ */
+export function closeIteratorUnderFrame(ids: ProbeIdentifiers, body: t.Statement): t.BlockStatement {
+  const block = t.isBlockStatement(body) ? body : t.blockStatement([body]);
+  return t.blockStatement([t.tryStatement(block, null, t.blockStatement([resumeStatement(ids)]))]);
+}
+
 // try { LOOP } finally { _tsprof$h.resume(_tsprof$t); }
 /** Wraps a `for await` loop (or its label) so the frame is back on the stack however the loop ends. */
 export function resumeAfterLoop(ids: ProbeIdentifiers, loop: t.Statement): t.TryStatement {

@@ -30,6 +30,15 @@
 //                            for await (h of _tsprof$h.suspend(_tsprof$t, x)) {
 //                              _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t) } }
 //                          } finally { _tsprof$h.resume(_tsprof$t) }   (however the loop ends; labels stay on the loop)
+//   for (h of x) B    → for (h of x) { try { B } finally { _tsprof$h.resume(_tsprof$t) } }
+//                       (only when B holds a yield, yield* or await of this function, not of a nested one:
+//                        a return or throw resumption out of that yield/await skips its resume probe and
+//                        leaves the loop, which calls the iterator's return(); a generator's finally then
+//                        runs, and it must run under this frame, as design.md §2 has a resumed generator
+//                        run under whoever drives it. Resume is a no-op when the frame is already active.
+//                        The head, labels, per-iteration bindings and B's own block stay as they are.
+//                        for-in and other loops close nothing; a yield in the head's destructuring
+//                        defaults is not covered)
 //   catch (e) { B }   → catch (e) { _tsprof$h.resume(_tsprof$t); B }   (throw resumptions land here)
 //   finally { B }     → finally { _tsprof$h.resume(_tsprof$t); B }     (return resumptions land here)
 //

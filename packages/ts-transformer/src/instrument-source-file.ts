@@ -174,6 +174,19 @@ export function instrumentSourceFile(
   const innermostStatement = (node: ts.Statement): ts.Statement => (tsApi.isLabeledStatement(node) ? innermostStatement(node.statement) : node);
   const isForAwait = (node: ts.Node): node is ts.ForOfStatement => tsApi.isForOfStatement(node) && !!node.awaitModifier;
 
+  /**
+   * Whether `node` (of the source) holds a `yield`, `yield*` or `await` of the function whose code it is in:
+   * a nested function's body is its own, its decorators and computed key are not (as visitFunctionParts splits them).
+   */
+  const suspendsIn = (node: ts.Node): boolean => {
+    if (tsApi.isAwaitExpression(node) || tsApi.isYieldExpression(node)) return true;
+    if (tsApi.isFunctionLike(node) || tsApi.isClassStaticBlockDeclaration(node)) {
+      const name = (node as { name?: ts.Node }).name;
+      return !!tsApi.forEachChild(node, (child) => ((child === name || tsApi.isDecorator(child)) && suspendsIn(child)) || undefined);
+    }
+    return !!tsApi.forEachChild(node, (child) => suspendsIn(child) || undefined);
+  };
+
   function visit(node: ts.Node, owner: Owner): ts.Node {
     // Types hold no code (`extends mixin(() => …)` is an expression with type arguments: it does).
     if (tsApi.isTypeNode(node) && !tsApi.isExpressionWithTypeArguments(node)) return node;
@@ -202,6 +215,13 @@ export function instrumentSourceFile(
     }
     if (tsApi.isLabeledStatement(visited) && !tsApi.isLabeledStatement(node.parent) && isForAwait(innermostStatement(node as ts.LabeledStatement))) {
       return probes.resumeAfterLoop(visited);
+    }
+    // for (h of x) B  →  for (h of x) { try { B } finally { resume(); } }   (only when B yields or awaits)
+    // A return or throw resumption out of a yield/await in B skips that expression's resume probe and leaves
+    // the loop, which calls the iterator's return(): a generator's finally then runs, and it must run under
+    // this frame (design.md §2: under whoever drives it), so put it back first.
+    if (tsApi.isForOfStatement(visited) && tsApi.isForOfStatement(node) && suspendsIn(node.statement)) {
+      return factory.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, visited.expression, probes.closeIteratorUnderFrame(visited.statement));
     }
     // catch (e) { B }  →  catch (e) { _tsprof$h.resume(_tsprof$t); B }   (gen.throw() and rejections land here)
     if (tsApi.isCatchClause(visited)) {

@@ -54,6 +54,17 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
       return factory.createBlock([resumeStatement(), factory.createTryStatement(block, undefined, suspend)], true);
     },
 
+    // for (h of x) { try { B } finally { _tsprof$h.resume(_tsprof$t); } }
+    /**
+     * The body of a plain `for (… of …)` loop that yields or awaits: however B ends, the frame is back on the
+     * stack before the loop closes its iterator (a return or throw resumption out of a `yield` in B skips the
+     * yield's own resume). A block B stays the block it was; the loop head and its labels are untouched.
+     */
+    closeIteratorUnderFrame(body: ts.Statement): ts.Block {
+      const block = tsApi.isBlock(body) ? body : factory.createBlock([body], true);
+      return factory.createBlock([factory.createTryStatement(block, undefined, factory.createBlock([resumeStatement()], true))], true);
+    },
+
     // try { LOOP } finally { _tsprof$h.resume(_tsprof$t); }
     /** Wraps a `for await` loop (or its label) so the frame is back on the stack however the loop ends. */
     resumeAfterLoop(loop: ts.Statement): ts.Statement {
