@@ -1,10 +1,11 @@
 // `tsprof stats`, `stats -i`/`browse` and `diff` through the command line, on a profile made by `tsprof run`.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tsprof, repoRoot } from "./helpers/cli";
+import { tsprof, tsprofBin, repoRoot } from "./helpers/cli";
 
 const work = mkdtempSync(join(tmpdir(), "tsprof-stats-cli-"));
 const profile = join(work, "p.tsprof.json");
@@ -81,4 +82,25 @@ test("stats --dump/-o writes the merged rows in the format its extension names, 
   assert.equal(bad.status, 2);
   assert.equal(bad.stdout, "", "refused before anything is read or printed");
   assert.match(bad.stderr, /^tsprof stats: cannot tell the format of '.*merged\.txt': use \.prof or \.pstats \(Python pstats\), \.tsprof\.json, or \.cpuprofile \(Chrome DevTools\)\n$/);
+});
+
+/** `tsprof ARGS > /dev/full`: every write to stdout fails with ENOSPC. */
+function tsprofToFullDevice(args: string[], input = ""): { status: number | null; stderr: string } {
+  const full = openSync("/dev/full", "w");
+  try {
+    const result = spawnSync(process.execPath, [tsprofBin, ...args], { cwd: repoRoot, env: { ...process.env, TSPROF_CLOCK: "tick" }, encoding: "utf8", input, stdio: ["pipe", full, "pipe"], timeout: 60_000 });
+    return { status: result.status, stderr: result.stderr };
+  } finally {
+    closeSync(full);
+  }
+}
+
+test("stdout that cannot be written (> /dev/full): one line and exit 1 for every command, no stack trace", { skip: !existsSync("/dev/full") && "no /dev/full" }, () => {
+  const program = join(work, "quiet.js");
+  writeFileSync(program, "function f() { return 1; }\nf();\n");
+  for (const [args, input] of [[["stats", profile]], [["diff", profile, profile]], [["--help"]], [["stats", "--help"]], [["stats", "-i", profile], "stats\nquit\n"], [["run", program]]] as Array<[string[], string?]>) {
+    const result = tsprofToFullDevice(args, input);
+    assert.equal(result.stderr, "tsprof: cannot write the output: no space left on device (ENOSPC)\n", args.join(" "));
+    assert.equal(result.status, 1, args.join(" "));
+  }
 });
