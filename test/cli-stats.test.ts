@@ -104,3 +104,15 @@ test("stdout that cannot be written (> /dev/full): one line and exit 1 for every
     assert.equal(result.status, 1, args.join(" "));
   }
 });
+
+test("--limit and --fail-on read Python's regular expressions; a construct with no translation is one line, exit 2", () => {
+  const result = tsprof(["stats", profile, "-l", "(?i)ISEVEN"]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /List reduced from 4 to 1 due to restriction <'\(\?i\)ISEVEN'>/);
+  for (const args of [["stats", profile, "-l", "(?i:even)"], ["diff", profile, profile, "--limit", "(?i:even)"], ["diff", profile, profile, "--fail-on", "calls>+1%@(?i:even)"]]) {
+    const refused = tsprof(args);
+    assert.equal(refused.status, 2, args.join(" "));
+    assert.equal(refused.stdout, "");
+    assert.match(refused.stderr, /^tsprof (stats|diff): .*'\(\?i:even\)': a group with its own flags \(\?flags:\.\.\.\) is not supported .*\n$/);
+  }
+});

@@ -1,5 +1,6 @@
 // Parsing of `tsprof stats` arguments: files, sort keys, restrictions, flags. Mistakes become a UsageError (one line).
 import { existsSync } from "node:fs";
+import { compilePythonRegex, PythonRegexError } from "./python-regex";
 import type { Restriction } from "./restrictions";
 import { LEGACY_SORT_KEYS, sortKeyAbbreviations } from "./sort-keys";
 
@@ -35,6 +36,22 @@ export function parseRestriction(text: string): Restriction {
   if (/^[+-]?\d+$/.test(text)) return Number(text);
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || /^[+-]?(inf|infinity|nan)$/i.test(text)) return { float: Number(text.replace(/inf(inity)?/i, "Infinity")) };
   return text;
+}
+
+/**
+ * A pattern the Python dialect has but the translation cannot render (python-regex.ts) is refused here,
+ * before anything is read or printed; one Python rejects stays, for pstats' `<Invalid regular expression>`.
+ */
+function checkedRestriction(restriction: Restriction): Restriction {
+  if (typeof restriction === "string") {
+    try {
+      compilePythonRegex(restriction);
+    } catch (error) {
+      if (error instanceof PythonRegexError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  return restriction;
 }
 
 /** A sort key word as typed: a legacy number ("-1", "0", "1", "2") or a name. */
@@ -84,7 +101,7 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
       }
       case "--limit":
       case "-l":
-        args.restrictions.push(parseRestriction(value()));
+        args.restrictions.push(checkedRestriction(parseRestriction(value())));
         break;
       case "--fail-on":
         if (command !== "diff") throw new UsageError("--fail-on belongs to tsprof diff");
