@@ -2,7 +2,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tsprof, tsprofBin, repoRoot } from "./helpers/cli";
@@ -115,4 +115,26 @@ test("--limit and --fail-on read Python's regular expressions; a construct with 
     assert.equal(refused.stdout, "");
     assert.match(refused.stderr, /^tsprof (stats|diff): .*'\(\?i:even\)': a group with its own flags \(\?flags:\.\.\.\) is not supported .*\n$/);
   }
+});
+
+test("stats --dump of one .tsprof.json is that profile (tree, meta, duration); a lossy dump onto an input is refused", () => {
+  const copy = join(work, "copy.tsprof.json");
+  assert.equal(tsprof(["stats", profile, "-o", copy]).status, 0);
+  assert.equal(readFileSync(copy, "utf8"), readFileSync(profile, "utf8"));
+  const cpu = join(work, "copy.cpuprofile");
+  assert.equal(tsprof(["stats", profile, "-o", cpu]).status, 0);
+  const nodes = (JSON.parse(readFileSync(cpu, "utf8")) as { nodes: Array<{ children?: number[] }> }).nodes;
+  assert.ok(nodes.some((node) => node.children?.some((child) => nodes[child - 1] && (nodes[child - 1]!.children ?? []).length > 0)), "the call tree (fact under main under the root), not a flat list");
+  // Rows only (a pstats input, --strip): meta names the clocks the data came from.
+  const pstats = join(work, "copy.prof");
+  assert.equal(tsprof(["stats", profile, "-o", pstats]).status, 0);
+  const mixed = join(work, "mixed.tsprof.json");
+  assert.equal(tsprof(["stats", pstats, profile, "-o", mixed]).status, 0);
+  assert.equal((JSON.parse(readFileSync(mixed, "utf8")) as { meta: { clock: string } }).meta.clock, "python+tick");
+  const input = join(work, "input.tsprof.json");
+  writeFileSync(input, readFileSync(profile));
+  const refused = tsprof(["stats", input, "--strip", "-o", input]);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /^tsprof stats: --dump .*input\.tsprof\.json would overwrite the input .* with less than it holds/);
+  assert.equal(readFileSync(input, "utf8"), readFileSync(profile, "utf8"));
 });

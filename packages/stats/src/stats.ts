@@ -108,6 +108,8 @@ export class Stats {
   private rowsByKeys = new WeakMap<PstatsKeys, { rows: Map<string, StatsRow>; rowByIndex: Array<StatsRow | undefined> }>();
   /** tsprof extension: order (and cap) of the entries inside each callers/callees list; pstats sorts them by key. */
   private callListOrder: { fields: SortField[]; limit?: number } | undefined;
+  /** The clocks the loaded sources were timed with ("python" for pstats files): toProfile()'s meta says these, never one it did not see. */
+  private clocks = new Set<string>();
 
   /** pstats' Stats(*args): loads the first source, then add()s the rest. */
   constructor(
@@ -169,6 +171,7 @@ export class Stats {
   /** add() of one Stats; `owned`: made by add() itself, so its rows can move over. */
   private addStats(item: Stats, owned: boolean): void {
     this.files.push(...item.files);
+    for (const clock of item.clocks) this.clocks.add(clock);
     this.totalCalls += item.totalCalls;
     this.primitiveCalls += item.primitiveCalls;
     this.totalTime += item.totalTime;
@@ -241,12 +244,21 @@ export class Stats {
     let profile: Profile;
     if (typeof source !== "string") source = profileDataOf(source);
     if (typeof source === "string") {
-      if (isPstatsPath(source)) return { entries: decodePstats(readFileBytes(source), source) };
+      if (isPstatsPath(source)) {
+        this.clocks.add("python");
+        return { entries: decodePstats(readFileBytes(source), source) };
+      }
       const head = readFileHead(source);
-      if (looksLikeMarshal(head.bytes)) return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
+      if (looksLikeMarshal(head.bytes)) {
+        this.clocks.add("python");
+        return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
+      }
       profile = readProfileHead(head, source, this.tables);
-    } else if ("entries" in source) return { entries: (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry) };
-    else profile = source as Profile;
+    } else if ("entries" in source) {
+      this.clocks.add("unknown");
+      return { entries: (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry) };
+    } else profile = source as Profile;
+    this.clocks.add(typeof profile.meta?.clock === "string" ? profile.meta.clock : "unknown");
     // Only a table the cache handed out is known not to have changed since (never a caller's Profile).
     const cached = isCachedTable(this.tables, profile.functions);
     let keys = cached ? this.keysByTable.get(profile.functions) : undefined;
@@ -283,9 +295,11 @@ export class Stats {
     return [...this.rows.keys()].map((id) => this.row(id));
   }
 
-  /** The rows as a Profile (no call tree). */
+  /** The rows as a Profile (no call tree; duration is the total time); meta.clock names the sources' clocks ("a+b" when they differ, as mergeProfiles() does). */
   toProfile(): Profile {
-    return pstatsToProfile(this.entries(), "tsprof stats");
+    const profile = pstatsToProfile(this.entries(), "tsprof stats");
+    profile.meta.clock = this.clocks.size > 0 ? [...this.clocks].join("+") : "unknown";
+    return profile;
   }
 
   /**
