@@ -34,7 +34,7 @@ Several files are added together (pstats' Stats(FILE, ...)).
   --call-limit N      show at most N entries per callers/callees list
   --strip             strip directories from file names (pstats' strip_dirs)
   --reverse           reverse the sort order
-  --json              print the listed rows as JSON
+  --json              print the listed rows as JSON (fields: see the @tsprof/stats README)
   --dump OUT, -o OUT  also write the (merged) rows, format by extension: .prof/.pstats (Python pstats),
                       .tsprof.json or .cpuprofile (Chrome DevTools); from .tsprof.json files
                       the call tree, async wall times, meta and duration are kept (several are
@@ -63,7 +63,7 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
     if (args.reverse) stats.reverseOrder();
     if (args.callSort.length > 0 || args.callLimit !== undefined) stats.sortCallLists(args.callSort, args.callLimit);
     if (args.dump) dumpTo(stats, args.dump, args.files, args.strip);
-    if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees }));
+    if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees, files: args.files }));
     else if (args.callers || args.callees) {
       if (args.callers) stats.printCallers(...args.restrictions);
       if (args.callees) stats.printCallees(...args.restrictions);

@@ -491,13 +491,12 @@ export class Stats {
     }
   }
 
-  private printCallLine(width: number, source: PstatsKey, calls: Array<[PstatsKey, PstatsCaller]>, arrow: string): void {
-    let text = `${ljust(funcStdString(source), width)}${arrow} `;
-    if (calls.length === 0) {
-      this.stream.write(`${text}\n`);
-      return;
-    }
-    calls.sort((a, b) => compareKeys(a[0], b[0]));
+  /**
+   * The entries of one callers or callees list as they are shown: by name (pstats), then by
+   * sortCallLists()' keys and cut to its limit; `hidden` is how many the limit cut. --json uses it too.
+   */
+  orderCallList(calls: Array<[PstatsKey, PstatsCaller]>): { calls: Array<[PstatsKey, PstatsCaller]>; hidden: number } {
+    calls = [...calls].sort((a, b) => compareKeys(a[0], b[0]));
     let hidden = 0;
     if (this.callListOrder) {
       const { fields, limit } = this.callListOrder;
@@ -506,6 +505,26 @@ export class Stats {
         hidden = calls.length - limit;
         calls.length = limit;
       }
+    }
+    return { calls, hidden };
+  }
+
+  /** The callers (`<-`) or callees (`->`) list of row `id`, in the order and cut the printers show. */
+  callList(id: string, direction: "callers" | "callees"): { calls: Array<[PstatsKey, PstatsCaller]>; hidden: number } {
+    const calls: Array<[PstatsKey, PstatsCaller]> =
+      direction === "callers" ? [...this.rows.get(id)!.callers.values()].map((c) => [c.caller, c]) : [...(this.calleesById().get(id)?.values() ?? [])];
+    return this.orderCallList(calls);
+  }
+
+  private printCallLine(width: number, source: PstatsKey, calls: Array<[PstatsKey, PstatsCaller]>, arrow: string): void {
+    let text = `${ljust(funcStdString(source), width)}${arrow} `;
+    if (calls.length === 0) {
+      this.stream.write(`${text}\n`);
+      return;
+    }
+    let hidden: number;
+    ({ calls, hidden } = this.orderCallList(calls));
+    if (this.callListOrder) {
       if (calls.length === 0) {
         this.stream.write(`${text}(${hidden} more)\n`);
         return;
