@@ -76,6 +76,9 @@ export function splitOption(arg: string, shortWithValue: string): [string, strin
   return [arg, undefined];
 }
 
+/** The options that take no value (-i/--interactive is handled before parsing; only `--interactive=X` gets here). */
+const ON_OFF_OPTIONS = new Set(["-h", "--help", "--callers", "--callees", "--strip", "--reverse", "--json", "--interactive"]);
+
 export function parseStatsArgs(argv: readonly string[], command = "stats"): StatsArgs {
   const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, callSort: [], help: false, failOn: [] };
   const keys = sortKeyAbbreviations();
@@ -87,6 +90,9 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
       if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
       return argv[++i]!;
     };
+    // An on/off option takes no value: `--json=false` printed JSON and `--strip=no` stripped. argparse
+    // refuses the same way ("argument --json: ignored explicit argument 'false'").
+    if (inline !== undefined && ON_OFF_OPTIONS.has(flag)) throw new UsageError(`${flag}: ignored explicit argument '${inline}'`);
     switch (flag) {
       case "-h":
       case "--help":

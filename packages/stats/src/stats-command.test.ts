@@ -132,6 +132,11 @@ test("mistakes: one line on stderr, exit 2, no stack trace", () => {
     [[file, "--call-limit", "few"], /^tsprof stats: --call-limit needs a whole number, got 'few'\n$/],
     [[file, "--call-limit", "2"], /^tsprof stats: --call-limit orders the lists of --callers and --callees: give one of them\n$/],
     [[file, "--call-sort", "calls"], /^tsprof stats: --call-sort orders the lists of --callers and --callees: give one of them\n$/],
+    [[file, "--json=false"], /^tsprof stats: --json: ignored explicit argument 'false'\n$/],
+    [[file, "--strip=no"], /^tsprof stats: --strip: ignored explicit argument 'no'\n$/],
+    [[file, "--callers=spin"], /^tsprof stats: --callers: ignored explicit argument 'spin'\n$/],
+    [[file, "--reverse=", "--callees=x"], /^tsprof stats: --reverse: ignored explicit argument ''\n$/],
+    [[file, "--help=1"], /^tsprof stats: --help: ignored explicit argument '1'\n$/],
   ];
   for (const [argv, message] of cases) {
     const result = run(argv);
