@@ -739,6 +739,19 @@ export function looksLikeMarshal(bytes: Uint8Array): boolean {
   return next === 0x28 || next === 0x29 || next === 0x30 || (next & 0x80) !== 0;
 }
 
+/**
+ * Whether the file at `path` whose first bytes are `bytes` is to be read as a pstats file: marshal
+ * bytes whatever the name (a .json holding a pstats dump), and a .prof/.pstats name unless it holds
+ * JSON text (a renamed .tsprof.json, which would otherwise be "bad marshal data at offset 1").
+ */
+export function holdsPstats(path: string, bytes: Uint8Array): boolean {
+  if (looksLikeMarshal(bytes)) return true;
+  if (!isPstatsPath(path)) return false;
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // a UTF-8 BOM
+  while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x09 || bytes[start] === 0x0a || bytes[start] === 0x0d)) start++;
+  return bytes[start] !== 0x7b; // "{": JSON text (marshal's "{" was ruled out above by what follows it)
+}
+
 /** The bytes of a pstats file for `profile`. */
 export function profileToPstatsBytes(profile: Profile): Uint8Array {
   return encodePstats(profileToPstats(profile));
@@ -752,7 +765,7 @@ export function readPstatsFile(path: string): PstatsEntry[] {
 /** Reads a profile of either format: pstats by extension or content, .tsprof.json otherwise. */
 export function readAnyProfileFile(path: string): Profile {
   const bytes = readFileBytes(path);
-  if (isPstatsPath(path) || looksLikeMarshal(bytes)) return pstatsToProfile(decodePstats(bytes, path));
+  if (holdsPstats(path, bytes)) return pstatsToProfile(decodePstats(bytes, path));
   return readProfile(bytes, path);
 }
 

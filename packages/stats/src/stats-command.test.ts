@@ -119,6 +119,20 @@ test("--dump writes a pstats file of the merged profiles", () => {
   assert.deepEqual(entries.map((e) => [e.function.name, e.calls]), [["main", 2], ["leaf", 6]]);
 });
 
+test("a .prof or .pstats file holding a tsprof profile (renamed) is read by its content, as a .json holding marshal is", () => {
+  const expected = run([file, "-s", "name"]).stdout.split("\n").slice(1).join("\n");
+  for (const name of ["renamed.prof", "renamed.pstats"]) {
+    const renamed = join(dir, name);
+    writeFileSync(renamed, readFileSync(file));
+    const result = run([renamed, "-s", "name"]);
+    assert.equal(result.stderr, "", name);
+    assert.equal(result.stdout.split("\n").slice(1).join("\n"), expected, name);
+  }
+  const garbage = join(dir, "garbage.prof");
+  writeFileSync(garbage, "not a profile");
+  assert.match(run([garbage]).stderr, /^tsprof stats: .*garbage\.prof: bad marshal data/);
+});
+
 test("mistakes: one line on stderr, exit 2, no stack trace", () => {
   const cases: Array<[string[], RegExp]> = [
     [[], /^tsprof stats: no profile given/],

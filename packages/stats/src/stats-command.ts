@@ -1,7 +1,7 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { isCpuProfilePath, isPstatsPath, looksLikeMarshal, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { isCpuProfilePath, isPstatsPath, holdsPstats, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -114,7 +114,7 @@ function wholeProfiles(files: readonly string[]): Profile[] | undefined {
 
 /** A tsprof profile rather than a pstats file: by content, as Stats reads them. */
 function isTsprofProfile(file: string): boolean {
-  return !isPstatsPath(file) && !looksLikeMarshal(readFileHead(file, 16).bytes);
+  return !holdsPstats(file, readFileHead(file, 64).bytes);
 }
 
 function realPath(path: string): string {

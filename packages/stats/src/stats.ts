@@ -9,7 +9,7 @@ import {
   encodePstats,
   isCpuProfilePath,
   isPstatsPath,
-  looksLikeMarshal,
+  holdsPstats,
   profileToPstats,
   pstatsKeyId,
   pstatsKeysOf,
@@ -244,12 +244,8 @@ export class Stats {
     let profile: Profile;
     if (typeof source !== "string") source = profileDataOf(source);
     if (typeof source === "string") {
-      if (isPstatsPath(source)) {
-        this.clocks.add("python");
-        return { entries: decodePstats(readFileBytes(source), source) };
-      }
       const head = readFileHead(source);
-      if (looksLikeMarshal(head.bytes)) {
+      if (holdsPstats(source, head.bytes)) {
         this.clocks.add("python");
         return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
       }
