@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
-import { encodePstats, profileToPstatsBytes, readProfileFile } from "@tsprof/format";
+import { dirname, join } from "node:path";
+import { decodePstats, encodePstats, profileToPstatsBytes, pstatsToProfile, readProfileFile, writeProfileFile } from "@tsprof/format";
 import { compilePythonRegex, PythonRegexError, Stats, type Restriction } from "@tsprof/stats";
 // test/dist/stats-parity.test.js -> the repository root.
 const repoRoot = join(__dirname, "..", "..");
@@ -119,6 +119,19 @@ test("callers given as bare call counts (the pure-Python profile module) print a
   const prof = join(mkdtempSync(join(tmpdir(), "tsprof-parity-")), "counts.prof");
   writeFileSync(prof, encodePstats(entries));
   assert.equal(runPlan([prof], false), runPython(python, [prof], false));
+  // Converted to .tsprof.json and back, they stay counts only (no made-up 0.000 times).
+  const json = prof.replace(/\.prof$/, ".tsprof.json");
+  writeProfileFile(json, pstatsToProfile(decodePstats(readFileSync(prof), prof)));
+  const print = (path: string) => {
+    let out = "";
+    new Stats(path, { write: (text: string) => void (out += text) }).sortStats("cumulative").printCallers().printCallees();
+    return out.split("\n").slice(1).join("\n");
+  };
+  assert.equal(print(json), print(prof));
+  assert.match(print(json), /m\.py:5\(leaf\)\s+<- m\.py:1\(main\)\(3\)    1\.000\n/);
+  const back = join(dirname(prof), "back.prof");
+  writeFileSync(back, profileToPstatsBytes(readProfileFile(json)));
+  assert.equal(runPython(python, [back], false), runPython(python, [prof], false));
 });
 
 // The pure-Python profile module keys its top entry by a code object, whose marshal layout differs per version.

@@ -741,8 +741,10 @@ export function profileToPstats(profile: Profile): PstatsEntry[] {
       existing.primitiveCalls += edge.primitiveCalls;
       existing.selfTime += edge.selfTime;
       existing.totalTime += edge.totalTime;
+      if (existing.countOnly && !edge.countsOnly) delete existing.countOnly;
     } else {
       const value: PstatsCaller = { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
+      if (edge.countsOnly) value.countOnly = true;
       if (anyDuplicate) callerByPair[pair] = value;
       entry.callers[entry.callers.length] = value;
     }
@@ -775,7 +777,7 @@ export function pstatsToProfile(entries: readonly PstatsEntry[], tool = "cProfil
     stats.push({ function: fn, calls: entry.calls, primitiveCalls: entry.primitiveCalls, selfTime: entry.selfTime, totalTime: entry.totalTime });
     duration += entry.selfTime;
     for (const caller of entry.callers) {
-      edges.push({ caller: indexOf(caller.caller), callee: fn, calls: caller.calls, primitiveCalls: caller.primitiveCalls, selfTime: caller.selfTime, totalTime: caller.totalTime });
+      edges.push({ caller: indexOf(caller.caller), callee: fn, calls: caller.calls, primitiveCalls: caller.primitiveCalls, selfTime: caller.selfTime, totalTime: caller.totalTime, ...(caller.countOnly ? { countsOnly: true as const } : {}) });
     }
   }
   return {

@@ -223,10 +223,12 @@ export class Stats {
       const id = ids[edge.caller]!;
       const existing = callers.get(id);
       if (existing === undefined) {
-        callers.set(id, { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime });
+        const caller: PstatsCaller = { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
+        if (edge.countsOnly) caller.countOnly = true;
+        callers.set(id, caller);
       } else {
         addCounts(existing, edge);
-        if (existing.countOnly) delete existing.countOnly;
+        if (existing.countOnly && !edge.countsOnly) delete existing.countOnly;
       }
     }
     this.totalCalls += calls;
