@@ -1,10 +1,11 @@
 // `tsprof stats`, `stats -i`/`browse` and `diff` through the command line, on a profile made by `tsprof run`.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tsprof, repoRoot } from "./helpers/cli";
+import { tsprof, tsprofBin, repoRoot } from "./helpers/cli";
 
 const work = mkdtempSync(join(tmpdir(), "tsprof-stats-cli-"));
 const profile = join(work, "p.tsprof.json");
@@ -81,4 +82,59 @@ test("stats --dump/-o writes the merged rows in the format its extension names, 
   assert.equal(bad.status, 2);
   assert.equal(bad.stdout, "", "refused before anything is read or printed");
   assert.match(bad.stderr, /^tsprof stats: cannot tell the format of '.*merged\.txt': use \.prof or \.pstats \(Python pstats\), \.tsprof\.json, or \.cpuprofile \(Chrome DevTools\)\n$/);
+});
+
+/** `tsprof ARGS > /dev/full`: every write to stdout fails with ENOSPC. */
+function tsprofToFullDevice(args: string[], input = ""): { status: number | null; stderr: string } {
+  const full = openSync("/dev/full", "w");
+  try {
+    const result = spawnSync(process.execPath, [tsprofBin, ...args], { cwd: repoRoot, env: { ...process.env, TSPROF_CLOCK: "tick" }, encoding: "utf8", input, stdio: ["pipe", full, "pipe"], timeout: 60_000 });
+    return { status: result.status, stderr: result.stderr };
+  } finally {
+    closeSync(full);
+  }
+}
+
+test("stdout that cannot be written (> /dev/full): one line and exit 1 for every command, no stack trace", { skip: !existsSync("/dev/full") && "no /dev/full" }, () => {
+  const program = join(work, "quiet.js");
+  writeFileSync(program, "function f() { return 1; }\nf();\n");
+  for (const [args, input] of [[["stats", profile]], [["diff", profile, profile]], [["--help"]], [["stats", "--help"]], [["stats", "-i", profile], "stats\nquit\n"], [["run", program]]] as Array<[string[], string?]>) {
+    const result = tsprofToFullDevice(args, input);
+    assert.equal(result.stderr, "tsprof: cannot write the output: no space left on device (ENOSPC)\n", args.join(" "));
+    assert.equal(result.status, 1, args.join(" "));
+  }
+});
+
+test("--limit and --fail-on read Python's regular expressions; a construct with no translation is one line, exit 2", () => {
+  const result = tsprof(["stats", profile, "-l", "(?i)ISEVEN"]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /List reduced from 4 to 1 due to restriction <'\(\?i\)ISEVEN'>/);
+  for (const args of [["stats", profile, "-l", "(?i:even)"], ["diff", profile, profile, "--limit", "(?i:even)"], ["diff", profile, profile, "--fail-on", "calls>+1%@(?i:even)"]]) {
+    const refused = tsprof(args);
+    assert.equal(refused.status, 2, args.join(" "));
+    assert.equal(refused.stdout, "");
+    assert.match(refused.stderr, /^tsprof (stats|diff): .*'\(\?i:even\)': a group with its own flags \(\?flags:\.\.\.\) is not supported .*\n$/);
+  }
+});
+
+test("stats --dump of one .tsprof.json is that profile (tree, meta, duration); a lossy dump onto an input is refused", () => {
+  const copy = join(work, "copy.tsprof.json");
+  assert.equal(tsprof(["stats", profile, "-o", copy]).status, 0);
+  assert.equal(readFileSync(copy, "utf8"), readFileSync(profile, "utf8"));
+  const cpu = join(work, "copy.cpuprofile");
+  assert.equal(tsprof(["stats", profile, "-o", cpu]).status, 0);
+  const nodes = (JSON.parse(readFileSync(cpu, "utf8")) as { nodes: Array<{ children?: number[] }> }).nodes;
+  assert.ok(nodes.some((node) => node.children?.some((child) => nodes[child - 1] && (nodes[child - 1]!.children ?? []).length > 0)), "the call tree (fact under main under the root), not a flat list");
+  // Rows only (a pstats input, --strip): meta names the clocks the data came from.
+  const pstats = join(work, "copy.prof");
+  assert.equal(tsprof(["stats", profile, "-o", pstats]).status, 0);
+  const mixed = join(work, "mixed.tsprof.json");
+  assert.equal(tsprof(["stats", pstats, profile, "-o", mixed]).status, 0);
+  assert.equal((JSON.parse(readFileSync(mixed, "utf8")) as { meta: { clock: string } }).meta.clock, "python+tick");
+  const input = join(work, "input.tsprof.json");
+  writeFileSync(input, readFileSync(profile));
+  const refused = tsprof(["stats", input, "--strip", "-o", input]);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /^tsprof stats: --dump .*input\.tsprof\.json would overwrite the input .* with less than it holds/);
+  assert.equal(readFileSync(input, "utf8"), readFileSync(profile, "utf8"));
 });

@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
-import { encodePstats, profileToPstatsBytes, readProfileFile } from "@tsprof/format";
-import { Stats, type Restriction } from "@tsprof/stats";
+import { dirname, join } from "node:path";
+import { decodePstats, encodePstats, profileToPstatsBytes, pstatsToProfile, readProfileFile, writeProfileFile } from "@tsprof/format";
+import { compilePythonRegex, PythonRegexError, Stats, type Restriction } from "@tsprof/stats";
 // test/dist/stats-parity.test.js -> the repository root.
 const repoRoot = join(__dirname, "..", "..");
 
@@ -119,4 +119,61 @@ test("callers given as bare call counts (the pure-Python profile module) print a
   const prof = join(mkdtempSync(join(tmpdir(), "tsprof-parity-")), "counts.prof");
   writeFileSync(prof, encodePstats(entries));
   assert.equal(runPlan([prof], false), runPython(python, [prof], false));
+  // Converted to .tsprof.json and back, they stay counts only (no made-up 0.000 times).
+  const json = prof.replace(/\.prof$/, ".tsprof.json");
+  writeProfileFile(json, pstatsToProfile(decodePstats(readFileSync(prof), prof)));
+  const print = (path: string) => {
+    let out = "";
+    new Stats(path, { write: (text: string) => void (out += text) }).sortStats("cumulative").printCallers().printCallees();
+    return out.split("\n").slice(1).join("\n");
+  };
+  assert.equal(print(json), print(prof));
+  assert.match(print(json), /m\.py:5\(leaf\)\s+<- m\.py:1\(main\)\(3\)    1\.000\n/);
+  const back = join(dirname(prof), "back.prof");
+  writeFileSync(back, profileToPstatsBytes(readProfileFile(json)));
+  assert.equal(runPython(python, [back], false), runPython(python, [prof], false));
+});
+
+// The pure-Python profile module keys its top entry by a code object, whose marshal layout differs per version.
+const profileModuleDir = join(repoRoot, "fixtures", "pstats-profile-module");
+for (const dump of readdirSync(profileModuleDir).filter((file) => /^py3\d+\.prof$/.test(file)).sort()) {
+  const version = dump.slice(2, -5);
+  test(`pstats-profile-module/${dump}: a profile-module dump of Python ${version} prints as that Python's pstats prints it`, (t) => {
+    const path = join(profileModuleDir, dump);
+    let ours = "";
+    new Stats(path, { write: (text: string) => void (ours += text) }).sortStats("cumulative").printStats().printCallers().printCallees();
+    assert.match(ours, /profile:0\(<code object <module> at 0x000000000000, file "program\.py", line [12]>\)/); // the first line: 1, or 2 where a version skips the comment
+    const python = pyenvPython(version);
+    if (!python) return t.skip(`python ${version} not found`);
+    const script = "import pstats, sys\npstats.Stats(sys.argv[1]).sort_stats('cumulative').print_stats().print_callers().print_callees()\n";
+    const result = spawnSync(python, ["-c", script, path], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(result.status, 0, result.stderr);
+    // The one difference: the code object's address, which the file does not hold.
+    assert.equal(ours, result.stdout.replace(/ at 0x[0-9a-f]{12},/g, " at 0x000000000000,"));
+  });
+}
+
+// --limit patterns are Python's: each pattern's re.search verdict on each name, by Python and by the translation.
+const REGEX_PATTERNS = [
+  "(?i)SPIN", "(?i)(?s)sp.n", "(?im)^b", "(?x) s p i n  # comment", "(?#note)spin", "(?P<n>s)(?P=n)", "(?a)\\w\\.py",
+  "\\Amain", "spin\\)\\Z", "spin\\)$", "\\w\\.py", "\\bspin\\b", "\\d+\\(", "\\D\\(", "\\s", "\\S+x", "\\W", "[\\w.]+py",
+  "x{,3}y", "x{", "{}", "[]a]", "[^]]", "a.b", "\\x41", "\\u00e9", "\\101", "\\:", "\\q", "(?<n>x)", "(", "a|b\\)",
+];
+const REGEX_SUBJECTS = ["main.py:1(<module>)", "src/spin.ts:4(spin)", "a\nb:1(x)", "é.py:2(ß)", "٣.py:3(f)", "x\u0660(y)", "x\u001cy", "Axx:{}y", "a]b", "x:1(\u2028)"];
+
+test("--limit regular expressions match what Python's re.search matches (python-regex.ts)", (t) => {
+  const python = pathPython();
+  if (!python) return t.skip("python3 not found");
+  const script = "import json, re, sys\nps, ss = json.load(sys.stdin)\nout = []\nfor p in ps:\n    try:\n        r = re.compile(p)\n    except re.error:\n        out.append(None)\n        continue\n    out.append([bool(r.search(s)) for s in ss])\nprint(json.dumps(out))\n";
+  const result = spawnSync(python, ["-c", script], { input: JSON.stringify([REGEX_PATTERNS, REGEX_SUBJECTS]), encoding: "utf8", timeout: 60_000 });
+  assert.equal(result.status, 0, result.stderr);
+  const expected = JSON.parse(result.stdout) as Array<boolean[] | null>;
+  REGEX_PATTERNS.forEach((pattern, index) => {
+    const regex = compilePythonRegex(pattern);
+    assert.deepEqual(regex ? REGEX_SUBJECTS.map((subject) => regex.test(subject)) : null, expected[index], pattern);
+  });
+  // Valid Python with no faithful translation: refused by name, never a pattern that matches otherwise.
+  for (const pattern of ["(?i:spin)", "a(?i)b", "(?(1)a|b)", "(?>a)", "a++", "\\N{LATIN SMALL LETTER E}", "[\\W]"]) {
+    assert.throws(() => compilePythonRegex(pattern), PythonRegexError, pattern);
+  }
 });

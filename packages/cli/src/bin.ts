@@ -1,4 +1,5 @@
 // The `tsprof` command line: dispatches to run, stats, diff and browse; turns user mistakes into one line and exit 2.
+import { getSystemErrorMap } from "node:util";
 import { UsageError } from "./errors";
 import { runCommand, type Io } from "./run";
 import { browseCommand, diffCommand, statsCommand } from "./report";
@@ -65,13 +66,35 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * Why a write to one of our own streams failed, as `no space left on device (ENOSPC)`: libuv's
+ * message for the errno, which is what `python -m pstats > /dev/full` prints too (strerror).
+ */
+export function streamFailureReason(error: NodeJS.ErrnoException): string {
+  const known = typeof error.errno === "number" ? getSystemErrorMap().get(error.errno) : undefined;
+  if (known) return `${known[1]} (${known[0]})`;
+  return error.code ?? error.message;
+}
+
 /** Runs the command line of this process; the exit status becomes process.exitCode (so pending output is flushed). */
 export function cli(): void {
-  // `tsprof stats x | head`: a closed pipe ends the output quietly, as Python's pstats does.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
-      process.exit(process.exitCode ?? 0);
+      // `tsprof stats x | head`: a closed pipe ends the output quietly, as Python's pstats does.
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      // Any other failure (`> /dev/full`, a revoked terminal) means the report was lost: one line
+      // and exit 1, not a stack trace, and not 2 (the command line was right). Under `tsprof run`
+      // only tsprof's own table goes through these streams; the program writes to the inherited
+      // descriptors itself and meets the error as it would under plain node. When stderr is the
+      // stream that failed there is nowhere to say so: exit 1 all the same.
+      if (stream === process.stdout) {
+        try {
+          process.stderr.write(`tsprof: cannot write the output: ${streamFailureReason(error)}\n`);
+        } catch {
+          // stderr is gone too; the status still says it failed
+        }
+      }
+      process.exit(1);
     });
   }
   main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then((code) => {

@@ -46,7 +46,10 @@ export function mergeProfiles(a: Profile, b: Profile): Profile {
       const pair = `${caller}>${callee}`;
       const target = edges.get(pair);
       if (!target) edges.set(pair, { ...edge, caller, callee });
-      else addCounters(target, edge);
+      else {
+        addCounters(target, edge);
+        if (target.countsOnly && !edge.countsOnly) delete target.countsOnly; // timed calls now among them
+      }
     }
   }
 

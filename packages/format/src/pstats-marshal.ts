@@ -78,11 +78,27 @@ export class PySet {
 export class PyBytes {
   constructor(readonly bytes: Uint8Array) {}
 }
+/**
+ * A code object, read as far as pstats shows one: the pure-Python `profile` module keys the run's
+ * top frame by `("profile", 0, <code object>)`, printed with the code's repr. CPython's repr has the
+ * object's address (`at 0x7f1aaa13b230`), which no file records; `at 0x000000000000` stands in: the
+ * same every time, and as wide as the usual 64-bit address, so columns line up as in pstats' output.
+ */
+export class PyCode {
+  constructor(
+    readonly name: string,
+    readonly filename: string,
+    readonly firstLine: number,
+  ) {}
+  repr(): string {
+    return `<code object ${this.name} at 0x000000000000, file "${this.filename}", line ${this.firstLine}>`;
+  }
+}
 /** Values pstats never contains but marshal can: StopIteration, Ellipsis, complex numbers. */
 export class PyOther {
   constructor(readonly description: string) {}
 }
-export type MarshalValue = null | boolean | number | bigint | string | PyTuple | PyList | PyDict | PySet | PyBytes | PyOther;
+export type MarshalValue = null | boolean | number | bigint | string | PyTuple | PyList | PyDict | PySet | PyBytes | PyCode | PyOther;
 
 const FLAG_REF = 0x80;
 /** CPython's MAX_MARSHAL_STACK_DEPTH. */
@@ -245,13 +261,64 @@ class MarshalReader {
         }
         return dict;
       }
-      case "c":
-        this.pos = start;
-        this.fail("code objects are not supported");
+      case "c": {
+        const slot = reserve();
+        return keep(this.code(depth, start), slot);
+      }
       default:
         this.pos = start;
         this.fail(`unknown type code 0x${code.toString(16).padStart(2, "0")}`);
     }
+  }
+
+  /**
+   * TYPE_CODE, whose fields differ by Python version (marshal.c w_object; the file records no version,
+   * so the layout is told by what follows the leading 32-bit ints):
+   *   3.6-3.7:   5 ints (argcount, kwonlyargcount, nlocals, stacksize, flags), code, consts, names,
+   *              varnames, freevars, cellvars (a tuple), filename, name, firstlineno (int), lnotab
+   *   3.8-3.10:  6 ints (posonlyargcount added), the same objects, firstlineno, lnotab/linetable
+   *   3.11-3.13: 5 ints (argcount, posonlyargcount, kwonlyargcount, stacksize, flags), code, consts,
+   *              names, localsplusnames, localspluskinds, filename (a str), name, qualname,
+   *              firstlineno (int), linetable, exceptiontable
+   * The slot for a back-reference is taken before the fields, as marshal.c's r_ref_reserve() does.
+   */
+  private code(depth: number, start: number): PyCode {
+    const object = (what: string): MarshalValue => {
+      const value = this.read(depth + 1);
+      if (value === undefined) this.fail(`NULL ${what} in a code object`);
+      return value;
+    };
+    const text = (what: string): string => {
+      const value = object(what);
+      if (typeof value !== "string") this.fail(`code object ${what} is ${typeName(value)}, expected str`);
+      return value;
+    };
+    for (let i = 0; i < 5; i++) this.int32();
+    // 3.8-3.10 have a sixth int (flags) where the others have the bytecode, a bytes object ("s", then
+    // a 4-byte length). The flags' own low byte can be "s" too (0x73, a nested generator expression),
+    // so the test is four bytes on: the bytecode's "s" after 3.8's flags, the top byte of a length
+    // (0 for any bytecode under 16 MB) in the other layouts.
+    this.need(5, "a code object");
+    if ((this.bytes[this.pos + 4]! & ~FLAG_REF) === 0x73) this.int32();
+    for (const what of ["bytecode", "consts", "names", "varnames", "freevars"]) object(what);
+    const sixth = object("cellvars or filename");
+    let filename: string;
+    let name: string;
+    if (typeof sixth === "string") {
+      filename = sixth; // 3.11+
+      name = text("name");
+      text("qualname");
+    } else if (sixth instanceof PyTuple) {
+      filename = text("filename"); // 3.6-3.10: the sixth object was cellvars
+      name = text("name");
+    } else {
+      this.pos = start;
+      return this.fail("code object of an unknown Python version (tsprof reads those of 3.6-3.13)");
+    }
+    const firstLine = this.int32();
+    object("line table");
+    if (typeof sixth === "string") object("exception table");
+    return new PyCode(name, filename, firstLine);
   }
 
   // TYPE_LONG: a signed digit count, then that many 15-bit digits, least significant first.
@@ -488,6 +555,7 @@ export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
     if (typeof file !== "string") return fail(`${where}: file is ${typeName(file)}, expected str`);
     if (typeof line === "bigint") return fail(`${where}: line ${line} out of range`);
     if (typeof line !== "number" || !Number.isInteger(line)) return fail(`${where}: line is ${typeName(line)}, expected int`);
+    if (name instanceof PyCode) return { file, line, name: name.repr() }; // the profile module's top frame
     if (typeof name !== "string") return fail(`${where}: function name is ${typeName(name)}, expected str`);
     return { file, line, name };
   };
@@ -563,6 +631,7 @@ function typeName(value: MarshalValue | undefined): string {
   if (value instanceof PyDict) return "dict";
   if (value instanceof PySet) return value.frozen ? "frozenset" : "set";
   if (value instanceof PyBytes) return "bytes";
+  if (value instanceof PyCode) return "code";
   return value.description;
 }
 
@@ -672,8 +741,10 @@ export function profileToPstats(profile: Profile): PstatsEntry[] {
       existing.primitiveCalls += edge.primitiveCalls;
       existing.selfTime += edge.selfTime;
       existing.totalTime += edge.totalTime;
+      if (existing.countOnly && !edge.countsOnly) delete existing.countOnly;
     } else {
       const value: PstatsCaller = { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
+      if (edge.countsOnly) value.countOnly = true;
       if (anyDuplicate) callerByPair[pair] = value;
       entry.callers[entry.callers.length] = value;
     }
@@ -706,7 +777,7 @@ export function pstatsToProfile(entries: readonly PstatsEntry[], tool = "cProfil
     stats.push({ function: fn, calls: entry.calls, primitiveCalls: entry.primitiveCalls, selfTime: entry.selfTime, totalTime: entry.totalTime });
     duration += entry.selfTime;
     for (const caller of entry.callers) {
-      edges.push({ caller: indexOf(caller.caller), callee: fn, calls: caller.calls, primitiveCalls: caller.primitiveCalls, selfTime: caller.selfTime, totalTime: caller.totalTime });
+      edges.push({ caller: indexOf(caller.caller), callee: fn, calls: caller.calls, primitiveCalls: caller.primitiveCalls, selfTime: caller.selfTime, totalTime: caller.totalTime, ...(caller.countOnly ? { countsOnly: true as const } : {}) });
     }
   }
   return {
@@ -739,6 +810,19 @@ export function looksLikeMarshal(bytes: Uint8Array): boolean {
   return next === 0x28 || next === 0x29 || next === 0x30 || (next & 0x80) !== 0;
 }
 
+/**
+ * Whether the file at `path` whose first bytes are `bytes` is to be read as a pstats file: marshal
+ * bytes whatever the name (a .json holding a pstats dump), and a .prof/.pstats name unless it holds
+ * JSON text (a renamed .tsprof.json, which would otherwise be "bad marshal data at offset 1").
+ */
+export function holdsPstats(path: string, bytes: Uint8Array): boolean {
+  if (looksLikeMarshal(bytes)) return true;
+  if (!isPstatsPath(path)) return false;
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // a UTF-8 BOM
+  while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x09 || bytes[start] === 0x0a || bytes[start] === 0x0d)) start++;
+  return bytes[start] !== 0x7b; // "{": JSON text (marshal's "{" was ruled out above by what follows it)
+}
+
 /** The bytes of a pstats file for `profile`. */
 export function profileToPstatsBytes(profile: Profile): Uint8Array {
   return encodePstats(profileToPstats(profile));
@@ -752,7 +836,7 @@ export function readPstatsFile(path: string): PstatsEntry[] {
 /** Reads a profile of either format: pstats by extension or content, .tsprof.json otherwise. */
 export function readAnyProfileFile(path: string): Profile {
   const bytes = readFileBytes(path);
-  if (isPstatsPath(path) || looksLikeMarshal(bytes)) return pstatsToProfile(decodePstats(bytes, path));
+  if (holdsPstats(path, bytes)) return pstatsToProfile(decodePstats(bytes, path));
   return readProfile(bytes, path);
 }
 

@@ -487,6 +487,7 @@ export function validateProfile(data: unknown, name: string): Profile {
       functionIndex(edge.callee, `${path}.callee`);
       callCounts(edge, path);
     }
+    if (edge.countsOnly !== undefined && edge.countsOnly !== true) fail(`edges[${i}].countsOnly`, `expected true or nothing, got ${describe(edge.countsOnly)}`);
     const caller = edge.caller as number;
     const callee = edge.callee as number;
     const pair = caller * functionCount + callee;

@@ -62,6 +62,12 @@ export interface EdgeStats {
   selfTime: number;
   /** Seconds of callee's cumulative time, outermost activations of the pair only. */
   totalTime: number;
+  /**
+   * true when only the counts are known: a caller that a pstats file of the pure-Python `profile`
+   * module of old (`profile.run`) recorded as a bare call count. selfTime and totalTime are then 0
+   * and mean nothing; pstats prints such a caller as `name(calls) cumtime`. Absent otherwise.
+   */
+  countsOnly?: true;
 }
 
 /** One node of the calling-context tree: a distinct call path from the root. */

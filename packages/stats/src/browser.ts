@@ -2,6 +2,7 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { ProfileError } from "@tsprof/format";
+import { compilePythonRegex, PythonRegexError } from "./python-regex";
 import { SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
 import { Stats, type Writable } from "./stats";
 import type { Restriction } from "./restrictions";
@@ -145,7 +146,16 @@ class Browser {
         const fraction = Number(term.replace(/inf(inity)?/i, "Infinity"));
         if (fraction > 1 || fraction < 0) this.say("Fraction argument must be in [0, 1]");
         else restrictions.push({ float: fraction });
-      } else restrictions.push(term);
+      } else {
+        try {
+          compilePythonRegex(term);
+        } catch (error) {
+          if (!(error instanceof PythonRegexError)) throw error;
+          this.say(`*** ${error.message}`);
+          return false;
+        }
+        restrictions.push(term);
+      }
     }
     this.withStats((stats) => print(stats, restrictions));
     return false;

@@ -1,5 +1,6 @@
 // Parsing of `tsprof stats` arguments: files, sort keys, restrictions, flags. Mistakes become a UsageError (one line).
 import { existsSync } from "node:fs";
+import { compilePythonRegex, PythonRegexError } from "./python-regex";
 import type { Restriction } from "./restrictions";
 import { LEGACY_SORT_KEYS, sortKeyAbbreviations } from "./sort-keys";
 
@@ -37,6 +38,22 @@ export function parseRestriction(text: string): Restriction {
   return text;
 }
 
+/**
+ * A pattern the Python dialect has but the translation cannot render (python-regex.ts) is refused here,
+ * before anything is read or printed; one Python rejects stays, for pstats' `<Invalid regular expression>`.
+ */
+function checkedRestriction(restriction: Restriction): Restriction {
+  if (typeof restriction === "string") {
+    try {
+      compilePythonRegex(restriction);
+    } catch (error) {
+      if (error instanceof PythonRegexError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  return restriction;
+}
+
 /** A sort key word as typed: a legacy number ("-1", "0", "1", "2") or a name. */
 function sortWord(text: string): string | number {
   const number = Number(text);
@@ -59,6 +76,9 @@ export function splitOption(arg: string, shortWithValue: string): [string, strin
   return [arg, undefined];
 }
 
+/** The options that take no value (-i/--interactive is handled before parsing; only `--interactive=X` gets here). */
+const ON_OFF_OPTIONS = new Set(["-h", "--help", "--callers", "--callees", "--strip", "--reverse", "--json", "--interactive"]);
+
 export function parseStatsArgs(argv: readonly string[], command = "stats"): StatsArgs {
   const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, callSort: [], help: false, failOn: [] };
   const keys = sortKeyAbbreviations();
@@ -70,6 +90,9 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
       if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
       return argv[++i]!;
     };
+    // An on/off option takes no value: `--json=false` printed JSON and `--strip=no` stripped. argparse
+    // refuses the same way ("argument --json: ignored explicit argument 'false'").
+    if (inline !== undefined && ON_OFF_OPTIONS.has(flag)) throw new UsageError(`${flag}: ignored explicit argument '${inline}'`);
     switch (flag) {
       case "-h":
       case "--help":
@@ -84,7 +107,7 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
       }
       case "--limit":
       case "-l":
-        args.restrictions.push(parseRestriction(value()));
+        args.restrictions.push(checkedRestriction(parseRestriction(value())));
         break;
       case "--fail-on":
         if (command !== "diff") throw new UsageError("--fail-on belongs to tsprof diff");

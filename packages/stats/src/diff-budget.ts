@@ -8,6 +8,7 @@
 import { UsageError } from "./command-args";
 import type { DiffRow, DiffSide } from "./diff";
 import { funcStdString } from "./func-name";
+import { compilePythonRegex, PythonRegexError } from "./python-regex";
 
 export type BudgetMetric = "calls" | "pcalls" | "time" | "tottime" | "cumtime";
 
@@ -38,11 +39,14 @@ export function parseBudget(text: string): Budget {
   if (unit !== undefined && unit !== "%" && !isTime) return fail(`${metric} counts calls: give a number or a percentage`);
   let functions: RegExp | undefined;
   if (pattern !== undefined) {
+    // The Python dialect of --limit (python-regex.ts), so one pattern works for both.
     try {
-      functions = new RegExp(pattern);
-    } catch {
-      return fail(`bad regular expression '${pattern}'`);
+      functions = compilePythonRegex(pattern);
+    } catch (error) {
+      if (error instanceof PythonRegexError) return fail(error.message);
+      throw error;
     }
+    if (!functions) return fail(`bad regular expression '${pattern}'`);
   }
   const value = Number(amount);
   const limit = unit === "%" ? { relative: value / 100 } : { absolute: isTime ? value * SECONDS_PER_UNIT[unit ?? "s"]! : value };

@@ -18,7 +18,7 @@ file:line(function): the new ncalls, tottime and cumtime and their change from B
                       the keys of tsprof stats (calls, time, cumulative, pcalls, name, ...)
   -l, --limit X       as in tsprof stats: a count, a fraction in [0, 1), or a regular expression
   --strip             strip directories from file names before matching
-  --json              print the matched rows as JSON
+  --json              print the matched rows as JSON (fields: see the @tsprof/stats README)
   --fail-on BUDGET    exit 1 (one stderr line per breach) when NEW grows past BUDGET, for CI:
                       calls>+10%  pcalls>+100  time>+0.2s (or ms, us)  for the whole profile;
                       cumtime>+5%@REGEX (also calls, pcalls, tottime) for each function matching REGEX

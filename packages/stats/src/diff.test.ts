@@ -73,6 +73,8 @@ test("runDiffCommand: a bad option is one stderr line before anything is printed
     [["--reverse"], "tsprof diff: diff takes no --callers, --callees, --call-sort, --call-limit, --reverse or --dump"],
     [["--call-sort", "calls"], "tsprof diff: diff takes no --callers"],
     [["--call-limit", "2"], "tsprof diff: diff takes no --callers"],
+    [["--json=false"], "tsprof diff: --json: ignored explicit argument 'false'"],
+    [["--strip=no"], "tsprof diff: --strip: ignored explicit argument 'no'"],
   ];
   for (const [options, message] of cases) {
     let stdout = "";

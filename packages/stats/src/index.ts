@@ -1,6 +1,7 @@
 // @tsprof/stats: pstats for tsprof profiles and Python pstats files.
 export * from "./stats";
 export * from "./restrictions";
+export * from "./python-regex";
 export * from "./sort-keys";
 export * from "./func-name";
 export * from "./python-text";

@@ -1,5 +1,17 @@
 // `tsprof stats --json`: the rows a print would list, with the numbers unrounded and named.
-import type { PstatsCaller } from "@tsprof/format";
+//
+// The document (times in seconds, unrounded; counts as integers):
+//   files            the profile paths as given on the command line (pstats prints "ctime    path" lines instead)
+//   totalCalls, primitiveCalls, totalTime   the header line's three numbers
+//   orderedBy        the "Ordered by:" text, or null when unsorted
+//   restrictions     the "List reduced from X to Y due to restriction <R>" lines, trimmed
+//   functions[]      the listed rows, in the printed order: function ("file:line(name)"), file, line, name,
+//                    calls, primitiveCalls, selfTime (tottime), totalTime (cumtime); with --callers/--callees
+//                    also callers[]/callees[] in the order and cut of --call-sort/--call-limit, and
+//                    hiddenCallers/hiddenCallees, how many --call-limit left out (only when it left some out)
+//   an edge          function, file, line, name, calls, primitiveCalls, selfTime, totalTime; selfTime and
+//                    totalTime are null for a counts-only caller (pstats files of the old profile module)
+import type { PstatsCaller, PstatsKey } from "@tsprof/format";
 import { funcStdString } from "./func-name";
 import type { Restriction } from "./restrictions";
 import type { Stats } from "./stats";
@@ -11,53 +23,53 @@ interface JsonEdge {
   name: string;
   calls: number;
   primitiveCalls: number;
-  selfTime: number;
-  totalTime: number;
+  selfTime: number | null;
+  totalTime: number | null;
 }
 
-/** A JSON document (pretty-printed, trailing newline) for the rows `stats.printStats(...restrictions)` would list. */
-export function statsToJson(stats: Stats, restrictions: readonly Restriction[], options: { callers?: boolean; callees?: boolean } = {}): string {
+/**
+ * A JSON document (pretty-printed, trailing newline) for the rows `stats.printStats(...restrictions)` would list.
+ * `files`: the paths to report (default: the Stats' pstats-style file lines).
+ */
+export function statsToJson(stats: Stats, restrictions: readonly Restriction[], options: { callers?: boolean; callees?: boolean; files?: readonly string[] } = {}): string {
   const { list, message, ordered } = stats.selectRows(restrictions);
-  const rows = list.map((id) => stats.row(id));
-  const edge = (caller: PstatsCaller["caller"], value: PstatsCaller): JsonEdge => ({
-    function: funcStdString(caller),
-    file: caller.file,
-    line: caller.line,
-    name: caller.name,
+  const edge = ([key, value]: [PstatsKey, PstatsCaller]): JsonEdge => ({
+    function: funcStdString(key),
+    file: key.file,
+    line: key.line,
+    name: key.name,
     calls: value.calls,
     primitiveCalls: value.primitiveCalls,
-    selfTime: value.selfTime,
-    totalTime: value.totalTime,
+    selfTime: value.countOnly ? null : value.selfTime,
+    totalTime: value.countOnly ? null : value.totalTime,
   });
-  const calleesOf = new Map<string, JsonEdge[]>();
-  if (options.callees) {
-    for (const entry of stats.entries()) {
-      for (const caller of entry.callers) {
-        const callerName = funcStdString(caller.caller);
-        if (!calleesOf.has(callerName)) calleesOf.set(callerName, []);
-        calleesOf.get(callerName)!.push(edge(entry.function, caller));
-      }
-    }
-  }
+  const calls = (id: string, direction: "callers" | "callees") => {
+    const { calls, hidden } = stats.callList(id, direction);
+    const hiddenField = direction === "callers" ? "hiddenCallers" : "hiddenCallees";
+    return { [direction]: calls.map(edge), ...(hidden > 0 ? { [hiddenField]: hidden } : {}) };
+  };
   const document = {
-    files: stats.files,
+    files: options.files ?? stats.files,
     totalCalls: stats.totalCalls,
     primitiveCalls: stats.primitiveCalls,
     totalTime: stats.totalTime,
     orderedBy: ordered ? message.split("\n")[0]!.replace("   Ordered by: ", "") : null,
     restrictions: message.split("\n").slice(1).filter(Boolean).map((line) => line.trim()),
-    functions: rows.map((row) => ({
-      function: funcStdString(row.function),
-      file: row.function.file,
-      line: row.function.line,
-      name: row.function.name,
-      calls: row.calls,
-      primitiveCalls: row.primitiveCalls,
-      selfTime: row.selfTime,
-      totalTime: row.totalTime,
-      ...(options.callers ? { callers: row.callers.map((c) => edge(c.caller, c)) } : {}),
-      ...(options.callees ? { callees: calleesOf.get(funcStdString(row.function)) ?? [] } : {}),
-    })),
+    functions: list.map((id) => {
+      const row = stats.row(id);
+      return {
+        function: funcStdString(row.function),
+        file: row.function.file,
+        line: row.function.line,
+        name: row.function.name,
+        calls: row.calls,
+        primitiveCalls: row.primitiveCalls,
+        selfTime: row.selfTime,
+        totalTime: row.totalTime,
+        ...(options.callers ? calls(id, "callers") : {}),
+        ...(options.callees ? calls(id, "callees") : {}),
+      };
+    }),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -1,5 +1,6 @@
 // pstats' print restrictions (eval_print_amount): a count, a fraction of [0, 1), or a regular expression.
 import { formatInt } from "./func-name";
+import { compilePythonRegex } from "./python-regex";
 import { reprFloat, reprString } from "./python-text";
 
 /** A Python float, for restrictions that must behave as one: `{ float: 1 }` is pstats' 1.0 (no limit), not 1. */
@@ -34,17 +35,4 @@ export function applyRestriction<T>(restriction: Restriction, list: readonly T[]
   }
   const note = selected.length !== list.length ? `   List reduced from ${list.length} to ${selected.length} due to restriction <${shown}>\n` : "";
   return { list: selected, note };
-}
-
-/** Python's re.search semantics, as near as JS allows: `(?P<name>...)`/`(?P=name)` translated; undefined if invalid. */
-export function compilePythonRegex(pattern: string): RegExp | undefined {
-  const translated = pattern.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>");
-  for (const flags of ["u", ""]) {
-    try {
-      return new RegExp(translated, flags);
-    } catch {
-      // try the next dialect
-    }
-  }
-  return undefined;
 }

@@ -81,11 +81,56 @@ test("--json lists the rows with unrounded numbers", () => {
   assert.equal(document.totalTime, 1);
 });
 
+test("--json applies --call-sort and --call-limit as the text does, and lists the files as given", () => {
+  // leaf is called 3 times by main and once by helper; by name helper comes first, by calls main.
+  const twoCallers = join(dir, "two-callers.tsprof.json");
+  writeFileSync(
+    twoCallers,
+    JSON.stringify({
+      ...PROFILE,
+      functions: [...PROFILE.functions, { name: "helper", qualifiedName: "helper", file: "src/a.ts", line: 3, column: 1, kind: "function" }],
+      stats: [
+        { function: 0, calls: 1, primitiveCalls: 1, selfTime: 0.25, totalTime: 1 },
+        { function: 1, calls: 4, primitiveCalls: 4, selfTime: 1, totalTime: 1 },
+        { function: 2, calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 0.25 },
+      ],
+      edges: [
+        { caller: 0, callee: 1, calls: 3, primitiveCalls: 3, selfTime: 0.75, totalTime: 0.75 },
+        { caller: 2, callee: 1, calls: 1, primitiveCalls: 1, selfTime: 0.25, totalTime: 0.25 },
+      ],
+    }),
+  );
+  const argv = [twoCallers, "--callers", "--call-sort", "calls", "--call-limit", "1", "-l", "leaf"];
+  const text = run(argv).stdout;
+  assert.match(text, /src\/leaf\.ts:2\(leaf\)  <-       3    0\.750    0\.750  src\/main\.ts:1\(main\)\n +\(1 more\)\n/);
+  const document = JSON.parse(run([...argv, "--json"]).stdout);
+  assert.deepEqual(document.files, [twoCallers]);
+  assert.deepEqual(document.functions[0].callers.map((c: { function: string }) => c.function), ["src/main.ts:1(main)"]);
+  assert.equal(document.functions[0].hiddenCallers, 1);
+  const byName = JSON.parse(run([twoCallers, "--callers", "-l", "leaf", "--json"]).stdout);
+  assert.deepEqual(byName.functions[0].callers.map((c: { function: string }) => c.function), ["src/a.ts:3(helper)", "src/main.ts:1(main)"]);
+  assert.equal(byName.functions[0].hiddenCallers, undefined);
+});
+
 test("--dump writes a pstats file of the merged profiles", () => {
   const out = join(dir, "merged.prof");
   assert.equal(run([file, file, "--dump", out]).status, 0);
   const entries = decodePstats(readFileSync(out), out);
   assert.deepEqual(entries.map((e) => [e.function.name, e.calls]), [["main", 2], ["leaf", 6]]);
+});
+
+test("a .prof or .pstats file holding a tsprof profile (renamed) is read by its content, as a .json holding marshal is", () => {
+  const expected = run([file, "-s", "name"]).stdout.split("\n").slice(1).join("\n");
+  for (const name of ["renamed.prof", "renamed.pstats"]) {
+    const renamed = join(dir, name);
+    writeFileSync(renamed, readFileSync(file));
+    const result = run([renamed, "-s", "name"]);
+    assert.equal(result.stderr, "", name);
+    assert.equal(result.stdout.split("\n").slice(1).join("\n"), expected, name);
+  }
+  const garbage = join(dir, "garbage.prof");
+  writeFileSync(garbage, "not a profile");
+  assert.match(run([garbage]).stderr, /^tsprof stats: .*garbage\.prof: bad marshal data/);
 });
 
 test("mistakes: one line on stderr, exit 2, no stack trace", () => {
@@ -101,6 +146,11 @@ test("mistakes: one line on stderr, exit 2, no stack trace", () => {
     [[file, "--call-limit", "few"], /^tsprof stats: --call-limit needs a whole number, got 'few'\n$/],
     [[file, "--call-limit", "2"], /^tsprof stats: --call-limit orders the lists of --callers and --callees: give one of them\n$/],
     [[file, "--call-sort", "calls"], /^tsprof stats: --call-sort orders the lists of --callers and --callees: give one of them\n$/],
+    [[file, "--json=false"], /^tsprof stats: --json: ignored explicit argument 'false'\n$/],
+    [[file, "--strip=no"], /^tsprof stats: --strip: ignored explicit argument 'no'\n$/],
+    [[file, "--callers=spin"], /^tsprof stats: --callers: ignored explicit argument 'spin'\n$/],
+    [[file, "--reverse=", "--callees=x"], /^tsprof stats: --reverse: ignored explicit argument ''\n$/],
+    [[file, "--help=1"], /^tsprof stats: --help: ignored explicit argument '1'\n$/],
   ];
   for (const [argv, message] of cases) {
     const result = run(argv);

@@ -1,5 +1,7 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
-import { isCpuProfilePath, isPstatsPath, ProfileError } from "@tsprof/format";
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { isCpuProfilePath, isPstatsPath, holdsPstats, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -32,9 +34,11 @@ Several files are added together (pstats' Stats(FILE, ...)).
   --call-limit N      show at most N entries per callers/callees list
   --strip             strip directories from file names (pstats' strip_dirs)
   --reverse           reverse the sort order
-  --json              print the listed rows as JSON
+  --json              print the listed rows as JSON (fields: see the @tsprof/stats README)
   --dump OUT, -o OUT  also write the (merged) rows, format by extension: .prof/.pstats (Python pstats),
-                      .tsprof.json or .cpuprofile (Chrome DevTools); a merge keeps no call tree
+                      .tsprof.json or .cpuprofile (Chrome DevTools); from .tsprof.json files
+                      the call tree, async wall times, meta and duration are kept (several are
+                      merged); from pstats files or with --strip, only the rows
   -i, --interactive   browse the files with the commands of python -m pstats instead (also: tsprof browse)
 `;
 
@@ -58,8 +62,8 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
     stats.sortStats(...sort);
     if (args.reverse) stats.reverseOrder();
     if (args.callSort.length > 0 || args.callLimit !== undefined) stats.sortCallLists(args.callSort, args.callLimit);
-    if (args.dump) dumpTo(stats, args.dump);
-    if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees }));
+    if (args.dump) dumpTo(stats, args.dump, args.files, args.strip);
+    if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees, files: args.files }));
     else if (args.callers || args.callees) {
       if (args.callers) stats.printCallers(...args.restrictions);
       if (args.callees) stats.printCallees(...args.restrictions);
@@ -75,11 +79,49 @@ function checkDumpPath(path: string): void {
   }
 }
 
-function dumpTo(stats: Stats, path: string): void {
+/**
+ * `--dump OUT`. A .tsprof.json or .cpuprofile made from tsprof profiles only (and no --strip, which
+ * renames functions) is the profiles themselves, read whole and added up with the format's
+ * mergeProfiles(): one file comes out as it went in (call tree, asyncWallTime, meta, duration), a
+ * merge keeps what merges (trees by path, durations summed, meta fields that agree). Anything else
+ * is the rows of the Stats (pstats' dump_stats()), which hold no call tree, no column or kind and no
+ * meta beyond the clocks the sources came from; such a dump onto one of its own tsprof inputs would
+ * replace it with less than it holds, so it is refused.
+ */
+function dumpTo(stats: Stats, path: string, files: readonly string[], strip: boolean): void {
+  const toTsprof = !isPstatsPath(path);
+  const whole = toTsprof && !strip ? wholeProfiles(files) : undefined;
+  if (whole === undefined) {
+    const target = realPath(path);
+    const overwritten = files.find((file) => realPath(file) === target && isTsprofProfile(file));
+    if (overwritten !== undefined) {
+      throw new UsageError(`--dump ${path} would overwrite the input ${overwritten} with less than it holds (${toTsprof ? "--strip drops its call tree" : "a pstats file keeps no call tree, column or meta"}): dump to another file`);
+    }
+  }
   try {
-    stats.dumpStats(path);
+    if (whole !== undefined) writeProfileFile(path, whole.reduce((sum, next) => mergeProfiles(sum, next)));
+    else stats.dumpStats(path);
   } catch (error) {
     throw new UsageError(`cannot write ${path}: ${writeFailureReason(error)}`);
+  }
+}
+
+/** Every file read whole as a tsprof profile, or undefined if one of them is a pstats file. */
+function wholeProfiles(files: readonly string[]): Profile[] | undefined {
+  if (!files.every(isTsprofProfile)) return undefined;
+  return files.map((file) => readProfileFile(file, { callTree: true }));
+}
+
+/** A tsprof profile rather than a pstats file: by content, as Stats reads them. */
+function isTsprofProfile(file: string): boolean {
+  return !holdsPstats(file, readFileHead(file, 64).bytes);
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 

@@ -9,7 +9,7 @@ import {
   encodePstats,
   isCpuProfilePath,
   isPstatsPath,
-  looksLikeMarshal,
+  holdsPstats,
   profileToPstats,
   pstatsKeyId,
   pstatsKeysOf,
@@ -108,6 +108,8 @@ export class Stats {
   private rowsByKeys = new WeakMap<PstatsKeys, { rows: Map<string, StatsRow>; rowByIndex: Array<StatsRow | undefined> }>();
   /** tsprof extension: order (and cap) of the entries inside each callers/callees list; pstats sorts them by key. */
   private callListOrder: { fields: SortField[]; limit?: number } | undefined;
+  /** The clocks the loaded sources were timed with ("python" for pstats files): toProfile()'s meta says these, never one it did not see. */
+  private clocks = new Set<string>();
 
   /** pstats' Stats(*args): loads the first source, then add()s the rest. */
   constructor(
@@ -169,6 +171,7 @@ export class Stats {
   /** add() of one Stats; `owned`: made by add() itself, so its rows can move over. */
   private addStats(item: Stats, owned: boolean): void {
     this.files.push(...item.files);
+    for (const clock of item.clocks) this.clocks.add(clock);
     this.totalCalls += item.totalCalls;
     this.primitiveCalls += item.primitiveCalls;
     this.totalTime += item.totalTime;
@@ -220,10 +223,12 @@ export class Stats {
       const id = ids[edge.caller]!;
       const existing = callers.get(id);
       if (existing === undefined) {
-        callers.set(id, { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime });
+        const caller: PstatsCaller = { caller: keys[edge.caller]!, calls: edge.calls, primitiveCalls: edge.primitiveCalls, selfTime: edge.selfTime, totalTime: edge.totalTime };
+        if (edge.countsOnly) caller.countOnly = true;
+        callers.set(id, caller);
       } else {
         addCounts(existing, edge);
-        if (existing.countOnly) delete existing.countOnly;
+        if (existing.countOnly && !edge.countsOnly) delete existing.countOnly;
       }
     }
     this.totalCalls += calls;
@@ -241,12 +246,17 @@ export class Stats {
     let profile: Profile;
     if (typeof source !== "string") source = profileDataOf(source);
     if (typeof source === "string") {
-      if (isPstatsPath(source)) return { entries: decodePstats(readFileBytes(source), source) };
       const head = readFileHead(source);
-      if (looksLikeMarshal(head.bytes)) return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
+      if (holdsPstats(source, head.bytes)) {
+        this.clocks.add("python");
+        return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
+      }
       profile = readProfileHead(head, source, this.tables);
-    } else if ("entries" in source) return { entries: (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry) };
-    else profile = source as Profile;
+    } else if ("entries" in source) {
+      this.clocks.add("unknown");
+      return { entries: (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry) };
+    } else profile = source as Profile;
+    this.clocks.add(typeof profile.meta?.clock === "string" ? profile.meta.clock : "unknown");
     // Only a table the cache handed out is known not to have changed since (never a caller's Profile).
     const cached = isCachedTable(this.tables, profile.functions);
     let keys = cached ? this.keysByTable.get(profile.functions) : undefined;
@@ -283,9 +293,11 @@ export class Stats {
     return [...this.rows.keys()].map((id) => this.row(id));
   }
 
-  /** The rows as a Profile (no call tree). */
+  /** The rows as a Profile (no call tree; duration is the total time); meta.clock names the sources' clocks ("a+b" when they differ, as mergeProfiles() does). */
   toProfile(): Profile {
-    return pstatsToProfile(this.entries(), "tsprof stats");
+    const profile = pstatsToProfile(this.entries(), "tsprof stats");
+    profile.meta.clock = this.clocks.size > 0 ? [...this.clocks].join("+") : "unknown";
+    return profile;
   }
 
   /**
@@ -477,13 +489,12 @@ export class Stats {
     }
   }
 
-  private printCallLine(width: number, source: PstatsKey, calls: Array<[PstatsKey, PstatsCaller]>, arrow: string): void {
-    let text = `${ljust(funcStdString(source), width)}${arrow} `;
-    if (calls.length === 0) {
-      this.stream.write(`${text}\n`);
-      return;
-    }
-    calls.sort((a, b) => compareKeys(a[0], b[0]));
+  /**
+   * The entries of one callers or callees list as they are shown: by name (pstats), then by
+   * sortCallLists()' keys and cut to its limit; `hidden` is how many the limit cut. --json uses it too.
+   */
+  orderCallList(calls: Array<[PstatsKey, PstatsCaller]>): { calls: Array<[PstatsKey, PstatsCaller]>; hidden: number } {
+    calls = [...calls].sort((a, b) => compareKeys(a[0], b[0]));
     let hidden = 0;
     if (this.callListOrder) {
       const { fields, limit } = this.callListOrder;
@@ -492,6 +503,26 @@ export class Stats {
         hidden = calls.length - limit;
         calls.length = limit;
       }
+    }
+    return { calls, hidden };
+  }
+
+  /** The callers (`<-`) or callees (`->`) list of row `id`, in the order and cut the printers show. */
+  callList(id: string, direction: "callers" | "callees"): { calls: Array<[PstatsKey, PstatsCaller]>; hidden: number } {
+    const calls: Array<[PstatsKey, PstatsCaller]> =
+      direction === "callers" ? [...this.rows.get(id)!.callers.values()].map((c) => [c.caller, c]) : [...(this.calleesById().get(id)?.values() ?? [])];
+    return this.orderCallList(calls);
+  }
+
+  private printCallLine(width: number, source: PstatsKey, calls: Array<[PstatsKey, PstatsCaller]>, arrow: string): void {
+    let text = `${ljust(funcStdString(source), width)}${arrow} `;
+    if (calls.length === 0) {
+      this.stream.write(`${text}\n`);
+      return;
+    }
+    let hidden: number;
+    ({ calls, hidden } = this.orderCallList(calls));
+    if (this.callListOrder) {
       if (calls.length === 0) {
         this.stream.write(`${text}(${hidden} more)\n`);
         return;
