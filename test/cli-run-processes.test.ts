@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { scratchProject, tsprofBin } from "./helpers/cli";
+import { node, profiledRun, scratchProject, tsprofBin } from "./helpers/cli";
 
 const project = (files: Record<string, string>) => scratchProject(files, "processes");
 
@@ -53,4 +53,34 @@ test("output into a pipe closed after the first line ends as under plain node: e
   // What plain node gives, so the comparison above is of something.
   assert.equal((await withStdoutClosedEarly(["lines.js"], cwd)).status, 0);
   assert.deepEqual(await withStdoutClosedEarly(["listens.js"], cwd), { status: 3, signal: null, stderr: "own listener: EPIPE\n" });
+});
+
+/** Same stdout, stderr and exit status as `node FILE` in `cwd`. */
+function assertLikeNode(cwd: string, file: string, result: { stdout: string; stderr: string; status: number | null }) {
+  const plain = node([file], { cwd });
+  assert.equal(result.stdout, plain.stdout, `stdout of ${file}`);
+  assert.equal(result.stderr, plain.stderr, `stderr of ${file}`);
+  assert.equal(result.status, plain.status, `exit status of ${file}`);
+}
+
+test("a CommonJS child or worker of an ES module main script runs in Node's CommonJS loader, as under plain node, and is profiled", () => {
+  // What a CommonJS module sees of its loader: tick before then, module.id ".", a module.parent.
+  const commonJs = (who: string) =>
+    "const order = [];\n" +
+    "Promise.resolve().then(function onThen() { order.push('then'); });\n" +
+    "process.nextTick(function onTick() { order.push('tick'); });\n" +
+    `setTimeout(function report() { console.log('${who}', order.join(','), require.main === module, typeof module.parent, module.id); }, 5);\n`;
+  const cwd = project({
+    "parent.mjs": "import { fork } from 'node:child_process';\nfunction start() { fork(new URL('./child.js', import.meta.url).pathname); }\nstart();\n",
+    "child.js": commonJs("child"),
+    "threads.mjs": "import { Worker } from 'node:worker_threads';\nfunction start() { new Worker(new URL('./worker.js', import.meta.url)); }\nstart();\n",
+    "worker.js": commonJs("worker"),
+  });
+  assert.equal(node(["parent.mjs"], { cwd }).stdout, "child tick,then true object .\n");
+  assert.equal(node(["threads.mjs"], { cwd }).stdout, "worker tick,then true object .\n");
+  for (const file of ["parent.mjs", "threads.mjs"]) {
+    const result = profiledRun(cwd, [file]);
+    assertLikeNode(cwd, file, result);
+    assert.deepEqual(result.calls, { start: 1, onThen: 1, onTick: 1, report: 1 }, file);
+  }
 });

@@ -219,16 +219,24 @@ interface ChildExit {
 }
 
 /**
- * How the hooks are preloaded: `--require` for a CommonJS main script, `--import` for an ES module.
- * Any `--import` makes Node run the main script through its ES module loader, CommonJS or not, and
- * a CommonJS program then sees another world: a promise's then() ran before process.nextTick(), a
- * top-level throw reached 'uncaughtException' with origin "unhandledRejection", `module.id` was the
- * path and not ".", `module.parent` undefined, and an uncaught non-Error was reported at a line of
- * Node's internals. register.js installs both hooks either way (module.register() works from a
- * --require preload), so an ES module the CommonJS program imports is still instrumented.
+ * How the hooks are preloaded: `--require`, whatever the main script's format. Any `--import` makes
+ * Node run the main script through its ES module loader, CommonJS or not, and a CommonJS program then
+ * sees another world: a promise's then() ran before process.nextTick(), a top-level throw reached
+ * 'uncaughtException' with origin "unhandledRejection", `module.id` was the path and not ".",
+ * `module.parent` undefined, and an uncaught non-Error was reported at a line of Node's internals.
+ * Children and workers inherit the flag with execArgv, so an ES module main script that got
+ * `--import` put every CommonJS child it forked, and every CommonJS worker it started, in that world.
+ * `--require` serves an ES module main script as well: register.js installs both hooks either way
+ * (module.register() works from a --require preload, before the main script is loaded), Node sends
+ * an .mjs or "type": "module" main script to its ES module loader itself, and the CommonJS hook
+ * hands an ES module it meets (a .ts or .mts main script, a .js one Node detects as a module) to
+ * Node's require(esm), which runs a main script through the ES module loader, top-level await
+ * included. A Node without require(esm) (before 20.19) cannot do that last step: there, and only
+ * for an ES module main script, `--import` stays.
  */
 function preloadFlag(format: ModuleFormat): "--require" | "--import" {
-  return format === "commonjs" ? "--require" : "--import";
+  const requireModule = (process.features as { require_module?: boolean }).require_module === true;
+  return format === "commonjs" || requireModule ? "--require" : "--import";
 }
 
 function runChild(main: MainScript, preload: "--require" | "--import", programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {

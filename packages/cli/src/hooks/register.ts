@@ -1,4 +1,4 @@
-// Preloaded into the profiled program by `tsprof run` (node --require for a CommonJS main script, --import for an ES module): installs the module hooks and starts recording.
+// Preloaded into the profiled program by `tsprof run` (node --require; run.ts preloadFlag()): installs the module hooks and starts recording.
 import { register } from "node:module";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
