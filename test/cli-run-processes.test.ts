@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { node, profiledRun, scratchProject, tsprofBin } from "./helpers/cli";
 
 const project = (files: Record<string, string>) => scratchProject(files, "processes");
@@ -83,4 +84,79 @@ test("a CommonJS child or worker of an ES module main script runs in Node's Comm
     assertLikeNode(cwd, file, result);
     assert.deepEqual(result.calls, { start: 1, onThen: 1, onTick: 1, report: 1 }, file);
   }
+});
+
+test("a child or worker given an environment of its own runs as under plain node (no TSPROF_* added) and is profiled; nothing is written in the working directory", () => {
+  const cwd = project({
+    "forks.js":
+      "const { fork } = require('node:child_process');\n" +
+      "function cfib(n) { return n < 2 ? n : cfib(n - 1) + cfib(n - 2); }\n" +
+      "if (process.argv[2] !== 'child') {\n" +
+      "  function start() { fork(__filename, ['child'], { env: { ONLY: '1', PATH: process.env.PATH } }).on('exit', function onExit(code) { console.log('child exit', code); }); }\n" +
+      "  start();\n" +
+      "} else {\n" +
+      "  function cmain() { console.log('child', cfib(5), Object.keys(process.env).sort().join(',')); }\n" +
+      "  cmain();\n" +
+      "}\n",
+    "threads.js":
+      "const { Worker, isMainThread, parentPort } = require('node:worker_threads');\n" +
+      "function wfib(n) { return n < 2 ? n : wfib(n - 1) + wfib(n - 2); }\n" +
+      "if (isMainThread) {\n" +
+      "  function start() { new Worker(__filename, { env: { ONLY: '1' } }).on('message', function onMessage(m) { console.log('worker', m); }); }\n" +
+      "  start();\n" +
+      "} else {\n" +
+      "  function wmain() { parentPort.postMessage(wfib(5) + ' ' + Object.keys(process.env).join(',')); }\n" +
+      "  wmain();\n" +
+      "}\n",
+    "module.mjs":
+      "import { Worker } from 'node:worker_threads';\n" +
+      "function start() { new Worker(new URL('./worker.mjs', import.meta.url), { env: { ONLY: '1' } }).on('message', function onMessage(m) { console.log('worker', m); }); }\n" +
+      "start();\n",
+    "worker.mjs": "import { parentPort } from 'node:worker_threads';\nfunction mfib(n) { return n < 2 ? n : mfib(n - 1) + mfib(n - 2); }\nparentPort.postMessage(mfib(5));\n",
+  });
+  const expected: Record<string, Record<string, number>> = {
+    "forks.js": { start: 1, onExit: 1, cmain: 1, cfib: 15 },
+    "threads.js": { start: 1, onMessage: 1, wmain: 1, wfib: 15 },
+    "module.mjs": { start: 1, onMessage: 1, mfib: 15 },
+  };
+  for (const [file, calls] of Object.entries(expected)) {
+    const result = profiledRun(cwd, [file]);
+    assertLikeNode(cwd, file, result);
+    assert.deepEqual(result.calls, calls, file);
+  }
+  assert.deepEqual(readdirSync(cwd).filter((name) => name.startsWith("tsprof-")), []);
+});
+
+test("processes that outlive the main program: tsprof run waits for those writing their profile; one still running after a while is named in one line, and prints nothing when it ends, nor does a process it starts then", { timeout: 120_000 }, () => {
+  const cwd = project({
+    // A cluster-like program: the parent ends at once, its children a little later (each writes then).
+    "short.js":
+      "const { fork } = require('node:child_process');\n" +
+      "function work(n) { return n < 2 ? n : work(n - 1) + work(n - 2); }\n" +
+      "if (process.argv[2] === 'child') setTimeout(function later() { work(5); }, 300);\n" +
+      "else {\n" +
+      "  function launch() { for (let i = 0; i < 2; i++) { const c = fork(__filename, ['child']); c.disconnect(); c.unref(); } }\n" +
+      "  launch();\n" +
+      "}\n",
+    // A detached child that keeps running past tsprof's wait, and starts another process after tsprof has gone.
+    "long.js":
+      "const { fork } = require('node:child_process');\n" +
+      "if (process.argv[2] === 'grandchild') { function late() { console.log('grandchild ran'); } late(); }\n" +
+      "else if (process.argv[2] === 'child') setTimeout(function later() { fork(__filename, ['grandchild']).on('exit', function done() { console.log('child done'); }); }, 4000);\n" +
+      "else {\n" +
+      "  function launch() { const c = fork(__filename, ['child'], { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }); c.disconnect(); c.unref(); console.log('parent done'); }\n" +
+      "  launch();\n" +
+      "}\n",
+  });
+  const short = profiledRun(cwd, ["short.js"]);
+  assert.equal(short.stderr, "");
+  assert.equal(short.status, 0);
+  assert.deepEqual(short.calls, { launch: 1, later: 2, work: 30 });
+  // spawnSync returns once the pipes close, so after the late processes too: what they print is here.
+  const long = profiledRun(cwd, ["long.js"]);
+  assert.equal(long.stdout, node(["long.js"], { cwd }).stdout);
+  assert.equal(long.stdout, "parent done\ngrandchild ran\nchild done\n");
+  assert.match(long.stderr, /^tsprof: 1 process the program started is still running \(pid \d+\): its calls are not in the profile\n$/);
+  assert.equal(long.status, 0);
+  assert.deepEqual(long.calls, { launch: 1 });
 });
