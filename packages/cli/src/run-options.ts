@@ -1,4 +1,19 @@
-// What the `tsprof run` parent hands to the hooks in the child process (through one environment variable).
+// What the `tsprof run` parent hands to every process and thread of the program it runs.
+//
+// Not through the environment: a program may give a child or a worker an environment of its own
+// (`fork(file, [], { env: { X: "1" } })`, `new Worker(file, { env })`), and such a child still inherits
+// the preload flag with execArgv, so the hooks ran there without their options and the child died of
+// it. The options are in a file in the run's temporary directory (RUN_FILE), and the preload flag
+// names that directory in its own path: `--require <outputDir>/../../…/hooks/register.js`. Node
+// resolves the path lexically (`..` after a directory it never looks at), so it loads register.js
+// whatever becomes of the directory, and register.js reads the directory back from process.execArgv,
+// which every child (fork's default execArgv) and worker (the parent's options) receives as it is.
+// A process started after `tsprof run` has gone (by a detached one that outlived it) finds no file
+// there and runs as under plain node, unprofiled: a preload file kept in that directory would have
+// been missing, and Node would have refused to start it.
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+
 export interface RunHookOptions {
   /** Project root: site-table paths are relative to it. */
   root: string;
@@ -14,10 +29,50 @@ export interface RunHookOptions {
   toolFingerprint: string;
 }
 
-export const RUN_OPTIONS_ENV = "TSPROF_RUN_OPTIONS";
+/** The contents of RUN_FILE. */
+export interface RunSettings {
+  hooks: RunHookOptions;
+  /**
+   * The TSPROF_* variables the runtime reads, as `tsprof run` had them (checked before the program
+   * started), TSPROF_OUTPUT among them: each process records with these, whatever its environment says.
+   */
+  runtimeEnvironment: Record<string, string>;
+}
 
-export function readRunOptions(): RunHookOptions {
-  const text = process.env[RUN_OPTIONS_ENV];
-  if (!text) throw new Error(`${RUN_OPTIONS_ENV} is not set: the tsprof hooks run only under \`tsprof run\``);
-  return JSON.parse(text) as RunHookOptions;
+export const RUN_FILE = "run.json";
+/** `<pid>.running` in the run's directory: a process of the run that has not yet written its profile (hooks/register.ts). */
+export const RUNNING_SUFFIX = ".running";
+
+/** The file the preload flag names: `register`, reached from `outputDir` (see the header), or `register` itself when no relative path joins them (another drive). */
+export function preloadPath(outputDir: string, register: string): string {
+  const path = relative(outputDir, register);
+  return isAbsolute(path) ? register : outputDir + sep + path;
+}
+
+/** The value of the preload flag in `execArgv` that loaded `register` (this file's sibling), if any. */
+export function preloadArgument(execArgv: readonly string[], register: string): string | undefined {
+  for (let at = 0; at < execArgv.length; at++) {
+    const arg = execArgv[at]!;
+    const value = /^(--require|-r|--import)=/.test(arg) ? arg.slice(arg.indexOf("=") + 1) : /^(--require|-r|--import)$/.test(arg) ? execArgv[at + 1] : undefined;
+    if (value !== undefined && isAbsolute(value) && resolve(value) === register) return value;
+  }
+  return undefined;
+}
+
+/** The run's directory, read from the preload flag (preloadPath), or undefined when the flag names register.js directly. */
+export function outputDirFromExecArgv(execArgv: readonly string[], register: string): string | undefined {
+  const value = preloadArgument(execArgv, register);
+  const up = value === undefined ? -1 : value.indexOf(sep + ".." + sep);
+  return up > 0 ? value!.slice(0, up) : undefined;
+}
+
+/** The run's settings, or undefined when `tsprof run` has ended and removed the directory. */
+export function readRunSettings(outputDir: string): RunSettings | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(outputDir, RUN_FILE), "utf8");
+  } catch {
+    return undefined;
+  }
+  return JSON.parse(text) as RunSettings;
 }

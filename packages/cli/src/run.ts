@@ -3,7 +3,7 @@
 // The child keeps the script's argv, stdin/stdout/stderr and exit status; the runtime inside it
 // writes one profile per process/thread into a private directory, which the parent merges.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, readFileSync, realpathSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, existsSync, statSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname, extname, relative, sep, isAbsolute } from "node:path";
 import type { Duplex } from "node:stream";
@@ -11,7 +11,7 @@ import type { Profile } from "@tsprof/format";
 import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
-import { RUN_OPTIONS_ENV, type RunHookOptions } from "./run-options";
+import { preloadPath, RUN_FILE, RUNNING_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-format";
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
@@ -54,7 +54,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     return 1;
   }
 
-  const outputDir = (hookOptions.outputDir = mkdtempSync(join(tmpdir(), "tsprof-run-")));
+  // Resolved: the preload flag names the directory in a path Node resolves lexically (run-options.ts).
+  const outputDir = (hookOptions.outputDir = mkdtempSync(join(resolve(tmpdir()), "tsprof-run-")));
   // The directory goes on every way out this process lives to see: a return, an exception, a
   // process.exit() (the EPIPE handler in bin.ts), and a signal, from here to the end.
   const removeOutputDir = (): void => rmSync(outputDir, { recursive: true, force: true });
@@ -68,6 +69,12 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     if (exit.stoppedBy !== undefined) {
       dieOf = exit.stoppedBy; // the program was stopped with SIGKILL: the line saying so is printed
     } else {
+      const running = awaitStartedProcesses(outputDir, STARTED_PROCESSES_WAIT_MS);
+      if (running.length > 0) {
+        const [count, pids] = running.length === 1 ? ["1 process", "pid"] : [`${running.length} processes`, "pids"];
+        const verb = running.length === 1 ? "is" : "are";
+        io.stderr.write(`tsprof: ${count} the program started ${verb} still running (${pids} ${running.join(", ")}): ${running.length === 1 ? "its" : "their"} calls are not in the profile\n`);
+      }
       const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
       const hint = profile && profile.functions.length === 0 ? nodeModulesHint(script, hookOptions) : undefined;
       if (hint) io.stderr.write(hint + "\n");
@@ -219,29 +226,46 @@ interface ChildExit {
 }
 
 /**
- * How the hooks are preloaded: `--require` for a CommonJS main script, `--import` for an ES module.
- * Any `--import` makes Node run the main script through its ES module loader, CommonJS or not, and
- * a CommonJS program then sees another world: a promise's then() ran before process.nextTick(), a
- * top-level throw reached 'uncaughtException' with origin "unhandledRejection", `module.id` was the
- * path and not ".", `module.parent` undefined, and an uncaught non-Error was reported at a line of
- * Node's internals. register.js installs both hooks either way (module.register() works from a
- * --require preload), so an ES module the CommonJS program imports is still instrumented.
+ * How the hooks are preloaded: `--require`, whatever the main script's format. Any `--import` makes
+ * Node run the main script through its ES module loader, CommonJS or not, and a CommonJS program then
+ * sees another world: a promise's then() ran before process.nextTick(), a top-level throw reached
+ * 'uncaughtException' with origin "unhandledRejection", `module.id` was the path and not ".",
+ * `module.parent` undefined, and an uncaught non-Error was reported at a line of Node's internals.
+ * Children and workers inherit the flag with execArgv, so an ES module main script that got
+ * `--import` put every CommonJS child it forked, and every CommonJS worker it started, in that world.
+ * `--require` serves an ES module main script as well: register.js installs both hooks either way
+ * (module.register() works from a --require preload, before the main script is loaded), Node sends
+ * an .mjs or "type": "module" main script to its ES module loader itself, and the CommonJS hook
+ * hands an ES module it meets (a .ts or .mts main script, a .js one Node detects as a module) to
+ * Node's require(esm), which runs a main script through the ES module loader, top-level await
+ * included. A Node without require(esm) (before 20.19) cannot do that last step: there, and only
+ * for an ES module main script, `--import` stays.
  */
 function preloadFlag(format: ModuleFormat): "--require" | "--import" {
-  return format === "commonjs" ? "--require" : "--import";
+  const requireModule = (process.features as { require_module?: boolean }).require_module === true;
+  return format === "commonjs" || requireModule ? "--require" : "--import";
 }
 
 function runChild(main: MainScript, preload: "--require" | "--import", programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
   const register = join(__dirname, "hooks", "register.js");
+  const output = join(hookOptions.outputDir, "profile-%p.tsprof.json");
+  // Every process and thread of the program reads these, whatever environment it was given (run-options.ts).
+  const runtimeEnvironment: Record<string, string> = { TSPROF_OUTPUT: output };
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith("TSPROF_") && name !== "TSPROF_AUTOSTART" && name !== "TSPROF_OUTPUT" && value !== undefined) runtimeEnvironment[name] = value;
+  }
+  const settings: RunSettings = { hooks: hookOptions, runtimeEnvironment };
+  writeFileSync(join(hookOptions.outputDir, RUN_FILE), JSON.stringify(settings));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    [RUN_OPTIONS_ENV]: JSON.stringify(hookOptions),
-    TSPROF_OUTPUT: join(hookOptions.outputDir, "profile-%p.tsprof.json"),
+    // For a program built with the Babel plugin or the tsc transformer that the program starts
+    // without the preload (spawn("node", [file])): its profile joins this run's too.
+    TSPROF_OUTPUT: output,
     // fd 3 below: the child tells us when a signal reaches its JavaScript, we forward ours.
     [SIGNAL_CHANNEL_ENV]: `3 ${process.pid}`,
   };
   delete env.TSPROF_AUTOSTART;
-  const nodeArgs = [...process.execArgv, ...main.nodeOptions, preload, register, main.entry, ...programArgs];
+  const nodeArgs = [...process.execArgv, ...main.nodeOptions, preload, preloadPath(hookOptions.outputDir, register), main.entry, ...programArgs];
   const child = spawn(process.execPath, nodeArgs, {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
@@ -259,6 +283,43 @@ function runChild(main: MainScript, preload: "--require" | "--import", programAr
       resolvePromise({ code, signal, stoppedBy: relay.stoppedBy });
     });
   });
+}
+
+/**
+ * How long `tsprof run` waits, after the main program has ended, for the processes it started that
+ * are still writing: cluster workers end when their primary exits, and write then. Not for ever: a
+ * detached server the program left running would hold tsprof (and the shell) for as long as it runs.
+ */
+const STARTED_PROCESSES_WAIT_MS = 2000;
+
+/**
+ * Waits up to `limitMs` for the processes of the run that have started and not yet written their
+ * profile (their markers, hooks/register.ts) to end; returns the pids of those still running. A
+ * process that ended without removing its marker (SIGKILL, a program that removed every 'exit'
+ * listener) counts as ended. A synchronous wait: a signal that arrives meanwhile is heard after the
+ * table is printed, as during the reading and printing.
+ */
+function awaitStartedProcesses(outputDir: string, limitMs: number): number[] {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = performance.now() + limitMs;
+  for (;;) {
+    const running = readdirSync(outputDir)
+      .filter((name) => name.endsWith(RUNNING_SUFFIX))
+      .map((name) => Number(name.slice(0, -RUNNING_SUFFIX.length)))
+      .filter((pid) => Number.isInteger(pid) && isAlive(pid))
+      .sort((a, b) => a - b);
+    if (running.length === 0 || performance.now() >= deadline) return running;
+    Atomics.wait(sleeper, 0, 0, 20);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function collectProfile(outputDir: string, callTree: boolean): Profile | undefined {

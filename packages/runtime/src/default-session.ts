@@ -52,8 +52,19 @@ const processListenerCount = hasProcess ? process.listenerCount : undefined;
 const processRemoveListener = hasProcess ? process.removeListener : undefined;
 const processKill = hasProcess ? process.kill : undefined;
 
+/** What a host of the automatic session (`tsprof run`'s preload) learns about its writing. */
+export interface DefaultSessionHooks {
+  /**
+   * Called once the profile has been written, or has failed to be, on every way out (before a signal
+   * is raised again, too). `failure` is the line the runtime would print on stderr, which it then
+   * leaves to the hook: `tsprof run` says nothing once it has gone and removed the directory.
+   * Runs at exit: it must call only functions captured before user code ran (see the header).
+   */
+  afterWrite?(failure: string | undefined): void;
+}
+
 /** The automatic session of this thread, started (and its exit hooks installed) on first call. */
-export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): RecordingSession {
+export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks: DefaultSessionHooks = {}): RecordingSession {
   const state = getRuntimeState();
   const existing = state.defaultSession;
   // Created by this or another copy of the runtime: same shape, possibly another class object.
@@ -94,7 +105,17 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
   const writeOnce = shieldListener((): void => {
     if (written) return;
     written = true;
-    writeDefaultProfile(session, target, targetError, env.TSPROF_OUTPUT ?? "");
+    const failure = writeDefaultProfile(session, target, targetError, env.TSPROF_OUTPUT ?? "");
+    const afterWrite = hooks.afterWrite;
+    if (afterWrite === undefined) {
+      if (failure !== undefined) writeStderr(failure);
+      return;
+    }
+    try {
+      afterWrite(failure);
+    } catch {
+      // the host's trouble never stops the exit
+    }
   });
   on("exit", writeOnce);
   if (isMainThread) {
@@ -152,19 +173,25 @@ export function armAutostart(env: NodeJS.ProcessEnv = processEnv()): void {
   };
 }
 
-function writeDefaultProfile(session: RecordingSession, target: OutputTarget | undefined, targetError: unknown, template: string): void {
+/** Writes the profile; returns the stderr line saying why it could not (undefined when written). */
+function writeDefaultProfile(session: RecordingSession, target: OutputTarget | undefined, targetError: unknown, template: string): string | undefined {
   const path = target !== undefined ? target.path : template;
   try {
     if (target === undefined) throw targetError;
     writeProfileFile(target.path, session.snapshot(true));
-    if (target.announce) writeSync(2, `tsprof: profile written to ${target.path}\n`);
+    if (target.announce) writeStderr(`tsprof: profile written to ${target.path}\n`);
+    return undefined;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    try {
-      writeSync(2, `tsprof: could not write the profile to ${path}: ${reason}\n`);
-    } catch {
-      // stderr closed: nothing left to tell
-    }
+    return `tsprof: could not write the profile to ${path}: ${reason}\n`;
+  }
+}
+
+function writeStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // stderr closed: nothing left to tell
   }
 }
 

@@ -28,8 +28,9 @@ export async function initialize(data: RunHookOptions): Promise<void> {
 
 /**
  * The URLs of entry points (the main script; a worker's script): they have no parent. `node script.txt` runs
- * a file of any extension as CommonJS, but --import (how `tsprof run` installs its hooks) sends the main script
- * through this loader, whose default refuses unknown extensions; load() gives these files to the CommonJS loader.
+ * a file of any extension as CommonJS, but --import (how `tsprof run` installs its hooks for an ES module main
+ * script on a Node without require(esm)) sends the main script through this loader, whose default refuses unknown
+ * extensions; load() gives these files to the CommonJS loader.
  */
 const entryURLs = new Set<string>();
 

@@ -1,28 +1,129 @@
-// Preloaded into the profiled program by `tsprof run` (node --require for a CommonJS main script, --import for an ES module): installs the module hooks and starts recording.
+// Preloaded into the profiled program by `tsprof run` (node --require; run.ts preloadFlag()): installs the module hooks and starts recording.
 import { register } from "node:module";
 import { pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { join, sep } from "node:path";
+import { existsSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";
+import { subscribe } from "node:diagnostics_channel";
+import type { ChildProcess } from "node:child_process";
+import { startDefaultSession } from "@tsprof/runtime";
 import { LOAD_ERROR_KEY } from "../transform";
-import { readRunOptions } from "../run-options";
+import { outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, type RunSettings } from "../run-options";
 import { installCommonJsHook } from "./cjs-hook";
 import { connectSignalRelay } from "./signal-relay";
 
-const options = readRunOptions();
-installCommonJsHook(options);
-register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data: options });
-require("@tsprof/runtime/auto");
+const outputDir = outputDirFromExecArgv(process.execArgv, __filename);
+const settings = outputDir === undefined ? undefined : readRunSettings(outputDir);
+// No settings: a process started after `tsprof run` ended (run-options.ts). It runs as under plain node.
+if (outputDir !== undefined && settings !== undefined) start(outputDir, settings);
 
-// A TypeScript file that does not parse fails the run the way a main script that does not parse does: its
-// message (file:line:column, the parser's reason, the code frame) on stderr and exit status 1. Node would print
-// the error as "[<message>]" under an irrelevant line of its own internals (the error reaches it through the
-// ES module loader's promise). Only when nothing handles the exception: a program's own handler still gets it.
-if (isMainThread) {
-  process.on("uncaughtExceptionMonitor", (error) => {
-    const marked = typeof error === "object" && error !== null && Symbol.for(LOAD_ERROR_KEY) in error;
-    if (!marked || process.listenerCount("uncaughtException") > 0) return;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+function start(outputDir: string, settings: RunSettings): void {
+  const options = settings.hooks;
+  installCommonJsHook(options);
+  withoutStdioErrorListeners(() => register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data: options }));
+  // The marker says a process of the run is writing a profile, so that `tsprof run` waits for one
+  // that outlives the main program (cluster workers, a child left running) before it reads the
+  // profiles and removes the directory (run.ts awaitStartedProcesses). Threads end with their process.
+  const marker = join(outputDir, `${process.pid}${RUNNING_SUFFIX}`);
+  if (isMainThread) {
+    try {
+      writeFileSync(marker, "");
+    } catch {
+      // the directory is gone: tsprof run ended a moment ago
+    }
+  }
+  // Captured now, called at exit (the program may have replaced them by then).
+  const exists = existsSync;
+  const unlink = unlinkSync;
+  const write = writeSync;
+  const writeFile = writeFileSync;
+  // A child this process started a moment before it ends (a primary that exits once its cluster
+  // workers listen; a detached child) may not have reached its own preload, and so its marker, by the
+  // time tsprof run looks: each process marks, as it ends, the children it started with this run's
+  // preload that are still running. Node publishes every ChildProcess it creates on this channel.
+  const preload = preloadArgument(process.execArgv, __filename);
+  const children: ChildProcess[] = [];
+  subscribe("child_process", (message) => {
+    const child = (message as { process?: ChildProcess }).process;
+    if (child === undefined) return;
+    // The ended ones dropped, by index (the program may have replaced Array methods).
+    let kept = 0;
+    for (let at = 0; at < children.length; at++) {
+      const known = children[at]!;
+      if (known.exitCode === null && known.signalCode === null) children[kept++] = known;
+    }
+    children.length = kept;
+    children[kept] = child;
+  });
+  const markChildren = (): void => {
+    for (let at = 0; at < children.length; at++) {
+      const child = children[at]!;
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
+      const args = child.spawnargs;
+      let ours = false;
+      for (let arg = 0; arg < args.length && !ours; arg++) ours = args[arg] === preload;
+      if (!ours) continue;
+      try {
+        writeFile(`${outputDir}${sep}${child.pid}${RUNNING_SUFFIX}`, "");
+      } catch {
+        // the directory is gone
+      }
+    }
+  };
+  startDefaultSession(settings.runtimeEnvironment, {
+    afterWrite(failure) {
+      markChildren();
+      // After tsprof run has gone its directory has too: a profile nobody reads is no failure to report.
+      if (failure !== undefined && exists(outputDir)) {
+        try {
+          write(2, failure);
+        } catch {
+          // stderr closed
+        }
+      }
+      if (!isMainThread) return;
+      try {
+        unlink(marker);
+      } catch {
+        // already gone with the directory
+      }
+    },
+  });
+  // Instrumented modules load the probe entry themselves; loaded here, it sees the session started.
+  require("@tsprof/runtime/probe");
+
+  // A TypeScript file that does not parse fails the run the way a main script that does not parse does: its
+  // message (file:line:column, the parser's reason, the code frame) on stderr and exit status 1. Node would print
+  // the error as "[<message>]" under an irrelevant line of its own internals (the error reaches it through the
+  // ES module loader's promise). Only when nothing handles the exception: a program's own handler still gets it.
+  if (isMainThread) {
+    process.on("uncaughtExceptionMonitor", (error) => {
+      const marked = typeof error === "object" && error !== null && Symbol.for(LOAD_ERROR_KEY) in error;
+      if (!marked || process.listenerCount("uncaughtException") > 0) return;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    });
+  }
+  connectSignalRelay();
+}
+
+/**
+ * Runs `action` (module.register()), then takes off process.stdout and process.stderr the 'error'
+ * listeners it added. register() starts the hooks thread and pipes that thread's stdout and stderr
+ * into ours (Node's pipeWithoutWarning), and a pipe adds an 'error' listener to its destination
+ * that re-raises the error when the destination has no other listener. So a program writing into
+ * a closed pipe (`tsprof run big.js | head -1`) died of "Error: write EPIPE … at Socket.onerror",
+ * exit 1, where plain node ignores the error (console.log's writes do) and exits 0. Only the
+ * listeners register() added go: a program's own listener, added later, still gets the error. The
+ * hooks tsprof registers print nothing, so no output of theirs goes unheard.
+ */
+function withoutStdioErrorListeners(action: () => void): void {
+  const streams = [process.stdout, process.stderr];
+  const before = streams.map((stream) => stream.listeners("error"));
+  action();
+  streams.forEach((stream, at) => {
+    for (const listener of stream.listeners("error")) {
+      if (!before[at]!.includes(listener)) stream.removeListener("error", listener as (error: Error) => void);
+    }
   });
 }
-connectSignalRelay();

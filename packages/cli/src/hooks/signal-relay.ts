@@ -25,7 +25,7 @@ export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): void {
   const spec = env[SIGNAL_CHANNEL_ENV];
   if (spec === undefined || !isMainThread) return;
   const [fd, parentPid] = spec.split(" ").map(Number);
-  // A process the program forks gets our --import and environment, but its fd is not ours.
+  // A process the program forks gets our preload and environment, but its fd is not ours.
   if (!Number.isInteger(fd) || process.ppid !== parentPid) return;
   // Captured now: the program may replace process.kill or setImmediate later.
   const raise = process.kill.bind(process, process.pid);
