@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { scratchProject, tsprof } from "./helpers/cli";
 
 /** Debian's chromium (or TSPROF_CHROMIUM); undefined when there is none. */
@@ -66,20 +67,24 @@ test("DevTools' Performance panel sees a non-empty range in a tsprof .cpuprofile
       }
       // DevTools' views key a function by name, scriptId, line and column (not url): the distinct ones it sees.
       const functions = new Set<string>();
+      const urls = new Set<string>();
       const walk = (node: ProfileNode): void => {
         const f = node.callFrame;
         if (node.functionName === "helper") {
           functions.add(`${node.functionName}@${f.scriptId}:${f.lineNumber}:${f.columnNumber}`);
+          urls.add(f.url);
         }
         node.children.forEach(walk);
       };
       for (const threads of data.Samples.profilesInProcess.values()) for (const profile of threads.values()) walk(profile.parsedProfile.root);
       const bounds = data.Meta.traceBounds;
-      return { min: bounds.min, max: bounds.max, range: bounds.range, helpers: [...functions].sort() };
+      return { min: bounds.min, max: bounds.max, range: bounds.range, helpers: [...functions].sort(), urls: [...urls].sort() };
     }, text);
     // An empty panel had no range at all (min Infinity, max -Infinity: null through JSON).
     assert.ok(Number.isFinite(seen.min) && Number.isFinite(seen.max) && seen.range > 0, `trace bounds ${JSON.stringify(seen)}`);
     assert.equal(seen.helpers.length, 2, `two helpers, one per file: ${seen.helpers.join(", ")}`);
+    // V8's urls: file:// URLs of the absolute paths.
+    assert.deepEqual(seen.urls, [pathToFileURL(join(dir, "a.js")).href, pathToFileURL(join(dir, "b.js")).href]);
   } finally {
     await browser.close();
   }

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isCpuProfilePath, profileToCpuProfileText } from "./cpuprofile";
+import { pathToFileURL } from "node:url";
+import { cpuProfileUrl, isCpuProfilePath, profileToCpuProfileText } from "./cpuprofile";
 import { writeProfileFile } from "./file";
 import { readProfile } from "./read";
 import type { CallTreeNode, Profile } from "./types";
@@ -124,6 +125,31 @@ test("each file has its own scriptId (DevTools tells functions apart by name, sc
       ["helper", "src/other.ts", "3"],
     ],
   );
+});
+
+test("urls are file:// URLs of absolute paths when the profile knows its root; urls and names that are no path stay", () => {
+  const profile = sample();
+  const root = "/home/me/my project";
+  profile.meta.root = root;
+  const files = ["src/main.ts", "../lib/a#1?.js", "/opt/abs/ü.js", "http://localhost:8080/app.js", "~", "<unknown>", "./x/../y.js"];
+  profile.functions = files.map((file, i) => ({ name: `f${i}`, qualifiedName: `f${i}`, file, line: i + 1, column: 1, kind: "function" as const }));
+  profile.stats = files.map((_, i) => ({ function: i, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.001 }));
+  profile.callTree = files.map((_, i) => node(i, 0.001));
+  const urls = parse(profile).nodes.slice(1).map((n) => n.callFrame.url);
+  assert.deepEqual(urls, [
+    pathToFileURL(join(root, "src/main.ts")).href,
+    pathToFileURL("/home/me/lib/a#1?.js").href,
+    pathToFileURL("/opt/abs/ü.js").href,
+    "http://localhost:8080/app.js",
+    "~",
+    "<unknown>",
+    pathToFileURL(join(root, "y.js")).href,
+  ]);
+  assert.equal(urls[0], "file:///home/me/my%20project/src/main.ts");
+  assert.equal(cpuProfileUrl("../a.js", "/"), "file:///a.js", "no higher than /");
+  // No root (a profile from a pstats file, an older file): relative paths as they are.
+  delete profile.meta.root;
+  assert.deepEqual(parse(profile).nodes.slice(1).map((n) => n.callFrame.url), ["src/main.ts", "../lib/a#1?.js", pathToFileURL("/opt/abs/ü.js").href, "http://localhost:8080/app.js", "~", "<unknown>", "./x/../y.js"]);
 });
 
 test("microseconds are rounded on the running sum: the total is exact, no node is off by a microsecond", () => {

@@ -26,10 +26,13 @@
 // Call frames are V8's too. `scriptId` is a string of a small integer per distinct url (ids in the
 // order the urls first appear, "0" for the synthetic nodes): DevTools tells functions apart by
 // name, scriptId, line and column, and with one id for every file it merged the same-named
-// functions of different files.
+// functions of different files. `url` is what V8 writes for a script on disk, a file:// URL of
+// its absolute path, when the profile knows the root its paths are relative to (meta.root); a url
+// the site table holds already (a page's http://…) and a name that is no path ("~", "<unknown>")
+// stay as they are, and so does every path when the root is unknown.
 //
 // Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
-// iterators or JSON.stringify of objects (strings only); Date.parse captured at load.
+// iterators or JSON.stringify of objects (strings only); Date.parse and encodeURI captured at load.
 import { chunkedEmitter, wholeText } from "./profile-json";
 import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
@@ -37,6 +40,7 @@ const stringify = JSON.stringify;
 const mathMax = Math.max;
 const mathRound = Math.round;
 const dateParse = Date.parse;
+const encodeUri = encodeURI;
 const objectCreate = Object.create;
 /** The start when the profile has no wall-clock start: one second, in µs (never 0, see above). */
 const UNKNOWN_START = 1_000_000;
@@ -144,12 +148,13 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
   }
 
   // Each distinct file: its url and scriptId (a prototype-less table, nothing inherited).
+  const root = profile.meta.root;
   const scripts = objectCreate(null) as Record<string, { url: string; scriptId: string }>;
   let scriptCount = 0;
   const scriptOf = (file: string): { url: string; scriptId: string } => {
     let script = scripts[file];
     if (script === undefined) {
-      script = { url: file, scriptId: `${++scriptCount}` };
+      script = { url: cpuProfileUrl(file, root), scriptId: `${++scriptCount}` };
       scripts[file] = script;
     }
     return script;
@@ -192,6 +197,66 @@ function startMicroseconds(profile: Profile): number {
   const startedAt = profile.meta.startedAt;
   const ms = typeof startedAt === "string" ? dateParse(startedAt) : NaN;
   return ms > 0 ? ms * 1000 : UNKNOWN_START;
+}
+
+/**
+ * The url V8 would write for `file` (a site-table path, relative to `root` or absolute): the
+ * file:// URL of its absolute path. A url already (`scheme://…`), a name that is no path ("~" for
+ * Python's builtins, "<unknown>"), or a relative path with no root to resolve it: as it is.
+ * Percent-encoding as encodeURI does, plus "#" and "?" (they would end the path); a name
+ * encodeURI refuses (a lone surrogate) stays a path.
+ */
+export function cpuProfileUrl(file: string, root: string | undefined): string {
+  if (isUrl(file) || file === "" || file[0] === "~" || file[0] === "<") return file;
+  let absolute: string;
+  if (file[0] === "/") absolute = normalizedPath(file);
+  else if (root !== undefined && root[0] === "/") absolute = normalizedPath(`${root}/${file}`);
+  else return file;
+  let encoded: string;
+  try {
+    encoded = encodeUri(absolute);
+  } catch {
+    return file;
+  }
+  let url = "file://";
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded[i];
+    url += c === "#" ? "%23" : c === "?" ? "%3F" : c;
+  }
+  return url;
+}
+
+/** `scheme://…` (RFC 3986 scheme: a letter, then letters, digits, "+", "-", "."). */
+function isUrl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const letter = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+    if (i === 0 ? !letter : !(letter || (c >= "0" && c <= "9") || c === "+" || c === "-" || c === ".")) {
+      return i > 0 && c === ":" && text[i + 1] === "/" && text[i + 2] === "/";
+    }
+  }
+  return false;
+}
+
+/** An absolute POSIX path with its "." and ".." segments and repeated "/" resolved (path.posix.normalize without string methods). */
+function normalizedPath(path: string): string {
+  const segments: string[] = [];
+  let count = 0;
+  let segment = "";
+  for (let i = 0; i <= path.length; i++) {
+    const c = i < path.length ? path[i] : "/";
+    if (c !== "/") {
+      segment += c;
+      continue;
+    }
+    if (segment === "..") {
+      if (count > 0) count--;
+    } else if (segment !== "" && segment !== ".") segments[count++] = segment;
+    segment = "";
+  }
+  let result = "";
+  for (let i = 0; i < count; i++) result += `/${segments[i]}`;
+  return result === "" ? "/" : result;
 }
 
 /** The whole .cpuprofile text at once (tests and small profiles). */
