@@ -32,7 +32,7 @@ import { isMainThread, threadId } from "worker_threads";
 import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
 import { environmentProblems, positiveIntegerSetting } from "./environment";
-import { resolveOutputTarget, type OutputTarget } from "./output-path";
+import { countOnlyTarget, resolveOutputTarget, type OutputTarget } from "./output-path";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
 import { callWith, shieldListener } from "./safe-builtins";
@@ -87,6 +87,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv()): Reco
   let targetError: unknown;
   try {
     target = resolveOutputTarget(env.TSPROF_OUTPUT, pid, threadId, process.cwd());
+    if (session.clock.name === "none") target = countOnlyTarget(target);
   } catch (error) {
     targetError = error;
   }
@@ -158,6 +159,7 @@ function writeDefaultProfile(session: RecordingSession, target: OutputTarget | u
     if (target === undefined) throw targetError;
     writeProfileFile(target.path, session.snapshot(true));
     if (target.announce) writeSync(2, `tsprof: profile written to ${target.path}\n`);
+    else if (target.instead !== undefined) writeSync(2, `tsprof: ${target.instead}\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     try {
