@@ -28,6 +28,14 @@ export function resolveOutputTarget(template: string | undefined, pid: number, t
   return { path: isAbsolute(path) ? path : join(cwd, path), announce: false };
 }
 
+/**
+ * Where this process writes when another one wrote its target while it ran: `<name>-<pid>.<ext>`
+ * (a forked child inherits TSPROF_OUTPUT, and without `%p` parent and child name one file).
+ */
+export function otherProcessPath(path: string, pid: number): string {
+  return insertBeforeExtension(path, `-${pid}`);
+}
+
 function insertBeforeExtension(path: string, suffix: string): string {
   const lower = path.toLowerCase();
   for (const extension of KNOWN_EXTENSIONS) {
