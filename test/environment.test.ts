@@ -73,3 +73,25 @@ test("tsprof run refuses a bad TSPROF_* value (TSPROF_CACHE too) with one line a
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /1 function calls/);
 });
+
+test("TSPROF_MODE=count with a .cpuprofile output: tsprof run refuses it up front; under plain node the counts go to .tsprof.json, said in one line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-env-"));
+  writeFileSync(join(dir, "side-effect.js"), 'require("fs").writeFileSync("ran", "");\nfunction f() {}\nf();\n');
+  // A .cpuprofile is nothing but times: counted calls would make a file of zeros (NaN and an empty panel in DevTools).
+  const refused = tsprof(["run", "-o", "p.cpuprofile", "side-effect.js"], { cwd: dir, env: { TSPROF_MODE: "count" } });
+  assert.equal(refused.status, 2);
+  assert.equal(refused.stderr, "tsprof: TSPROF_MODE=count records no times, and a .cpuprofile holds nothing else: use -o with .tsprof.json, .prof or .pstats for the counts\n");
+  assert.deepEqual(readdirSync(dir), ["side-effect.js"], "the program did not run");
+  assert.equal(tsprof(["run", "-o", "p.prof", "side-effect.js"], { cwd: dir, env: { TSPROF_MODE: "count" } }).status, 0, "other formats hold the counts");
+
+  const output = join(dir, "out.cpuprofile");
+  const result = spawnSync(process.execPath, [program], { cwd: dir, env: withoutTsprofVariables({ TSPROF_OUTPUT: output, TSPROF_MODE: "count" }), encoding: "utf8", timeout: 30_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, "2\n");
+  const counts = join(dir, "out.tsprof.json");
+  assert.equal(result.stderr, `tsprof: TSPROF_MODE=count records no times, and a .cpuprofile holds nothing else: the counts went to ${counts} instead of ${output}\n`);
+  assert.deepEqual(readdirSync(dir).sort(), ["out.tsprof.json", "p.prof", "ran", "side-effect.js"]);
+  const profile = readAnyProfileFile(counts);
+  assert.equal(profile.meta.clock, "none");
+  assert.deepEqual(profile.stats.map((row) => row.calls).sort(), [1, 2]);
+});

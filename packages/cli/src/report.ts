@@ -2,7 +2,7 @@
 import { closeSync, existsSync, openSync, statSync, unlinkSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { mergeProfiles, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { isCpuProfilePath, mergeProfiles, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import type { Io } from "./run";
@@ -24,9 +24,14 @@ const OUTPUT_EXTENSIONS = [".json", ".prof", ".pstats", ".cpuprofile"];
  * cannot write to: finding out after the program ran would lose the whole run. The profile is
  * written as a temporary file beside OUT and renamed over it, so that is what is tried here.
  */
-export function checkOutputPath(path: string): void {
+export function checkOutputPath(path: string, env: NodeJS.ProcessEnv): void {
   if (!OUTPUT_EXTENSIONS.includes(extname(path))) {
     throw new UsageError(`cannot tell the format of '${path}': use .tsprof.json, .prof or .pstats (Python pstats), or .cpuprofile (Chrome DevTools)`);
+  }
+  // A .cpuprofile is samples of time and nothing else: counted calls would make a file of zeros
+  // (DevTools shows NaN and an empty panel).
+  if (env.TSPROF_MODE === "count" && isCpuProfilePath(path)) {
+    throw new UsageError(`TSPROF_MODE=count records no times, and a .cpuprofile holds nothing else: use -o with .tsprof.json, .prof or .pstats for the counts`);
   }
   const target = resolve(path);
   const probe = `${target}.${process.pid}-check.tmp`;

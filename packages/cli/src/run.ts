@@ -34,7 +34,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   checkSortKey(args.sort);
   checkEnvironment(process.env);
-  if (args.outfile !== undefined) checkOutputPath(args.outfile);
+  if (args.outfile !== undefined) checkOutputPath(args.outfile, process.env);
   const main = resolveScript(args);
   const script = main.file;
   const hookOptions: RunHookOptions = {

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isCpuProfilePath, profileToCpuProfileText } from "./cpuprofile";
+import { pathToFileURL } from "node:url";
+import { cpuProfileUrl, isCpuProfilePath, profileToCpuProfileText } from "./cpuprofile";
 import { writeProfileFile } from "./file";
 import { readProfile } from "./read";
 import type { CallTreeNode, Profile } from "./types";
@@ -81,16 +82,74 @@ test("the call tree becomes nodes depth first, with DevTools' 0-based lines and 
       [5, "helper", "src/work.ts", 19, 0, 500, []],
     ],
   );
-  assert.ok(cpu.nodes.every((n) => n.callFrame.scriptId === "0"));
   // One sample per node with self time, in tree order, then the root at the end time.
   assert.deepEqual(cpu.samples, [2, 3, 4, 5, 1]);
   assert.deepEqual(cpu.timeDeltas, [0, 3000, 2000, 1000, 500]);
-  assert.equal(cpu.startTime, 0);
-  assert.equal(cpu.endTime, 6500);
+  // No wall-clock start (a tick clock): one second, never 0 (DevTools' Performance panel drops events at 0).
+  assert.equal(cpu.startTime, 1_000_000);
+  assert.equal(cpu.endTime, 1_006_500);
   const expected = new Map([[1, 0], [2, 3000], [3, 2000], [4, 1000], [5, 500]]);
   assert.deepEqual(devtoolsSelf(cpu), expected, "DevTools' tree views");
   expected.delete(1);
   assert.deepEqual(timelineSelf(cpu), expected, "a timeline");
+});
+
+test("times are V8's: microseconds from the recording's wall-clock start, never 0, endTime = startTime + the deltas", () => {
+  const profile = sample();
+  profile.meta.startedAt = "2026-11-27T12:00:00.250Z";
+  const cpu = parse(profile);
+  assert.equal(cpu.startTime, Date.UTC(2026, 10, 27, 12, 0, 0, 250) * 1000);
+  assert.equal(cpu.endTime, cpu.startTime + cpu.timeDeltas.reduce((sum, delta) => sum + delta, 0));
+  assert.equal(cpu.endTime - cpu.startTime, 6500);
+  assert.deepEqual(devtoolsSelf(cpu), new Map([[1, 0], [2, 3000], [3, 2000], [4, 1000], [5, 500]]));
+  // A start that is no date: the fallback, as with none.
+  profile.meta.startedAt = "soon";
+  assert.equal(parse(profile).startTime, 1_000_000);
+});
+
+test("each file has its own scriptId (DevTools tells functions apart by name, scriptId, line and column)", () => {
+  const profile = sample();
+  // Two functions named helper at the same position of different files.
+  profile.functions.push({ name: "helper", qualifiedName: "helper", file: "src/other.ts", line: 20, column: 1, kind: "async" });
+  profile.stats.push({ function: 3, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.001 });
+  profile.callTree![0]!.children.push(node(3, 0.001));
+  const cpu = parse(profile);
+  assert.deepEqual(
+    cpu.nodes.map((n) => [n.callFrame.functionName, n.callFrame.url, n.callFrame.scriptId]),
+    [
+      ["(root)", "", "0"],
+      ["main", "src/main.ts", "1"],
+      ["Worker.work", "src/work.ts", "2"],
+      ["Worker.work", "src/work.ts", "2"],
+      ["helper", "src/work.ts", "2"],
+      ["helper", "src/other.ts", "3"],
+    ],
+  );
+});
+
+test("urls are file:// URLs of absolute paths when the profile knows its root; urls and names that are no path stay", () => {
+  const profile = sample();
+  const root = "/home/me/my project";
+  profile.meta.root = root;
+  const files = ["src/main.ts", "../lib/a#1?.js", "/opt/abs/ü.js", "http://localhost:8080/app.js", "~", "<unknown>", "./x/../y.js"];
+  profile.functions = files.map((file, i) => ({ name: `f${i}`, qualifiedName: `f${i}`, file, line: i + 1, column: 1, kind: "function" as const }));
+  profile.stats = files.map((_, i) => ({ function: i, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.001 }));
+  profile.callTree = files.map((_, i) => node(i, 0.001));
+  const urls = parse(profile).nodes.slice(1).map((n) => n.callFrame.url);
+  assert.deepEqual(urls, [
+    pathToFileURL(join(root, "src/main.ts")).href,
+    pathToFileURL("/home/me/lib/a#1?.js").href,
+    pathToFileURL("/opt/abs/ü.js").href,
+    "http://localhost:8080/app.js",
+    "~",
+    "<unknown>",
+    pathToFileURL(join(root, "y.js")).href,
+  ]);
+  assert.equal(urls[0], "file:///home/me/my%20project/src/main.ts");
+  assert.equal(cpuProfileUrl("../a.js", "/"), "file:///a.js", "no higher than /");
+  // No root (a profile from a pstats file, an older file): relative paths as they are.
+  delete profile.meta.root;
+  assert.deepEqual(parse(profile).nodes.slice(1).map((n) => n.callFrame.url), ["src/main.ts", "../lib/a#1?.js", pathToFileURL("/opt/abs/ü.js").href, "http://localhost:8080/app.js", "~", "<unknown>", "./x/../y.js"]);
 });
 
 test("microseconds are rounded on the running sum: the total is exact, no node is off by a microsecond", () => {
@@ -103,7 +162,8 @@ test("microseconds are rounded on the running sum: the total is exact, no node i
     { function: 2, calls: 1000, primitiveCalls: 1000, selfTime: 400e-6, totalTime: 400e-6 },
   ];
   const cpu = parse(profile);
-  assert.ok(cpu.endTime === 402 || cpu.endTime === 403, `2.5 + 1000 × 0.4 = 402.5 µs, rounded: ${cpu.endTime}`);
+  const total = cpu.endTime - cpu.startTime;
+  assert.ok(total === 402 || total === 403, `2.5 + 1000 × 0.4 = 402.5 µs, rounded: ${total}`);
   let exact = 0;
   for (const n of cpu.nodes) {
     const want = n.id === 1 ? 0 : n.id === 2 ? 2.5 : 0.4;
@@ -125,7 +185,7 @@ test("time the tree lacks (calls past its cap, no tree at all) goes under '(outs
     outside.children!.map((id) => [cpu.nodes[id - 1]!.callFrame.functionName, cpu.nodes[id - 1]!.hitCount]),
     [["Worker.work", 1500]],
   );
-  assert.equal(cpu.endTime, 8000);
+  assert.equal(cpu.endTime - cpu.startTime, 8000);
 
   const { callTree: _tree, ...treeless } = sample();
   const flat = parse(treeless);
@@ -144,7 +204,7 @@ test("a tree cut at its node cap: the node at the cap holds its callees' time, s
     cpu.nodes.map((n) => [n.callFrame.functionName, n.hitCount]),
     [["(root)", 0], ["main", 6500]],
   );
-  assert.equal(cpu.endTime, 6500, "the table's total self time");
+  assert.equal(cpu.endTime - cpu.startTime, 6500, "the table's total self time");
   // A tree that lacks time and over-credits: only the remainder, as one leaf.
   capped.stats[1]!.selfTime = 0.004;
   const short = parse(capped);
@@ -162,7 +222,7 @@ test("a tree thousands of levels deep is written without recursion", () => {
   profile.stats = [{ function: 1, calls: 20_001, primitiveCalls: 1, selfTime: 20_001e-6, totalTime: 20_001e-6 }];
   const cpu = parse(profile);
   assert.equal(cpu.nodes.length, 20_002);
-  assert.equal(cpu.endTime, 20_001);
+  assert.equal(cpu.endTime - cpu.startTime, 20_001);
   assert.ok(!cpu.nodes.some((n) => n.callFrame.functionName === "(outside the call tree)"));
 });
 

@@ -17,14 +17,33 @@
 // cap was met (the .tsprof.json tree's meaning): that tree holds all the time, some of it at those
 // nodes rather than with its functions; only a remainder, if any, goes outside (one leaf).
 //
+// Times are V8's: microseconds on a clock with an arbitrary origin, `startTime` the first sample's,
+// `endTime` = startTime + Σ timeDeltas. Never 0: DevTools' Performance panel takes a trace event at
+// time 0 for a missing timestamp and leaves it out of the trace's range, so a profile starting at 0
+// has no range at all and the panel stays empty. tsprof's start is the recording's start on the
+// wall clock (meta.startedAt, µs since 1970), else (a tick clock, a pstats file) one second.
+//
+// Call frames are V8's too. `scriptId` is a string of a small integer per distinct url (ids in the
+// order the urls first appear, "0" for the synthetic nodes): DevTools tells functions apart by
+// name, scriptId, line and column, and with one id for every file it merged the same-named
+// functions of different files. `url` is what V8 writes for a script on disk, a file:// URL of
+// its absolute path, when the profile knows the root its paths are relative to (meta.root); a url
+// the site table holds already (a page's http://…) and a name that is no path ("~", "<unknown>")
+// stay as they are, and so does every path when the root is unknown.
+//
 // Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
-// iterators or JSON.stringify of objects (strings only).
+// iterators or JSON.stringify of objects (strings only); Date.parse and encodeURI captured at load.
 import { chunkedEmitter, wholeText } from "./profile-json";
 import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
 const stringify = JSON.stringify;
 const mathMax = Math.max;
 const mathRound = Math.round;
+const dateParse = Date.parse;
+const encodeUri = encodeURI;
+const objectCreate = Object.create;
+/** The start when the profile has no wall-clock start: one second, in µs (never 0, see above). */
+const UNKNOWN_START = 1_000_000;
 
 /** A node's call frame: its name, and the function it is (undefined for the root and the synthetic nodes). */
 interface Frame {
@@ -128,16 +147,29 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
     if (delta > 0) emitted += delta;
   }
 
+  // Each distinct file: its url and scriptId (a prototype-less table, nothing inherited).
+  const root = profile.meta.root;
+  const scripts = objectCreate(null) as Record<string, { url: string; scriptId: string }>;
+  let scriptCount = 0;
+  const scriptOf = (file: string): { url: string; scriptId: string } => {
+    let script = scripts[file];
+    if (script === undefined) {
+      script = { url: cpuProfileUrl(file, root), scriptId: `${++scriptCount}` };
+      scripts[file] = script;
+    }
+    return script;
+  };
+
   const { emit, flush } = chunkedEmitter(write);
   emit('{"nodes":[');
   for (let id = 1; id <= frames.length; id++) {
     const { name, info } = frames[id - 1]!;
-    const url = info !== undefined ? info.file : "";
+    const script = info !== undefined ? scriptOf(info.file) : { url: "", scriptId: "0" };
     // DevTools' lines and columns are 0-based; tsprof's 1-based, 0 when unknown.
     const line = info !== undefined ? info.line - 1 : -1;
     const column = info !== undefined && info.line > 0 ? info.column - 1 : -1;
     const list = children[id - 1]!;
-    let text = `${id > 1 ? ",\n" : "\n"}{"id":${id},"callFrame":{"functionName":${stringify(name)},"scriptId":"0","url":${stringify(url)},"lineNumber":${line},"columnNumber":${column}},"hitCount":${hitCounts[id - 1]}`;
+    let text = `${id > 1 ? ",\n" : "\n"}{"id":${id},"callFrame":{"functionName":${stringify(name)},"scriptId":"${script.scriptId}","url":${stringify(script.url)},"lineNumber":${line},"columnNumber":${column}},"hitCount":${hitCounts[id - 1]}`;
     if (list.length > 0) {
       text += `,"children":[${list[0]}`;
       for (let i = 1; i < list.length; i++) text += `,${list[i]}`;
@@ -148,7 +180,8 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
   // Sample i starts when the deltas before it add up to; each sample runs until the next one. A
   // last sample on the root at the end time closes the last real one (speedscope ends a profile
   // at its last sample; DevTools at endTime), and costs nothing: hitCount 0.
-  emit(`\n],"startTime":0,"endTime":${emitted},"samples":[`);
+  const startTime = startMicroseconds(profile);
+  emit(`\n],"startTime":${startTime},"endTime":${startTime + emitted},"samples":[`);
   for (let id = 1; id <= frames.length; id++) if (hitCounts[id - 1]! > 0) emit(`${id},`);
   emit('1],"timeDeltas":[0');
   for (let id = 1; id <= frames.length; id++) {
@@ -157,6 +190,73 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
   }
   emit("]}\n");
   flush();
+}
+
+/** The recording's start in µs on the wall clock (meta.startedAt), else UNKNOWN_START. */
+function startMicroseconds(profile: Profile): number {
+  const startedAt = profile.meta.startedAt;
+  const ms = typeof startedAt === "string" ? dateParse(startedAt) : NaN;
+  return ms > 0 ? ms * 1000 : UNKNOWN_START;
+}
+
+/**
+ * The url V8 would write for `file` (a site-table path, relative to `root` or absolute): the
+ * file:// URL of its absolute path. A url already (`scheme://…`), a name that is no path ("~" for
+ * Python's builtins, "<unknown>"), or a relative path with no root to resolve it: as it is.
+ * Percent-encoding as encodeURI does, plus "#" and "?" (they would end the path); a name
+ * encodeURI refuses (a lone surrogate) stays a path.
+ */
+export function cpuProfileUrl(file: string, root: string | undefined): string {
+  if (isUrl(file) || file === "" || file[0] === "~" || file[0] === "<") return file;
+  let absolute: string;
+  if (file[0] === "/") absolute = normalizedPath(file);
+  else if (root !== undefined && root[0] === "/") absolute = normalizedPath(`${root}/${file}`);
+  else return file;
+  let encoded: string;
+  try {
+    encoded = encodeUri(absolute);
+  } catch {
+    return file;
+  }
+  let url = "file://";
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded[i];
+    url += c === "#" ? "%23" : c === "?" ? "%3F" : c;
+  }
+  return url;
+}
+
+/** `scheme://…` (RFC 3986 scheme: a letter, then letters, digits, "+", "-", "."). */
+function isUrl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const letter = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+    if (i === 0 ? !letter : !(letter || (c >= "0" && c <= "9") || c === "+" || c === "-" || c === ".")) {
+      return i > 0 && c === ":" && text[i + 1] === "/" && text[i + 2] === "/";
+    }
+  }
+  return false;
+}
+
+/** An absolute POSIX path with its "." and ".." segments and repeated "/" resolved (path.posix.normalize without string methods). */
+function normalizedPath(path: string): string {
+  const segments: string[] = [];
+  let count = 0;
+  let segment = "";
+  for (let i = 0; i <= path.length; i++) {
+    const c = i < path.length ? path[i] : "/";
+    if (c !== "/") {
+      segment += c;
+      continue;
+    }
+    if (segment === "..") {
+      if (count > 0) count--;
+    } else if (segment !== "" && segment !== ".") segments[count++] = segment;
+    segment = "";
+  }
+  let result = "";
+  for (let i = 0; i < count; i++) result += `/${segments[i]}`;
+  return result === "" ? "/" : result;
 }
 
 /** The whole .cpuprofile text at once (tests and small profiles). */

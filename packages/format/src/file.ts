@@ -20,22 +20,52 @@ import { writeProfileJson } from "./profile-json";
 import { writeCpuProfileJson } from "./cpuprofile";
 import type { Profile } from "./types";
 
-const { closeSync, openSync, renameSync, unlinkSync, writeSync } = fs;
+const { closeSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync } = fs;
 const bufferFrom = Buffer !== undefined ? Buffer.from : undefined;
 const reflectApply = Reflect.apply;
 const stringIndexOf = String.prototype.indexOf;
 const stringSlice = String.prototype.slice;
 const threadId = workerThreads.threadId;
 
-/** Writes `profile` to `path` atomically (temp file in the same directory, then rename). Synchronous: safe in exit handlers. */
-export function writeProfileFile(path: string, profile: Profile): void {
+/** When `path` may have been written by someone else since the writer last looked (writeProfileFile). */
+export interface UnlessChanged {
+  /** fileIdentity(path) as it was when the writer looked ("" when there was no file). */
+  identity: string;
+  /** Where the profile goes instead when `path` is another file now. */
+  otherwise: string;
+}
+
+/**
+ * Writes `profile` to `path` atomically (temp file in the same directory, then rename), and returns
+ * the path written. Synchronous: safe in exit handlers.
+ *
+ * With `unlessChanged`, a `path` that another writer has made or replaced since `identity` was
+ * taken is left alone and the profile goes to `unlessChanged.otherwise`: two processes given one
+ * output path (a forked child inherits TSPROF_OUTPUT) would otherwise each replace the other's
+ * file, and one profile would be lost without a word. When there was no file, the temp file is
+ * hard-linked to `path`, which fails if another process made it meanwhile (no window at all); a
+ * file that was there is compared again just before the rename (two processes ending in the same
+ * moment can still both pass that check). A file system without hard links gets the check alone.
+ */
+export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
   // pid and thread id: several processes or worker threads may write next to each other.
   const tmp = `${path}.${process.pid}-${threadId}.tmp`;
   try {
     if (hasExtension(path, ".prof", true) || hasExtension(path, ".pstats", true)) writeBytesFile(tmp, profileToPstatsBytes(profile));
     else if (hasExtension(path, ".cpuprofile", false)) writeTextFile(tmp, (write) => writeCpuProfileJson(profile, write));
     else writeTextFile(tmp, (write) => writeProfileJson(profile, write));
-    renameSync(tmp, path);
+    if (unlessChanged === undefined) {
+      renameSync(tmp, path);
+      return path;
+    }
+    if (unlessChanged.identity === "" && linkedAnew(tmp, path)) {
+      unlinkSync(tmp);
+      return path;
+    }
+    const now = fileIdentity(path);
+    const target = now === "" || now === unlessChanged.identity ? path : unlessChanged.otherwise;
+    renameSync(tmp, target);
+    return target;
   } catch (error) {
     try {
       unlinkSync(tmp);
@@ -43,6 +73,29 @@ export function writeProfileFile(path: string, profile: Profile): void {
       // the temp file was never created
     }
     throw namingTarget(error, tmp, path);
+  }
+}
+
+/**
+ * Which file `path` names now, as a string that changes when the file is replaced or rewritten
+ * (device, inode, size, modification time); "" when there is none or it cannot be read.
+ */
+export function fileIdentity(path: string): string {
+  try {
+    const stats = statSync(path);
+    return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return "";
+  }
+}
+
+/** Hard-links `tmp` as `path` if there is no `path`: true when it did; false when `path` exists or the file system has no hard links. */
+function linkedAnew(tmp: string, path: string): boolean {
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

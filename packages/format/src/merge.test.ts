@@ -85,6 +85,11 @@ test("meta: differing argv dropped, earliest start, deepest stack; inputs untouc
   const merged = mergeProfiles(A, B);
   assert.deepEqual(merged.meta, { tool: "test", clock: "tick", startedAt: "2026-01-01T00:00:00.000Z", maxDepth: 4 });
   assert.equal(JSON.stringify([A, B]), before);
+  // The root the files are relative to: kept when both have the same one.
+  const root = (profile: typeof A, dir: string | undefined): typeof A => ({ ...profile, meta: { ...profile.meta, root: dir } });
+  assert.equal(mergeProfiles(root(A, "/p"), root(B, "/p")).meta.root, "/p");
+  assert.equal(mergeProfiles(root(A, "/p"), root(B, "/q")).meta.root, undefined);
+  assert.equal(mergeProfiles(root(A, "/p"), B).meta.root, undefined);
 });
 
 test("a profile without a call tree (converted from pstats) merges to none", () => {

@@ -78,6 +78,8 @@ function mergeMeta(a: ProfileMeta, b: ProfileMeta): ProfileMeta {
   const meta: ProfileMeta = { tool: a.tool, clock: a.clock === b.clock ? a.clock : `${a.clock}+${b.clock}` };
   if (a.argv && b.argv && JSON.stringify(a.argv) === JSON.stringify(b.argv)) meta.argv = [...a.argv];
   if (a.pid !== undefined && a.pid === b.pid) meta.pid = a.pid;
+  // Files of two roots are different files under the same relative name: a root only when both agree.
+  if (a.root !== undefined && a.root === b.root) meta.root = a.root;
   if (a.startedAt !== undefined) meta.startedAt = b.startedAt !== undefined && b.startedAt < a.startedAt ? b.startedAt : a.startedAt;
   if (a.droppedTreeNodes !== undefined || b.droppedTreeNodes !== undefined) meta.droppedTreeNodes = (a.droppedTreeNodes ?? 0) + (b.droppedTreeNodes ?? 0);
   if (a.maxDepth !== undefined || b.maxDepth !== undefined) meta.maxDepth = Math.max(a.maxDepth ?? 0, b.maxDepth ?? 0);

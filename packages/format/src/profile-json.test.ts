@@ -1,11 +1,11 @@
 // The chunked .tsprof.json writer: same data as JSON.stringify, any tree depth, patched builtins.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { profileToJsonText, writeProfileJson } from "./profile-json";
-import { writeProfileFile } from "./file";
+import { fileIdentity, writeProfileFile } from "./file";
 import { readProfileFile } from "./read";
 import type { CallTreeNode, Profile } from "./types";
 
@@ -133,4 +133,29 @@ test("a failed write names the user's path, not the temp file beside it, and lea
   }
   assert.deepEqual(readdirSync(dir), ["adir.cpuprofile"]);
   assert.deepEqual(readdirSync(join(dir, "adir.cpuprofile")), []);
+});
+
+test("writeProfileFile with unlessChanged: a file made or replaced since its identity was taken is kept, the profile goes to `otherwise`", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-json-"));
+  const profile = profileWithTree(chain(2));
+  const path = join(dir, "out.tsprof.json");
+  const otherwise = join(dir, "out-7.tsprof.json");
+  const unlessChanged = (identity: string) => ({ identity, otherwise });
+  // No file then, none now: written where asked.
+  assert.equal(writeProfileFile(path, profile, unlessChanged(fileIdentity(path))), path);
+  // The file as it was: replaced as always.
+  const seen = fileIdentity(path);
+  assert.notEqual(seen, "");
+  assert.equal(writeProfileFile(path, profile, unlessChanged(seen)), path);
+  // Made since (there was none) or replaced since: kept.
+  assert.equal(writeProfileFile(path, profile, unlessChanged("")), otherwise);
+  assert.equal(writeProfileFile(path, profile, unlessChanged(seen)), otherwise);
+  writeFileSync(path, "another process's profile");
+  assert.equal(writeProfileFile(path, profile, unlessChanged(seen)), otherwise);
+  assert.equal(readFileSync(path, "utf8"), "another process's profile");
+  // Removed since: nothing to keep.
+  unlinkSync(path);
+  assert.equal(writeProfileFile(path, profile, unlessChanged(seen)), path);
+  assert.deepEqual(readdirSync(dir).sort(), ["out-7.tsprof.json", "out.tsprof.json"], "no temp file left");
+  assert.deepEqual(readProfileFile(otherwise), readProfileFile(path));
 });

@@ -10,6 +10,7 @@ import {
   decodePstats,
   encodePstats,
   looksLikeMarshal,
+  NO_CALLS_KEY,
   profileToPstats,
   profileToPstatsBytes,
   pstatsToProfile,
@@ -127,6 +128,52 @@ for k, v in callers.items(): print(ascii(k[0][:3]), k[1], ascii(k[2]), v)`;
   );
 });
 
+// A generator made by first() and resumed by rest(): rest's edge to it has time and no call.
+const GENERATOR_EDGES: PstatsEntry[] = [
+  {
+    function: { file: "gen0.js", line: 1, name: "tokens" },
+    primitiveCalls: 1,
+    calls: 1,
+    selfTime: 0.004,
+    totalTime: 0.004,
+    callers: [
+      { caller: { file: "gen0.js", line: 2, name: "first" }, calls: 1, primitiveCalls: 1, selfTime: 0.001, totalTime: 0.001 },
+      { caller: { file: "gen0.js", line: 3, name: "rest" }, calls: 0, primitiveCalls: 0, selfTime: 0.003, totalTime: 0.003 },
+    ],
+  },
+];
+
+test("caller entries with 0 calls are left out of the file (cProfile writes none); the row keeps its numbers", (t) => {
+  const [entry] = decodePstats(encodePstats(GENERATOR_EDGES), "x.prof");
+  assert.deepEqual(entry, { ...GENERATOR_EDGES[0]!, callers: [GENERATOR_EDGES[0]!.callers[0]!] });
+  if (spawnSync("python3", ["--version"]).status !== 0) return t.skip("python3 not found");
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-marshal-")), "x.prof");
+  writeFileSync(path, encodePstats(GENERATOR_EDGES));
+  const script = `import pstats, sys
+s = pstats.Stats(sys.argv[1])
+for key, (cc, nc, tt, ct, callers) in s.stats.items(): print(key[2], nc, tt, sorted((k[2], v[0]) for k, v in callers.items()))`;
+  const result = spawnSync("python3", ["-c", script, path], { encoding: "utf8" });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "tokens 1 0.004 [('first', 1)]\n");
+});
+
+test("an empty profile's file loads in Python's pstats.Stats: one row of zeros (an empty dict is a TypeError there)", (t) => {
+  const empty = encodePstats([]);
+  assert.deepEqual(decodePstats(empty, "x.prof"), [{ function: NO_CALLS_KEY, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: [] }]);
+  if (spawnSync("python3", ["--version"]).status !== 0) return t.skip("python3 not found");
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-marshal-")), "empty.prof");
+  writeFileSync(path, empty);
+  const script = `import io, pstats, sys
+out = io.StringIO()
+s = pstats.Stats(sys.argv[1], stream=out)
+s.sort_stats("cumulative").print_stats()
+print(s.total_calls, list(s.stats))
+print("no calls recorded" in out.getvalue())`;
+  const result = spawnSync("python3", ["-c", script, path], { encoding: "utf8" });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "0 [('~', 0, '<no calls recorded>')]\nTrue\n");
+});
+
 test("a real cProfile dump (Python 3.11) reads with builtins kept", () => {
   const entries = decodePstats(readFileSync(join(repoRoot, "fixtures", "pstats", "recursion", "py311.prof")), "py311.prof");
   const fact = entries.find((entry) => entry.function.name === "fact")!;
@@ -160,7 +207,7 @@ test("hostile input: clear messages, bounded work", () => {
   assert.equal(errorOf(hex("5b00000000")), "x.prof: not a pstats file: expected a marshalled dict, got list");
   assert.equal(errorOf(hex("7be9010000004e30")), "x.prof: not a pstats file: entry 0: expected a (file, line, name) tuple, got int");
   assert.equal(errorOf(encodePstats([]).slice(0, 1)), "x.prof: bad marshal data at offset 1: EOF read where object expected");
-  assert.deepEqual(decodePstats(encodePstats([]), "x.prof"), []);
+  assert.deepEqual(decodePstats(Uint8Array.from([0x7b, 0x30]), "x.prof"), [], "an empty dict (which tsprof never writes) is no rows");
 });
 
 test("a small file repeating one big callers dict by reference is converted once, and refused when it adds up to too much", () => {

@@ -517,10 +517,33 @@ export class MarshalWriter {
 // ---------------------------------------------------------------------------------------------
 // pstats dict <-> PstatsEntry[]
 
-/** Encodes entries as the bytes of a pstats file that Python's `pstats.Stats(path)` loads. */
+/**
+ * The row a pstats file holds when nothing was recorded: `pstats.Stats(path)` refuses an empty
+ * dict (TypeError "Cannot create or construct a Stats object"), and cProfile's own dumps always
+ * have a row (its disable() call), so an empty profile is written as this one row of zeros.
+ */
+export const NO_CALLS_KEY: PstatsKey = { file: "~", line: 0, name: "<no calls recorded>" };
+
+/**
+ * Encodes entries as the bytes of a pstats file that Python's `pstats.Stats(path)` loads.
+ *
+ * Two things cProfile never writes are left out or stood in for, so that the tools reading pstats
+ * files (pyprof2calltree, gprof2dot, snakeviz) meet only what they know:
+ * - a caller entry with 0 calls: tsprof has them where a frame ran under a caller that did not
+ *   call it (a generator resumed by another function than the one that created it: the resumer's
+ *   edge has the time and no call). cProfile counts every resume as a call, so its edges always
+ *   have one or more, and pyprof2calltree turns a 0-call edge's time into the caller's self time.
+ *   The callee's row keeps all its numbers; only the edge is missing from the callers dict (it
+ *   stays in .tsprof.json, `tsprof stats --callers` and the call tree);
+ * - no entries at all: one row of zeros (NO_CALLS_KEY).
+ */
 export function encodePstats(entries: readonly PstatsEntry[]): Uint8Array {
   const out = new MarshalWriter().dictStart();
   const key = (k: PstatsKey) => out.tuple(3).str(k.file).int(k.line).str(k.name);
+  if (entries.length === 0) {
+    key(NO_CALLS_KEY);
+    out.tuple(5).int(0).int(0).float(0).float(0).dictStart().dictEnd();
+  }
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     key(entry.function);
@@ -528,6 +551,7 @@ export function encodePstats(entries: readonly PstatsEntry[]): Uint8Array {
     out.tuple(5).int(entry.primitiveCalls).int(entry.calls).float(entry.selfTime).float(entry.totalTime).dictStart();
     for (let j = 0; j < entry.callers.length; j++) {
       const caller = entry.callers[j]!;
+      if (caller.calls === 0) continue;
       key(caller.caller);
       if (caller.countOnly) out.int(caller.calls);
       // (nc, cc, tt, ct): total calls first.

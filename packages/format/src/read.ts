@@ -423,6 +423,7 @@ export function validateProfile(data: unknown, name: string): Profile {
   }
   if (meta.probeCost !== undefined) check.seconds(meta.probeCost, "meta.probeCost");
   if (meta.startedAt !== undefined) check.string(meta.startedAt, "meta.startedAt");
+  if (meta.root !== undefined) check.string(meta.root, "meta.root");
   check.seconds(root.duration, "duration");
 
   // The rows of a large profile are checked with plain predicates; a row that fails is checked

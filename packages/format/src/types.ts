@@ -95,6 +95,8 @@ export interface ProfileMeta {
   pid?: number;
   /** ISO 8601 time the recording started, when known. */
   startedAt?: string;
+  /** Absolute path of the directory the function table's relative `file` paths are relative to (the working directory when recording started), when known. Exports that need absolute paths (.cpuprofile urls) resolve against it. */
+  root?: string;
   /** Number of call-tree nodes dropped because the tree cap was hit (0 or absent when complete). */
   droppedTreeNodes?: number;
   /** Maximum stack depth the recorder saw. */

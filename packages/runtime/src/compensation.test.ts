@@ -121,3 +121,38 @@ test("calibration measures a positive, finite cost per reading on the real clock
   assert.ok(bias > 0 && Number.isFinite(bias), `bias ${bias}`);
   assert.equal(clock.bias, bias);
 });
+
+test("a coarse clock: the call tree's self times add up to the table's total, each node's total holding its children's and its self", () => {
+  // A clock that moves in coarse steps (TSPROF_CLOCK=fast, a browser's performance.now()): three
+  // levels of f read the same tick on the way in, yet each reading loses a bias. Raw, every level
+  // lasts 2 ticks; compensated, the innermost 2 - 0.25 = 1.75, the middle 2 - 0.75 = 1.25 and the
+  // outer 2 - 1.25 = 0.75: each callee longer than its caller. Floored at 0 node by node, the
+  // self times added up to 1.75 in the tree, where the table's f (tottime clamped to its cumtime)
+  // said 0.75: a .cpuprofile showed more time than `tsprof stats`.
+  const raw = createTickClock(1);
+  const h = createHarness({ f: "function" }, { clock: createCompensatedClock(raw, 0.25) });
+  const { probe, site } = h;
+  const f = (depth: number): void => {
+    const t = probe.enter(site.f);
+    if (depth > 1) f(depth - 1);
+    else raw.tick(2);
+    probe.exit(t);
+  };
+  f(3);
+  const p = finish(h);
+  let treeSelf = 0;
+  const walk = (nodes: NonNullable<typeof p.callTree>): void => {
+    for (const node of nodes) {
+      treeSelf += node.selfTime;
+      const children = node.children.reduce((sum, child) => sum + child.totalTime, 0);
+      assert.ok(node.totalTime >= children + node.selfTime - 1e-12, `node total ${node.totalTime} < children ${children} + self ${node.selfTime}`);
+      walk(node.children);
+    }
+  };
+  walk(p.callTree!);
+  const tableSelf = p.stats.reduce((sum, row) => sum + row.selfTime, 0);
+  assert.ok(Math.abs(treeSelf - tableSelf) < 1e-12, `tree self ${treeSelf}, table ${tableSelf}`);
+  const row = statsOf(p, "f");
+  assert.equal(row.calls, 3);
+  assert.ok(row.selfTime <= row.totalTime, JSON.stringify(row));
+});

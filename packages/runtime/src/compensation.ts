@@ -14,10 +14,11 @@
 // applies the same arithmetic itself (recorder.ts, `readings`): a slice loses `bias` per reading
 // after its start up to its end. A direct slice never drops below the time of its callees. The
 // aligned slices of a tree node lose theirs all at once when a profile is taken, the node's total
-// never below 0, and the self times the recorder derives from the tree's totals never below 0
-// either: so every self time stays >= 0 (the probe events read one bare clock, and the aligned
-// ones count nothing). Everything else that reads the clock (a session's start and duration)
-// reads it here.
+// never below 0, its children never holding more than it (they share its total when theirs add up
+// to more: a coarse clock that did not move in the node's own code), and the self times the
+// recorder derives from the tree's totals never below 0 either: so every self time stays >= 0
+// (the probe events read one bare clock, and the aligned ones count nothing). Everything else
+// that reads the clock (a session's start and duration) reads it here.
 import type { Clock } from "./clock";
 import { Recorder } from "./recorder";
 import { callWith, numberIsFinite } from "./safe-builtins";

@@ -29,10 +29,10 @@
 // empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
 import * as fs from "fs";
 import { isMainThread, threadId } from "worker_threads";
-import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
+import { fileIdentity, writeProfileFile, type Profile as ProfileData, type UnlessChanged } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
 import { environmentProblems, positiveIntegerSetting } from "./environment";
-import { resolveOutputTarget, type OutputTarget } from "./output-path";
+import { countOnlyTarget, otherProcessPath, resolveOutputTarget, type OutputTarget } from "./output-path";
 import { RecordingSession } from "./recording-session";
 import { getRuntimeState } from "./runtime-state";
 import { callWith, shieldListener } from "./safe-builtins";
@@ -94,10 +94,15 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
   const pid = process.pid;
   // Where the profile goes, resolved now (TSPROF_OUTPUT as it is when recording starts): at exit
   // path.join() and the string methods resolveOutputTarget() uses may be the user's.
+  // What the file there is now: at exit, a file another process wrote meanwhile (a forked child
+  // with the same TSPROF_OUTPUT, or its parent) is kept, and this profile goes beside it.
   let target: OutputTarget | undefined;
   let targetError: unknown;
+  let unlessChanged: UnlessChanged | undefined;
   try {
     target = resolveOutputTarget(env.TSPROF_OUTPUT, pid, threadId, process.cwd());
+    if (session.clock.name === "none") target = countOnlyTarget(target);
+    unlessChanged = { identity: fileIdentity(target.path), otherwise: otherProcessPath(target.path, pid) };
   } catch (error) {
     targetError = error;
   }
@@ -105,7 +110,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
   const writeOnce = shieldListener((): void => {
     if (written) return;
     written = true;
-    const failure = writeDefaultProfile(session, target, targetError, env.TSPROF_OUTPUT ?? "");
+    const failure = writeDefaultProfile(session, target, unlessChanged, targetError, env.TSPROF_OUTPUT ?? "");
     const afterWrite = hooks.afterWrite;
     if (afterWrite === undefined) {
       if (failure !== undefined) writeStderr(failure);
@@ -174,12 +179,14 @@ export function armAutostart(env: NodeJS.ProcessEnv = processEnv()): void {
 }
 
 /** Writes the profile; returns the stderr line saying why it could not (undefined when written). */
-function writeDefaultProfile(session: RecordingSession, target: OutputTarget | undefined, targetError: unknown, template: string): string | undefined {
+function writeDefaultProfile(session: RecordingSession, target: OutputTarget | undefined, unlessChanged: UnlessChanged | undefined, targetError: unknown, template: string): string | undefined {
   const path = target !== undefined ? target.path : template;
   try {
     if (target === undefined) throw targetError;
-    writeProfileFile(target.path, session.snapshot(true));
-    if (target.announce) writeStderr(`tsprof: profile written to ${target.path}\n`);
+    const written = writeProfileFile(target.path, session.snapshot(true), unlessChanged);
+    if (written !== target.path) writeStderr(`tsprof: ${target.path} was written by another process while this one ran (one TSPROF_OUTPUT without %p for both): profile written to ${written}\n`);
+    else if (target.announce) writeStderr(`tsprof: profile written to ${target.path}\n`);
+    else if (target.instead !== undefined) writeStderr(`tsprof: ${target.instead}\n`);
     return undefined;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

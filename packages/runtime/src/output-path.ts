@@ -1,10 +1,13 @@
 // Where the automatic session writes its profile: TSPROF_OUTPUT (with %p, %t) or tsprof-<pid>.tsprof.json.
+import { isCpuProfilePath } from "@tsprof/format";
 import { isAbsolute, join } from "path";
 
 export interface OutputTarget {
   path: string;
   /** True when the user did not choose the path: say where it went (one stderr line). */
   announce: boolean;
+  /** Why the profile goes elsewhere than the user asked (one stderr line, with where it went). */
+  instead?: string;
 }
 
 const KNOWN_EXTENSIONS = [".tsprof.json", ".json", ".pstats", ".prof", ".cpuprofile"];
@@ -25,10 +28,30 @@ export function resolveOutputTarget(template: string | undefined, pid: number, t
   return { path: isAbsolute(path) ? path : join(cwd, path), announce: false };
 }
 
+/**
+ * Where this process writes when another one wrote its target while it ran: `<name>-<pid>.<ext>`
+ * (a forked child inherits TSPROF_OUTPUT, and without `%p` parent and child name one file).
+ */
+export function otherProcessPath(path: string, pid: number): string {
+  return insertBeforeExtension(path, `-${pid}`);
+}
+
 function insertBeforeExtension(path: string, suffix: string): string {
   const lower = path.toLowerCase();
   for (const extension of KNOWN_EXTENSIONS) {
     if (lower.endsWith(extension)) return path.slice(0, path.length - extension.length) + suffix + path.slice(path.length - extension.length);
   }
   return path + suffix;
+}
+
+/**
+ * The target for a count-only recording (TSPROF_MODE=count), which has calls and no times: a
+ * .cpuprofile is nothing but times (every sample would be 0, and DevTools shows NaN and an empty
+ * panel), so the counts go to the same name with .tsprof.json instead, and the user is told.
+ * `tsprof run -o x.cpuprofile` refuses the mode up front; this is for a program run with node.
+ */
+export function countOnlyTarget(target: OutputTarget): OutputTarget {
+  if (!isCpuProfilePath(target.path)) return target;
+  const path = `${target.path.slice(0, target.path.length - ".cpuprofile".length)}.tsprof.json`;
+  return { path, announce: false, instead: `TSPROF_MODE=count records no times, and a .cpuprofile holds nothing else: the counts went to ${path} instead of ${target.path}` };
 }

@@ -933,7 +933,7 @@ export class Recorder {
 
   /**
    * The total time of each node's aligned slices, less a bias per reading within them, never below
-   * 0 (see readings). Node ids grow from the root down, so one pass counts each node's readings
+   * 0 (see readings), and never more than the node's parent leaves for its children (below). Node ids grow from the root down, so one pass counts each node's readings
    * (two for each aligned call, one at its parent, one at itself, plus EXTRA_READINGS) and a pass
    * backwards adds each node's count to its parent's: the readings within a node's slices.
    */
@@ -959,6 +959,26 @@ export class Recorder {
     for (let node = 1; node < nodeCount; node++) {
       const total = aligned[node * ALIGNED_STRIDE + ALIGNED_TOTAL] - bias * within[node];
       totals[node] = total > 0 ? total : 0;
+    }
+    // A node's own readings lose their biases too, and where the clock did not move during its own
+    // code (a coarse clock: TSPROF_CLOCK=fast, a page's performance.now(), under a short frame) its
+    // compensated total is less than its children's: a callee longer than its caller, and a
+    // negative self time that collect() floors at 0, so that the tree's self times added up to
+    // more than its totals (and than the table's tottime, which profile-builder clamps to
+    // cumtime). The children of such a node share what it has, in proportion to their totals (its
+    // direct callees' time first), top-down, so a subtree never holds more than its root's total
+    // and each node's self time is what its total leaves. Never the case when every node's own
+    // time covers its own readings (the clock moved at least a bias a reading: nothing changes).
+    const childTotals = new Float64Array(nodeCount);
+    for (let node = 1; node < nodeCount; node++) childTotals[links[node * LINK_STRIDE + LINK_PARENT]] += totals[node];
+    const share = new Float64Array(nodeCount);
+    for (let node = 1; node < nodeCount; node++) {
+      const parent = links[node * LINK_STRIDE + LINK_PARENT];
+      if (parent > ROOT_NODE && share[parent] < 1) totals[node] *= share[parent];
+      const extra = this.existingExtra(node);
+      const room = totals[node] - (extra >= 0 ? extras[extra + EXTRA_DIRECT_CALLEES] : 0);
+      const children = childTotals[node];
+      share[node] = children <= room ? 1 : room > 0 ? room / children : 0;
     }
     return totals;
   }

@@ -26,7 +26,11 @@ export class RecordingSession implements SessionOwner {
 
   constructor(options: SessionOptions) {
     this.state = getRuntimeState();
-    this.options = options;
+    // The root the site table's relative paths are taken against, for exports that need absolute
+    // ones (.cpuprofile urls): the working directory now, the transform's root under `tsprof run`
+    // and, for a program built with the plugin, the directory the build ran in when it runs there.
+    const root = options.meta?.root ?? workingDirectory();
+    this.options = root === undefined ? options : { ...options, meta: { ...options.meta, root } };
     this.recorder = new Recorder(options.clock, this.state, this.state.allocateTag(), options);
   }
 
@@ -187,6 +191,15 @@ export class RecordingSession implements SessionOwner {
     }
     this.recorder.closeOpenFrames(now);
     this.durationTicks += now - this.recordingSince;
+  }
+}
+
+/** process.cwd(), or undefined outside Node or when the directory is gone. */
+function workingDirectory(): string | undefined {
+  try {
+    return typeof process === "object" && process !== null && typeof process.cwd === "function" ? process.cwd() : undefined;
+  } catch {
+    return undefined;
   }
 }
 
