@@ -178,6 +178,21 @@ export function instrumentProgram(
         path.replaceWith(atLocationOf(resumeCall(ids, node), node));
       },
     },
+    // return x (async generator)  →  return _tsprof$h.suspend(_tsprof$t, x)
+    // The return statement of an async generator awaits its value itself, before any finally block runs
+    // (ECMA-262 ReturnStatement: `? Await(exprValue)` when the generator kind is async): the frame leaves
+    // the stack there, or the wait would be its own time and whatever runs meanwhile its callees. No
+    // resume follows: the user's finally blocks re-activate it, the exit probe closes it. `return;` awaits nothing.
+    ReturnStatement: {
+      exit(path) {
+        const node = path.node;
+        if (!node.argument || done.has(node) || !suspendableOwner(path)) return;
+        const owner = ownerOf(path) as t.Function;
+        if (!owner.async || !owner.generator) return;
+        done.add(node);
+        node.argument = suspendCall(ids, node.argument);
+      },
+    },
     // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
     // for (h of x) B        →  for (h of x) { try { B } finally { resume(); } }   (only when B yields or awaits)
     ForOfStatement: {

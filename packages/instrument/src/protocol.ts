@@ -26,6 +26,9 @@
 //   await x           → _tsprof$h.resume(_tsprof$t, await _tsprof$h.suspend(_tsprof$t, x))
 //   yield x           → _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
 //   yield* x          → _tsprof$h.resume(_tsprof$t, yield* _tsprof$h.delegate(_tsprof$t, x))
+//   return x          → return _tsprof$h.suspend(_tsprof$t, x)       (async generators only: the return statement
+//                       awaits x before finally blocks run, so the frame leaves the stack there; no resume follows:
+//                       the finally blocks' resume re-activates it, the exit probe closes it. Not `return;`)
 //   for await (h of x) B → try {
 //                            for await (h of _tsprof$h.suspend(_tsprof$t, x)) {
 //                              _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t) } }
