@@ -329,7 +329,7 @@ export class ReferenceRecorder {
     }
     const now = this.clock.now();
     this.settlePendingDelegation(now);
-    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
+    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn, slot) : -1;
     this.resumeSlot(slot, now, consumer);
   }
 
@@ -441,7 +441,7 @@ export class ReferenceRecorder {
       this.joinPendingDelegation(slot, pending);
     } else if (this.lastSuspended >= 0) {
       this.settlePendingDelegation(now);
-      const driver = this.takeDriver(fn);
+      const driver = this.takeDriver(fn, -1);
       if (driver >= 0 && this.slotDelegating[driver] === 1) {
         // The first next() of an iterator a yield* started: its delegator comes back to run it.
         this.linkDelegator(slot, driver);
@@ -508,13 +508,16 @@ export class ReferenceRecorder {
    * Reads and clears the latest suspension. Returns the suspended frame that drives `fn`, a
    * generator starting or resuming right after it: a `yield*` delegator (delegate()), or for an
    * async generator a `for await` consumer (head: the value is an async iterable; end of body:
-   * no value). Else -1.
+   * no value). Else -1. `slot`: the frame that resumes (-1 for an entry), never its own driver: a
+   * `yield* []` (or any iterable whose iteration calls nothing instrumented) ends with the
+   * delegator's own resume right after its delegation, which drives nothing.
    */
-  private takeDriver(fn: number): number {
+  private takeDriver(fn: number, slot: number): number {
     const driver = this.lastSuspended;
     const value = this.lastSuspendedValue;
     this.lastSuspended = -1;
     this.lastSuspendedValue = undefined;
+    if (driver === slot) return -1;
     const kind = this.kindTable.kinds[fn];
     if (this.slotState[driver] !== SUSPENDED) return -1;
     if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
