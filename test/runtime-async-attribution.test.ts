@@ -63,3 +63,60 @@ Promise.resolve().then(onTick).then(onTick).then(onTick).then(onTick);
   const lines = row(profile, "lines");
   assert.equal(lines.totalTime, lines.selfTime);
 });
+
+test("an async generator started right after an unrelated suspension runs under its own caller: a bare yield and an await of an async generator object are no for-await loop", () => {
+  // The loop's suspensions carry a marker now; before, any suspension without a value (the bare
+  // `yield;` of ticker) or with an async-iterable value (`await x` in keep) counted as one, so the
+  // async generator next started ran under that suspended frame (ticker -> ag, keep -> numbers).
+  const profile = profiled(`
+function* ticker() {
+  while (true) yield;
+}
+async function* ag() {
+  yield 1;
+}
+function main() {
+  const t = ticker();
+  t.next();
+  const a = ag();
+  a.next();
+}
+main();
+async function* numbers() {
+  yield 1;
+}
+async function keep(x) {
+  const v = await x;
+  return v;
+}
+async function later() {
+  const g = numbers();
+  keep(g);
+  const first = await g.next();
+  console.log(first);
+}
+later();
+`);
+  assert.deepEqual(edgeCalls(profile), { "main -> ticker": 1, "main -> ag": 1, "later -> keep": 1, "later -> numbers": 1 });
+});
+
+test("a sync generator iterated by for await runs under the loop's function", () => {
+  // The loop iterates it through an async-from-sync iterator; only async generators counted before
+  // (main -> items: the loop's first next() ran items under the consumer's caller).
+  const profile = profiled(`
+function* items() {
+  yield 1;
+  yield 2;
+}
+async function consume() {
+  let s = 0;
+  for await (const v of items()) s += v;
+  return s;
+}
+function main() {
+  return consume();
+}
+main().then((s) => console.log(s));
+`);
+  assert.deepEqual(edgeCalls(profile), { "main -> consume": 1, "consume -> items": 1 });
+});

@@ -19,7 +19,7 @@ import {
   type SiteTuple,
 } from "@tsprof/instrument";
 import { functionNames, staticBlockNames } from "./site-names";
-import { closeIteratorUnderFrame, forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
+import { closeIteratorUnderFrame, forAwaitBody, forAwaitSuspendCall, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
 import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
@@ -193,7 +193,7 @@ export function instrumentProgram(
         node.argument = suspendCall(ids, node.argument);
       },
     },
-    // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
+    // for await (h of x) B  →  try { for await (h of suspend(x, 1)) { resume(); try { B } finally { suspend(void 0, 1); } } } finally { resume(); }
     // for (h of x) B        →  for (h of x) { try { B } finally { resume(); } }   (only when B yields or awaits)
     ForOfStatement: {
       exit(path) {
@@ -207,7 +207,7 @@ export function instrumentProgram(
           if (bodySuspends(path)) node.body = closeIteratorUnderFrame(ids, node.body);
           return;
         }
-        node.right = suspendCall(ids, node.right);
+        node.right = forAwaitSuspendCall(ids, node.right);
         node.body = forAwaitBody(ids, node.body);
         // A labelled loop keeps its labels (`continue outer` must still name a loop): wrap the outermost label.
         let statement: NodePath = path;

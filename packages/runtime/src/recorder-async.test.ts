@@ -247,13 +247,13 @@ test("async generator under for await: runs under its consumer, not under the co
     try {
       let sum = 0;
       clock.tick(1);
-      for await (const n of probe.suspend(t, numbers())) {
+      for await (const n of probe.suspend(t, numbers(), 1)) {
         probe.resume(t);
         try {
           sum += n;
           clock.tick(1);
         } finally {
-          probe.suspend(t);
+          probe.suspend(t, undefined, 1);
         }
       }
       probe.resume(t);

@@ -34,7 +34,8 @@ function steppingClock(): Clock & { advance(ticks: number): void; readings: numb
   };
 }
 
-type Value = "none" | "undefined" | "number" | "asyncIterable" | "generator" | "object" | "array";
+// "forAwait": a `for await` loop's suspension (the marker); every other value is an ordinary one's.
+type Value = "forAwait" | "none" | "undefined" | "number" | "asyncIterable" | "generator" | "object" | "array";
 type Op =
   | { op: "enter"; fn: number }
   | { op: "exit" | "resume"; pick: number }
@@ -43,7 +44,7 @@ type Op =
   | { op: "snapshot" };
 
 const pick = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 2 }) }, { weight: 1, arbitrary: fc.nat({ max: 40 }) });
-const value = fc.constantFrom<Value>("none", "undefined", "number", "asyncIterable", "generator", "object", "array");
+const value = fc.constantFrom<Value>("forAwait", "none", "undefined", "number", "asyncIterable", "generator", "object", "array");
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ op: fc.constant("enter" as const), fn: fc.nat({ max: KINDS.length - 1 }) }) },
   { weight: 7, arbitrary: fc.record({ op: fc.constant("exit" as const), pick }) },
@@ -61,6 +62,7 @@ const optionsArbitrary: fc.Arbitrary<RecorderOptions> = fc.record({
 
 function valueOf(kind: Value): unknown {
   switch (kind) {
+    case "forAwait":
     case "none":
     case "undefined":
       return undefined;
@@ -143,7 +145,9 @@ function run(ops: Op[], options: RecorderOptions, kinds = kindTable, table: read
         if (op.op === "exit") s.recorder.exit(token);
         else if (op.op === "resume") s.recorder.resume(token);
         else if (op.op === "delegate") s.recorder.delegate(token, valueOf(kind));
-        else s.recorder.suspend(token, valueOf(kind), kind !== "none");
+        else if (kind === "forAwait") s.recorder.suspend(token, undefined, 1);
+        else if (kind === "none") s.recorder.suspend(token);
+        else s.recorder.suspend(token, valueOf(kind));
       }
     }
     assert.equal(newClock.readings, oldClock.readings, `${where}: clock readings`);

@@ -23,10 +23,13 @@
 // - a resumed `async-generator` frame runs like a generator; when resumed with nothing on the
 //   stack (from the microtask queue after an `await`) it continues under its previous slice's
 //   edge and tree node;
-// - `for await (x of gen())`: the protocol suspends the consumer in the loop head (value: the
-//   async iterable) and at the end of each body (no value), just before the loop calls next().
-//   So when an async generator enters or resumes right after such a suspension (no probe in
-//   between), it runs under that suspended consumer, not under whatever is below it;
+// - `for await (x of gen())`: the protocol suspends the consumer in the loop head and at the end of
+//   each body, just before the loop calls next(), with a marker (suspend's third argument,
+//   FOR_AWAIT_MARKER) that no other suspension has: the value says nothing (an `await x` of an
+//   async generator object, a bare `yield`, are no loop). So when a generator, async or not (a
+//   sync iterable is iterated through an async-from-sync iterator), enters or resumes right after
+//   such a suspension (no probe in between), it runs under that suspended consumer, not under
+//   whatever is below it;
 // - `yield* inner` signalled by delegate(token, inner) (instead of suspend): what the engine
 //   does is each outer.next() running outer's yield*, which runs inner. So the delegator stays
 //   on the stack while the inner generator's first step runs (when inner is a generator object
@@ -275,8 +278,17 @@ export interface CollectedStats {
   nodeStats: Float64Array;
 }
 
-/** `suspend(token)` called without a value: the end of a `for await` body. */
-const NO_VALUE: unique symbol = Symbol("no value");
+/**
+ * The third argument of `suspend(token, value, 1)`: the transforms mark the two suspensions of a `for
+ * await` loop with it (the head, and the end of each body), after which the loop's machinery calls the
+ * iterator's next() (the head: first its [Symbol.asyncIterator] or [Symbol.iterator] method). A number,
+ * compared with ===: a handle from an older copy of the runtime passes a boolean there.
+ */
+export const FOR_AWAIT_MARKER = 1;
+/** The latest suspension was an ordinary await or yield: it drives nothing. */
+const ORDINARY: unique symbol = Symbol("ordinary");
+/** The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER). */
+const FOR_AWAIT: unique symbol = Symbol("for await");
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
 /**
@@ -286,7 +298,6 @@ const DELEGATION: unique symbol = Symbol("delegation");
  * stays; any other next event settles it: the delegator leaves at that event's reading.
  */
 const PENDING_DELEGATION: unique symbol = Symbol("pending delegation");
-const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class Recorder {
   readonly clock: Clock;
@@ -678,8 +689,11 @@ export class Recorder {
     this.finish(slot);
   }
 
-  /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
-  suspend(token: number, value?: unknown, hasValue = true): void {
+  /**
+   * The frame named by `token` leaves the stack (await, yield, `return x` of an async generator);
+   * `marker` FOR_AWAIT_MARKER for the head and the end of the body of a `for await` loop.
+   */
+  suspend(token: number, value?: unknown, marker?: unknown): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     this.readClock();
@@ -702,7 +716,7 @@ export class Recorder {
       }
     }
     this.lastSuspended = slot;
-    this.lastSuspendedValue = hasValue ? value : NO_VALUE;
+    this.lastSuspendedValue = marker === FOR_AWAIT_MARKER ? FOR_AWAIT : ORDINARY;
   }
 
   /**
@@ -1069,8 +1083,10 @@ export class Recorder {
     const kind = this.kindTable.kinds[fn];
     if (this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return -1;
     if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
-    if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
-    return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
+    // A `for await` loop's next() runs a generator's next step, async or not (a sync iterable is
+    // iterated through an async-from-sync iterator); any other suspension drives nothing, whatever
+    // its value (an `await x` of an async generator object is no loop).
+    return value === FOR_AWAIT && (kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR) ? driver : -1;
   }
 
   /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
@@ -1660,12 +1676,3 @@ const isDelegableIterator: (value: unknown) => boolean = (() => {
     return next !== undefined && typeof next.value === "function";
   };
 })();
-
-function isAsyncIterable(value: unknown): boolean {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
-  try {
-    return typeof (value as Record<symbol, unknown>)[asyncIteratorSymbol] === "function";
-  } catch {
-    return false; // a throwing getter or proxy: not ours to report
-  }
-}

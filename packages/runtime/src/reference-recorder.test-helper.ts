@@ -105,8 +105,17 @@ const SCRATCH_ENTRY = 0;
 /** stackSlot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
 
-/** `suspend(token)` called without a value: the end of a `for await` body. */
-const NO_VALUE: unique symbol = Symbol("no value");
+/**
+ * The third argument of `suspend(token, value, 1)`: the transforms mark the two suspensions of a `for
+ * await` loop with it (the head, and the end of each body), after which the loop's machinery calls the
+ * iterator's next() (the head: first its [Symbol.asyncIterator] or [Symbol.iterator] method). A number,
+ * compared with ===: a handle from an older copy of the runtime passes a boolean there.
+ */
+const FOR_AWAIT_MARKER = 1;
+/** The latest suspension was an ordinary await or yield: it drives nothing. */
+const ORDINARY: unique symbol = Symbol("ordinary");
+/** The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER). */
+const FOR_AWAIT: unique symbol = Symbol("for await");
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
 /**
@@ -116,7 +125,6 @@ const DELEGATION: unique symbol = Symbol("delegation");
  * stays; any other next event settles it: the delegator leaves at that event's reading.
  */
 const PENDING_DELEGATION: unique symbol = Symbol("pending delegation");
-const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class ReferenceRecorder {
   readonly clock: Clock;
@@ -253,8 +261,11 @@ export class ReferenceRecorder {
     else this.exitSlotFrame(token);
   }
 
-  /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
-  suspend(token: number, value?: unknown, hasValue = true): void {
+  /**
+   * The frame named by `token` leaves the stack (await, yield, `return x` of an async generator);
+   * `marker` FOR_AWAIT_MARKER for the head and the end of the body of a `for await` loop.
+   */
+  suspend(token: number, value?: unknown, marker?: unknown): void {
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     const now = this.clock.now();
@@ -276,7 +287,7 @@ export class ReferenceRecorder {
       }
     }
     this.lastSuspended = slot;
-    this.lastSuspendedValue = hasValue ? value : NO_VALUE;
+    this.lastSuspendedValue = marker === FOR_AWAIT_MARKER ? FOR_AWAIT : ORDINARY;
   }
 
   /**
@@ -521,8 +532,10 @@ export class ReferenceRecorder {
     const kind = this.kindTable.kinds[fn];
     if (this.slotState[driver] !== SUSPENDED) return -1;
     if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
-    if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
-    return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
+    // A `for await` loop's next() runs a generator's next step, async or not (a sync iterable is
+    // iterated through an async-from-sync iterator); any other suspension drives nothing, whatever
+    // its value (an `await x` of an async generator object is no loop).
+    return value === FOR_AWAIT && (kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR) ? driver : -1;
   }
 
   /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
@@ -933,12 +946,3 @@ const isDelegableIterator: (value: unknown) => boolean = (() => {
     return next !== undefined && typeof next.value === "function";
   };
 })();
-
-function isAsyncIterable(value: unknown): boolean {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
-  try {
-    return typeof (value as Record<symbol, unknown>)[asyncIteratorSymbol] === "function";
-  } catch {
-    return false; // a throwing getter or proxy: not ours to report
-  }
-}

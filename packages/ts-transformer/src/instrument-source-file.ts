@@ -217,9 +217,9 @@ export function instrumentSourceFile(
     if (owner.asyncGenerator && tsApi.isReturnStatement(visited) && visited.expression) {
       return factory.updateReturnStatement(visited, probes.suspendCall(visited.expression));
     }
-    // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
+    // for await (h of x) B  →  try { for await (h of suspend(x, 1)) { resume(); try { B } finally { suspend(void 0, 1); } } } finally { resume(); }
     if (isForAwait(visited)) {
-      const loop = factory.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, probes.suspendCall(visited.expression), probes.forAwaitBody(visited.statement));
+      const loop = factory.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, probes.forAwaitSuspendCall(visited.expression), probes.forAwaitBody(visited.statement));
       // A labelled loop keeps its labels (`continue outer` must still name a loop): the outermost label is wrapped.
       return tsApi.isLabeledStatement(node.parent) ? loop : probes.resumeAfterLoop(loop);
     }
