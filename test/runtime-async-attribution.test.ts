@@ -120,3 +120,78 @@ main().then((s) => console.log(s));
 `);
   assert.deepEqual(edgeCalls(profile), { "main -> consume": 1, "consume -> items": 1 });
 });
+
+test("a for await loop's [Symbol.asyncIterator]() and next() run under the loop's function; the caller's own calls after the loop suspends do not", () => {
+  // The loop calls them while its function is suspended (in the head, at the end of each body):
+  // they went to the frame below (main -> Range[Symbol.asyncIterator], main -> next) or, from the
+  // microtask queue, to the root. Told from the caller's code by their names: `other` is main's.
+  const profile = profiled(`
+class Range {
+  constructor(n) { this.n = n; }
+  [Symbol.asyncIterator]() {
+    let i = 0;
+    const n = this.n;
+    return {
+      next() { return Promise.resolve(i < n ? { value: i++, done: false } : { value: undefined, done: true }); },
+    };
+  }
+}
+async function consume() {
+  let s = 0;
+  for await (const v of new Range(3)) s += v;
+  return s;
+}
+function other() {}
+function main() {
+  const pending = consume();
+  other();
+  pending.then((s) => console.log(s));
+}
+main();
+async function overArray() {
+  for await (const v of [1, 2]) console.log(v);
+}
+function afterArray() {
+  overArray();
+  other();
+}
+afterArray();
+`);
+  const edges = edgeCalls(profile);
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(edges).filter(([edge]) => !edge.includes("anonymous"))),
+    {
+      "main -> consume": 1,
+      "consume -> Range.constructor": 1,
+      "consume -> Range[Symbol.asyncIterator]": 1,
+      "consume -> next": 4,
+      "main -> other": 1,
+      "afterArray -> overArray": 1,
+      "afterArray -> other": 1,
+    },
+  );
+  assert.equal(rootCalls(profile).next, undefined);
+});
+
+test("yield* of a plain iterator: its [Symbol.iterator]() and the first next() run under the delegator", () => {
+  // (The later next() calls, which the delegator's own next() makes with no probe of it in between,
+  // still run under the caller of that next(): README, Known differences.)
+  const profile = profiled(`
+class It {
+  constructor() { this.i = 0; }
+  [Symbol.iterator]() { return this; }
+  next() { this.i++; return { value: this.i, done: this.i > 2 }; }
+}
+function* g3() {
+  yield* new It();
+}
+function main() {
+  return [...g3()];
+}
+console.log(main());
+`);
+  const edges = edgeCalls(profile);
+  assert.equal(edges["g3 -> It[Symbol.iterator]"], 1);
+  assert.equal(edges["g3 -> It.next"], 1);
+  assert.equal(edges["main -> It[Symbol.iterator]"], undefined);
+});

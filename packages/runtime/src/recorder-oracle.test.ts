@@ -8,12 +8,15 @@ import type { FunctionInfo, FunctionKind } from "@tsprof/format";
 import type { Clock } from "./clock";
 import { createCompensatedClock } from "./compensation";
 import { buildProfile, type RecordedData } from "./profile-builder";
-import { Recorder, type RecorderOptions } from "./recorder";
+import { Recorder, type KindTable, type RecorderOptions } from "./recorder";
 import { ReferenceRecorder } from "./reference-recorder.test-helper";
 
 const KINDS: FunctionKind[] = ["function", "function", "function", "generator", "generator", "async", "async-generator"];
 const KIND_CODES: Record<FunctionKind, number> = { function: 0, generator: 1, async: 2, "async-generator": 3 };
-const kindTable = { kinds: Uint8Array.from(KINDS, (kind) => KIND_CODES[kind]) };
+// Names for the kind table: the plain f1 and f2 and the async f5 are named as an iteration's methods
+// (calls the recorders place under a suspended `for await` or `yield*` frame); the profile keeps f0…f6.
+const NAMES = ["f0", "[Symbol.asyncIterator]", "next", "f3", "f4", "next", "f6"];
+const kindTable: KindTable = { kinds: Uint8Array.from(KINDS, (kind) => KIND_CODES[kind]), functions: NAMES.map((name) => ({ name })) };
 const functions: FunctionInfo[] = KINDS.map((kind, i) => ({ name: `f${i}`, qualifiedName: `f${i}`, file: "oracle.js", line: i + 1, column: 1, kind }));
 const TAG = 3;
 
@@ -215,4 +218,35 @@ test("calls past the node cap to functions whose ids collide in the edge cache k
   for (const fn of [2, 4098, 2, 8194, 4098, 2, 2, 8194]) ops.push({ op: "enter", fn }, { op: "tick", ticks: 1 }, { op: "exit", pick: 0 });
   ops.push({ op: "exit", pick: 8 }, { op: "exit", pick: 9 }); // f1, then f0
   run(ops, { maxTreeNodes: 1 }, kinds, table);
+});
+
+test("a for await head's [Symbol.asyncIterator]() and then next() run under the suspended loop; calls after them do not", () => {
+  // f5 (async) suspends in a loop head; f1 ([Symbol.asyncIterator]) runs under it and calls f0; once
+  // f1 has returned, the window opens again for f2 (next); the second f2 is the caller's. Then the
+  // same at a delegation of f3 (a generator), and a plain call named otherwise that ends a window.
+  const ops: Op[] = [
+    { op: "enter", fn: 0 },
+    { op: "enter", fn: 5 },
+    { op: "suspend", pick: 0, value: "forAwait" },
+    { op: "enter", fn: 1 },
+    { op: "enter", fn: 0 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "exit", pick: 1 }, // picks count back from the latest token handed out
+    { op: "enter", fn: 2 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "enter", fn: 2 },
+    { op: "exit", pick: 0 },
+    { op: "enter", fn: 3 },
+    { op: "delegate", pick: 0, value: "array" },
+    { op: "enter", fn: 1 },
+    { op: "exit", pick: 0 },
+    { op: "enter", fn: 0 },
+    { op: "exit", pick: 0 },
+    { op: "snapshot" },
+  ];
+  run(ops, { maxTreeNodes: 500_000 });
+  run(ops, { maxTreeNodes: 500_000 }, kindTable, functions, 0.25);
+  run(ops, { maxTreeNodes: 3 });
 });

@@ -30,6 +30,14 @@
 //   sync iterable is iterated through an async-from-sync iterator), enters or resumes right after
 //   such a suspension (no probe in between), it runs under that suspended consumer, not under
 //   whatever is below it;
+// - the plain calls the machinery of a `for await` loop or of a `yield*` makes right after such a
+//   suspension or delegation run under the suspended frame too: the iterable's
+//   `[Symbol.asyncIterator]()` or `[Symbol.iterator]()`, then (the window opening again once that
+//   has returned) the iterator's `next()` (for a loop, an `async next()` as well). No probe marks the
+//   moment the suspended frame's function has gone back to its caller, whose calls come next just
+//   the same, so these are told by their names only (takeCallDriver()); a call named otherwise ends
+//   the window and runs under the top of the stack. The later next() calls of a `yield*` of a plain
+//   iterator, made by the delegator's own next() with no probe of it, run under that next()'s caller;
 // - `yield* inner` signalled by delegate(token, inner) (instead of suspend): what the engine
 //   does is each outer.next() running outer's yield*, which runs inner. So the delegator stays
 //   on the stack while the inner generator's first step runs (when inner is a generator object
@@ -89,6 +97,12 @@ import { copyTyped, growFloat64, growInt32, isTypedArrayView, mathMax, mathMin, 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
 export interface KindTable {
   readonly kinds: Uint8Array;
+  /**
+   * The registered functions by global id, for their names (iterationRole(): a call in a `for await`
+   * or `yield*` window is the iterator's only when it is named as the iteration's methods are).
+   * Without it, plain calls never run under a suspended loop or delegator.
+   */
+  readonly functions?: ArrayLike<{ readonly name: string } | undefined>;
 }
 
 export interface RecorderOptions {
@@ -289,6 +303,9 @@ export const FOR_AWAIT_MARKER = 1;
 const ORDINARY: unique symbol = Symbol("ordinary");
 /** The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER). */
 const FOR_AWAIT: unique symbol = Symbol("for await");
+/** iterationRole(): a function named `[Symbol.asyncIterator]` or `[Symbol.iterator]`, or `next`. */
+const ITERATOR_METHOD = 1;
+const NEXT_METHOD = 2;
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
 /**
@@ -402,9 +419,19 @@ export class Recorder {
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
 
-  /** The frame whose suspend was the latest probe event (else -1), and the value it suspended with. */
+  /** The frame whose suspend was the latest probe event (else -1), and what kind of suspension it was. */
   private lastSuspended = -1;
   private lastSuspendedValue: unknown = undefined;
+  /**
+   * A plain `[Symbol.asyncIterator]()` (or `[Symbol.iterator]()`) call that a `for await` head or a
+   * `yield*` ran under its suspended driver, at this stack index (-1: none), with that driver and
+   * window kind: the loop's first next() comes once it has returned, so the window opens again for the
+   * first event at that index (reopenWindow()). Meanwhile fastDepthLimit is 0, so that entry takes
+   * the slow path.
+   */
+  private reopenDepth = -1;
+  private reopenDriver = -1;
+  private reopenKind: unknown = undefined;
 
   // Where the placement of a new slice put it: edge (-1: none), tree node, whether the slice owns
   // it, and whether it is aligned (settlePlacement()).
@@ -556,12 +583,16 @@ export class Recorder {
     // Any other call: an async function or generator, a new high-water mark, a call past the
     // node cap or from a direct frame, or right after a suspension.
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
+    // (A call above a pending reopen is the iterator method's own callee: the window waits.)
+    if (this.reopenDepth >= this.depth) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     this.readClock();
-    if (this.lastSuspended >= 0) this.endSuspensionWindow();
+    // (Settling a pending delegation here takes its delegator off the stack first.)
+    const driver = this.lastSuspended >= 0 ? this.takeCallDriver(fn) : -1;
     const token = this.nextPlainToken();
     const at = this.depth;
-    this.placeUnderTop(fn, at);
+    if (driver >= 0) this.placeUnderSlot(fn, driver, true);
+    else this.placeUnderTop(fn, at);
     this.settlePlacement(at);
     this.recordCall(fn);
     this.push(token, fn, NO_SLOT);
@@ -694,6 +725,7 @@ export class Recorder {
    * `marker` FOR_AWAIT_MARKER for the head and the end of the body of a `for await` loop.
    */
   suspend(token: number, value?: unknown, marker?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     this.readClock();
@@ -725,6 +757,7 @@ export class Recorder {
    * stack like suspend, and an instrumented generator its iterator starts runs under it.
    */
   delegate(token: number, inner?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) {
@@ -744,6 +777,7 @@ export class Recorder {
 
   /** The frame named by `token` comes back on top of the stack. */
   resume(token: number): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return;
     if (this.depth >= this.maxDepth) {
@@ -981,6 +1015,7 @@ export class Recorder {
 
   /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
   private enterSlotFrame(fn: number): number {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
@@ -1086,7 +1121,64 @@ export class Recorder {
     // A `for await` loop's next() runs a generator's next step, async or not (a sync iterable is
     // iterated through an async-from-sync iterator); any other suspension drives nothing, whatever
     // its value (an `await x` of an async generator object is no loop).
-    return value === FOR_AWAIT && (kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR) ? driver : -1;
+    if (value !== FOR_AWAIT) return -1;
+    // And an `async next()` of the loop's iterator is called by the loop (not for yield*, whose
+    // delegator comes back on the stack only for generator inners).
+    return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR || (kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD) ? driver : -1;
+  }
+
+  /**
+   * Reads and clears the latest suspension for a plain call of `fn` (a pending
+   * delegation settles: its delegator leaves at this reading). Returns the suspended frame it runs
+   * under: after a `for await` loop's suspension or a `yield*` delegation, the calls the loop's or
+   * the yield*'s machinery makes, which run while that frame is suspended: the iterable's
+   * `[Symbol.asyncIterator]()` or `[Symbol.iterator]()` (in the head or at the delegation; the window
+   * opens again once it has returned, see reopenDepth) and the iterator's `next()`. Told apart from
+   * the code that runs next when the loop's frame has gone back to its caller (which the probes cannot
+   * see happen) by name only: a call named otherwise is the caller's. Else -1.
+   */
+  private takeCallDriver(fn: number): number {
+    const driver = this.lastSuspended;
+    this.settlePendingDelegation();
+    const kind = this.lastSuspendedValue;
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+    if ((kind !== FOR_AWAIT && kind !== DELEGATION) || this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return -1;
+    const role = this.iterationRole(fn);
+    if (role === 0) return -1;
+    if (role === ITERATOR_METHOD) {
+      this.reopenDepth = this.depth; // where the call goes
+      this.reopenDriver = driver;
+      this.reopenKind = kind;
+      this.fastDepthLimit = 0;
+    }
+    return driver;
+  }
+
+  /**
+   * The first probe event after a pending reopen (an entry at or below its stack index, or any
+   * suspend, resume, delegate or async or generator entry): when it comes at that index, the iterator
+   * method has returned and the driver is still suspended, the window opens again for it.
+   */
+  private reopenWindow(): void {
+    const at = this.reopenDepth;
+    const driver = this.reopenDriver;
+    this.reopenDepth = -1;
+    this.fastDepthLimit = mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
+    if (this.depth === at && this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] === SUSPENDED) {
+      this.lastSuspended = driver;
+      this.lastSuspendedValue = this.reopenKind;
+    }
+  }
+
+  /** The role of `fn` in an iteration, by its name: ITERATOR_METHOD, NEXT_METHOD, or 0. */
+  private iterationRole(fn: number): number {
+    const functions = this.kindTable.functions;
+    const info = functions === undefined ? undefined : functions[fn];
+    if (info === undefined) return 0;
+    const name = info.name;
+    if (name === "next") return NEXT_METHOD;
+    return name === "[Symbol.asyncIterator]" || name === "[Symbol.iterator]" ? ITERATOR_METHOD : 0;
   }
 
   /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
@@ -1341,7 +1433,8 @@ export class Recorder {
     this.depth = depth + 1;
     if (depth >= this.maxDepthSeen) {
       this.maxDepthSeen = depth + 1;
-      this.fastDepthLimit = mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
+      // (0 while a reopen is pending: see reopenDepth.)
+      this.fastDepthLimit = this.reopenDepth >= 0 ? 0 : mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
     }
   }
 

@@ -116,6 +116,9 @@ const FOR_AWAIT_MARKER = 1;
 const ORDINARY: unique symbol = Symbol("ordinary");
 /** The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER). */
 const FOR_AWAIT: unique symbol = Symbol("for await");
+/** iterationRole(): a function named `[Symbol.asyncIterator]` or `[Symbol.iterator]`, or `next`. */
+const ITERATOR_METHOD = 1;
+const NEXT_METHOD = 2;
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
 /**
@@ -211,6 +214,10 @@ export class ReferenceRecorder {
   /** The frame whose suspend was the latest probe event (else -1), and the value it suspended with. */
   private lastSuspended = -1;
   private lastSuspendedValue: unknown = undefined;
+  /** A plain iterator-method call run under a suspended driver at this stack index (-1: none): see reopenWindow(). */
+  private reopenDepth = -1;
+  private reopenDriver = -1;
+  private reopenKind: unknown = undefined;
 
   // Where placeFrame() put a new slice: edge (-1: none), tree node, whether the slice owns it.
   private placedEdge = -1;
@@ -233,13 +240,15 @@ export class ReferenceRecorder {
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
+    if (this.reopenDepth >= this.depth) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     const now = this.clock.now();
-    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
+    const driver = this.lastSuspended >= 0 ? this.takeCallDriver(fn, now) : -1;
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
-    this.placeUnderTop(fn, this.depth);
+    if (driver >= 0) this.placeUnderSlot(fn, driver, true);
+    else this.placeUnderTop(fn, this.depth);
     const serial = (this.serial + 1) & SERIAL_MASK;
     this.serial = serial;
     const token = -1 - serial;
@@ -266,6 +275,7 @@ export class ReferenceRecorder {
    * `marker` FOR_AWAIT_MARKER for the head and the end of the body of a `for await` loop.
    */
   suspend(token: number, value?: unknown, marker?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     const now = this.clock.now();
@@ -296,6 +306,7 @@ export class ReferenceRecorder {
    * stack like suspend, and an instrumented generator its iterator starts runs under it.
    */
   delegate(token: number, inner?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) this.settlePendingDelegation(this.clock.now());
@@ -312,6 +323,7 @@ export class ReferenceRecorder {
 
   /** The frame named by `token` comes back on top of the stack. */
   resume(token: number): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
     if (this.depth >= this.maxDepth) {
@@ -431,6 +443,7 @@ export class ReferenceRecorder {
 
   /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
   private enterSlotFrame(fn: number): number {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
@@ -535,7 +548,43 @@ export class ReferenceRecorder {
     // A `for await` loop's next() runs a generator's next step, async or not (a sync iterable is
     // iterated through an async-from-sync iterator); any other suspension drives nothing, whatever
     // its value (an `await x` of an async generator object is no loop).
-    return value === FOR_AWAIT && (kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR) ? driver : -1;
+    if (value !== FOR_AWAIT) return -1;
+    return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR || (kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD) ? driver : -1;
+  }
+
+  /** A plain call of `fn` in a `for await` or `yield*` window: the driver it runs under (named as an iteration method), or -1. */
+  private takeCallDriver(fn: number, now: number): number {
+    const driver = this.lastSuspended;
+    this.settlePendingDelegation(now);
+    const kind = this.lastSuspendedValue;
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+    if ((kind !== FOR_AWAIT && kind !== DELEGATION) || this.slotState[driver] !== SUSPENDED) return -1;
+    const role = this.iterationRole(fn);
+    if (role === 0) return -1;
+    if (role === ITERATOR_METHOD) {
+      this.reopenDepth = this.depth;
+      this.reopenDriver = driver;
+      this.reopenKind = kind;
+    }
+    return driver;
+  }
+
+  /** The first event after a pending reopen: at its stack index, with the driver still suspended, the window opens again. */
+  private reopenWindow(): void {
+    const at = this.reopenDepth;
+    this.reopenDepth = -1;
+    if (this.depth === at && this.slotState[this.reopenDriver] === SUSPENDED) {
+      this.lastSuspended = this.reopenDriver;
+      this.lastSuspendedValue = this.reopenKind;
+    }
+  }
+
+  private iterationRole(fn: number): number {
+    const info = this.kindTable.functions?.[fn];
+    if (info === undefined) return 0;
+    if (info.name === "next") return NEXT_METHOD;
+    return info.name === "[Symbol.asyncIterator]" || info.name === "[Symbol.iterator]" ? ITERATOR_METHOD : 0;
   }
 
   /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
