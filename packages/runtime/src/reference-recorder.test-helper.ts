@@ -530,9 +530,8 @@ export class ReferenceRecorder {
 
   /**
    * Reads and clears the latest suspension. Returns the suspended frame that drives `fn`, a
-   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or for an
-   * async generator a `for await` consumer (head: the value is an async iterable; end of body:
-   * no value). Else -1. `slot`: the frame that resumes (-1 for an entry), never its own driver: a
+   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or a `for
+   * await` consumer (its head and the end of its body are suspensions with FOR_AWAIT_MARKER). Else -1. `slot`: the frame that resumes (-1 for an entry), never its own driver: a
    * `yield* []` (or any iterable whose iteration calls nothing instrumented) ends with the
    * delegator's own resume right after its delegation, which drives nothing.
    */
