@@ -195,3 +195,27 @@ console.log(main());
   assert.equal(edges["g3 -> It.next"], 1);
   assert.equal(edges["main -> It[Symbol.iterator]"], undefined);
 });
+
+test("a generator the caller starts after an async function suspended in a for await over an array runs under that caller", () => {
+  // The loop over an array calls nothing instrumented: only a loop over a generator object runs a
+  // generator directly after its head.
+  const profile = profiled(`
+function* gen() {
+  yield 1;
+}
+async function* agen() {
+  yield 2;
+}
+async function consume() {
+  for await (const x of [1, 2]) console.log(x);
+}
+function main() {
+  consume();
+  gen().next();
+  consume();
+  agen().next();
+}
+main();
+`);
+  assert.deepEqual(edgeCalls(profile), { "main -> consume": 2, "main -> gen": 1, "main -> agen": 1 });
+});

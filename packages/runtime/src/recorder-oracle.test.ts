@@ -37,8 +37,9 @@ function steppingClock(): Clock & { advance(ticks: number): void; readings: numb
   };
 }
 
-// "forAwait": a `for await` loop's suspension (the marker); every other value is an ordinary one's.
-type Value = "forAwait" | "none" | "undefined" | "number" | "asyncIterable" | "generator" | "object" | "array";
+// "forAwait…": a `for await` loop's suspension (the marker): the end of its body (no value), its head
+// over an array or over a generator object; every other value is an ordinary suspension's.
+type Value = "forAwait" | "forAwaitArray" | "forAwaitGenerator" | "none" | "undefined" | "number" | "asyncIterable" | "generator" | "object" | "array";
 type Op =
   | { op: "enter"; fn: number }
   | { op: "exit" | "resume"; pick: number }
@@ -47,7 +48,7 @@ type Op =
   | { op: "snapshot" };
 
 const pick = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 2 }) }, { weight: 1, arbitrary: fc.nat({ max: 40 }) });
-const value = fc.constantFrom<Value>("forAwait", "none", "undefined", "number", "asyncIterable", "generator", "object", "array");
+const value = fc.constantFrom<Value>("forAwait", "forAwaitArray", "forAwaitGenerator", "none", "undefined", "number", "asyncIterable", "generator", "object", "array");
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ op: fc.constant("enter" as const), fn: fc.nat({ max: KINDS.length - 1 }) }) },
   { weight: 7, arbitrary: fc.record({ op: fc.constant("exit" as const), pick }) },
@@ -74,10 +75,12 @@ function valueOf(kind: Value): unknown {
     case "asyncIterable":
       return { [Symbol.asyncIterator]: () => ({}) };
     case "generator":
+    case "forAwaitGenerator":
       return (function* () {})();
     case "object":
       return { next: () => ({ done: true }) };
     case "array":
+    case "forAwaitArray":
       return [1, 2];
   }
 }
@@ -148,7 +151,7 @@ function run(ops: Op[], options: RecorderOptions, kinds = kindTable, table: read
         if (op.op === "exit") s.recorder.exit(token);
         else if (op.op === "resume") s.recorder.resume(token);
         else if (op.op === "delegate") s.recorder.delegate(token, valueOf(kind));
-        else if (kind === "forAwait") s.recorder.suspend(token, undefined, 1);
+        else if (kind.startsWith("forAwait")) s.recorder.suspend(token, valueOf(kind), 1);
         else if (kind === "none") s.recorder.suspend(token);
         else s.recorder.suspend(token, valueOf(kind));
       }

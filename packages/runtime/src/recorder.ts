@@ -301,8 +301,19 @@ export interface CollectedStats {
 export const FOR_AWAIT_MARKER = 1;
 /** The latest suspension was an ordinary await or yield: it drives nothing. */
 const ORDINARY: unique symbol = Symbol("ordinary");
-/** The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER). */
+/**
+ * The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER): at the end of its body, or
+ * in its head with a value a generator may iterate (mayDriveGenerator()), whose step the loop runs next.
+ */
 const FOR_AWAIT: unique symbol = Symbol("for await");
+/**
+ * The head of a `for await` loop over anything else (an array, a Map, a sync iterable class): the loop's
+ * first calls are the iterable's own methods, if instrumented (takeCallDriver()); no generator runs
+ * directly, so one that starts next is the caller's (`consume(); gen().next()` when consume's loop is
+ * over an array). Once an instrumented [Symbol.asyncIterator]() has returned (it may have made a
+ * generator), the reopened window is FOR_AWAIT.
+ */
+const FOR_AWAIT_HEAD: unique symbol = Symbol("for await head");
 /** iterationRole(): a function named `[Symbol.asyncIterator]` or `[Symbol.iterator]`, or `next`. */
 const ITERATOR_METHOD = 1;
 const NEXT_METHOD = 2;
@@ -748,7 +759,7 @@ export class Recorder {
       }
     }
     this.lastSuspended = slot;
-    this.lastSuspendedValue = marker === FOR_AWAIT_MARKER ? FOR_AWAIT : ORDINARY;
+    this.lastSuspendedValue = marker !== FOR_AWAIT_MARKER ? ORDINARY : value === undefined || mayDriveGenerator(value) ? FOR_AWAIT : FOR_AWAIT_HEAD;
   }
 
   /**
@@ -1120,7 +1131,8 @@ export class Recorder {
     // A `for await` loop's next() runs a generator's next step, async or not (a sync iterable is
     // iterated through an async-from-sync iterator); any other suspension drives nothing, whatever
     // its value (an `await x` of an async generator object is no loop).
-    if (value !== FOR_AWAIT) return -1;
+    if (value !== FOR_AWAIT && value !== FOR_AWAIT_HEAD) return -1;
+    if (value === FOR_AWAIT_HEAD) return kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD ? driver : -1;
     // And an `async next()` of the loop's iterator is called by the loop (not for yield*, whose
     // delegator comes back on the stack only for generator inners).
     return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR || (kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD) ? driver : -1;
@@ -1142,13 +1154,13 @@ export class Recorder {
     const kind = this.lastSuspendedValue;
     this.lastSuspended = -1;
     this.lastSuspendedValue = undefined;
-    if ((kind !== FOR_AWAIT && kind !== DELEGATION) || this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return -1;
+    if ((kind !== FOR_AWAIT && kind !== FOR_AWAIT_HEAD && kind !== DELEGATION) || this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return -1;
     const role = this.iterationRole(fn);
     if (role === 0) return -1;
     if (role === ITERATOR_METHOD) {
       this.reopenDepth = this.depth; // where the call goes
       this.reopenDriver = driver;
-      this.reopenKind = kind;
+      this.reopenKind = kind === FOR_AWAIT_HEAD ? FOR_AWAIT : kind;
       this.fastDepthLimit = 0;
     }
     return driver;
@@ -1742,6 +1754,42 @@ function treeCapacity(length: number, cap: number): number {
 function isGeneratorKind(kind: number): boolean {
   return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR;
 }
+
+/**
+ * Whether the value of a `for await` head may be iterated by a generator's own steps, which the loop
+ * then runs directly: a generator object (sync or async), an iterator with its own `next` (what
+ * TypeScript's down-levelled generators are), or anything with a [Symbol.asyncIterator] (an async
+ * generator however lowered, a class whose method returns one). Not an array, a Map or a plain sync
+ * iterable, whose native iterators run nothing instrumented. Looked up without running user code
+ * (Node's util.types, property descriptors, no getter called; a proxy counts as yes). Outside Node:
+ * always yes.
+ */
+const mayDriveGenerator: (value: unknown) => boolean = (() => {
+  let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
+  try {
+    types = (require("util") as typeof import("util")).types;
+  } catch {
+    types = undefined;
+  }
+  if (types === undefined || typeof types.isGeneratorObject !== "function" || typeof types.isProxy !== "function") return () => true;
+  const { isGeneratorObject, isProxy } = types;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const asyncIterator = Symbol.asyncIterator;
+  return (value: unknown): boolean => {
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+    if (isGeneratorObject(value)) return true;
+    if (isProxy(value)) return true;
+    const next = getOwnPropertyDescriptor(value, "next");
+    if (next !== undefined && typeof next.value === "function") return true;
+    for (let object: object | null = value as object; object !== null; object = getPrototypeOf(object) as object | null) {
+      if (isProxy(object)) return true;
+      const method = getOwnPropertyDescriptor(object, asyncIterator);
+      if (method !== undefined) return method.get !== undefined || typeof method.value === "function";
+    }
+    return false;
+  };
+})();
 
 /**
  * Whether `yield* value` runs an iterator whose first step may be an instrumented generator's
