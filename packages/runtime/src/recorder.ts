@@ -29,7 +29,9 @@
 //   async generator object, a bare `yield`, are no loop). So when a generator, async or not (a
 //   sync iterable is iterated through an async-from-sync iterator), enters or resumes right after
 //   such a suspension (no probe in between), it runs under that suspended consumer, not under
-//   whatever is below it;
+//   whatever is below it; after the head only when the head's value may be iterated by one
+//   (mayDriveGenerator(): not an array's loop, which runs nothing instrumented before its function
+//   goes back to its caller, whose generator that is);
 // - the plain calls the machinery of a `for await` loop or of a `yield*` makes right after such a
 //   suspension or delegation run under the suspended frame too: the iterable's
 //   `[Symbol.asyncIterator]()` or `[Symbol.iterator]()`, then (the window opening again once that
