@@ -19,7 +19,7 @@ import {
   type SiteTuple,
 } from "@tsprof/instrument";
 import { functionNames, staticBlockNames } from "./site-names";
-import { closeIteratorUnderFrame, forAwaitBody, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
+import { closeIteratorUnderFrame, forAwaitBody, forAwaitSuspendCall, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
 import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
@@ -178,7 +178,22 @@ export function instrumentProgram(
         path.replaceWith(atLocationOf(resumeCall(ids, node), node));
       },
     },
-    // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
+    // return x (async generator)  →  return _tsprof$h.suspend(_tsprof$t, x)
+    // The return statement of an async generator awaits its value itself, before any finally block runs
+    // (ECMA-262 ReturnStatement: `? Await(exprValue)` when the generator kind is async): the frame leaves
+    // the stack there, or the wait would be its own time and whatever runs meanwhile its callees. No
+    // resume follows: the user's finally blocks re-activate it, the exit probe closes it. `return;` awaits nothing.
+    ReturnStatement: {
+      exit(path) {
+        const node = path.node;
+        if (!node.argument || done.has(node) || !suspendableOwner(path)) return;
+        const owner = ownerOf(path) as t.Function;
+        if (!owner.async || !owner.generator) return;
+        done.add(node);
+        node.argument = suspendCall(ids, node.argument);
+      },
+    },
+    // for await (h of x) B  →  try { for await (h of suspend(x, 1)) { resume(); try { B } finally { suspend(void 0, 1); } } } finally { resume(); }
     // for (h of x) B        →  for (h of x) { try { B } finally { resume(); } }   (only when B yields or awaits)
     ForOfStatement: {
       exit(path) {
@@ -192,7 +207,7 @@ export function instrumentProgram(
           if (bodySuspends(path)) node.body = closeIteratorUnderFrame(ids, node.body);
           return;
         }
-        node.right = suspendCall(ids, node.right);
+        node.right = forAwaitSuspendCall(ids, node.right);
         node.body = forAwaitBody(ids, node.body);
         // A labelled loop keeps its labels (`continue outer` must still name a loop): wrap the outermost label.
         let statement: NodePath = path;

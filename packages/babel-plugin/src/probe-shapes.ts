@@ -1,6 +1,6 @@
 // The code tsprof injects, one builder per shape of packages/instrument/src/protocol.ts.
 import { template, types as t } from "@babel/core";
-import { GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
+import { FOR_AWAIT_MARKER, GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
 
 // Placeholders are the UPPER_CASE identifiers (Babel template's default pattern). In the comments, `_tsprof$` and
 // `_tsprof$m` stand for the module's tagged accessor and handle (`_tsprof$<tag>`, `_tsprof$<tag>$m`).
@@ -28,15 +28,21 @@ export function probedBody(ids: ProbeIdentifiers, site: number, body: t.Statemen
   });
 }
 
-function probeCall(ids: ProbeIdentifiers, method: "suspend" | "resume" | "delegate", value?: t.Expression): t.CallExpression {
+function probeCall(ids: ProbeIdentifiers, method: "suspend" | "resume" | "delegate", value?: t.Expression, marker?: number): t.CallExpression {
   const args: t.Expression[] = [t.identifier(ids.token)];
-  if (value) args.push(value);
+  if (value || marker !== undefined) args.push(value ?? t.unaryExpression("void", t.numericLiteral(0)));
+  if (marker !== undefined) args.push(t.numericLiteral(marker));
   return t.callExpression(t.memberExpression(t.identifier(ids.localHandle), t.identifier(method)), args);
 }
 
 /** `_tsprof$h.suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
 export function suspendCall(ids: ProbeIdentifiers, value?: t.Expression): t.CallExpression {
   return probeCall(ids, "suspend", value);
+}
+
+/** `_tsprof$h.suspend(_tsprof$t, value, 1)`: a `for await` loop's suspension (its head: the iterable; the end of its body: `void 0`). */
+export function forAwaitSuspendCall(ids: ProbeIdentifiers, value?: t.Expression): t.CallExpression {
+  return probeCall(ids, "suspend", value, FOR_AWAIT_MARKER);
 }
 
 /** `_tsprof$h.delegate(_tsprof$t, inner)`: a `yield*` leaves the stack; the inner generator will run under this frame. */
@@ -54,13 +60,13 @@ export function resumeStatement(ids: ProbeIdentifiers): t.ExpressionStatement {
   return t.expressionStatement(resumeCall(ids));
 }
 
-// for await (h of _tsprof$h.suspend(_tsprof$t, x)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t); } }
+// for await (h of _tsprof$h.suspend(_tsprof$t, x, 1)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t, void 0, 1); } }
 /** The body of a `for await` loop: active while the body runs, suspended while the loop awaits the next item. */
 export function forAwaitBody(ids: ProbeIdentifiers, body: t.Statement): t.BlockStatement {
   const block = t.isBlockStatement(body) ? body : t.blockStatement([body]);
   return t.blockStatement([
     resumeStatement(ids),
-    t.tryStatement(block, null, t.blockStatement([t.expressionStatement(suspendCall(ids))])),
+    t.tryStatement(block, null, t.blockStatement([t.expressionStatement(forAwaitSuspendCall(ids))])),
   ]);
 }
 

@@ -26,10 +26,15 @@
 //   await x           → _tsprof$h.resume(_tsprof$t, await _tsprof$h.suspend(_tsprof$t, x))
 //   yield x           → _tsprof$h.resume(_tsprof$t, yield _tsprof$h.suspend(_tsprof$t, x))
 //   yield* x          → _tsprof$h.resume(_tsprof$t, yield* _tsprof$h.delegate(_tsprof$t, x))
+//   return x          → return _tsprof$h.suspend(_tsprof$t, x)       (async generators only: the return statement
+//                       awaits x before finally blocks run, so the frame leaves the stack there; no resume follows:
+//                       the finally blocks' resume re-activates it, the exit probe closes it. Not `return;`)
 //   for await (h of x) B → try {
-//                            for await (h of _tsprof$h.suspend(_tsprof$t, x)) {
-//                              _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t) } }
-//                          } finally { _tsprof$h.resume(_tsprof$t) }   (however the loop ends; labels stay on the loop)
+//                            for await (h of _tsprof$h.suspend(_tsprof$t, x, 1)) {
+//                              _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t, void 0, 1) } }
+//                          } finally { _tsprof$h.resume(_tsprof$t) }   (however the loop ends; labels stay on the loop;
+//                        the 1, FOR_AWAIT_MARKER, tells the loop's suspensions from an `await x` or a bare `yield`:
+//                        the loop's machinery calls the iterator's methods right after them, under this frame)
 //   for (h of x) B    → for (h of x) { try { B } finally { _tsprof$h.resume(_tsprof$t) } }
 //                       (only when B holds a yield, yield* or await of this function, not of a nested one:
 //                        a return or throw resumption out of that yield/await skips its resume probe and
@@ -49,6 +54,9 @@
 
 /** Default module specifier of the runtime entry that instrumented modules load. */
 export const DEFAULT_RUNTIME_SPECIFIER = "@tsprof/runtime/probe";
+
+/** The third argument of the `suspend` probes of a `for await` loop (its head and the end of its body). */
+export const FOR_AWAIT_MARKER = 1;
 
 /** Runtime option value meaning "use globalThis.__tsprof" (browser bundles, inlined runtimes). */
 export const GLOBAL_RUNTIME = "global";
@@ -82,8 +90,12 @@ export interface ModuleHandle {
   enter(localSite: number): number;
   /** The call that `token` names ends (normally or by exception). Closes frames left open above it. Suspended frames are closed too. */
   exit(token: number): void;
-  /** The frame leaves the stack at an await/yield; returns `value` unchanged. */
-  suspend<T>(token: number, value?: T): T;
+  /**
+   * The frame leaves the stack at an await/yield; returns `value` unchanged. `marker` FOR_AWAIT_MARKER
+   * (1) in a `for await` loop's head and at the end of its body: the loop's next() (and, in the head, its
+   * [Symbol.asyncIterator]()) runs under the suspended frame.
+   */
+  suspend<T>(token: number, value?: T, marker?: number): T;
   /** `yield*`: the frame leaves the stack like suspend, and the delegated-to generator runs under it while the delegation lasts; returns `value` unchanged. */
   delegate<T>(token: number, value: T): T;
   /** The frame comes back on the stack; no-op when already active or closed; returns `value` unchanged. */

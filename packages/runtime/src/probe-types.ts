@@ -20,8 +20,8 @@ export interface ModuleHandle {
   enter(localSite: number): number;
   /** The call that `token` names ends. Closes frames left open above it; closes a suspended frame. */
   exit(token: number): void;
-  /** The frame leaves the stack at an await/yield; returns `value` unchanged. */
-  suspend<T>(token: number, value?: T): T;
+  /** The frame leaves the stack at an await/yield; `marker` 1 in a `for await` loop's head and at the end of its body; returns `value` unchanged. */
+  suspend<T>(token: number, value?: T, marker?: number): T;
   /** The frame comes back on the stack; no-op when already active or closed; returns `value` unchanged. */
   resume<T>(token: number, value?: T): T;
   /**

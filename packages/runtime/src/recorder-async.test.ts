@@ -247,13 +247,13 @@ test("async generator under for await: runs under its consumer, not under the co
     try {
       let sum = 0;
       clock.tick(1);
-      for await (const n of probe.suspend(t, numbers())) {
+      for await (const n of probe.suspend(t, numbers(), 1)) {
         probe.resume(t);
         try {
           sum += n;
           clock.tick(1);
         } finally {
-          probe.suspend(t);
+          probe.suspend(t, undefined, 1);
         }
       }
       probe.resume(t);
@@ -405,4 +405,35 @@ test("a plain yield of an iterable is not a delegation: the next generator runs 
   probe.exit(t);
   const p = finish(h);
   assert.deepEqual(edgeOf(p, "main", "items"), { calls: 1, primitiveCalls: 1, selfTime: 1, totalTime: 1 });
+});
+
+test("yield* of an iterable that calls nothing instrumented, then the generator's own code: no self-edge", () => {
+  const h = createHarness({ main: "function", outer: "generator" });
+  const { probe, clock, site } = h;
+  // `yield* []; yield 1;`: the delegation ends at once, so outer's own resume is the next event after
+  // its delegate(); it once took itself for the driver of that resumption (an `outer` node under outer).
+  // outer: slices [1,2] (entry to the delegation), [2,3] (to the yield), [4,5] (after it): 1 call, tottime 3
+  function* outer(): Generator<number> {
+    const t = probe.enter(site.outer);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield* probe.delegate(t, []));
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 1));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  const t = probe.enter(site.main);
+  clock.tick(1);
+  const values = [...outer()];
+  clock.tick(1);
+  probe.exit(t);
+  assert.deepEqual(values, [1]);
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "outer"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
+  assert.deepEqual(edgeOf(p, "main", "outer"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 3 });
+  assert.equal(p.edges.length, 1, "no outer → outer edge");
+  assert.deepEqual(treeLines(p), ["main 1/2/5", "  outer 1/3/3"]);
 });

@@ -8,12 +8,15 @@ import type { FunctionInfo, FunctionKind } from "@tsprof/format";
 import type { Clock } from "./clock";
 import { createCompensatedClock } from "./compensation";
 import { buildProfile, type RecordedData } from "./profile-builder";
-import { Recorder, type RecorderOptions } from "./recorder";
+import { Recorder, type KindTable, type RecorderOptions } from "./recorder";
 import { ReferenceRecorder } from "./reference-recorder.test-helper";
 
 const KINDS: FunctionKind[] = ["function", "function", "function", "generator", "generator", "async", "async-generator"];
 const KIND_CODES: Record<FunctionKind, number> = { function: 0, generator: 1, async: 2, "async-generator": 3 };
-const kindTable = { kinds: Uint8Array.from(KINDS, (kind) => KIND_CODES[kind]) };
+// Names for the kind table: the plain f1 and f2 and the async f5 are named as an iteration's methods
+// (calls the recorders place under a suspended `for await` or `yield*` frame); the profile keeps f0…f6.
+const NAMES = ["f0", "[Symbol.asyncIterator]", "next", "f3", "f4", "next", "f6"];
+const kindTable: KindTable = { kinds: Uint8Array.from(KINDS, (kind) => KIND_CODES[kind]), functions: NAMES.map((name) => ({ name })) };
 const functions: FunctionInfo[] = KINDS.map((kind, i) => ({ name: `f${i}`, qualifiedName: `f${i}`, file: "oracle.js", line: i + 1, column: 1, kind }));
 const TAG = 3;
 
@@ -34,7 +37,9 @@ function steppingClock(): Clock & { advance(ticks: number): void; readings: numb
   };
 }
 
-type Value = "none" | "undefined" | "number" | "asyncIterable" | "generator" | "object" | "array";
+// "forAwait…": a `for await` loop's suspension (the marker): the end of its body (no value), its head
+// over an array or over a generator object; every other value is an ordinary suspension's.
+type Value = "forAwait" | "forAwaitArray" | "forAwaitGenerator" | "none" | "undefined" | "number" | "asyncIterable" | "generator" | "object" | "array";
 type Op =
   | { op: "enter"; fn: number }
   | { op: "exit" | "resume"; pick: number }
@@ -43,7 +48,7 @@ type Op =
   | { op: "snapshot" };
 
 const pick = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 2 }) }, { weight: 1, arbitrary: fc.nat({ max: 40 }) });
-const value = fc.constantFrom<Value>("none", "undefined", "number", "asyncIterable", "generator", "object", "array");
+const value = fc.constantFrom<Value>("forAwait", "forAwaitArray", "forAwaitGenerator", "none", "undefined", "number", "asyncIterable", "generator", "object", "array");
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ op: fc.constant("enter" as const), fn: fc.nat({ max: KINDS.length - 1 }) }) },
   { weight: 7, arbitrary: fc.record({ op: fc.constant("exit" as const), pick }) },
@@ -61,6 +66,7 @@ const optionsArbitrary: fc.Arbitrary<RecorderOptions> = fc.record({
 
 function valueOf(kind: Value): unknown {
   switch (kind) {
+    case "forAwait":
     case "none":
     case "undefined":
       return undefined;
@@ -69,10 +75,12 @@ function valueOf(kind: Value): unknown {
     case "asyncIterable":
       return { [Symbol.asyncIterator]: () => ({}) };
     case "generator":
+    case "forAwaitGenerator":
       return (function* () {})();
     case "object":
       return { next: () => ({ done: true }) };
     case "array":
+    case "forAwaitArray":
       return [1, 2];
   }
 }
@@ -143,7 +151,9 @@ function run(ops: Op[], options: RecorderOptions, kinds = kindTable, table: read
         if (op.op === "exit") s.recorder.exit(token);
         else if (op.op === "resume") s.recorder.resume(token);
         else if (op.op === "delegate") s.recorder.delegate(token, valueOf(kind));
-        else s.recorder.suspend(token, valueOf(kind), kind !== "none");
+        else if (kind.startsWith("forAwait")) s.recorder.suspend(token, valueOf(kind), 1);
+        else if (kind === "none") s.recorder.suspend(token);
+        else s.recorder.suspend(token, valueOf(kind));
       }
     }
     assert.equal(newClock.readings, oldClock.readings, `${where}: clock readings`);
@@ -211,4 +221,35 @@ test("calls past the node cap to functions whose ids collide in the edge cache k
   for (const fn of [2, 4098, 2, 8194, 4098, 2, 2, 8194]) ops.push({ op: "enter", fn }, { op: "tick", ticks: 1 }, { op: "exit", pick: 0 });
   ops.push({ op: "exit", pick: 8 }, { op: "exit", pick: 9 }); // f1, then f0
   run(ops, { maxTreeNodes: 1 }, kinds, table);
+});
+
+test("a for await head's [Symbol.asyncIterator]() and then next() run under the suspended loop; calls after them do not", () => {
+  // f5 (async) suspends in a loop head; f1 ([Symbol.asyncIterator]) runs under it and calls f0; once
+  // f1 has returned, the window opens again for f2 (next); the second f2 is the caller's. Then the
+  // same at a delegation of f3 (a generator), and a plain call named otherwise that ends a window.
+  const ops: Op[] = [
+    { op: "enter", fn: 0 },
+    { op: "enter", fn: 5 },
+    { op: "suspend", pick: 0, value: "forAwait" },
+    { op: "enter", fn: 1 },
+    { op: "enter", fn: 0 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "exit", pick: 1 }, // picks count back from the latest token handed out
+    { op: "enter", fn: 2 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "enter", fn: 2 },
+    { op: "exit", pick: 0 },
+    { op: "enter", fn: 3 },
+    { op: "delegate", pick: 0, value: "array" },
+    { op: "enter", fn: 1 },
+    { op: "exit", pick: 0 },
+    { op: "enter", fn: 0 },
+    { op: "exit", pick: 0 },
+    { op: "snapshot" },
+  ];
+  run(ops, { maxTreeNodes: 500_000 });
+  run(ops, { maxTreeNodes: 500_000 }, kindTable, functions, 0.25);
+  run(ops, { maxTreeNodes: 3 });
 });

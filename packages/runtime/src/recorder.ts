@@ -23,10 +23,23 @@
 // - a resumed `async-generator` frame runs like a generator; when resumed with nothing on the
 //   stack (from the microtask queue after an `await`) it continues under its previous slice's
 //   edge and tree node;
-// - `for await (x of gen())`: the protocol suspends the consumer in the loop head (value: the
-//   async iterable) and at the end of each body (no value), just before the loop calls next().
-//   So when an async generator enters or resumes right after such a suspension (no probe in
-//   between), it runs under that suspended consumer, not under whatever is below it;
+// - `for await (x of gen())`: the protocol suspends the consumer in the loop head and at the end of
+//   each body, just before the loop calls next(), with a marker (suspend's third argument,
+//   FOR_AWAIT_MARKER) that no other suspension has: the value says nothing (an `await x` of an
+//   async generator object, a bare `yield`, are no loop). So when a generator, async or not (a
+//   sync iterable is iterated through an async-from-sync iterator), enters or resumes right after
+//   such a suspension (no probe in between), it runs under that suspended consumer, not under
+//   whatever is below it; after the head only when the head's value may be iterated by one
+//   (mayDriveGenerator(): not an array's loop, which runs nothing instrumented before its function
+//   goes back to its caller, whose generator that is);
+// - the plain calls the machinery of a `for await` loop or of a `yield*` makes right after such a
+//   suspension or delegation run under the suspended frame too: the iterable's
+//   `[Symbol.asyncIterator]()` or `[Symbol.iterator]()`, then (the window opening again once that
+//   has returned) the iterator's `next()` (for a loop, an `async next()` as well). No probe marks the
+//   moment the suspended frame's function has gone back to its caller, whose calls come next just
+//   the same, so these are told by their names only (takeCallDriver()); a call named otherwise ends
+//   the window and runs under the top of the stack. The later next() calls of a `yield*` of a plain
+//   iterator, made by the delegator's own next() with no probe of it, run under that next()'s caller;
 // - `yield* inner` signalled by delegate(token, inner) (instead of suspend): what the engine
 //   does is each outer.next() running outer's yield*, which runs inner. So the delegator stays
 //   on the stack while the inner generator's first step runs (when inner is a generator object
@@ -86,6 +99,12 @@ import { copyTyped, growFloat64, growInt32, isTypedArrayView, mathMax, mathMin, 
 /** Kind codes of the registered functions, by global function id (read, never written, by the recorder). */
 export interface KindTable {
   readonly kinds: Uint8Array;
+  /**
+   * The registered functions by global id, for their names (iterationRole(): a call in a `for await`
+   * or `yield*` window is the iterator's only when it is named as the iteration's methods are).
+   * Without it, plain calls never run under a suspended loop or delegator.
+   */
+  readonly functions?: ArrayLike<{ readonly name: string } | undefined>;
 }
 
 export interface RecorderOptions {
@@ -275,8 +294,31 @@ export interface CollectedStats {
   nodeStats: Float64Array;
 }
 
-/** `suspend(token)` called without a value: the end of a `for await` body. */
-const NO_VALUE: unique symbol = Symbol("no value");
+/**
+ * The third argument of `suspend(token, value, 1)`: the transforms mark the two suspensions of a `for
+ * await` loop with it (the head, and the end of each body), after which the loop's machinery calls the
+ * iterator's next() (the head: first its [Symbol.asyncIterator] or [Symbol.iterator] method). A number,
+ * compared with ===: a handle from an older copy of the runtime passes a boolean there.
+ */
+export const FOR_AWAIT_MARKER = 1;
+/** The latest suspension was an ordinary await or yield: it drives nothing. */
+const ORDINARY: unique symbol = Symbol("ordinary");
+/**
+ * The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER): at the end of its body, or
+ * in its head with a value a generator may iterate (mayDriveGenerator()), whose step the loop runs next.
+ */
+const FOR_AWAIT: unique symbol = Symbol("for await");
+/**
+ * The head of a `for await` loop over anything else (an array, a Map, a sync iterable class): the loop's
+ * first calls are the iterable's own methods, if instrumented (takeCallDriver()); no generator runs
+ * directly, so one that starts next is the caller's (`consume(); gen().next()` when consume's loop is
+ * over an array). Once an instrumented [Symbol.asyncIterator]() has returned (it may have made a
+ * generator), the reopened window is FOR_AWAIT.
+ */
+const FOR_AWAIT_HEAD: unique symbol = Symbol("for await head");
+/** iterationRole(): a function named `[Symbol.asyncIterator]` or `[Symbol.iterator]`, or `next`. */
+const ITERATOR_METHOD = 1;
+const NEXT_METHOD = 2;
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
 /**
@@ -286,7 +328,6 @@ const DELEGATION: unique symbol = Symbol("delegation");
  * stays; any other next event settles it: the delegator leaves at that event's reading.
  */
 const PENDING_DELEGATION: unique symbol = Symbol("pending delegation");
-const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class Recorder {
   readonly clock: Clock;
@@ -391,9 +432,19 @@ export class Recorder {
   private freeSlots = new Int32Array(64);
   private freeCount = 0;
 
-  /** The frame whose suspend was the latest probe event (else -1), and the value it suspended with. */
+  /** The frame whose suspend was the latest probe event (else -1), and what kind of suspension it was. */
   private lastSuspended = -1;
   private lastSuspendedValue: unknown = undefined;
+  /**
+   * A plain `[Symbol.asyncIterator]()` (or `[Symbol.iterator]()`) call that a `for await` head or a
+   * `yield*` ran under its suspended driver, at this stack index (-1: none), with that driver and
+   * window kind: the loop's first next() comes once it has returned, so the window opens again for the
+   * first event at that index (reopenWindow()). Meanwhile fastDepthLimit is 0, so that entry takes
+   * the slow path.
+   */
+  private reopenDepth = -1;
+  private reopenDriver = -1;
+  private reopenKind: unknown = undefined;
 
   // Where the placement of a new slice put it: edge (-1: none), tree node, whether the slice owns
   // it, and whether it is aligned (settlePlacement()).
@@ -545,12 +596,16 @@ export class Recorder {
     // Any other call: an async function or generator, a new high-water mark, a call past the
     // node cap or from a direct frame, or right after a suspension.
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
+    // (A call above a pending reopen is the iterator method's own callee: the window waits.)
+    if (this.reopenDepth >= this.depth) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     this.readClock();
-    if (this.lastSuspended >= 0) this.endSuspensionWindow();
+    // (Settling a pending delegation here takes its delegator off the stack first.)
+    const driver = this.lastSuspended >= 0 ? this.takeCallDriver(fn) : -1;
     const token = this.nextPlainToken();
     const at = this.depth;
-    this.placeUnderTop(fn, at);
+    if (driver >= 0) this.placeUnderSlot(fn, driver, true);
+    else this.placeUnderTop(fn, at);
     this.settlePlacement(at);
     this.recordCall(fn);
     this.push(token, fn, NO_SLOT);
@@ -678,8 +733,12 @@ export class Recorder {
     this.finish(slot);
   }
 
-  /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
-  suspend(token: number, value?: unknown, hasValue = true): void {
+  /**
+   * The frame named by `token` leaves the stack (await, yield, `return x` of an async generator);
+   * `marker` FOR_AWAIT_MARKER for the head and the end of the body of a `for await` loop.
+   */
+  suspend(token: number, value?: unknown, marker?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     this.readClock();
@@ -702,7 +761,7 @@ export class Recorder {
       }
     }
     this.lastSuspended = slot;
-    this.lastSuspendedValue = hasValue ? value : NO_VALUE;
+    this.lastSuspendedValue = marker !== FOR_AWAIT_MARKER ? ORDINARY : value === undefined || mayDriveGenerator(value) ? FOR_AWAIT : FOR_AWAIT_HEAD;
   }
 
   /**
@@ -711,6 +770,7 @@ export class Recorder {
    * stack like suspend, and an instrumented generator its iterator starts runs under it.
    */
   delegate(token: number, inner?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== ACTIVE) return;
     if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) {
@@ -730,6 +790,7 @@ export class Recorder {
 
   /** The frame named by `token` comes back on top of the stack. */
   resume(token: number): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return;
     if (this.depth >= this.maxDepth) {
@@ -760,7 +821,7 @@ export class Recorder {
     }
     this.readClock();
     this.settlePendingDelegation();
-    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
+    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn, slot) : -1;
     this.resumeSlot(slot, consumer);
   }
 
@@ -987,6 +1048,7 @@ export class Recorder {
 
   /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
   private enterSlotFrame(fn: number): number {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
@@ -1008,7 +1070,7 @@ export class Recorder {
       this.joinPendingDelegation(slot, pending);
     } else if (this.lastSuspended >= 0) {
       this.settlePendingDelegation();
-      const driver = this.takeDriver(fn);
+      const driver = this.takeDriver(fn, -1);
       if (driver >= 0 && this.slotBytes[driver * SLOT_BYTES + SLOT_DELEGATING] === 1) {
         // The first next() of an iterator a yield* started: its delegator comes back to run it.
         this.linkDelegator(slot, driver);
@@ -1074,20 +1136,82 @@ export class Recorder {
 
   /**
    * Reads and clears the latest suspension. Returns the suspended frame that drives `fn`, a
-   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or for an
-   * async generator a `for await` consumer (head: the value is an async iterable; end of body:
-   * no value). Else -1.
+   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or a `for
+   * await` consumer (its head and the end of its body are suspensions with FOR_AWAIT_MARKER). Else -1. `slot`: the frame that resumes (-1 for an entry), never its own driver: a
+   * `yield* []` (or any iterable whose iteration calls nothing instrumented) ends with the
+   * delegator's own resume right after its delegation, which drives nothing.
    */
-  private takeDriver(fn: number): number {
+  private takeDriver(fn: number, slot: number): number {
     const driver = this.lastSuspended;
     const value = this.lastSuspendedValue;
     this.lastSuspended = -1;
     this.lastSuspendedValue = undefined;
+    if (driver === slot) return -1;
     const kind = this.kindTable.kinds[fn];
     if (this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return -1;
     if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
-    if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
-    return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
+    // A `for await` loop's next() runs a generator's next step, async or not (a sync iterable is
+    // iterated through an async-from-sync iterator); any other suspension drives nothing, whatever
+    // its value (an `await x` of an async generator object is no loop).
+    if (value !== FOR_AWAIT && value !== FOR_AWAIT_HEAD) return -1;
+    if (value === FOR_AWAIT_HEAD) return kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD ? driver : -1;
+    // And an `async next()` of the loop's iterator is called by the loop (not for yield*, whose
+    // delegator comes back on the stack only for generator inners).
+    return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR || (kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD) ? driver : -1;
+  }
+
+  /**
+   * Reads and clears the latest suspension for a plain call of `fn` (a pending
+   * delegation settles: its delegator leaves at this reading). Returns the suspended frame it runs
+   * under: after a `for await` loop's suspension or a `yield*` delegation, the calls the loop's or
+   * the yield*'s machinery makes, which run while that frame is suspended: the iterable's
+   * `[Symbol.asyncIterator]()` or `[Symbol.iterator]()` (in the head or at the delegation; the window
+   * opens again once it has returned, see reopenDepth) and the iterator's `next()`. Told apart from
+   * the code that runs next when the loop's frame has gone back to its caller (which the probes cannot
+   * see happen) by name only: a call named otherwise is the caller's. Else -1.
+   */
+  private takeCallDriver(fn: number): number {
+    const driver = this.lastSuspended;
+    this.settlePendingDelegation();
+    const kind = this.lastSuspendedValue;
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+    if ((kind !== FOR_AWAIT && kind !== FOR_AWAIT_HEAD && kind !== DELEGATION) || this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] !== SUSPENDED) return -1;
+    const role = this.iterationRole(fn);
+    if (role === 0) return -1;
+    if (role === ITERATOR_METHOD) {
+      this.reopenDepth = this.depth; // where the call goes
+      this.reopenDriver = driver;
+      this.reopenKind = kind === FOR_AWAIT_HEAD ? FOR_AWAIT : kind;
+      this.fastDepthLimit = 0;
+    }
+    return driver;
+  }
+
+  /**
+   * The first probe event after a pending reopen (an entry at or below its stack index, or any
+   * suspend, resume, delegate or async or generator entry): when it comes at that index, the iterator
+   * method has returned and the driver is still suspended, the window opens again for it.
+   */
+  private reopenWindow(): void {
+    const at = this.reopenDepth;
+    const driver = this.reopenDriver;
+    this.reopenDepth = -1;
+    this.fastDepthLimit = mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
+    if (this.depth === at && this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] === SUSPENDED) {
+      this.lastSuspended = driver;
+      this.lastSuspendedValue = this.reopenKind;
+    }
+  }
+
+  /** The role of `fn` in an iteration, by its name: ITERATOR_METHOD, NEXT_METHOD, or 0. */
+  private iterationRole(fn: number): number {
+    const functions = this.kindTable.functions;
+    const info = functions === undefined ? undefined : functions[fn];
+    if (info === undefined) return 0;
+    const name = info.name;
+    if (name === "next") return NEXT_METHOD;
+    return name === "[Symbol.asyncIterator]" || name === "[Symbol.iterator]" ? ITERATOR_METHOD : 0;
   }
 
   /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
@@ -1342,7 +1466,8 @@ export class Recorder {
     this.depth = depth + 1;
     if (depth >= this.maxDepthSeen) {
       this.maxDepthSeen = depth + 1;
-      this.fastDepthLimit = mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
+      // (0 while a reopen is pending: see reopenDepth.)
+      this.fastDepthLimit = this.reopenDepth >= 0 ? 0 : mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
     }
   }
 
@@ -1653,6 +1778,42 @@ function isGeneratorKind(kind: number): boolean {
 }
 
 /**
+ * Whether the value of a `for await` head may be iterated by a generator's own steps, which the loop
+ * then runs directly: a generator object (sync or async), an iterator with its own `next` (what
+ * TypeScript's down-levelled generators are), or anything with a [Symbol.asyncIterator] (an async
+ * generator however lowered, a class whose method returns one). Not an array, a Map or a plain sync
+ * iterable, whose native iterators run nothing instrumented. Looked up without running user code
+ * (Node's util.types, property descriptors, no getter called; a proxy counts as yes). Outside Node:
+ * always yes.
+ */
+const mayDriveGenerator: (value: unknown) => boolean = (() => {
+  let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
+  try {
+    types = (require("util") as typeof import("util")).types;
+  } catch {
+    types = undefined;
+  }
+  if (types === undefined || typeof types.isGeneratorObject !== "function" || typeof types.isProxy !== "function") return () => true;
+  const { isGeneratorObject, isProxy } = types;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const asyncIterator = Symbol.asyncIterator;
+  return (value: unknown): boolean => {
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+    if (isGeneratorObject(value)) return true;
+    if (isProxy(value)) return true;
+    const next = getOwnPropertyDescriptor(value, "next");
+    if (next !== undefined && typeof next.value === "function") return true;
+    for (let object: object | null = value as object; object !== null; object = getPrototypeOf(object) as object | null) {
+      if (isProxy(object)) return true;
+      const method = getOwnPropertyDescriptor(object, asyncIterator);
+      if (method !== undefined) return method.get !== undefined || typeof method.value === "function";
+    }
+    return false;
+  };
+})();
+
+/**
  * Whether `yield* value` runs an iterator whose first step may be an instrumented generator's
  * entry: a generator object (native, or a down-levelling helper's iterator object with its own
  * `next`, as TypeScript's __asyncGenerator makes). Checked without running user code: Node's
@@ -1677,12 +1838,3 @@ const isDelegableIterator: (value: unknown) => boolean = (() => {
     return next !== undefined && typeof next.value === "function";
   };
 })();
-
-function isAsyncIterable(value: unknown): boolean {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
-  try {
-    return typeof (value as Record<symbol, unknown>)[asyncIteratorSymbol] === "function";
-  } catch {
-    return false; // a throwing getter or proxy: not ours to report
-  }
-}

@@ -105,8 +105,31 @@ const SCRATCH_ENTRY = 0;
 /** stackSlot of a plain function's frame: it has no slot. */
 const NO_SLOT = -1;
 
-/** `suspend(token)` called without a value: the end of a `for await` body. */
-const NO_VALUE: unique symbol = Symbol("no value");
+/**
+ * The third argument of `suspend(token, value, 1)`: the transforms mark the two suspensions of a `for
+ * await` loop with it (the head, and the end of each body), after which the loop's machinery calls the
+ * iterator's next() (the head: first its [Symbol.asyncIterator] or [Symbol.iterator] method). A number,
+ * compared with ===: a handle from an older copy of the runtime passes a boolean there.
+ */
+const FOR_AWAIT_MARKER = 1;
+/** The latest suspension was an ordinary await or yield: it drives nothing. */
+const ORDINARY: unique symbol = Symbol("ordinary");
+/**
+ * The latest suspension was one of a `for await` loop's (FOR_AWAIT_MARKER): at the end of its body, or
+ * in its head with a value a generator may iterate (mayDriveGenerator()), whose step the loop runs next.
+ */
+const FOR_AWAIT: unique symbol = Symbol("for await");
+/**
+ * The head of a `for await` loop over anything else (an array, a Map, a sync iterable class): the loop's
+ * first calls are the iterable's own methods, if instrumented (takeCallDriver()); no generator runs
+ * directly, so one that starts next is the caller's (`consume(); gen().next()` when consume's loop is
+ * over an array). Once an instrumented [Symbol.asyncIterator]() has returned (it may have made a
+ * generator), the reopened window is FOR_AWAIT.
+ */
+const FOR_AWAIT_HEAD: unique symbol = Symbol("for await head");
+/** iterationRole(): a function named `[Symbol.asyncIterator]` or `[Symbol.iterator]`, or `next`. */
+const ITERATOR_METHOD = 1;
+const NEXT_METHOD = 2;
 /** The latest suspension was a delegate(token, inner): a `yield*`. */
 const DELEGATION: unique symbol = Symbol("delegation");
 /**
@@ -116,7 +139,6 @@ const DELEGATION: unique symbol = Symbol("delegation");
  * stays; any other next event settles it: the delegator leaves at that event's reading.
  */
 const PENDING_DELEGATION: unique symbol = Symbol("pending delegation");
-const asyncIteratorSymbol = Symbol.asyncIterator;
 
 export class ReferenceRecorder {
   readonly clock: Clock;
@@ -203,6 +225,10 @@ export class ReferenceRecorder {
   /** The frame whose suspend was the latest probe event (else -1), and the value it suspended with. */
   private lastSuspended = -1;
   private lastSuspendedValue: unknown = undefined;
+  /** A plain iterator-method call run under a suspended driver at this stack index (-1: none): see reopenWindow(). */
+  private reopenDepth = -1;
+  private reopenDriver = -1;
+  private reopenKind: unknown = undefined;
 
   // Where placeFrame() put a new slice: edge (-1: none), tree node, whether the slice owns it.
   private placedEdge = -1;
@@ -225,13 +251,15 @@ export class ReferenceRecorder {
   /** A call of function `fn` starts. Returns its token, or 0 when past a cap. */
   enter(fn: number): number {
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
+    if (this.reopenDepth >= this.depth) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     const now = this.clock.now();
-    if (this.lastSuspended >= 0) this.endSuspensionWindow(now);
+    const driver = this.lastSuspended >= 0 ? this.takeCallDriver(fn, now) : -1;
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
     this.fnCalls[fn]++;
     if (this.fnLevel[fn]++ === 0) this.fnPrimitiveCalls[fn]++;
-    this.placeUnderTop(fn, this.depth);
+    if (driver >= 0) this.placeUnderSlot(fn, driver, true);
+    else this.placeUnderTop(fn, this.depth);
     const serial = (this.serial + 1) & SERIAL_MASK;
     this.serial = serial;
     const token = -1 - serial;
@@ -253,8 +281,12 @@ export class ReferenceRecorder {
     else this.exitSlotFrame(token);
   }
 
-  /** The frame named by `token` leaves the stack (await, yield); `hasValue` false for the bare `suspend(t)` ending a `for await` body. */
-  suspend(token: number, value?: unknown, hasValue = true): void {
+  /**
+   * The frame named by `token` leaves the stack (await, yield, `return x` of an async generator);
+   * `marker` FOR_AWAIT_MARKER for the head and the end of the body of a `for await` loop.
+   */
+  suspend(token: number, value?: unknown, marker?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     const now = this.clock.now();
@@ -276,7 +308,7 @@ export class ReferenceRecorder {
       }
     }
     this.lastSuspended = slot;
-    this.lastSuspendedValue = hasValue ? value : NO_VALUE;
+    this.lastSuspendedValue = marker !== FOR_AWAIT_MARKER ? ORDINARY : value === undefined || mayDriveGenerator(value) ? FOR_AWAIT : FOR_AWAIT_HEAD;
   }
 
   /**
@@ -285,6 +317,7 @@ export class ReferenceRecorder {
    * stack like suspend, and an instrumented generator its iterator starts runs under it.
    */
   delegate(token: number, inner?: unknown): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== ACTIVE) return;
     if (this.lastSuspended >= 0 && this.lastSuspendedValue === PENDING_DELEGATION) this.settlePendingDelegation(this.clock.now());
@@ -301,6 +334,7 @@ export class ReferenceRecorder {
 
   /** The frame named by `token` comes back on top of the stack. */
   resume(token: number): void {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     const slot = this.slotOf(token);
     if (slot < 0 || this.slotState[slot] !== SUSPENDED) return;
     if (this.depth >= this.maxDepth) {
@@ -329,7 +363,7 @@ export class ReferenceRecorder {
     }
     const now = this.clock.now();
     this.settlePendingDelegation(now);
-    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn) : -1;
+    const consumer = this.lastSuspended >= 0 ? this.takeDriver(fn, slot) : -1;
     this.resumeSlot(slot, now, consumer);
   }
 
@@ -420,6 +454,7 @@ export class ReferenceRecorder {
 
   /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
   private enterSlotFrame(fn: number): number {
+    if (this.reopenDepth >= 0) this.reopenWindow();
     if (this.depth >= this.maxDepth) return 0;
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
@@ -441,7 +476,7 @@ export class ReferenceRecorder {
       this.joinPendingDelegation(slot, pending);
     } else if (this.lastSuspended >= 0) {
       this.settlePendingDelegation(now);
-      const driver = this.takeDriver(fn);
+      const driver = this.takeDriver(fn, -1);
       if (driver >= 0 && this.slotDelegating[driver] === 1) {
         // The first next() of an iterator a yield* started: its delegator comes back to run it.
         this.linkDelegator(slot, driver);
@@ -506,20 +541,61 @@ export class ReferenceRecorder {
 
   /**
    * Reads and clears the latest suspension. Returns the suspended frame that drives `fn`, a
-   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or for an
-   * async generator a `for await` consumer (head: the value is an async iterable; end of body:
-   * no value). Else -1.
+   * generator starting or resuming right after it: a `yield*` delegator (delegate()), or a `for
+   * await` consumer (its head and the end of its body are suspensions with FOR_AWAIT_MARKER). Else -1. `slot`: the frame that resumes (-1 for an entry), never its own driver: a
+   * `yield* []` (or any iterable whose iteration calls nothing instrumented) ends with the
+   * delegator's own resume right after its delegation, which drives nothing.
    */
-  private takeDriver(fn: number): number {
+  private takeDriver(fn: number, slot: number): number {
     const driver = this.lastSuspended;
     const value = this.lastSuspendedValue;
     this.lastSuspended = -1;
     this.lastSuspendedValue = undefined;
+    if (driver === slot) return -1;
     const kind = this.kindTable.kinds[fn];
     if (this.slotState[driver] !== SUSPENDED) return -1;
     if (value === DELEGATION) return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR ? driver : -1;
-    if (kind !== SITE_KIND_ASYNC_GENERATOR) return -1;
-    return value === NO_VALUE || isAsyncIterable(value) ? driver : -1;
+    // A `for await` loop's next() runs a generator's next step, async or not (a sync iterable is
+    // iterated through an async-from-sync iterator); any other suspension drives nothing, whatever
+    // its value (an `await x` of an async generator object is no loop).
+    if (value !== FOR_AWAIT && value !== FOR_AWAIT_HEAD) return -1;
+    if (value === FOR_AWAIT_HEAD) return kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD ? driver : -1;
+    return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR || (kind === SITE_KIND_ASYNC && this.iterationRole(fn) === NEXT_METHOD) ? driver : -1;
+  }
+
+  /** A plain call of `fn` in a `for await` or `yield*` window: the driver it runs under (named as an iteration method), or -1. */
+  private takeCallDriver(fn: number, now: number): number {
+    const driver = this.lastSuspended;
+    this.settlePendingDelegation(now);
+    const kind = this.lastSuspendedValue;
+    this.lastSuspended = -1;
+    this.lastSuspendedValue = undefined;
+    if ((kind !== FOR_AWAIT && kind !== FOR_AWAIT_HEAD && kind !== DELEGATION) || this.slotState[driver] !== SUSPENDED) return -1;
+    const role = this.iterationRole(fn);
+    if (role === 0) return -1;
+    if (role === ITERATOR_METHOD) {
+      this.reopenDepth = this.depth;
+      this.reopenDriver = driver;
+      this.reopenKind = kind === FOR_AWAIT_HEAD ? FOR_AWAIT : kind;
+    }
+    return driver;
+  }
+
+  /** The first event after a pending reopen: at its stack index, with the driver still suspended, the window opens again. */
+  private reopenWindow(): void {
+    const at = this.reopenDepth;
+    this.reopenDepth = -1;
+    if (this.depth === at && this.slotState[this.reopenDriver] === SUSPENDED) {
+      this.lastSuspended = this.reopenDriver;
+      this.lastSuspendedValue = this.reopenKind;
+    }
+  }
+
+  private iterationRole(fn: number): number {
+    const info = this.kindTable.functions?.[fn];
+    if (info === undefined) return 0;
+    if (info.name === "next") return NEXT_METHOD;
+    return info.name === "[Symbol.asyncIterator]" || info.name === "[Symbol.iterator]" ? ITERATOR_METHOD : 0;
   }
 
   /** Puts a delegating frame (and, first, its own delegators) back on the stack for its inner's slice, each at its own reading. */
@@ -906,6 +982,42 @@ function isGeneratorKind(kind: number): boolean {
 }
 
 /**
+ * Whether the value of a `for await` head may be iterated by a generator's own steps, which the loop
+ * then runs directly: a generator object (sync or async), an iterator with its own `next` (what
+ * TypeScript's down-levelled generators are), or anything with a [Symbol.asyncIterator] (an async
+ * generator however lowered, a class whose method returns one). Not an array, a Map or a plain sync
+ * iterable, whose native iterators run nothing instrumented. Looked up without running user code
+ * (Node's util.types, property descriptors, no getter called; a proxy counts as yes). Outside Node:
+ * always yes.
+ */
+const mayDriveGenerator: (value: unknown) => boolean = (() => {
+  let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
+  try {
+    types = (require("node:util") as typeof import("util")).types;
+  } catch {
+    types = undefined;
+  }
+  if (types === undefined || typeof types.isGeneratorObject !== "function" || typeof types.isProxy !== "function") return () => true;
+  const { isGeneratorObject, isProxy } = types;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const asyncIterator = Symbol.asyncIterator;
+  return (value: unknown): boolean => {
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+    if (isGeneratorObject(value)) return true;
+    if (isProxy(value)) return true;
+    const next = getOwnPropertyDescriptor(value, "next");
+    if (next !== undefined && typeof next.value === "function") return true;
+    for (let object: object | null = value as object; object !== null; object = getPrototypeOf(object) as object | null) {
+      if (isProxy(object)) return true;
+      const method = getOwnPropertyDescriptor(object, asyncIterator);
+      if (method !== undefined) return method.get !== undefined || typeof method.value === "function";
+    }
+    return false;
+  };
+})();
+
+/**
  * Whether `yield* value` runs an iterator whose first step may be an instrumented generator's
  * entry: a generator object (native, or a down-levelling helper's iterator object with its own
  * `next`, as TypeScript's __asyncGenerator makes). Checked without running user code: Node's
@@ -930,12 +1042,3 @@ const isDelegableIterator: (value: unknown) => boolean = (() => {
     return next !== undefined && typeof next.value === "function";
   };
 })();
-
-function isAsyncIterable(value: unknown): boolean {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
-  try {
-    return typeof (value as Record<symbol, unknown>)[asyncIteratorSymbol] === "function";
-  } catch {
-    return false; // a throwing getter or proxy: not ours to report
-  }
-}

@@ -7,7 +7,7 @@ import { append, createSafeMap, growUint8, type SafeMap } from "./safe-builtins"
 export interface ProbeTarget {
   enter(fn: number): number;
   exit(token: number): void;
-  suspend(token: number, value?: unknown, hasValue?: boolean): void;
+  suspend(token: number, value?: unknown, marker?: unknown): void;
   resume(token: number): void;
   delegate(token: number, inner?: unknown): void;
 }
@@ -157,12 +157,12 @@ function createModuleHandle(state: RuntimeState, ids: Int32Array): ModuleHandle 
         // never throw, never return a value from the finally probe
       }
     },
-    suspend<T>(token: number, value?: T): T {
+    suspend<T>(token: number, value?: T, marker?: number): T {
       const target = state.active;
       if (target !== null && token !== 0) {
         try {
-          // A bare suspend(t) ends a `for await` body (see recorder.ts).
-          target.suspend(token, value, arguments.length > 1);
+          // marker 1: a `for await` loop's head or end of body (recorder.ts FOR_AWAIT_MARKER).
+          target.suspend(token, value, marker);
         } catch {
           // never throw into user code
         }

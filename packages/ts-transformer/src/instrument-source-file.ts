@@ -37,6 +37,8 @@ export interface InstrumentResult {
 /** The function whose own code is being visited: whether its await/yield/catch/finally get probes. */
 interface Owner {
   suspendable: boolean;
+  /** An async generator: its `return x` awaits x (see the ReturnStatement case in visit()). */
+  asyncGenerator?: boolean;
 }
 
 const OUTSIDE_FUNCTIONS: Owner = { suspendable: false };
@@ -155,7 +157,7 @@ export function instrumentSourceFile(
       return visitFunctionParts(node, outer, OUTSIDE_FUNCTIONS, (body) => visit(body, OUTSIDE_FUNCTIONS));
     }
     const site = addSite(original, names.functionNames(original as InstrumentedFunction), async, generator);
-    const inner: Owner = { suspendable: async || generator };
+    const inner: Owner = { suspendable: async || generator, asyncGenerator: async && generator };
     return visitFunctionParts(node, outer, inner, () => probedFunctionBody(node, site, inner));
   }
 
@@ -207,9 +209,17 @@ export function instrumentSourceFile(
       const argument = visited.asteriskToken ? probes.delegateCall(visited.expression!) : probes.suspendCall(visited.expression);
       return probes.resumeCall(factory.updateYieldExpression(visited, visited.asteriskToken, argument));
     }
-    // for await (h of x) B  →  try { for await (h of suspend(x)) { resume(); try { B } finally { suspend(); } } } finally { resume(); }
+    // return x (async generator)  →  return _tsprof$h.suspend(_tsprof$t, x)
+    // The return statement of an async generator awaits its value itself, before any finally block runs
+    // (ECMA-262 ReturnStatement: `? Await(exprValue)` when the generator kind is async): the frame leaves
+    // the stack there, or the wait would be its own time and whatever runs meanwhile its callees. No
+    // resume follows: the user's finally blocks re-activate it, the exit probe closes it. `return;` awaits nothing.
+    if (owner.asyncGenerator && tsApi.isReturnStatement(visited) && visited.expression) {
+      return factory.updateReturnStatement(visited, probes.suspendCall(visited.expression));
+    }
+    // for await (h of x) B  →  try { for await (h of suspend(x, 1)) { resume(); try { B } finally { suspend(void 0, 1); } } } finally { resume(); }
     if (isForAwait(visited)) {
-      const loop = factory.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, probes.suspendCall(visited.expression), probes.forAwaitBody(visited.statement));
+      const loop = factory.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, probes.forAwaitSuspendCall(visited.expression), probes.forAwaitBody(visited.statement));
       // A labelled loop keeps its labels (`continue outer` must still name a loop): the outermost label is wrapped.
       return tsApi.isLabeledStatement(node.parent) ? loop : probes.resumeAfterLoop(loop);
     }

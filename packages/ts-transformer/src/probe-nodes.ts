@@ -1,7 +1,7 @@
 // The code tsprof injects, built with `context.factory`: one builder per shape of packages/instrument/src/protocol.ts.
 // In the comments, `_tsprof$` and `_tsprof$m` stand for the module's tagged accessor and handle (`_tsprof$<tag>`, `_tsprof$<tag>$m`).
 import type * as ts from "typescript";
-import { GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
+import { FOR_AWAIT_MARKER, GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
 
 /** How the module header reaches the runtime entry (the same four cases as the Babel plugin). */
 export type RuntimeAccess =
@@ -15,9 +15,10 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   const id = (name: string): ts.Identifier => factory.createIdentifier(name);
   const handleCall = (): ts.CallExpression => factory.createCallExpression(id(ids.accessor), undefined, []);
 
-  function probeCall(method: "suspend" | "resume" | "delegate", value?: ts.Expression): ts.CallExpression {
+  function probeCall(method: "suspend" | "resume" | "delegate", value?: ts.Expression, marker?: number): ts.CallExpression {
     const args: ts.Expression[] = [id(ids.token)];
-    if (value) args.push(value);
+    if (value || marker !== undefined) args.push(value ?? factory.createVoidZero());
+    if (marker !== undefined) args.push(factory.createNumericLiteral(marker));
     return factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), method), undefined, args);
   }
 
@@ -40,17 +41,19 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
 
     /** `_tsprof$h.suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
     suspendCall: (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value),
+    /** `_tsprof$h.suspend(_tsprof$t, value, 1)`: a `for await` loop's suspension (its head: the iterable; the end of its body: `void 0`). */
+    forAwaitSuspendCall: (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value, FOR_AWAIT_MARKER),
     /** `_tsprof$h.delegate(_tsprof$t, inner)`: a `yield*` leaves the stack; the inner generator runs under this frame. */
     delegateCall: (inner: ts.Expression): ts.CallExpression => probeCall("delegate", inner),
     /** `_tsprof$h.resume(_tsprof$t, value)`: the frame comes back, value passes through. */
     resumeCall: (value?: ts.Expression): ts.CallExpression => probeCall("resume", value),
     resumeStatement,
 
-    // for await (h of _tsprof$h.suspend(_tsprof$t, x)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t); } }
+    // for await (h of _tsprof$h.suspend(_tsprof$t, x, 1)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t, void 0, 1); } }
     /** The body of a `for await` loop: active while the body runs, suspended while the loop awaits the next item. */
     forAwaitBody(body: ts.Statement): ts.Block {
       const block = tsApi.isBlock(body) ? body : factory.createBlock([body], true);
-      const suspend = factory.createBlock([factory.createExpressionStatement(probeCall("suspend"))], true);
+      const suspend = factory.createBlock([factory.createExpressionStatement(probeCall("suspend", undefined, FOR_AWAIT_MARKER))], true);
       return factory.createBlock([resumeStatement(), factory.createTryStatement(block, undefined, suspend)], true);
     },
 

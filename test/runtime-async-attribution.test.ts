@@ -1,0 +1,221 @@
+// Where async generators, iterators and the code around them are attributed, recorded end to end by
+// `tsprof run` with the tick clock (every clock reading is one tick, so times count probe events).
+// design.md §2: one call per invocation; suspended time is nobody's; a resumed async function runs
+// under its logical caller; a resumed generator runs under whoever called next() (the `for await`
+// loop's function, the `yield*` delegator).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Profile } from "@tsprof/format";
+import { node, scratchProject, tsprof } from "./helpers/cli";
+
+/** `tsprof run` on `source` (an ES module) with the tick clock: its profile; output and exit as under plain node. */
+function profiled(source: string): Profile {
+  const dir = scratchProject({ "main.mjs": source }, "async-attribution");
+  const out = join(dir, "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "main.mjs"], { cwd: dir });
+  const plain = node(["main.mjs"], { cwd: dir });
+  assert.equal(result.status, plain.status, result.stderr);
+  assert.equal(result.stdout, plain.stdout);
+  assert.equal(result.stderr, plain.stderr);
+  return JSON.parse(readFileSync(out, "utf8")) as Profile;
+}
+
+/** Every edge as "caller -> callee" → its calls. */
+function edgeCalls(profile: Profile): Record<string, number> {
+  const name = (index: number) => profile.functions[index].qualifiedName;
+  return Object.fromEntries(profile.edges.map((edge) => [`${name(edge.caller)} -> ${name(edge.callee)}`, edge.calls]));
+}
+
+/** The functions called at the root of the call tree, with their calls there. */
+function rootCalls(profile: Profile): Record<string, number> {
+  return Object.fromEntries((profile.callTree ?? []).map((treeNode) => [profile.functions[treeNode.function].qualifiedName, treeNode.calls]));
+}
+
+/** The function row of `name`: calls, self and total ticks. */
+function row(profile: Profile, name: string): { calls: number; selfTime: number; totalTime: number } {
+  const index = profile.functions.findIndex((f) => f.qualifiedName === name);
+  const stats = profile.stats.find((s) => s.function === index);
+  assert.ok(stats, `no row for ${name}`);
+  return { calls: stats.calls, selfTime: stats.selfTime, totalTime: stats.totalTime };
+}
+
+test("return x in an async generator: the frame is off the stack while the return awaits x, so callbacks that run meanwhile are not its callees", () => {
+  // The return statement awaits its value before the generator completes (ECMA-262 ReturnStatement).
+  // Unmarked, `lines` stayed on the stack through that await: the four onTick callbacks, which run
+  // from the microtask queue meanwhile, were recorded as called by lines, and their time as its cumtime.
+  const profile = profiled(`
+function onTick() {}
+async function* lines() {
+  yield "a";
+  return "done";
+}
+async function consume() {
+  for await (const l of lines()) console.log(l);
+}
+consume();
+Promise.resolve().then(onTick).then(onTick).then(onTick).then(onTick);
+`);
+  assert.deepEqual(edgeCalls(profile), { "consume -> lines": 1 });
+  assert.equal(rootCalls(profile).onTick, 4);
+  // lines: three slices (entry to yield, the loop's second next() to the return), nothing inside.
+  const lines = row(profile, "lines");
+  assert.equal(lines.totalTime, lines.selfTime);
+});
+
+test("an async generator started right after an unrelated suspension runs under its own caller: a bare yield and an await of an async generator object are no for-await loop", () => {
+  // The loop's suspensions carry a marker now; before, any suspension without a value (the bare
+  // `yield;` of ticker) or with an async-iterable value (`await x` in keep) counted as one, so the
+  // async generator next started ran under that suspended frame (ticker -> ag, keep -> numbers).
+  const profile = profiled(`
+function* ticker() {
+  while (true) yield;
+}
+async function* ag() {
+  yield 1;
+}
+function main() {
+  const t = ticker();
+  t.next();
+  const a = ag();
+  a.next();
+}
+main();
+async function* numbers() {
+  yield 1;
+}
+async function keep(x) {
+  const v = await x;
+  return v;
+}
+async function later() {
+  const g = numbers();
+  keep(g);
+  const first = await g.next();
+  console.log(first);
+}
+later();
+`);
+  assert.deepEqual(edgeCalls(profile), { "main -> ticker": 1, "main -> ag": 1, "later -> keep": 1, "later -> numbers": 1 });
+});
+
+test("a sync generator iterated by for await runs under the loop's function", () => {
+  // The loop iterates it through an async-from-sync iterator; only async generators counted before
+  // (main -> items: the loop's first next() ran items under the consumer's caller).
+  const profile = profiled(`
+function* items() {
+  yield 1;
+  yield 2;
+}
+async function consume() {
+  let s = 0;
+  for await (const v of items()) s += v;
+  return s;
+}
+function main() {
+  return consume();
+}
+main().then((s) => console.log(s));
+`);
+  assert.deepEqual(edgeCalls(profile), { "main -> consume": 1, "consume -> items": 1 });
+});
+
+test("a for await loop's [Symbol.asyncIterator]() and next() run under the loop's function; the caller's own calls after the loop suspends do not", () => {
+  // The loop calls them while its function is suspended (in the head, at the end of each body):
+  // they went to the frame below (main -> Range[Symbol.asyncIterator], main -> next) or, from the
+  // microtask queue, to the root. Told from the caller's code by their names: `other` is main's.
+  const profile = profiled(`
+class Range {
+  constructor(n) { this.n = n; }
+  [Symbol.asyncIterator]() {
+    let i = 0;
+    const n = this.n;
+    return {
+      next() { return Promise.resolve(i < n ? { value: i++, done: false } : { value: undefined, done: true }); },
+    };
+  }
+}
+async function consume() {
+  let s = 0;
+  for await (const v of new Range(3)) s += v;
+  return s;
+}
+function other() {}
+function main() {
+  const pending = consume();
+  other();
+  pending.then((s) => console.log(s));
+}
+main();
+async function overArray() {
+  for await (const v of [1, 2]) console.log(v);
+}
+function afterArray() {
+  overArray();
+  other();
+}
+afterArray();
+`);
+  const edges = edgeCalls(profile);
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(edges).filter(([edge]) => !edge.includes("anonymous"))),
+    {
+      "main -> consume": 1,
+      "consume -> Range.constructor": 1,
+      "consume -> Range[Symbol.asyncIterator]": 1,
+      "consume -> next": 4,
+      "main -> other": 1,
+      "afterArray -> overArray": 1,
+      "afterArray -> other": 1,
+    },
+  );
+  assert.equal(rootCalls(profile).next, undefined);
+});
+
+test("yield* of a plain iterator: its [Symbol.iterator]() and the first next() run under the delegator", () => {
+  // (The later next() calls, which the delegator's own next() makes with no probe of it in between,
+  // still run under the caller of that next(): README, Known differences.)
+  const profile = profiled(`
+class It {
+  constructor() { this.i = 0; }
+  [Symbol.iterator]() { return this; }
+  next() { this.i++; return { value: this.i, done: this.i > 2 }; }
+}
+function* g3() {
+  yield* new It();
+}
+function main() {
+  return [...g3()];
+}
+console.log(main());
+`);
+  const edges = edgeCalls(profile);
+  assert.equal(edges["g3 -> It[Symbol.iterator]"], 1);
+  assert.equal(edges["g3 -> It.next"], 1);
+  assert.equal(edges["main -> It[Symbol.iterator]"], undefined);
+});
+
+test("a generator the caller starts after an async function suspended in a for await over an array runs under that caller", () => {
+  // The loop over an array calls nothing instrumented: only a loop over a generator object runs a
+  // generator directly after its head.
+  const profile = profiled(`
+function* gen() {
+  yield 1;
+}
+async function* agen() {
+  yield 2;
+}
+async function consume() {
+  for await (const x of [1, 2]) console.log(x);
+}
+function main() {
+  consume();
+  gen().next();
+  consume();
+  agen().next();
+}
+main();
+`);
+  assert.deepEqual(edgeCalls(profile), { "main -> consume": 2, "main -> gen": 1, "main -> agen": 1 });
+});
