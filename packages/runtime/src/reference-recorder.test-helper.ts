@@ -69,6 +69,7 @@ import type { Clock } from "./clock";
 import type { CollectedStats, KindTable, RecorderOptions } from "./recorder";
 import { LINK_FN, LINK_PARENT, LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL } from "./recorder";
 import { PairTable } from "./pair-table";
+import { isDelegableIterator, mayDriveGenerator } from "./iterable-kinds";
 import { SITE_KIND_ASYNC, SITE_KIND_ASYNC_GENERATOR, SITE_KIND_FUNCTION, SITE_KIND_GENERATOR } from "./probe-types";
 import { growFloat64, growInt32, growUint8 } from "./safe-builtins";
 
@@ -981,64 +982,3 @@ function isGeneratorKind(kind: number): boolean {
   return kind === SITE_KIND_GENERATOR || kind === SITE_KIND_ASYNC_GENERATOR;
 }
 
-/**
- * Whether the value of a `for await` head may be iterated by a generator's own steps, which the loop
- * then runs directly: a generator object (sync or async), an iterator with its own `next` (what
- * TypeScript's down-levelled generators are), or anything with a [Symbol.asyncIterator] (an async
- * generator however lowered, a class whose method returns one). Not an array, a Map or a plain sync
- * iterable, whose native iterators run nothing instrumented. Looked up without running user code
- * (Node's util.types, property descriptors, no getter called; a proxy counts as yes). Outside Node:
- * always yes.
- */
-const mayDriveGenerator: (value: unknown) => boolean = (() => {
-  let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
-  try {
-    types = (require("node:util") as typeof import("util")).types;
-  } catch {
-    types = undefined;
-  }
-  if (types === undefined || typeof types.isGeneratorObject !== "function" || typeof types.isProxy !== "function") return () => true;
-  const { isGeneratorObject, isProxy } = types;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  const getPrototypeOf = Object.getPrototypeOf;
-  const asyncIterator = Symbol.asyncIterator;
-  return (value: unknown): boolean => {
-    if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
-    if (isGeneratorObject(value)) return true;
-    if (isProxy(value)) return true;
-    const next = getOwnPropertyDescriptor(value, "next");
-    if (next !== undefined && typeof next.value === "function") return true;
-    for (let object: object | null = value as object; object !== null; object = getPrototypeOf(object) as object | null) {
-      if (isProxy(object)) return true;
-      const method = getOwnPropertyDescriptor(object, asyncIterator);
-      if (method !== undefined) return method.get !== undefined || typeof method.value === "function";
-    }
-    return false;
-  };
-})();
-
-/**
- * Whether `yield* value` runs an iterator whose first step may be an instrumented generator's
- * entry: a generator object (native, or a down-levelling helper's iterator object with its own
- * `next`, as TypeScript's __asyncGenerator makes). Checked without running user code: Node's
- * util.types, and own data properties of objects that are not proxies (no getter is called).
- * Outside Node: never (delegation is then eager, as before the inner's entry could be awaited).
- */
-const isDelegableIterator: (value: unknown) => boolean = (() => {
-  let types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined;
-  try {
-    types = (require("node:util") as typeof import("node:util")).types;
-  } catch {
-    types = undefined;
-  }
-  if (types === undefined || typeof types.isGeneratorObject !== "function" || typeof types.isProxy !== "function") return () => false;
-  const { isGeneratorObject, isProxy } = types;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  return (value: unknown): boolean => {
-    if (value === null || typeof value !== "object") return false;
-    if (isGeneratorObject(value)) return true;
-    if (isProxy(value)) return false;
-    const next = getOwnPropertyDescriptor(value, "next");
-    return next !== undefined && typeof next.value === "function";
-  };
-})();
