@@ -1184,7 +1184,7 @@ export class Recorder {
       this.reopenDepth = this.depth; // where the call goes
       this.reopenDriver = driver;
       this.reopenKind = kind === FOR_AWAIT_HEAD ? FOR_AWAIT : kind;
-      this.fastDepthLimit = 0;
+      this.settleFastDepthLimit(); // 0 until the window reopens
     }
     return driver;
   }
@@ -1198,7 +1198,7 @@ export class Recorder {
     const at = this.reopenDepth;
     const driver = this.reopenDriver;
     this.reopenDepth = -1;
-    this.fastDepthLimit = mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
+    this.settleFastDepthLimit();
     if (this.depth === at && this.slotBytes[driver * SLOT_BYTES + SLOT_STATE] === SUSPENDED) {
       this.lastSuspended = driver;
       this.lastSuspendedValue = this.reopenKind;
@@ -1467,9 +1467,13 @@ export class Recorder {
     this.depth = depth + 1;
     if (depth >= this.maxDepthSeen) {
       this.maxDepthSeen = depth + 1;
-      // (0 while a reopen is pending: see reopenDepth.)
-      this.fastDepthLimit = this.reopenDepth >= 0 ? 0 : mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
+      this.settleFastDepthLimit();
     }
+  }
+
+  /** enter()'s fast-path bound: min(maxDepth, stack capacity, maxDepthSeen), or 0 while a reopen is pending (see reopenDepth). */
+  private settleFastDepthLimit(): void {
+    this.fastDepthLimit = this.reopenDepth >= 0 ? 0 : mathMin(this.maxDepth, this.frameDoubles.length / FRAME_DOUBLES, this.maxDepthSeen);
   }
 
   /** Ends the slice on top of the stack at eventTime[0] and pops it (_lsprof.c Stop()); returns its slot (NO_SLOT: a plain function). */
