@@ -60,13 +60,17 @@ export function resumeStatement(ids: ProbeIdentifiers): t.ExpressionStatement {
   return t.expressionStatement(resumeCall(ids));
 }
 
+/** `body` as a block: itself when it is one, else a block holding it. */
+function asBlock(body: t.Statement): t.BlockStatement {
+  return t.isBlockStatement(body) ? body : t.blockStatement([body]);
+}
+
 // for await (h of _tsprof$h.suspend(_tsprof$t, x, 1)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t, void 0, 1); } }
 /** The body of a `for await` loop: active while the body runs, suspended while the loop awaits the next item. */
 export function forAwaitBody(ids: ProbeIdentifiers, body: t.Statement): t.BlockStatement {
-  const block = t.isBlockStatement(body) ? body : t.blockStatement([body]);
   return t.blockStatement([
     resumeStatement(ids),
-    t.tryStatement(block, null, t.blockStatement([t.expressionStatement(forAwaitSuspendCall(ids))])),
+    t.tryStatement(asBlock(body), null, t.blockStatement([t.expressionStatement(forAwaitSuspendCall(ids))])),
   ]);
 }
 
@@ -78,8 +82,7 @@ export function forAwaitBody(ids: ProbeIdentifiers, body: t.Statement): t.BlockS
  * head, its labels and its per-iteration bindings are untouched.
  */
 export function closeIteratorUnderFrame(ids: ProbeIdentifiers, body: t.Statement): t.BlockStatement {
-  const block = t.isBlockStatement(body) ? body : t.blockStatement([body]);
-  return t.blockStatement([t.tryStatement(block, null, t.blockStatement([resumeStatement(ids)]))]);
+  return t.blockStatement([t.tryStatement(asBlock(body), null, t.blockStatement([resumeStatement(ids)]))]);
 }
 
 // try { LOOP } finally { _tsprof$h.resume(_tsprof$t); }

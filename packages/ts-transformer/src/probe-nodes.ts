@@ -24,6 +24,10 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
 
   /** `_tsprof$h.resume(_tsprof$t);` */
   const resumeStatement = (): ts.Statement => factory.createExpressionStatement(probeCall("resume"));
+  /** `_tsprof$h.suspend(_tsprof$t, value, 1)`: a `for await` loop's suspension (its head: the iterable; the end of its body: `void 0`). */
+  const forAwaitSuspendCall = (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value, FOR_AWAIT_MARKER);
+  /** `body` as a block: itself when it is one, else a block holding it. */
+  const asBlock = (body: ts.Statement): ts.Block => (tsApi.isBlock(body) ? body : factory.createBlock([body], true));
 
   return {
     // const _tsprof$h = _tsprof$();
@@ -41,8 +45,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
 
     /** `_tsprof$h.suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
     suspendCall: (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value),
-    /** `_tsprof$h.suspend(_tsprof$t, value, 1)`: a `for await` loop's suspension (its head: the iterable; the end of its body: `void 0`). */
-    forAwaitSuspendCall: (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value, FOR_AWAIT_MARKER),
+    forAwaitSuspendCall,
     /** `_tsprof$h.delegate(_tsprof$t, inner)`: a `yield*` leaves the stack; the inner generator runs under this frame. */
     delegateCall: (inner: ts.Expression): ts.CallExpression => probeCall("delegate", inner),
     /** `_tsprof$h.resume(_tsprof$t, value)`: the frame comes back, value passes through. */
@@ -52,9 +55,8 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
     // for await (h of _tsprof$h.suspend(_tsprof$t, x, 1)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t, void 0, 1); } }
     /** The body of a `for await` loop: active while the body runs, suspended while the loop awaits the next item. */
     forAwaitBody(body: ts.Statement): ts.Block {
-      const block = tsApi.isBlock(body) ? body : factory.createBlock([body], true);
-      const suspend = factory.createBlock([factory.createExpressionStatement(probeCall("suspend", undefined, FOR_AWAIT_MARKER))], true);
-      return factory.createBlock([resumeStatement(), factory.createTryStatement(block, undefined, suspend)], true);
+      const suspend = factory.createBlock([factory.createExpressionStatement(forAwaitSuspendCall())], true);
+      return factory.createBlock([resumeStatement(), factory.createTryStatement(asBlock(body), undefined, suspend)], true);
     },
 
     // for (h of x) { try { B } finally { _tsprof$h.resume(_tsprof$t); } }
@@ -64,8 +66,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
      * yield's own resume). A block B stays the block it was; the loop head and its labels are untouched.
      */
     closeIteratorUnderFrame(body: ts.Statement): ts.Block {
-      const block = tsApi.isBlock(body) ? body : factory.createBlock([body], true);
-      return factory.createBlock([factory.createTryStatement(block, undefined, factory.createBlock([resumeStatement()], true))], true);
+      return factory.createBlock([factory.createTryStatement(asBlock(body), undefined, factory.createBlock([resumeStatement()], true))], true);
     },
 
     // try { LOOP } finally { _tsprof$h.resume(_tsprof$t); }
