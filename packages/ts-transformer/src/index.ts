@@ -4,6 +4,7 @@ import { makeFileFilter, OptionsError, projectRelativePath, type ModuleSites, ty
 import { instrumentSourceFile, type SkipReason } from "./instrument-source-file";
 import { baseDirectory, normalizeTransformerOptions, type TsprofTransformerOptions } from "./transformer-options";
 import { optionsDiagnostic, instrumentFailureDiagnostic } from "./diagnostics";
+import { installLoweredDisposalProbes } from "./lowered-disposal";
 
 export type { TsprofTransformerOptions } from "./transformer-options";
 export type { SkipReason } from "./instrument-source-file";
@@ -51,10 +52,12 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
   return (context) => {
     const normalized = program ? checked : normalizeTransformerOptions(options, baseDirectory(context.getCompilerOptions(), undefined));
     const filter = program ? accepts : makeFileFilter(normalized);
+    // The awaits of lowered `await using` blocks, which TypeScript writes after this transformer has run.
+    const loweredDisposal = installLoweredDisposalProbes(tsApi, context);
     return (sourceFile) => {
       if (sourceFile.isDeclarationFile) return sourceFile;
       try {
-        const result = instrumentSourceFile(tsApi, context, sourceFile, normalized, filter);
+        const result = instrumentSourceFile(tsApi, context, sourceFile, normalized, filter, loweredDisposal.register);
         host?.onModule?.(sourceFile.fileName, result.table);
         return result.sourceFile;
       } catch (error) {

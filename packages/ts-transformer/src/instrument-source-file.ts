@@ -16,6 +16,7 @@ import {
   projectRelativePath,
   type ModuleSites,
   type NormalizedOptions,
+  type ProbeIdentifiers,
   type SiteTuple,
 } from "@tsprof/instrument";
 import { createSiteNamer, type InstrumentedFunction } from "./site-names";
@@ -49,6 +50,8 @@ export function instrumentSourceFile(
   sourceFile: ts.SourceFile,
   options: NormalizedOptions,
   accepts: (relativePath: string) => boolean,
+  /** Told each async function and generator that got a probe (as visited), with the file's probe identifiers. */
+  onSuspendable?: (instrumented: ts.Node, ids: ProbeIdentifiers) => void,
 ): InstrumentResult {
   const { factory } = context;
   const file = projectRelativePath(options.root, sourceFile.fileName);
@@ -158,7 +161,9 @@ export function instrumentSourceFile(
     }
     const site = addSite(original, names.functionNames(original as InstrumentedFunction), async, generator);
     const inner: Owner = { suspendable: async || generator, asyncGenerator: async && generator };
-    return visitFunctionParts(node, outer, inner, () => probedFunctionBody(node, site, inner));
+    const instrumented = visitFunctionParts(node, outer, inner, () => probedFunctionBody(node, site, inner));
+    if (inner.suspendable) onSuspendable?.(instrumented, ids);
+    return instrumented;
   }
 
   function visitStaticBlock(node: ts.ClassStaticBlockDeclaration): ts.Node {
