@@ -1,5 +1,5 @@
 // @tsprof/babel-plugin: `plugins: ["@tsprof"]` puts a tsprof probe at every function boundary.
-import type { ConfigAPI, PluginObj, PluginPass } from "@babel/core";
+import type { ConfigAPI, NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import {
   createOriginalPositionMapper,
   makeFileFilter,
@@ -9,7 +9,7 @@ import {
   type NormalizedOptions,
   type RawSourceMap,
 } from "@tsprof/instrument";
-import { instrumentProgram } from "./instrument-program";
+import { instrumentProgram, type InstrumentedProgram } from "./instrument-program";
 import { withErrorPolicy } from "./error-policy";
 
 interface InputMap {
@@ -32,6 +32,8 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
     if (!accepts) filters.set(options.root, (accepts = makeFileFilter(options)));
     return accepts;
   };
+  // Each file's Program.enter result, for the visitors that run later in the same traversal.
+  const programs = new WeakMap<object, InstrumentedProgram>();
   return {
     name: "tsprof",
     visitor: {
@@ -53,9 +55,15 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
               options,
               filterFor(options),
             );
-            if (typeof result !== "string") (state.file.metadata as unknown as { tsprof?: ModuleSites }).tsprof = result;
+            programs.set(state.file, result);
+            if (typeof result.table !== "string") (state.file.metadata as unknown as { tsprof?: ModuleSites }).tsprof = result.table;
           });
         },
+      },
+      // Merged with the other plugins' visitors: a `using` block explicit-resource-management lowered inside
+      // an instrumented async function or generator gets its probes (instrumentProgram: probeLoweredDisposal).
+      TryStatement(path: NodePath<t.TryStatement>, state) {
+        programs.get(state.file)?.probeLoweredDisposal?.(path);
       },
     },
   };

@@ -24,6 +24,7 @@ import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
 import { atLocationOf } from "./source-locations";
+import { loweredDisposal } from "./lowered-disposal";
 
 /** What the plugin knows about the file being transformed. */
 export interface FileFacts {
@@ -38,6 +39,18 @@ export interface FileFacts {
 
 /** Why a file was left as it is. */
 export type SkipReason = "excluded" | "ignore-file";
+
+/** What instrumentProgram() did to a file, and what the rest of the traversal still needs. */
+export interface InstrumentedProgram {
+  /** The file's site table (an instrumented file's own), or why it was skipped. */
+  table: ModuleSites | SkipReason;
+  /**
+   * Puts probes into the block another plugin lowered a `using` or `await using` declaration to, once
+   * Program.enter is over (see the plugin's TryStatement visitor); a no-op for any other try statement.
+   * Absent when this pass put no probes into the file.
+   */
+  probeLoweredDisposal?: (path: NodePath<t.TryStatement>) => void;
+}
 
 /** Identifier names the file mentions, and the functions made unsafe to instrument by `with` or direct `eval`. */
 interface FileScan {
@@ -67,20 +80,20 @@ function scanFile(program: t.Program): FileScan {
   return { usedNames, containsWithOrEval, hasWithOrEval };
 }
 
-/** Instruments the program in place; returns its site table (an instrumented file's own), or why it was skipped. */
+/** Instruments the program in place; returns its site table (an instrumented file's own) or why it was skipped, and the late probes. */
 export function instrumentProgram(
   programPath: NodePath<t.Program>,
   facts: FileFacts,
   options: NormalizedOptions,
   accepts: (relativePath: string) => boolean,
-): ModuleSites | SkipReason {
+): InstrumentedProgram {
   const relativeFile = projectRelativePath(options.root, facts.filename);
   // The runtime's own files never: a linked @tsprof/runtime (npm link, workspaces) is reached through its real
   // path, outside node_modules, and a probe in it would call the runtime while it loads.
-  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(relativeFile))) return "excluded";
-  if (hasIgnoreFile(facts.comments)) return "ignore-file";
+  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(relativeFile))) return { table: "excluded" };
+  if (hasIgnoreFile(facts.comments)) return { table: "ignore-file" };
   const existing = existingSiteTable(programPath.node);
-  if (existing) return existing;
+  if (existing) return { table: existing };
 
   const scan = scanFile(programPath.node);
   const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name), moduleTag(relativeFile, facts.code));
@@ -243,7 +256,32 @@ export function instrumentProgram(
     // Later plugins (preset-typescript's import elision, block scoping) read bindings: register ours.
     programPath.scope.crawl();
   }
-  return { file, sites };
+
+  // try { … } catch (_) { _usingCtx.e = _; } finally { await _usingCtx.d(); }
+  //   →  … finally { _tsprof$h.resume(_tsprof$t); _tsprof$h.resume(_tsprof$t, await _tsprof$h.suspend(_tsprof$t, _usingCtx.d())); }
+  // The await with which an `await using` block disposes of its resources is written by
+  // explicit-resource-management (lowered-disposal.ts) after the traversal above, whether that plugin is
+  // listed before or after this one. It is a suspension like the user's own (design.md §2): without its
+  // probes the function stayed on the stack while [Symbol.asyncDispose]() settled, and the wait was its
+  // tottime. The resume at the top of the finally block is the one every finally block of an async
+  // function or generator gets: the block may be left by a throw out of a rejected await (which skips that
+  // await's resume), and the first disposal is called right there, under this frame. A `using` block's
+  // finally (`_usingCtx.d();`) gets that resume too.
+  const probeLoweredDisposal = (path: NodePath<t.TryStatement>): void => {
+    const node = path.node;
+    if (done.has(node) || !suspendableOwner(path)) return;
+    const disposal = loweredDisposal(node);
+    if (!disposal) return;
+    done.add(node);
+    const wait = disposal.expression;
+    if (t.isAwaitExpression(wait)) {
+      done.add(wait);
+      wait.argument = suspendCall(ids, wait.argument);
+      disposal.expression = resumeCall(ids, wait);
+    }
+    node.finalizer!.body.unshift(resumeStatement(ids));
+  };
+  return { table: { file, sites }, probeLoweredDisposal };
 }
 
 /**

@@ -46,6 +46,13 @@
 //                        defaults is not covered)
 //   catch (e) { B }   → catch (e) { _tsprof$h.resume(_tsprof$t); B }   (throw resumptions land here)
 //   finally { B }     → finally { _tsprof$h.resume(_tsprof$t); B }     (return resumptions land here)
+//   `using` and `await using` blocks, which the compiler lowers after the probes are in (tsc's esnext transform,
+//   Babel's explicit-resource-management): the lowered block's finally gets the same resume, and the await with
+//   which it disposes of its resources the await's probes:
+//     tsc:   finally { resume(); const result_1 = __disposeResources(env_1); if (result_1) resume(t, await suspend(t, result_1)); }
+//     Babel: finally { resume(); resume(t, await suspend(t, _usingCtx.d())); }
+//   (ts-transformer/src/lowered-disposal.ts, babel-plugin/src/lowered-disposal.ts; `resume()` standing for
+//   `_tsprof$h.resume(_tsprof$t)`, t for `_tsprof$t`)
 //
 // Identifiers are `_tsprof$<tag>`, `_tsprof$<tag>$m`, `_tsprof$h`, `_tsprof$t`, `_tsprof$<tag>$rt`, where
 // the tag (eight base-36 digits) tells this file's header from any other's in a shared global scope
