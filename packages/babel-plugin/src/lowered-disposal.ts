@@ -1,5 +1,6 @@
 // The shape in which @babel/plugin-transform-explicit-resource-management lowers a `using` or `await using`
-// block (Babel 7.24 and later; `tsprof run` lowers TypeScript's with it), which it writes after Program.enter:
+// block, after Program.enter (as its 7.29 writes it, the version `tsprof run` lowers TypeScript's with; a block
+// lowered in any other shape is left without these probes):
 //
 //   try {
 //     var _usingCtx = _usingCtx2();
