@@ -26,8 +26,10 @@ export interface ProfileScope {
 
 /**
  * A profiler under the program's control. Only one recorder records at a time (like
- * sys.setprofile): enabling this one pauses the automatic session until it is disabled.
- * Disabling closes the frames still open (cProfile's disable() does the same).
+ * sys.setprofile): enabling this one pauses the one recording (the automatic session, another
+ * Profile) until it is disabled. A paused profile keeps its open frames: the pause is time of the
+ * frame that was on top, and its frames that end or resume meanwhile still reach it
+ * (recording-session.ts). Disabling closes the frames still open (cProfile's disable() does the same).
  */
 export class Profile {
   private readonly session: RecordingSession;

@@ -90,7 +90,8 @@
 // resume after all, its later slices go to its caller. At most `maxTreeNodes` tree nodes
 // (past the cap a call is aggregated into its nearest recorded ancestor: self time there, no
 // calls; `droppedTreeNodes` counts those calls). Disabling closes every open frame (like
-// cProfile's flush_unmatched); their later probes are no-ops.
+// cProfile's flush_unmatched); their later probes are no-ops. Pausing for another session does
+// not: the frames stay open and their own probes still reach this recorder (ownsToken()).
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
 import { isDelegableIterator, mayDriveGenerator } from "./iterable-kinds";
@@ -361,7 +362,8 @@ export class Recorder {
    */
   private readonly readings = new Float64Array(2);
   private readonly kindTable: KindTable;
-  readonly tag: number;
+  /** Picks the token ranges (see SERIAL_MASK, slotOf()); changed only while no frame is open (retag()). */
+  tag: number;
   readonly maxTreeNodes: number;
   readonly maxDepth: number;
   readonly maxFrames: number;
@@ -838,6 +840,32 @@ export class Recorder {
     for (let slot = 0; slot < this.slotCount; slot++) {
       if (this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] === SUSPENDED) this.finish(slot);
     }
+  }
+
+  /**
+   * Whether `token` names a frame open in this recorder: a plain function's frame on the stack, or
+   * a live async or generator frame. A session paused for another keeps its open frames, and the
+   * probes of those frames reach it through the recording one's router, which asks this
+   * (recording-session.ts, RoutingTarget).
+   */
+  ownsToken(token: number): boolean {
+    if (token > 0) return this.slotOf(token) >= 0;
+    for (let index = this.depth - 1; index >= 0; index--) {
+      if (this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] === token) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes another tag, so that this recorder's tokens cannot be mistaken for those of a paused
+   * recorder that has the same one (tags are 1..15 and handed out in turn). Only with no frame
+   * open: an open frame's token would no longer be recognized. Returns whether it changed.
+   */
+  retag(tag: number): boolean {
+    if (this.hasOpenFrames() || !(tag >= 1 && tag < TAG_RANGE)) return false;
+    this.tag = tag;
+    this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
+    return true;
   }
 
   /** Whether any frame is open (on the stack, or suspended). */
