@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { looksLikeMarshal } from "@tsprof/format";
 import { createTickClock } from "./clock";
 import { createHarness, finish, statsOf } from "./harness.test-helper";
 import { Profile, createProfile } from "./profile";
@@ -138,6 +139,19 @@ test("dumpStats writes the canonical profile file atomically", () => {
   assert.equal(written.meta.clock, "tick");
   assert.deepEqual(written.stats, [{ function: 0, calls: 1, primitiveCalls: 1, selfTime: 0.009, totalTime: 0.009 }]);
   assert.deepEqual(written.functions, [{ name: "work", qualifiedName: "work", file: "api-test.js", line: 1, column: 1, kind: "function" }]);
+});
+
+test("dumpStats picks the format as every tsprof writer does: any name but .json and .cpuprofile is a pstats file (restats, x.stats, x.out)", () => {
+  const clock = createTickClock(0.001);
+  const profile = new Profile({ clock });
+  profile.runcall(work, clock, 9);
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-api-"));
+  for (const name of ["restats", "x.stats", "x.out", "x.prof"]) {
+    profile.dumpStats(join(dir, name));
+    assert.ok(looksLikeMarshal(readFileSync(join(dir, name))), name);
+  }
+  profile.dumpStats(join(dir, "x.json"));
+  assert.equal(JSON.parse(readFileSync(join(dir, "x.json"), "utf8")).format, "tsprof-profile");
 });
 
 test("printStats prints the pstats table through @tsprof/stats, sorted as asked", () => {

@@ -7,8 +7,7 @@ import { statSync, writeFileSync } from "node:fs";
 import {
   decodePstats,
   encodePstats,
-  isCpuProfilePath,
-  isPstatsPath,
+  profileFileFormat,
   holdsPstats,
   profileToPstats,
   pstatsKeyId,
@@ -301,15 +300,16 @@ export class Stats {
   }
 
   /**
-   * pstats' dump_stats(), format by extension as the runtime's Profile.dumpStats() and `tsprof stats
-   * --dump` choose it: `.json` (`.tsprof.json`) → tsprof's format and `.cpuprofile` → Chrome
+   * pstats' dump_stats(), format by extension with the rule every tsprof writer shares (the
+   * format package's profileFileFormat(): the runtime's Profile.dumpStats(), `tsprof run -o`,
+   * `tsprof stats --dump`): `.json` (`.tsprof.json`) → tsprof's format and `.cpuprofile` → Chrome
    * DevTools' (both with no call tree: a Stats keeps none; DevTools shows the time as "(outside the
-   * call tree)"), written by the runtime's atomic writer; `.prof`, `.pstats` and any other name → a
+   * call tree)"), written by the format's atomic writer; `.prof`, `.pstats` and any other name → a
    * pstats file Python can load, as Python writes whatever the name (a .json holding marshal bytes
-   * would only fool the next reader, hence the one exception).
+   * would only fool the next reader, hence the exceptions).
    */
   dumpStats(path: string): this {
-    if (!isPstatsPath(path) && (isCpuProfilePath(path) || path.toLowerCase().endsWith(".json"))) writeProfileFile(path, this.toProfile());
+    if (profileFileFormat(path) !== "pstats") writeProfileFile(path, this.toProfile());
     else writeFileSync(path, encodePstats(this.entries()));
     return this;
   }
