@@ -56,6 +56,12 @@ export interface RuntimeState {
    * state made by a copy of the runtime from before it existed works too.
    */
   paused?: SessionOwner[];
+  /**
+   * Probe cost (compensation bias, ticks per reading) measured for each kind of the runtime's own
+   * clocks ("name\u0000unit"), so that a process calibrates each once (compensation.ts). Optional:
+   * created on first use.
+   */
+  probeCosts?: Record<string, number>;
   /** Registers a module's sites and returns its probe handle. */
   module(file: string, sites: SiteTuple[]): ModuleHandle;
   /** A recorder tag (1..15) for tokens: tokens of one recorder are never valid in another. */
