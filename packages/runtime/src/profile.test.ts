@@ -172,6 +172,25 @@ test("printStats prints the pstats table through @tsprof/stats, sorted as asked"
   assert.throws(() => profile.printStats("no-such-key", stream), /no-such-key/);
 });
 
+test("printStats takes a SortKey member, null and undefined (the default order) and writes to any { write } sink", () => {
+  const clock = createTickClock(0.001);
+  const profile = new Profile({ clock });
+  profile.runcall(work, clock, 9);
+  // Loaded at run time, as printStats() loads it: the runtime does not depend on @tsprof/stats.
+  const { SortKey } = require("@tsprof/stats") as { SortKey: Record<string, { value: string }> };
+  let printed = "";
+  const sink = { write: (text: string) => void (printed += text) };
+  profile.printStats(SortKey.CUMULATIVE, sink);
+  assert.match(printed, /Ordered by: cumulative time\n/);
+  assert.match(printed, /api-test\.js:1\(work\)/);
+  for (const sort of [null, undefined, [SortKey.CUMULATIVE, SortKey.NAME], ["calls", "name"]]) {
+    printed = "";
+    profile.printStats(sort, sink);
+    assert.match(printed, /api-test\.js:1\(work\)/, String(sort));
+    if (sort === null || sort === undefined) assert.match(printed, /Ordered by: standard name\n/);
+  }
+});
+
 test("clear while a frame is open: its later exit cannot close a frame of the new recorder", () => {
   const clock = createTickClock(1);
   const profile = new Profile({ clock });

@@ -115,11 +115,11 @@ export interface RecorderOptions {
    * edge and the id of its extra record), 40 MB; on the tsc bench the whole recorder stays under
    * 64 MB above the plain compiler).
    */
-  maxTreeNodes?: number;
+  maxTreeNodes?: number | undefined;
   /** Stack depth cap (default 100,000). */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /** Live async/generator frame cap, active + suspended (default and maximum 2^21). */
-  maxFrames?: number;
+  maxFrames?: number | undefined;
 }
 
 /**

@@ -27,7 +27,7 @@ import {
 } from "@tsprof/format";
 import { compareKeys, formatInt, funcStdString, stripPath } from "./func-name";
 import { comparePyStrings, f8, formatFixed, ljust, pyLength, rjust } from "./python-text";
-import { applyRestriction, type Restriction } from "./restrictions";
+import { applyRestriction, type RestrictionArgument } from "./restrictions";
 import { resolveSortKeys, type SortArgument, type SortField } from "./sort-keys";
 
 /** Where printed reports go. */
@@ -366,7 +366,7 @@ export class Stats {
   }
 
   /** pstats' print_stats(*amount). */
-  printStats(...restrictions: Restriction[]): this {
+  printStats(...restrictions: RestrictionArgument[]): this {
     const out = this.stream;
     for (const file of this.files) out.write(`${file}\n`);
     if (this.files.length > 0) out.write("\n");
@@ -383,7 +383,7 @@ export class Stats {
   }
 
   /** pstats' print_callers(*amount): for each listed function, who called it. */
-  printCallers(...restrictions: Restriction[]): this {
+  printCallers(...restrictions: RestrictionArgument[]): this {
     const { width, list } = this.printList(restrictions);
     if (list.length > 0) {
       this.printCallHeading(width, "was called by...");
@@ -397,7 +397,7 @@ export class Stats {
   }
 
   /** pstats' print_callees(*amount): for each listed function, what it called. */
-  printCallees(...restrictions: Restriction[]): this {
+  printCallees(...restrictions: RestrictionArgument[]): this {
     const { width, list } = this.printList(restrictions);
     if (list.length > 0) {
       const callees = this.calleesById();
@@ -434,7 +434,7 @@ export class Stats {
   }
 
   /** The ids a print would list after `restrictions`, and the "Ordered by"/"List reduced" lines (not printed). */
-  selectRows(restrictions: readonly Restriction[]): { list: string[]; message: string; ordered: boolean } {
+  selectRows(restrictions: readonly RestrictionArgument[]): { list: string[]; message: string; ordered: boolean } {
     const ordered = this.order !== undefined && this.order.length > 0;
     let list = ordered ? [...this.order!] : [...this.rows.keys()];
     let message = ordered ? `   Ordered by: ${this.sortDescription}\n` : "   Random listing order was used\n";
@@ -454,7 +454,7 @@ export class Stats {
   }
 
   // pstats' get_print_list(): prints the message only when something is listed.
-  private printList(restrictions: readonly Restriction[]): { width: number; list: string[] } {
+  private printList(restrictions: readonly RestrictionArgument[]): { width: number; list: string[] } {
     const { list, message } = this.selectRows(restrictions);
     if (list.length === 0) return { width: 0, list };
     this.stream.write(`${message}\n`);
