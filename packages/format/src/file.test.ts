@@ -4,8 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeProfileFile } from "./file";
-const profileFileFormat = (p: string): string => (p.endsWith(".json") ? "tsprof" : p.endsWith(".cpuprofile") ? "cpuprofile" : "x");
+import { profileFileFormat, writeProfileFile } from "./file";
 import { looksLikeMarshal, readAnyProfileFile } from "./pstats-marshal";
 import type { Profile } from "./types";
 
