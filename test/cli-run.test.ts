@@ -371,3 +371,18 @@ test("TSPROF_CLOCK=fast under tsprof run: the timer thread starts (meta.clock sa
   assert.equal(result.status, 0, result.stderr);
   assert.equal(JSON.parse(readFileSync(out, "utf8")).meta.clock, "fast, compensated");
 });
+
+test("calls past the depth cap are counted in meta.droppedCalls and said in one stderr line; none, no line", () => {
+  const dir = scratch();
+  const program = join(dir, "fib.js");
+  writeFileSync(program, "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nfib(10);\n");
+  const out = join(dir, "fib.tsprof.json");
+  const capped = tsprof(["run", "-o", out, program], { env: { TSPROF_MAX_DEPTH: "3" } });
+  assert.equal(capped.status, 0, capped.stderr);
+  assert.equal(capped.stderr, "tsprof: 170 calls were not recorded (made past TSPROF_MAX_DEPTH=3, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)\n");
+  const meta = (path: string) => (JSON.parse(readFileSync(path, "utf8")) as { meta: { droppedCalls?: number } }).meta;
+  assert.equal(meta(out).droppedCalls, 170);
+  const whole = tsprof(["run", "-o", out, program]);
+  assert.equal(whole.stderr, "");
+  assert.equal(meta(out).droppedCalls, undefined);
+});

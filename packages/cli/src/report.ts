@@ -55,6 +55,20 @@ export function outputNeedsCallTree(path: string): boolean {
   return profileFileFormat(path) !== "pstats";
 }
 
+/**
+ * The line saying that calls were not recorded at all (meta.droppedCalls: past the depth cap, or
+ * with every live async/generator frame taken), or undefined when none were: the table's counts
+ * are short by that many and nothing else would tell (fib(10) under TSPROF_MAX_DEPTH=3 showed 7
+ * calls of 177). The calls past the node cap need no line: their numbers stay exact.
+ */
+export function droppedCallsNote(profile: Profile, env: NodeJS.ProcessEnv): string | undefined {
+  const dropped = profile.meta.droppedCalls;
+  if (dropped === undefined || dropped <= 0) return undefined;
+  const cap = env.TSPROF_MAX_DEPTH !== undefined && env.TSPROF_MAX_DEPTH !== "" ? `TSPROF_MAX_DEPTH=${env.TSPROF_MAX_DEPTH}` : "the depth cap";
+  const calls = dropped === 1 ? "1 call was" : `${dropped} calls were`;
+  return `tsprof: ${calls} not recorded (made past ${cap}, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)`;
+}
+
 export function printRunTable(profile: Profile, sort: string, stream: Io["stdout"]): void {
   printTable(profile, stream, { sort });
 }

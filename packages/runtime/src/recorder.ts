@@ -84,7 +84,8 @@
 // suspended frame needs (invocation, logical caller, delegation).
 //
 // Bounds: at most `maxDepth` frames on the stack and `maxFrames` live async/generator frames
-// (enter returns 0 past them: the call goes uncounted, its time to its caller). Generators dropped while
+// (enter returns 0 past them: the call goes uncounted, its time to its caller; `droppedCalls`
+// counts such calls). Generators dropped while
 // suspended never exit and would hold their frames forever: when the frames run out, the
 // suspended generator frames are closed (as at a snapshot) to make room; should one of them
 // resume after all, its later slices go to its caller. At most `maxTreeNodes` tree nodes
@@ -400,6 +401,12 @@ export class Recorder {
   private extraRecords: Float64Array = EMPTY_FLOAT64;
   private extraCount = 0;
   droppedTreeNodes = 0;
+  /**
+   * Calls not recorded at all: made past the depth cap (maxDepth, TSPROF_MAX_DEPTH) or, for an
+   * async function or generator, with every live frame taken (maxFrames). Their time is their
+   * caller's; they are in no count, so the profile says how many there were (meta.droppedCalls).
+   */
+  droppedCalls = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
 
@@ -601,7 +608,10 @@ export class Recorder {
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
     // (A call above a pending reopen is the iterator method's own callee: the window waits.)
     if (this.reopenDepth >= this.depth) this.reopenWindow();
-    if (this.depth >= this.maxDepth) return 0;
+    if (this.depth >= this.maxDepth) {
+      this.droppedCalls++;
+      return 0;
+    }
     this.readClock();
     // (Settling a pending delegation here takes its delegator off the stack first.)
     const driver = this.lastSuspended >= 0 ? this.takeCallDriver(fn) : -1;
@@ -1078,12 +1088,18 @@ export class Recorder {
   /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
   private enterSlotFrame(fn: number): number {
     if (this.reopenDepth >= 0) this.reopenWindow();
-    if (this.depth >= this.maxDepth) return 0;
+    if (this.depth >= this.maxDepth) {
+      this.droppedCalls++;
+      return 0;
+    }
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
     else {
       slot = this.allocateSlot();
-      if (slot < 0) return 0;
+      if (slot < 0) {
+        this.droppedCalls++;
+        return 0;
+      }
     }
     this.readClock();
     if (fn * FN_STRIDE >= this.fnRecords.length) this.growFunctions(fn + 1);
