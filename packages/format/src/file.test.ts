@@ -1,7 +1,7 @@
 // writeProfileFile's format rule, profileFileFormat(): the one every tsprof writer uses.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { profileFileFormat, writeProfileFile } from "./file";
@@ -46,4 +46,24 @@ test("writeProfileFile writes marshal for names like restats, x.stats and x.out,
   }
   writeProfileFile(join(dir, "x.json"), PROFILE);
   assert.equal(JSON.parse(readFileSync(join(dir, "x.json"), "utf8")).format, "tsprof-profile");
+});
+
+test("a directory (existing, or named with a trailing /) or an empty name is one EISDIR or ENOENT naming the user's path, as an open says it; nothing is left behind", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-file-"));
+  const target = join(dir, "dd");
+  mkdirSync(target);
+  const message = (path: string): string => {
+    try {
+      writeProfileFile(path, PROFILE);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "written";
+  };
+  assert.equal(message(target), `EISDIR: illegal operation on a directory, open '${target}'`);
+  assert.equal(message(`${target}/`), `EISDIR: illegal operation on a directory, open '${target}/'`);
+  assert.equal(message(join(dir, "new.json") + "/"), `EISDIR: illegal operation on a directory, open '${join(dir, "new.json")}/'`);
+  assert.equal(message(""), "ENOENT: no such file or directory, open ''");
+  assert.deepEqual(readdirSync(dir), ["dd"]);
+  assert.deepEqual(readdirSync(target), []);
 });

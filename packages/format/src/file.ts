@@ -52,6 +52,7 @@ export interface UnlessChanged {
  * moment can still both pass that check). A file system without hard links gets the check alone.
  */
 export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
+  checkProfileTarget(path);
   // pid and thread id: several processes or worker threads may write next to each other.
   const tmp = `${path}.${process.pid}-${threadId}.tmp`;
   try {
@@ -95,6 +96,35 @@ export function profileFileFormat(path: string): ProfileFileFormat {
   if (hasExtension(path, ".json", true)) return "tsprof";
   if (hasExtension(path, ".cpuprofile", false)) return "cpuprofile";
   return "pstats";
+}
+
+/**
+ * Throws, as Node's open() would for the user's path, when `path` cannot name a profile file: empty
+ * (ENOENT), or a directory, existing or named with a trailing separator (EISDIR). Writing through a
+ * temp file beside `path` turned these into the rename's errors, which named a rename the user never
+ * asked for and differed by case (`dd/`: "ENOTDIR: not a directory, rename 'dd/'"); Python says
+ * "Is a directory". Node's own message for an open, so the writers (Profile.dumpStats,
+ * Stats.dumpStats, the runtime at exit) all say the same. Uses no string method (see the header).
+ */
+export function checkProfileTarget(path: string): void {
+  if (path.length === 0) throw openError("ENOENT", "no such file or directory", path);
+  const last = path[path.length - 1];
+  if (last === "/" || (last === "\\" && process.platform === "win32")) throw openError("EISDIR", "illegal operation on a directory", path);
+  let mode = 0;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return; // nothing there (or unreadable): the write says what is wrong
+  }
+  if ((mode & 0o170000) === 0o040000) throw openError("EISDIR", "illegal operation on a directory", path);
+}
+
+function openError(code: string, description: string, path: string): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`${code}: ${description}, open '${path}'`);
+  error.code = code;
+  error.syscall = "open";
+  error.path = path;
+  return error;
 }
 
 /**

@@ -176,6 +176,14 @@ test("dumpStats chooses the format by extension, as Profile.dumpStats and tsprof
   }
 });
 
+test("dumpStats onto a directory is one EISDIR line naming the path, as the runtime's Profile.dumpStats says it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const stats = new Stats(PROFILE, capture().stream);
+  for (const path of [dir, `${dir}/`]) {
+    assert.throws(() => stats.dumpStats(path), { code: "EISDIR", message: `EISDIR: illegal operation on a directory, open '${path}'` });
+  }
+});
+
 test("getStatsProfile rounds as printed and keys by location", () => {
   const profile = new Stats(PROFILE, capture().stream).getStatsProfile();
   assert.equal(profile.totalTime, 2);

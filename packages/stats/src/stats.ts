@@ -8,6 +8,7 @@ import {
   decodePstats,
   encodePstats,
   profileFileFormat,
+  checkProfileTarget,
   holdsPstats,
   profileToPstats,
   pstatsKeyId,
@@ -309,6 +310,7 @@ export class Stats {
    * would only fool the next reader, hence the exceptions).
    */
   dumpStats(path: string): this {
+    checkProfileTarget(path);
     if (profileFileFormat(path) !== "pstats") writeProfileFile(path, this.toProfile());
     else writeFileSync(path, encodePstats(this.entries()));
     return this;
