@@ -134,11 +134,13 @@ export class Profile {
    * -1 (default), null or undefined is "standard name". A SortKey member is an object, as null
    * is: only an array is spread into several keys.
    */
-  printStats(sort: PrintStatsSort = -1, stream: TextSink = process.stdout): void {
+  printStats(sort: PrintStatsSort = -1, stream?: TextSink): void {
     const stats = loadStatsPackage();
-    if (typeof stats.Stats !== "function") throw new Error("printStats: this @tsprof/stats has no Stats class");
+    // A bundle for the web gets an empty module here (the package.json "browser" field): printing
+    // needs Node. The profile itself works there (snapshot()).
+    if (typeof stats.Stats !== "function") throw new Error("printStats needs @tsprof/stats in Node (a browser bundle has none): print profile.snapshot() with it elsewhere");
     const keys: Array<string | number | SortKeyLike> = sort === null || sort === undefined ? [-1] : isArray(sort) ? [...sort] : [sort];
-    const table = new stats.Stats(this.snapshot(), stream);
+    const table = new stats.Stats(this.snapshot(), stream ?? process.stdout);
     table.stripDirs();
     table.sortStats(...keys);
     table.printStats();
