@@ -108,3 +108,45 @@ test("the runtime bundles for the browser with webpack, and in Chromium the page
     await browser.close();
   }
 });
+
+test("a web bundle may import the Profile API: @tsprof/stats (Node only, for printStats) is left out, and a profile records in the page", async () => {
+  const work = mkdtempSync(join(tmpdir(), "tsprof-browser-api-"));
+  writeFileSync(
+    join(work, "app.js"),
+    [
+      'import { Profile } from "@tsprof/runtime";',
+      "const p = new Profile();",
+      "p.runcall(() => 1);",
+      "let printed;",
+      "try { p.printStats(); } catch (error) { printed = error.message; }",
+      "globalThis.appResult = { clock: p.snapshot().meta.clock, printed };",
+    ].join("\n"),
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const webpack = require("webpack") as typeof import("webpack");
+  const stats = await new Promise<import("webpack").Stats>((resolve, reject) =>
+    webpack(
+      {
+        mode: "development",
+        devtool: false,
+        target: "web",
+        entry: join(work, "app.js"),
+        output: { path: join(work, "dist"), filename: "bundle.js" },
+        resolve: { modules: [join(repoRoot, "node_modules")] },
+        performance: { hints: false },
+      },
+      (error, result) => (error || !result ? reject(error ?? new Error("webpack gave no stats")) : resolve(result)),
+    ),
+  );
+  const info = stats.toJson({ all: false, errors: true, warnings: true });
+  assert.deepEqual([...(info.errors ?? []), ...(info.warnings ?? [])].map((e) => e.message.split("\n")[0]), []);
+  // Run it as a page would (no process, no require): performance.now() is the clock.
+  const { runInNewContext } = await import("node:vm");
+  const page: Record<string, unknown> = { performance, console };
+  page.globalThis = page;
+  page.window = page;
+  runInNewContext(readFileSync(join(work, "dist", "bundle.js"), "utf8"), page);
+  const result = page.appResult as { clock: string; printed: string };
+  assert.equal(result.clock, "performance.now, compensated");
+  assert.match(result.printed, /^printStats needs @tsprof\/stats in Node/);
+});

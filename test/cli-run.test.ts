@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, existsSync, mkdirSync, writeFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
+import { looksLikeMarshal } from "@tsprof/format";
 import { fileURLToPath } from "node:url";
 import { spawn, spawnSync } from "node:child_process";
 import { tsprof, node, findPython, repoRoot, tsprofBin, callsByName } from "./helpers/cli";
@@ -278,9 +279,12 @@ test("-o x.cpuprofile writes Chrome DevTools' format: the call tree, and each fu
   assert.equal(cpu.nodes.length, treeNodes + 1, "one node per call-tree node, plus the root");
   assert.equal(cpu.endTime - cpu.startTime, Object.values(expected).reduce((sum, t) => sum + t, 0));
   assert.equal(cpu.samples.length, cpu.timeDeltas.length);
-  const bad = tsprof(["run", "-o", join(dir, "p.txt"), program]);
-  assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /use \.tsprof\.json, \.prof or \.pstats \(Python pstats\), or \.cpuprofile \(Chrome DevTools\)/);
+  // Any other name is a pstats file, as `python -m cProfile -o` writes (the one rule of every writer).
+  for (const name of ["p.txt", "p.stats", "restats"]) {
+    const other = tsprof(["run", "-o", join(dir, name), program]);
+    assert.equal(other.status, 0, other.stderr);
+    assert.ok(looksLikeMarshal(readFileSync(join(dir, name))), `${name}: Python's marshal of a dict`);
+  }
 });
 
 test("-m BIN as running the bin does: argv[1] is the link in node_modules/.bin, its #! node options apply; other interpreters and non-names are refused in one line", () => {
@@ -366,4 +370,19 @@ test("TSPROF_CLOCK=fast under tsprof run: the timer thread starts (meta.clock sa
   const result = tsprof(["run", "-o", out, "main.js"], { cwd: work, env: { TSPROF_CLOCK: "fast" } });
   assert.equal(result.status, 0, result.stderr);
   assert.equal(JSON.parse(readFileSync(out, "utf8")).meta.clock, "fast, compensated");
+});
+
+test("calls past the depth cap are counted in meta.droppedCalls and said in one stderr line; none, no line", () => {
+  const dir = scratch();
+  const program = join(dir, "fib.js");
+  writeFileSync(program, "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nfib(10);\n");
+  const out = join(dir, "fib.tsprof.json");
+  const capped = tsprof(["run", "-o", out, program], { env: { TSPROF_MAX_DEPTH: "3" } });
+  assert.equal(capped.status, 0, capped.stderr);
+  assert.equal(capped.stderr, "tsprof: 170 calls were not recorded (made past TSPROF_MAX_DEPTH=3, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)\n");
+  const meta = (path: string) => (JSON.parse(readFileSync(path, "utf8")) as { meta: { droppedCalls?: number } }).meta;
+  assert.equal(meta(out).droppedCalls, 170);
+  const whole = tsprof(["run", "-o", out, program]);
+  assert.equal(whole.stderr, "");
+  assert.equal(meta(out).droppedCalls, undefined);
 });

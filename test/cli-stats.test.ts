@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tsprof, tsprofBin, repoRoot } from "./helpers/cli";
+import { looksLikeMarshal } from "@tsprof/format";
 
 const work = mkdtempSync(join(tmpdir(), "tsprof-stats-cli-"));
 const profile = join(work, "p.tsprof.json");
@@ -65,7 +66,7 @@ test("diff --fail-on: exit 1 with one stderr line per breached budget, 0 when wi
   assert.match(bad.stderr, /^tsprof diff: --fail-on 'speed>\+1%': unknown metric/);
 });
 
-test("stats --dump/-o writes the merged rows in the format its extension names, and refuses one it cannot tell", () => {
+test("stats --dump/-o writes the merged rows in the format its extension names, any other name a pstats file", () => {
   const table = (file: string) => tsprof(["stats", file, "-s", "ncalls"]).stdout.split("\n").slice(2).join("\n");
   for (const name of ["merged.tsprof.json", "merged.prof"]) {
     const out = join(work, name);
@@ -78,10 +79,14 @@ test("stats --dump/-o writes the merged rows in the format its extension names, 
   }
   const cpu = join(work, "merged.cpuprofile");
   assert.equal(tsprof(["stats", profile, "--dump", cpu]).status, 0);
-  const bad = tsprof(["stats", profile, "-o", join(work, "merged.txt")]);
-  assert.equal(bad.status, 2);
-  assert.equal(bad.stdout, "", "refused before anything is read or printed");
-  assert.match(bad.stderr, /^tsprof stats: cannot tell the format of '.*merged\.txt': use \.prof or \.pstats \(Python pstats\), \.tsprof\.json, or \.cpuprofile \(Chrome DevTools\)\n$/);
+  // Any other name is a pstats file, as cProfile's dump_stats writes (restats is the name Python's docs use).
+  for (const name of ["merged.txt", "merged.stats", "restats"]) {
+    const out = join(work, name);
+    const result = tsprof(["stats", profile, profile, "-o", out]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(looksLikeMarshal(readFileSync(out)), `${name}: Python's marshal of a dict`);
+    assert.equal(table(out), tsprof(["stats", profile, profile, "-s", "ncalls"]).stdout.split("\n").slice(3).join("\n"), name);
+  }
 });
 
 /** `tsprof ARGS > /dev/full`: every write to stdout fails with ENOSPC. */

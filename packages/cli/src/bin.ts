@@ -17,8 +17,8 @@ commands:
   diff BASE NEW [-s KEY...] [--limit ...] [--json]
                          what changed between two profiles, function by function
 
--o writes the profile instead of printing it: .tsprof.json (tsprof), .prof/.pstats (Python pstats) or
-   .cpuprofile (Chrome DevTools, speedscope).
+-o writes the profile instead of printing it: .tsprof.json (tsprof), .cpuprofile (Chrome DevTools,
+   speedscope), any other name (.prof, .pstats) a Python pstats file, as python -m cProfile -o writes.
 Programs built with the Babel plugin or the tsc transformer write a profile when run with plain node:
 set TSPROF_OUTPUT=path (%p = process id).
 

@@ -1,8 +1,8 @@
 // The CLI's use of @tsprof/stats and @tsprof/format: validate sort keys and outputs, merge, print, save.
 import { closeSync, existsSync, openSync, statSync, unlinkSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { isCpuProfilePath, mergeProfiles, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { isCpuProfilePath, mergeProfiles, profileFileFormat, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import type { Io } from "./run";
@@ -17,17 +17,14 @@ export function checkSortKey(sort: string): void {
   }
 }
 
-const OUTPUT_EXTENSIONS = [".json", ".prof", ".pstats", ".cpuprofile"];
-
 /**
- * Fails before the program runs when `-o OUT` names a format tsprof cannot write, or a place it
- * cannot write to: finding out after the program ran would lose the whole run. The profile is
- * written as a temporary file beside OUT and renamed over it, so that is what is tried here.
+ * Fails before the program runs when `-o OUT` names a place tsprof cannot write to, or a
+ * .cpuprofile in count mode: finding out after the program ran would lose the whole run. Every
+ * name has a format (profileFileFormat(): any name but .json and .cpuprofile is a pstats file, as
+ * `python -m cProfile -o` writes). The profile is written as a temporary file beside OUT and
+ * renamed over it, so that is what is tried here.
  */
 export function checkOutputPath(path: string, env: NodeJS.ProcessEnv): void {
-  if (!OUTPUT_EXTENSIONS.includes(extname(path))) {
-    throw new UsageError(`cannot tell the format of '${path}': use .tsprof.json, .prof or .pstats (Python pstats), or .cpuprofile (Chrome DevTools)`);
-  }
   // A .cpuprofile is samples of time and nothing else: counted calls would make a file of zeros
   // (DevTools shows NaN and an empty panel).
   if (env.TSPROF_MODE === "count" && isCpuProfilePath(path)) {
@@ -55,8 +52,21 @@ export function loadProfiles(paths: string[], callTree = true): Profile {
 
 /** Whether saving to `path` needs the call tree: a .tsprof.json or .cpuprofile does, a pstats file does not. */
 export function outputNeedsCallTree(path: string): boolean {
-  const extension = extname(path);
-  return extension !== ".prof" && extension !== ".pstats";
+  return profileFileFormat(path) !== "pstats";
+}
+
+/**
+ * The line saying that calls were not recorded at all (meta.droppedCalls: past the depth cap, or
+ * with every live async/generator frame taken), or undefined when none were: the table's counts
+ * are short by that many and nothing else would tell (fib(10) under TSPROF_MAX_DEPTH=3 showed 7
+ * calls of 177). The calls past the node cap need no line: their numbers stay exact.
+ */
+export function droppedCallsNote(profile: Profile, env: NodeJS.ProcessEnv): string | undefined {
+  const dropped = profile.meta.droppedCalls;
+  if (dropped === undefined || dropped <= 0) return undefined;
+  const cap = env.TSPROF_MAX_DEPTH !== undefined && env.TSPROF_MAX_DEPTH !== "" ? `TSPROF_MAX_DEPTH=${env.TSPROF_MAX_DEPTH}` : "the depth cap";
+  const calls = dropped === 1 ? "1 call was" : `${dropped} calls were`;
+  return `tsprof: ${calls} not recorded (made past ${cap}, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)`;
 }
 
 export function printRunTable(profile: Profile, sort: string, stream: Io["stdout"]): void {

@@ -26,8 +26,8 @@ export const RUN_HELP = `${RUN_USAGE}
 Runs SCRIPT (.js .mjs .cjs .ts .mts .cts; ES modules and CommonJS) with every function instrumented,
 keeping its argv, stdout, stderr and exit status, then prints the profile (pstats table) after its output.
 
-  -o, --outfile OUT   write the profile instead of printing it: .tsprof.json, .prof/.pstats (Python pstats)
-                      or .cpuprofile (Chrome DevTools, speedscope)
+  -o, --outfile OUT   write the profile instead of printing it: .tsprof.json, .cpuprofile (Chrome DevTools,
+                      speedscope), any other name (.prof, .pstats) a Python pstats file
   -s, --sort KEY      sort key of the table (default cumulative): calls, cumulative, filename, line, name,
                       nfl, pcalls, stdname, time, tottime, tottime-percall, cumtime-percall, ...
   --include GLOB      instrument only files matching GLOB (relative to the working directory); repeatable;

@@ -16,7 +16,7 @@ import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-f
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
-import { checkSortKey, checkOutputPath, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
+import { checkSortKey, checkOutputPath, droppedCallsNote, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 import { relaySignals } from "./child-signals";
 import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
 
@@ -78,6 +78,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
       const hint = profile && profile.functions.length === 0 ? nodeModulesHint(script, hookOptions) : undefined;
       if (hint) io.stderr.write(hint + "\n");
+      const dropped = profile ? droppedCallsNote(profile, process.env) : undefined;
+      if (dropped) io.stderr.write(dropped + "\n");
       if (!profile) {
         io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
       } else if (args.outfile !== undefined) {

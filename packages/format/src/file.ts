@@ -1,5 +1,9 @@
-// Writing profile files, format by extension: .prof/.pstats → Python pstats marshal, .cpuprofile →
-// Chrome DevTools' format, anything else → .tsprof.json text.
+// Writing profile files, format by extension (profileFileFormat(): the one rule of every writer,
+// Profile.dumpStats, Stats.dumpStats, TSPROF_OUTPUT, `tsprof run -o`, `tsprof stats --dump`):
+// .tsprof.json or .json → tsprof's JSON text, .cpuprofile → Chrome DevTools' format, any other
+// name → Python's pstats marshal, as cProfile's dump_stats() writes whatever the name (`restats`,
+// `x.stats`, `x.out`). A .json given marshal bytes would only fool the next reader, hence the
+// exceptions.
 //
 // The runtime calls writeProfileFile() at exit, inside user code that may have replaced fs
 // functions (fs-mocking libraries replace fs.renameSync, fs.writeFileSync and the rest on the
@@ -48,11 +52,13 @@ export interface UnlessChanged {
  * moment can still both pass that check). A file system without hard links gets the check alone.
  */
 export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
+  checkProfileTarget(path);
   // pid and thread id: several processes or worker threads may write next to each other.
   const tmp = `${path}.${process.pid}-${threadId}.tmp`;
   try {
-    if (hasExtension(path, ".prof", true) || hasExtension(path, ".pstats", true)) writeBytesFile(tmp, profileToPstatsBytes(profile));
-    else if (hasExtension(path, ".cpuprofile", false)) writeTextFile(tmp, (write) => writeCpuProfileJson(profile, write));
+    const format = profileFileFormat(path);
+    if (format === "pstats") writeBytesFile(tmp, profileToPstatsBytes(profile));
+    else if (format === "cpuprofile") writeTextFile(tmp, (write) => writeCpuProfileJson(profile, write));
     else writeTextFile(tmp, (write) => writeProfileJson(profile, write));
     if (unlessChanged === undefined) {
       renameSync(tmp, path);
@@ -74,6 +80,51 @@ export function writeProfileFile(path: string, profile: Profile, unlessChanged?:
     }
     throw namingTarget(error, tmp, path);
   }
+}
+
+/** What a profile written to a path is (profileFileFormat()). */
+export type ProfileFileFormat = "tsprof" | "cpuprofile" | "pstats";
+
+/**
+ * The format every tsprof writer uses for `path`, by its name: `.tsprof.json` or `.json` (any case)
+ * tsprof's JSON, `.cpuprofile` Chrome DevTools', anything else (`.prof`, `.pstats`, `restats`,
+ * `x.stats`, no extension) a pstats file, as cProfile's dump_stats() writes. A bare `.json` file
+ * name is a name without an extension, as Node's extname() reads it. Uses no string method: the
+ * runtime calls it at exit, where the program may have replaced them.
+ */
+export function profileFileFormat(path: string): ProfileFileFormat {
+  if (hasExtension(path, ".json", true)) return "tsprof";
+  if (hasExtension(path, ".cpuprofile", false)) return "cpuprofile";
+  return "pstats";
+}
+
+/**
+ * Throws, as Node's open() would for the user's path, when `path` cannot name a profile file: empty
+ * (ENOENT), or a directory, existing or named with a trailing separator (EISDIR). Writing through a
+ * temp file beside `path` turned these into the rename's errors, which named a rename the user never
+ * asked for and differed by case (`dd/`: "ENOTDIR: not a directory, rename 'dd/'"); Python says
+ * "Is a directory". Node's own message for an open, so the writers (Profile.dumpStats,
+ * Stats.dumpStats, the runtime at exit) all say the same. Uses no string method (see the header).
+ */
+export function checkProfileTarget(path: string): void {
+  if (path.length === 0) throw openError("ENOENT", "no such file or directory", path);
+  const last = path[path.length - 1];
+  if (last === "/" || (last === "\\" && process.platform === "win32")) throw openError("EISDIR", "illegal operation on a directory", path);
+  let mode = 0;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return; // nothing there (or unreadable): the write says what is wrong
+  }
+  if ((mode & 0o170000) === 0o040000) throw openError("EISDIR", "illegal operation on a directory", path);
+}
+
+function openError(code: string, description: string, path: string): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`${code}: ${description}, open '${path}'`);
+  error.code = code;
+  error.syscall = "open";
+  error.path = path;
+  return error;
 }
 
 /**

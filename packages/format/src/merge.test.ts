@@ -90,6 +90,10 @@ test("meta: differing argv dropped, earliest start, deepest stack; inputs untouc
   assert.equal(mergeProfiles(root(A, "/p"), root(B, "/p")).meta.root, "/p");
   assert.equal(mergeProfiles(root(A, "/p"), root(B, "/q")).meta.root, undefined);
   assert.equal(mergeProfiles(root(A, "/p"), B).meta.root, undefined);
+  // Calls not recorded (the depth cap) add up, as the calls past the node cap do.
+  const dropped = (profile: typeof A, droppedCalls: number): typeof A => ({ ...profile, meta: { ...profile.meta, droppedCalls } });
+  assert.equal(mergeProfiles(dropped(A, 3), dropped(B, 4)).meta.droppedCalls, 7);
+  assert.equal(mergeProfiles(dropped(A, 3), B).meta.droppedCalls, 3);
 });
 
 test("a profile without a call tree (converted from pstats) merges to none", () => {

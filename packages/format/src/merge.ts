@@ -82,6 +82,7 @@ function mergeMeta(a: ProfileMeta, b: ProfileMeta): ProfileMeta {
   if (a.root !== undefined && a.root === b.root) meta.root = a.root;
   if (a.startedAt !== undefined) meta.startedAt = b.startedAt !== undefined && b.startedAt < a.startedAt ? b.startedAt : a.startedAt;
   if (a.droppedTreeNodes !== undefined || b.droppedTreeNodes !== undefined) meta.droppedTreeNodes = (a.droppedTreeNodes ?? 0) + (b.droppedTreeNodes ?? 0);
+  if (a.droppedCalls !== undefined || b.droppedCalls !== undefined) meta.droppedCalls = (a.droppedCalls ?? 0) + (b.droppedCalls ?? 0);
   if (a.maxDepth !== undefined || b.maxDepth !== undefined) meta.maxDepth = Math.max(a.maxDepth ?? 0, b.maxDepth ?? 0);
   if (a.reclaimedFrames !== undefined || b.reclaimedFrames !== undefined) meta.reclaimedFrames = (a.reclaimedFrames ?? 0) + (b.reclaimedFrames ?? 0);
   // Each process calibrates its own: the merge keeps the largest cost taken out.

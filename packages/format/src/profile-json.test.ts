@@ -116,7 +116,8 @@ test("a failed write names the user's path, not the temp file beside it, and lea
   const cases = [
     { path: join(dir, "missing", "x.prof"), code: "ENOENT", syscall: "open" },
     { path: join(dir, "missing", "x.tsprof.json"), code: "ENOENT", syscall: "open" },
-    { path: join(dir, "adir.cpuprofile"), code: "EISDIR", syscall: "rename" },
+    // A directory is said as an open of it would say it, before any temp file (checkProfileTarget()).
+    { path: join(dir, "adir.cpuprofile"), code: "EISDIR", syscall: "open" },
   ];
   mkdirSync(join(dir, "adir.cpuprofile"));
   for (const { path, code, syscall } of cases) {

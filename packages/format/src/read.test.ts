@@ -103,6 +103,7 @@ test("field faults name their JSON path", () => {
   assert.equal(errorOf(withChange((p) => delete p.functions[0].file)), "x.json: functions[0].file: expected a string, got nothing (missing)");
   assert.equal(errorOf(withChange((p) => (p.meta = null))), "x.json: meta: expected an object, got null");
   assert.equal(errorOf(withChange((p) => (p.meta.root = 1))), "x.json: meta.root: expected a string, got 1");
+  assert.equal(errorOf(withChange((p) => (p.meta.droppedCalls = -1))), "x.json: meta.droppedCalls: expected a non-negative integer, got -1");
   assert.equal(errorOf(withChange((p) => (p.functions[1].column = -2))), "x.json: functions[1].column: expected a non-negative integer, got -2");
   assert.equal(errorOf(withChange((p) => (p.functions[1] = [1]))), "x.json: functions[1]: expected an object, got an array");
   assert.equal(errorOf(withChange((p) => (p.stats[1].asyncWallTime = -1))), "x.json: stats[1].asyncWallTime: expected a non-negative number of seconds, got -1");

@@ -418,7 +418,7 @@ export function validateProfile(data: unknown, name: string): Profile {
   check.string(meta.tool, "meta.tool");
   check.string(meta.clock, "meta.clock");
   if (meta.argv !== undefined) check.array(meta.argv, "meta.argv").forEach((arg, i) => check.string(arg, `meta.argv[${i}]`));
-  for (const field of ["pid", "droppedTreeNodes", "maxDepth", "reclaimedFrames"] as const) {
+  for (const field of ["pid", "droppedTreeNodes", "droppedCalls", "maxDepth", "reclaimedFrames"] as const) {
     if (meta[field] !== undefined) check.count(meta[field], `meta.${field}`);
   }
   if (meta.probeCost !== undefined) check.seconds(meta.probeCost, "meta.probeCost");

@@ -99,6 +99,13 @@ export interface ProfileMeta {
   root?: string;
   /** Number of call-tree nodes dropped because the tree cap was hit (0 or absent when complete). */
   droppedTreeNodes?: number;
+  /**
+   * Number of calls not recorded at all (0 or absent when none): made past the recorder's depth cap
+   * (`maxDepth`, TSPROF_MAX_DEPTH) or, for async functions and generators, with every live frame
+   * taken (`maxFrames`). Unlike the calls past the node cap they are in no count; their time is
+   * their caller's. Readers should say so (`tsprof run` prints a line).
+   */
+  droppedCalls?: number;
   /** Maximum stack depth the recorder saw. */
   maxDepth?: number;
   /** Abandoned suspended generators closed early because the recorder's live-frame cap was hit. */

@@ -1,5 +1,5 @@
 // Clocks the recorder reads: the default hrtime clock, the fast timer-thread clock, no clock (count mode) and the tick clocks of tests.
-import { withCompensation } from "./compensation";
+import { shareCalibration, withCompensation } from "./compensation";
 import { createFastClock } from "./fast-clock";
 import { positiveIntegerSetting } from "./environment";
 
@@ -28,20 +28,20 @@ export function createHrtimeClock(): Clock {
   if (hrtime === undefined) return createPerformanceClock();
   const origin = hrtime();
   const originSeconds = origin[0];
-  return {
+  return shareCalibration({
     now() {
       const t = hrtime!();
       return (t[0] - originSeconds) * 1e9 + t[1];
     },
     unit: 1e-9,
     name: "hrtime",
-  };
+  });
 }
 
 /** Outside Node (browsers): `performance.now()`, milliseconds. */
 function createPerformanceClock(): Clock {
   const now = performance.now.bind(performance);
-  return { now, unit: 1e-3, name: "performance.now" };
+  return shareCalibration({ now, unit: 1e-3, name: "performance.now" });
 }
 
 /** A manual clock: starts at 0, advances only by `tick(n)`. */
@@ -83,6 +83,6 @@ export function createNullClock(): Clock {
 export function clockFromEnvironment(env: NodeJS.ProcessEnv): Clock {
   if (env.TSPROF_MODE === "count") return createNullClock();
   if (env.TSPROF_CLOCK === "tick") return createSteppingTickClock();
-  const clock = env.TSPROF_CLOCK === "fast" ? createFastClock(positiveIntegerSetting(env.TSPROF_FAST_CLOCK_PERIOD_US)) : createHrtimeClock();
+  const clock = env.TSPROF_CLOCK === "fast" ? shareCalibration(createFastClock(positiveIntegerSetting(env.TSPROF_FAST_CLOCK_PERIOD_US))) : createHrtimeClock();
   return env.TSPROF_COMPENSATE === "0" ? clock : withCompensation(clock);
 }

@@ -5,6 +5,7 @@ import { clockFromEnvironment, createHrtimeClock, createNullClock, createSteppin
 import { calibrateProbeCost, createCompensatedClock, withCompensation } from "./compensation";
 import { createHarness, finish, statsOf } from "./harness.test-helper";
 import { Profile } from "./profile";
+import { getRuntimeState } from "./runtime-state";
 
 test("reading i of the compensated clock is the real time minus i biases, never going back", () => {
   const raw = createTickClock(1);
@@ -120,6 +121,28 @@ test("calibration measures a positive, finite cost per reading on the real clock
   const bias = calibrateProbeCost(clock);
   assert.ok(bias > 0 && Number.isFinite(bias), `bias ${bias}`);
   assert.equal(clock.bias, bias);
+});
+
+test("the runtime's own clocks are calibrated once per process: a later new Profile() reuses the measured bias", () => {
+  const first = new Profile();
+  const costs = getRuntimeState().probeCosts;
+  assert.ok(costs !== undefined, "the process's biases are kept in the runtime state");
+  const key = "hrtime\u0000" + 1e-9;
+  const measured = costs[key];
+  assert.ok(typeof measured === "number", "the default clock's bias is kept");
+  const near = (a: number | undefined, b: number): boolean => a !== undefined && Math.abs(a - b) <= 1e-12 * Math.abs(b);
+  assert.ok(near(first.runcall(() => first.snapshot()).meta.probeCost, measured * 1e-9));
+  // Another profile takes the kept bias as it is, instead of measuring it again.
+  costs[key] = 7;
+  try {
+    const second = new Profile();
+    assert.ok(near(second.runcall(() => second.snapshot()).meta.probeCost, 7e-9));
+    // A clock of the program's own is calibrated for its profile.
+    const own = new Profile({ clock: { now: () => Number(process.hrtime.bigint()), unit: 1e-9, name: "hrtime" }, compensate: true });
+    assert.ok(!near(own.runcall(() => own.snapshot()).meta.probeCost, 7e-9));
+  } finally {
+    costs[key] = measured;
+  }
 });
 
 test("a coarse clock: the call tree's self times add up to the table's total, each node's total holding its children's and its self", () => {

@@ -1,4 +1,4 @@
-// Probe-overhead compensation: measure what one probe event costs at start and take it out of every time (cProfile's Profile.calibrate and bias).
+// Probe-overhead compensation: measure what one probe event costs once per process and take it out of every time (cProfile's Profile.calibrate and bias).
 //
 // Every clock reading of the recorder happens inside a probe event (enter, exit, suspend,
 // resume), and between two consecutive readings lies about one event's worth of probe work
@@ -21,6 +21,7 @@
 // that reads the clock (a session's start and duration) reads it here.
 import type { Clock } from "./clock";
 import { Recorder } from "./recorder";
+import { getRuntimeState } from "./runtime-state";
 import { callWith, numberIsFinite } from "./safe-builtins";
 
 const READINGS = 0;
@@ -111,10 +112,46 @@ export function canCompensate(clock: Clock): boolean {
   return clock.name !== "tick" && clock.name !== "none";
 }
 
-/** `clock` compensated and calibrated, or `clock` itself when compensation does not apply. */
+/** The clocks the runtime made itself (hrtime, performance.now, the fast clock): see withCompensation(). */
+const runtimeClocks = new WeakSet<object>();
+
+/** Marks `clock` as one of the runtime's own, whose probe cost is measured once per process (clock.ts). */
+export function shareCalibration<C extends Clock>(clock: C): C {
+  runtimeClocks.add(clock);
+  return clock;
+}
+
+/**
+ * `clock` compensated and calibrated, or `clock` itself when compensation does not apply.
+ * Calibrating takes 30 to 80 ms (CALIBRATION_PASSES of CALIBRATION_CALLS calls each way), so the
+ * runtime's own clocks are calibrated once per process, by kind (name and unit), and every later
+ * session on such a clock reuses the bias: each `new Profile()` calibrating again cost 27-80 ms
+ * (cProfile.Profile() takes 0.01 ms), and under `tsprof run` that time went to the caller's own
+ * time in the automatic session's profile. The biases live in the runtime state, so copies of the
+ * runtime share them too. A clock the program passes in (`new Profile({ clock, compensate: true })`)
+ * is calibrated for that profile: its cost is its own.
+ */
 export function withCompensation(clock: Clock): Clock {
   if (!canCompensate(clock)) return clock;
   const compensated = createCompensatedClock(clock);
-  calibrateProbeCost(compensated);
+  const costs = runtimeClocks.has(clock) ? probeCosts() : undefined;
+  const key = `${clock.name ?? "custom"}\u0000${clock.unit}`;
+  const known = costs === undefined ? undefined : costs[key];
+  if (typeof known === "number" && numberIsFinite(known) && known >= 0) compensated.bias = known;
+  else {
+    const bias = calibrateProbeCost(compensated);
+    if (costs !== undefined) costs[key] = bias;
+  }
   return compensated;
+}
+
+/** The process's measured biases by clock kind, in the runtime state (created on first use). */
+function probeCosts(): Record<string, number> {
+  const state = getRuntimeState();
+  let costs = state.probeCosts;
+  if (costs === undefined || costs === null || typeof costs !== "object") {
+    costs = Object.create(null) as Record<string, number>;
+    state.probeCosts = costs;
+  }
+  return costs;
 }

@@ -32,6 +32,7 @@ export interface RecordedData {
   readonly nodeCount: number;
   readonly maxDepthSeen: number;
   readonly droppedTreeNodes: number;
+  readonly droppedCalls: number;
   readonly reclaimedFrames: number;
   collect(): CollectedStats;
 }
@@ -98,6 +99,7 @@ export function buildProfile(recorder: RecordedData, context: ProfileContext): P
 
   const meta: ProfileMeta = { ...context.meta, maxDepth: recorder.maxDepthSeen };
   if (recorder.droppedTreeNodes > 0) meta.droppedTreeNodes = recorder.droppedTreeNodes;
+  if (recorder.droppedCalls > 0) meta.droppedCalls = recorder.droppedCalls;
   if (recorder.reclaimedFrames > 0) meta.reclaimedFrames = recorder.reclaimedFrames;
   if (compensated) meta.probeCost = toSeconds(bias);
   // The table, rows and edges go through canonicalizeProfile(); the tree is built in canonical

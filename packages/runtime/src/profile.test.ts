@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { looksLikeMarshal } from "@tsprof/format";
 import { createTickClock } from "./clock";
 import { createHarness, finish, statsOf } from "./harness.test-helper";
 import { Profile, createProfile } from "./profile";
@@ -140,6 +141,19 @@ test("dumpStats writes the canonical profile file atomically", () => {
   assert.deepEqual(written.functions, [{ name: "work", qualifiedName: "work", file: "api-test.js", line: 1, column: 1, kind: "function" }]);
 });
 
+test("dumpStats picks the format as every tsprof writer does: any name but .json and .cpuprofile is a pstats file (restats, x.stats, x.out)", () => {
+  const clock = createTickClock(0.001);
+  const profile = new Profile({ clock });
+  profile.runcall(work, clock, 9);
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-api-"));
+  for (const name of ["restats", "x.stats", "x.out", "x.prof"]) {
+    profile.dumpStats(join(dir, name));
+    assert.ok(looksLikeMarshal(readFileSync(join(dir, name))), name);
+  }
+  profile.dumpStats(join(dir, "x.json"));
+  assert.equal(JSON.parse(readFileSync(join(dir, "x.json"), "utf8")).format, "tsprof-profile");
+});
+
 test("printStats prints the pstats table through @tsprof/stats, sorted as asked", () => {
   const clock = createTickClock(0.001);
   const profile = new Profile({ clock });
@@ -156,6 +170,25 @@ test("printStats prints the pstats table through @tsprof/stats, sorted as asked"
   assert.match(printed, /Ordered by: cumulative time/);
   assert.match(printed, /\s1\s+0\.009\s+0\.009\s+0\.009\s+0\.009 api-test\.js:1\(work\)/);
   assert.throws(() => profile.printStats("no-such-key", stream), /no-such-key/);
+});
+
+test("printStats takes a SortKey member, null and undefined (the default order) and writes to any { write } sink", () => {
+  const clock = createTickClock(0.001);
+  const profile = new Profile({ clock });
+  profile.runcall(work, clock, 9);
+  // Loaded at run time, as printStats() loads it: the runtime does not depend on @tsprof/stats.
+  const { SortKey } = require("@tsprof/stats") as { SortKey: Record<string, { value: string }> };
+  let printed = "";
+  const sink = { write: (text: string) => void (printed += text) };
+  profile.printStats(SortKey.CUMULATIVE, sink);
+  assert.match(printed, /Ordered by: cumulative time\n/);
+  assert.match(printed, /api-test\.js:1\(work\)/);
+  for (const sort of [null, undefined, [SortKey.CUMULATIVE, SortKey.NAME], ["calls", "name"]]) {
+    printed = "";
+    profile.printStats(sort, sink);
+    assert.match(printed, /api-test\.js:1\(work\)/, String(sort));
+    if (sort === null || sort === undefined) assert.match(printed, /Ordered by: standard name\n/);
+  }
 });
 
 test("clear while a frame is open: its later exit cannot close a frame of the new recorder", () => {

@@ -8,15 +8,31 @@ import { getRuntimeState } from "./runtime-state";
 // Captured at load, before user code can patch them (design.md pitfall 8).
 import { callWith, defineProperty, objectCreate } from "./safe-builtins";
 
+// Every option is `?: T | undefined`: an option set to undefined counts as absent (the README
+// says so, and validateProfileOptions() does so), which a program compiled with
+// exactOptionalPropertyTypes can only write when the type says it.
 export interface ProfileOptions extends RecorderOptions {
   /** Time source (default: hrtime). Tests pass `createTickClock()`. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /**
    * Take the measured probe cost out of the times (compensation.ts). Default: on for the default
    * clock, off for a clock passed in; never for tick clocks.
    */
-  compensate?: boolean;
+  compensate?: boolean | undefined;
 }
+
+/** Where printStats() writes: anything with a write(text) method (process.stdout, a stream, `{ write(s) { out += s; } }`), as @tsprof/stats' Stats takes. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** A member of @tsprof/stats' SortKey enum (`SortKey.CUMULATIVE`), typed here by its shape: the runtime does not depend on the stats package. */
+export interface SortKeyLike {
+  readonly value: string;
+}
+
+/** What printStats() sorts by: a pstats key name, a SortKey member, a legacy number, several of one kind, or null/undefined for the default. */
+export type PrintStatsSort = string | number | SortKeyLike | ReadonlyArray<string | SortKeyLike> | null | undefined;
 
 /** What `scope()` returns: disposing it (or calling `close()`) disables the profile. */
 export interface ProfileScope {
@@ -26,8 +42,10 @@ export interface ProfileScope {
 
 /**
  * A profiler under the program's control. Only one recorder records at a time (like
- * sys.setprofile): enabling this one pauses the automatic session until it is disabled.
- * Disabling closes the frames still open (cProfile's disable() does the same).
+ * sys.setprofile): enabling this one pauses the one recording (the automatic session, another
+ * Profile) until it is disabled. A paused profile keeps its open frames: the pause is time of the
+ * frame that was on top, and its frames that end or resume meanwhile still reach it
+ * (recording-session.ts). Disabling closes the frames still open (cProfile's disable() does the same).
  */
 export class Profile {
   private readonly session: RecordingSession;
@@ -112,14 +130,19 @@ export class Profile {
   /**
    * Prints the pstats table via `@tsprof/stats`, loaded only now (the runtime does not depend on it),
    * as cProfile's print_stats(sort=-1) does: `Stats(self).strip_dirs().sort_stats(sort).print_stats()`.
-   * `sort` is a pstats key name (or several), or a legacy number; -1 (default) is "standard name".
+   * `sort` is a pstats key name or a SortKey member (or an array of several), or a legacy number;
+   * -1 (default), null or undefined is "standard name". A SortKey member is an object, as null
+   * is: only an array is spread into several keys.
    */
-  printStats(sort: string | number | ReadonlyArray<string> = -1, stream: NodeJS.WritableStream = process.stdout): void {
+  printStats(sort: PrintStatsSort = -1, stream?: TextSink): void {
     const stats = loadStatsPackage();
-    if (typeof stats.Stats !== "function") throw new Error("printStats: this @tsprof/stats has no Stats class");
-    const table = new stats.Stats(this.snapshot(), stream);
+    // A bundle for the web gets an empty module here (the package.json "browser" field): printing
+    // needs Node. The profile itself works there (snapshot()).
+    if (typeof stats.Stats !== "function") throw new Error("printStats needs @tsprof/stats in Node (a browser bundle has none): print profile.snapshot() with it elsewhere");
+    const keys: Array<string | number | SortKeyLike> = sort === null || sort === undefined ? [-1] : isArray(sort) ? [...sort] : [sort];
+    const table = new stats.Stats(this.snapshot(), stream ?? process.stdout);
     table.stripDirs();
-    table.sortStats(...(typeof sort === "object" ? sort : [sort]));
+    table.sortStats(...keys);
     table.printStats();
   }
 }
@@ -227,8 +250,8 @@ export function createProfile(options: ProfileOptions = {}): Profile {
 interface StatsPackage {
   Stats?: new (
     profile: ProfileData,
-    stream: NodeJS.WritableStream,
-  ) => { stripDirs(): unknown; sortStats(...keys: Array<string | number>): unknown; printStats(): unknown };
+    stream: TextSink,
+  ) => { stripDirs(): unknown; sortStats(...keys: Array<string | number | SortKeyLike>): unknown; printStats(): unknown };
 }
 
 function loadStatsPackage(): StatsPackage {
@@ -238,6 +261,10 @@ function loadStatsPackage(): StatsPackage {
     if ((error as { code?: unknown }).code !== "MODULE_NOT_FOUND") throw error;
     throw new Error("printStats needs @tsprof/stats: install it (npm install @tsprof/stats) or use dumpStats(path)");
   }
+}
+
+function isArray(value: unknown): value is ReadonlyArray<string | SortKeyLike> {
+  return Array.isArray(value);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -156,6 +156,34 @@ test("depth cap: calls past it are not recorded, their time goes to the caller",
   const p = finish(h);
   assert.deepEqual(statsOf(p, "down"), { calls: 3, primitiveCalls: 1, selfTime: 6, totalTime: 6 });
   assert.equal(p.meta.maxDepth, 3);
+  assert.equal(p.meta.droppedCalls, 3, "the profile says how many calls it does not hold");
+});
+
+test("depth cap: meta.droppedCalls counts every call not recorded, async ones too; absent when none were", () => {
+  const h = createHarness({ fib: "function", job: "async" }, { maxDepth: 3 });
+  const { probe, site } = h;
+  function fib(n: number): number {
+    const t = probe.enter(site.fib);
+    try {
+      return n < 2 ? n : fib(n - 1) + fib(n - 2);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  fib(10); // 177 calls, 7 within depth 3
+  const t = probe.enter(site.fib);
+  const u = probe.enter(site.fib);
+  const v = probe.enter(site.fib);
+  probe.exit(probe.enter(site.job)); // an async call past the cap
+  probe.exit(v);
+  probe.exit(u);
+  probe.exit(t);
+  const p = finish(h);
+  assert.equal(statsOf(p, "fib").calls, 7 + 3);
+  assert.equal(p.meta.droppedCalls, 170 + 1);
+  const none = createHarness({ f: "function" });
+  none.probe.exit(none.probe.enter(none.site.f));
+  assert.equal(finish(none).meta.droppedCalls, undefined);
 });
 
 test("many functions, edges and nodes: tables grow without losing counts", () => {

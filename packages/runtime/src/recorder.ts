@@ -84,13 +84,15 @@
 // suspended frame needs (invocation, logical caller, delegation).
 //
 // Bounds: at most `maxDepth` frames on the stack and `maxFrames` live async/generator frames
-// (enter returns 0 past them: the call goes uncounted, its time to its caller). Generators dropped while
+// (enter returns 0 past them: the call goes uncounted, its time to its caller; `droppedCalls`
+// counts such calls). Generators dropped while
 // suspended never exit and would hold their frames forever: when the frames run out, the
 // suspended generator frames are closed (as at a snapshot) to make room; should one of them
 // resume after all, its later slices go to its caller. At most `maxTreeNodes` tree nodes
 // (past the cap a call is aggregated into its nearest recorded ancestor: self time there, no
 // calls; `droppedTreeNodes` counts those calls). Disabling closes every open frame (like
-// cProfile's flush_unmatched); their later probes are no-ops.
+// cProfile's flush_unmatched); their later probes are no-ops. Pausing for another session does
+// not: the frames stay open and their own probes still reach this recorder (ownsToken()).
 import type { Clock } from "./clock";
 import { PairTable } from "./pair-table";
 import { isDelegableIterator, mayDriveGenerator } from "./iterable-kinds";
@@ -114,11 +116,11 @@ export interface RecorderOptions {
    * edge and the id of its extra record), 40 MB; on the tsc bench the whole recorder stays under
    * 64 MB above the plain compiler).
    */
-  maxTreeNodes?: number;
+  maxTreeNodes?: number | undefined;
   /** Stack depth cap (default 100,000). */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /** Live async/generator frame cap, active + suspended (default and maximum 2^21). */
-  maxFrames?: number;
+  maxFrames?: number | undefined;
 }
 
 /**
@@ -361,7 +363,8 @@ export class Recorder {
    */
   private readonly readings = new Float64Array(2);
   private readonly kindTable: KindTable;
-  readonly tag: number;
+  /** Picks the token ranges (see SERIAL_MASK, slotOf()); changed only while no frame is open (retag()). */
+  tag: number;
   readonly maxTreeNodes: number;
   readonly maxDepth: number;
   readonly maxFrames: number;
@@ -398,6 +401,12 @@ export class Recorder {
   private extraRecords: Float64Array = EMPTY_FLOAT64;
   private extraCount = 0;
   droppedTreeNodes = 0;
+  /**
+   * Calls not recorded at all: made past the depth cap (maxDepth, TSPROF_MAX_DEPTH) or, for an
+   * async function or generator, with every live frame taken (maxFrames). Their time is their
+   * caller's; they are in no count, so the profile says how many there were (meta.droppedCalls).
+   */
+  droppedCalls = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
 
@@ -599,7 +608,10 @@ export class Recorder {
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
     // (A call above a pending reopen is the iterator method's own callee: the window waits.)
     if (this.reopenDepth >= this.depth) this.reopenWindow();
-    if (this.depth >= this.maxDepth) return 0;
+    if (this.depth >= this.maxDepth) {
+      this.droppedCalls++;
+      return 0;
+    }
     this.readClock();
     // (Settling a pending delegation here takes its delegator off the stack first.)
     const driver = this.lastSuspended >= 0 ? this.takeCallDriver(fn) : -1;
@@ -840,6 +852,32 @@ export class Recorder {
     }
   }
 
+  /**
+   * Whether `token` names a frame open in this recorder: a plain function's frame on the stack, or
+   * a live async or generator frame. A session paused for another keeps its open frames, and the
+   * probes of those frames reach it through the recording one's router, which asks this
+   * (recording-session.ts, RoutingTarget).
+   */
+  ownsToken(token: number): boolean {
+    if (token > 0) return this.slotOf(token) >= 0;
+    for (let index = this.depth - 1; index >= 0; index--) {
+      if (this.frameDoubles[index * FRAME_DOUBLES + FRAME_TOKEN] === token) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes another tag, so that this recorder's tokens cannot be mistaken for those of a paused
+   * recorder that has the same one (tags are 1..15 and handed out in turn). Only with no frame
+   * open: an open frame's token would no longer be recognized. Returns whether it changed.
+   */
+  retag(tag: number): boolean {
+    if (this.hasOpenFrames() || !(tag >= 1 && tag < TAG_RANGE)) return false;
+    this.tag = tag;
+    this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
+    return true;
+  }
+
   /** Whether any frame is open (on the stack, or suspended). */
   hasOpenFrames(): boolean {
     return this.depth > 0 || this.slotCount - this.freeCount > 0;
@@ -1050,12 +1088,18 @@ export class Recorder {
   /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
   private enterSlotFrame(fn: number): number {
     if (this.reopenDepth >= 0) this.reopenWindow();
-    if (this.depth >= this.maxDepth) return 0;
+    if (this.depth >= this.maxDepth) {
+      this.droppedCalls++;
+      return 0;
+    }
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
     else {
       slot = this.allocateSlot();
-      if (slot < 0) return 0;
+      if (slot < 0) {
+        this.droppedCalls++;
+        return 0;
+      }
     }
     this.readClock();
     if (fn * FN_STRIDE >= this.fnRecords.length) this.growFunctions(fn + 1);

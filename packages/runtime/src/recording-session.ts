@@ -1,9 +1,33 @@
 // A recording session: one recorder, its enabled intervals, and the rule that only one session records at a time.
+//
+// Pausing. Only one session records at a time (like sys.setprofile), and enabling one pauses the
+// one recording. A paused session is still enabled: its interval goes on (the pause counts in its
+// duration) and its open frames stay open, so that after the pause the enclosing functions go on
+// where they were: `main() { leaf(); p.runcall(inner); leaf(); }` under the automatic session has
+// both leaf calls under main, and main's time covers the whole of main. The pause is time spent
+// in the frame that was on top, as untraced code is: the calls made while paused are not in the
+// paused profile, their time is (in that frame's own time). cProfile has no such case (one
+// profiler replaces the other, whose frames simply stop being seen); closing the frames, as
+// disable() does, cut the paused profile's call tree at the pause: the later calls of main had no
+// caller and main's cumulative time stopped there.
+//
+// While paused, the frames open in the paused session can still end, suspend or resume: a
+// function that enabled another profile and returns, an async function pending across the pause
+// that resumes from the microtask queue. Their probes carry the paused recorder's tokens, so the
+// recording session installs a router (RoutingTarget) as the probes' target: calls go to its own
+// recorder, and every other event to whichever recorder owns the token (its own first, then the
+// paused ones, latest first; Recorder.ownsToken()). So each profile sees its own frames' events
+// at their own clock readings, and nothing of the other's: a paused async function resuming runs
+// in the paused profile under its logical caller as always, the calls it makes while paused go to
+// the recording profile. Without paused sessions the recorder itself is the target (no cost on
+// the probes). Tags keep the two recorders' tokens apart; a recorder that starts recording with
+// the tag of a paused one takes another first (tags are 1..15, handed out in turn).
+// A session disabled while paused closes its frames then, at that instant.
 import type { Profile as ProfileData, ProfileMeta } from "@tsprof/format";
 import type { Clock } from "./clock";
 import { buildProfile } from "./profile-builder";
 import { Recorder, type RecorderOptions } from "./recorder";
-import { getRuntimeState, type RuntimeState, type SessionOwner } from "./runtime-state";
+import { getRuntimeState, type ProbeTarget, type RuntimeState, type SessionOwner, type TokenOwner } from "./runtime-state";
 import { append } from "./safe-builtins";
 
 export interface SessionOptions extends RecorderOptions {
@@ -20,6 +44,8 @@ export class RecordingSession implements SessionOwner {
   private recorder: Recorder;
   /** The user wants this session recording (it may still be paused by another). */
   private wanted = false;
+  /** Its interval is open: it records, or it is paused for another with its frames still open. */
+  private live = false;
   private recordingSince = 0;
   private durationTicks = 0;
   private startedAt: string | undefined;
@@ -64,7 +90,9 @@ export class RecordingSession implements SessionOwner {
       append(paused, previous);
     }
     try {
-      this.startRecording();
+      // Paused and enabled again: its interval and its frames go on.
+      if (this.live) this.install();
+      else this.startRecording();
     } catch (error) {
       if (previous !== null) {
         removeSession(paused, previous);
@@ -78,14 +106,16 @@ export class RecordingSession implements SessionOwner {
   /**
    * Stops recording, closing open frames (like cProfile's disable()); the session it paused, if
    * any, records again, even when this session's clock throws (the error then goes to the caller).
-   * Disabled while paused for another, it only leaves the paused ones: with automatic → A → B
-   * nested, A.disable() and then B.disable() hand recording back to the automatic session.
+   * Disabled while paused for another, it leaves the paused ones and closes its frames now: with
+   * automatic → A → B nested, A.disable() and then B.disable() hand recording back to the
+   * automatic session.
    */
   disable(): void {
     this.wanted = false;
     const paused = pausedSessions(this.state);
     if (this.state.owner !== this) {
       removeSession(paused, this);
+      if (this.live) this.endInterval();
       return;
     }
     try {
@@ -100,19 +130,23 @@ export class RecordingSession implements SessionOwner {
     }
   }
 
-  /** Called by the session taking over: never throws into it (a failing clock only loses this session's last interval). */
+  /**
+   * Called by the session taking over: this one stops taking calls, its interval and open frames
+   * go on (see the header). Reads no clock, so it cannot throw into the other.
+   */
   pauseForOther(): void {
     if (this.state.owner !== this) return;
-    try {
-      this.stopRecording();
-    } catch {
-      // stopRecording() has released the recorder already.
-    }
+    this.state.active = null;
+    this.state.owner = null;
   }
 
   /** Called by the session giving back: never throws into it; if this clock fails, this session stays paused. */
   resumeAfterOther(): void {
     if (!this.wanted || this.state.owner !== null) return;
+    if (this.live) {
+      this.install();
+      return;
+    }
     try {
       this.startRecording();
     } catch {
@@ -120,20 +154,25 @@ export class RecordingSession implements SessionOwner {
     }
   }
 
+  /** While paused for another with its interval open: its recorder, which the probes of its open frames reach through the router. */
+  pausedTarget(): TokenOwner | null {
+    return this.live && this.state.owner !== this ? this.recorder : null;
+  }
+
   /** Clears every counter (the function table is process-wide and stays). */
   clear(): void {
     // A new tag: tokens handed out by the old recorder must not match frames of the new one.
     const fresh = new Recorder(this.options.clock, this.state, this.state.allocateTag(), this.options);
-    const wasRecording = this.state.owner === this;
+    const live = this.live;
     // Read the clock before changing anything: if it throws, nothing was cleared.
-    const now = wasRecording ? this.options.clock.now() : 0;
-    const startedAt = wasRecording ? this.wallClockStart() : undefined;
+    const now = live ? this.options.clock.now() : 0;
+    const startedAt = live ? this.wallClockStart() : undefined;
     this.recorder = fresh;
     this.durationTicks = 0;
     this.startedAt = startedAt;
-    if (wasRecording) {
-      this.state.active = fresh;
+    if (live) {
       this.recordingSince = now;
+      if (this.state.owner === this) this.install();
     }
   }
 
@@ -148,20 +187,56 @@ export class RecordingSession implements SessionOwner {
     const now = this.options.clock.now();
     const closed = final ? this.recorder : this.recorder.clone();
     closed.closeOpenFrames(now);
-    const duration = this.durationTicks + (this.state.owner === this ? now - this.recordingSince : 0);
+    const duration = this.durationTicks + (this.live ? now - this.recordingSince : 0);
     const meta: ProfileMeta = { tool: TOOL, clock: this.options.clock.name ?? "custom", ...this.options.meta };
     if (this.startedAt !== undefined) meta.startedAt = this.startedAt;
     return buildProfile(closed, { functions: this.state.functions, durationTicks: duration, meta });
   }
 
-  /** Installs this session as the recorder; the clock is read first, so a throw installs nothing. */
+  /** Opens an interval and installs this session as the recorder; the clock is read first, so a throw installs nothing. */
   private startRecording(): void {
     const now = this.options.clock.now();
     const startedAt = this.startedAt ?? this.wallClockStart();
     this.recordingSince = now;
     this.startedAt = startedAt;
+    this.live = true;
+    this.takeFreeTag();
+    this.install();
+  }
+
+  /**
+   * Makes this session the one the probes feed: its recorder itself, or, while other sessions are
+   * paused with their frames open, a router that hands those frames' events to them.
+   */
+  private install(): void {
+    const paused = pausedSessions(this.state);
+    let routed = false;
+    for (let i = 0; i < paused.length && !routed; i++) routed = pausedTargetOf(paused[i]) !== null;
     this.state.owner = this;
-    this.state.active = this.recorder;
+    this.state.active = routed ? new RoutingTarget(this.recorder, paused) : this.recorder;
+  }
+
+  /**
+   * A recorder with no open frame that has the tag of a paused one takes a free tag: two live
+   * recorders with one tag could each take the other's async and generator tokens for their own.
+   */
+  private takeFreeTag(): void {
+    const paused = pausedSessions(this.state);
+    const taken = (tag: number): boolean => {
+      for (let i = 0; i < paused.length; i++) {
+        const target = pausedTargetOf(paused[i]);
+        if (target !== null && target.tag === tag) return true;
+      }
+      return false;
+    };
+    if (!taken(this.recorder.tag) || this.recorder.hasOpenFrames()) return;
+    for (let attempt = 0; attempt < 15; attempt++) {
+      const tag = this.state.allocateTag();
+      if (!taken(tag)) {
+        this.recorder.retag(tag);
+        return;
+      }
+    }
   }
 
   /** ISO start time; none under a tick clock, whose profiles must be byte-identical run to run. */
@@ -178,6 +253,12 @@ export class RecordingSession implements SessionOwner {
   private stopRecording(): void {
     this.state.active = null;
     this.state.owner = null;
+    this.endInterval();
+  }
+
+  /** Ends the interval: open frames closed now, the interval added to the duration (see stopRecording() for a failing clock). */
+  private endInterval(): void {
+    this.live = false;
     let now: number;
     try {
       now = this.options.clock.now();
@@ -200,6 +281,60 @@ function workingDirectory(): string | undefined {
     return typeof process === "object" && process !== null && typeof process.cwd === "function" ? process.cwd() : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The probes' target while sessions are paused with open frames: calls go to the recording
+ * recorder; an exit, suspension, delegation or resumption to the recorder whose token it is (the
+ * recording one first, then the paused ones from the latest), or, when none owns it, to the
+ * recording one, which ignores a stale token as before. Reads the paused stack live, so a paused
+ * session disabled or cleared meanwhile needs no new router.
+ */
+class RoutingTarget implements ProbeTarget {
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly paused: SessionOwner[],
+  ) {}
+
+  enter(fn: number): number {
+    return this.recorder.enter(fn);
+  }
+
+  exit(token: number): void {
+    this.ownerOf(token).exit(token);
+  }
+
+  suspend(token: number, value?: unknown, marker?: unknown): void {
+    this.ownerOf(token).suspend(token, value, marker);
+  }
+
+  resume(token: number): void {
+    this.ownerOf(token).resume(token);
+  }
+
+  delegate(token: number, inner?: unknown): void {
+    this.ownerOf(token).delegate(token, inner);
+  }
+
+  private ownerOf(token: number): ProbeTarget {
+    if (this.recorder.ownsToken(token)) return this.recorder;
+    const paused = this.paused;
+    for (let i = paused.length - 1; i >= 0; i--) {
+      const target = pausedTargetOf(paused[i]);
+      if (target !== null && target.ownsToken(token)) return target;
+    }
+    return this.recorder;
+  }
+}
+
+/** A paused session's recorder with open frames, or null (none, or a session of an older runtime copy). */
+function pausedTargetOf(session: SessionOwner | undefined): TokenOwner | null {
+  if (session === undefined || typeof session.pausedTarget !== "function") return null;
+  try {
+    return session.pausedTarget();
+  } catch {
+    return null;
   }
 }
 

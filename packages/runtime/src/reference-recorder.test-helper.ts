@@ -180,6 +180,12 @@ export class ReferenceRecorder {
   private childBlocks = new Int32Array(64 * BLOCK_INTS);
   private blockCount = 1;
   droppedTreeNodes = 0;
+  /**
+   * Calls not recorded at all: made past the depth cap (maxDepth, TSPROF_MAX_DEPTH) or, for an
+   * async function or generator, with every live frame taken (maxFrames). Their time is their
+   * caller's; they are in no count, so the profile says how many there were (meta.droppedCalls).
+   */
+  droppedCalls = 0;
   /** Suspended generator frames closed early because the live frames ran out. */
   reclaimedFrames = 0;
 
@@ -253,7 +259,10 @@ export class ReferenceRecorder {
   enter(fn: number): number {
     if (this.kindTable.kinds[fn] !== SITE_KIND_FUNCTION) return this.enterSlotFrame(fn);
     if (this.reopenDepth >= this.depth) this.reopenWindow();
-    if (this.depth >= this.maxDepth) return 0;
+    if (this.depth >= this.maxDepth) {
+      this.droppedCalls++;
+      return 0;
+    }
     const now = this.clock.now();
     const driver = this.lastSuspended >= 0 ? this.takeCallDriver(fn, now) : -1;
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);
@@ -456,12 +465,18 @@ export class ReferenceRecorder {
   /** enter() of an async function or generator (and of an id outside the kind table): the frame gets a slot. */
   private enterSlotFrame(fn: number): number {
     if (this.reopenDepth >= 0) this.reopenWindow();
-    if (this.depth >= this.maxDepth) return 0;
+    if (this.depth >= this.maxDepth) {
+      this.droppedCalls++;
+      return 0;
+    }
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
     else {
       slot = this.allocateSlot();
-      if (slot < 0) return 0;
+      if (slot < 0) {
+        this.droppedCalls++;
+        return 0;
+      }
     }
     let now = this.clock.now();
     if (fn >= this.fnCalls.length) this.growFunctions(fn + 1);

@@ -12,12 +12,30 @@ export interface ProbeTarget {
   delegate(token: number, inner?: unknown): void;
 }
 
+/** A recorder whose frames may still be open while another records: it tells its tokens from others'. */
+export interface TokenOwner extends ProbeTarget {
+  /** Whether `token` names one of its open frames. */
+  ownsToken(token: number): boolean;
+  /** Its token tag (1..15). */
+  readonly tag: number;
+}
+
 /** A session that can be paused while another records (only one records at a time, like sys.setprofile). */
 export interface SessionOwner {
-  /** Another session starts recording: stop (closing open frames). */
+  /**
+   * Another session starts recording: stop taking calls. Sessions of this copy keep their open
+   * frames (their exits, suspensions and resumptions still reach them, see pausedTarget); copies
+   * of the runtime from before that close them, as disable() does.
+   */
   pauseForOther(): void;
   /** The other session stopped: record again if still enabled. */
   resumeAfterOther(): void;
+  /**
+   * While paused with frames that may be open: the recorder the probes of those frames go to
+   * (the recording session's router asks it whose a token is), else null. Optional: sessions of
+   * older copies of the runtime have none (they closed their frames when paused).
+   */
+  pausedTarget?(): TokenOwner | null;
 }
 
 export interface RuntimeState {
@@ -38,6 +56,12 @@ export interface RuntimeState {
    * state made by a copy of the runtime from before it existed works too.
    */
   paused?: SessionOwner[];
+  /**
+   * Probe cost (compensation bias, ticks per reading) measured for each kind of the runtime's own
+   * clocks ("name\u0000unit"), so that a process calibrates each once (compensation.ts). Optional:
+   * created on first use.
+   */
+  probeCosts?: Record<string, number>;
   /** Registers a module's sites and returns its probe handle. */
   module(file: string, sites: SiteTuple[]): ModuleHandle;
   /** A recorder tag (1..15) for tokens: tokens of one recorder are never valid in another. */

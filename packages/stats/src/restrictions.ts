@@ -15,11 +15,21 @@ export interface PyFloatRestriction {
 export type Restriction = number | string | PyFloatRestriction;
 
 /**
+ * What the print methods take: a Restriction, or null/undefined for none (pstats' `print_stats(None)`
+ * prints the whole table: its eval_print_amount() reduces the list only for a string, a float in
+ * [0, 1) or an int, and passes anything else by; `printStats(limit)` with an optional limit not given).
+ */
+export type RestrictionArgument = Restriction | null | undefined;
+
+/**
  * Applies one restriction to `list`; `note` is the line pstats adds to its header
  * ("   List reduced from X to Y due to restriction <R>\n", or the invalid-regex line), if any.
  */
-export function applyRestriction<T>(restriction: Restriction, list: readonly T[], nameOf: (item: T) => string): { list: T[]; note: string } {
+export function applyRestriction<T>(restriction: RestrictionArgument, list: readonly T[], nameOf: (item: T) => string): { list: T[]; note: string } {
   let selected: T[] = [...list];
+  // None, or anything pstats would not reduce by (an object without a numeric float): the whole list, no note.
+  if (restriction === null || restriction === undefined) return { list: selected, note: "" };
+  if (typeof restriction !== "string" && typeof restriction !== "number" && (typeof restriction !== "object" || typeof restriction.float !== "number")) return { list: selected, note: "" };
   let shown: string;
   if (typeof restriction === "string") {
     const pattern = compilePythonRegex(restriction);

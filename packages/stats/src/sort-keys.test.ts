@@ -41,6 +41,11 @@ test("an unknown key lists the valid ones on one line", () => {
   );
 });
 
+test("a list is not a sort key, nor is null: each is said as such, in one line", () => {
+  assert.throws(() => resolveSortKeys([["calls"] as never]), (error: Error) => error instanceof SortKeyError && error.message === 'a list is not a sort key: pass the keys as separate arguments, sortStats("calls") or sortStats(...keys)');
+  assert.throws(() => resolveSortKeys([null as never]), (error: Error) => error instanceof SortKeyError && /^null is not a sort key \(valid keys, or unique prefixes: calls,/.test(error.message) && !error.message.includes("\n"));
+});
+
 test("SortKey members sort as their names; mixing them with strings is an error, as in pstats", () => {
   assert.deepEqual(resolveSortKeys([SortKey.CUMULATIVE, SortKey.NAME]), resolveSortKeys(["cumulative", "name"]));
   assert.equal(resolveSortKeys([SortKey.TIME]).description, "internal time");

@@ -124,6 +124,16 @@ export interface ResolvedSort {
 
 /** pstats' sort_stats() argument rules: names or unique prefixes, or one legacy number; never both kinds. */
 export function resolveSortKeys(keys: ReadonlyArray<SortArgument>): ResolvedSort {
+  // Keys come as separate arguments, as in pstats: a list (`sortStats(["calls"])`) is not a key,
+  // and neither is null or another object; said as such rather than as an unknown name.
+  for (const key of keys as ReadonlyArray<unknown>) {
+    if (Array.isArray(key)) {
+      throw new SortKeyError(`a list is not a sort key: pass the keys as separate arguments, sortStats(${key.map(describeKey).join(", ")}) or sortStats(...keys)`);
+    }
+    if (typeof key !== "string" && typeof key !== "number" && !(key instanceof SortKeyMember)) {
+      throw new SortKeyError(`${describeKey(key)} is not a sort key (valid keys, or unique prefixes: ${sortKeyNames().join(", ")}; SortKey members; or one legacy number)`);
+    }
+  }
   let words: string[];
   const isMember = (key: SortArgument) => key instanceof SortKeyMember;
   if (keys.some(isMember)) {
@@ -149,4 +159,15 @@ export function resolveSortKeys(keys: ReadonlyArray<SortArgument>): ResolvedSort
     descriptions.push(definition.description);
   }
   return { fields, description: descriptions.join(", ") };
+}
+
+/** A sort argument as it reads in a message: strings quoted, objects by kind. */
+function describeKey(key: unknown): string {
+  if (typeof key === "string") return JSON.stringify(key);
+  if (typeof key === "number" || typeof key === "boolean" || typeof key === "bigint") return String(key);
+  if (key === null) return "null";
+  if (key === undefined) return "undefined";
+  if (key instanceof SortKeyMember) return `SortKey(${JSON.stringify(key.value)})`;
+  if (Array.isArray(key)) return "a list";
+  return typeof key === "function" ? "a function" : "an object";
 }

@@ -1,7 +1,7 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { isCpuProfilePath, isPstatsPath, holdsPstats, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { holdsPstats, profileFileFormat, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -35,8 +35,9 @@ Several files are added together (pstats' Stats(FILE, ...)).
   --strip             strip directories from file names (pstats' strip_dirs)
   --reverse           reverse the sort order
   --json              print the listed rows as JSON (fields: see the @tsprof/stats README)
-  --dump OUT, -o OUT  also write the (merged) rows, format by extension: .prof/.pstats (Python pstats),
-                      .tsprof.json or .cpuprofile (Chrome DevTools); from .tsprof.json files
+  --dump OUT, -o OUT  also write the (merged) rows, format by extension: .tsprof.json (or .json),
+                      .cpuprofile (Chrome DevTools), any other name a Python pstats file (.prof,
+                      .pstats, restats, as cProfile's dump_stats writes); from .tsprof.json files
                       the call tree, async wall times, meta and duration are kept (several are
                       merged); from pstats files or with --strip, only the rows
   -i, --interactive   browse the files with the commands of python -m pstats instead (also: tsprof browse)
@@ -51,7 +52,6 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
       return 0;
     }
     if (args.files.length === 0) throw new UsageError("no profile given (usage: tsprof stats FILE... ; try --help)");
-    if (args.dump !== undefined) checkDumpPath(args.dump);
     if ((args.callSort.length > 0 || args.callLimit !== undefined) && !args.callers && !args.callees) {
       // Silently ignored before: a table with no call lists to order or cut.
       throw new UsageError(`${args.callSort.length > 0 ? "--call-sort" : "--call-limit"} orders the lists of --callers and --callees: give one of them`);
@@ -72,13 +72,6 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
   });
 }
 
-/** Before any file is read: --dump must name a format (a .json given pstats bytes would fool the next reader). */
-function checkDumpPath(path: string): void {
-  if (!isPstatsPath(path) && !isCpuProfilePath(path) && !path.toLowerCase().endsWith(".json")) {
-    throw new UsageError(`cannot tell the format of '${path}': use .prof or .pstats (Python pstats), .tsprof.json, or .cpuprofile (Chrome DevTools)`);
-  }
-}
-
 /**
  * `--dump OUT`. A .tsprof.json or .cpuprofile made from tsprof profiles only (and no --strip, which
  * renames functions) is the profiles themselves, read whole and added up with the format's
@@ -89,7 +82,7 @@ function checkDumpPath(path: string): void {
  * replace it with less than it holds, so it is refused.
  */
 function dumpTo(stats: Stats, path: string, files: readonly string[], strip: boolean): void {
-  const toTsprof = !isPstatsPath(path);
+  const toTsprof = profileFileFormat(path) !== "pstats";
   const whole = toTsprof && !strip ? wholeProfiles(files) : undefined;
   if (whole === undefined) {
     const target = realPath(path);

@@ -83,6 +83,20 @@ test("restrictions: integers count, fractions of [0, 1) share, a Python float 1.
   assert.deepEqual(listed("work("), ["   <Invalid regular expression 'work('>"]);
 });
 
+test("null and undefined restrict nothing, as pstats' print_stats(None): the whole table, for every print", () => {
+  const print = (action: (stats: Stats) => void): string => {
+    const out = capture();
+    action(new Stats(PROFILE, out.stream).sortStats("stdname"));
+    return out.text();
+  };
+  const whole = print((stats) => stats.printStats());
+  assert.equal(print((stats) => stats.printStats(undefined)), whole);
+  assert.equal(print((stats) => stats.printStats(null)), whole);
+  assert.equal(print((stats) => stats.printStats(null, 2)), print((stats) => stats.printStats(2)));
+  assert.equal(print((stats) => stats.printCallers(null)), print((stats) => stats.printCallers()));
+  assert.equal(print((stats) => stats.printCallees(undefined)), print((stats) => stats.printCallees()));
+});
+
 test("stripDirs merges rows that now share a key and forgets the sort", () => {
   const out = capture();
   new Stats(PROFILE, out.stream).sortStats("calls").stripDirs().printStats();
@@ -159,6 +173,14 @@ test("dumpStats chooses the format by extension, as Profile.dumpStats and tsprof
     const path = join(dir, name);
     stats.dumpStats(path);
     assert.deepEqual(decodePstats(readFileSync(path), path), rows, name);
+  }
+});
+
+test("dumpStats onto a directory is one EISDIR line naming the path, as the runtime's Profile.dumpStats says it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const stats = new Stats(PROFILE, capture().stream);
+  for (const path of [dir, `${dir}/`]) {
+    assert.throws(() => stats.dumpStats(path), { code: "EISDIR", message: `EISDIR: illegal operation on a directory, open '${path}'` });
   }
 });
 

@@ -7,8 +7,8 @@ import { statSync, writeFileSync } from "node:fs";
 import {
   decodePstats,
   encodePstats,
-  isCpuProfilePath,
-  isPstatsPath,
+  profileFileFormat,
+  checkProfileTarget,
   holdsPstats,
   profileToPstats,
   pstatsKeyId,
@@ -28,7 +28,7 @@ import {
 } from "@tsprof/format";
 import { compareKeys, formatInt, funcStdString, stripPath } from "./func-name";
 import { comparePyStrings, f8, formatFixed, ljust, pyLength, rjust } from "./python-text";
-import { applyRestriction, type Restriction } from "./restrictions";
+import { applyRestriction, type RestrictionArgument } from "./restrictions";
 import { resolveSortKeys, type SortArgument, type SortField } from "./sort-keys";
 
 /** Where printed reports go. */
@@ -301,15 +301,17 @@ export class Stats {
   }
 
   /**
-   * pstats' dump_stats(), format by extension as the runtime's Profile.dumpStats() and `tsprof stats
-   * --dump` choose it: `.json` (`.tsprof.json`) → tsprof's format and `.cpuprofile` → Chrome
+   * pstats' dump_stats(), format by extension with the rule every tsprof writer shares (the
+   * format package's profileFileFormat(): the runtime's Profile.dumpStats(), `tsprof run -o`,
+   * `tsprof stats --dump`): `.json` (`.tsprof.json`) → tsprof's format and `.cpuprofile` → Chrome
    * DevTools' (both with no call tree: a Stats keeps none; DevTools shows the time as "(outside the
-   * call tree)"), written by the runtime's atomic writer; `.prof`, `.pstats` and any other name → a
+   * call tree)"), written by the format's atomic writer; `.prof`, `.pstats` and any other name → a
    * pstats file Python can load, as Python writes whatever the name (a .json holding marshal bytes
-   * would only fool the next reader, hence the one exception).
+   * would only fool the next reader, hence the exceptions).
    */
   dumpStats(path: string): this {
-    if (!isPstatsPath(path) && (isCpuProfilePath(path) || path.toLowerCase().endsWith(".json"))) writeProfileFile(path, this.toProfile());
+    checkProfileTarget(path);
+    if (profileFileFormat(path) !== "pstats") writeProfileFile(path, this.toProfile());
     else writeFileSync(path, encodePstats(this.entries()));
     return this;
   }
@@ -366,7 +368,7 @@ export class Stats {
   }
 
   /** pstats' print_stats(*amount). */
-  printStats(...restrictions: Restriction[]): this {
+  printStats(...restrictions: RestrictionArgument[]): this {
     const out = this.stream;
     for (const file of this.files) out.write(`${file}\n`);
     if (this.files.length > 0) out.write("\n");
@@ -383,7 +385,7 @@ export class Stats {
   }
 
   /** pstats' print_callers(*amount): for each listed function, who called it. */
-  printCallers(...restrictions: Restriction[]): this {
+  printCallers(...restrictions: RestrictionArgument[]): this {
     const { width, list } = this.printList(restrictions);
     if (list.length > 0) {
       this.printCallHeading(width, "was called by...");
@@ -397,7 +399,7 @@ export class Stats {
   }
 
   /** pstats' print_callees(*amount): for each listed function, what it called. */
-  printCallees(...restrictions: Restriction[]): this {
+  printCallees(...restrictions: RestrictionArgument[]): this {
     const { width, list } = this.printList(restrictions);
     if (list.length > 0) {
       const callees = this.calleesById();
@@ -434,7 +436,7 @@ export class Stats {
   }
 
   /** The ids a print would list after `restrictions`, and the "Ordered by"/"List reduced" lines (not printed). */
-  selectRows(restrictions: readonly Restriction[]): { list: string[]; message: string; ordered: boolean } {
+  selectRows(restrictions: readonly RestrictionArgument[]): { list: string[]; message: string; ordered: boolean } {
     const ordered = this.order !== undefined && this.order.length > 0;
     let list = ordered ? [...this.order!] : [...this.rows.keys()];
     let message = ordered ? `   Ordered by: ${this.sortDescription}\n` : "   Random listing order was used\n";
@@ -454,7 +456,7 @@ export class Stats {
   }
 
   // pstats' get_print_list(): prints the message only when something is listed.
-  private printList(restrictions: readonly Restriction[]): { width: number; list: string[] } {
+  private printList(restrictions: readonly RestrictionArgument[]): { width: number; list: string[] } {
     const { list, message } = this.selectRows(restrictions);
     if (list.length === 0) return { width: 0, list };
     this.stream.write(`${message}\n`);
