@@ -65,6 +65,58 @@ test("require() of an ES module (.js detected, .mjs) loads it as Node does, and 
   assert.deepEqual(result.calls, { f: 1, g: 1 });
 });
 
+test("require() of an ES module profiles the modules it imports too, run in Node's order (require(esm) links past the module hooks)", () => {
+  const cwd = project({
+    "main.cjs": 'console.log("main");\nconst { hello } = require("./lib.mjs");\nfunction run() { return hello(3); }\nconsole.log(run());\n',
+    "lib.mjs":
+      'import { inner } from "./inner.mjs";\nimport { twice } from "./detected.js";\nimport plain from "./plain.cjs";\nexport { label } from "./label.mjs";\nimport { sep } from "node:path";\n' +
+      'console.log("lib", sep);\nexport function hello(n) { return inner(n) + twice(n) + plain(n); }\n',
+    "inner.mjs": 'import { deep } from "./deep.mjs";\nconsole.log("inner");\nexport function inner(n) { return deep(n) * 2; }\n',
+    "deep.mjs": 'console.log("deep");\nexport function deep(n) { return n + 1; }\n',
+    // An ES module by syntax detection, and a CommonJS module between two ES modules of the graph.
+    "detected.js": 'console.log("detected");\nexport function twice(n) { return 2 * n; }\n',
+    "plain.cjs": 'console.log("plain");\nmodule.exports = function plain(n) { return n - 1; };\n',
+    "label.mjs": 'console.log("label");\nexport function label() { return "l"; }\n',
+    // createRequire from an ES module goes the same way; a graph with a cycle runs as under node.
+    "created.mjs": 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\nfunction viaCreated() { return require("./lib.mjs").hello(1); }\nconsole.log(viaCreated());\n',
+    "cyclic.cjs": 'const { ping } = require("./ping.mjs");\nconsole.log(ping(2));\n',
+    "ping.mjs": 'import { pong } from "./pong.mjs";\nimport { deep } from "./deep.mjs";\nconsole.log("ping");\nexport function ping(n) { return n > 0 ? pong(n - 1) : deep(n); }\n',
+    "pong.mjs": 'import { ping } from "./ping.mjs";\nconsole.log("pong");\nexport function pong(n) { return ping(n); }\n',
+  });
+  const result = profiled(cwd, ["main.cjs"]);
+  assertLikeNode(cwd, "main.cjs", result);
+  assert.equal(result.stdout, "main\ndeep\ninner\ndetected\nplain\nlabel\nlib /\n16\n");
+  assert.deepEqual(result.calls, { run: 1, hello: 1, inner: 1, deep: 1, twice: 1, plain: 1 });
+  const created = profiled(cwd, ["created.mjs"]);
+  assertLikeNode(cwd, "created.mjs", created);
+  assert.deepEqual(created.calls, { viaCreated: 1, hello: 1, inner: 1, deep: 1, twice: 1, plain: 1 });
+  const cyclic = profiled(cwd, ["cyclic.cjs"]);
+  assertLikeNode(cwd, "cyclic.cjs", cyclic);
+  assert.equal(cyclic.stdout, "pong\ndeep\nping\n1\n");
+  assert.equal(cyclic.calls?.ping, 3);
+});
+
+test("require() of an ES module: its imports resolve as imports (a package's \"import\" export), a link error runs none of the graph", () => {
+  const cwd = project({
+    "node_modules/dual/package.json": JSON.stringify({ name: "dual", exports: { import: "./esm.mjs", require: "./cjs.cjs" } }),
+    "node_modules/dual/esm.mjs": 'export function dualImport() { return "import"; }\n',
+    "node_modules/dual/cjs.cjs": 'exports.dualImport = function dualRequire() { return "require"; };\n',
+    "main.cjs": 'const { which } = require("./lib.mjs");\nconsole.log(which(), require("dual").dualImport());\n',
+    "lib.mjs": 'import { dualImport } from "dual";\nexport function which() { return dualImport(); }\n',
+    "linkfail.cjs": 'try { require("./broken.mjs"); } catch (error) { console.log(error.name, error.message); }\n',
+    "broken.mjs": 'import { deep } from "./deep.mjs";\nimport { missing } from "./other.mjs";\nexport function broken() { return deep() + missing(); }\n',
+    "deep.mjs": 'console.log("deep runs");\nexport function deep() { return 1; }\n',
+    "other.mjs": 'console.log("other runs");\nexport function present() { return 2; }\n',
+  });
+  const result = profiled(cwd, ["--include", "*.*", "--include", "node_modules/**", "main.cjs"]);
+  assertLikeNode(cwd, "main.cjs", result);
+  assert.equal(result.stdout, "import require\n");
+  assert.deepEqual(result.calls, { which: 1, dualImport: 1, dualRequire: 1 });
+  const linkfail = profiled(cwd, ["linkfail.cjs"]);
+  assertLikeNode(cwd, "linkfail.cjs", linkfail);
+  assert.match(linkfail.stdout, /^SyntaxError .*'missing'\n$/);
+});
+
 test("a syntax error in a required or imported file: JavaScript as Node reports it, TypeScript in the clean form, exit 1", () => {
   const cwd = project({
     "synerr.js": "function f( {\n  return 1;\n}\n",

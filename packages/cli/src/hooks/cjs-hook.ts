@@ -7,6 +7,7 @@ import { rememberFormat } from "../compile-cache";
 import { moduleFormatOf, isTypeScript, typescriptSourceFor } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
+import { createGraphPreloader } from "./esm-graph";
 
 type CompilableModule = { _compile(code: string, filename: string, format?: string): unknown };
 type Loader = (module: CompilableModule, filename: string) => unknown;
@@ -22,6 +23,7 @@ export function installCommonJsHook(options: RunHookOptions): void {
   const shouldInstrument = createInstrumentFilter(options);
   const jsLoader = internals._extensions[".js"];
   const remember = rememberFormat(options);
+  const preloadGraph = createGraphPreloader(options, shouldInstrument, remember);
 
   const load: Loader = function (module, filename) {
     const typescript = isTypeScript(filename);
@@ -41,6 +43,8 @@ export function installCommonJsHook(options: RunHookOptions): void {
       if (!typescript) return jsLoader(module, filename);
       throw toSyntaxError(error, filename, source);
     }
+    // Its imports, which Node would load past the module hooks, made ready instrumented first (esm-graph.ts).
+    if (format === "module" && requireModule) preloadGraph(code, filename);
     return module._compile(code, filename, format);
   };
   // Registered extensions are also the ones require() tries for an extensionless "./comp" (after .js, .json
