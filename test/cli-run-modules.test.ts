@@ -4,7 +4,7 @@
 // `node` (or, for TypeScript, against the output tsc gives it) and must print the same and exit the same.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { node, profiledRun as profiled, scratchProject } from "./helpers/cli";
 
@@ -189,6 +189,47 @@ test("-m BIN under node_modules: a hint names --include when nothing was instrum
   assert.equal(included.stdout, "fake2\n");
   assert.equal(included.stderr, "");
   assert.deepEqual(included.calls, { main2: 1 });
+});
+
+test("-m BIN whose loader compiles TypeScript (ts-node's register): it compiles the file as written, its output is profiled at the TypeScript's lines", () => {
+  // A fake ts-node: registered for .ts the way ts-node's registerExtension is (m._compile wrapped, the previous
+  // handler called), its "type check" refuses any code but the file as written (ts-node type-checked tsprof's
+  // output under "strict": TS7034 on the probe's variables), its output a line longer, with a source map.
+  const register = [
+    'const { readFileSync } = require("fs");',
+    'const old = require.extensions[".ts"] || require.extensions[".js"];',
+    'require.extensions[".ts"] = function (m, filename) {',
+    "  const _compile = m._compile;",
+    "  m._compile = function (code, fileName) {",
+    '    if (code !== readFileSync(fileName, "utf8")) throw new Error("faketsc: not the file as written: " + fileName);',
+    '    if (code.includes("bad")) throw new Error("faketsc: TS2322 in " + fileName);',
+    '    const map = { version: 3, sources: [fileName], names: [], mappings: ";AAAA;AACA;AACA;AACA" };',
+    '    const js = \'"use strict";\\n\' + code.replace(/: number/g, "") + "//# sourceMappingURL=data:application/json;base64," + Buffer.from(JSON.stringify(map)).toString("base64") + "\\n";',
+    "    return _compile.call(this, js, fileName);",
+    "  };",
+    "  return old(m, filename);",
+    "};",
+  ].join("\n");
+  const cwd = project({
+    "node_modules/faketsc/package.json": JSON.stringify({ name: "faketsc", version: "1.0.0", bin: { faketsc: "bin.js" } }),
+    "node_modules/faketsc/register.js": register + "\n",
+    "node_modules/faketsc/bin.js": '#!/usr/bin/env node\nrequire("./register.js");\nconst path = require("path");\nrequire(path.resolve(process.argv[2]));\n',
+    "app.ts": "\nfunction fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nconsole.log(fib(10));\n",
+    "bad.ts": "const bad: number = 1;\nconsole.log(bad);\n",
+  });
+  mkdirSync(join(cwd, "node_modules", ".bin"));
+  symlinkSync(join("..", "faketsc", "bin.js"), join(cwd, "node_modules", ".bin", "faketsc"));
+  const bin = join(cwd, "node_modules", "faketsc", "bin.js");
+  const result = profiled(cwd, ["-m", "faketsc", "app.ts"]);
+  const plain = node([bin, "app.ts"], { cwd });
+  assert.deepEqual([result.stdout, result.stderr, result.status], [plain.stdout, plain.stderr, plain.status]);
+  assert.equal(result.stdout, "55\n");
+  assert.deepEqual(result.calls, { fib: 177 });
+  const profile = JSON.parse(readFileSync(join(cwd, "p.tsprof.json"), "utf8")) as { functions: { name: string; file: string; line: number }[] };
+  assert.deepEqual(profile.functions.map(({ name, file, line }) => ({ name, file, line })), [{ name: "fib", file: "app.ts", line: 2 }]);
+  const failed = profiled(cwd, ["-m", "faketsc", "bad.ts"]);
+  assert.equal(failed.status, 1);
+  assert.match(failed.stderr, /Error: faketsc: TS2322 in .*bad\.ts\n/);
 });
 
 test("named imports from TypeScript CommonJS (.cts behind a .cjs specifier, .ts behind .js), as from tsc's output", () => {
