@@ -232,6 +232,35 @@ test("-m BIN whose loader compiles TypeScript (ts-node's register): it compiles 
   assert.match(failed.stderr, /Error: faketsc: TS2322 in .*bad\.ts\n/);
 });
 
+test("-m BIN that runs the script in a node process of its own (tsx): one line says so and names the tsprof run that profiles it", () => {
+  // A fake tsx: the script runs in `node --require <its preflight> app.ts`, started with arguments of its own.
+  const cwd = project({
+    "node_modules/faketsx/package.json": JSON.stringify({ name: "faketsx", version: "1.0.0", bin: { faketsx: "cli.js" } }),
+    "node_modules/faketsx/preflight.js": "process.env.FAKETSX = '1';\n",
+    "node_modules/faketsx/cli.js":
+      '#!/usr/bin/env node\nconst { spawn } = require("child_process");\n' +
+      'const child = spawn(process.execPath, ["--require", require.resolve("./preflight.js"), ...process.argv.slice(2)], { stdio: "inherit" });\n' +
+      'child.on("exit", (code) => { process.exitCode = code; });\n',
+    "app.js": "function work() { return process.env.FAKETSX; }\nconsole.log('ran', work(), process.argv.slice(2).join(','));\n",
+  });
+  mkdirSync(join(cwd, "node_modules", ".bin"));
+  symlinkSync(join("..", "faketsx", "cli.js"), join(cwd, "node_modules", ".bin", "faketsx"));
+  const result = profiled(cwd, ["-m", "faketsx", "app.js", "a b"]);
+  assert.equal(result.stdout, "ran 1 a b\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(result.calls, {});
+  assert.equal(
+    result.stderr,
+    "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see (node … app.js 'a b'); profile it with: tsprof run app.js 'a b'\n",
+  );
+  // A child that inherits the hook (fork) is profiled, and no line is printed.
+  writeFileSync(join(cwd, "node_modules", "faketsx", "cli.js"), '#!/usr/bin/env node\nrequire("child_process").fork(process.argv[2]);\n');
+  const forked = profiled(cwd, ["-m", "faketsx", "app.js"]);
+  assert.equal(forked.stdout, "ran undefined \n");
+  assert.equal(forked.stderr, "");
+  assert.deepEqual(forked.calls, { work: 1 });
+});
+
 test("named imports from TypeScript CommonJS (.cts behind a .cjs specifier, .ts behind .js), as from tsc's output", () => {
   const cwd = project({
     "u.cts": "export function add(a: number, b: number): number { return a + b; }\n",
