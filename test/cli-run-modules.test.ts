@@ -253,6 +253,15 @@ test("-m BIN that runs the script in a node process of its own (tsx): one line s
     result.stderr,
     "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see (node … app.js 'a b'); profile it with: tsprof run app.js 'a b'\n",
   );
+  // A child running the tool's own entry point (ts-node's child-entrypoint.js): no command to suggest.
+  writeFileSync(join(cwd, "node_modules", "faketsx", "entry.js"), 'require(require("path").resolve(process.argv[2]));\n');
+  writeFileSync(
+    join(cwd, "node_modules", "faketsx", "cli.js"),
+    '#!/usr/bin/env node\nrequire("child_process").spawn(process.execPath, [require.resolve("./entry.js"), process.argv[2]], { stdio: "inherit" });\n',
+  );
+  const entry = profiled(cwd, ["-m", "faketsx", "app.js"]);
+  assert.equal(entry.stdout, "ran undefined app.js\n");
+  assert.equal(entry.stderr, "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see\n");
   // A child that inherits the hook (fork) is profiled, and no line is printed.
   writeFileSync(join(cwd, "node_modules", "faketsx", "cli.js"), '#!/usr/bin/env node\nrequire("child_process").fork(process.argv[2]);\n');
   const forked = profiled(cwd, ["-m", "faketsx", "app.js"]);

@@ -211,7 +211,10 @@ function unprofiledChildHint(outputDir: string): string | undefined {
   if (args === undefined) return undefined;
   const run = scriptArgsOf(args);
   const line = "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see";
-  return run === undefined ? line : `${line} (node … ${run.map(shellQuote).join(" ")}); profile it with: tsprof run ${run.map(shellQuote).join(" ")}`;
+  // A tool's own entry point in that process (ts-node's child-entrypoint.js and its encoded options) is nothing to run by hand.
+  if (run === undefined || /(^|[\\/])node_modules[\\/]/.test(run[0]!)) return line;
+  const command = run.map(shellQuote).join(" ");
+  return `${line} (node … ${command}); profile it with: tsprof run ${command}`;
 }
 
 /** Node options whose value is the next argument. */
