@@ -33,11 +33,12 @@ export function installCommonJsHook(options: RunHookOptions): void {
     const instrument = shouldInstrument(filename);
     if (!typescript && !instrument) return jsLoader(module, filename);
     const source = stripBom(readFileSync(filename, "utf8"));
-    // Another loader registered for this extension after tsprof's hook (ts-node's register, pirates-based ones
-    // like @babel/register) has wrapped this module's _compile and called us as the loader before it: its
-    // compiler gets the file as written (ts-node type-checks the TypeScript the user wrote, and reports its
-    // errors as without tsprof), and what it compiles is instrumented on the way to Node (handOver).
-    if (Object.prototype.hasOwnProperty.call(module, "_compile")) return handOver(module, source, filename, instrument);
+    // Another loader registered for TypeScript after tsprof's hook (ts-node's register, pirates-based ones like
+    // esbuild-register) has wrapped this module's _compile and called us as the loader before it: its compiler
+    // gets the file as written (ts-node type-checks the TypeScript the user wrote, and reports its errors as
+    // without tsprof), and what it compiles is instrumented on the way to Node (handOver). JavaScript still goes
+    // to such a loader instrumented (@babel/register compiles tsprof's output, at the original's lines).
+    if (typescript && Object.prototype.hasOwnProperty.call(module, "_compile")) return handOver(module, source, filename, instrument);
     // An ES module (by extension, "type", or Node's syntax detection) reached by require(): Node 20.19+ loads it
     // (require(esm)) when _compile is told its format; compiled here as an ES module, it is instrumented too.
     const format = moduleFormatOf(filename, source, remember);
