@@ -4,7 +4,7 @@
 // `node` (or, for TypeScript, against the output tsc gives it) and must print the same and exit the same.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { node, profiledRun as profiled, scratchProject } from "./helpers/cli";
 
@@ -63,6 +63,58 @@ test("require() of an ES module (.js detected, .mjs) loads it as Node does, and 
   assertLikeNode(cwd, "req.js", result);
   assert.equal(result.stdout, "require esm 1 2\n");
   assert.deepEqual(result.calls, { f: 1, g: 1 });
+});
+
+test("require() of an ES module profiles the modules it imports too, run in Node's order (require(esm) links past the module hooks)", () => {
+  const cwd = project({
+    "main.cjs": 'console.log("main");\nconst { hello } = require("./lib.mjs");\nfunction run() { return hello(3); }\nconsole.log(run());\n',
+    "lib.mjs":
+      'import { inner } from "./inner.mjs";\nimport { twice } from "./detected.js";\nimport plain from "./plain.cjs";\nexport { label } from "./label.mjs";\nimport { sep } from "node:path";\n' +
+      'console.log("lib", sep);\nexport function hello(n) { return inner(n) + twice(n) + plain(n); }\n',
+    "inner.mjs": 'import { deep } from "./deep.mjs";\nconsole.log("inner");\nexport function inner(n) { return deep(n) * 2; }\n',
+    "deep.mjs": 'console.log("deep");\nexport function deep(n) { return n + 1; }\n',
+    // An ES module by syntax detection, and a CommonJS module between two ES modules of the graph.
+    "detected.js": 'console.log("detected");\nexport function twice(n) { return 2 * n; }\n',
+    "plain.cjs": 'console.log("plain");\nmodule.exports = function plain(n) { return n - 1; };\n',
+    "label.mjs": 'console.log("label");\nexport function label() { return "l"; }\n',
+    // createRequire from an ES module goes the same way; a graph with a cycle runs as under node.
+    "created.mjs": 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\nfunction viaCreated() { return require("./lib.mjs").hello(1); }\nconsole.log(viaCreated());\n',
+    "cyclic.cjs": 'const { ping } = require("./ping.mjs");\nconsole.log(ping(2));\n',
+    "ping.mjs": 'import { pong } from "./pong.mjs";\nimport { deep } from "./deep.mjs";\nconsole.log("ping");\nexport function ping(n) { return n > 0 ? pong(n - 1) : deep(n); }\n',
+    "pong.mjs": 'import { ping } from "./ping.mjs";\nconsole.log("pong");\nexport function pong(n) { return ping(n); }\n',
+  });
+  const result = profiled(cwd, ["main.cjs"]);
+  assertLikeNode(cwd, "main.cjs", result);
+  assert.equal(result.stdout, "main\ndeep\ninner\ndetected\nplain\nlabel\nlib /\n16\n");
+  assert.deepEqual(result.calls, { run: 1, hello: 1, inner: 1, deep: 1, twice: 1, plain: 1 });
+  const created = profiled(cwd, ["created.mjs"]);
+  assertLikeNode(cwd, "created.mjs", created);
+  assert.deepEqual(created.calls, { viaCreated: 1, hello: 1, inner: 1, deep: 1, twice: 1, plain: 1 });
+  const cyclic = profiled(cwd, ["cyclic.cjs"]);
+  assertLikeNode(cwd, "cyclic.cjs", cyclic);
+  assert.equal(cyclic.stdout, "pong\ndeep\nping\n1\n");
+  assert.equal(cyclic.calls?.ping, 3);
+});
+
+test("require() of an ES module: its imports resolve as imports (a package's \"import\" export), a link error runs none of the graph", () => {
+  const cwd = project({
+    "node_modules/dual/package.json": JSON.stringify({ name: "dual", exports: { import: "./esm.mjs", require: "./cjs.cjs" } }),
+    "node_modules/dual/esm.mjs": 'export function dualImport() { return "import"; }\n',
+    "node_modules/dual/cjs.cjs": 'exports.dualImport = function dualRequire() { return "require"; };\n',
+    "main.cjs": 'const { which } = require("./lib.mjs");\nconsole.log(which(), require("dual").dualImport());\n',
+    "lib.mjs": 'import { dualImport } from "dual";\nexport function which() { return dualImport(); }\n',
+    "linkfail.cjs": 'try { require("./broken.mjs"); } catch (error) { console.log(error.name, error.message); }\n',
+    "broken.mjs": 'import { deep } from "./deep.mjs";\nimport { missing } from "./other.mjs";\nexport function broken() { return deep() + missing(); }\n',
+    "deep.mjs": 'console.log("deep runs");\nexport function deep() { return 1; }\n',
+    "other.mjs": 'console.log("other runs");\nexport function present() { return 2; }\n',
+  });
+  const result = profiled(cwd, ["--include", "*.*", "--include", "node_modules/**", "main.cjs"]);
+  assertLikeNode(cwd, "main.cjs", result);
+  assert.equal(result.stdout, "import require\n");
+  assert.deepEqual(result.calls, { which: 1, dualImport: 1, dualRequire: 1 });
+  const linkfail = profiled(cwd, ["linkfail.cjs"]);
+  assertLikeNode(cwd, "linkfail.cjs", linkfail);
+  assert.match(linkfail.stdout, /^SyntaxError .*'missing'\n$/);
 });
 
 test("a syntax error in a required or imported file: JavaScript as Node reports it, TypeScript in the clean form, exit 1", () => {
@@ -137,6 +189,85 @@ test("-m BIN under node_modules: a hint names --include when nothing was instrum
   assert.equal(included.stdout, "fake2\n");
   assert.equal(included.stderr, "");
   assert.deepEqual(included.calls, { main2: 1 });
+});
+
+test("-m BIN whose loader compiles TypeScript (ts-node's register): it compiles the file as written, its output is profiled at the TypeScript's lines", () => {
+  // A fake ts-node: registered for .ts the way ts-node's registerExtension is (m._compile wrapped, the previous
+  // handler called), its "type check" refuses any code but the file as written (ts-node type-checked tsprof's
+  // output under "strict": TS7034 on the probe's variables), its output a line longer, with a source map.
+  const register = [
+    'const { readFileSync } = require("fs");',
+    'const old = require.extensions[".ts"] || require.extensions[".js"];',
+    'require.extensions[".ts"] = function (m, filename) {',
+    "  const _compile = m._compile;",
+    "  m._compile = function (code, fileName) {",
+    '    if (code !== readFileSync(fileName, "utf8")) throw new Error("faketsc: not the file as written: " + fileName);',
+    '    if (code.includes("bad")) throw new Error("faketsc: TS2322 in " + fileName);',
+    '    const map = { version: 3, sources: [fileName], names: [], mappings: ";AAAA;AACA;AACA;AACA" };',
+    '    const js = \'"use strict";\\n\' + code.replace(/: number/g, "") + "//# sourceMappingURL=data:application/json;base64," + Buffer.from(JSON.stringify(map)).toString("base64") + "\\n";',
+    "    return _compile.call(this, js, fileName);",
+    "  };",
+    "  return old(m, filename);",
+    "};",
+  ].join("\n");
+  const cwd = project({
+    "node_modules/faketsc/package.json": JSON.stringify({ name: "faketsc", version: "1.0.0", bin: { faketsc: "bin.js" } }),
+    "node_modules/faketsc/register.js": register + "\n",
+    "node_modules/faketsc/bin.js": '#!/usr/bin/env node\nrequire("./register.js");\nconst path = require("path");\nrequire(path.resolve(process.argv[2]));\n',
+    "app.ts": "\nfunction fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nconsole.log(fib(10));\n",
+    "bad.ts": "const bad: number = 1;\nconsole.log(bad);\n",
+  });
+  mkdirSync(join(cwd, "node_modules", ".bin"));
+  symlinkSync(join("..", "faketsc", "bin.js"), join(cwd, "node_modules", ".bin", "faketsc"));
+  const bin = join(cwd, "node_modules", "faketsc", "bin.js");
+  const result = profiled(cwd, ["-m", "faketsc", "app.ts"]);
+  const plain = node([bin, "app.ts"], { cwd });
+  assert.deepEqual([result.stdout, result.stderr, result.status], [plain.stdout, plain.stderr, plain.status]);
+  assert.equal(result.stdout, "55\n");
+  assert.deepEqual(result.calls, { fib: 177 });
+  const profile = JSON.parse(readFileSync(join(cwd, "p.tsprof.json"), "utf8")) as { functions: { name: string; file: string; line: number }[] };
+  assert.deepEqual(profile.functions.map(({ name, file, line }) => ({ name, file, line })), [{ name: "fib", file: "app.ts", line: 2 }]);
+  const failed = profiled(cwd, ["-m", "faketsc", "bad.ts"]);
+  assert.equal(failed.status, 1);
+  assert.match(failed.stderr, /Error: faketsc: TS2322 in .*bad\.ts\n/);
+});
+
+test("-m BIN that runs the script in a node process of its own (tsx): one line says so and names the tsprof run that profiles it", () => {
+  // A fake tsx: the script runs in `node --require <its preflight> app.ts`, started with arguments of its own.
+  const cwd = project({
+    "node_modules/faketsx/package.json": JSON.stringify({ name: "faketsx", version: "1.0.0", bin: { faketsx: "cli.js" } }),
+    "node_modules/faketsx/preflight.js": "process.env.FAKETSX = '1';\n",
+    "node_modules/faketsx/cli.js":
+      '#!/usr/bin/env node\nconst { spawn } = require("child_process");\n' +
+      'const child = spawn(process.execPath, ["--require", require.resolve("./preflight.js"), ...process.argv.slice(2)], { stdio: "inherit" });\n' +
+      'child.on("exit", (code) => { process.exitCode = code; });\n',
+    "app.js": "function work() { return process.env.FAKETSX; }\nconsole.log('ran', work(), process.argv.slice(2).join(','));\n",
+  });
+  mkdirSync(join(cwd, "node_modules", ".bin"));
+  symlinkSync(join("..", "faketsx", "cli.js"), join(cwd, "node_modules", ".bin", "faketsx"));
+  const result = profiled(cwd, ["-m", "faketsx", "app.js", "a b"]);
+  assert.equal(result.stdout, "ran 1 a b\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(result.calls, {});
+  assert.equal(
+    result.stderr,
+    "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see (node … app.js 'a b'); profile it with: tsprof run app.js 'a b'\n",
+  );
+  // A child running the tool's own entry point (ts-node's child-entrypoint.js): no command to suggest.
+  writeFileSync(join(cwd, "node_modules", "faketsx", "entry.js"), 'require(require("path").resolve(process.argv[2]));\n');
+  writeFileSync(
+    join(cwd, "node_modules", "faketsx", "cli.js"),
+    '#!/usr/bin/env node\nrequire("child_process").spawn(process.execPath, [require.resolve("./entry.js"), process.argv[2]], { stdio: "inherit" });\n',
+  );
+  const entry = profiled(cwd, ["-m", "faketsx", "app.js"]);
+  assert.equal(entry.stdout, "ran undefined app.js\n");
+  assert.equal(entry.stderr, "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see\n");
+  // A child that inherits the hook (fork) is profiled, and no line is printed.
+  writeFileSync(join(cwd, "node_modules", "faketsx", "cli.js"), '#!/usr/bin/env node\nrequire("child_process").fork(process.argv[2]);\n');
+  const forked = profiled(cwd, ["-m", "faketsx", "app.js"]);
+  assert.equal(forked.stdout, "ran undefined \n");
+  assert.equal(forked.stderr, "");
+  assert.deepEqual(forked.calls, { work: 1 });
 });
 
 test("named imports from TypeScript CommonJS (.cts behind a .cjs specifier, .ts behind .js), as from tsc's output", () => {

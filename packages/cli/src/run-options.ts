@@ -42,6 +42,11 @@ export interface RunSettings {
 export const RUN_FILE = "run.json";
 /** `<pid>.running` in the run's directory: a process of the run that has not yet written its profile (hooks/register.ts). */
 export const RUNNING_SUFFIX = ".running";
+/**
+ * `<pid>.unprofiled-child` in the run's directory: the arguments (JSON) of a node process that process started
+ * without the preload flag (tsx's `node --require … --import … app.ts`), which no profile will come from (hooks/register.ts).
+ */
+export const UNPROFILED_CHILD_SUFFIX = ".unprofiled-child";
 
 /** The file the preload flag names: `register`, reached from `outputDir` (see the header), or `register` itself when no relative path joins them (another drive). */
 export function preloadPath(outputDir: string, register: string): string {

@@ -11,7 +11,7 @@ import type { Profile } from "@tsprof/format";
 import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
-import { preloadPath, RUN_FILE, RUNNING_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
+import { preloadPath, RUN_FILE, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-format";
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
@@ -76,7 +76,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
         io.stderr.write(`tsprof: ${count} the program started ${verb} still running (${pids} ${running.join(", ")}): ${running.length === 1 ? "its" : "their"} calls are not in the profile\n`);
       }
       const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
-      const hint = profile && profile.functions.length === 0 ? nodeModulesHint(script, hookOptions) : undefined;
+      const hint = profile && profile.functions.length === 0 ? (unprofiledChildHint(outputDir) ?? nodeModulesHint(script, hookOptions)) : undefined;
       if (hint) io.stderr.write(hint + "\n");
       const dropped = profile ? droppedCallsNote(profile, process.env) : undefined;
       if (dropped) io.stderr.write(dropped + "\n");
@@ -193,6 +193,49 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
     return `${prefix}; to profile it, run from ${folder} with --include 'node_modules/${name}/**'`;
   }
   return `${prefix}, which is instrumented only with --include '${[...parts.slice(0, at), "node_modules", name, "**"].join("/")}'`;
+}
+
+/**
+ * When nothing was instrumented and a process of the run started a node process without tsprof's preload
+ * (hooks/register.ts leaves its arguments): the program's code ran there, out of tsprof's sight. tsx does that
+ * (`node --require …/preflight.cjs --import …/loader.mjs app.ts`, arguments of its own, not execArgv), and
+ * the --include hint would name tsx, whose own code is not what anyone means to profile. One line says where the
+ * code ran and, when that process ran a script, the `tsprof run` that profiles it (TypeScript included).
+ */
+function unprofiledChildHint(outputDir: string): string | undefined {
+  let args: string[] | undefined;
+  try {
+    const marker = readdirSync(outputDir).find((name) => name.endsWith(UNPROFILED_CHILD_SUFFIX));
+    if (marker !== undefined) args = JSON.parse(readFileSync(join(outputDir, marker), "utf8")) as string[];
+  } catch {
+    return undefined;
+  }
+  if (args === undefined) return undefined;
+  const run = scriptArgsOf(args);
+  const line = "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see";
+  // A tool's own entry point in that process (ts-node's child-entrypoint.js and its encoded options) is nothing to run by hand.
+  if (run === undefined || /(^|[\\/])node_modules[\\/]/.test(run[0]!)) return line;
+  const command = run.map(shellQuote).join(" ");
+  return `${line} (node … ${command}); profile it with: tsprof run ${command}`;
+}
+
+/** Node options whose value is the next argument. */
+const NODE_VALUE_OPTIONS = new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions", "--input-type", "--env-file", "--title", "--inspect-port", "--redirect-warnings", "--watch-path"]);
+
+/** The script and its arguments in a node command line (`spawnargs`, the command first); undefined for `-e`, `-p`, a REPL. */
+function scriptArgsOf(args: readonly string[]): string[] | undefined {
+  for (let at = 1; at < args.length; at++) {
+    const arg = args[at]!;
+    if (arg === "--") return at + 1 < args.length ? args.slice(at + 1) : undefined;
+    if (["-e", "--eval", "-p", "--print", "-i", "--interactive", "-"].includes(arg)) return undefined;
+    if (NODE_VALUE_OPTIONS.has(arg)) at++;
+    else if (!arg.startsWith("-")) return args.slice(at);
+  }
+  return undefined;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 /**

@@ -29,8 +29,8 @@ export function decoratorStyleOf(filename: string): DecoratorStyle | undefined {
 }
 
 /** A .tsx file's JSX settings (see jsx.ts); undefined for every other file, whose JSX, if any, is left to Node. */
-function jsxSettingsOf(filename: string): JsxSettings | undefined {
-  return extname(filename) === ".tsx" ? jsxSettingsFor(filename) : undefined;
+function jsxSettingsOf(filename: string, javascript = false): JsxSettings | undefined {
+  return !javascript && extname(filename) === ".tsx" ? jsxSettingsFor(filename) : undefined;
 }
 
 /**
@@ -38,16 +38,19 @@ function jsxSettingsOf(filename: string): JsxSettings | undefined {
  * kept imports: see tsconfig.ts), undefined for JavaScript. Part of the compile cache's key, so changing
  * any of them recompiles.
  */
-function typescriptSettingsOf(filename: string): TypeScriptSettings | undefined {
-  return isTypeScript(filename) ? typescriptSettingsFor(filename) : undefined;
+function typescriptSettingsOf(filename: string, javascript = false): TypeScriptSettings | undefined {
+  return !javascript && isTypeScript(filename) ? typescriptSettingsFor(filename) : undefined;
 }
 
-/** The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before). */
-export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  const settings = typescriptSettingsOf(filename);
+/**
+ * The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before).
+ * `javascript`: the code is JavaScript whatever the file's extension says (see compileSource).
+ */
+export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false): string {
+  const settings = typescriptSettingsOf(filename, javascript);
   // A .tsx file's output also depends on its tsconfig's JSX options.
-  const jsx = jsxSettingsOf(filename);
-  const variant = settings && `${settings.decorators} ${settings.classFields} ${settings.keepValueImports}${jsx ? ` ${JSON.stringify(jsx)}` : ""}`;
+  const jsx = jsxSettingsOf(filename, javascript);
+  const variant = javascript ? "javascript" : settings && `${settings.decorators} ${settings.classFields} ${settings.keepValueImports}${jsx ? ` ${JSON.stringify(jsx)}` : ""}`;
   return cacheKey(source, filename, format, options, instrument, variant);
 }
 
@@ -57,15 +60,19 @@ function decoratorParserPlugins(style: DecoratorStyle): Array<"decorators-legacy
 }
 
 /** compileSource through the disk cache (see compile-cache.ts). */
-export function compileFile(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  const key = compileCacheKey(source, filename, format, options, instrument);
-  return cached(cacheDirectory(options.root), key, () => compileSource(source, filename, format, options, instrument));
+export function compileFile(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false): string {
+  const key = compileCacheKey(source, filename, format, options, instrument, javascript);
+  return cached(cacheDirectory(options.root), key, () => compileSource(source, filename, format, options, instrument, javascript));
 }
 
-/** Compiles one file for Node: TypeScript stripped, tsprof probes added when `instrument` is set. */
-export function compileSource(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean): string {
-  const typescript = isTypeScript(filename);
-  const decorators = decoratorStyleOf(filename);
+/**
+ * Compiles one file for Node: TypeScript stripped, tsprof probes added when `instrument` is set. `javascript`:
+ * the source is JavaScript whatever the extension (another loader's output for a .ts file, cjs-hook.ts), so it
+ * is only instrumented, the TypeScript settings and transforms left out.
+ */
+export function compileSource(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false): string {
+  const typescript = !javascript && isTypeScript(filename);
+  const decorators = javascript ? undefined : decoratorStyleOf(filename);
   const plugins: unknown[] = [];
   // `accessor` fields lowered first: this Program.enter runs before the tsprof plugin's, which instruments
   // the whole file there, so the getters and setters made get probes (see auto-accessors.ts).
@@ -85,7 +92,7 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     ]);
   // Class fields and parameter properties initialised as tsc does under the tsconfig (class-fields.ts):
   // its Class visitor runs before the decorators transform's and the TypeScript preset's.
-  const settings = typescriptSettingsOf(filename);
+  const settings = typescriptSettingsOf(filename, javascript);
   if (settings) plugins.push([classFieldsPlugin, { style: settings.classFields }]);
   // The decorators transform visits classes after the tsprof plugin has instrumented them: decorated
   // methods and the decorators keep their probes, Babel's helpers get none. "legacy" (TypeScript's
@@ -97,7 +104,7 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   if (typescript) plugins.push(explicitResourceManagement);
   plugins.push(keepImportAssert);
   // A .tsx file's JSX, as tsc compiles it with the tsconfig's `jsx` (see jsx.ts); first, for its pragma handling.
-  const jsx = jsxSettingsOf(filename);
+  const jsx = jsxSettingsOf(filename, javascript);
   if (jsx) plugins.unshift(...jsxPlugins(jsx));
   // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
   // would make it undefined, as in an ES module.

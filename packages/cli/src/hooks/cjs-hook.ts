@@ -7,8 +7,10 @@ import { rememberFormat } from "../compile-cache";
 import { moduleFormatOf, isTypeScript, typescriptSourceFor } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
+import { createGraphPreloader } from "./esm-graph";
 
-type CompilableModule = { _compile(code: string, filename: string, format?: string): unknown };
+type Compile = (this: CompilableModule, code: string, filename: string, format?: string) => unknown;
+type CompilableModule = { _compile: Compile };
 type Loader = (module: CompilableModule, filename: string) => unknown;
 interface ModuleInternals {
   _extensions: Record<string, Loader>;
@@ -22,12 +24,21 @@ export function installCommonJsHook(options: RunHookOptions): void {
   const shouldInstrument = createInstrumentFilter(options);
   const jsLoader = internals._extensions[".js"];
   const remember = rememberFormat(options);
+  const preloadGraph = createGraphPreloader(options, shouldInstrument, remember);
+
+  const handOver = compileAfterOtherLoaders(options);
 
   const load: Loader = function (module, filename) {
     const typescript = isTypeScript(filename);
     const instrument = shouldInstrument(filename);
     if (!typescript && !instrument) return jsLoader(module, filename);
     const source = stripBom(readFileSync(filename, "utf8"));
+    // Another loader registered for TypeScript after tsprof's hook (ts-node's register, pirates-based ones like
+    // esbuild-register) has wrapped this module's _compile and called us as the loader before it: its compiler
+    // gets the file as written (ts-node type-checks the TypeScript the user wrote, and reports its errors as
+    // without tsprof), and what it compiles is instrumented on the way to Node (handOver). JavaScript still goes
+    // to such a loader instrumented (@babel/register compiles tsprof's output, at the original's lines).
+    if (typescript && Object.prototype.hasOwnProperty.call(module, "_compile")) return handOver(module, source, filename, instrument);
     // An ES module (by extension, "type", or Node's syntax detection) reached by require(): Node 20.19+ loads it
     // (require(esm)) when _compile is told its format; compiled here as an ES module, it is instrumented too.
     const format = moduleFormatOf(filename, source, remember);
@@ -41,6 +52,8 @@ export function installCommonJsHook(options: RunHookOptions): void {
       if (!typescript) return jsLoader(module, filename);
       throw toSyntaxError(error, filename, source);
     }
+    // Its imports, which Node would load past the module hooks, made ready instrumented first (esm-graph.ts).
+    if (format === "module" && requireModule) preloadGraph(code, filename);
     return module._compile(code, filename, format);
   };
   // Registered extensions are also the ones require() tries for an extensionless "./comp" (after .js, .json
@@ -57,6 +70,43 @@ export function installCommonJsHook(options: RunHookOptions): void {
       if (alternative) return alternative;
       throw error;
     }
+  };
+}
+
+/**
+ * Module#_compile made to instrument what another loader compiled. Such a loader (ts-node: `const _compile =
+ * m._compile; m._compile = function (code) { return _compile.call(this, service.compile(code), …) }`) keeps the
+ * _compile it found, which is the prototype's: replaced here, before the program can register one, by one that
+ * instruments the code of the modules handed over (JavaScript now, whatever the extension, with the loader's
+ * source map, through which the sites get the TypeScript's lines). Every other module passes straight through.
+ * Returns the hand-over: the module marked, then its own (wrapped) _compile called with the file's source.
+ */
+function compileAfterOtherLoaders(options: RunHookOptions): (module: CompilableModule, source: string, filename: string, instrument: boolean) => unknown {
+  const prototype = (Module as unknown as { prototype: CompilableModule }).prototype;
+  const compile = prototype._compile;
+  const handedOver = new WeakMap<CompilableModule, boolean>();
+  // Captured: the program may replace them, and this runs for every CommonJS module.
+  const apply = Reflect.apply;
+  const slice = Array.prototype.slice;
+  prototype._compile = function (this: CompilableModule, code: string, filename: string, format?: string) {
+    const instrument = handedOver.get(this);
+    if (instrument === undefined) return apply(compile, this, arguments);
+    handedOver.delete(this);
+    let compiled = code;
+    if (instrument && typeof code === "string") {
+      try {
+        compiled = compileFile(code, filename, format === "module" ? "module" : "commonjs", options, true, true);
+      } catch {
+        // Code Babel cannot parse: Node compiles it as the loader gave it and reports its error, as without tsprof.
+      }
+    }
+    const args = apply(slice, arguments, []) as unknown[];
+    args[0] = compiled;
+    return apply(compile, this, args);
+  } as Compile;
+  return (module, source, filename, instrument) => {
+    handedOver.set(module, instrument);
+    return module._compile(source, filename);
   };
 }
 

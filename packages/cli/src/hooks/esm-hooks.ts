@@ -34,7 +34,16 @@ export async function initialize(data: RunHookOptions): Promise<void> {
  */
 const entryURLs = new Set<string>();
 
+/** resolve-import.mts's scheme (that file is an ES module, which this CommonJS one does not load for one string). */
+const RESOLVE_SCHEME = "tsprof-resolve:";
+
 export async function resolve(specifier: string, context: ResolveContext, next: Next<ResolveContext, ResolveResult>): Promise<ResolveResult> {
+  // cjs-hook.ts resolving an import of an ES module that require() loads (resolve-import.mts): the import as if
+  // `parentURL` made it, its conditions those of the import.meta.resolve() call that carries it ("import" among them).
+  if (specifier.startsWith(RESOLVE_SCHEME)) {
+    const [request, parentURL] = JSON.parse(decodeURIComponent(specifier.slice(RESOLVE_SCHEME.length))) as [string, string];
+    return resolve(request, { ...context, parentURL }, next);
+  }
   let result: ResolveResult;
   try {
     result = await next(specifier, context);

@@ -8,7 +8,7 @@ import { subscribe } from "node:diagnostics_channel";
 import type { ChildProcess } from "node:child_process";
 import { startDefaultSession } from "@tsprof/runtime";
 import { LOAD_ERROR_KEY } from "../transform";
-import { outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, type RunSettings } from "../run-options";
+import { outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunSettings } from "../run-options";
 import { installCommonJsHook } from "./cjs-hook";
 import { connectSignalRelay } from "./signal-relay";
 
@@ -43,6 +43,22 @@ function start(outputDir: string, settings: RunSettings): void {
   // preload that are still running. Node publishes every ChildProcess it creates on this channel.
   const preload = preloadArgument(process.execArgv, __filename);
   const children: ChildProcess[] = [];
+  const execPath = process.execPath;
+  const stringify = JSON.stringify;
+  const hasPreload = (child: ChildProcess): boolean => {
+    const args = child.spawnargs;
+    let ours = false;
+    for (let arg = 0; arg < args.length && !ours; arg++) ours = args[arg] === preload;
+    return ours;
+  };
+  // A node process started with arguments of its own rather than execArgv (tsx runs the script in `node --require
+  // … --import … app.ts`) has no preload and writes no profile: its arguments, the first time one is seen, so that
+  // tsprof run can say where the program's code ran when the profile is empty (run.ts unprofiledChildHint).
+  // Known only once the child has spawned (the channel announces it before): looked at as it is dropped, and at exit.
+  let unprofiledArgs: string[] | undefined;
+  const noteUnprofiled = (child: ChildProcess): void => {
+    if (unprofiledArgs === undefined && child.spawnfile === execPath && child.pid !== undefined && !hasPreload(child)) unprofiledArgs = child.spawnargs;
+  };
   subscribe("child_process", (message) => {
     const child = (message as { process?: ChildProcess }).process;
     if (child === undefined) return;
@@ -51,6 +67,7 @@ function start(outputDir: string, settings: RunSettings): void {
     for (let at = 0; at < children.length; at++) {
       const known = children[at]!;
       if (known.exitCode === null && known.signalCode === null) children[kept++] = known;
+      else noteUnprofiled(known);
     }
     children.length = kept;
     children[kept] = child;
@@ -58,16 +75,20 @@ function start(outputDir: string, settings: RunSettings): void {
   const markChildren = (): void => {
     for (let at = 0; at < children.length; at++) {
       const child = children[at]!;
+      noteUnprofiled(child);
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
-      const args = child.spawnargs;
-      let ours = false;
-      for (let arg = 0; arg < args.length && !ours; arg++) ours = args[arg] === preload;
-      if (!ours) continue;
+      if (!hasPreload(child)) continue;
       try {
         writeFile(`${outputDir}${sep}${child.pid}${RUNNING_SUFFIX}`, "");
       } catch {
         // the directory is gone
       }
+    }
+    if (unprofiledArgs === undefined) return;
+    try {
+      writeFile(`${outputDir}${sep}${process.pid}${UNPROFILED_CHILD_SUFFIX}`, stringify(unprofiledArgs));
+    } catch {
+      // the directory is gone
     }
   };
   startDefaultSession(settings.runtimeEnvironment, {
