@@ -5,9 +5,12 @@
 // loop's function, the `yield*` delegator).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { transformSync } from "@babel/core";
 import type { Profile } from "@tsprof/format";
+import tsprofPlugin = require("@tsprof/babel-plugin");
 import { node, scratchProject, tsprof } from "./helpers/cli";
 
 /** `tsprof run` on `source` (an ES module) with the tick clock: its profile; output and exit as under plain node. */
@@ -20,6 +23,52 @@ function profiled(source: string): Profile {
   assert.equal(result.stdout, plain.stdout);
   assert.equal(result.stderr, plain.stderr);
   return JSON.parse(readFileSync(out, "utf8")) as Profile;
+}
+
+/**
+ * `source` (a script) built with @tsprof/babel-plugin and @babel/preset-env for `targets` (generators
+ * and async generators lowered to regenerator's or Babel's helpers), run by plain node with the tick
+ * clock: its profile; output and exit as the original's under `tsprof run`.
+ */
+function profiledLowered(source: string, targets: Record<string, string>): Profile {
+  const dir = scratchProject({}, "async-lowered");
+  const built = transformSync(source, {
+    filename: join(dir, "main.js"),
+    cwd: dir,
+    babelrc: false,
+    configFile: false,
+    sourceType: "script",
+    plugins: [[tsprofPlugin, { runtime: require.resolve("@tsprof/runtime/probe") }]],
+    presets: [[require.resolve("@babel/preset-env"), { targets, modules: "commonjs" }]],
+  })!;
+  writeFileSync(join(dir, "main.js"), built.code!);
+  const out = join(dir, "p.tsprof.json");
+  const result = spawnSync(process.execPath, ["main.js"], {
+    cwd: dir,
+    env: { ...process.env, TSPROF_CLOCK: "tick", TSPROF_OUTPUT: out },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  const plain = node(["main.js"], { cwd: dir });
+  assert.equal(result.status, plain.status, result.stderr);
+  assert.equal(result.stdout, plain.stdout);
+  return JSON.parse(readFileSync(out, "utf8")) as Profile;
+}
+
+/** What a lowered build must share with the native one: each function's row, each edge, the call tree (calls and ticks). */
+function attribution(profile: Profile): { rows: Record<string, string>; edges: Record<string, string>; tree: string[] } {
+  const name = (index: number) => profile.functions[index].qualifiedName;
+  const rows = Object.fromEntries(profile.stats.map((s) => [name(s.function), `${s.calls} calls, self ${s.selfTime}, total ${s.totalTime}`]));
+  const edges = Object.fromEntries(profile.edges.map((e) => [`${name(e.caller)} -> ${name(e.callee)}`, `${e.calls} calls, self ${e.selfTime}, total ${e.totalTime}`]));
+  const tree: string[] = [];
+  const walk = (nodes: NonNullable<Profile["callTree"]>, indent: string): void => {
+    for (const treeNode of nodes) {
+      tree.push(`${indent}${name(treeNode.function)}: ${treeNode.calls} calls, self ${treeNode.selfTime}, total ${treeNode.totalTime}`);
+      walk(treeNode.children, `${indent}  `);
+    }
+  };
+  walk(profile.callTree ?? [], "");
+  return { rows, edges, tree };
 }
 
 /** Every edge as "caller -> callee" → its calls. */
@@ -298,3 +347,70 @@ main().then(() => console.log("done"));
   assert.ok(main.asyncWallTime! >= 0.045, `main's wall time is ${main.asyncWallTime} s`);
   assert.ok(main.selfTime < main.asyncWallTime! / 2, `main's self time ${main.selfTime} s of a wall time of ${main.asyncWallTime} s`);
 });
+
+// The same programs lowered by @babel/preset-env: regenerator's generator objects (ie 11: generators
+// and async generators) and Babel's AsyncGenerator wrapper (node 8: async generators over native
+// generators) keep next() on their prototype, so they were not recognised as generators: a `yield*`
+// of one let the delegator leave the stack, and the inner's steps went to whoever was below (main
+// held gen's ticks, outer none; a 0-call edge main -> outer, inner under main -> outer), and a `for
+// await` over one ran it under the loop function's caller (main -> items).
+const loweredCases: [string, string][] = [
+  [
+    "yield* of a generator started earlier",
+    `
+function busy() { for (let i = 0; i < 3; i++) Math.sqrt(i); }
+function* gen() { yield 1; busy(); yield 2; busy(); yield 3; }
+function* outer(it) { yield* it; }
+function main() { const g = gen(); g.next(); console.log([...outer(g)]); }
+main();
+`,
+  ],
+  [
+    "yield* of an async generator in a for await loop",
+    `
+async function* inner() { yield 1; yield 2; }
+async function* outer() { yield* inner(); }
+async function consume() { for await (const v of outer()) console.log(v); }
+async function main() { await consume(); }
+main();
+`,
+  ],
+  [
+    "for await over a sync generator",
+    `
+function* items() { yield 1; yield 2; }
+async function consume() { let s = 0; for await (const v of items()) s += v; return s; }
+function main() { return consume(); }
+main().then((s) => console.log(s));
+`,
+  ],
+  [
+    // No generator behind the yield*: the lowered class's and array iterator's next() are no helper
+    // generator's, so the delegator leaves the stack at the delegation, as natively.
+    "yield* of an array, an array iterator and an iterator class",
+    `
+class It {
+  constructor() { this.i = 0; }
+  [Symbol.iterator]() { return this; }
+  next() { this.i++; return { value: this.i, done: this.i > 2 }; }
+}
+function* overArray() { yield* [1, 2]; }
+function* overValues() { yield* [3, 4].values(); }
+function* overIt() { yield* new It(); }
+function main() {
+  return [...overArray(), ...overValues(), ...overIt()];
+}
+console.log(main());
+`,
+  ],
+];
+
+const loweredTargets: Record<string, string>[] = [{ ie: "11" }, { node: "8" }];
+
+for (const [label, source] of loweredCases) {
+  for (const targets of loweredTargets) {
+    test(`preset-env ${JSON.stringify(targets)}: ${label}: the same rows, edges and call tree as the native program`, () => {
+      assert.deepEqual(attribution(profiledLowered(source, targets)), attribution(profiled(source)));
+    });
+  }
+}

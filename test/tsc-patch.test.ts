@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "./helpers/cli";
@@ -129,4 +129,67 @@ test("tspc with ts-patch 3 and TypeScript 5.9: options from the plugins entry", 
   // Column 8: the function starts after `export ` (the Babel plugin reports the same site).
   assert.match(emitted, /require\("@tsprof\/runtime\/probe"\)\.module\("src\/a\.ts", \[\["twice", "", 1, 8, 0\]\]\)/);
   rmSync(dir, { recursive: true, force: true });
+});
+
+// ts-patch's other entry types hand the transformer other arguments ("config": the config alone,
+// "compilerOptions" and "checker": something else first, "raw": a transformation context and the
+// program): "config" failed with `program?.getCompilerOptions is not a function` and a stack trace,
+// "raw" with `unknown option "directoryExists"` (the program taken for the options).
+const librarySource = "export function square(x: number) {\n  return x * x;\n}\nexport class Acc {\n  total = 0;\n  add(v: number) { this.total += square(v); return this; }\n}\n";
+
+/** `scratchProject` plus src/lib.ts (a class field, which TypeScript's own transforms rewrite). */
+function twoFileProject(pluginEntry: Record<string, unknown>): string {
+  const dir = scratchProject(pluginEntry, 'import { Acc } from "./lib";\nexport function main() {\n  return new Acc().add(2).total;\n}\n');
+  writeFileSync(join(dir, "src", "lib.ts"), librarySource);
+  return dir;
+}
+
+/** The emitted JavaScript of a two-file project, file by file. */
+function emitted(dir: string): string[] {
+  return ["a.js", "lib.js"].map((file) => readFileSync(join(dir, "dist", file), "utf8"));
+}
+
+test("tspc: the entry works with every ts-patch type, as with the default \"program\"", () => {
+  const reference = twoFileProject({});
+  const build = tspc(tspc4, typescript6Dir, reference);
+  assert.equal(build.status, 0, build.output);
+  const expected = emitted(reference);
+  assert.match(expected[1], /\.module\("src\/lib\.ts"/);
+  for (const type of ["config", "compilerOptions", "checker", "raw"]) {
+    const dir = twoFileProject({ type });
+    const typed = tspc(tspc4, typescript6Dir, dir);
+    assert.equal(typed.status, 0, `${type}: ${typed.output}`);
+    assert.equal(typed.output, "");
+    assert.deepEqual(emitted(dir), expected, type);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rmSync(reference, { recursive: true, force: true });
+});
+
+test("tspc: a bad option under a ts-patch type without diagnostics is still one tsprof line, and nothing is written", () => {
+  for (const type of ["config", "raw"]) {
+    const dir = twoFileProject({ type, bogus: 1 });
+    const build = tspc(tspc4, typescript6Dir, dir);
+    assert.equal(build.status, 1, build.output);
+    assert.equal(build.output.trim(), 'error TS9901: tsprof: unknown option "bogus" (known options: include, exclude, root, runtime, importStyle, onError)', type);
+    assert.equal(existsSync(join(dir, "dist")), false);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tspc: "after": true and "afterDeclarations": true fail the build with one tsprof line, no file instrumented', () => {
+  // "after" ran the transformer on TypeScript's output, without a word here (exit 0), and in an ES2020
+  // nodenext project with an internal error on one file and the others instrumented (exit 2);
+  // "afterDeclarations" left every file alone, exit 0.
+  for (const key of ["after", "afterDeclarations"]) {
+    const dir = twoFileProject({ [key]: true });
+    const build = tspc(tspc4, typescript6Dir, dir);
+    assert.notEqual(build.status, 0, build.output);
+    assert.equal(
+      build.output.trim(),
+      `error TS9901: tsprof: the transformer must run as a "before" transformer, on the source as written: remove "${key}": true from its "plugins" entry`,
+    );
+    for (const text of emitted(dir)) assert.doesNotMatch(text, /tsprof/);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,7 @@
 import type * as ts from "typescript";
 import { makeFileFilter, OptionsError, projectRelativePath, type ModuleSites, type NormalizedOptions } from "@tsprof/instrument";
 import { instrumentSourceFile, type SkipReason } from "./instrument-source-file";
-import { baseDirectory, normalizeTransformerOptions, type TsprofTransformerOptions } from "./transformer-options";
+import { baseDirectory, misplacedEntryMessage, normalizeTransformerOptions, type TsprofTransformerOptions } from "./transformer-options";
 import { optionsDiagnostic, instrumentFailureDiagnostic } from "./diagnostics";
 import { installLoweredDisposalProbes } from "./lowered-disposal";
 
@@ -29,20 +29,47 @@ function loadTypescript(host: TransformerHost | undefined): typeof ts {
 
 const identityTransformer: ts.TransformerFactory<ts.SourceFile> = () => (sourceFile) => sourceFile;
 
+/** Whether `value` has every method in `names`: how the first argument of a ts-patch entry of another `type` is told apart. */
+function hasMethods(value: unknown, names: string[]): boolean {
+  return value !== null && typeof value === "object" && names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
+}
+
 /**
  * The transformer factory. Works as a ts-patch `transform` entry (`(program, config, extras)`), with
  * `program.emit(…, { before: [tsprofTransformer(program, options)] })`, and without a program
  * (`ts.transpileModule`, ts-jest isolatedModules: pass `undefined`).
  *
+ * ts-patch's other entry `type`s call it with other arguments, told apart by their shape: "config"
+ * `(config)`, "compilerOptions" `(compilerOptions, config)` and "checker" `(checker, config)` work as
+ * without a program; "raw" `(context, program, config)` wants the transformer itself. None of them
+ * hands over a way to report diagnostics (ts-patch keeps its own per program), so there an error is
+ * printed as tsc prints a diagnostic and the build stops (exitingHost()).
+ *
  * Invalid options: with a host that reports diagnostics (ts-patch) the build fails with one error
- * diagnostic; otherwise an OptionsError is thrown, one line naming the option.
+ * diagnostic; otherwise an OptionsError is thrown, one line naming the option. So does an entry
+ * placed where the transformer cannot work (`"after": true`, `"afterDeclarations": true`): every file
+ * is then left as it is, rather than some instrumented and some not.
  */
 export function tsprofTransformer(program?: ts.Program, options?: TsprofTransformerOptions, host?: TransformerHost): ts.TransformerFactory<ts.SourceFile> {
+  if (program !== undefined && !hasMethods(program, ["getCompilerOptions", "getTypeChecker", "getSourceFiles"])) {
+    const first: unknown = program;
+    const second: unknown = options;
+    if (hasMethods(first, ["getCompilerOptions", "hoistVariableDeclaration", "startLexicalEnvironment"])) {
+      // "raw": (context, program, config), called once per transformation, returns the transformer.
+      const transformer = tsprofTransformer(second as ts.Program | undefined, host as TsprofTransformerOptions | undefined, exitingHost())(first as ts.TransformationContext);
+      return transformer as unknown as ts.TransformerFactory<ts.SourceFile>;
+    }
+    // "checker" and "compilerOptions": (something, config); "config": (config).
+    return tsprofTransformer(undefined, (second === undefined ? first : second) as TsprofTransformerOptions | undefined, exitingHost());
+  }
   const tsApi = loadTypescript(host);
   const programOptions = program?.getCompilerOptions();
   let checked: NormalizedOptions;
   try {
-    checked = normalizeTransformerOptions(options, baseDirectory(programOptions, program));
+    const base = baseDirectory(programOptions, program);
+    const misplaced = misplacedEntryMessage(programOptions, base);
+    if (misplaced !== undefined) throw new OptionsError(misplaced);
+    checked = normalizeTransformerOptions(options, base);
   } catch (error) {
     if (!(error instanceof OptionsError) || !host?.addDiagnostic) throw error;
     host.addDiagnostic(optionsDiagnostic(tsApi, error.message));
@@ -50,7 +77,20 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
   }
   const accepts = makeFileFilter(checked);
   return (context) => {
-    const normalized = program ? checked : normalizeTransformerOptions(options, baseDirectory(context.getCompilerOptions(), undefined));
+    let normalized = checked;
+    if (!program) {
+      const compilerOptions = context.getCompilerOptions();
+      const base = baseDirectory(compilerOptions, undefined);
+      try {
+        const misplaced = misplacedEntryMessage(compilerOptions, base);
+        if (misplaced !== undefined) throw new OptionsError(misplaced);
+        normalized = normalizeTransformerOptions(options, base);
+      } catch (error) {
+        if (!(error instanceof OptionsError) || !host?.addDiagnostic) throw error;
+        host.addDiagnostic(optionsDiagnostic(tsApi, error.message));
+        return (sourceFile) => sourceFile;
+      }
+    }
     const filter = program ? accepts : makeFileFilter(normalized);
     // The awaits of lowered `await using` blocks, which TypeScript writes after this transformer has run.
     const loweredDisposal = installLoweredDisposalProbes(tsApi, context);
@@ -72,6 +112,28 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
         return sourceFile;
       }
     };
+  };
+}
+
+/**
+ * The host for ts-patch's entry types that give no way to report a diagnostic: an error is printed as
+ * tsc prints one (`error TS9901: …`, with the file's position when it has one) and tsc stops there,
+ * with its own exit statuses: 1 before anything was written (an option), 2 once files may have been
+ * (a file that failed to instrument). An exception would have ended the build as well, with a stack
+ * trace instead of the one line.
+ */
+function exitingHost(): TransformerHost {
+  return {
+    addDiagnostic(diagnostic) {
+      const tsApi = loadTypescript(undefined);
+      const formatHost: ts.FormatDiagnosticsHost = {
+        getCurrentDirectory: () => process.cwd(),
+        getCanonicalFileName: (fileName) => fileName,
+        getNewLine: () => "\n",
+      };
+      process.stderr.write(tsApi.formatDiagnostics([diagnostic], formatHost));
+      process.exit(diagnostic.file === undefined ? 1 : 2);
+    },
   };
 }
 

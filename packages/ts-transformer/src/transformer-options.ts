@@ -1,5 +1,6 @@
 // Options of the transformer: tsprof's own (validated by @tsprof/instrument) once ts-patch's entry keys are set aside.
-import { dirname } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import type * as ts from "typescript";
 import { normalizeOptions, type InstrumentOptions, type NormalizedOptions } from "@tsprof/instrument";
 
@@ -30,4 +31,50 @@ export function baseDirectory(compilerOptions: ts.CompilerOptions | undefined, p
 /** Validates (throws OptionsError, one line naming the option) and fills defaults. */
 export function normalizeTransformerOptions(raw: unknown, base: string): NormalizedOptions {
   return normalizeOptions(tsprofOptionsOf(raw), base);
+}
+
+/** This package's folder, through symlinks (an npm link, a workspace): what a plugins entry's `transform` must resolve into to be tsprof's. */
+function ownPackageDirectory(): string | undefined {
+  try {
+    return realpathSync(join(__dirname, ".."));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a `compilerOptions.plugins` entry is tsprof's: its `transform` names this package, or resolves (from `base`, as ts-patch resolves it) into its folder. */
+function isOwnEntry(entry: unknown, base: string): entry is Record<string, unknown> {
+  if (entry === null || typeof entry !== "object") return false;
+  const transform = (entry as Record<string, unknown>).transform;
+  if (typeof transform !== "string") return false;
+  if (transform === "@tsprof/ts-transformer" || transform.startsWith("@tsprof/ts-transformer/")) return true;
+  const own = ownPackageDirectory();
+  if (own === undefined) return false;
+  try {
+    return realpathSync(require.resolve(transform, { paths: [base] })).startsWith(own + sep);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why tsprof's ts-patch entry (in `compilerOptions.plugins`) puts the transformer where it cannot work,
+ * or undefined. ts-patch takes its own keys out of the config it hands over, so they are read here from
+ * the tsconfig's entry. `"after": true` runs it after TypeScript's own transforms, on a tree whose nodes
+ * no longer match the source (it failed on some files with an internal error and instrumented the
+ * others: a build half done); `"afterDeclarations": true` on the declaration files' tree only, where
+ * it has nothing to do (the JavaScript went out without probes, and nothing said so).
+ */
+export function misplacedEntryMessage(compilerOptions: ts.CompilerOptions | undefined, base: string): string | undefined {
+  const plugins = compilerOptions?.plugins as unknown;
+  if (!Array.isArray(plugins)) return undefined;
+  for (const entry of plugins) {
+    if (!isOwnEntry(entry, base) || entry.transformProgram === true) continue;
+    for (const key of ["after", "afterDeclarations"]) {
+      if (entry[key] !== undefined && entry[key] !== false) {
+        return `tsprof: the transformer must run as a "before" transformer, on the source as written: remove ${JSON.stringify(key)}: ${JSON.stringify(entry[key])} from its "plugins" entry`;
+      }
+    }
+  }
+  return undefined;
 }
