@@ -3,6 +3,9 @@
 import type * as ts from "typescript";
 import { FOR_AWAIT_MARKER, GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
 
+/** The exit probe's catch binding (its block is empty: the name is seen by nothing). */
+const PROBE_ERROR_NAME = "_tsprof$e";
+
 /** How the module header reaches the runtime entry (the same four cases as the Babel plugin). */
 export type RuntimeAccess =
   | { kind: "require"; specifier: string }
@@ -32,14 +35,22 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   return {
     // const _tsprof$h = _tsprof$();
     // const _tsprof$t = _tsprof$h.enter(17);
-    // try { BODY } finally { _tsprof$h.exit(_tsprof$t); }
+    // try { BODY } finally { try { _tsprof$h.exit(_tsprof$t); } catch (_tsprof$e) {} }
+    // (Why the try/catch around exit: see buildProbedBody in the Babel plugin's probe-shapes.ts. In short:
+    // an exit probe that overflows the stack after the program caught an overflow no longer replaces a
+    // finished return with a RangeError.)
     /** The statements of an instrumented body (the caller keeps the directive prologue in front). */
     probedBody(site: number, body: readonly ts.Statement[]): ts.Statement[] {
       const constant = (name: string, value: ts.Expression): ts.Statement =>
         factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id(name), undefined, undefined, value)], NodeFlags.Const));
       const enter = factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), "enter"), undefined, [factory.createNumericLiteral(site)]);
       const exit = factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), "exit"), undefined, [id(ids.token)]);
-      const tryStatement = factory.createTryStatement(factory.createBlock(body, true), undefined, factory.createBlock([factory.createExpressionStatement(exit)], true));
+      const guardedExit = factory.createTryStatement(
+        factory.createBlock([factory.createExpressionStatement(exit)], true),
+        factory.createCatchClause(PROBE_ERROR_NAME, factory.createBlock([], false)),
+        undefined,
+      );
+      const tryStatement = factory.createTryStatement(factory.createBlock(body, true), undefined, factory.createBlock([guardedExit], true));
       return [constant(ids.localHandle, handleCall()), constant(ids.token, enter), tryStatement];
     },
 
