@@ -99,6 +99,21 @@ test("an uncaught exception: Node's error and exit status, and the profile is st
   assert.deepEqual(callsByName(out), { outer: 1, inner: 1 });
 });
 
+test("a function's source evaluated outside its module (new Function, an eval worker) runs as under plain node, unprofiled", () => {
+  const out = join(scratch(), "p.tsprof.json");
+  const plain = node([fixture("function-source-elsewhere", "main.js")]);
+  const result = tsprof(["run", "-o", out, fixture("function-source-elsewhere", "main.js")]);
+  assert.equal(plain.stdout, "task 42\ngenerator 1,2\nworker 42\n");
+  assert.equal(result.stdout, plain.stdout);
+  assert.equal(result.stderr, plain.stderr);
+  assert.equal(result.status, plain.status);
+  // The copies have no site table where they run: only the module's own calls are rows (evaluate and the
+  // message listener); task, pair and body are never called in their module.
+  const calls = callsByName(out);
+  assert.equal(calls.evaluate, 2);
+  for (const name of ["task", "pair", "body"]) assert.equal(calls[name], undefined, name);
+});
+
 test("SIGTERM: the profile is flushed and tsprof dies of the same signal", async () => {
   const out = join(scratch(), "p.tsprof.json");
   const child = spawn(process.execPath, [tsprofBin, "run", "-o", out, fixture("signal", "main.js")], {

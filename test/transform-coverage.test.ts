@@ -69,11 +69,19 @@ for (const { name, caseDir, filename, source, typescript, pluginOptions, setting
     });
   }
 
-  /** tsprof's names, the methods called on its handle (`_tsprof$h.enter`), and everything in its accessor function. */
+  /**
+   * tsprof's names, the methods called on its handle (`_tsprof$h.enter`), everything in its accessor function,
+   * and the no-op handle of `typeof _tsprof$… === "function" ? _tsprof$…() : function () { … }()`.
+   */
   const isProbeCode = (path: NodePath<t.Identifier>): boolean =>
     path.node.name.startsWith("_tsprof$") ||
     (path.parentPath.isMemberExpression() && path.key === "property" && t.isIdentifier(path.parentPath.node.object) && path.parentPath.node.object.name.startsWith("_tsprof$")) ||
-    !!path.findParent((parent) => parent.isFunctionDeclaration() && !!parent.node.id?.name.startsWith("_tsprof$"));
+    !!path.findParent((parent) => parent.isFunctionDeclaration() && !!parent.node.id?.name.startsWith("_tsprof$")) ||
+    !!path.findParent((parent) => {
+      if (!parent.isConditionalExpression() || !t.isBinaryExpression(parent.node.test)) return false;
+      const typeOf = parent.node.test.left;
+      return t.isUnaryExpression(typeOf, { operator: "typeof" }) && t.isIdentifier(typeOf.argument) && typeOf.argument.name.startsWith("_tsprof$");
+    });
 
   test(`source map ${name}: the user's identifiers map back to where they were written`, () => {
     /** "name line:column" of every identifier in the output that is not tsprof's, through the output's source map. */

@@ -168,7 +168,7 @@ export function instrumentProgram(
       const site = addSite(node, staticBlockNames(path), false, false);
       // A static block's body is var-scoped like a function body: same clashes to handle.
       const { hoisted, rest } = separateClashingDeclarations([], node.body);
-      node.body = probedBody(ids, site, [...hoisted, ...rest]);
+      node.body = probedBody(ids, site, [...hoisted, ...rest], false);
     },
     // await x  →  _tsprof$().resume(_tsprof$t, await _tsprof$().suspend(_tsprof$t, x))
     AwaitExpression: {
@@ -293,7 +293,7 @@ function instrumentBody(node: t.Function, ids: ProbeIdentifiers, site: number): 
   const block = t.isBlockStatement(node.body) ? node.body : undefined;
   const statements = block ? block.body : [atLocationOf(t.returnStatement(node.body as t.Expression), node.body)];
   const { hoisted, rest } = separateClashingDeclarations(node.params, statements);
-  const body = t.blockStatement(probedBody(ids, site, [...hoisted, ...rest]), block ? block.directives : []);
+  const body = t.blockStatement(probedBody(ids, site, [...hoisted, ...rest], !!(node.async || node.generator)), block ? block.directives : []);
   node.body = atLocationOf(body, node.body);
   if (t.isArrowFunctionExpression(node)) node.expression = false;
 }

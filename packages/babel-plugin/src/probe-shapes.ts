@@ -6,24 +6,64 @@ import { FOR_AWAIT_MARKER, GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTu
 // `_tsprof$m` stand for the module's tagged accessor and handle (`_tsprof$<tag>`, `_tsprof$<tag>$m`).
 const templateOptions = { preserveComments: false };
 
-// const _tsprof$h = _tsprof$();
+/** The exit probe's catch binding (its block is empty: the name is seen by nothing). */
+const PROBE_ERROR_NAME = "_tsprof$e";
+
+// const _tsprof$h = typeof _tsprof$ === "function" ? _tsprof$() : function () { return NO_OP_HANDLE; }();
 // const _tsprof$t = _tsprof$h.enter(17);
-// try { BODY } finally { _tsprof$h.exit(_tsprof$t); }
+// try { BODY; } finally { try { _tsprof$h.exit(_tsprof$t); } catch (_tsprof$e) {} }
 // (The handle in a local: measured ~20% less probe overhead on Node 20 than calling the accessor twice.)
+//
+// The typeof guard: a function's source can leave its module. `new Function("return " + f.toString())`,
+// `new Worker(\`(${f})()\`, { eval: true })`, workerpool, jest-worker (terser-webpack-plugin's minimizer),
+// Puppeteer's page.evaluate() all evaluate it where the module's accessor is not in scope, and the bare
+// call threw a ReferenceError there. Such a copy runs unprofiled on a no-op handle: it has lost its
+// module, so its site number means nothing where it runs, even where another copy of the runtime
+// (globalThis.__tsprof) is loaded. In its module the guard is a type check of a context slot, and the
+// fallback is never compiled: a function expression called without parentheses around it is compiled
+// lazily, where `(function () { … })()` or an arrow in parentheses would be compiled (V8's
+// parenthesized-function heuristic) with every instrumented function.
+//
+// The try/catch around the exit probe: after a stack overflow that the program catches, calls fail for
+// a while on the way back up (in plain JavaScript too: ~140 frames of a recursion above where the
+// RangeError was caught, each call in a finally throwing again), and a RangeError thrown by the exit
+// probe replaced the completion of a function that had already returned, so a caught overflow escaped
+// its catch. The exit that fails is lost; the recorder's next exit of a frame below closes it (tokens
+// make exit self-healing). An enter probe that overflows still throws, at the function's entry, as the
+// function's own stack check would a few frames deeper.
 const buildProbedBody = template.statements(
-  `const HANDLE = ACCESSOR();
+  `const HANDLE = typeof ACCESSOR === "function" ? ACCESSOR() : function () { return NO_OP; }();
    const TOKEN = HANDLE.enter(SITE);
-   try { BODY; } finally { HANDLE.exit(TOKEN); }`,
+   try { BODY; } finally { try { HANDLE.exit(TOKEN); } catch (ERROR) {} }`,
   templateOptions,
 );
 
-/** The statements of an instrumented function body (the directive prologue stays on the block). */
-export function probedBody(ids: ProbeIdentifiers, site: number, body: t.Statement[]): t.Statement[] {
+// What a function evaluated outside its module probes (see buildProbedBody). A plain function calls
+// only enter and exit; generators and async functions pass their values through the other three.
+const buildPlainNoOpHandle = template.expression(`{ enter: function () { return 0; }, exit: function () {} }`, templateOptions);
+const buildResumableNoOpHandle = template.expression(
+  `{
+     enter: function () { return 0; },
+     exit: function () {},
+     suspend: function (token, value) { return value; },
+     delegate: function (token, value) { return value; },
+     resume: function (token, value) { return value; }
+   }`,
+  templateOptions,
+);
+
+/**
+ * The statements of an instrumented function body (the directive prologue stays on the block).
+ * `resumable`: a generator or async function (its fallback handle needs suspend, resume and delegate).
+ */
+export function probedBody(ids: ProbeIdentifiers, site: number, body: t.Statement[], resumable: boolean): t.Statement[] {
   return buildProbedBody({
     HANDLE: t.identifier(ids.localHandle),
     TOKEN: t.identifier(ids.token),
     ACCESSOR: t.identifier(ids.accessor),
+    NO_OP: resumable ? buildResumableNoOpHandle() : buildPlainNoOpHandle(),
     SITE: t.numericLiteral(site),
+    ERROR: t.identifier(PROBE_ERROR_NAME),
     BODY: body,
   });
 }

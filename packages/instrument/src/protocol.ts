@@ -17,10 +17,18 @@
 //
 //   function m(a, b = g()) {                         // parameters untouched
 //     "use strict";                                  // directive prologue stays first
-//     const _tsprof$h = _tsprof$();                  // the handle in a local: cheaper than two accessor calls
+//     const _tsprof$h = typeof _tsprof$ === "function" ? _tsprof$() : function () { return NO_OP; }();
+//                                                    // the handle in a local: cheaper than two accessor calls
 //     const _tsprof$t = _tsprof$h.enter(17);         // 17 = index in this module's site list
-//     try { /* original body */ } finally { _tsprof$h.exit(_tsprof$t); }
+//     try { /* original body */ } finally { try { _tsprof$h.exit(_tsprof$t); } catch (_tsprof$e) {} }
 //   }
+//
+// NO_OP is `{ enter: function () { return 0; }, exit: function () {} }`, plus suspend, delegate and resume
+// returning their value in generators and async functions: the handle of a copy of the function evaluated
+// from its source outside its module (new Function, an `eval: true` worker, page.evaluate), where the
+// accessor is not in scope; it runs unprofiled. The try/catch keeps an exit probe that overflows the stack
+// (after the program caught an overflow) from replacing the function's own completion; the frame it leaves
+// open is closed by the next exit below it.
 //
 // In generator and async bodies (never in nested functions; computed keys belong to the outer body):
 //   await x           → _tsprof$h.resume(_tsprof$t, await _tsprof$h.suspend(_tsprof$t, x))

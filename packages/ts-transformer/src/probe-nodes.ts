@@ -3,6 +3,9 @@
 import type * as ts from "typescript";
 import { FOR_AWAIT_MARKER, GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTuple } from "@tsprof/instrument";
 
+/** The exit probe's catch binding (its block is empty: the name is seen by nothing). */
+const PROBE_ERROR_NAME = "_tsprof$e";
+
 /** How the module header reaches the runtime entry (the same four cases as the Babel plugin). */
 export type RuntimeAccess =
   | { kind: "require"; specifier: string }
@@ -28,19 +31,55 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   const forAwaitSuspendCall = (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value, FOR_AWAIT_MARKER);
   /** `body` as a block: itself when it is one, else a block holding it. */
   const asBlock = (body: ts.Statement): ts.Block => (tsApi.isBlock(body) ? body : factory.createBlock([body], true));
+  const functionExpression = (params: string[], body: ts.Statement[]): ts.Expression =>
+    factory.createFunctionExpression(undefined, undefined, undefined, undefined, params.map((name) => factory.createParameterDeclaration(undefined, undefined, name)), undefined, factory.createBlock(body, false));
+  /**
+   * A handle that records nothing: `enter` returns 0, `exit` does nothing, and (`resumable`: for generators
+   * and async functions, and a module's fallback entry) `suspend`, `delegate` and `resume` return their value.
+   */
+  const noOpHandle = (resumable: boolean): ts.Expression => {
+    const passValue = (): ts.Expression => functionExpression(["token", "value"], [factory.createReturnStatement(id("value"))]);
+    const methods = [
+      factory.createPropertyAssignment("enter", functionExpression([], [factory.createReturnStatement(factory.createNumericLiteral(0))])),
+      factory.createPropertyAssignment("exit", functionExpression([], [])),
+    ];
+    if (resumable) methods.push(factory.createPropertyAssignment("suspend", passValue()), factory.createPropertyAssignment("delegate", passValue()), factory.createPropertyAssignment("resume", passValue()));
+    return factory.createObjectLiteralExpression(methods, resumable);
+  };
 
   return {
-    // const _tsprof$h = _tsprof$();
+    // const _tsprof$h = typeof _tsprof$ === "function" ? _tsprof$() : function () { return NO_OP_HANDLE; }();
     // const _tsprof$t = _tsprof$h.enter(17);
-    // try { BODY } finally { _tsprof$h.exit(_tsprof$t); }
-    /** The statements of an instrumented body (the caller keeps the directive prologue in front). */
-    probedBody(site: number, body: readonly ts.Statement[]): ts.Statement[] {
+    // try { BODY } finally { try { _tsprof$h.exit(_tsprof$t); } catch (_tsprof$e) {} }
+    // (Why the typeof guard and the try/catch around exit: see buildProbedBody in the Babel plugin's
+    // probe-shapes.ts. In short: a function evaluated from its source outside its module runs unprofiled
+    // instead of throwing a ReferenceError, and an exit probe that overflows the stack after the program
+    // caught an overflow no longer replaces a finished return with a RangeError.)
+    /**
+     * The statements of an instrumented body (the caller keeps the directive prologue in front).
+     * `resumable`: a generator or async function (its fallback handle needs suspend, resume and delegate).
+     */
+    probedBody(site: number, body: readonly ts.Statement[], resumable: boolean): ts.Statement[] {
       const constant = (name: string, value: ts.Expression): ts.Statement =>
         factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id(name), undefined, undefined, value)], NodeFlags.Const));
+      // The fallback called without parentheses around it, so V8 compiles it only where it runs.
+      const fallback = factory.createCallExpression(functionExpression([], [factory.createReturnStatement(noOpHandle(resumable))]), undefined, []);
+      const handle = factory.createConditionalExpression(
+        factory.createStrictEquality(factory.createTypeOfExpression(id(ids.accessor)), factory.createStringLiteral("function")),
+        undefined,
+        handleCall(),
+        undefined,
+        fallback,
+      );
       const enter = factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), "enter"), undefined, [factory.createNumericLiteral(site)]);
       const exit = factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), "exit"), undefined, [id(ids.token)]);
-      const tryStatement = factory.createTryStatement(factory.createBlock(body, true), undefined, factory.createBlock([factory.createExpressionStatement(exit)], true));
-      return [constant(ids.localHandle, handleCall()), constant(ids.token, enter), tryStatement];
+      const guardedExit = factory.createTryStatement(
+        factory.createBlock([factory.createExpressionStatement(exit)], true),
+        factory.createCatchClause(PROBE_ERROR_NAME, factory.createBlock([], false)),
+        undefined,
+      );
+      const tryStatement = factory.createTryStatement(factory.createBlock(body, true), undefined, factory.createBlock([guardedExit], true));
+      return [constant(ids.localHandle, handle), constant(ids.token, enter), tryStatement];
     },
 
     /** `_tsprof$h.suspend(_tsprof$t, value)`: the frame leaves the stack, value passes through. */
@@ -130,18 +169,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   /** The accessor body for a module that may run with or without `require` (never crashes for want of the runtime). */
   function fallbackAccessorBody(specifier: string, moduleCall: (entry: ts.Expression) => ts.Expression): ts.Statement[] {
     const globalEntry = (): ts.Expression => factory.createPropertyAccessExpression(id("globalThis"), GLOBAL_PROBE_NAME);
-    const fn = (params: string[], body: ts.Statement[]): ts.Expression =>
-      factory.createFunctionExpression(undefined, undefined, undefined, undefined, params.map((name) => factory.createParameterDeclaration(undefined, undefined, name)), undefined, factory.createBlock(body, false));
-    const noOpHandle = factory.createObjectLiteralExpression(
-      [
-        factory.createPropertyAssignment("enter", fn([], [factory.createReturnStatement(factory.createNumericLiteral(0))])),
-        factory.createPropertyAssignment("exit", fn([], [])),
-        factory.createPropertyAssignment("suspend", fn(["token", "value"], [factory.createReturnStatement(id("value"))])),
-        factory.createPropertyAssignment("resume", fn(["token", "value"], [factory.createReturnStatement(id("value"))])),
-      ],
-      true,
-    );
-    const noOpEntry = factory.createObjectLiteralExpression([factory.createPropertyAssignment("module", fn([], [factory.createReturnStatement(noOpHandle)]))], true);
+    const noOpEntry = factory.createObjectLiteralExpression([factory.createPropertyAssignment("module", functionExpression([], [factory.createReturnStatement(noOpHandle(true))]))], true);
     const loadEntry = factory.createConditionalExpression(
       factory.createStrictEquality(factory.createTypeOfExpression(id("require")), factory.createStringLiteral("function")),
       undefined,
