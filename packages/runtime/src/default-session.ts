@@ -162,6 +162,22 @@ export function observeExitSignals(observer: (signal: string) => void): void {
   getRuntimeState().onExitSignal = observer;
 }
 
+/**
+ * Takes `seconds` that have just passed out of the calls open now in the session that is recording,
+ * as if its clock had stood still (RecordingSession.excludeTime()): `tsprof run`'s hooks call it
+ * after compiling a module, which plain node does not do. A session of a runtime copy without the
+ * method is left as it is.
+ */
+export function excludeFromRecording(seconds: number): void {
+  const owner = getRuntimeState().owner as { excludeTime?: (seconds: number) => void } | null;
+  if (owner === null || typeof owner.excludeTime !== "function") return;
+  try {
+    owner.excludeTime(seconds);
+  } catch {
+    // never into the program's require()
+  }
+}
+
 /** The automatic session's profile so far (open frames closed on a copy), or undefined when it never started. */
 export function snapshotDefaultSession(): ProfileData | undefined {
   const session = getRuntimeState().defaultSession as RecordingSession | undefined;

@@ -840,6 +840,23 @@ export class Recorder {
     }
   }
 
+  /**
+   * Takes `ticks` that have just passed out of every open frame, as if the clock had stood still
+   * for them: the slices on the stack start that much later and the live async frames were invoked
+   * that much later (async wall time). `tsprof run` calls it (through RecordingSession.excludeTime)
+   * after compiling a module on the fly, time plain node never spends, which went to the function
+   * whose require() or import() loaded it. Frames are closed only by later readings, which are all
+   * on the shifted scale, and nothing else keeps a reading (a direct frame's callees' time is a
+   * duration): so every time comes out as with a clock that did not move. Off the hot paths: it
+   * costs the probes nothing, and itself one pass over the stack and the slots.
+   */
+  excludeTime(ticks: number): void {
+    if (!(ticks > 0) || !numberIsFinite(ticks)) return;
+    for (let index = 0; index < this.depth; index++) this.frameDoubles[index * FRAME_DOUBLES + FRAME_START] += ticks;
+    // Free slots too: harmless, their invocation time is written again when they are reused.
+    for (let slot = 0; slot < this.slotCount; slot++) this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] += ticks;
+  }
+
   /** Whether any frame is open (on the stack, or suspended). */
   hasOpenFrames(): boolean {
     return this.depth > 0 || this.slotCount - this.freeCount > 0;

@@ -120,6 +120,19 @@ export class RecordingSession implements SessionOwner {
     }
   }
 
+  /**
+   * Takes `seconds` that have just passed out of the times of the calls open now, as if the clock
+   * had stood still (Recorder.excludeTime()): `tsprof run` does so for the time it spends compiling
+   * a module on the fly. Nothing under a clock that does not measure time (tick clocks, count mode),
+   * whose readings would not be seconds; the session's duration stays wall time.
+   */
+  excludeTime(seconds: number): void {
+    if (this.state.owner !== this || !(seconds > 0)) return;
+    const name = this.options.clock.name;
+    if (name === "tick" || name === "none") return;
+    this.recorder.excludeTime(seconds / this.options.clock.unit);
+  }
+
   /** Clears every counter (the function table is process-wide and stays). */
   clear(): void {
     // A new tag: tokens handed out by the old recorder must not match frames of the new one.

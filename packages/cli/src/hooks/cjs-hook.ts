@@ -7,6 +7,7 @@ import { rememberFormat } from "../compile-cache";
 import { moduleFormatOf, isTypeScript, typescriptSourceFor } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
+import { excludeFromRecording } from "@tsprof/runtime";
 
 type CompilableModule = { _compile(code: string, filename: string, format?: string): unknown };
 type Loader = (module: CompilableModule, filename: string) => unknown;
@@ -16,6 +17,8 @@ interface ModuleInternals {
 }
 
 const internals = Module as unknown as ModuleInternals;
+// Captured before the program runs: it may replace process.hrtime.
+const hrtime = process.hrtime;
 const requireModule = (process.features as { require_module?: boolean }).require_module === true;
 
 export function installCommonJsHook(options: RunHookOptions): void {
@@ -34,12 +37,18 @@ export function installCommonJsHook(options: RunHookOptions): void {
     // A Node without require(esm) (before 20.19) reports ERR_REQUIRE_ESM for it, as without tsprof.
     if (format === "module" && !typescript && !requireModule) return jsLoader(module, filename);
     let code: string;
+    // The compile (Babel loaded on first use, the transform, the cache) is tsprof's time, not the program's:
+    // plain node spends none of it, and it would go to the function whose require() got here.
+    const compileStarted = hrtime();
     try {
       code = compileFile(source, filename, format, options, instrument);
     } catch (error) {
       // JavaScript Babel cannot parse: Node compiles the original and throws its own SyntaxError, as without tsprof.
       if (!typescript) return jsLoader(module, filename);
       throw toSyntaxError(error, filename, source);
+    } finally {
+      const [seconds, nanoseconds] = hrtime(compileStarted);
+      excludeFromRecording(seconds + nanoseconds / 1e9);
     }
     return module._compile(code, filename, format);
   };

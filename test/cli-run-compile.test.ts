@@ -1,0 +1,26 @@
+// `tsprof run` compiling on the fly: the compile's time is not the program's, what Babel's TypeScript support refuses, and a main script that does not compile.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { tsprof, scratchProject } from "./helpers/cli";
+
+test("a module compiled on a cold cache: the hook excludes the compile's time from the calls open during it", () => {
+  // The program watches the recording session: each compile the CommonJS hook makes while it records
+  // is handed to excludeTime() (how many seconds is the clock's business, not the test's).
+  const work = scratchProject({
+    "main.js": [
+      "const owner = globalThis[Symbol.for('tsprof.recorder')].owner;",
+      "const seen = [];",
+      "const exclude = owner.excludeTime;",
+      "owner.excludeTime = function (seconds) { seen.push(seconds); return exclude.call(this, seconds); };",
+      "function load() { return require('./lib.js'); }",
+      "load().f();",
+      "console.log(seen.length, seen.every((seconds) => seconds > 0));",
+      "",
+    ].join("\n"),
+    "lib.js": "exports.f = function f() { return 1; };\n",
+  }, "compile");
+  const result = tsprof(["run", "-o", join(work, "p.tsprof.json"), "main.js"], { cwd: work, env: { TSPROF_CACHE: "0", TSPROF_CLOCK: "hrtime" } });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "1 true\n", "lib.js compiled inside load(): one exclusion");
+});
