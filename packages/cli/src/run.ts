@@ -118,7 +118,9 @@ interface MainScript {
 function resolveScript(args: RunArgs): MainScript {
   if (args.moduleBin !== undefined) return resolveBin(args.moduleBin);
   const entry = resolve(args.script as string);
-  if (existsSync(entry) && statSync(entry).isFile()) return { file: entry, entry, nodeOptions: [] };
+  // The file is the link's target, as node loads it (a bin in node_modules/.bin is its package's file): the
+  // hint for node_modules names the package's folder, and the format goes by the target's package.json.
+  if (existsSync(entry) && statSync(entry).isFile()) return { file: realpathSync(entry), entry, nodeOptions: [] };
   // As `node PATH` does: PATH.js, PATH.json..., a directory's package.json "main" or index.js.
   let file: string | undefined;
   try {
@@ -184,12 +186,8 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
       'and set testEnvironment: "@tsprof/runtime/jest-environment" (README: Instrumenting at build time)'
     );
   }
+  // A package in a node_modules above the working directory (a hoisted bin) gets a glob that climbs to it: `../` globs work.
   const prefix = `tsprof: nothing was instrumented: ${path} is under node_modules`;
-  if (parts[0] === "..") {
-    // Globs match paths under the working directory: name the folder to run from.
-    const folder = resolve(hookOptions.root, parts.slice(0, at).join("/"));
-    return `${prefix}; to profile it, run from ${folder} with --include 'node_modules/${name}/**'`;
-  }
   return `${prefix}, which is instrumented only with --include '${[...parts.slice(0, at), "node_modules", name, "**"].join("/")}'`;
 }
 
