@@ -1,6 +1,7 @@
 // `tsprof run` compiling on the fly: the compile's time is not the program's, what Babel's TypeScript support refuses, and a main script that does not compile.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { tsprof, scratchProject } from "./helpers/cli";
 
@@ -23,4 +24,24 @@ test("a module compiled on a cold cache: the hook excludes the compile's time fr
   const result = tsprof(["run", "-o", join(work, "p.tsprof.json"), "main.js"], { cwd: work, env: { TSPROF_CACHE: "0", TSPROF_CLOCK: "hrtime" } });
   assert.equal(result.stderr, "");
   assert.equal(result.stdout, "1 true\n", "lib.js compiled inside load(): one exclusion");
+});
+
+test("a main script Babel parses but refuses to compile: its error, exit 1 and no table, as for a syntax error; a module it loads that fails still gets the table", () => {
+  const work = scratchProject({
+    "refused.mts": 'import fs = require("fs");\nconsole.log(typeof fs.readFileSync);\n',
+    "main.js": "function main() { require('./refused.mts'); }\nmain();\n",
+  }, "compile");
+  const refused = "`import fs = require(...);` is only supported when compiling modules to CommonJS.";
+  const main = tsprof(["run", "refused.mts"], { cwd: work });
+  assert.equal(main.status, 1);
+  assert.equal(main.stdout, "", "no table: the program never ran");
+  assert.equal(main.stderr.split("\n")[0], `${join(work, "refused.mts")}: Error: ${refused}`);
+  const out = join(work, "p.tsprof.json");
+  assert.equal(tsprof(["run", "-o", out, "refused.mts"], { cwd: work }).status, 1);
+  assert.equal(existsSync(out), false, "no profile either");
+  // As python -m cProfile: an error raised while the program runs (here, loading a module) ends it with its table.
+  const loaded = tsprof(["run", "main.js"], { cwd: work });
+  assert.equal(loaded.status, 1);
+  assert.match(loaded.stdout, /1 function calls in/);
+  assert.match(loaded.stderr, /refused\.mts: Error: `import fs = require/);
 });

@@ -11,7 +11,7 @@ import type { Profile } from "@tsprof/format";
 import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
-import { preloadPath, RUN_FILE, RUNNING_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
+import { LOAD_ERROR_SUFFIX, preloadPath, RUN_FILE, RUNNING_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-format";
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
@@ -68,6 +68,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     dieWhenSignalled(removeOutputDir);
     if (exit.stoppedBy !== undefined) {
       dieOf = exit.stoppedBy; // the program was stopped with SIGKILL: the line saying so is printed
+    } else if (failedToCompile(outputDir, exit.pid) === script) {
+      // The main script did not compile (a construct Babel refuses): its error is printed and the program
+      // never ran, so no table and no -o file, as for a syntax error found before the run.
+      return exit.code ?? 1;
     } else {
       const running = awaitStartedProcesses(outputDir, STARTED_PROCESSES_WAIT_MS);
       if (running.length > 0) {
@@ -217,6 +221,8 @@ function readMainSource(script: string): string | undefined {
 }
 
 interface ChildExit {
+  /** The child's process id (undefined when it could not be started). */
+  pid: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
   /** Set when the program did not answer this signal and was stopped with SIGKILL (child-signals.ts). */
@@ -278,7 +284,7 @@ function runChild(main: MainScript, preload: "--require" | "--import", programAr
     });
     child.on("exit", (code, signal) => {
       relay.close();
-      resolvePromise({ code, signal, stoppedBy: relay.stoppedBy });
+      resolvePromise({ pid: child.pid, code, signal, stoppedBy: relay.stoppedBy });
     });
   });
 }
@@ -317,6 +323,16 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The file whose failed compile ended process `pid` of the run (hooks/register.ts), if that is how it ended. */
+function failedToCompile(outputDir: string, pid: number | undefined): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return readFileSync(join(outputDir, `${pid}${LOAD_ERROR_SUFFIX}`), "utf8");
+  } catch {
+    return undefined;
   }
 }
 

@@ -189,8 +189,9 @@ export function checkSyntax(source: string, filename: string, format: ModuleForm
 
 /**
  * Marks the SyntaxError the hooks raise for a TypeScript file Babel cannot parse (a symbol registered by name,
- * so the thrower module that esm-hooks.ts writes out can set it too). register.ts prints such an error, when
- * nothing catches it, as `tsprof run` prints one in the main script: the message and the code frame, exit 1.
+ * so the thrower module that esm-hooks.ts writes out can set it too); its value is the file's path. register.ts
+ * prints such an error, when nothing catches it, as `tsprof run` prints one in the main script: the message and
+ * the code frame, exit 1.
  */
 export const LOAD_ERROR_KEY = "tsprof.loadError";
 

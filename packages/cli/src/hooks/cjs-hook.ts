@@ -80,7 +80,7 @@ function toSyntaxError(error: unknown, filename: string, source: string): unknow
   if (message === undefined) return error;
   const syntaxError = new SyntaxError(message);
   syntaxError.stack = message;
-  Object.defineProperty(syntaxError, Symbol.for(LOAD_ERROR_KEY), { value: true });
+  Object.defineProperty(syntaxError, Symbol.for(LOAD_ERROR_KEY), { value: filename });
   return syntaxError;
 }
 

@@ -108,7 +108,7 @@ function compileTypeScript(source: string, filename: string, format: "module" | 
 function syntaxErrorThrower(error: unknown, filename: string, source: string): string {
   const message = describeLoadError(error, filename, source);
   if (message === undefined) throw error;
-  const mark = `Object.defineProperty(e, Symbol.for(${JSON.stringify(LOAD_ERROR_KEY)}), { value: true });`;
+  const mark = `Object.defineProperty(e, Symbol.for(${JSON.stringify(LOAD_ERROR_KEY)}), { value: ${JSON.stringify(filename)} });`;
   return `const e = new SyntaxError(${JSON.stringify(message)}); e.stack = e.message; ${mark} throw e;`;
 }
 

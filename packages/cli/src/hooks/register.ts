@@ -8,7 +8,7 @@ import { subscribe } from "node:diagnostics_channel";
 import type { ChildProcess } from "node:child_process";
 import { startDefaultSession } from "@tsprof/runtime";
 import { LOAD_ERROR_KEY } from "../transform";
-import { outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, type RunSettings } from "../run-options";
+import { LOAD_ERROR_SUFFIX, outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, type RunSettings } from "../run-options";
 import { installCommonJsHook } from "./cjs-hook";
 import { connectSignalRelay } from "./signal-relay";
 
@@ -101,6 +101,13 @@ function start(outputDir: string, settings: RunSettings): void {
       const marked = typeof error === "object" && error !== null && Symbol.for(LOAD_ERROR_KEY) in error;
       if (!marked || process.listenerCount("uncaughtException") > 0) return;
       process.stderr.write(`${error.message}\n`);
+      // Which file failed, for tsprof run: when it is the main script, the program never ran, and no table follows.
+      const file = (error as unknown as Record<symbol, unknown>)[Symbol.for(LOAD_ERROR_KEY)];
+      try {
+        if (typeof file === "string") writeFileSync(join(outputDir, `${process.pid}${LOAD_ERROR_SUFFIX}`), file);
+      } catch {
+        // the directory is gone
+      }
       process.exit(1);
     });
   }
