@@ -12,6 +12,7 @@ import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } 
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
 import { classFieldsPlugin } from "./class-fields";
+import { namespaceExportsPlugin } from "./namespace-exports";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
@@ -72,6 +73,8 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   if (decorators) plugins.push([autoAccessorsPlugin, { decorators }]);
   // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts).
   if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin);
+  // Namespaces' `export var`/`export let`, which Babel's TypeScript transform refuses, lowered as tsc does (namespace-exports.ts).
+  if (typescript) plugins.push(namespaceExportsPlugin);
   if (instrument) plugins.push(
     [
       tsprofPlugin,
