@@ -33,22 +33,16 @@ export function installCommonJsHook(options: RunHookOptions): void {
     const source = stripBom(readFileSync(filename, "utf8"));
     // An ES module (by extension, "type", or Node's syntax detection) reached by require(): Node 20.19+ loads it
     // (require(esm)) when _compile is told its format; compiled here as an ES module, it is instrumented too.
-    const format = moduleFormatOf(filename, source, remember);
+    const format = offTheClock(() => moduleFormatOf(filename, source, remember));
     // A Node without require(esm) (before 20.19) reports ERR_REQUIRE_ESM for it, as without tsprof.
     if (format === "module" && !typescript && !requireModule) return jsLoader(module, filename);
     let code: string;
-    // The compile (Babel loaded on first use, the transform, the cache) is tsprof's time, not the program's:
-    // plain node spends none of it, and it would go to the function whose require() got here.
-    const compileStarted = hrtime();
     try {
-      code = compileFile(source, filename, format, options, instrument);
+      code = offTheClock(() => compileFile(source, filename, format, options, instrument));
     } catch (error) {
       // JavaScript Babel cannot parse: Node compiles the original and throws its own SyntaxError, as without tsprof.
       if (!typescript) return jsLoader(module, filename);
       throw toSyntaxError(error, filename, source);
-    } finally {
-      const [seconds, nanoseconds] = hrtime(compileStarted);
-      excludeFromRecording(seconds + nanoseconds / 1e9);
     }
     return module._compile(code, filename, format);
   };
@@ -67,6 +61,21 @@ export function installCommonJsHook(options: RunHookOptions): void {
       throw error;
     }
   };
+}
+
+/**
+ * Runs tsprof's own work on a file (telling its format, which may parse it; compiling: Babel loaded on first use,
+ * the transform, the cache) off the recording's clock: plain node spends none of that time, and it went to the
+ * function whose require() got here (on a cold cache, seconds in a `load()` of 9 ms).
+ */
+function offTheClock<T>(work: () => T): T {
+  const started = hrtime();
+  try {
+    return work();
+  } finally {
+    const [seconds, nanoseconds] = hrtime(started);
+    excludeFromRecording(seconds + nanoseconds / 1e9);
+  }
 }
 
 function typescriptAlternative(request: string, parent: unknown): string | undefined {
