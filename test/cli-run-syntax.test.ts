@@ -373,6 +373,7 @@ test("namespaces exporting var and let run as tsc's output does (Babel refuses t
     "  export namespace Sub { export function inc() { return ++count; } }",
     "}",
     "console.log(Outer2.Sub.inc(), Outer2.count);",
+    "declare namespace Ambient { export var v: number; namespace In { export let w: string; } }",
     "export {};",
     "",
   ].join("\n");

@@ -125,11 +125,29 @@ export function namespaceExportsPlugin({ types: t }: { types: typeof BabelTypes 
     return false;
   }
 
+  /**
+   * The namespaces among `statements`, outer ones first, then those inside them: namespaces are declared only at a
+   * module's top level and in other namespaces, so no walk of the whole file (this runs on every TypeScript file).
+   */
+  function lowerAll(statements: NodePath<BabelTypes.Statement>[]): void {
+    for (const statement of statements) {
+      const declaration = statement.isExportNamedDeclaration() ? statement.get("declaration") : statement;
+      // `declare namespace`: types only, removed whole by Babel's transform.
+      if (!declaration.isTSModuleDeclaration() || declaration.node.declare) continue;
+      // `namespace A.B { … }`: A's body is the declaration of B, whose body is the block.
+      let innermost: NodePath<BabelTypes.TSModuleDeclaration> = declaration;
+      for (let body = innermost.get("body"); body.isTSModuleDeclaration(); body = body.get("body")) innermost = body;
+      lower(innermost);
+      const block = innermost.get("body");
+      if (block.isTSModuleBlock()) lowerAll(block.get("body"));
+    }
+  }
+
   return {
     name: "tsprof-namespace-exports",
     visitor: {
       Program(program) {
-        program.traverse({ TSModuleDeclaration: lower });
+        lowerAll(program.get("body"));
       },
     },
   };
