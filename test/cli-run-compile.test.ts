@@ -46,3 +46,25 @@ test("a main script Babel parses but refuses to compile: its error, exit 1 and n
   assert.match(loaded.stdout, /1 function calls in/);
   assert.match(loaded.stderr, /refused\.mts: Error: `import fs = require/);
 });
+
+test("an ES module compiled on the hooks thread for an import(): its seconds are counted where the recording leaves them out of async wall times", () => {
+  // The hooks thread compiles lib.mjs while main() awaits it; the count it keeps for the runtime (the session's
+  // offClockSeconds) has grown by then (how much is the clock's business, not the test's).
+  const work = scratchProject({
+    "main.mjs": [
+      "const counter = () => globalThis[Symbol.for('tsprof.recorder')].owner.options.offClockSeconds?.[0] ?? -1;",
+      "async function main() {",
+      "  const before = counter();",
+      "  const lib = await import('./lib.mjs');",
+      "  console.log(lib.f(), before >= 0, counter() > before);",
+      "}",
+      "main();",
+      "",
+    ].join("\n"),
+    "lib.mjs": "export function f() { return 1; }\n",
+  }, "compile");
+  const out = join(work, "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "main.mjs"], { cwd: work, env: { TSPROF_CACHE: "0", TSPROF_CLOCK: "hrtime" } });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "1 true true\n");
+});

@@ -61,6 +61,11 @@ export interface DefaultSessionHooks {
    * Runs at exit: it must call only functions captured before user code ran (see the header).
    */
   afterWrite?(failure: string | undefined): void;
+  /**
+   * [0]: the seconds the host has spent so far on its own work on another thread (`tsprof run`'s module hooks
+   * compiling for an import()), left out of async wall times (SessionRecorderOptions.offClockSeconds in recorder.ts).
+   */
+  offClockSeconds?: Float64Array;
 }
 
 /** The automatic session of this thread, started (and its exit hooks installed) on first call. */
@@ -82,6 +87,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
     clock: clockFromEnvironment(env),
     maxTreeNodes: positiveIntegerSetting(env.TSPROF_MAX_TREE_NODES),
     maxDepth: positiveIntegerSetting(env.TSPROF_MAX_DEPTH),
+    offClockSeconds: hooks.offClockSeconds,
     meta: hasProcess ? { argv: process.argv.slice(), pid: process.pid } : {},
   });
   state.defaultSession = session;

@@ -1,9 +1,12 @@
-// excludeFromRecording(): time `tsprof run` spends compiling a module on the fly leaves the open calls' numbers, as if the clock had stood still.
+// Time `tsprof run` spends compiling a module on the fly leaves the numbers: excludeFromRecording() (on the program's
+// thread: the open calls', as if the clock had stood still) and offClockSeconds (on the hooks thread: async wall times).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createTickClock } from "./clock";
 import { excludeFromRecording } from "./default-session";
 import { createHarness, finish, statsOf, treeLines } from "./harness.test-helper";
+import { RecordingSession } from "./recording-session";
+import { getRuntimeState } from "./runtime-state";
 
 /** A manual clock (1 tick = 1 s) that passes for one measuring time: tick clocks are left alone (see the last test). */
 function manualClock() {
@@ -87,4 +90,38 @@ test("under a tick clock, whose ticks are not seconds, nothing is excluded", () 
   excludeFromRecording(3);
   probe.exit(t);
   assert.deepEqual(statsOf(finish(h), "load"), { calls: 1, primitiveCalls: 1, selfTime: 4, totalTime: 4 });
+});
+
+test("seconds another thread counts (offClockSeconds: tsprof run's hooks compiling for an import()) leave the async wall times of the frames alive meanwhile", async () => {
+  const clock = manualClock();
+  const offClockSeconds = new Float64Array(1);
+  const session = new RecordingSession({ clock, offClockSeconds });
+  const probe = getRuntimeState().module("off-clock.js", [["importer", "", 1, 1, 2], ["later", "", 2, 1, 2]]);
+  session.enable();
+  // importer: invoked at 0, suspended while 6 of 8 ticks go to the other thread's compile, settles at 10: wall 4
+  // later: invoked after the compile, wall 1 (the count stays where it was)
+  const t = probe.enter(0);
+  clock.tick(1);
+  probe.suspend(t);
+  clock.tick(8);
+  offClockSeconds[0] += 6;
+  probe.resume(t);
+  const u = probe.enter(1);
+  clock.tick(1);
+  probe.exit(u);
+  probe.exit(t);
+  session.disable();
+  const p = session.snapshot();
+  assert.equal(statsOf(p, "importer").asyncWallTime, 4);
+  assert.equal(statsOf(p, "later").asyncWallTime, 1);
+  // Under a tick clock the count is not seconds: nothing is left out.
+  const ticks = createTickClock(1);
+  const tickSession = new RecordingSession({ clock: ticks, offClockSeconds });
+  tickSession.enable();
+  const v = probe.enter(0);
+  ticks.tick(3);
+  offClockSeconds[0] += 2;
+  probe.exit(v);
+  tickSession.disable();
+  assert.equal(statsOf(tickSession.snapshot(), "importer").asyncWallTime, 3);
 });

@@ -121,6 +121,17 @@ export interface RecorderOptions {
   maxFrames?: number;
 }
 
+/** What a recording session tells its recorder beyond the Profile API's options. */
+export interface SessionRecorderOptions extends RecorderOptions {
+  /**
+   * [0]: the seconds of tsprof's own work done so far on another thread while this one went on (`tsprof run`'s
+   * module hooks compiling an ES module for an import(), in shared memory), which async wall times leave out:
+   * an async frame's wall time is its settle less the count then, less its invocation less the count then.
+   * Only for a clock that measures seconds (not a tick clock).
+   */
+  offClockSeconds?: Float64Array;
+}
+
 /**
  * Math.imul and Math.floor as they were at load: the probe paths (the pair cache's hash past the
  * node cap, slotOf() for async and generator tokens) and edgeOfPair() at exit must not call a
@@ -462,8 +473,11 @@ export class Recorder {
    * one per direct exit).
    */
   private readonly eventTime = new Float64Array(2);
+  /** SessionRecorderOptions.offClockSeconds, and the source clock's ticks per second to scale it by. */
+  private readonly offClock: Float64Array | undefined;
+  private readonly offClockScale: number;
 
-  constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
+  constructor(clock: Clock, kindTable: KindTable, tag: number, options: SessionRecorderOptions = {}) {
     this.clock = clock;
     const compensated = clock as { raw?: Clock; bias?: unknown };
     if (typeof compensated.bias === "number" && typeof compensated.raw === "object" && compensated.raw !== null && typeof compensated.raw.now === "function") {
@@ -471,6 +485,8 @@ export class Recorder {
       this.readings[READING_BIAS] = numberIsFinite(compensated.bias) && compensated.bias > 0 ? compensated.bias : 0;
     } else this.source = clock;
     this.kindTable = kindTable;
+    this.offClock = options.offClockSeconds instanceof Float64Array ? options.offClockSeconds : undefined;
+    this.offClockScale = 1 / this.source.unit;
     this.tag = tag;
     this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
     this.maxTreeNodes = mathMax(1, options.maxTreeNodes ?? 1_000_000);
@@ -857,6 +873,12 @@ export class Recorder {
     for (let slot = 0; slot < this.slotCount; slot++) this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] += ticks;
   }
 
+  /** The ticks of tsprof's work on other threads so far (SessionRecorderOptions.offClockSeconds), 0 without any. */
+  private offClockTicks(): number {
+    const counter = this.offClock;
+    return counter === undefined ? 0 : counter[0] * this.offClockScale;
+  }
+
   /** Whether any frame is open (on the stack, or suspended). */
   hasOpenFrames(): boolean {
     return this.depth > 0 || this.slotCount - this.freeCount > 0;
@@ -1115,7 +1137,7 @@ export class Recorder {
     this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_NODE] = node;
     this.slotBytes[slot * SLOT_BYTES + SLOT_INVOKED_OWNS_NODE] = ownsNode;
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = ACTIVE;
-    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = this.eventTime[EVENT_TIME];
+    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = this.eventTime[EVENT_TIME] - this.offClockTicks();
     const generation = (this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] + 1) & GENERATION_MASK;
     this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] = generation;
     const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
@@ -1666,7 +1688,10 @@ export class Recorder {
     const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
     const kind = this.kindTable.kinds[fn];
     if (kind === SITE_KIND_ASYNC || kind === SITE_KIND_ASYNC_GENERATOR) {
-      this.fnRecords[fn * FN_STRIDE + FN_ASYNC_WALL] += this.eventTime[EVENT_TIME] - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
+      // Less the other thread's work meanwhile (offClockSeconds), never below 0: a compile that began before
+      // the invocation is taken out whole.
+      const wall = this.eventTime[EVENT_TIME] - this.offClockTicks() - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
+      if (wall > 0) this.fnRecords[fn * FN_STRIDE + FN_ASYNC_WALL] += wall;
     }
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = FREE;
     if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);
