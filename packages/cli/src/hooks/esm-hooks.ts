@@ -26,6 +26,7 @@ let options: RunHookOptions;
 let shouldInstrument: (filename: string) => boolean;
 let remember: Remember;
 let offClockSeconds: Float64Array | undefined;
+const hrtime = process.hrtime;
 
 export async function initialize(data: EsmHooksData): Promise<void> {
   // Kept out of the options, which are part of the compile cache's key.
@@ -121,8 +122,6 @@ function offTheClock<T>(work: () => T): T {
     }
   }
 }
-
-const hrtime = process.hrtime;
 
 /** compileFile for TypeScript, a syntax error becoming a module that throws it (see syntaxErrorThrower). */
 function compileTypeScript(source: string, filename: string, format: "module" | "commonjs", instrument: boolean): string {
