@@ -1,5 +1,5 @@
 // End-to-end tests of `tsprof run` on syntax that Node 20 does not run as written or that Babel treats otherwise
-// than tsc: `using` / `await using` and top-level `this` in TypeScript, .tsx files (JSX as the tsconfig's `jsx`
+// than tsc: `using` / `await using`, top-level `this` and namespaces exporting `var`/`let` in TypeScript, .tsx files (JSX as the tsconfig's `jsx`
 // says, extensionless imports of .tsx), the deprecated `import … assert { type: "json" }`, and Babel's hold
 // on Error.stackTraceLimit. A JavaScript program must behave as under plain `node`; a TypeScript one as the
 // output of TypeScript 5.9 for the same compilerOptions (ts.transpileModule, tsc's emitter) run by node.
@@ -336,4 +336,67 @@ test("JSX tsc would not compile (no tsconfig, no jsx, preserve, react-native, an
     `${join(cwd, "app.jsx")}:2:10: SyntaxError: JSX, which node cannot run: compile it first (tsprof run compiles JSX only in .tsx files, as tsc does)\n`,
   );
   assert.equal(jsx.status, 1);
+});
+
+test("namespaces exporting var and let run as tsc's output does (Babel refuses them): every use inside becomes the namespace's property", () => {
+  const compilerOptions = { target: "ES2022", module: "commonjs", isolatedModules: true };
+  const program = [
+    "namespace Cfg { export var level = 1; export function bump() { level++; } }",
+    "Cfg.bump();",
+    "console.log(Cfg.level);",
+    "",
+    "namespace Many {",
+    "  export let a = 1, b = a + 1;",
+    "  export var none: number;",
+    "  export var { p, q: [r], ...rest } = { p: 10, q: [20], s: 30 };",
+    "  export let [first, , third = 3] = [1, 2];",
+    "  function swap() { [a, b] = [b, a]; }",
+    "  export function run(): string {",
+    "    swap();",
+    "    none = 5;",
+    "    a += 100;",
+    "    const o = { a, b };",
+    "    ({ b } = { b: 7 });",
+    "    for (p of [11, 12]) {}",
+    "    const shadow = (a: number) => a * 2;",
+    "    return JSON.stringify([o, a, b, none, p, r, rest, first, third, typeof a, shadow(4)]);",
+    "  }",
+    "  export class K { get v() { return a + b; } }",
+    "}",
+    "console.log(Many.run(), Many.a, Many.b, Many.none, Many.p, new Many.K().v);",
+    "",
+    "namespace Outer.Inner { export let depth = 1; export function deeper() { return ++depth; } }",
+    "console.log(Outer.Inner.deeper(), Outer.Inner.depth);",
+    "",
+    "namespace Outer2 {",
+    "  export let count = 0;",
+    "  export namespace Sub { export function inc() { return ++count; } }",
+    "}",
+    "console.log(Outer2.Sub.inc(), Outer2.count);",
+    "declare namespace Ambient { export var v: number; namespace In { export let w: string; } }",
+    "export {};",
+    "",
+  ].join("\n");
+  // A nested function declaring the namespace's name reaches the namespace through an alias; the namespace declaring it is refused.
+  const shadowed = "namespace N { export var x = 1; export function f(N: number) { return x + N; } }\nconsole.log(N.f(1));\nexport {};\n";
+  const cwd = tsProject({ "ns.ts": program, "ns.mts": program, "shadowed.ts": shadowed, "self.ts": "namespace N { export var x = 1; function N() {} export function f() { return x; } }\nexport {};\n" });
+  const expected = underTsc(cwd, "ns.ts", compilerOptions);
+  assert.equal(expected.stdout, '2\n[{"a":102,"b":1},102,7,5,12,20,{"s":30},1,3,"number",8] 102 7 5 12 109\n2 2\n1 1\n');
+  for (const file of ["ns.ts", "ns.mts"]) {
+    const result = profiled(cwd, [file]);
+    assert.equal(result.stderr, "", file);
+    assert.equal(result.stdout, expected.stdout, file);
+    assert.equal(result.status, 0, file);
+    assert.deepEqual(result.calls, { bump: 1, swap: 1, run: 1, shadow: 1, "get K.v": 1, deeper: 1, inc: 1 }, file);
+  }
+  const alias = profiled(cwd, ["shadowed.ts"]);
+  assert.equal(alias.stdout, underTsc(cwd, "shadowed.ts", compilerOptions).stdout);
+  assert.equal(alias.stdout, "2\n");
+  const refused = profiled(cwd, ["self.ts"]);
+  assert.equal(refused.status, 1);
+  assert.equal(refused.stdout, "");
+  assert.equal(
+    refused.stderr.split("\n")[0],
+    `${join(cwd, "self.ts")}: Error: tsprof run cannot compile this namespace: it exports 'x' with var or let and declares 'N', its own name, inside; rename that, or make the export a const`,
+  );
 });

@@ -40,6 +40,12 @@ export interface RunSettings {
 }
 
 export const RUN_FILE = "run.json";
+/**
+ * `<pid>.load-error` in the run's directory: the file whose compile failed and ended that process, nothing
+ * handling the error (hooks/register.ts). When it is the main script of the program tsprof started, run.ts
+ * prints no table, as for a syntax error it finds before the run: the program never ran.
+ */
+export const LOAD_ERROR_SUFFIX = ".load-error";
 /** `<pid>.running` in the run's directory: a process of the run that has not yet written its profile (hooks/register.ts). */
 export const RUNNING_SUFFIX = ".running";
 /**

@@ -11,7 +11,7 @@ import type { Profile } from "@tsprof/format";
 import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
-import { preloadPath, RUN_FILE, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
+import { LOAD_ERROR_SUFFIX, preloadPath, RUN_FILE, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-format";
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
@@ -68,6 +68,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     dieWhenSignalled(removeOutputDir);
     if (exit.stoppedBy !== undefined) {
       dieOf = exit.stoppedBy; // the program was stopped with SIGKILL: the line saying so is printed
+    } else if (failedToCompile(outputDir, exit.pid) === script) {
+      // The main script did not compile (a construct Babel refuses): its error is printed and the program
+      // never ran, so no table and no -o file, as for a syntax error found before the run.
+      return exit.code ?? 1;
     } else {
       const running = awaitStartedProcesses(outputDir, STARTED_PROCESSES_WAIT_MS);
       if (running.length > 0) {
@@ -120,7 +124,9 @@ interface MainScript {
 function resolveScript(args: RunArgs): MainScript {
   if (args.moduleBin !== undefined) return resolveBin(args.moduleBin);
   const entry = resolve(args.script as string);
-  if (existsSync(entry) && statSync(entry).isFile()) return { file: entry, entry, nodeOptions: [] };
+  // The file is the link's target, as node loads it (a bin in node_modules/.bin is its package's file): the
+  // hint for node_modules names the package's folder, and the format goes by the target's package.json.
+  if (existsSync(entry) && statSync(entry).isFile()) return { file: realpathSync(entry), entry, nodeOptions: [] };
   // As `node PATH` does: PATH.js, PATH.json..., a directory's package.json "main" or index.js.
   let file: string | undefined;
   try {
@@ -186,12 +192,8 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
       'and set testEnvironment: "@tsprof/runtime/jest-environment" (README: Instrumenting at build time)'
     );
   }
+  // A package in a node_modules above the working directory (a hoisted bin) gets a glob that climbs to it: `../` globs work.
   const prefix = `tsprof: nothing was instrumented: ${path} is under node_modules`;
-  if (parts[0] === "..") {
-    // Globs match paths under the working directory: name the folder to run from.
-    const folder = resolve(hookOptions.root, parts.slice(0, at).join("/"));
-    return `${prefix}; to profile it, run from ${folder} with --include 'node_modules/${name}/**'`;
-  }
   return `${prefix}, which is instrumented only with --include '${[...parts.slice(0, at), "node_modules", name, "**"].join("/")}'`;
 }
 
@@ -264,6 +266,8 @@ function readMainSource(script: string): string | undefined {
 }
 
 interface ChildExit {
+  /** The child's process id (undefined when it could not be started). */
+  pid: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
   /** Set when the program did not answer this signal and was stopped with SIGKILL (child-signals.ts). */
@@ -325,7 +329,7 @@ function runChild(main: MainScript, preload: "--require" | "--import", programAr
     });
     child.on("exit", (code, signal) => {
       relay.close();
-      resolvePromise({ code, signal, stoppedBy: relay.stoppedBy });
+      resolvePromise({ pid: child.pid, code, signal, stoppedBy: relay.stoppedBy });
     });
   });
 }
@@ -364,6 +368,16 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The file whose failed compile ended process `pid` of the run (hooks/register.ts), if that is how it ended. */
+function failedToCompile(outputDir: string, pid: number | undefined): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return readFileSync(join(outputDir, `${pid}${LOAD_ERROR_SUFFIX}`), "utf8");
+  } catch {
+    return undefined;
   }
 }
 

@@ -12,6 +12,7 @@ import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } 
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
 import { classFieldsPlugin } from "./class-fields";
+import { namespaceExportsPlugin } from "./namespace-exports";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
@@ -79,6 +80,8 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   if (decorators) plugins.push([autoAccessorsPlugin, { decorators }]);
   // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts).
   if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin);
+  // Namespaces' `export var`/`export let`, which Babel's TypeScript transform refuses, lowered as tsc does (namespace-exports.ts).
+  if (typescript) plugins.push(namespaceExportsPlugin);
   if (instrument) plugins.push(
     [
       tsprofPlugin,
@@ -196,8 +199,9 @@ export function checkSyntax(source: string, filename: string, format: ModuleForm
 
 /**
  * Marks the SyntaxError the hooks raise for a TypeScript file Babel cannot parse (a symbol registered by name,
- * so the thrower module that esm-hooks.ts writes out can set it too). register.ts prints such an error, when
- * nothing catches it, as `tsprof run` prints one in the main script: the message and the code frame, exit 1.
+ * so the thrower module that esm-hooks.ts writes out can set it too); its value is the file's path. register.ts
+ * prints such an error, when nothing catches it, as `tsprof run` prints one in the main script: the message and
+ * the code frame, exit 1.
  */
 export const LOAD_ERROR_KEY = "tsprof.loadError";
 

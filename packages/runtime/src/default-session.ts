@@ -61,6 +61,11 @@ export interface DefaultSessionHooks {
    * Runs at exit: it must call only functions captured before user code ran (see the header).
    */
   afterWrite?(failure: string | undefined): void;
+  /**
+   * [0]: the seconds the host has spent so far on its own work on another thread (`tsprof run`'s module hooks
+   * compiling for an import()), left out of async wall times (SessionRecorderOptions.offClockSeconds in recorder.ts).
+   */
+  offClockSeconds?: Float64Array;
 }
 
 /** The automatic session of this thread, started (and its exit hooks installed) on first call. */
@@ -82,6 +87,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
     clock: clockFromEnvironment(env),
     maxTreeNodes: positiveIntegerSetting(env.TSPROF_MAX_TREE_NODES),
     maxDepth: positiveIntegerSetting(env.TSPROF_MAX_DEPTH),
+    offClockSeconds: hooks.offClockSeconds,
     meta: hasProcess ? { argv: process.argv.slice(), pid: process.pid } : {},
   });
   state.defaultSession = session;
@@ -160,6 +166,22 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
  */
 export function observeExitSignals(observer: (signal: string) => void): void {
   getRuntimeState().onExitSignal = observer;
+}
+
+/**
+ * Takes `seconds` that have just passed out of the calls open now in the session that is recording,
+ * as if its clock had stood still (RecordingSession.excludeTime()): `tsprof run`'s hooks call it
+ * after compiling a module, which plain node does not do. A session of a runtime copy without the
+ * method is left as it is.
+ */
+export function excludeFromRecording(seconds: number): void {
+  const owner = getRuntimeState().owner as { excludeTime?: (seconds: number) => void } | null;
+  if (owner === null || typeof owner.excludeTime !== "function") return;
+  try {
+    owner.excludeTime(seconds);
+  } catch {
+    // never into the program's require()
+  }
 }
 
 /** The automatic session's profile so far (open frames closed on a copy), or undefined when it never started. */

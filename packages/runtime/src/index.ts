@@ -3,6 +3,6 @@ export { Profile, createProfile, type ProfileOptions, type ProfileScope } from "
 export { createHrtimeClock, createNullClock, createSteppingTickClock, createTickClock, type Clock, type TickClock } from "./clock";
 export { calibrateProbeCost, createCompensatedClock, withCompensation, type CompensatedClock } from "./compensation";
 export { createFastClock, DEFAULT_FAST_CLOCK_PERIOD_US, type FastClock } from "./fast-clock";
-export { observeExitSignals, snapshotDefaultSession, startDefaultSession, type DefaultSessionHooks } from "./default-session";
+export { excludeFromRecording, observeExitSignals, snapshotDefaultSession, startDefaultSession, type DefaultSessionHooks } from "./default-session";
 export type { ModuleHandle, ProbeEntry, SiteTuple } from "./probe-types";
 export { environmentProblems, type EnvironmentRule } from "./environment";

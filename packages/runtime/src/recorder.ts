@@ -123,6 +123,17 @@ export interface RecorderOptions {
   maxFrames?: number | undefined;
 }
 
+/** What a recording session tells its recorder beyond the Profile API's options. */
+export interface SessionRecorderOptions extends RecorderOptions {
+  /**
+   * [0]: the seconds of tsprof's own work done so far on another thread while this one went on (`tsprof run`'s
+   * module hooks compiling an ES module for an import(), in shared memory), which async wall times leave out:
+   * an async frame's wall time is its settle less the count then, less its invocation less the count then.
+   * Only for a clock that measures seconds (not a tick clock).
+   */
+  offClockSeconds?: Float64Array;
+}
+
 /**
  * Math.imul and Math.floor as they were at load: the probe paths (the pair cache's hash past the
  * node cap, slotOf() for async and generator tokens) and edgeOfPair() at exit must not call a
@@ -471,8 +482,11 @@ export class Recorder {
    * one per direct exit).
    */
   private readonly eventTime = new Float64Array(2);
+  /** SessionRecorderOptions.offClockSeconds, and the source clock's ticks per second to scale it by. */
+  private readonly offClock: Float64Array | undefined;
+  private readonly offClockScale: number;
 
-  constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
+  constructor(clock: Clock, kindTable: KindTable, tag: number, options: SessionRecorderOptions = {}) {
     this.clock = clock;
     const compensated = clock as { raw?: Clock; bias?: unknown };
     if (typeof compensated.bias === "number" && typeof compensated.raw === "object" && compensated.raw !== null && typeof compensated.raw.now === "function") {
@@ -480,6 +494,8 @@ export class Recorder {
       this.readings[READING_BIAS] = numberIsFinite(compensated.bias) && compensated.bias > 0 ? compensated.bias : 0;
     } else this.source = clock;
     this.kindTable = kindTable;
+    this.offClock = options.offClockSeconds instanceof Float64Array ? options.offClockSeconds : undefined;
+    this.offClockScale = 1 / this.source.unit;
     this.tag = tag;
     this.serial = (tag * SERIAL_TAG_SPACING) & SERIAL_MASK;
     this.maxTreeNodes = mathMax(1, options.maxTreeNodes ?? 1_000_000);
@@ -878,6 +894,29 @@ export class Recorder {
     return true;
   }
 
+  /**
+   * Takes `ticks` that have just passed out of every open frame, as if the clock had stood still
+   * for them: the slices on the stack start that much later and the live async frames were invoked
+   * that much later (async wall time). `tsprof run` calls it (through RecordingSession.excludeTime)
+   * after compiling a module on the fly, time plain node never spends, which went to the function
+   * whose require() or import() loaded it. Frames are closed only by later readings, which are all
+   * on the shifted scale, and nothing else keeps a reading (a direct frame's callees' time is a
+   * duration): so every time comes out as with a clock that did not move. Off the hot paths: it
+   * costs the probes nothing, and itself one pass over the stack and the slots.
+   */
+  excludeTime(ticks: number): void {
+    if (!(ticks > 0) || !numberIsFinite(ticks)) return;
+    for (let index = 0; index < this.depth; index++) this.frameDoubles[index * FRAME_DOUBLES + FRAME_START] += ticks;
+    // Free slots too: harmless, their invocation time is written again when they are reused.
+    for (let slot = 0; slot < this.slotCount; slot++) this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] += ticks;
+  }
+
+  /** The ticks of tsprof's work on other threads so far (SessionRecorderOptions.offClockSeconds), 0 without any. */
+  private offClockTicks(): number {
+    const counter = this.offClock;
+    return counter === undefined ? 0 : counter[0] * this.offClockScale;
+  }
+
   /** Whether any frame is open (on the stack, or suspended). */
   hasOpenFrames(): boolean {
     return this.depth > 0 || this.slotCount - this.freeCount > 0;
@@ -1142,7 +1181,7 @@ export class Recorder {
     this.slotInts[slot * SLOT_INTS + SLOT_INVOKED_NODE] = node;
     this.slotBytes[slot * SLOT_BYTES + SLOT_INVOKED_OWNS_NODE] = ownsNode;
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = ACTIVE;
-    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = this.eventTime[EVENT_TIME];
+    this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED] = this.eventTime[EVENT_TIME] - this.offClockTicks();
     const generation = (this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] + 1) & GENERATION_MASK;
     this.slotInts[slot * SLOT_INTS + SLOT_GENERATION] = generation;
     const token = generation * LOW_RANGE + this.tag * SLOT_RANGE + slot;
@@ -1693,7 +1732,10 @@ export class Recorder {
     const fn = this.slotInts[slot * SLOT_INTS + SLOT_FN];
     const kind = this.kindTable.kinds[fn];
     if (kind === SITE_KIND_ASYNC || kind === SITE_KIND_ASYNC_GENERATOR) {
-      this.fnRecords[fn * FN_STRIDE + FN_ASYNC_WALL] += this.eventTime[EVENT_TIME] - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
+      // Less the other thread's work meanwhile (offClockSeconds), never below 0: a compile that began before
+      // the invocation is taken out whole.
+      const wall = this.eventTime[EVENT_TIME] - this.offClockTicks() - this.slotDoubles[slot * SLOT_DOUBLES + SLOT_INVOKED];
+      if (wall > 0) this.fnRecords[fn * FN_STRIDE + FN_ASYNC_WALL] += wall;
     }
     this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = FREE;
     if (this.freeCount === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots, this.freeCount * 2);

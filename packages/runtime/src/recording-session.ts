@@ -26,11 +26,11 @@
 import type { Profile as ProfileData, ProfileMeta } from "@tsprof/format";
 import type { Clock } from "./clock";
 import { buildProfile } from "./profile-builder";
-import { Recorder, type RecorderOptions } from "./recorder";
+import { Recorder, type SessionRecorderOptions } from "./recorder";
 import { getRuntimeState, type ProbeTarget, type RuntimeState, type SessionOwner, type TokenOwner } from "./runtime-state";
 import { append } from "./safe-builtins";
 
-export interface SessionOptions extends RecorderOptions {
+export interface SessionOptions extends SessionRecorderOptions {
   clock: Clock;
   /** Extra metadata for the profile (argv, pid). */
   meta?: Partial<ProfileMeta>;
@@ -56,7 +56,10 @@ export class RecordingSession implements SessionOwner {
     // ones (.cpuprofile urls): the working directory now, the transform's root under `tsprof run`
     // and, for a program built with the plugin, the directory the build ran in when it runs there.
     const root = options.meta?.root ?? workingDirectory();
-    this.options = root === undefined ? options : { ...options, meta: { ...options.meta, root } };
+    options = root === undefined ? options : { ...options, meta: { ...options.meta, root } };
+    // Seconds of work elsewhere mean nothing to a clock that does not measure seconds.
+    if (options.offClockSeconds !== undefined && !measuresSeconds(options.clock)) options = { ...options, offClockSeconds: undefined };
+    this.options = options;
     this.recorder = new Recorder(options.clock, this.state, this.state.allocateTag(), options);
   }
 
@@ -157,6 +160,17 @@ export class RecordingSession implements SessionOwner {
   /** While paused for another with its interval open: its recorder, which the probes of its open frames reach through the router. */
   pausedTarget(): TokenOwner | null {
     return this.live && this.state.owner !== this ? this.recorder : null;
+  }
+
+  /**
+   * Takes `seconds` that have just passed out of the times of the calls open now, as if the clock
+   * had stood still (Recorder.excludeTime()): `tsprof run` does so for the time it spends compiling
+   * a module on the fly. Nothing under a clock that does not measure time (tick clocks, count mode),
+   * whose readings would not be seconds; the session's duration stays wall time.
+   */
+  excludeTime(seconds: number): void {
+    if (this.state.owner !== this || !(seconds > 0) || !measuresSeconds(this.options.clock)) return;
+    this.recorder.excludeTime(seconds / this.options.clock.unit);
   }
 
   /** Clears every counter (the function table is process-wide and stays). */
@@ -273,6 +287,11 @@ export class RecordingSession implements SessionOwner {
     this.recorder.closeOpenFrames(now);
     this.durationTicks += now - this.recordingSince;
   }
+}
+
+/** Whether the clock's readings are time (not the ticks of a tick clock, nor count mode's zeros). */
+function measuresSeconds(clock: Clock): boolean {
+  return clock.name !== "tick" && clock.name !== "none";
 }
 
 /** process.cwd(), or undefined outside Node or when the directory is gone. */

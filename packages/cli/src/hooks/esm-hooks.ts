@@ -16,12 +16,23 @@ interface ResolveResult { url: string; format?: string | null; shortCircuit?: bo
 interface LoadContext { format?: string | null; conditions: string[] }
 interface LoadResult { format: string; source?: string | Buffer | null; shortCircuit?: boolean }
 
+/** What register.ts hands the hooks: the run's options, and where to count the seconds spent compiling. */
+export interface EsmHooksData extends RunHookOptions {
+  /** [0]: seconds this thread has spent on ES modules so far (register.ts passes it to the runtime). */
+  offClockSeconds?: Float64Array;
+}
+
 let options: RunHookOptions;
 let shouldInstrument: (filename: string) => boolean;
 let remember: Remember;
+let offClockSeconds: Float64Array | undefined;
+const hrtime = process.hrtime;
 
-export async function initialize(data: RunHookOptions): Promise<void> {
-  options = data;
+export async function initialize(data: EsmHooksData): Promise<void> {
+  // Kept out of the options, which are part of the compile cache's key.
+  const { offClockSeconds: counter, ...rest } = data;
+  options = rest;
+  offClockSeconds = counter instanceof Float64Array ? counter : undefined;
   shouldInstrument = createInstrumentFilter(options);
   remember = rememberFormat(options);
 }
@@ -81,7 +92,7 @@ export async function load(url: string, context: LoadContext, next: Next<LoadCon
   // Plain JavaScript left alone: Node decides its format (syntax detection included) as without tsprof.
   if (!instrument && !typescript && !unknownEntry) return next(url, context);
   const source = stripBom(await readFile(filename, "utf8"));
-  const format = moduleFormatOf(filename, source, remember);
+  const format = offTheClock(() => moduleFormatOf(filename, source, remember));
   if (format === "commonjs") {
     // TypeScript imported by an ES module: Node finds a CommonJS module's named exports by lexing its source
     // (cjs-module-lexer), and without a source from this hook it reads the file, the TypeScript, where it finds
@@ -89,18 +100,35 @@ export async function load(url: string, context: LoadContext, next: Next<LoadCon
     // is the source here. Node then runs it itself, with a require() that goes through these hooks, not the
     // CommonJS loader's; an entry point keeps the CommonJS loader's own module, require and require.main.
     if (typescript && !entryURLs.has(url)) {
-      return { format: "commonjs", source: compileTypeScript(source, filename, "commonjs", instrument), shortCircuit: true };
+      return { format: "commonjs", source: offTheClock(() => compileTypeScript(source, filename, "commonjs", instrument)), shortCircuit: true };
     }
     // No source here, so Node's CommonJS loader (and our require hook) loads it.
     return { format: "commonjs", shortCircuit: true };
   }
   if (!instrument && !typescript) return { format: "module", source, shortCircuit: true };
   try {
-    return { format: "module", source: compileFile(source, filename, "module", options, instrument), shortCircuit: true };
+    return { format: "module", source: offTheClock(() => compileFile(source, filename, "module", options, instrument)), shortCircuit: true };
   } catch (error) {
     // JavaScript Babel cannot parse: Node compiles the original and reports its own SyntaxError, as without tsprof.
     if (!typescript) return { format: "module", source, shortCircuit: true };
     return { format: "module", source: syntaxErrorThrower(error, filename, source), shortCircuit: true };
+  }
+}
+
+/**
+ * Runs tsprof's own work on a file (telling its format, compiling it) and counts its seconds where the program's
+ * thread finds them (offClockSeconds): that thread may be awaiting this module's import(), and an async function
+ * waiting there would have the compile in its wall time, which plain node never spends. Only this thread writes.
+ */
+function offTheClock<T>(work: () => T): T {
+  const started = hrtime();
+  try {
+    return work();
+  } finally {
+    if (offClockSeconds !== undefined) {
+      const [seconds, nanoseconds] = hrtime(started);
+      offClockSeconds[0] += seconds + nanoseconds / 1e9;
+    }
   }
 }
 
@@ -117,7 +145,7 @@ function compileTypeScript(source: string, filename: string, format: "module" | 
 function syntaxErrorThrower(error: unknown, filename: string, source: string): string {
   const message = describeLoadError(error, filename, source);
   if (message === undefined) throw error;
-  const mark = `Object.defineProperty(e, Symbol.for(${JSON.stringify(LOAD_ERROR_KEY)}), { value: true });`;
+  const mark = `Object.defineProperty(e, Symbol.for(${JSON.stringify(LOAD_ERROR_KEY)}), { value: ${JSON.stringify(filename)} });`;
   return `const e = new SyntaxError(${JSON.stringify(message)}); e.stack = e.message; ${mark} throw e;`;
 }
 

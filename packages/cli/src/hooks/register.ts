@@ -8,8 +8,9 @@ import { subscribe } from "node:diagnostics_channel";
 import type { ChildProcess } from "node:child_process";
 import { startDefaultSession } from "@tsprof/runtime";
 import { LOAD_ERROR_KEY } from "../transform";
-import { outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunSettings } from "../run-options";
+import { LOAD_ERROR_SUFFIX, outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunSettings } from "../run-options";
 import { installCommonJsHook } from "./cjs-hook";
+import type { EsmHooksData } from "./esm-hooks";
 import { connectSignalRelay } from "./signal-relay";
 
 const outputDir = outputDirFromExecArgv(process.execArgv, __filename);
@@ -20,7 +21,11 @@ if (outputDir !== undefined && settings !== undefined) start(outputDir, settings
 function start(outputDir: string, settings: RunSettings): void {
   const options = settings.hooks;
   installCommonJsHook(options);
-  withoutStdioErrorListeners(() => register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data: options }));
+  // The seconds the hooks thread spends compiling ES modules, which it counts here while this thread goes on
+  // (an import() awaited meanwhile): async wall times leave them out (esm-hooks.ts, the recorder's offClockSeconds).
+  const offClockSeconds = new Float64Array(new SharedArrayBuffer(8));
+  const data: EsmHooksData = { ...options, offClockSeconds };
+  withoutStdioErrorListeners(() => register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data }));
   // The marker says a process of the run is writing a profile, so that `tsprof run` waits for one
   // that outlives the main program (cluster workers, a child left running) before it reads the
   // profiles and removes the directory (run.ts awaitStartedProcesses). Threads end with their process.
@@ -92,6 +97,7 @@ function start(outputDir: string, settings: RunSettings): void {
     }
   };
   startDefaultSession(settings.runtimeEnvironment, {
+    offClockSeconds,
     afterWrite(failure) {
       markChildren();
       // After tsprof run has gone its directory has too: a profile nobody reads is no failure to report.
@@ -122,6 +128,13 @@ function start(outputDir: string, settings: RunSettings): void {
       const marked = typeof error === "object" && error !== null && Symbol.for(LOAD_ERROR_KEY) in error;
       if (!marked || process.listenerCount("uncaughtException") > 0) return;
       process.stderr.write(`${error.message}\n`);
+      // Which file failed, for tsprof run: when it is the main script, the program never ran, and no table follows.
+      const file = (error as unknown as Record<symbol, unknown>)[Symbol.for(LOAD_ERROR_KEY)];
+      try {
+        if (typeof file === "string") writeFileSync(join(outputDir, `${process.pid}${LOAD_ERROR_SUFFIX}`), file);
+      } catch {
+        // the directory is gone
+      }
       process.exit(1);
     });
   }

@@ -1,6 +1,6 @@
 // Which files `tsprof run` instruments: scripts (any file Node runs as JavaScript or that is TypeScript),
 // inside include, outside exclude and node_modules, and never tsprof's own packages (in a monorepo checkout they are not under node_modules).
-import { relative, sep, extname, dirname } from "node:path";
+import { relative, sep, extname, dirname, posix } from "node:path";
 import { realpathSync } from "node:fs";
 import { NON_SCRIPT_EXTENSIONS } from "../module-format";
 import type { RunHookOptions } from "../run-options";
@@ -13,9 +13,11 @@ function toolDirectories(): string[] {
 }
 
 export function createInstrumentFilter(options: RunHookOptions): (filename: string) => boolean {
-  const accepts = makeFileFilter({ include: options.include, exclude: options.exclude, root: options.root });
+  const include = options.include.map((glob) => outsideGlobAsAbsolute(glob, options.root));
+  const exclude = options.exclude.map((glob) => outsideGlobAsAbsolute(glob, options.root));
+  const accepts = makeFileFilter({ include, exclude, root: options.root });
   // Outside the root, paths are taken relative to "/" (see below), so that an absolute glob still names the file.
-  const acceptsOutside = makeFileFilter({ include: options.include, exclude: options.exclude, root: "/" });
+  const acceptsOutside = makeFileFilter({ include, exclude, root: "/" });
   const tools = toolDirectories();
   return (filename) => {
     if (NON_SCRIPT_EXTENSIONS.includes(extname(filename))) return false;
@@ -24,4 +26,15 @@ export function createInstrumentFilter(options: RunHookOptions): (filename: stri
     // Outside the root, "../" paths match no "**" glob: match the absolute path instead (node_modules stays excluded).
     return rel.startsWith("../") ? acceptsOutside(filename.split(sep).join("/").replace(/^\/+/, "")) : accepts(rel);
   };
+}
+
+/**
+ * A glob that climbs out of the root (`../lib/**`, `./../lib/**`) as the absolute glob it means: files
+ * outside the root are matched by their absolute paths (above), where it matched nothing, so
+ * `--include '../lib/**'` instrumented nothing and said so. The climbing part may hold no glob syntax.
+ */
+function outsideGlobAsAbsolute(glob: string, root: string): string {
+  const climbing = glob.replace(/^(?:\.\/)+/, "");
+  if (!climbing.startsWith("../")) return glob;
+  return posix.join(root.split(sep).join("/"), climbing);
 }
