@@ -1,6 +1,7 @@
 // Parses `tsprof run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] (SCRIPT | -m BIN) [ARGS...]`.
 import { splitOption } from "@tsprof/stats";
 import { UsageError } from "./errors";
+import { NODE_OPTION_HINT } from "./node-flags";
 
 export interface RunArgs {
   /** -o: where to write the profile (format by extension); absent = print the table. */
@@ -9,6 +10,8 @@ export interface RunArgs {
   sort: string;
   include: string[];
   exclude: string[];
+  /** --node-option: options for the node that runs the program (`--stack-size=4000`, `--inspect-brk`), in order. */
+  nodeOptions: string[];
   /** -m: run a package's bin from node_modules/.bin instead of a script path. */
   moduleBin?: string;
   script?: string;
@@ -19,7 +22,7 @@ export interface RunArgs {
 }
 
 export const RUN_USAGE =
-  "usage: tsprof run [-o OUTFILE] [-s SORT] [--include GLOB] [--exclude GLOB] (SCRIPT | -m BIN) [ARGS...]";
+  "usage: tsprof run [-o OUTFILE] [-s SORT] [--include GLOB] [--exclude GLOB] [--node-option OPT] (SCRIPT | -m BIN) [ARGS...]";
 
 export const RUN_HELP = `${RUN_USAGE}
 
@@ -33,6 +36,10 @@ keeping its argv, stdout, stderr and exit status, then prints the profile (pstat
   --include GLOB      instrument only files matching GLOB (relative to the working directory); repeatable;
                       node_modules is instrumented only when a glob names it
   --exclude GLOB      never instrument files matching GLOB; repeatable
+  --node-option OPT   give OPT to the node that runs the program (--node-option=--stack-size=4000,
+                      --node-option=--inspect-brk); repeatable. Node options given to the node that runs
+                      tsprof (node --stack-size=4000 $(npx which tsprof) run ...) and NODE_OPTIONS reach
+                      the program too; --inspect there moves from tsprof to the program as it starts
   -m BIN              run the program behind node_modules/.bin/BIN
 
 Environment: TSPROF_CLOCK=tick (deterministic times: one tick per reading) or fast (a helper thread's
@@ -43,7 +50,7 @@ TSPROF_DEBUG=1 (stack traces of internal errors). A value they do not take is re
 `;
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const args: RunArgs = { sort: "cumulative", include: [], exclude: [], programArgs: [] };
+  const args: RunArgs = { sort: "cumulative", include: [], exclude: [], nodeOptions: [], programArgs: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -62,6 +69,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (flag === "-s" || flag === "--sort") args.sort = take();
     else if (flag === "--include") args.include.push(take());
     else if (flag === "--exclude") args.exclude.push(take());
+    else if (flag === "--node-option") args.nodeOptions.push(take());
     else if (flag === "-m") {
       args.moduleBin = take();
       args.programArgs = argv.slice(i + 1);
@@ -69,7 +77,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
     } else if (flag === "--") {
       i++;
       break;
-    } else if (flag.startsWith("-") && flag !== "-") throw new UsageError(`unknown option ${flag}\n${RUN_USAGE}`);
+    } else if (flag.startsWith("-") && flag !== "-") {
+      // `tsprof run --stack-size=4000 x.js` (a V8 option, which NODE_OPTIONS refuses), `-r ./agent.js`: most
+      // likely meant for Node; say where Node's options go.
+      const hint = flag.startsWith("--") || process.allowedNodeEnvironmentFlags.has(flag) ? ` (${NODE_OPTION_HINT})` : "";
+      throw new UsageError(`unknown option ${flag}${hint}\n${RUN_USAGE}`);
+    }
     else break;
   }
   if (i >= argv.length) throw new UsageError(`no script to run\n${RUN_USAGE}`);

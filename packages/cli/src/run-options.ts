@@ -37,6 +37,15 @@ export interface RunSettings {
    * started), TSPROF_OUTPUT among them: each process records with these, whatever its environment says.
    */
   runtimeEnvironment: Record<string, string>;
+  /**
+   * The user's `--require` preloads, taken out of the program's options (node-flags.ts) and required by
+   * hooks/register.ts instead: `nodeOptions` from NODE_OPTIONS, `execArgv` from the command line.
+   */
+  preloads: { nodeOptions: string[]; execArgv: string[] };
+  /** NODE_OPTIONS as the user set it (undefined: unset), given back to the program's process.env. */
+  userNodeOptions?: string;
+  /** The pid of `tsprof run`: the process it started is its child, a process the program forks is not. */
+  runnerPid: number;
 }
 
 export const RUN_FILE = "run.json";

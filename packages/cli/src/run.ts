@@ -19,6 +19,7 @@ import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, droppedCallsNote, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 import { relaySignals } from "./child-signals";
 import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
+import { checkPermissionModel, joinNodeOptions, splitNodeOptions, takeRequirePreloads } from "./node-flags";
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -37,6 +38,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (args.outfile !== undefined) checkOutputPath(args.outfile, process.env);
   const main = resolveScript(args);
   const script = main.file;
+  // The bin's #! options, then --node-option's: the later one wins where Node takes one value.
+  const nodeOptions = [...main.nodeOptions, ...args.nodeOptions];
+  checkPermissionModel(nodeOptions);
   const hookOptions: RunHookOptions = {
     root: process.cwd(),
     include: args.include,
@@ -62,7 +66,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   process.on("exit", removeOutputDir);
   let dieOf: NodeJS.Signals | undefined;
   try {
-    const exit = await runChild(main, preloadFlag(format), args.programArgs, hookOptions, io);
+    const exit = await runChild(main, nodeOptions, preloadFlag(format), args.programArgs, hookOptions, io);
     // After the program: reading and printing are synchronous, so a signal now is heard at the
     // end; it still ends tsprof by that signal, without leaving the directory behind.
     dieWhenSignalled(removeOutputDir);
@@ -295,7 +299,7 @@ function preloadFlag(format: ModuleFormat): "--require" | "--import" {
   return format === "commonjs" || requireModule ? "--require" : "--import";
 }
 
-function runChild(main: MainScript, preload: "--require" | "--import", programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
+function runChild(main: MainScript, nodeOptions: string[], preload: "--require" | "--import", programArgs: string[], hookOptions: RunHookOptions, io: Io): Promise<ChildExit> {
   const register = join(__dirname, "hooks", "register.js");
   const output = join(hookOptions.outputDir, "profile-%p.tsprof.json");
   // Every process and thread of the program reads these, whatever environment it was given (run-options.ts).
@@ -303,7 +307,19 @@ function runChild(main: MainScript, preload: "--require" | "--import", programAr
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith("TSPROF_") && name !== "TSPROF_AUTOSTART" && name !== "TSPROF_OUTPUT" && value !== undefined) runtimeEnvironment[name] = value;
   }
-  const settings: RunSettings = { hooks: hookOptions, runtimeEnvironment };
+  // The user's --require preloads are taken out of the program's options, NODE_OPTIONS' and the command
+  // line's, and required by tsprof's preload instead: left in, they ran on the module hooks thread too
+  // (node-flags.ts). This process has run them already (Node ran them before tsprof's code): unavoidable.
+  const userNodeOptions = process.env.NODE_OPTIONS;
+  const fromEnvironment = takeRequirePreloads(splitNodeOptions(userNodeOptions ?? ""));
+  const fromCommandLine = takeRequirePreloads([...process.execArgv, ...nodeOptions]);
+  const settings: RunSettings = {
+    hooks: hookOptions,
+    runtimeEnvironment,
+    preloads: { nodeOptions: fromEnvironment.preloads, execArgv: fromCommandLine.preloads },
+    userNodeOptions,
+    runnerPid: process.pid,
+  };
   writeFileSync(join(hookOptions.outputDir, RUN_FILE), JSON.stringify(settings));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -314,7 +330,11 @@ function runChild(main: MainScript, preload: "--require" | "--import", programAr
     [SIGNAL_CHANNEL_ENV]: `3 ${process.pid}`,
   };
   delete env.TSPROF_AUTOSTART;
-  const nodeArgs = [...process.execArgv, ...main.nodeOptions, preload, preloadPath(hookOptions.outputDir, register), main.entry, ...programArgs];
+  if (fromEnvironment.preloads.length > 0) env.NODE_OPTIONS = joinNodeOptions(fromEnvironment.rest);
+  // `node --inspect=9333 tsprof run x.js`: the debugger is for the program, which gets the option with the
+  // rest; this process lets go of the port first, or the program's inspector found it taken.
+  closeInspector();
+  const nodeArgs = [...fromCommandLine.rest, preload, preloadPath(hookOptions.outputDir, register), main.entry, ...programArgs];
   const child = spawn(process.execPath, nodeArgs, {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
@@ -332,6 +352,12 @@ function runChild(main: MainScript, preload: "--require" | "--import", programAr
       resolvePromise({ pid: child.pid, code, signal, stoppedBy: relay.stoppedBy });
     });
   });
+}
+
+/** Closes this process's inspector, if it has one open (--inspect, NODE_OPTIONS=--inspect). */
+function closeInspector(): void {
+  const inspector = require("node:inspector") as typeof import("node:inspector");
+  if (inspector.url() !== undefined) inspector.close();
 }
 
 /**

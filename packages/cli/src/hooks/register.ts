@@ -1,9 +1,9 @@
 // Preloaded into the profiled program by `tsprof run` (node --require; run.ts preloadFlag()): installs the module hooks and starts recording.
-import { register } from "node:module";
+import Module, { createRequire, register } from "node:module";
 import { pathToFileURL } from "node:url";
 import { join, sep } from "node:path";
 import { existsSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { isMainThread } from "node:worker_threads";
+import { isMainThread, parentPort } from "node:worker_threads";
 import { subscribe } from "node:diagnostics_channel";
 import type { ChildProcess } from "node:child_process";
 import { startDefaultSession } from "@tsprof/runtime";
@@ -16,7 +16,10 @@ import { connectSignalRelay } from "./signal-relay";
 const outputDir = outputDirFromExecArgv(process.execArgv, __filename);
 const settings = outputDir === undefined ? undefined : readRunSettings(outputDir);
 // No settings: a process started after `tsprof run` ended (run-options.ts). It runs as under plain node.
-if (outputDir !== undefined && settings !== undefined) start(outputDir, settings);
+if (outputDir !== undefined && settings !== undefined) {
+  start(outputDir, settings);
+  runUserPreloads(settings);
+}
 
 function start(outputDir: string, settings: RunSettings): void {
   const options = settings.hooks;
@@ -160,4 +163,30 @@ function withoutStdioErrorListeners(action: () => void): void {
       if (!before[at]!.includes(listener)) stream.removeListener("error", listener as (error: Error) => void);
     }
   });
+}
+
+/**
+ * The user's `--require` preloads, which `tsprof run` took out of the program's options (node-flags.ts):
+ * required here, after the hooks are registered (so not on the hooks thread, which ran them too), in
+ * Node's order (NODE_OPTIONS' first) and as Node requires a preload (relative to the working directory).
+ * NODE_OPTIONS' ones only in the process `tsprof run` started, and its workers: a process the program
+ * starts gets them from its own NODE_OPTIONS, which the program's process.env has as the user set it.
+ * The command line's in every process and worker of the program: they have tsprof's preload in their
+ * options where they would have had the user's (fork() and Worker pass the options on). Where this
+ * file is an `--import` (an ES module main script on a Node before 20.19) the user's `--import`s have
+ * run before it, and so before the `--require`s, which plain node runs first.
+ */
+function runUserPreloads(settings: RunSettings): void {
+  // Node's module hooks thread: not a thread of the program, and one the preloads did not run on before.
+  if (!isMainThread && parentPort === null) return;
+  const started = process.ppid === settings.runnerPid;
+  if (started && isMainThread) {
+    if (settings.userNodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = settings.userNodeOptions;
+  }
+  const preloads = [...(started ? settings.preloads.nodeOptions : []), ...settings.preloads.execArgv];
+  if (preloads.length === 0) return;
+  const preload = (Module as unknown as { _preloadModules?: (requests: string[]) => void })._preloadModules;
+  if (typeof preload === "function") preload(preloads);
+  else for (const request of preloads) createRequire(join(process.cwd(), "[preload]"))(request);
 }

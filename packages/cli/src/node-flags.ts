@@ -1,0 +1,76 @@
+// The Node options around `tsprof run`: the ones the program gets, and the `--require` preloads among them.
+//
+// Why the user's preloads are taken out of the program's options: tsprof's hooks start Node's module
+// hooks thread (module.register()), and that thread runs every `--require` preload of its process,
+// NODE_OPTIONS' and the command line's alike (Node 20: initializeHooks → loadPreloadModules). A preload
+// ran twice in the program, once on a thread the author never meant it for: an APM agent that opens a
+// port took it on the hooks thread and the main thread's copy failed, one that throws off the main thread
+// ended the run before the program started. So `tsprof run` starts the program without them, and its
+// own preload (hooks/register.ts) requires them, in their order, on the program's threads, after the
+// hooks are registered and before the main script (and any `--import`) runs.
+import { UsageError } from "./errors";
+
+/** What `tsprof run` asks for, after an unknown option that may be meant for Node. */
+export const NODE_OPTION_HINT =
+  "Node options go before the script with --node-option (tsprof run --node-option=--stack-size=4000 SCRIPT), " +
+  "or to node itself: node --stack-size=4000 $(npx which tsprof) run SCRIPT";
+
+/**
+ * NODE_OPTIONS split as Node splits it (node_options.cc ParseNodeOptionsEnvVar): at spaces outside
+ * double quotes; inside them a backslash takes the next character as it is.
+ */
+export function splitNodeOptions(value: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quoted = false;
+  for (let at = 0; at < value.length; at++) {
+    let c = value[at]!;
+    if (c === "\\" && quoted) {
+      c = value[++at] ?? "";
+    } else if (c === " " && !quoted) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+      word ??= "";
+      continue;
+    }
+    word = (word ?? "") + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** `words` as a NODE_OPTIONS value that splitNodeOptions reads back as they are. */
+export function joinNodeOptions(words: readonly string[]): string {
+  return words.map((word) => (word === "" || /[ "\\]/.test(word) ? `"${word.replace(/["\\]/g, (c) => "\\" + c)}"` : word)).join(" ");
+}
+
+/** Node's options with the `-r X`, `--require X`, `--require=X` in them taken out: the rest, and the Xs in order. */
+export function takeRequirePreloads(options: readonly string[]): { rest: string[]; preloads: string[] } {
+  const rest: string[] = [];
+  const preloads: string[] = [];
+  for (let at = 0; at < options.length; at++) {
+    const option = options[at]!;
+    if ((option === "-r" || option === "--require") && at + 1 < options.length) preloads.push(options[++at]!);
+    else if (option.startsWith("--require=") || option.startsWith("-r=")) preloads.push(option.slice(option.indexOf("=") + 1));
+    else rest.push(option);
+  }
+  return { rest, preloads };
+}
+
+/**
+ * Node's permission model (`--experimental-permission`, `--permission`) without `--allow-worker` refuses
+ * the module hooks thread: module.register() threw ERR_ACCESS_DENIED in the program, a stack trace through
+ * tsprof's preload and no profile. Refused before the program starts instead, with what to add: when this
+ * process runs under the model (its options are passed on to the program), or `nodeOptions` turn it on.
+ */
+export function checkPermissionModel(nodeOptions: readonly string[]): void {
+  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+  const inherited = permission !== undefined && !permission.has("worker");
+  const given = nodeOptions.some((option) => option === "--experimental-permission" || option === "--permission") && !nodeOptions.includes("--allow-worker");
+  if (inherited || given) {
+    throw new UsageError("Node's permission model is on without --allow-worker: tsprof run's module hooks run in a worker thread (module.register()); add --allow-worker");
+  }
+}
