@@ -357,6 +357,36 @@ test("an --include glob that matches nothing, or an --exclude that leaves nothin
   assert.equal(typo.stderr, `tsprof: nothing was instrumented: main.js matches no --include glob ('srcc/**'; globs are relative to ${cwd})\n`);
 });
 
+test("--include and --exclude written through a symlinked project folder name its files (Node loads them by their real paths)", () => {
+  const work = scratch();
+  mkdirSync(join(work, "proj", "src"), { recursive: true });
+  writeFileSync(join(work, "proj", "src", "lib.js"), "exports.helper = function helper(n) { return n * 2; };\n");
+  writeFileSync(join(work, "proj", "src", "main.js"), 'const { helper } = require("./lib");\nfunction main() { console.log(helper(21)); }\nmain();\n');
+  symlinkSync("proj", join(work, "projlink"));
+  const script = join("projlink", "src", "main.js");
+  const runs: Array<[string[], Record<string, number>]> = [
+    [["--include", "projlink/**"], { main: 1, helper: 1 }],
+    [["--include", join(work, "projlink", "src")], { main: 1, helper: 1 }],
+    [["--exclude", "projlink/src/lib.js"], { main: 1 }],
+    [["--exclude", join(work, "projlink", "src", "lib.js")], { main: 1 }],
+  ];
+  for (const [flags, calls] of runs) {
+    const out = join(work, "p.tsprof.json");
+    const result = tsprof(["run", "-o", out, ...flags, script], { cwd: work });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, "42\n");
+    assert.equal(result.stderr, "", flags.join(" "));
+    assert.deepEqual(callsByName(out), calls, flags.join(" "));
+  }
+  // A glob that names the linked path only where no real folder can be ('*link/**'): nothing is instrumented, and one line says so.
+  const none = tsprof(["run", "--include", "*link/**", script], { cwd: work });
+  assert.equal(none.status, 0);
+  assert.equal(
+    none.stderr,
+    `tsprof: nothing was instrumented: projlink/src/main.js (real path proj/src/main.js) matches no --include glob ('*link/**'; globs are relative to ${work})\n`,
+  );
+});
+
 test("tsprof help COMMAND prints that command's help", () => {
   for (const command of ["run", "stats", "diff"]) {
     const help = tsprof(["help", command]);

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tsprof, tsprofBin, repoRoot } from "./helpers/cli";
+import { tsprof, tsprofBin, repoRoot, findPython } from "./helpers/cli";
 import { looksLikeMarshal } from "@tsprof/format";
 
 const work = mkdtempSync(join(tmpdir(), "tsprof-stats-cli-"));
@@ -142,4 +142,35 @@ test("stats --dump of one .tsprof.json is that profile (tree, meta, duration); a
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /^tsprof stats: --dump .*input\.tsprof\.json would overwrite the input .* with less than it holds/);
   assert.equal(readFileSync(input, "utf8"), readFileSync(profile, "utf8"));
+});
+
+test("a function literally named like another's column label ('f col 10') is its own row, in .prof and .tsprof.json tables and in Python's pstats", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-col-label-"));
+  const script = join(dir, "coll.js");
+  writeFileSync(
+    script,
+    'const o={f(){return 1},p:{f(){return 2}},"f col 10"(){return 3}};\n' +
+      'function main(){ o.f(); o.p.f(); o.p.f(); o["f col 10"](); o["f col 10"](); o["f col 10"](); }\nmain();\n',
+  );
+  const rowsOf = (table: string) =>
+    table
+      .split("\n")
+      .map((line) => /^\s+(\d+)\s.*\s(\S+:\d+\(.*\))$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => `${match![1]} ${match![2].replace(/^.*[\\/]/, "")}`)
+      .sort();
+  const expected = ["1 coll.js:1(f col 10)", "1 coll.js:2(main)", "2 coll.js:1(f col 27)", "3 coll.js:1(f col 10 col 42)"];
+  for (const name of ["c.prof", "c.tsprof.json"]) {
+    const out = join(dir, name);
+    const run = tsprof(["run", "-o", out, script], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    const stats = tsprof(["stats", out], { cwd: dir });
+    assert.equal(stats.status, 0, stats.stderr);
+    assert.deepEqual(rowsOf(stats.stdout), expected, name);
+  }
+  const python = findPython();
+  if (!python) return t.skip("python3 not found");
+  const pstats = spawnSync(python, ["-c", "import pstats, sys; pstats.Stats(sys.argv[1]).print_stats()", join(dir, "c.prof")], { encoding: "utf8" });
+  assert.equal(pstats.status, 0, pstats.stderr);
+  assert.deepEqual(rowsOf(pstats.stdout), expected);
 });

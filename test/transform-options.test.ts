@@ -3,7 +3,7 @@
 // idempotence after other plugins rewrote the instrumented output.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformSync, type TransformOptions } from "@babel/core";
@@ -138,6 +138,27 @@ test("absolute include / exclude (path.join(__dirname, …), as Babel's only/ign
   assert.equal(instrumented(`${project}/lib/a.js`, { exclude: `${project}/src` }), true);
   assert.equal(instrumented("/elsewhere/lib/a.js", { include: ["/elsewhere/lib", "src/**"] }), true);
   assert.equal(instrumented("/elsewhere/other/a.js", { include: ["/elsewhere/lib", "src/**"] }), false);
+});
+
+test("include / exclude written through a symlinked folder name its files, whether Babel gets the linked filename (its CLI) or the real one (@babel/register)", () => {
+  const root = mkdtempSync(join(tmpdir(), "tsprof-babel-link-"));
+  try {
+    mkdirSync(join(root, "proj", "src"), { recursive: true });
+    writeFileSync(join(root, "proj", "src", "a.js"), "function f() {}\n");
+    symlinkSync("proj", join(root, "projlink"));
+    const instrumented = (filename: string, options: Record<string, unknown>) =>
+      /\.enter\(/.test(instrument("function f() {}", options, { filename, cwd: root }).code!);
+    for (const filename of [join(root, "proj", "src", "a.js"), join(root, "projlink", "src", "a.js")]) {
+      assert.equal(instrumented(filename, { include: "projlink/**" }), true, filename);
+      assert.equal(instrumented(filename, { include: join(root, "projlink", "src") }), true, filename);
+      assert.equal(instrumented(filename, { include: "proj/**" }), true, filename);
+      assert.equal(instrumented(filename, { include: "projlink/lib/**" }), false, filename);
+      assert.equal(instrumented(filename, { exclude: "projlink/src/a.js" }), false, filename);
+      assert.equal(instrumented(filename, { exclude: "proj/src/a.js" }), false, filename);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test("a file without functions is left as it is, with an empty site table", () => {

@@ -3,7 +3,7 @@
 // with TypeScript 5.9 and 6.0 handed over as the host's `ts`. Bad options and type errors behave as a user expects.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as ts from "typescript";
@@ -168,6 +168,30 @@ test("absolute include/exclude (as tsconfig's include accepts) are matched again
   assert.equal(instrumented({ exclude: ["/p/src/gen/**"] }, "/p/src/gen/a.ts"), false);
   assert.equal(instrumented({ exclude: ["/p/src/gen/**"] }, "/p/src/a.ts"), true);
   assert.equal(instrumented({ include: ["/shared/**/*.ts"] }, "/shared/x/a.ts"), true);
+});
+
+test("include/exclude written through a symlinked folder name its files, whether tsc names them by the link or by their real path", () => {
+  const tsApi = compilers[0].ts;
+  const root = mkdtempSync(join(tmpdir(), "tsprof-tsc-link-"));
+  try {
+    mkdirSync(join(root, "proj", "src"), { recursive: true });
+    writeFileSync(join(root, "proj", "src", "math.ts"), MATH);
+    symlinkSync("proj", join(root, "projlink"));
+    const instrumented = (options: Record<string, unknown>, fileName: string) => {
+      const transformer = tsprofTransformer(undefined, { runtime: "global", root, ...options }, { ts: tsApi });
+      return /_tsprof/.test(tsApi.transpileModule(MATH, { fileName, transformers: { before: [transformer] } }).outputText);
+    };
+    for (const fileName of [join(root, "proj", "src", "math.ts"), join(root, "projlink", "src", "math.ts")]) {
+      assert.equal(instrumented({ include: "projlink/**" }, fileName), true, fileName);
+      assert.equal(instrumented({ include: join(root, "projlink", "src") }, fileName), true, fileName);
+      assert.equal(instrumented({ include: "proj/src" }, fileName), true, fileName);
+      assert.equal(instrumented({ include: "projlink/lib/**" }, fileName), false, fileName);
+      assert.equal(instrumented({ exclude: "projlink/src/math.ts" }, fileName), false, fileName);
+      assert.equal(instrumented({ exclude: "proj/src/*.ts" }, fileName), false, fileName);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test("without a host, the transformer speaks to require('typescript') (here 5.9), as `program.emit(…, { before: [tsprofTransformer(program, options)] })` reads", () => {

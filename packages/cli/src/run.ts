@@ -175,14 +175,18 @@ function resolveBin(name: string): MainScript {
  * a table of 0 calls would say nothing about why: one line names the --include glob that opts the package in.
  */
 function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | undefined {
-  if (createInstrumentFilter(hookOptions)(script)) return undefined;
+  // Asked of the path the hooks saw: Node loads the script by its real path, and a glob that names only the
+  // symlinked one ('*link/**' for projlink/src/main.ts) instrumented nothing while the typed path matched it.
+  const real = realPathOr(script);
+  if (createInstrumentFilter(hookOptions)(real)) return undefined;
   const path = relative(hookOptions.root, script).split(sep).join("/");
   const parts = path.split("/");
   const at = parts.lastIndexOf("node_modules");
   if (at < 0 || at >= parts.length - 2) {
     // Not a package: the globs left it out (a typo such as --include 'srcc/**' printed an empty table, no word why).
     const quoted = (globs: readonly string[]) => globs.map((glob) => `'${glob}'`).join(", ");
-    if (hookOptions.include.length > 0) return `tsprof: nothing was instrumented: ${path} matches no --include glob (${quoted(hookOptions.include)}; globs are relative to ${hookOptions.root})`;
+    const realNote = real === script ? "" : ` (real path ${relative(hookOptions.root, real).split(sep).join("/")})`;
+    if (hookOptions.include.length > 0) return `tsprof: nothing was instrumented: ${path}${realNote} matches no --include glob (${quoted(hookOptions.include)}; globs are relative to ${hookOptions.root})`;
     if (hookOptions.exclude.length > 0) return `tsprof: nothing was instrumented: ${path} is excluded by --exclude ${quoted(hookOptions.exclude)}`;
     return undefined;
   }
@@ -199,6 +203,15 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
   // A package in a node_modules above the working directory (a hoisted bin) gets a glob that climbs to it: `../` globs work.
   const prefix = `tsprof: nothing was instrumented: ${path} is under node_modules`;
   return `${prefix}, which is instrumented only with --include '${[...parts.slice(0, at), "node_modules", name, "**"].join("/")}'`;
+}
+
+/** The real path of an existing file, else the path itself. */
+function realPathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /**

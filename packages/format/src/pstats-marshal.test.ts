@@ -293,6 +293,41 @@ test("profileToPstats: the same function listed twice (same column) is one row, 
   assert.equal(rows[0]!.selfTime, 0.75);
 });
 
+test("profileToPstats: a column suffix never makes a name that is another function's own; names with a newline, tab or NUL stay as they are", () => {
+  // `const o = { f() {}, p: { f() {} }, "f col 10"() {} }`: `f` at column 10 and the method named "f col 10" were one row.
+  const profile: Profile = {
+    ...PROFILE,
+    functions: [
+      { name: "f", qualifiedName: "f", file: "c.js", line: 1, column: 10, kind: "function" },
+      { name: "f", qualifiedName: "f", file: "c.js", line: 1, column: 27, kind: "function" },
+      { name: "f col 10", qualifiedName: "f col 10", file: "c.js", line: 1, column: 42, kind: "function" },
+      { name: "new\nline", qualifiedName: "new\nline", file: "c.js", line: 2, column: 1, kind: "function" },
+      { name: "new\\nline", qualifiedName: "new\\nline", file: "c.js", line: 2, column: 30, kind: "function" },
+      { name: "tab\there\u0000", qualifiedName: "tab\there\u0000", file: "c.js", line: 2, column: 60, kind: "function" },
+    ],
+    stats: [0, 1, 2, 3, 4, 5].map((fn) => ({ function: fn, calls: fn + 1, primitiveCalls: fn + 1, selfTime: 0, totalTime: 0 })),
+    edges: [],
+  };
+  const rows = profileToPstats(profile);
+  assert.deepEqual(
+    rows.map((row) => [row.function.line, row.function.name, row.calls]),
+    [
+      [1, "f col 10", 1],
+      [1, "f col 27", 2],
+      [1, "f col 10 col 42", 3],
+      [2, "new\nline", 4],
+      [2, "new\\nline", 5],
+      [2, "tab\there\u0000", 6],
+    ],
+  );
+  // And through a .prof file: six functions, each with its own calls.
+  const back = pstatsToProfile(decodePstats(encodePstats(rows), "c.prof"));
+  assert.deepEqual(
+    back.stats.map((row) => [back.functions[row.function]!.qualifiedName, row.calls]).sort((a, b) => Number(a[1]) - Number(b[1])),
+    rows.map((row) => [row.function.name, row.calls]),
+  );
+});
+
 test("pstatsToProfile: a valid profile in canonical order, builtins last, no call tree", () => {
   const entries = decodePstats(readFileSync(join(repoRoot, "fixtures", "pstats", "recursion", "py311.prof")), "py311.prof");
   const profile = validateProfile(JSON.parse(JSON.stringify(pstatsToProfile(entries))), "converted");

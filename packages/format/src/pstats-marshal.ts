@@ -677,6 +677,8 @@ export interface PstatsKeys {
 /**
  * The pstats key of every function of a profile. Functions sharing a (file, line, name) key but not
  * a column are told apart by a " col N" name suffix; the same function listed twice keeps one key.
+ * A suffixed name is never another function's key: a function whose own name is one
+ * (`{ f() {}, "f col 10"() {} }`) gets its column appended in turn.
  * Runs at exit inside user code, whose builtins may be patched: plain loops, index writes,
  * null-prototype records and typed arrays; no push, Map or Set.
  */
@@ -686,39 +688,49 @@ export function pstatsKeysOf(profile: Profile): PstatsKeys {
   const keys: PstatsKey[] = [];
   const ids: string[] = [];
   const keyIndex = new Int32Array(count);
-  // One pass finds, for each key, its first function: a later one at another column shares the
-  // key, at the same column it is the same function listed twice.
-  let firstIndexById: Record<string, number> = Object.create(null);
-  let sharedKeys: Record<string, boolean> | undefined;
-  let anyDuplicate = false;
   for (let i = 0; i < count; i++) {
     const info = functions[i]!;
-    const key = { file: info.file, line: info.line, name: info.qualifiedName };
-    const id = pstatsKeyId(key);
-    keys[i] = key;
-    ids[i] = id;
-    const first = firstIndexById[id];
-    if (first === undefined) firstIndexById[id] = i;
-    else if (functions[first]!.column !== info.column) (sharedKeys ??= Object.create(null) as Record<string, boolean>)[id] = true;
-    else anyDuplicate = true;
-    keyIndex[i] = first === undefined ? i : first;
+    keys[i] = { file: info.file, line: info.line, name: info.qualifiedName };
+    ids[i] = pstatsKeyId(keys[i]!);
   }
-  if (sharedKeys !== undefined) {
+  // Whether each function's name has its column appended already.
+  const suffixed = new Uint8Array(count);
+  let anyDuplicate = false;
+  for (;;) {
+    // One pass finds, for each key, its first function: a later one at another column shares the
+    // key, at the same column it is the same function listed twice.
+    const firstIndexById: Record<string, number> = Object.create(null);
+    let sharedKeys: Record<string, boolean> | undefined;
+    anyDuplicate = false;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      const first = firstIndexById[id];
+      if (first === undefined) firstIndexById[id] = i;
+      else if (functions[first]!.column !== functions[i]!.column) (sharedKeys ??= Object.create(null) as Record<string, boolean>)[id] = true;
+      else anyDuplicate = true;
+      keyIndex[i] = first === undefined ? i : first;
+    }
+    if (sharedKeys === undefined) break;
     // Two different functions on one line with one name (`xs.map((x) => …).filter((x) => …)`)
     // would be one pstats row; tsprof knows their columns, so each gets " col N" appended instead.
+    // The suffixed name can be a third function's own ({ f() {}, p: { f() {} }, "f col 10"() {} } on
+    // one line made `f` at column 10 and the method "f col 10" one row of both their calls), so the
+    // keys are checked again and the functions not suffixed yet in a shared key get theirs. Two
+    // suffixed names never meet ("NAME col N" ends in its column: same name and column, same
+    // function), so each pass suffixes at least one more function and the loop ends.
+    let progressed = false;
     for (let i = 0; i < count; i++) {
-      if (sharedKeys[ids[i]!] !== true) continue;
+      if (suffixed[i] === 1 || sharedKeys[ids[i]!] !== true) continue;
       const info = functions[i]!;
       keys[i] = { file: info.file, line: info.line, name: `${info.qualifiedName} col ${info.column}` };
       ids[i] = pstatsKeyId(keys[i]!);
+      suffixed[i] = 1;
+      progressed = true;
     }
-    firstIndexById = Object.create(null);
-    anyDuplicate = false;
-    for (let i = 0; i < count; i++) {
-      const first = firstIndexById[ids[i]!];
-      if (first === undefined) firstIndexById[ids[i]!] = i;
-      else anyDuplicate = true;
-      keyIndex[i] = first === undefined ? i : first;
+    // Only functions at one position with different names (not made by the probes) are left sharing a key: summed.
+    if (!progressed) {
+      anyDuplicate = true;
+      break;
     }
   }
   return { keys, ids, keyIndex, anyDuplicate };

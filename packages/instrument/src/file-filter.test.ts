@@ -1,7 +1,7 @@
 // makeFileFilter: include/exclude globs over root-relative paths (absolute globs over absolute paths), node_modules out unless named by include.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFileFilter } from "./file-filter";
@@ -74,5 +74,40 @@ test("an absolute path to an existing folder is taken literally, even with chara
     assert.equal(accepts("lib/a.ts"), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a glob written through a symlinked folder names the files below it, by the linked path or the real one", () => {
+  const root = mkdtempSync(join(tmpdir(), "tsprof-filter-"));
+  try {
+    mkdirSync(join(root, "proj", "src"), { recursive: true });
+    writeFileSync(join(root, "proj", "src", "main.ts"), "");
+    writeFileSync(join(root, "proj", "src", "lib.ts"), "");
+    symlinkSync("proj", join(root, "projlink"));
+    // Node's loaders and tsc hand the filter real paths (proj/…), the Babel CLI the typed ones (projlink/…).
+    for (const file of ["proj/src/main.ts", "projlink/src/main.ts"]) {
+      assert.equal(makeFileFilter({ root, include: ["projlink/**"] })(file), true, file);
+      assert.equal(makeFileFilter({ root, include: ["./projlink/src/*.ts"] })(file), true, file);
+      assert.equal(makeFileFilter({ root, include: ["projlink/src"] })(file), true, file);
+      assert.equal(makeFileFilter({ root, include: [join(root, "projlink")] })(file), true, file);
+      assert.equal(makeFileFilter({ root, include: [`${join(root, "projlink")}/**/main.ts`] })(file), true, file);
+      assert.equal(makeFileFilter({ root, include: ["projlink/lib/**"] })(file), false, file);
+      // A glob on the real path names the file reached through the link, too.
+      assert.equal(makeFileFilter({ root, include: ["proj/**"] })(file), true, file);
+      assert.equal(makeFileFilter({ root, exclude: ["proj/src/main.ts"] })(file), false, file);
+    }
+    for (const file of ["proj/src/lib.ts", "projlink/src/lib.ts"]) {
+      assert.equal(makeFileFilter({ root, exclude: ["projlink/src/lib.ts"] })(file), false, file);
+      assert.equal(makeFileFilter({ root, exclude: [join(root, "projlink", "src", "lib.ts")] })(file), false, file);
+      assert.equal(makeFileFilter({ root, exclude: ["projlink/src/main.ts"] })(file), true, file);
+    }
+    // A file that does not exist yet (a glob over a folder created later) is matched on its path alone.
+    assert.equal(makeFileFilter({ root, include: ["projlink/gen/**"] })("proj/gen/a.ts"), true);
+    // The root itself reached through a link (Babel's cwd as the shell gave it): relative globs still name the real files.
+    const linkedRoot = join(root, "projlink");
+    assert.equal(makeFileFilter({ root: linkedRoot, include: ["src/**"] })("../proj/src/main.ts"), true);
+    assert.equal(makeFileFilter({ root: linkedRoot, include: ["lib/**"] })("../proj/src/main.ts"), false);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -1,7 +1,7 @@
 // Which files a transform instruments: include/exclude globs over root-relative "/" paths (absolute globs over
 // absolute paths), node_modules excluded by default, the runtime's own code never.
 import { existsSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import picomatch = require("picomatch");
 import { nearestPackage, type NearestPackage } from "./package-type";
 
@@ -42,9 +42,28 @@ export function makeFileFilter(options: FileFilterOptions): PathMatcher {
   const includedExplicitly = globMatcher(include.filter((glob) => glob.includes("node_modules")), root);
   return (relativePath) => {
     const path = relativePath.replace(/^\.\//, "");
-    if (!included(path) || excluded(path)) return false;
-    return !inNodeModules(path) || includedExplicitly(path);
+    // A file reached through a symlinked folder has two paths, the one it was named by and its real one; a glob
+    // written on either names it (Node's loaders and tsc hand over real paths, the Babel CLI the typed one). Every
+    // test takes both, so an exclude or node_modules on either path keeps the file out.
+    const real = realRelativePath(root, path);
+    const any = real === undefined ? (matches: PathMatcher) => matches(path) : (matches: PathMatcher) => matches(path) || matches(real);
+    if (!any(included) || any(excluded)) return false;
+    return !any(inNodeModules) || any(includedExplicitly);
   };
+}
+
+/** The real path of root-relative `path`, root-relative ("../…" outside the root), when a symlink makes it differ. */
+function realRelativePath(root: string, path: string): string | undefined {
+  const absolute = resolve(root, path);
+  let real: string;
+  try {
+    real = realpathSync(absolute);
+  } catch {
+    return undefined; // no such file (yet): there is no other path to try
+  }
+  if (real === absolute) return undefined;
+  const rel = toSlashes(relative(root, real));
+  return rel === "" ? undefined : rel;
 }
 
 /**
@@ -108,7 +127,67 @@ function globMatcher(globs: string[], root: string): PathMatcher {
     const matchAbsolute = absoluteMatcher(absolute);
     matchers.push((path) => matchAbsolute(toSlashes(resolve(root, path))));
   }
+  const throughLink = linkedGlobsMatcher(globs, root);
+  if (throughLink) matchers.push(throughLink);
   return (path) => matchers.some((matches) => matches(path));
+}
+
+/**
+ * Globs written through a symlinked folder (`--include 'projlink/**'` where projlink -> proj), matched on the
+ * real side of the link as well: the literal folder part of the glob (picomatch's scan base: "projlink" of
+ * "projlink/**", the whole of a plain path) is resolved to its real path, and the rest of the glob is matched
+ * below it. Node resolves the symlinks of every module it loads, so the hooks see proj/src/main.ts; the glob
+ * used to match nothing there, and `tsprof run` printed an empty table (an exclude excluded nothing) without a
+ * word. A link further down than the literal part ("*link/**") is not followed: only a real folder name can be.
+ * Undefined when no glob goes through a link.
+ */
+function linkedGlobsMatcher(globs: string[], root: string): PathMatcher | undefined {
+  const linked: Array<{ realBase: string; matchRest: PathMatcher | undefined }> = [];
+  for (const glob of globs) {
+    const { base, rest } = splitGlobBase(glob);
+    // A base with escapes ("x\\[1\\]/**") is not a path as written; such globs keep matching as before.
+    if (base === "" || base.includes("\\")) continue;
+    const absoluteBase = toSlashes(resolve(root, base));
+    const realBase = realPathOfPrefix(absoluteBase);
+    if (realBase === undefined || realBase === absoluteBase) continue;
+    linked.push({ realBase, matchRest: rest === "" ? undefined : picomatch(rest, MATCH_OPTIONS) });
+  }
+  if (linked.length === 0) return undefined;
+  return (path) => {
+    const absolute = toSlashes(resolve(root, path));
+    return linked.some(({ realBase, matchRest }) => {
+      // A plain path names that file or folder and everything below it (asPathGlobs, absoluteMatcher).
+      if (absolute === realBase) return matchRest === undefined;
+      if (!absolute.startsWith(realBase === "/" ? "/" : `${realBase}/`)) return false;
+      return matchRest === undefined || matchRest(absolute.slice(realBase === "/" ? 1 : realBase.length + 1));
+    });
+  };
+}
+
+/** A glob's literal folder part and the glob below it ("" for a plain path, which names a file or folder). */
+function splitGlobBase(glob: string): { base: string; rest: string } {
+  const plain = isAbsolute(glob) ? toSlashes(glob) : glob.replace(/^(?:\.\/)+/, "");
+  // As absoluteMatcher: an absolute glob that names an existing path is that path, whatever characters it holds.
+  if (!picomatch.scan(plain).isGlob || (isAbsolute(plain) && existsSync(plain))) return { base: plain.replace(/\/+$/, ""), rest: "" };
+  const { base, glob: rest } = picomatch.scan(plain);
+  return { base, rest };
+}
+
+/** The real path of `path` ("/" separators), of its nearest existing ancestor when it does not exist yet. */
+function realPathOfPrefix(path: string): string | undefined {
+  let existing = path;
+  while (!existsSync(existing)) {
+    if (dirname(existing) === existing) return undefined;
+    existing = dirname(existing);
+  }
+  let real: string;
+  try {
+    real = toSlashes(realpathSync(existing));
+  } catch {
+    return undefined;
+  }
+  const below = path.slice(existing.length);
+  return below === "" ? real : `${real.replace(/\/+$/, "")}/${below.replace(/^\/+/, "")}`;
 }
 
 /**

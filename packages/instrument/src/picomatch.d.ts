@@ -6,8 +6,8 @@ declare module "picomatch" {
   }
   function picomatch(glob: string | string[], options?: PicomatchOptions): (input: string) => boolean;
   namespace picomatch {
-    /** Parses a glob; `isGlob` says whether it has any glob syntax at all. */
-    function scan(glob: string): { isGlob: boolean };
+    /** Parses a glob; `isGlob` says whether it has any glob syntax at all; `base` is its literal folder part, `glob` the rest. */
+    function scan(glob: string): { isGlob: boolean; base: string; glob: string };
   }
   export = picomatch;
 }
