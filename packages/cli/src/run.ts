@@ -84,7 +84,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
         io.stderr.write(`tsprof: ${count} the program started ${verb} still running (${pids} ${running.join(", ")}): ${running.length === 1 ? "its" : "their"} calls are not in the profile\n`);
       }
       const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
-      const hint = profile && profile.functions.length === 0 ? (unprofiledChildHint(outputDir) ?? nodeModulesHint(script, hookOptions)) : undefined;
+      const hint = profile && profile.functions.length === 0 ? (unprofiledChildHint(outputDir) ?? nodeModulesHint(main, hookOptions)) : undefined;
       if (hint) io.stderr.write(hint + "\n");
       const dropped = profile ? droppedCallsNote(profile, process.env) : undefined;
       if (dropped) io.stderr.write(dropped + "\n");
@@ -174,20 +174,25 @@ function resolveBin(name: string): MainScript {
  * When nothing was instrumented because the program lives under node_modules (`-m BIN`, a script in a package),
  * a table of 0 calls would say nothing about why: one line names the --include glob that opts the package in.
  */
-function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | undefined {
-  // Asked of the path the hooks saw: Node loads the script by its real path, and a glob that names only the
-  // symlinked one ('*link/**' for projlink/src/main.ts) instrumented nothing while the typed path matched it.
-  const real = realPathOr(script);
+function nodeModulesHint(main: MainScript, hookOptions: RunHookOptions): string | undefined {
+  // Asked of the path the hooks saw: Node loads the script by its real path (main.file), and a glob that names
+  // only the symlinked one ('*link/**' for projlink/src/main.ts) instrumented nothing while the typed path
+  // matched it. The package a hint names is the real path's (a bin in node_modules/.bin is its package's
+  // file); the line about globs names the path as typed, and the real one beside it.
+  const real = main.file;
   if (createInstrumentFilter(hookOptions)(real)) return undefined;
-  const path = relative(hookOptions.root, script).split(sep).join("/");
+  const asTyped = existsSync(main.entry) && statSync(main.entry).isFile() ? main.entry : real;
+  const relativeName = (file: string): string => relative(hookOptions.root, file).split(sep).join("/");
+  const path = relativeName(real);
   const parts = path.split("/");
   const at = parts.lastIndexOf("node_modules");
   if (at < 0 || at >= parts.length - 2) {
     // Not a package: the globs left it out (a typo such as --include 'srcc/**' printed an empty table, no word why).
     const quoted = (globs: readonly string[]) => globs.map((glob) => `'${glob}'`).join(", ");
-    const realNote = real === script ? "" : ` (real path ${relative(hookOptions.root, real).split(sep).join("/")})`;
-    if (hookOptions.include.length > 0) return `tsprof: nothing was instrumented: ${path}${realNote} matches no --include glob (${quoted(hookOptions.include)}; globs are relative to ${hookOptions.root})`;
-    if (hookOptions.exclude.length > 0) return `tsprof: nothing was instrumented: ${path} is excluded by --exclude ${quoted(hookOptions.exclude)}`;
+    const typed = relativeName(asTyped);
+    const realNote = asTyped === real ? "" : ` (real path ${path})`;
+    if (hookOptions.include.length > 0) return `tsprof: nothing was instrumented: ${typed}${realNote} matches no --include glob (${quoted(hookOptions.include)}; globs are relative to ${hookOptions.root})`;
+    if (hookOptions.exclude.length > 0) return `tsprof: nothing was instrumented: ${typed} is excluded by --exclude ${quoted(hookOptions.exclude)}`;
     return undefined;
   }
   const name = parts.slice(at + 1, parts[at + 1].startsWith("@") ? at + 3 : at + 2).join("/");
@@ -203,15 +208,6 @@ function nodeModulesHint(script: string, hookOptions: RunHookOptions): string | 
   // A package in a node_modules above the working directory (a hoisted bin) gets a glob that climbs to it: `../` globs work.
   const prefix = `tsprof: nothing was instrumented: ${path} is under node_modules`;
   return `${prefix}, which is instrumented only with --include '${[...parts.slice(0, at), "node_modules", name, "**"].join("/")}'`;
-}
-
-/** The real path of an existing file, else the path itself. */
-function realPathOr(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 /**
