@@ -44,8 +44,9 @@ keeping its argv, stdout, stderr and exit status, then prints the profile (pstat
 
 Environment: TSPROF_CLOCK=tick (deterministic times: one tick per reading) or fast (a helper thread's
 clock, 50 us resolution), TSPROF_MODE=count (calls only, no clock), TSPROF_COMPENSATE=0 (keep the probes'
-cost in the times), TSPROF_MAX_TREE_NODES (call tree cap, default 1000000), TSPROF_CACHE=0 (no compile
-cache), TSPROF_CACHE_DIR (where compiled files are cached; default node_modules/.cache/tsprof),
+cost in the times), TSPROF_MAX_TREE_NODES (call tree cap, default 1000000), TSPROF_MAX_DEPTH (stack
+depth cap, default 100000: deeper calls are not recorded, and a line says how many), TSPROF_CACHE=0 (no
+compile cache), TSPROF_CACHE_DIR (where compiled files are cached; default node_modules/.cache/tsprof),
 TSPROF_DEBUG=1 (stack traces of internal errors). A value they do not take is refused.
 `;
 
