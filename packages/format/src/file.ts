@@ -70,11 +70,22 @@ export interface UnlessChanged {
  * A device or FIFO is written through whatever `unlessChanged` says: many writers are what it is for.
  */
 export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
+  // The format goes by the name the user gave (a link's target may be named anything).
+  return writeThrough(path, (write) => writeProfileBytes(path, profile, write), unlessChanged);
+}
+
+/**
+ * Writes `bytes` (a profile already encoded: Stats.dumpStats' pstats marshal) to `path` by
+ * writeProfileFile()'s rules: through a symlink, device or FIFO, atomically onto a regular file.
+ */
+export function writeProfileBytesFile(path: string, bytes: Uint8Array): string {
+  return writeThrough(path, (write) => write(bytes));
+}
+
+function writeThrough(path: string, bytes: (write: (chunk: Uint8Array) => void) => void, unlessChanged?: UnlessChanged): string {
   checkProfileTarget(path);
   const target = profileTarget(path);
   const existing = statOrUndefined(target);
-  // The format goes by the name the user gave (a link's target may be named anything).
-  const bytes = (write: (chunk: Uint8Array) => void): void => writeProfileBytes(path, profile, write);
   if (existing !== undefined && !isRegularFile(existing)) {
     writeInPlace(target, path, bytes);
     return path;
@@ -82,7 +93,7 @@ export function writeProfileFile(path: string, profile: Profile, unlessChanged?:
   const tmp = tempPathBeside(target);
   let fd: number;
   try {
-    fd = openSync(tmp, "wx", existing !== undefined ? existing.mode & 0o7777 : 0o666);
+    fd = openTemp(tmp, existing !== undefined ? existing.mode & 0o7777 : 0o666);
   } catch (error) {
     // No temp file can be made beside it: a file that is there is written in place (a read-only
     // directory, a file the user may write); with nothing there, the open's error is the reason.
@@ -117,7 +128,22 @@ export function writeProfileFile(path: string, profile: Profile, unlessChanged?:
   // Another process wrote `path` meanwhile: the profile goes to `otherwise`, a name of its own
   // beside the user's path (which may be in another directory than the link's target, so no rename).
   removeQuietly(tmp);
-  return writeProfileFile(unlessChanged.otherwise, profile);
+  return writeThrough(unlessChanged.otherwise, bytes);
+}
+
+/**
+ * Creates the temp file, never opening one that is there ("wx": a link planted at the name is not
+ * followed). One that is there is a crashed writer's with this pid and thread id: removed, and the
+ * open tried once more, so a leftover does not cost the profile.
+ */
+function openTemp(tmp: string, mode: number): number {
+  try {
+    return openSync(tmp, "wx", mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | null)?.code !== "EEXIST") throw error;
+    unlinkSync(tmp);
+    return openSync(tmp, "wx", mode);
+  }
 }
 
 /**
@@ -163,7 +189,7 @@ export function checkProfileWritable(path: string): void {
   }
   const tmp = tempPathBeside(target);
   try {
-    closeSync(openSync(tmp, "wx"));
+    closeSync(openTemp(tmp, 0o666));
   } catch (error) {
     if (existing === undefined) throw namingTarget(error, tmp, path);
     accessSync(target, W_OK);

@@ -6,9 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { checkProfileWritable, writeProfileFile } from "./file";
 import { looksLikeMarshal, readAnyProfileFile } from "./pstats-marshal";
 import type { Profile } from "./types";
@@ -135,7 +135,11 @@ test("an existing writable file in a read-only directory is written in place, as
     writeFileSync(file, "x\n");
     chmodSync(file, 0o666);
     chmodSync(rodir, 0o555);
-    const script = `const f = require(${JSON.stringify(require.resolve("./file"))});
+    // The package's compiled files, copied where uid 65534 can read them (the build may sit in a
+    // directory it cannot enter: the self-hosting test copies it under its 0700 TMPDIR).
+    const lib = join(dir, "lib");
+    cpSync(dirname(require.resolve("./file")), lib, { recursive: true, filter: (source) => !source.endsWith(".test.js") });
+    const script = `const f = require(${JSON.stringify(join(lib, "file.js"))});
 const profile = ${JSON.stringify(PROFILE)};
 const attempt = (what) => { try { what(); return "ok"; } catch (e) { return e.code; } };
 console.log(JSON.stringify({
@@ -154,4 +158,14 @@ console.log(JSON.stringify({
     chmodSync(join(dir, "rodir"), 0o755);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a temp file a crashed writer left (same pid and thread id) is replaced, not a reason to fail", () => {
+  const dir = workDir();
+  const stale = join(dir, `.tsprof-${process.pid}-0.tmp`);
+  writeFileSync(stale, "half a profile");
+  const path = join(dir, "new.prof");
+  writeProfileFile(path, PROFILE);
+  assert.ok(looksLikeMarshal(readFileSync(path)));
+  assert.deepEqual(tempNames(dir), []);
 });
