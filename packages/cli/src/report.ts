@@ -1,8 +1,7 @@
 // The CLI's use of @tsprof/stats and @tsprof/format: validate sort keys and outputs, merge, print, save.
-import { closeSync, existsSync, openSync, statSync, unlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { isCpuProfilePath, mergeProfiles, profileFileFormat, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { checkProfileWritable, isCpuProfilePath, mergeProfiles, profileFileFormat, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import type { Io } from "./run";
@@ -21,8 +20,9 @@ export function checkSortKey(sort: string): void {
  * Fails before the program runs when `-o OUT` names a place tsprof cannot write to, or a
  * .cpuprofile in count mode: finding out after the program ran would lose the whole run. Every
  * name has a format (profileFileFormat(): any name but .json and .cpuprofile is a pstats file, as
- * `python -m cProfile -o` writes). The profile is written as a temporary file beside OUT and
- * renamed over it, so that is what is tried here.
+ * `python -m cProfile -o` writes). The format package's checkProfileWritable() tries what its
+ * writeProfileFile() will do at the end (a temp file beside the link's target; a device, FIFO, or a
+ * file in a read-only directory written in place), without writing anything.
  */
 export function checkOutputPath(path: string, env: NodeJS.ProcessEnv): void {
   // A .cpuprofile is samples of time and nothing else: counted calls would make a file of zeros
@@ -30,12 +30,8 @@ export function checkOutputPath(path: string, env: NodeJS.ProcessEnv): void {
   if (env.TSPROF_MODE === "count" && isCpuProfilePath(path)) {
     throw new UsageError(`TSPROF_MODE=count records no times, and a .cpuprofile holds nothing else: use -o with .tsprof.json, .prof or .pstats for the counts`);
   }
-  const target = resolve(path);
-  const probe = `${target}.${process.pid}-check.tmp`;
   try {
-    if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    closeSync(openSync(probe, "wx"));
-    unlinkSync(probe);
+    checkProfileWritable(resolve(path));
   } catch (error) {
     throw new UsageError(`cannot write ${path}: ${writeFailureReason(error)}`);
   }

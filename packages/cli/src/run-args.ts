@@ -30,7 +30,9 @@ Runs SCRIPT (.js .mjs .cjs .ts .mts .cts; ES modules and CommonJS) with every fu
 keeping its argv, stdout, stderr and exit status, then prints the profile (pstats table) after its output.
 
   -o, --outfile OUT   write the profile instead of printing it: .tsprof.json, .cpuprofile (Chrome DevTools,
-                      speedscope), any other name (.prof, .pstats) a Python pstats file
+                      speedscope), any other name (.prof, .pstats) a Python pstats file; if it cannot
+                      be written after the program ran, the table is printed instead and the exit
+                      status is the program's if it failed, else 1
   -s, --sort KEY      sort key of the table (default cumulative): calls, cumulative, filename, line, name,
                       nfl, pcalls, stdname, time, tottime, tottime-percall, cumtime-percall, ...
   --include GLOB      instrument only files matching GLOB (relative to the working directory); repeatable;

@@ -20,6 +20,7 @@ import { checkSortKey, checkOutputPath, droppedCallsNote, loadProfiles, outputNe
 import { relaySignals } from "./child-signals";
 import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
 import { checkPermissionModel, joinNodeOptions, splitNodeOptions, takeRequirePreloads } from "./node-flags";
+import { writeFailureReason } from "@tsprof/stats";
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -91,7 +92,17 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       if (!profile) {
         io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
       } else if (args.outfile !== undefined) {
-        saveProfile(resolve(args.outfile), profile);
+        try {
+          saveProfile(resolve(args.outfile), profile);
+        } catch (error) {
+          // The path was checked before the program ran, but the program may have removed its
+          // directory, or the file may refuse a rename (chattr +i). The user's mistake, not
+          // tsprof's: one line as the check's, not "internal error" and 70 in place of the
+          // program's own status. The run is not lost: its table is printed, as without -o.
+          io.stderr.write(`tsprof: cannot write ${args.outfile}: ${writeFailureReason(error)}\n`);
+          printRunTable(profile, args.sort, io.stdout);
+          if (!exit.signal) return exit.code !== null && exit.code !== 0 ? exit.code : 1;
+        }
       } else {
         printRunTable(profile, args.sort, io.stdout);
       }

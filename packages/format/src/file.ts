@@ -24,7 +24,10 @@ import { writeProfileJson } from "./profile-json";
 import { writeCpuProfileJson } from "./cpuprofile";
 import type { Profile } from "./types";
 
-const { closeSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync } = fs;
+const { accessSync, closeSync, fchmodSync, fchownSync, linkSync, lstatSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } = fs;
+// realpathSync.native: the plain one walks the path in JavaScript with lstat calls the program may have replaced.
+const realpathSync = fs.realpathSync !== undefined ? fs.realpathSync.native : undefined!;
+const W_OK = fs.constants !== undefined ? fs.constants.W_OK : 2;
 const bufferFrom = Buffer !== undefined ? Buffer.from : undefined;
 const reflectApply = Reflect.apply;
 const stringIndexOf = String.prototype.indexOf;
@@ -40,45 +43,239 @@ export interface UnlessChanged {
 }
 
 /**
- * Writes `profile` to `path` atomically (temp file in the same directory, then rename), and returns
- * the path written. Synchronous: safe in exit handlers.
+ * Writes `profile` to `path` and returns the path written. Synchronous: safe in exit handlers.
+ *
+ * What is at `path` decides how, as Python's `cProfile -o` (`open(path, 'wb')`) and
+ * `node --cpu-prof` treat it; renaming a new file over the path, as every write once did, replaced
+ * whatever was there with a regular file (design.md §6 wants atomic writes for profile files, not
+ * for the things a user may name instead):
+ * - a symlink is followed (profileTarget()) and the file it names is written, by the rules below in
+ *   that file's directory: the link stays a link and the target gets the profile;
+ * - a character or block device, FIFO or socket (`-o /dev/stdout`, a twin of /dev/null, a FIFO with a
+ *   reader) is opened and written through, with no temp file: there is nothing to replace atomically,
+ *   and a rename would leave a regular file where the device was and the FIFO's reader waiting;
+ * - a regular file, or nothing, is written atomically: a temp file beside it (a short name of its
+ *   own, so a target name of up to 255 bytes still leaves room), then a rename. An existing file
+ *   keeps its permission bits (and, for root, its owner): the rename would make them the umask's.
+ *   When no temp file can be made there (a read-only directory holding a writable file), an
+ *   existing regular file is written in place, as Python would: not atomic, but the only write left.
  *
  * With `unlessChanged`, a `path` that another writer has made or replaced since `identity` was
  * taken is left alone and the profile goes to `unlessChanged.otherwise`: two processes given one
  * output path (a forked child inherits TSPROF_OUTPUT) would otherwise each replace the other's
  * file, and one profile would be lost without a word. When there was no file, the temp file is
- * hard-linked to `path`, which fails if another process made it meanwhile (no window at all); a
+ * hard-linked to the target, which fails if another process made it meanwhile (no window at all); a
  * file that was there is compared again just before the rename (two processes ending in the same
  * moment can still both pass that check). A file system without hard links gets the check alone.
+ * A device or FIFO is written through whatever `unlessChanged` says: many writers are what it is for.
  */
 export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
+  // The format goes by the name the user gave (a link's target may be named anything).
+  return writeThrough(path, (write) => writeProfileBytes(path, profile, write), unlessChanged);
+}
+
+/**
+ * Writes `bytes` (a profile already encoded: Stats.dumpStats' pstats marshal) to `path` by
+ * writeProfileFile()'s rules: through a symlink, device or FIFO, atomically onto a regular file.
+ */
+export function writeProfileBytesFile(path: string, bytes: Uint8Array): string {
+  return writeThrough(path, (write) => write(bytes));
+}
+
+function writeThrough(path: string, bytes: (write: (chunk: Uint8Array) => void) => void, unlessChanged?: UnlessChanged): string {
   checkProfileTarget(path);
-  // pid and thread id: several processes or worker threads may write next to each other.
-  const tmp = `${path}.${process.pid}-${threadId}.tmp`;
+  const target = profileTarget(path);
+  const existing = statOrUndefined(target);
+  if (existing !== undefined && !isRegularFile(existing)) {
+    writeInPlace(target, path, bytes);
+    return path;
+  }
+  const tmp = tempPathBeside(target);
+  let fd: number;
   try {
-    const format = profileFileFormat(path);
-    if (format === "pstats") writeBytesFile(tmp, profileToPstatsBytes(profile));
-    else if (format === "cpuprofile") writeTextFile(tmp, (write) => writeCpuProfileJson(profile, write));
-    else writeTextFile(tmp, (write) => writeProfileJson(profile, write));
+    fd = openTemp(tmp, existing !== undefined ? existing.mode & 0o7777 : 0o666);
+  } catch (error) {
+    // No temp file can be made beside it: a file that is there is written in place (a read-only
+    // directory, a file the user may write); with nothing there, the open's error is the reason.
+    if (existing === undefined) throw namingTarget(error, tmp, path);
+    writeInPlace(target, path, bytes);
+    return path;
+  }
+  try {
+    try {
+      if (existing !== undefined) keepModeAndOwner(fd, existing);
+      bytes((chunk) => writeAll(fd, chunk));
+    } finally {
+      closeSync(fd);
+    }
     if (unlessChanged === undefined) {
-      renameSync(tmp, path);
+      renameSync(tmp, target);
       return path;
     }
-    if (unlessChanged.identity === "" && linkedAnew(tmp, path)) {
+    if (unlessChanged.identity === "" && linkedAnew(tmp, target)) {
       unlinkSync(tmp);
       return path;
     }
     const now = fileIdentity(path);
-    const target = now === "" || now === unlessChanged.identity ? path : unlessChanged.otherwise;
-    renameSync(tmp, target);
-    return target;
-  } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temp file was never created
+    if (now === "" || now === unlessChanged.identity) {
+      renameSync(tmp, target);
+      return path;
     }
+  } catch (error) {
+    removeQuietly(tmp);
     throw namingTarget(error, tmp, path);
+  }
+  // Another process wrote `path` meanwhile: the profile goes to `otherwise`, a name of its own
+  // beside the user's path (which may be in another directory than the link's target, so no rename).
+  removeQuietly(tmp);
+  return writeThrough(unlessChanged.otherwise, bytes);
+}
+
+/**
+ * Creates the temp file, never opening one that is there ("wx": a link planted at the name is not
+ * followed). One that is there is a crashed writer's with this pid and thread id: removed, and the
+ * open tried once more, so a leftover does not cost the profile.
+ */
+function openTemp(tmp: string, mode: number): number {
+  try {
+    return openSync(tmp, "wx", mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | null)?.code !== "EEXIST") throw error;
+    unlinkSync(tmp);
+    return openSync(tmp, "wx", mode);
+  }
+}
+
+/**
+ * The file a write to `path` lands in: `path` itself unless it is a symlink, else the file the
+ * chain of links ends at, which may not exist yet (a dangling link: Python's open() creates its
+ * target, and so does this). Uses no string method (see the header).
+ */
+export function profileTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // nothing there, or a dangling link: follow the links one by one
+  }
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      if (!lstatSync(current).isSymbolicLink()) return current;
+      link = readlinkSync(current);
+    } catch {
+      return current;
+    }
+    const absolute = link[0] === "/" || (process.platform === "win32" && (link[0] === "\\" || link[1] === ":"));
+    current = absolute ? link : `${directoryOf(current)}${link}`;
+  }
+  return current; // a loop of links: the write says ELOOP
+}
+
+/**
+ * Whether a profile can be written to `path` by writeProfileFile(), tried without writing it (the
+ * check `tsprof run -o` makes before the program runs, so a bad path does not cost the whole run).
+ * Throws the error the write would meet: a temp file beside the target is made and removed; a
+ * device, FIFO or socket, or a regular file where no temp file can be made, must be writable itself
+ * (access(), not open(): opening a FIFO for writing waits for a reader).
+ */
+export function checkProfileWritable(path: string): void {
+  checkProfileTarget(path);
+  const target = profileTarget(path);
+  const existing = statOrUndefined(target);
+  if (existing !== undefined && !isRegularFile(existing)) {
+    accessSync(target, W_OK);
+    return;
+  }
+  const tmp = tempPathBeside(target);
+  try {
+    closeSync(openTemp(tmp, 0o666));
+  } catch (error) {
+    if (existing === undefined) throw namingTarget(error, tmp, path);
+    accessSync(target, W_OK);
+    return;
+  }
+  unlinkSync(tmp);
+}
+
+/** By the mode bits, not Stats.isFile(): a method the program may have replaced on the prototype. */
+function isRegularFile(stats: fs.Stats): boolean {
+  return (stats.mode & 0o170000) === 0o100000;
+}
+
+function statOrUndefined(path: string): fs.Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The directory part of `path` with its trailing separator ("" for a bare name). */
+function directoryOf(path: string): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const c = path[i];
+    if (c === "/" || (c === "\\" && process.platform === "win32")) return reflectApply(stringSlice, path, [0, i + 1]) as string;
+  }
+  return "";
+}
+
+/**
+ * A temp file's name beside `target`: short and its own (`.tsprof-PID-THREAD.tmp`), not the target's
+ * name with a suffix, which went past the 255 bytes a name may have for targets of 236 and more
+ * (ENAMETOOLONG for a name the user could write). pid and thread id: several processes or worker
+ * threads may write next to each other. A dot file, so a listing does not show it while it lives.
+ */
+function tempPathBeside(target: string): string {
+  return `${directoryOf(target)}.tsprof-${process.pid}-${threadId}.tmp`;
+}
+
+/** The new file gets the replaced one's permission bits (past the umask) and, where allowed, its owner. */
+function keepModeAndOwner(fd: number, existing: fs.Stats): void {
+  try {
+    fchmodSync(fd, existing.mode & 0o7777);
+  } catch {
+    // a file system without modes: its default
+  }
+  if (typeof process.getuid === "function" && process.getuid() === 0) {
+    try {
+      fchownSync(fd, existing.uid, existing.gid);
+    } catch {
+      // as it is
+    }
+  }
+}
+
+/** Opens `target` for writing (truncating a regular file) and writes the profile through it: devices, FIFOs, sockets, and files in read-only directories. */
+function writeInPlace(target: string, path: string, bytes: (write: (chunk: Uint8Array) => void) => void): void {
+  let fd: number;
+  try {
+    fd = openSync(target, "w");
+  } catch (error) {
+    throw namingTarget(error, target, path);
+  }
+  try {
+    bytes((chunk) => writeAll(fd, chunk));
+  } catch (error) {
+    throw namingTarget(error, target, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The profile's bytes in the format `name` calls for, given to `write` in chunks (a large call tree never has to fit in one string). */
+function writeProfileBytes(name: string, profile: Profile, write: (chunk: Uint8Array) => void): void {
+  const format = profileFileFormat(name);
+  if (format === "pstats") write(profileToPstatsBytes(profile));
+  else if (format === "cpuprofile") writeCpuProfileJson(profile, (chunk) => write(toUtf8(chunk)));
+  else writeProfileJson(profile, (chunk) => write(toUtf8(chunk)));
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // never created, or gone
   }
 }
 
@@ -192,25 +389,6 @@ function hasExtension(path: string, extension: string, ownName: boolean): boolea
 /** Upper case of the lower-case letters the extensions use (a prototype-less table: nothing inherited). */
 const UPPER: Record<string, string> = Object.create(null) as Record<string, string>;
 for (const c of "abcdefghijklmnopqrstuvwxyz") UPPER[c] = c.toUpperCase();
-
-/** JSON text in chunks: a large call tree never has to fit in one string. */
-function writeTextFile(path: string, writeText: (write: (chunk: string) => void) => void): void {
-  const fd = openSync(path, "w");
-  try {
-    writeText((chunk) => writeAll(fd, toUtf8(chunk)));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function writeBytesFile(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, "w");
-  try {
-    writeAll(fd, bytes);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);

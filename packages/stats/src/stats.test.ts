@@ -1,7 +1,7 @@
 // The Stats model: loading, add order, sorting (stable), strip, restrictions, dump and the tsprof-only keys.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePstats, profileToJsonText, profileToPstats, type Profile } from "@tsprof/format";
@@ -182,6 +182,25 @@ test("dumpStats onto a directory is one EISDIR line naming the path, as the runt
   for (const path of [dir, `${dir}/`]) {
     assert.throws(() => stats.dumpStats(path), { code: "EISDIR", message: `EISDIR: illegal operation on a directory, open '${path}'` });
   }
+});
+
+test("dumpStats to a pstats name replaces a regular file atomically (a new file renamed over it, its mode kept) and writes a symlink's target", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const stats = new Stats(PROFILE, capture().stream);
+  const path = join(dir, "old.prof");
+  writeFileSync(path, "an older profile\n");
+  chmodSync(path, 0o640);
+  const before = statSync(path).ino;
+  stats.dumpStats(path);
+  // writeFileSync truncated the file and wrote it where it was: a failure midway left half a
+  // pstats file, and a reader could see one. A new inode is the temp file, renamed.
+  assert.notEqual(statSync(path).ino, before, "replaced by a rename, not rewritten in place");
+  assert.equal(statSync(path).mode & 0o7777, 0o640);
+  assert.deepEqual(decodePstats(readFileSync(path), path), stats.entries());
+  symlinkSync("old.prof", join(dir, "link.prof"));
+  stats.dumpStats(join(dir, "link.prof"));
+  assert.equal(readlinkSync(join(dir, "link.prof")), "old.prof");
+  assert.deepEqual(readdirSync(dir).sort(), ["link.prof", "old.prof"]);
 });
 
 test("getStatsProfile rounds as printed and keys by location", () => {

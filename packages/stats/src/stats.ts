@@ -3,7 +3,7 @@
 // Output is byte-identical to CPython's Lib/pstats.py for the same numbers (3.8 through 3.13 print alike).
 // Rows keep dict insertion order, as pstats does: file order for pstats files, canonical function
 // order for tsprof profiles; every sort is stable on that order.
-import { statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import {
   decodePstats,
   encodePstats,
@@ -18,6 +18,7 @@ import {
   readFileBytes,
   readFileHead,
   readProfileHead,
+  writeProfileBytesFile,
   writeProfileFile,
   type Profile,
   type PstatsCaller,
@@ -305,14 +306,15 @@ export class Stats {
    * format package's profileFileFormat(): the runtime's Profile.dumpStats(), `tsprof run -o`,
    * `tsprof stats --dump`): `.json` (`.tsprof.json`) → tsprof's format and `.cpuprofile` → Chrome
    * DevTools' (both with no call tree: a Stats keeps none; DevTools shows the time as "(outside the
-   * call tree)"), written by the format's atomic writer; `.prof`, `.pstats` and any other name → a
-   * pstats file Python can load, as Python writes whatever the name (a .json holding marshal bytes
-   * would only fool the next reader, hence the exceptions).
+   * call tree)"); `.prof`, `.pstats` and any other name → a pstats file Python can load, as Python
+   * writes whatever the name (a .json holding marshal bytes would only fool the next reader, hence
+   * the exceptions). Both by the format's writer: atomically onto a regular file (a failed write no
+   * longer leaves half a pstats file), through a symlink, device or FIFO.
    */
   dumpStats(path: string): this {
     checkProfileTarget(path);
     if (profileFileFormat(path) !== "pstats") writeProfileFile(path, this.toProfile());
-    else writeFileSync(path, encodePstats(this.entries()));
+    else writeProfileBytesFile(path, encodePstats(this.entries()));
     return this;
   }
 
