@@ -401,18 +401,6 @@ export class Recorder {
    * is -1), filled on first use (nodeEdge()): the fast paths never need it.
    */
   private nodeEdges: Int32Array = EMPTY_INT32;
-  /**
-   * The wide index: the children after the first WIDE_SCAN of every parent with more
-   * (findChild()), open addressing on parent and function, at most half full: node + 1 for a
-   * child, −(node + 1) for a parent's last child (keyed on the parent and −1, so that a new child
-   * is appended without walking the list). Each entry is checked against the node's own record,
-   * so the index holds no keys. Empty until some parent has that many children; 8 to 16 bytes a
-   * child in it, at most 16 MB for a tree of 1M nodes all in wide lists.
-   */
-  private wideBuckets: Int32Array = EMPTY_INT32;
-  private wideCount = 0;
-  /** Siblings findChild() visited, in all (a test hook: bounded by WIDE_SCAN a lookup). */
-  scannedSiblings = 0;
   /** Node n's extra record + 1 (0: none yet; see EXTRA_STRIDE), allocated on first use (extraAt()). */
   private nodeExtraIds: Int32Array = EMPTY_INT32;
   /** The extra records, EXTRA_STRIDE numbers each (EXTRA_*), in the order the nodes needed them. */
@@ -489,6 +477,17 @@ export class Recorder {
    * one per direct exit).
    */
   private readonly eventTime = new Float64Array(2);
+
+  /**
+   * The wide index: the children after the first WIDE_SCAN of every parent with more
+   * (findChild()), open addressing on parent and function, at most half full: node + 1 for a
+   * child, −(node + 1) for a parent's last child (keyed on the parent and −1, so that a new child
+   * is appended without walking the list). Declared last, after the fields the fast paths use. Each entry is checked against the node's own record,
+   * so the index holds no keys. Empty until some parent has that many children; 8 to 16 bytes a
+   * child in it, at most 16 MB for a tree of 1M nodes all in wide lists.
+   */
+  private wideBuckets: Int32Array = EMPTY_INT32;
+  private wideCount = 0;
 
   constructor(clock: Clock, kindTable: KindTable, tag: number, options: RecorderOptions = {}) {
     this.clock = clock;
@@ -1767,34 +1766,33 @@ export class Recorder {
    * (wideBuckets), so no lookup visits more than WIDE_SCAN siblings and a hash probe. A dispatcher
    * calling 8,000 distinct functions in turn scanned 4,000 siblings a call on average before: 22.6
    * us a call against 1.2 us with the index (plain node: 0.4 us), nearly all of it charged to the
-   * dispatcher as its own time. The scan stays first: a busy parent's
-   * first children are in the cache because their own calls touch them, and a table for every
-   * parent's third and later children was slower on acorn (bench/README, session 16).
+   * dispatcher as its own time. The scan stays first: a busy parent's first children are in the
+   * cache because their own calls touch them, and a table for every parent's third and later
+   * children was slower on acorn (bench/README, session 16).
    */
   private findChild(parent: number, fn: number): number {
     const links = this.nodeLinks;
     let last = 0;
     let child = links[parent * LINK_STRIDE + LINK_FIRST_CHILD];
     let scanned = 0;
-    while (child !== 0 && scanned < WIDE_SCAN) {
-      scanned++;
-      if (links[child * LINK_STRIDE + LINK_FN] === fn) {
-        this.scannedSiblings += scanned;
-        return child;
-      }
+    for (; child !== 0; scanned++) {
+      // More children than the scan looks at: the parent is in the wide index (it was put there
+      // when its child WIDE_SCAN + 1 was made), which holds the rest of them and the last one.
+      if (scanned === WIDE_SCAN) return this.wideChild(parent, fn);
+      if (links[child * LINK_STRIDE + LINK_FN] === fn) return child;
       last = child;
       child = links[child * LINK_STRIDE + LINK_NEXT_SIBLING];
     }
-    this.scannedSiblings += scanned;
-    // More children than the scan looked at: the parent is in the wide index (it was put there when
-    // its child WIDE_SCAN + 1 was made), which holds the rest of them and the last one.
-    const wide = child !== 0;
-    if (wide) {
-      const found = this.wideChild(parent, fn);
-      if (found !== 0) return found;
-    }
+    return scanned === WIDE_SCAN ? this.newWideChild(parent, fn, last) : this.newChild(parent, fn, last);
+  }
+
+  /**
+   * A new node for `fn`, appended to the children of `parent` after `last` (0: it has none), -1
+   * past the node cap. Kept out of findChild(), whose scan runs on many calls, so that it stays
+   * as small as it was before the wide index.
+   */
+  private newChild(parent: number, fn: number, last: number): number {
     if (this.nodeCount >= this.maxTreeNodes + 1) return -1;
-    if (wide) last = this.wideLast(parent);
     const node = this.nodeCount++;
     if (node * ALIGNED_STRIDE === this.nodeStats.length) {
       // Never past the cap: node ids end at maxTreeNodes.
@@ -1806,25 +1804,34 @@ export class Recorder {
     grown[node * LINK_STRIDE + LINK_FN] = fn;
     if (last === 0) grown[parent * LINK_STRIDE + LINK_FIRST_CHILD] = node;
     else grown[last * LINK_STRIDE + LINK_NEXT_SIBLING] = node;
-    if (scanned === WIDE_SCAN) {
-      // Child WIDE_SCAN + 1 or later: into the index, as the parent's last child too. (The first
-      // WIDE_SCAN children stay out of it: the scan finds them before the index is asked.)
-      this.indexWide(node, node + 1);
-      this.indexWide(node, -(node + 1));
-    }
     return node;
   }
 
-  /** The child of `parent` for `fn` from the wide index; 0: none. */
+  /**
+   * The child of `parent` for `fn` past its first WIDE_SCAN children, from the wide index, else a
+   * new node appended after its last child and put in the index (-1 past the node cap).
+   */
   private wideChild(parent: number, fn: number): number {
     const buckets = this.wideBuckets;
     const links = this.nodeLinks;
     const mask = buckets.length - 1;
     for (let i = wideHash(parent, fn) & mask; ; i = (i + 1) & mask) {
       const entry = buckets[i];
-      if (entry === 0) return 0;
+      if (entry === 0) break;
       if (entry > 0 && links[(entry - 1) * LINK_STRIDE + LINK_FN] === fn && links[(entry - 1) * LINK_STRIDE + LINK_PARENT] === parent) return entry - 1;
     }
+    if (this.nodeCount >= this.maxTreeNodes + 1) return -1;
+    return this.newWideChild(parent, fn, this.wideLast(parent));
+  }
+
+  /** A new node for `fn`, child WIDE_SCAN + 1 or later of `parent`, in the index as its child and as its last child. */
+  private newWideChild(parent: number, fn: number, last: number): number {
+    const node = this.newChild(parent, fn, last);
+    if (node >= 0) {
+      this.indexWide(node, node + 1);
+      this.indexWide(node, -(node + 1));
+    }
+    return node;
   }
 
   /** The last child of a parent in the wide index. */
