@@ -482,9 +482,10 @@ export class Recorder {
    * The wide index: the children after the first WIDE_SCAN of every parent with more
    * (findChild()), open addressing on parent and function, at most half full: node + 1 for a
    * child, −(node + 1) for a parent's last child (keyed on the parent and −1, so that a new child
-   * is appended without walking the list). Declared last, after the fields the fast paths use. Each entry is checked against the node's own record,
+   * is appended without walking the list). Each entry is checked against the node's own record,
    * so the index holds no keys. Empty until some parent has that many children; 8 to 16 bytes a
-   * child in it, at most 16 MB for a tree of 1M nodes all in wide lists.
+   * child in it, at most 16 MB for a tree of 1M nodes all in wide lists. Declared last, after the
+   * fields the fast paths use.
    */
   private wideBuckets: Int32Array = EMPTY_INT32;
   private wideCount = 0;
