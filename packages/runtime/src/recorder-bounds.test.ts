@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHarness, edgeOf, finish, statsOf, treeLines } from "./harness.test-helper";
-import { LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, Recorder } from "./recorder";
+import { LINK_FIRST_CHILD, LINK_FN, LINK_NEXT_SIBLING, LINK_STRIDE, NODE_CALLS, NODE_SELF, NODE_STRIDE, NODE_TOTAL, Recorder } from "./recorder";
 
 test("self-healing exit: frames left open above are closed at the exit below them", () => {
   const h = createHarness({ main: "function", lost: "function", deeper: "function" });
@@ -378,4 +378,111 @@ test("the probe paths call no Math function the program replaced: past the cap (
   assert.deepEqual(edgeOf(p, "c", "leaf"), { calls: 2, primitiveCalls: 2, selfTime: 2, totalTime: 2 });
   assert.equal(statsOf(p, "job").calls, 1);
   assert.equal(statsOf(p, "job").selfTime, 2);
+});
+
+/**
+ * Counts the reads of a node record's function (LINK_FN) by `recorder`, one per sibling a lookup
+ * looks at (and one for each of the few other reads: a frame's function, an index entry's check):
+ * its nodeLinks behind a proxy, put back after each growth of the tree replaces the array.
+ */
+function countFunctionReads(recorder: Recorder): { reads: number; watch(): void } {
+  const counter = {
+    reads: 0,
+    watch(): void {
+      const links = recorder.nodeLinks;
+      if (watched.has(links)) return;
+      const proxy = new Proxy(links, {
+        get(target, key) {
+          if (typeof key === "string" && /^\d+$/.test(key) && Number(key) % LINK_STRIDE === LINK_FN) counter.reads++;
+          const value = Reflect.get(target, key, target) as unknown;
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+        set(target, key, value) {
+          return Reflect.set(target, key, value, target);
+        },
+      });
+      watched.add(proxy);
+      recorder.nodeLinks = proxy;
+    },
+  };
+  const watched = new WeakSet<Int32Array>();
+  counter.watch();
+  return counter;
+}
+
+/** The children of tree node `parent`, in list order. */
+function childrenOf(recorder: Recorder, parent: number): number[] {
+  const children: number[] = [];
+  for (let child = recorder.nodeLinks[parent * LINK_STRIDE + LINK_FIRST_CHILD]; child !== 0; child = recorder.nodeLinks[child * LINK_STRIDE + LINK_NEXT_SIBLING]) children.push(child);
+  return children;
+}
+
+test("a parent with thousands of children: a lookup visits a bounded number of siblings; every child has its own node and counts", () => {
+  // main (function 0) calls 3,000 distinct functions, each once, then all of them twice more in
+  // another order (a dispatcher's handlers). The sibling list scanned to its end looked at 1,500
+  // siblings a call here on average; past the first 8 children the wide index answers.
+  const functions = 3001;
+  let ticks = 0;
+  const clock = { now: () => ticks, unit: 1 };
+  const recorder = new Recorder(clock, { kinds: new Uint8Array(functions) }, 1, {});
+  const counter = countFunctionReads(recorder);
+  const main = recorder.enter(0);
+  const order = [...Array.from({ length: functions - 1 }, (_, i) => i + 1), ...Array.from({ length: functions - 1 }, (_, i) => functions - 1 - i), ...Array.from({ length: functions - 1 }, (_, i) => 1 + ((i * 7) % (functions - 1)))];
+  for (const fn of order) {
+    const t = recorder.enter(fn);
+    ticks += 1 + (fn % 3);
+    recorder.exit(t);
+    counter.watch();
+  }
+  ticks += 1;
+  recorder.exit(main);
+  const calls = order.length + 1;
+  assert.ok(counter.reads <= calls * 12, `${counter.reads} node functions read in ${calls} calls`);
+  assert.equal(recorder.nodeCount, 1 + functions, "one node a function");
+  // The children stay in creation order: function i at node i + 1 (main is node 1).
+  assert.deepEqual(childrenOf(recorder, 1), Array.from({ length: functions - 1 }, (_, i) => i + 2));
+  const stats = recorder.collect();
+  for (let fn = 1; fn < functions; fn++) {
+    const at = (fn + 1) * NODE_STRIDE;
+    assert.equal(stats.nodeStats[at + NODE_CALLS], 3, `calls of node ${fn + 1}`);
+    assert.equal(stats.nodeStats[at + NODE_SELF], 3 * (1 + (fn % 3)), `self time of node ${fn + 1}`);
+  }
+  assert.equal(stats.nodeStats[1 * NODE_STRIDE + NODE_SELF], 1, "main's own time is its last tick");
+});
+
+test("a wide parent at the node cap: its children past the cap go direct, those made before it keep their nodes; a copy goes on appending", () => {
+  // Cap 1 + 40 nodes: main and its first 40 children; 60 more are past the cap, called twice.
+  const functions = 101;
+  let ticks = 0;
+  const clock = { now: () => ticks, unit: 1 };
+  const recorder = new Recorder(clock, { kinds: new Uint8Array(functions) }, 1, { maxTreeNodes: 41 });
+  const counter = countFunctionReads(recorder);
+  const main = recorder.enter(0);
+  for (let round = 0; round < 2; round++) {
+    for (let fn = functions - 1; fn >= 1; fn--) {
+      const t = recorder.enter(round === 0 ? functions - fn : fn);
+      ticks += 1;
+      recorder.exit(t);
+      counter.watch();
+    }
+  }
+  assert.equal(recorder.nodeCount, 42);
+  assert.equal(recorder.droppedTreeNodes, 2 * 60);
+  assert.deepEqual(childrenOf(recorder, 1), Array.from({ length: 40 }, (_, i) => i + 2));
+  assert.ok(counter.reads <= 201 * 12, `${counter.reads} node functions read in 201 calls`);
+  const stats = recorder.collect();
+  for (let fn = 1; fn <= 40; fn++) assert.equal(stats.nodeStats[(fn + 1) * NODE_STRIDE + NODE_CALLS], 2, `calls of node ${fn + 1}`);
+  for (let fn = 41; fn < functions; fn++) assert.equal(stats.fnCalls[fn], 2, `direct calls of ${fn}`);
+  // A copy of a wide parent (a snapshot's) appends after the last child its own index holds, and
+  // the original's list is left as it was.
+  const wide = new Recorder(clock, { kinds: new Uint8Array(functions) }, 1, {});
+  const top = wide.enter(0);
+  for (let fn = 1; fn <= 50; fn++) wide.exit(wide.enter(fn));
+  const copy = wide.clone();
+  for (let fn = 51; fn < functions; fn++) copy.exit(copy.enter(fn));
+  for (let fn = 1; fn < functions; fn++) copy.exit(copy.enter(fn));
+  assert.deepEqual(childrenOf(copy, 1), Array.from({ length: 100 }, (_, i) => i + 2));
+  assert.deepEqual(childrenOf(wide, 1), Array.from({ length: 50 }, (_, i) => i + 2));
+  wide.exit(top);
+  recorder.exit(main);
 });

@@ -253,3 +253,27 @@ test("a for await head's [Symbol.asyncIterator]() and then next() run under the 
   run(ops, { maxTreeNodes: 500_000 }, kindTable, functions, 0.25);
   run(ops, { maxTreeNodes: 3 });
 });
+
+test("random calls among many plain functions (parents with dozens of children), under small and large node caps: the same profiles", () => {
+  // Forty plain functions and two async ones: a parent gets more children than findChild() scans
+  // (the wide index: in over a third of these runs, in some with the node cap reached in the
+  // middle of a wide parent's list).
+  const count = 42;
+  const kinds: KindTable = { kinds: Uint8Array.from({ length: count }, (_, i) => (i >= 40 ? KIND_CODES.async : KIND_CODES.function)) };
+  const table: FunctionInfo[] = Array.from({ length: count }, (_, i) => ({ name: `w${i}`, qualifiedName: `w${i}`, file: "oracle.js", line: i + 1, column: 1, kind: i >= 40 ? ("async" as const) : ("function" as const) }));
+  const wideOp: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant("enter" as const), fn: fc.nat({ max: count - 1 }) }) },
+    { weight: 7, arbitrary: fc.record({ op: fc.constant("exit" as const), pick: fc.constant(0) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("exit" as const), pick }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("suspend" as const), pick, value }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("resume" as const), pick }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("tick" as const), ticks: fc.nat({ max: 3 }) }) },
+    { weight: 1, arbitrary: fc.constant({ op: "snapshot" as const }) },
+  );
+  fc.assert(
+    fc.property(fc.array(wideOp, { minLength: 100, maxLength: 400 }), fc.constantFrom(12, 30, 60, 500_000), fc.boolean(), (ops, maxTreeNodes, compensated) =>
+      run(ops, { maxTreeNodes }, kinds, table, compensated ? 0.25 : undefined),
+    ),
+    { numRuns: 300, seed: 20261127 },
+  );
+});
