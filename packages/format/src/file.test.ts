@@ -6,19 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { profileFileFormat, writeProfileFile } from "./file";
 import { looksLikeMarshal, readAnyProfileFile } from "./pstats-marshal";
-import type { Profile } from "./types";
-
-const PROFILE: Profile = {
-  format: "tsprof-profile",
-  version: 1,
-  timeUnit: "s",
-  meta: { tool: "test", clock: "tick" },
-  duration: 2,
-  functions: [{ name: "work", qualifiedName: "work", file: "a.js", line: 1, column: 0, kind: "function" }],
-  stats: [{ function: 0, calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 }],
-  edges: [],
-  callTree: [{ function: 0, calls: 1, selfTime: 2, totalTime: 2, children: [] }],
-};
+import { ONE_CALL_PROFILE as PROFILE } from "./one-call-profile.test-helper";
 
 test("profileFileFormat: .tsprof.json and .json are tsprof's, .cpuprofile Chrome's, any other name a pstats file (as cProfile's dump_stats writes)", () => {
   const cases: Array<[string, string]> = [

@@ -11,19 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { checkProfileWritable, writeProfileFile } from "./file";
 import { looksLikeMarshal, readAnyProfileFile } from "./pstats-marshal";
-import type { Profile } from "./types";
-
-const PROFILE: Profile = {
-  format: "tsprof-profile",
-  version: 1,
-  timeUnit: "s",
-  meta: { tool: "test", clock: "tick" },
-  duration: 2,
-  functions: [{ name: "work", qualifiedName: "work", file: "a.js", line: 1, column: 0, kind: "function" }],
-  stats: [{ function: 0, calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 }],
-  edges: [],
-  callTree: [{ function: 0, calls: 1, selfTime: 2, totalTime: 2, children: [] }],
-};
+import { ONE_CALL_PROFILE as PROFILE } from "./one-call-profile.test-helper";
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 const hasSetpriv = spawnSync("setpriv", ["--version"]).status === 0;
