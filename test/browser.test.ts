@@ -2,7 +2,7 @@
 // headless Chromium and hands its profile over with globalThis.__tsprof.snapshot() (design.md §5).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformFileSync } from "@babel/core";
@@ -109,8 +109,9 @@ test("the runtime bundles for the browser with webpack, and in Chromium the page
   }
 });
 
-test("a web bundle may import the Profile API: @tsprof/stats (Node only, for printStats) is left out, and a profile records in the page", async () => {
+test("a web bundle may import the Profile API: @tsprof/stats (Node only, for printStats) is left out, and a profile records in the page", async (t) => {
   const work = mkdtempSync(join(tmpdir(), "tsprof-browser-api-"));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
   writeFileSync(
     join(work, "app.js"),
     [
