@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { cpuProfileUrl, isCpuProfilePath, profileToCpuProfileText } from "./cpuprofile";
-import { writeProfileFile } from "./file";
+import { cpuProfileUrl, profileToCpuProfileText } from "./cpuprofile";
+import { isCpuProfilePath, writeProfileFile } from "./file";
 import { readProfile } from "./read";
 import type { CallTreeNode, Profile } from "./types";
 

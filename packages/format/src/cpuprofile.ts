@@ -51,11 +51,6 @@ interface Frame {
   info: FunctionInfo | undefined;
 }
 
-/** True for the extension that means "Chrome .cpuprofile". */
-export function isCpuProfilePath(path: string): boolean {
-  return path.toLowerCase().endsWith(".cpuprofile");
-}
-
 /** Calls `write` with consecutive chunks (about 1 MB each) of the profile's .cpuprofile JSON text. */
 export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => void): void {
   const functions = profile.functions;

@@ -295,6 +295,11 @@ export function profileFileFormat(path: string): ProfileFileFormat {
   return "pstats";
 }
 
+/** Whether a profile written to `path` is a Chrome .cpuprofile (profileFileFormat()'s rule, for the callers that only ask that). */
+export function isCpuProfilePath(path: string): boolean {
+  return profileFileFormat(path) === "cpuprofile";
+}
+
 /**
  * Throws, as Node's open() would for the user's path, when `path` cannot name a profile file: empty
  * (ENOENT), or a directory, existing or named with a trailing separator (EISDIR). Writing through a
@@ -369,8 +374,8 @@ function namingTarget(error: unknown, tmp: string, path: string): unknown {
 }
 
 /**
- * Whether `path` ends with `extension` (lower case, ASCII), in any case: isPstatsPath() and
- * isCpuProfilePath() without string methods. `ownName`: the extension must follow some other
+ * Whether `path` ends with `extension` (lower case, ASCII), in any case, without string methods
+ * (profileFileFormat()). `ownName`: the extension must follow some other
  * character of the file name, as path.extname() sees it (".prof" alone is a dotfile's name).
  */
 function hasExtension(path: string, extension: string, ownName: boolean): boolean {
