@@ -16,6 +16,11 @@ export const SCRIPT_EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", 
  */
 export const NON_SCRIPT_EXTENSIONS = [".json", ".node", ".wasm"];
 
+/** A module's source as Node compiles it: without a leading byte order mark. */
+export function stripBom(source: string): string {
+  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+}
+
 export function isTypeScript(filename: string): boolean {
   return TS_EXTENSIONS.has(extname(filename));
 }

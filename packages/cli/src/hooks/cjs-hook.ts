@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, resolve as resolvePath, dirname } from "node:path";
 import { compileFile, describeLoadError, LOAD_ERROR_KEY } from "../transform";
 import { rememberFormat } from "../compile-cache";
-import { moduleFormatOf, isTypeScript, typescriptSourceFor } from "../module-format";
+import { moduleFormatOf, isTypeScript, stripBom, typescriptSourceFor } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
 import { createGraphPreloader } from "./esm-graph";
@@ -142,8 +142,4 @@ function toSyntaxError(error: unknown, filename: string, source: string): unknow
   syntaxError.stack = message;
   Object.defineProperty(syntaxError, Symbol.for(LOAD_ERROR_KEY), { value: filename });
   return syntaxError;
-}
-
-function stripBom(source: string): string {
-  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 }

@@ -29,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { createHash } from "node:crypto";
 import { compileFile } from "../transform";
 import { cacheDirectory, cached } from "../compile-cache";
-import { moduleFormatOf, isTypeScript, NON_SCRIPT_EXTENSIONS, type Remember } from "../module-format";
+import { moduleFormatOf, isTypeScript, NON_SCRIPT_EXTENSIONS, stripBom, type Remember } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 
 type CompilableModule = { _compile(code: string, filename: string, format?: string): unknown };
@@ -253,8 +253,4 @@ function bindingNames(pattern: Pattern | null | undefined, into: string[]): void
 
 function nameOf(node: Named | undefined | null): string {
   return node?.name ?? node?.value ?? "";
-}
-
-function stripBom(source: string): string {
-  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 }

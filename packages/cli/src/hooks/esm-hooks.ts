@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { extname } from "node:path";
 import { compileFile, describeLoadError, LOAD_ERROR_KEY } from "../transform";
 import { rememberFormat } from "../compile-cache";
-import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS, NON_SCRIPT_EXTENSIONS, typescriptSourceFor, type Remember } from "../module-format";
+import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS, NON_SCRIPT_EXTENSIONS, stripBom, typescriptSourceFor, type Remember } from "../module-format";
 import type { RunHookOptions } from "../run-options";
 import { createInstrumentFilter } from "./should-instrument";
 
@@ -147,8 +147,4 @@ function syntaxErrorThrower(error: unknown, filename: string, source: string): s
   if (message === undefined) throw error;
   const mark = `Object.defineProperty(e, Symbol.for(${JSON.stringify(LOAD_ERROR_KEY)}), { value: ${JSON.stringify(filename)} });`;
   return `const e = new SyntaxError(${JSON.stringify(message)}); e.stack = e.message; ${mark} throw e;`;
-}
-
-function stripBom(source: string): string {
-  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 }
