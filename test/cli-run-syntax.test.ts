@@ -9,6 +9,8 @@ import { readFileSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import type * as ts from "typescript";
 import { tsprof, node, repoRoot, profiledRun, scratchProject, type RunResult } from "./helpers/cli";
+import { tsprofTransformer } from "@tsprof/ts-transformer";
+import type { ModuleSites } from "@tsprof/instrument";
 
 const typescript = require("typescript") as typeof ts;
 
@@ -336,6 +338,32 @@ test("JSX tsc would not compile (no tsconfig, no jsx, preserve, react-native, an
     `${join(cwd, "app.jsx")}:2:10: SyntaxError: JSX, which node cannot run: compile it first (tsprof run compiles JSX only in .tsx files, as tsc does)\n`,
   );
   assert.equal(jsx.status, 1);
+});
+
+test("functions exported from a namespace by var, let and const are named as written, as the tsc transformer names them (not the N.v assignment tsc's output makes)", () => {
+  const program = [
+    "namespace N {",
+    "  export var v1 = () => 1;",
+    "  export let l1 = function () { return 2; };",
+    "  export const c1 = () => 3;",
+    "  export var run = () => v1() + l1() + c1();",
+    "}",
+    "console.log(N.run());",
+    "export {};",
+    "",
+  ].join("\n");
+  const cwd = tsProject({ "names.ts": program });
+  const result = profiled(cwd, ["names.ts"]);
+  assert.equal(result.stdout, "6\n");
+  assert.deepEqual(result.calls, { v1: 1, l1: 1, c1: 1, run: 1 });
+  let table: ModuleSites | string | undefined;
+  typescript.transpileModule(program, {
+    fileName: join(cwd, "names.ts"),
+    compilerOptions: { target: typescript.ScriptTarget.ES2022, module: typescript.ModuleKind.CommonJS },
+    transformers: { before: [tsprofTransformer(undefined, { root: cwd }, { ts: typescript, onModule: (_file: string, sites: ModuleSites | string) => (table = sites) })] },
+  });
+  assert.ok(table && typeof table === "object", "the transformer made a site table");
+  assert.deepEqual(table.sites.map((site) => site[0]).sort(), Object.keys(result.calls).sort());
 });
 
 test("namespaces exporting var and let run as tsc's output does (Babel refuses them): every use inside becomes the namespace's property", () => {

@@ -16,7 +16,7 @@
 // Like Babel's transform, only references in the declaring block are the namespace's: another block of a
 // merged namespace does not see the export by its bare name.
 //
-// It runs in Program.enter before the tsprof plugin, so the functions it touches are instrumented as written.
+// It runs in Program.enter after the tsprof plugin, so the functions it touches are named and instrumented as written.
 import type { NodePath, PluginObj, types as BabelTypes } from "@babel/core";
 
 export function namespaceExportsPlugin({ types: t }: { types: typeof BabelTypes }): PluginObj {

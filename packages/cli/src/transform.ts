@@ -80,8 +80,6 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   if (decorators) plugins.push([autoAccessorsPlugin, { decorators }]);
   // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts).
   if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin);
-  // Namespaces' `export var`/`export let`, which Babel's TypeScript transform refuses, lowered as tsc does (namespace-exports.ts).
-  if (typescript) plugins.push(namespaceExportsPlugin);
   if (instrument) plugins.push(
     [
       tsprofPlugin,
@@ -93,6 +91,11 @@ export function compileSource(source: string, filename: string, format: ModuleFo
         importStyle: format === "module" ? "import" : "require",
       },
     ]);
+  // Namespaces' `export var`/`export let`, which Babel's TypeScript transform refuses, lowered as tsc does
+  // (namespace-exports.ts), after the tsprof plugin has named and instrumented their functions as written:
+  // `export var v = () => 1` is `v` in the table, as `export const` is and as the tsc transformer names it,
+  // not `N.v`, the assignment it becomes.
+  if (typescript) plugins.push(namespaceExportsPlugin);
   // Class fields and parameter properties initialised as tsc does under the tsconfig (class-fields.ts):
   // its Class visitor runs before the decorators transform's and the TypeScript preset's.
   const settings = typescriptSettingsOf(filename, javascript);
