@@ -11,7 +11,7 @@
 // A process started after `tsprof run` has gone (by a detached one that outlived it) finds no file
 // there and runs as under plain node, unprofiled: a preload file kept in that directory would have
 // been missing, and Node would have refused to start it.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync, writeSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 export interface RunHookOptions {
@@ -62,6 +62,49 @@ export const RUNNING_SUFFIX = ".running";
  * without the preload flag (tsx's `node --require … --import … app.ts`), which no profile will come from (hooks/register.ts).
  */
 export const UNPROFILED_CHILD_SUFFIX = ".unprofiled-child";
+
+/**
+ * `<pid>.paths-hint` in the run's directory: the line run.ts prints after the program when that process died of a
+ * module not found whose name is one of its tsconfig's `paths` (hooks/register.ts), which tsc and node leave alone.
+ */
+export const PATHS_HINT_SUFFIX = ".paths-hint";
+
+/**
+ * `tsconfig-<hash>.reported` in the run's directory: a line about a tsconfig problem (tsconfig.ts) has been printed.
+ * Every process and thread of the run reads the tsconfig files it needs on its own (`tsprof run` itself, for the
+ * main script; the hooks in each process, the ES module hooks thread, workers): the first to claim the marker
+ * prints the line, so a broken tsconfig is one line per run, not one per process.
+ */
+const REPORTED_SUFFIX = ".reported";
+
+function reportedMarker(outputDir: string, line: string): string {
+  // node:crypto loaded only when there is a problem to report: every process of the run loads this file.
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  return join(outputDir, `tsconfig-${createHash("sha1").update(line).digest("hex").slice(0, 16)}${REPORTED_SUFFIX}`);
+}
+
+/** Marks `line` as printed (by `tsprof run`, before the program started). */
+export function markReported(outputDir: string, line: string): void {
+  writeFileSync(reportedMarker(outputDir, line), "");
+}
+
+/**
+ * Prints `line` on stderr unless a process or thread of the run has printed it: a synchronous write to fd 2, which
+ * the module hooks thread can make too (its process.stderr is piped to the main thread's, asynchronously). Nothing
+ * once `tsprof run` has gone (its directory with it): a process that outlives it runs as under plain node.
+ */
+export function printOncePerRun(outputDir: string, line: string): void {
+  try {
+    writeFileSync(reportedMarker(outputDir, line), "", { flag: "wx" });
+  } catch {
+    return;
+  }
+  try {
+    writeSync(2, line + "\n");
+  } catch {
+    // stderr closed
+  }
+}
 
 /** The file the preload flag names: `register`, reached from `outputDir` (see the header), or `register` itself when no relative path joins them (another drive). */
 export function preloadPath(outputDir: string, register: string): string {

@@ -11,7 +11,8 @@ import type { Profile } from "@tsprof/format";
 import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
-import { LOAD_ERROR_SUFFIX, preloadPath, RUN_FILE, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
+import { onTsconfigProblem } from "./tsconfig";
+import { LOAD_ERROR_SUFFIX, markReported, PATHS_HINT_SUFFIX, preloadPath, RUN_FILE, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-format";
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
@@ -50,6 +51,13 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     outputDir: "",
     toolFingerprint: fingerprintTools(),
   };
+  // A tsconfig problem found here (the main script's tsconfig, read for its compile) is printed before the program
+  // runs, as tsc prints its diagnostics first; the processes of the run are told it was (markReported).
+  const tsconfigProblems: string[] = [];
+  onTsconfigProblem((line) => {
+    tsconfigProblems.push(line);
+    io.stderr.write(line + "\n");
+  });
   // Read and classified once: the syntax check and the choice of preload flag both go by it.
   const source = readMainSource(script);
   const format = moduleFormatOf(script, source, rememberFormat(hookOptions));
@@ -61,6 +69,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
 
   // Resolved: the preload flag names the directory in a path Node resolves lexically (run-options.ts).
   const outputDir = (hookOptions.outputDir = mkdtempSync(join(resolve(tmpdir()), "tsprof-run-")));
+  for (const line of tsconfigProblems) markReported(outputDir, line);
   // The directory goes on every way out this process lives to see: a return, an exception, a
   // process.exit() (the EPIPE handler in bin.ts), and a signal, from here to the end.
   const removeOutputDir = (): void => rmSync(outputDir, { recursive: true, force: true });
@@ -84,6 +93,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
         const verb = running.length === 1 ? "is" : "are";
         io.stderr.write(`tsprof: ${count} the program started ${verb} still running (${pids} ${running.join(", ")}): ${running.length === 1 ? "its" : "their"} calls are not in the profile\n`);
       }
+      const alias = pathsHint(outputDir, exit.pid);
+      if (alias) io.stderr.write(alias + "\n");
       const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
       const hint = profile && profile.functions.length === 0 ? (unprofiledChildHint(outputDir) ?? nodeModulesHint(main, hookOptions)) : undefined;
       if (hint) io.stderr.write(hint + "\n");
@@ -422,6 +433,16 @@ function failedToCompile(outputDir: string, pid: number | undefined): string | u
   if (pid === undefined) return undefined;
   try {
     return readFileSync(join(outputDir, `${pid}${LOAD_ERROR_SUFFIX}`), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line about a tsconfig `paths` alias that process `pid` of the run died of not finding (hooks/register.ts), if any. */
+function pathsHint(outputDir: string, pid: number | undefined): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return readFileSync(join(outputDir, `${pid}${PATHS_HINT_SUFFIX}`), "utf8");
   } catch {
     return undefined;
   }

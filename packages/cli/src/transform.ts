@@ -7,7 +7,7 @@ import type { ModuleFormat } from "./module-format";
 import { isTypeScript } from "./module-format";
 import type { RunHookOptions } from "./run-options";
 import { cacheDirectory, cacheKey, cached } from "./compile-cache";
-import { decoratorStyleFor, jsxSettingsFor, typescriptSettingsFor, type DecoratorStyle, type JsxSettings, type TypeScriptSettings } from "./tsconfig";
+import { decoratorStyleFor, jsxSettingsFor, tscEmitsCommonJs, tscMakesStrict, typescriptSettingsFor, type DecoratorStyle, type JsxSettings, type TypeScriptSettings } from "./tsconfig";
 import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } from "./jsx";
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
@@ -51,7 +51,10 @@ export function compileCacheKey(source: string, filename: string, format: Module
   const settings = typescriptSettingsOf(filename, javascript);
   // A .tsx file's output also depends on its tsconfig's JSX options.
   const jsx = jsxSettingsOf(filename, javascript);
-  const variant = javascript ? "javascript" : settings && `${settings.decorators} ${settings.classFields} ${settings.keepValueImports}${jsx ? ` ${JSON.stringify(jsx)}` : ""}`;
+  const variant = javascript
+    ? "javascript"
+    : settings &&
+      `${settings.decorators} ${settings.classFields} ${settings.keepValueImports} ${settings.module} ${settings.esModuleInterop} ${settings.alwaysStrict} ${settings.forceModules}${jsx ? ` ${JSON.stringify(jsx)}` : ""}`;
   return cacheKey(source, filename, format, options, instrument, variant);
 }
 
@@ -113,8 +116,18 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   const jsx = jsxSettingsOf(filename, javascript);
   if (jsx) plugins.unshift(...jsxPlugins(jsx));
   // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
-  // would make it undefined, as in an ES module.
-  if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true }]);
+  // would make it undefined, as in an ES module. noInterop: with esModuleInterop off (tsc's default for `module`
+  // commonjs), tsc emits plain require()s, no __importStar/__importDefault: `import * as f from "m"` is m's
+  // module.exports itself (callable when m exports a function) and a default import reads its `default`
+  // property. Only where tsc would emit CommonJS for the file: where it emits ES modules, Node's own interop
+  // applies, closer to Babel's.
+  if (typescript && format === "commonjs") {
+    const noInterop = settings !== undefined && !settings.esModuleInterop && tscEmitsCommonJs(filename, settings);
+    plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true, noInterop }]);
+    // A file without import or export stays a script for Babel's transform, sloppy unless tsc would make it strict
+    // (alwaysStrict or strict, moduleDetection "force", a .cts file): then it gets tsc's "use strict" too.
+    if (settings !== undefined && tscMakesStrict(filename, settings)) plugins.push(useStrictPlugin);
+  }
   // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
   const result = keepingErrorSettings(() => transformSync(source, {
@@ -139,6 +152,19 @@ export function compileSource(source: string, filename: string, format: ModuleFo
     },
   }));
   return result?.code ?? source;
+}
+
+/** Adds a "use strict" directive to a file that has none (see compileSource). */
+function useStrictPlugin(): PluginObj {
+  return {
+    name: "tsprof-use-strict",
+    visitor: {
+      Program(path) {
+        if (path.node.directives.some((directive) => directive.value.value === "use strict")) return;
+        path.node.directives.unshift({ type: "Directive", value: { type: "DirectiveLiteral", value: "use strict" } } as never);
+      },
+    },
+  };
 }
 
 /**

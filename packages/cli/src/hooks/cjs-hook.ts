@@ -66,13 +66,17 @@ export function installCommonJsHook(options: RunHookOptions): void {
   // TypeScript sources import "./x.js" meaning "./x.ts": resolve like tsc's node16 resolution does.
   const resolveFilename = internals._resolveFilename;
   internals._resolveFilename = function (request, parent, isMain, opts) {
+    let alternative: string | undefined;
     try {
       return resolveFilename.call(this, request, parent, isMain, opts);
-    } catch (error) {
-      const alternative = typescriptAlternative(request, parent);
-      if (alternative) return alternative;
-      throw error;
+    } catch {
+      alternative = typescriptAlternative(request, parent);
     }
+    if (alternative) return alternative;
+    // No TypeScript file either: Node's own error, thrown again by Node itself rather than rethrown here, so that
+    // an uncaught one shows Node's line (`throw err;` in its loader) above the message, as under plain node, and
+    // not a line of this file. Resolving is cheap and has no effect but its caches; this is the failing path only.
+    return resolveFilename.call(this, request, parent, isMain, opts);
   };
 }
 

@@ -7,7 +7,8 @@ import { extname } from "node:path";
 import { compileFile, describeLoadError, LOAD_ERROR_KEY } from "../transform";
 import { rememberFormat } from "../compile-cache";
 import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS, NON_SCRIPT_EXTENSIONS, stripBom, typescriptSourceFor, type Remember } from "../module-format";
-import type { RunHookOptions } from "../run-options";
+import { printOncePerRun, type RunHookOptions } from "../run-options";
+import { onTsconfigProblem } from "../tsconfig";
 import { createInstrumentFilter } from "./should-instrument";
 
 type Next<C, R> = (specifier: string, context: C) => Promise<R>;
@@ -35,6 +36,9 @@ export async function initialize(data: EsmHooksData): Promise<void> {
   offClockSeconds = counter instanceof Float64Array ? counter : undefined;
   shouldInstrument = createInstrumentFilter(options);
   remember = rememberFormat(options);
+  // This thread reads tsconfig files too: their problems are one line per run (register.ts).
+  const outputDir = options.outputDir;
+  onTsconfigProblem((line) => printOncePerRun(outputDir, line));
 }
 
 /**

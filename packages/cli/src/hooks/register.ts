@@ -1,6 +1,6 @@
 // Preloaded into the profiled program by `tsprof run` (node --require; run.ts preloadFlag()): installs the module hooks and starts recording.
 import Module, { createRequire, register } from "node:module";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { join, sep } from "node:path";
 import { existsSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { isMainThread, parentPort } from "node:worker_threads";
@@ -8,7 +8,8 @@ import { subscribe } from "node:diagnostics_channel";
 import type { ChildProcess } from "node:child_process";
 import { startDefaultSession } from "@tsprof/runtime";
 import { LOAD_ERROR_KEY } from "../transform";
-import { LOAD_ERROR_SUFFIX, outputDirFromExecArgv, preloadArgument, readRunSettings, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunSettings } from "../run-options";
+import { LOAD_ERROR_SUFFIX, outputDirFromExecArgv, PATHS_HINT_SUFFIX, preloadArgument, printOncePerRun, readRunSettings, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunSettings } from "../run-options";
+import { onTsconfigProblem, pathsPatternFor } from "../tsconfig";
 import { installCommonJsHook } from "./cjs-hook";
 import type { EsmHooksData } from "./esm-hooks";
 import { connectSignalRelay } from "./signal-relay";
@@ -23,6 +24,8 @@ if (outputDir !== undefined && settings !== undefined) {
 
 function start(outputDir: string, settings: RunSettings): void {
   const options = settings.hooks;
+  // A broken tsconfig (tsconfig.ts) is one line per run, whichever process or thread reads it first.
+  onTsconfigProblem((line) => printOncePerRun(outputDir, line));
   installCommonJsHook(options);
   // The seconds the hooks thread spends compiling ES modules, which it counts here while this thread goes on
   // (an import() awaited meanwhile): async wall times leave them out (esm-hooks.ts, the recorder's offClockSeconds).
@@ -128,6 +131,7 @@ function start(outputDir: string, settings: RunSettings): void {
   // ES module loader's promise). Only when nothing handles the exception: a program's own handler still gets it.
   if (isMainThread) {
     process.on("uncaughtExceptionMonitor", (error) => {
+      notePathsAlias(outputDir, error);
       const marked = typeof error === "object" && error !== null && Symbol.for(LOAD_ERROR_KEY) in error;
       if (!marked || process.listenerCount("uncaughtException") > 0) return;
       process.stderr.write(`${error.message}\n`);
@@ -142,6 +146,37 @@ function start(outputDir: string, settings: RunSettings): void {
     });
   }
   connectSignalRelay();
+}
+
+/**
+ * When the program dies of a module not found (require's MODULE_NOT_FOUND, import's ERR_MODULE_NOT_FOUND) whose
+ * name is one of the importing file's tsconfig `paths` ("@lib/*"), the reason is that nothing applies `paths` at
+ * run time: tsc leaves the import as written, and node, like `tsprof run`, resolves it as a package. Node prints
+ * its error as under plain node; the hint, one line, is printed by `tsprof run` after it (a line printed here would
+ * come first: Node prints the error after the monitors and 'exit').
+ */
+function notePathsAlias(outputDir: string, error: unknown): void {
+  // Any other error is left at once: this runs as a program dies, when it may have replaced the builtins used
+  // below (design.md pitfall 8), and whatever they do then is caught here, never changing how the program ends.
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code !== "MODULE_NOT_FOUND" && code !== "ERR_MODULE_NOT_FOUND") return;
+  try {
+    if (process.listenerCount("uncaughtException") > 0) return;
+    const { message, requireStack } = error as { message?: unknown; requireStack?: unknown };
+    if (typeof message !== "string") return;
+    const specifier = /Cannot find (?:module|package) '([^']+)'/.exec(message)?.[1];
+    const importedFrom = /imported from (.+)$/m.exec(message)?.[1];
+    const importer = Array.isArray(requireStack) && typeof requireStack[0] === "string" ? requireStack[0] : importedFrom?.startsWith("file:") ? fileURLToPath(importedFrom) : importedFrom;
+    if (specifier === undefined || importer === undefined) return;
+    const alias = pathsPatternFor(importer, specifier);
+    if (alias === undefined) return;
+    const hint =
+      `tsprof: '${specifier}' is a tsconfig "paths" alias ('${alias.pattern}' in ${alias.tsconfig}), which tsc leaves as written and neither node nor tsprof run applies at run time: ` +
+      `map it in package.json "imports" (or with a resolver such as tsconfig-paths)`;
+    writeFileSync(join(outputDir, `${process.pid}${PATHS_HINT_SUFFIX}`), hint);
+  } catch {
+    // the directory is gone, or the error is not one to explain
+  }
 }
 
 /**
