@@ -13,26 +13,35 @@
 // fs.writeFileSync used: Node's own writeFileSync calls fs.openSync, fs.writeSync and fs.closeSync
 // through the live module object. The extension checks index the string instead of calling
 // toLowerCase()/endsWith().
-// Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
-// empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
-import * as fs from "fs";
-import * as workerThreads from "worker_threads";
-// Not the global: a realm given the host's require may lack it (test262's node host).
-import { Buffer } from "buffer";
+// Node's modules come from nodeBuiltin() (node-builtins.ts: no require() in an ES module bundle, nothing
+// read in a page); outside Node, or where a bundle cannot reach fs, every entry here that touches a
+// file throws needsNodeFs()'s one line (test/browser.test.ts, test/bundles.test.ts).
+import type * as NodeFs from "fs";
+import { needsNodeFs, nodeBuiltin } from "./node-builtins";
 import { profileToPstatsBytes } from "./pstats-marshal";
 import { writeProfileJson } from "./profile-json";
 import { writeCpuProfileJson } from "./cpuprofile";
 import type { Profile } from "./types";
 
+const nodeFs = nodeBuiltin("fs");
+// Outside Node every function below is undefined, and never called: ensureFs() comes first.
+const fs: typeof NodeFs = nodeFs ?? ({} as typeof NodeFs);
 const { accessSync, closeSync, fchmodSync, fchownSync, linkSync, lstatSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } = fs;
 // realpathSync.native: the plain one walks the path in JavaScript with lstat calls the program may have replaced.
 const realpathSync = fs.realpathSync !== undefined ? fs.realpathSync.native : undefined!;
 const W_OK = fs.constants !== undefined ? fs.constants.W_OK : 2;
-const bufferFrom = Buffer !== undefined ? Buffer.from : undefined;
+// Not the global Buffer: a realm given the host's require may lack it (test262's node host).
+const NodeBuffer = nodeBuiltin("buffer")?.Buffer;
+const bufferFrom = NodeBuffer !== undefined ? NodeBuffer.from : undefined;
 const reflectApply = Reflect.apply;
 const stringIndexOf = String.prototype.indexOf;
 const stringSlice = String.prototype.slice;
-const threadId = workerThreads.threadId;
+const threadId = nodeBuiltin("worker_threads")?.threadId ?? 0;
+
+/** Throws needsNodeFs()'s line where there is no fs to read or write with (a page, an ES module bundle on an old Node). */
+function ensureFs(what: string): void {
+  if (nodeFs === undefined) throw needsNodeFs(what);
+}
 
 /** When `path` may have been written by someone else since the writer last looked (writeProfileFile). */
 export interface UnlessChanged {
@@ -70,6 +79,7 @@ export interface UnlessChanged {
  * A device or FIFO is written through whatever `unlessChanged` says: many writers are what it is for.
  */
 export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
+  ensureFs("writing a profile file");
   // The format goes by the name the user gave (a link's target may be named anything).
   return writeThrough(path, (write) => writeProfileBytes(path, profile, write), unlessChanged);
 }
@@ -79,6 +89,7 @@ export function writeProfileFile(path: string, profile: Profile, unlessChanged?:
  * writeProfileFile()'s rules: through a symlink, device or FIFO, atomically onto a regular file.
  */
 export function writeProfileBytesFile(path: string, bytes: Uint8Array): string {
+  ensureFs("writing a profile file");
   return writeThrough(path, (write) => write(bytes));
 }
 
@@ -152,6 +163,7 @@ function openTemp(tmp: string, mode: number): number {
  * target, and so does this). Uses no string method (see the header).
  */
 export function profileTarget(path: string): string {
+  ensureFs("writing a profile file");
   try {
     return realpathSync(path);
   } catch {
@@ -180,6 +192,7 @@ export function profileTarget(path: string): string {
  * (access(), not open(): opening a FIFO for writing waits for a reader).
  */
 export function checkProfileWritable(path: string): void {
+  ensureFs("writing a profile file");
   checkProfileTarget(path);
   const target = profileTarget(path);
   const existing = statOrUndefined(target);
@@ -199,11 +212,11 @@ export function checkProfileWritable(path: string): void {
 }
 
 /** By the mode bits, not Stats.isFile(): a method the program may have replaced on the prototype. */
-function isRegularFile(stats: fs.Stats): boolean {
+function isRegularFile(stats: NodeFs.Stats): boolean {
   return (stats.mode & 0o170000) === 0o100000;
 }
 
-function statOrUndefined(path: string): fs.Stats | undefined {
+function statOrUndefined(path: string): NodeFs.Stats | undefined {
   try {
     return statSync(path);
   } catch {
@@ -231,7 +244,7 @@ function tempPathBeside(target: string): string {
 }
 
 /** The new file gets the replaced one's permission bits (past the umask) and, where allowed, its owner. */
-function keepModeAndOwner(fd: number, existing: fs.Stats): void {
+function keepModeAndOwner(fd: number, existing: NodeFs.Stats): void {
   try {
     fchmodSync(fd, existing.mode & 0o7777);
   } catch {
@@ -309,6 +322,7 @@ export function isCpuProfilePath(path: string): boolean {
  * Stats.dumpStats, the runtime at exit) all say the same. Uses no string method (see the header).
  */
 export function checkProfileTarget(path: string): void {
+  ensureFs("writing a profile file");
   if (path.length === 0) throw openError("ENOENT", "no such file or directory", path);
   const last = path[path.length - 1];
   if (last === "/" || (last === "\\" && process.platform === "win32")) throw openError("EISDIR", "illegal operation on a directory", path);
@@ -400,5 +414,5 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 function toUtf8(text: string): Uint8Array {
-  return reflectApply(bufferFrom as (text: string, encoding: string) => Uint8Array, Buffer, [text, "utf8"]);
+  return reflectApply(bufferFrom as (text: string, encoding: string) => Uint8Array, NodeBuffer, [text, "utf8"]);
 }

@@ -6,7 +6,7 @@
 // Builtins appear as ("~", 0, "<built-in method builtins.exec>"). Files written by the pure-Python
 // `profile` module carry a bare call count instead of a caller tuple.
 // References: CPython Python/marshal.c (r_object, w_object) and Lib/pstats.py.
-import { extname } from "path";
+import { nodeBuiltin } from "./node-builtins";
 import { ProfileError, readFileBytes, readProfile } from "./read";
 import { compareFunctions } from "./canonical";
 import { PROFILE_FORMAT, PROFILE_VERSION, type EdgeStats, type FunctionInfo, type FunctionStats, type Profile } from "./types";
@@ -831,8 +831,12 @@ export function pstatsToProfile(entries: readonly PstatsEntry[], tool = "cProfil
 // ---------------------------------------------------------------------------------------------
 // Files
 
-/** True for the extensions that mean "Python pstats marshal file". */
+// Node's path module (node-builtins.ts); undefined outside Node.
+const extname = nodeBuiltin("path")?.extname;
+
+/** True for the extensions that mean "Python pstats marshal file". Outside Node always false: a page's bytes are told by their content (holdsPstats). */
 export function isPstatsPath(path: string): boolean {
+  if (extname === undefined) return false;
   const ext = extname(path).toLowerCase();
   return ext === ".prof" || ext === ".pstats";
 }

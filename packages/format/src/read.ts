@@ -1,9 +1,17 @@
 // Reading a .tsprof.json profile: parse, then validate every field, failing with one line that names the file and the fault.
-// Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
-// empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
-import { Buffer, isAscii } from "buffer";
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from "fs";
+import { needsNodeFs, nodeBuiltin } from "./node-builtins";
 import { PROFILE_FORMAT, PROFILE_VERSION, type FunctionKind, type Profile } from "./types";
+
+// Node's modules from nodeBuiltin() (node-builtins.ts): undefined outside Node, where a page reads
+// a profile's text and no file (reading one is needsNodeFs()'s one line there).
+const fs = nodeBuiltin("fs");
+// Not the global Buffer: a realm given the host's require may lack it (test262's node host).
+const buffer = nodeBuiltin("buffer");
+
+function nodeFs(what: string): typeof import("fs") {
+  if (fs === undefined) throw needsNodeFs(what);
+  return fs;
+}
 
 /** A profile file that cannot be used. `message` is one line: `<file>: <what is wrong>`. */
 export class ProfileError extends Error {
@@ -130,7 +138,7 @@ function rememberTable(head: FileHead, range: TableRange, profile: Profile, cach
     tables.unshift(...tables.splice(at, 1)); // most recently used first
     return;
   }
-  tables.unshift({ bytes: Buffer.from(head.bytes.subarray(range.start, range.end)), functions: profile.functions });
+  tables.unshift({ bytes: buffer!.Buffer.from(head.bytes.subarray(range.start, range.end)), functions: profile.functions });
   if (tables.length > CACHED_TABLES) tables.length = CACHED_TABLES;
 }
 
@@ -153,6 +161,7 @@ export interface FileHead {
  * file whose tree is most of it is never read whole. Unreadable: a ProfileError, as readFileBytes.
  */
 export function readFileHead(path: string, firstChunk = 4 << 20): FileHead {
+  const { closeSync, fstatSync, openSync, readFileSync, readSync } = nodeFs("reading a profile file");
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -164,12 +173,12 @@ export function readFileHead(path: string, firstChunk = 4 << 20): FileHead {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { bytes: readFileSync(fd), complete: true };
     // No bigger than the file (+1 to see its end in one read).
-    let bytes = Buffer.allocUnsafe(Math.max(1, Math.min(firstChunk, stat.size + 1)));
+    let bytes = buffer!.Buffer.allocUnsafe(Math.max(1, Math.min(firstChunk, stat.size + 1)));
     let length = 0;
     let searchFrom = 0;
     for (;;) {
       if (length === bytes.length) {
-        const grown = Buffer.allocUnsafe(bytes.length * 2);
+        const grown = buffer!.Buffer.allocUnsafe(bytes.length * 2);
         bytes.copy(grown, 0, 0, length);
         bytes = grown;
       }
@@ -215,7 +224,7 @@ function readWithoutCallTree(input: string | Uint8Array, name: string, comma?: n
 /** The offset of the comma before the first `"callTree":` key (bytes or characters) at or after `start`, or -1. */
 function callTreeComma(input: string | Uint8Array, start = 0): number {
   const key = '"callTree"';
-  const bytes = typeof input === "string" ? undefined : Buffer.from(input.buffer, input.byteOffset, input.length);
+  const bytes = typeof input === "string" ? undefined : buffer!.Buffer.from(input.buffer, input.byteOffset, input.length);
   const codeAt = (index: number): number => (bytes === undefined ? (input as string).charCodeAt(index) : bytes[index]!);
   for (let from = start; ; ) {
     const at = bytes === undefined ? (input as string).indexOf(key, from) : bytes.indexOf(key, from);
@@ -235,6 +244,7 @@ function isJsonSpace(code: number): boolean {
 
 /** The bytes of `path`, or a ProfileError saying why it cannot be read (missing, a directory, no permission). */
 export function readFileBytes(path: string): Buffer {
+  const { readFileSync } = nodeFs("reading a profile file");
   try {
     return readFileSync(path);
   } catch (error) {
@@ -258,8 +268,8 @@ function decodeText(input: string | Uint8Array, name: string): string {
   try {
     // ASCII (a profile nearly always is) decodes as Latin-1, the cheapest way to a string.
     text =
-      typeof isAscii === "function" && isAscii(input)
-        ? Buffer.from(input.buffer, input.byteOffset, input.length).toString("latin1")
+      buffer !== undefined && typeof buffer.isAscii === "function" && buffer.isAscii(input)
+        ? buffer.Buffer.from(input.buffer, input.byteOffset, input.length).toString("latin1")
         : new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(input);
   } catch {
     throw new ProfileError(name, "not a tsprof profile: binary data, not UTF-8 JSON");

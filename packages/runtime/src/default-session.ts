@@ -25,11 +25,9 @@
 // listenerCount, removeListener, kill), fs.writeSync, and writeProfileFile(), whose fs functions
 // are captured the same way (format's file.ts). The output path is resolved when the session
 // starts, so no path or string method runs at exit either. Test: test/patched-builtins-exit.test.ts.
-// Node's modules by their bare names (not `node:`): the package.json "browser" field maps those to
-// empty modules, so bundlers can build the runtime for a page (test/browser.test.ts).
-import * as fs from "fs";
-import { isMainThread, threadId } from "worker_threads";
-import { fileIdentity, writeProfileFile, type Profile as ProfileData, type UnlessChanged } from "@tsprof/format";
+// Node's modules come from format's nodeBuiltin(): no require() in an ES module bundle for Node
+// (esbuild --format=esm), nothing read in a page (test/browser.test.ts, test/bundles.test.ts).
+import { fileIdentity, needsNodeFs, nodeBuiltin, writeProfileFile, type Profile as ProfileData, type UnlessChanged } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
 import { environmentProblems, positiveIntegerSetting } from "./environment";
 import { countOnlyTarget, otherProcessPath, resolveOutputTarget, type OutputTarget } from "./output-path";
@@ -42,7 +40,13 @@ const hasProcess = typeof process === "object" && process !== null;
 const scheduleImmediate: ((callback: () => void) => unknown) | undefined = typeof setImmediate === "function" ? setImmediate : undefined;
 const noop = (): void => {};
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-const writeSync = fs.writeSync;
+const fs = nodeBuiltin("fs");
+const workerThreads = nodeBuiltin("worker_threads");
+// Undefined where a bundle cannot reach fs (an ES module bundle on a Node before 20.16): then
+// writeStderr() falls back to process.stderr, and the profile is not written (one line says why).
+const writeSync = fs !== undefined ? fs.writeSync : undefined;
+const isMainThread = workerThreads !== undefined ? workerThreads.isMainThread : true;
+const threadId = workerThreads !== undefined ? workerThreads.threadId : 0;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const defineProperty = Object.defineProperty;
 const deleteProperty = Reflect.deleteProperty;
@@ -76,13 +80,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
   if (existing !== undefined) return existing as RecordingSession;
   // A setting the runtime cannot honour is said once, on stderr, and the default used: a profiler
   // should not stop the program it profiles (`tsprof run` refuses such a run before it starts).
-  for (const problem of environmentProblems(env)) {
-    try {
-      writeSync(2, `tsprof: ignoring ${problem}\n`);
-    } catch {
-      // stderr closed
-    }
-  }
+  for (const problem of environmentProblems(env)) writeStderr(`tsprof: ignoring ${problem}\n`);
   const session = new RecordingSession({
     clock: clockFromEnvironment(env),
     maxTreeNodes: positiveIntegerSetting(env.TSPROF_MAX_TREE_NODES),
@@ -106,6 +104,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
   let targetError: unknown;
   let unlessChanged: UnlessChanged | undefined;
   try {
+    if (fs === undefined) throw needsNodeFs("writing the profile");
     target = resolveOutputTarget(env.TSPROF_OUTPUT, pid, threadId, process.cwd());
     if (session.clock.name === "none") target = countOnlyTarget(target);
     unlessChanged = { identity: fileIdentity(target.path), otherwise: otherProcessPath(target.path, pid) };
@@ -116,7 +115,7 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
   const writeOnce = shieldListener((): void => {
     if (written) return;
     written = true;
-    const failure = writeDefaultProfile(session, target, unlessChanged, targetError, env.TSPROF_OUTPUT ?? "");
+    const failure = writeDefaultProfile(session, target, unlessChanged, targetError, env.TSPROF_OUTPUT || `tsprof-${pid}.tsprof.json`);
     const afterWrite = hooks.afterWrite;
     if (afterWrite === undefined) {
       if (failure !== undefined) writeStderr(failure);
@@ -218,7 +217,8 @@ function writeDefaultProfile(session: RecordingSession, target: OutputTarget | u
 
 function writeStderr(text: string): void {
   try {
-    writeSync(2, text);
+    if (writeSync !== undefined) writeSync(2, text);
+    else process.stderr.write(text);
   } catch {
     // stderr closed: nothing left to tell
   }

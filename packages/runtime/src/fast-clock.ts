@@ -14,6 +14,7 @@
 // every call in that window would be charged from it (a program's `main` of 17 ms measured 0, a
 // 200 ms loop 242 ms). If the thread has not started within STARTUP_TIMEOUT_MS (a starved
 // machine), it is stopped and the clock reads hrtime on every call instead (name "hrtime").
+import { nodeBuiltin } from "@tsprof/format";
 import type { Clock } from "./clock";
 
 /** Default update period of the timer thread, microseconds. */
@@ -69,12 +70,7 @@ export function createFastClock(periodMicroseconds = DEFAULT_FAST_CLOCK_PERIOD_U
     const t = hrtime();
     return (t[0] - originSeconds) * 1e9 + t[1];
   };
-  let threads: WorkerThreads | undefined;
-  try {
-    threads = require("worker_threads") as WorkerThreads;
-  } catch {
-    threads = undefined;
-  }
+  const threads = nodeBuiltin("worker_threads") as WorkerThreads | undefined;
   const period = periodMicroseconds / 1e6;
   if (threads === undefined || typeof SharedArrayBuffer !== "function") {
     return exactClock(exact);

@@ -1,13 +1,11 @@
 // What the recorder may learn of a value a `for await` head or a `yield*` hands it, without running user code: shared by the recorder and its reference model (reference-recorder.test-helper.ts).
 
-/** Node's util.types, read once: `util` by its bare name (the package.json "browser" field maps it to an empty module, and a page gets the fallbacks below). */
+import { nodeBuiltin } from "@tsprof/format";
+
+/** Node's util.types, read once (format's nodeBuiltin(): no require() in an ES module bundle); a page has none and gets the fallbacks below. */
 const types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined = (() => {
-  try {
-    const found = (require("util") as typeof import("util")).types;
-    return found !== undefined && typeof found.isGeneratorObject === "function" && typeof found.isProxy === "function" ? found : undefined;
-  } catch {
-    return undefined;
-  }
+  const found = nodeBuiltin("util")?.types;
+  return found !== undefined && typeof found.isGeneratorObject === "function" && typeof found.isProxy === "function" ? found : undefined;
 })();
 
 /**

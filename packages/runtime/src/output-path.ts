@@ -1,6 +1,8 @@
 // Where the automatic session writes its profile: TSPROF_OUTPUT (with %p, %t) or tsprof-<pid>.tsprof.json.
-import { isCpuProfilePath } from "@tsprof/format";
-import { isAbsolute, join } from "path";
+import { isCpuProfilePath, needsNodeFs, nodeBuiltin } from "@tsprof/format";
+
+// Node's path module (format's node-builtins.ts: no require() in an ES module bundle).
+const nodePath = nodeBuiltin("path");
 
 export interface OutputTarget {
   path: string;
@@ -18,6 +20,8 @@ const KNOWN_EXTENSIONS = [".tsprof.json", ".json", ".pstats", ".prof", ".cpuprof
  * so every thread writes its own file. Relative paths resolve against `cwd`.
  */
 export function resolveOutputTarget(template: string | undefined, pid: number, threadId: number, cwd: string): OutputTarget {
+  if (nodePath === undefined) throw needsNodeFs("writing the profile");
+  const { isAbsolute, join } = nodePath;
   if (template === undefined || template === "") {
     const name = threadId > 0 ? `tsprof-${pid}-t${threadId}.tsprof.json` : `tsprof-${pid}.tsprof.json`;
     return { path: join(cwd, name), announce: true };

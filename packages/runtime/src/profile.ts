@@ -1,5 +1,5 @@
 // The API in the spirit of cProfile.Profile: enable/disable, runcall, run, scope, snapshot, dumpStats, printStats.
-import { writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
+import { needsNodeFs, nodeBuiltin, writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { createHrtimeClock, type Clock } from "./clock";
 import { withCompensation } from "./compensation";
 import type { RecorderOptions } from "./recorder";
@@ -122,8 +122,10 @@ export class Profile {
     return this.session.snapshot();
   }
 
-  /** Writes the profile to `path` (format by extension, atomically). */
+  /** Writes the profile to `path` (format by extension, atomically). Needs Node: a page takes snapshot() instead. */
   dumpStats(path: string): void {
+    // A page has no file to write: one line naming this call and snapshot() (format's writers would name themselves).
+    if (nodeBuiltin("fs") === undefined) throw needsNodeFs("dumpStats");
     writeProfileFile(path, this.snapshot());
   }
 
