@@ -125,6 +125,8 @@ export function writeFailureReason(error: unknown): string {
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EROFS") return "read-only file system";
   if (code === "EISDIR") return "is a directory";
+  // A socket (`/dev/stdout` where stdout is one): open() cannot open it; Python says the same.
+  if (code === "ENXIO") return "no such device or address";
   return code ?? String(error);
 }
 
