@@ -431,3 +431,26 @@ test("calls past the depth cap are counted in meta.droppedCalls and said in one 
   assert.equal(whole.stderr, "");
   assert.equal(meta(out).droppedCalls, undefined);
 });
+
+test("tsprof stats says how many calls a profile's meta.droppedCalls left out, as tsprof run does, and --json has them", () => {
+  const dir = scratch();
+  const program = join(dir, "fib.js");
+  writeFileSync(program, "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nfib(10);\n");
+  const capped = join(dir, "capped.tsprof.json");
+  assert.equal(tsprof(["run", "-o", capped, program], { env: { TSPROF_MAX_DEPTH: "3" } }).status, 0);
+  // Said nothing: the table's 7 calls of fib looked like the whole run.
+  const line = "tsprof stats: 170 calls were not recorded (made past the depth cap, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)\n";
+  const table = tsprof(["stats", capped]);
+  assert.equal(table.status, 0, table.stderr);
+  assert.equal(table.stderr, line);
+  const json = tsprof(["stats", capped, "--json"]);
+  assert.equal(json.stderr, line);
+  assert.equal((JSON.parse(json.stdout) as { droppedCalls: number }).droppedCalls, 170);
+  // Two files add up, as a merge does; a profile with none drops nothing and says nothing.
+  assert.equal((JSON.parse(tsprof(["stats", capped, capped, "--json"]).stdout) as { droppedCalls: number }).droppedCalls, 340);
+  const whole = join(dir, "whole.tsprof.json");
+  assert.equal(tsprof(["run", "-o", whole, program]).status, 0);
+  const none = tsprof(["stats", whole, "--json"]);
+  assert.equal(none.stderr, "");
+  assert.equal((JSON.parse(none.stdout) as { droppedCalls: number }).droppedCalls, 0);
+});
