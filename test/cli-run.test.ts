@@ -394,6 +394,21 @@ test("tsprof help COMMAND prints that command's help", () => {
     assert.equal(help.stdout, tsprof([command, "--help"]).stdout);
   }
   assert.match(tsprof(["help"]).stdout, /tsprof --version/);
+  // Printed the general usage with exit 0, as if `bogus` were a topic.
+  const bogus = tsprof(["help", "bogus"]);
+  assert.equal(bogus.status, 2);
+  assert.equal(bogus.stdout, "");
+  assert.equal(bogus.stderr, tsprof(["bogus"]).stderr);
+  assert.equal(bogus.stderr, "tsprof: unknown command 'bogus' (try: tsprof --help)\n");
+});
+
+test("tsprof --help and tsprof help run list the script extensions README lists, .tsx among them", () => {
+  const listed = /`tsprof run` is `python -m cProfile` for Node: it runs `([^`]+)` scripts/.exec(readFileSync(join(repoRoot, "README.md"), "utf8"));
+  assert.ok(listed, "README's list of extensions");
+  assert.ok(listed[1]!.split(" ").includes(".tsx"));
+  for (const help of [tsprof(["--help"]).stdout, tsprof(["help", "run"]).stdout]) {
+    assert.ok(help.includes(listed[1]!), help);
+  }
 });
 
 test("an absolute --include names files inside the working directory and outside it", () => {

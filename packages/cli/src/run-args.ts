@@ -26,7 +26,7 @@ export const RUN_USAGE =
 
 export const RUN_HELP = `${RUN_USAGE}
 
-Runs SCRIPT (.js .mjs .cjs .ts .mts .cts; ES modules and CommonJS) with every function instrumented,
+Runs SCRIPT (.js .mjs .cjs .ts .mts .cts .tsx; ES modules and CommonJS) with every function instrumented,
 keeping its argv, stdout, stderr and exit status, then prints the profile (pstats table) after its output.
 
   -o, --outfile OUT   write the profile instead of printing it: .tsprof.json, .cpuprofile (Chrome DevTools,
