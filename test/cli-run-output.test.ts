@@ -7,8 +7,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { looksLikeMarshal } from "@tsprof/format";
-import { tsprof, tsprofBin } from "./helpers/cli";
+import { decodePstats, looksLikeMarshal } from "@tsprof/format";
+import { throughPipe, tsprof, tsprofBin } from "./helpers/cli";
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
@@ -92,4 +92,32 @@ test("run -o onto an immutable file (chattr +i): one 'cannot write' line and exi
   } finally {
     spawnSync("chattr", ["-i", path]);
   }
+});
+
+// Where fd 1 or 2 is a pipe, /dev/stdout is a link to /proc/self/fd/1, a link to `pipe:[N]`, which
+// is no path: the write took it for a file in /proc/self/fd and failed before the program ran
+// ("cannot write /dev/stdout: no such directory", exit 2).
+test("run -o /dev/stdout, /proc/self/fd/1 or /dev/stderr onto a pipe writes the profile into the pipe, after the program's own output as python -m cProfile -o /dev/stdout does", { skip: process.platform !== "linux" && "Linux's /proc links" }, () => {
+  const work = workWith('function f() {} f(); f(); console.log("ran");\n');
+  for (const [out, stream] of [["/dev/stdout", "stdout"], ["/proc/self/fd/1", "stdout"], ["/dev/stderr", "stderr"]] as const) {
+    const result = throughPipe([process.execPath, tsprofBin, "run", "-o", out, "prog.js"], stream, { cwd: work, env: { TSPROF_CLOCK: "tick" } });
+    assert.equal(result.status, 0, `${out}: ${result.other}`);
+    // The program writes first (its stdout is the same pipe), the profile at the end: what cProfile does.
+    const program = stream === "stdout" ? "ran\n" : "";
+    assert.equal(result.piped.subarray(0, program.length).toString(), program, out);
+    assert.equal(result.other, stream === "stdout" ? "" : "ran\n", out);
+    const entries = decodePstats(result.piped.subarray(program.length), out);
+    assert.equal(entries.find((entry) => entry.function.name === "f")?.calls, 2, out);
+  }
+});
+
+test("run -o /dev/stdout where stdout is a socket is refused before the program runs, as Python's open() refuses it", { skip: process.platform !== "linux" && "Linux's /proc links" }, () => {
+  const work = workWith('require("fs").writeFileSync("ran", "");\nfunction f() {}\nf();\n');
+  // spawnSync's stdout is a socket pair: opening /proc/self/fd/1 fails (ENXIO). access() let it pass,
+  // the program ran, and only the write after it failed.
+  const result = tsprof(["run", "-o", "/dev/stdout", "prog.js"], { cwd: work });
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr, "tsprof: cannot write /dev/stdout: no such device or address\n");
+  assert.equal(result.stdout, "");
+  assert.equal(existsSync(join(work, "ran")), false, "the program did not run");
 });

@@ -394,6 +394,21 @@ test("tsprof help COMMAND prints that command's help", () => {
     assert.equal(help.stdout, tsprof([command, "--help"]).stdout);
   }
   assert.match(tsprof(["help"]).stdout, /tsprof --version/);
+  // Printed the general usage with exit 0, as if `bogus` were a topic.
+  const bogus = tsprof(["help", "bogus"]);
+  assert.equal(bogus.status, 2);
+  assert.equal(bogus.stdout, "");
+  assert.equal(bogus.stderr, tsprof(["bogus"]).stderr);
+  assert.equal(bogus.stderr, "tsprof: unknown command 'bogus' (try: tsprof --help)\n");
+});
+
+test("tsprof --help and tsprof help run list the script extensions README lists, .tsx among them", () => {
+  const listed = /`tsprof run` is `python -m cProfile` for Node: it runs `([^`]+)` scripts/.exec(readFileSync(join(repoRoot, "README.md"), "utf8"));
+  assert.ok(listed, "README's list of extensions");
+  assert.ok(listed[1]!.split(" ").includes(".tsx"));
+  for (const help of [tsprof(["--help"]).stdout, tsprof(["help", "run"]).stdout]) {
+    assert.ok(help.includes(listed[1]!), help);
+  }
 });
 
 test("an absolute --include names files inside the working directory and outside it", () => {
@@ -430,4 +445,27 @@ test("calls past the depth cap are counted in meta.droppedCalls and said in one 
   const whole = tsprof(["run", "-o", out, program]);
   assert.equal(whole.stderr, "");
   assert.equal(meta(out).droppedCalls, undefined);
+});
+
+test("tsprof stats says how many calls a profile's meta.droppedCalls left out, as tsprof run does, and --json has them", () => {
+  const dir = scratch();
+  const program = join(dir, "fib.js");
+  writeFileSync(program, "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nfib(10);\n");
+  const capped = join(dir, "capped.tsprof.json");
+  assert.equal(tsprof(["run", "-o", capped, program], { env: { TSPROF_MAX_DEPTH: "3" } }).status, 0);
+  // Said nothing: the table's 7 calls of fib looked like the whole run.
+  const line = "tsprof stats: 170 calls were not recorded (made past the depth cap, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)\n";
+  const table = tsprof(["stats", capped]);
+  assert.equal(table.status, 0, table.stderr);
+  assert.equal(table.stderr, line);
+  const json = tsprof(["stats", capped, "--json"]);
+  assert.equal(json.stderr, line);
+  assert.equal((JSON.parse(json.stdout) as { droppedCalls: number }).droppedCalls, 170);
+  // Two files add up, as a merge does; a profile with none drops nothing and says nothing.
+  assert.equal((JSON.parse(tsprof(["stats", capped, capped, "--json"]).stdout) as { droppedCalls: number }).droppedCalls, 340);
+  const whole = join(dir, "whole.tsprof.json");
+  assert.equal(tsprof(["run", "-o", whole, program]).status, 0);
+  const none = tsprof(["stats", whole, "--json"]);
+  assert.equal(none.stderr, "");
+  assert.equal((JSON.parse(none.stdout) as { droppedCalls: number }).droppedCalls, 0);
 });

@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tsprof, tsprofBin, repoRoot, findPython } from "./helpers/cli";
-import { looksLikeMarshal } from "@tsprof/format";
+import { throughPipe, tsprof, tsprofBin, repoRoot, findPython } from "./helpers/cli";
+import { decodePstats, looksLikeMarshal } from "@tsprof/format";
 
 const work = mkdtempSync(join(tmpdir(), "tsprof-stats-cli-"));
 const profile = join(work, "p.tsprof.json");
@@ -173,4 +173,18 @@ test("a function literally named like another's column label ('f col 10') is its
   const pstats = spawnSync(python, ["-c", "import pstats, sys; pstats.Stats(sys.argv[1]).print_stats()", join(dir, "c.prof")], { encoding: "utf8" });
   assert.equal(pstats.status, 0, pstats.stderr);
   assert.deepEqual(rowsOf(pstats.stdout), expected);
+});
+
+test("stats --dump /dev/stdout or /dev/stderr where that is a pipe writes the pstats dump into it", { skip: process.platform !== "linux" && "Linux's /proc links" }, () => {
+  // Failed with "cannot write /dev/stdout: no such directory", exit 2: the link's target, pipe:[N],
+  // was taken for a file in /proc/self/fd.
+  const toStderr = throughPipe([process.execPath, tsprofBin, "stats", profile, "--dump", "/dev/stderr"], "stderr", { cwd: work });
+  assert.equal(toStderr.status, 0, toStderr.piped.toString());
+  assert.match(toStderr.other, /15 function calls \(6 primitive calls\)/);
+  assert.equal(decodePstats(toStderr.piped, "stderr").find((entry) => entry.function.name === "isEven")?.calls, 5);
+  // Onto stdout the dump comes first (it is written before the table is printed), then the table.
+  const toStdout = throughPipe([process.execPath, tsprofBin, "stats", profile, "--dump", "/dev/stdout"], "stdout", { cwd: work });
+  assert.equal(toStdout.status, 0, toStdout.other);
+  assert.ok(looksLikeMarshal(toStdout.piped), "the dump first");
+  assert.match(toStdout.piped.toString("latin1"), /15 function calls \(6 primitive calls\)/);
 });

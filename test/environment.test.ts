@@ -54,13 +54,18 @@ test("under plain node, a bad TSPROF_* value is one stderr line each; the progra
   assert.deepEqual(profile.stats.map((row) => row.calls).sort(), [1, 2]);
 });
 
-test("tsprof run refuses a bad TSPROF_* value (TSPROF_CACHE too) with one line and exit 2, before the program runs", () => {
+test("tsprof run refuses a bad TSPROF_* value (TSPROF_CACHE, TSPROF_DEBUG, TSPROF_AUTOSTART too; TSPROF_AUTOSTART=0 as well) with one line and exit 2, before the program runs", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-env-"));
   writeFileSync(join(dir, "side-effect.js"), 'require("fs").writeFileSync("ran", "");\nfunction f() {}\nf();\n');
   for (const [name, value, line] of [
     ["TSPROF_CLOCK", "bogus", "tsprof: TSPROF_CLOCK=bogus: expected hrtime (the default), fast or tick\n"],
     ["TSPROF_MODE", "counts", "tsprof: TSPROF_MODE=counts: expected count (unset: timed)\n"],
     ["TSPROF_CACHE", "off", "tsprof: TSPROF_CACHE=off: expected 0 or 1\n"],
+    // Both passed unnoticed (exit 0) although README and tsprof help run said bad values are refused.
+    ["TSPROF_AUTOSTART", "bogus", "tsprof: TSPROF_AUTOSTART=bogus: expected 0 or 1\n"],
+    ["TSPROF_DEBUG", "bogus", "tsprof: TSPROF_DEBUG=bogus: expected 0 or 1\n"],
+    // Was dropped without a word: the program was recorded all the same.
+    ["TSPROF_AUTOSTART", "0", "tsprof: TSPROF_AUTOSTART=0: tsprof run always records the whole program; unset it (a program that records only through Profile runs with plain node)\n"],
   ]) {
     const result = tsprof(["run", "side-effect.js"], { cwd: dir, env: { [name]: value } });
     assert.equal(result.status, 2, name);
@@ -68,8 +73,8 @@ test("tsprof run refuses a bad TSPROF_* value (TSPROF_CACHE too) with one line a
     assert.equal(result.stdout, "");
     assert.deepEqual(readdirSync(dir), ["side-effect.js"], `${name}: the program did not run`);
   }
-  // tsprof run records from the start whatever TSPROF_AUTOSTART says, so it does not look at it.
-  const ok = tsprof(["run", "side-effect.js"], { cwd: dir, env: { TSPROF_AUTOSTART: "no" } });
+  // The values they do take: tsprof run records from the start with TSPROF_AUTOSTART=1 as without it.
+  const ok = tsprof(["run", "side-effect.js"], { cwd: dir, env: { TSPROF_AUTOSTART: "1", TSPROF_DEBUG: "0" } });
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /1 function calls/);
 });

@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { lstatSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readAnyProfileFile } from "@tsprof/format";
+import { decodePstats, readAnyProfileFile } from "@tsprof/format";
+import { throughPipe } from "./helpers/cli";
 
 // Instrumented by hand as the transform would: work() called twice.
 const program = `const probe = require(${JSON.stringify(require.resolve("@tsprof/runtime/probe"))}).module("prog.js", [["work", "", 2, 1, 0]]);
@@ -50,4 +51,22 @@ test("TSPROF_OUTPUT naming a character device (mknod) writes through it: still a
   assert.equal(spawnSync("mknod", ["-m", "666", join(dir, "nulldev"), "c", "1", "3"]).status, 0, "mknod");
   run(dir, "nulldev");
   assert.ok(lstatSync(join(dir, "nulldev")).isCharacterDevice());
+});
+
+test("TSPROF_OUTPUT=/dev/stdout (or /dev/stderr) where that is a pipe: the profile goes into the pipe after the program's output", { skip: process.platform !== "linux" && "Linux's /proc links" }, () => {
+  // /dev/stdout → /proc/self/fd/1 → pipe:[N], no path: read as one, the exit writer made a temp
+  // file in /proc/self/fd, failed with ENOENT, and the profile was lost.
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-output-target-"));
+  writeFileSync(join(dir, "prog.js"), program);
+  for (const [output, stream] of [["/dev/stdout", "stdout"], ["/dev/stderr", "stderr"]] as const) {
+    // A shell's pipe: Node's spawn() would make a socket, which /dev/stdout cannot be opened on (ENXIO, in Python too).
+    const result = throughPipe([process.execPath, "prog.js"], stream, { cwd: dir, env: { TSPROF_OUTPUT: output } });
+    assert.equal(result.status, 0, result.other);
+    const before = stream === "stdout" ? "ran\n" : "";
+    assert.equal(result.other, stream === "stdout" ? "" : "ran\n", output);
+    assert.equal(result.piped.subarray(0, before.length).toString(), before, output);
+    const entries = decodePstats(result.piped.subarray(before.length), output);
+    assert.equal(entries.find((entry) => entry.function.name === "work")?.calls, 2, output);
+  }
+  assert.deepEqual(readdirSync(dir), ["prog.js"]);
 });

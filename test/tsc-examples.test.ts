@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, tsprof } from "./helpers/cli";
@@ -240,5 +240,40 @@ test("examples/jest-ts-jest without its test environment: the tests pass but no 
   assert.match(run.stderr, /^Tests: {7}5 passed, 5 total$/m);
   // Each test file's runtime hooked the `exit` of its own vm context's process object, which never fires.
   assert.deepEqual(readdirSync(work).filter((name) => name.endsWith(".tsprof.json")), []);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test("examples/jest-ts-jest's profile script, run twice, reports one run's calls each time (the last run's files are removed first)", () => {
+  // The recipe itself, with a stand-in for jest (one profile per run under a new name, as jest's
+  // pid differs from run to run) and the real tsprof. Before, the glob of the second run found the
+  // first run's jest-<pid>.tsprof.json as well and the table counted every call twice (62 for 31).
+  const script = (JSON.parse(readFileSync(join(jestExample, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.profile!;
+  const work = mkdtempSync(join(tmpdir(), "tsprof-jest-recipe-"));
+  writeFileSync(join(work, "main.js"), "function f() {}\nfor (let i = 0; i < 3; i++) f();\n");
+  const recorded = join(work, "recorded.tsprof.json");
+  const run = tsprof(["run", "-o", recorded, "main.js"], { cwd: work });
+  assert.equal(run.status, 0, run.stderr);
+  const bin = join(work, "bin");
+  const project = join(work, "project");
+  mkdirSync(bin);
+  mkdirSync(project);
+  const fakeJest = `#!${process.execPath}\nrequire("fs").copyFileSync(${JSON.stringify(recorded)}, process.env.TSPROF_OUTPUT.replace("%p", String(process.pid)));\n`;
+  writeFileSync(join(bin, "jest"), fakeJest, { mode: 0o755 });
+  symlinkSync(join(repoRoot, "packages", "cli", "bin", "tsprof.js"), join(bin, "tsprof"));
+  const totals: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const result = spawnSync("sh", ["-c", script], {
+      cwd: project,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+    totals.push(/(\d+) function calls/.exec(result.stdout)?.[1] ?? result.stdout);
+  }
+  const once = /(\d+) function calls/.exec(tsprof(["stats", recorded]).stdout)?.[1];
+  assert.equal(once, "3");
+  assert.deepEqual(totals, [once, once]);
+  assert.equal(readdirSync(project).filter((name) => name.endsWith(".tsprof.json")).length, 1);
   rmSync(work, { recursive: true, force: true });
 });

@@ -32,6 +32,26 @@ export function tsprof(args: string[], options: { cwd?: string; env?: Record<str
   );
 }
 
+/**
+ * `COMMAND` in `cwd` with its stdout (or stderr) a real pipe, as a shell makes one (Node's spawn()
+ * makes socket pairs, which /dev/stdout cannot be opened on): the bytes that went through the pipe,
+ * the other stream, and the command's exit status.
+ */
+export function throughPipe(command: string[], stream: "stdout" | "stderr", options: { cwd: string; env?: Record<string, string> }): { piped: Buffer; other: string; status: number } {
+  const scratchDir = mkdtempSync(join(tmpdir(), "tsprof-pipe-"));
+  const other = join(scratchDir, "other");
+  const status = join(scratchDir, "status");
+  const redirect = stream === "stdout" ? `2>"${other}"` : `2>&1 >"${other}"`;
+  const result = spawnSync("sh", ["-c", `{ "$@" ${redirect}; echo $? >"${status}"; } | cat`, "sh", ...command], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    timeout: 60_000,
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`sh: ${result.stderr.toString()}`);
+  return { piped: result.stdout, other: readFileSync(other, "utf8"), status: Number(readFileSync(status, "utf8")) };
+}
+
 /** Plain `node ARGS` in `cwd`: the behaviour tsprof run must keep. */
 export function node(args: string[], options: { cwd?: string } = {}): RunResult {
   return collect(spawnSync(process.execPath, args, { cwd: options.cwd ?? repoRoot, encoding: "utf8", input: "", timeout: 60_000 }));

@@ -8,7 +8,7 @@ const USAGE = `usage: tsprof <command> [options]
 
 commands:
   run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] SCRIPT [ARGS...]
-                         run a script (.js .mjs .cjs .ts .mts .cts) instrumented; print its profile
+                         run a script (.js .mjs .cjs .ts .mts .cts .tsx) instrumented; print its profile
   run [-o OUT] [-s SORT] -m BIN [ARGS...]
                          the same for a program in node_modules/.bin
   stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--json]
@@ -38,10 +38,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case "browse":
         return await browseCommand(rest, io);
       case "help":
-        // `tsprof help run`: that command's help, as `tsprof run --help` prints it.
-        if (rest.length > 0 && ["run", "stats", "diff", "browse"].includes(rest[0]!)) return await main([rest[0]!, "--help"], io);
-        io.stdout.write(USAGE);
-        return 0;
+        // `tsprof help run`: that command's help, as `tsprof run --help` prints it. A name that is no
+        // command is refused as `tsprof bogus` is (the general usage and exit 0 said it was fine).
+        if (rest.length === 0) {
+          io.stdout.write(USAGE);
+          return 0;
+        }
+        if (!["run", "stats", "diff", "browse"].includes(rest[0]!)) throw new UsageError(`unknown command '${rest[0]}' (try: tsprof --help)`);
+        return await main([rest[0]!, "--help"], io);
       case undefined:
       case "-h":
       case "--help":

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { checkProfileWritable, isCpuProfilePath, mergeProfiles, profileFileFormat, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
-import { printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
+import { droppedCallsLine, printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import type { Io } from "./run";
 
@@ -52,17 +52,14 @@ export function outputNeedsCallTree(path: string): boolean {
 }
 
 /**
- * The line saying that calls were not recorded at all (meta.droppedCalls: past the depth cap, or
- * with every live async/generator frame taken), or undefined when none were: the table's counts
- * are short by that many and nothing else would tell (fib(10) under TSPROF_MAX_DEPTH=3 showed 7
- * calls of 177). The calls past the node cap need no line: their numbers stay exact.
+ * The line saying that calls were not recorded at all (meta.droppedCalls, the stats package's
+ * droppedCallsLine(), which `tsprof stats` prints too), or undefined when none were. The calls
+ * past the node cap need no line: their numbers stay exact.
  */
 export function droppedCallsNote(profile: Profile, env: NodeJS.ProcessEnv): string | undefined {
-  const dropped = profile.meta.droppedCalls;
-  if (dropped === undefined || dropped <= 0) return undefined;
   const cap = env.TSPROF_MAX_DEPTH !== undefined && env.TSPROF_MAX_DEPTH !== "" ? `TSPROF_MAX_DEPTH=${env.TSPROF_MAX_DEPTH}` : "the depth cap";
-  const calls = dropped === 1 ? "1 call was" : `${dropped} calls were`;
-  return `tsprof: ${calls} not recorded (made past ${cap}, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)`;
+  const line = droppedCallsLine(profile.meta.droppedCalls, cap);
+  return line === undefined ? undefined : `tsprof: ${line}`;
 }
 
 export function printRunTable(profile: Profile, sort: string, stream: Io["stdout"]): void {

@@ -26,7 +26,7 @@ export const RUN_USAGE =
 
 export const RUN_HELP = `${RUN_USAGE}
 
-Runs SCRIPT (.js .mjs .cjs .ts .mts .cts; ES modules and CommonJS) with every function instrumented,
+Runs SCRIPT (.js .mjs .cjs .ts .mts .cts .tsx; ES modules and CommonJS) with every function instrumented,
 keeping its argv, stdout, stderr and exit status, then prints the profile (pstats table) after its output.
 
   -o, --outfile OUT   write the profile instead of printing it: .tsprof.json, .cpuprofile (Chrome DevTools,
@@ -49,7 +49,8 @@ clock, 50 us resolution), TSPROF_MODE=count (calls only, no clock), TSPROF_COMPE
 cost in the times), TSPROF_MAX_TREE_NODES (call tree cap, default 1000000), TSPROF_MAX_DEPTH (stack
 depth cap, default 100000: deeper calls are not recorded, and a line says how many), TSPROF_CACHE=0 (no
 compile cache), TSPROF_CACHE_DIR (where compiled files are cached; default node_modules/.cache/tsprof),
-TSPROF_DEBUG=1 (stack traces of internal errors). A value they do not take is refused.
+TSPROF_DEBUG=1 (stack traces of internal errors). A value they do not take is refused, and so is
+TSPROF_AUTOSTART=0: tsprof run always records the whole program.
 `;
 
 export function parseRunArgs(argv: string[]): RunArgs {

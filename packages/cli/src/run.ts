@@ -130,10 +130,20 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
 /**
  * A TSPROF_* variable set to a value nothing reads (TSPROF_CLOCK=bogus) is refused before the
  * program runs, as a bad option is: the whole run would be timed with a setting the user did not
- * ask for. TSPROF_AUTOSTART is left out: `tsprof run` records from the start whatever it says.
+ * ask for. TSPROF_DEBUG is bin.ts's (any value but 0 turned it on, so TSPROF_DEBUG=bogus passed
+ * unnoticed). TSPROF_AUTOSTART=0 is refused too: `tsprof run` records the whole program, as
+ * `python -m cProfile` does, and takes the variable out of the program's environment; before, the
+ * 0 was dropped without a word and the user got the automatic session they had turned off. A
+ * program that records only through `Profile` is run with plain node (README: Environment).
  */
 function checkEnvironment(env: NodeJS.ProcessEnv): void {
-  const problems = environmentProblems({ ...env, TSPROF_AUTOSTART: undefined }, [["TSPROF_CACHE", { values: ["0", "1"], expected: "0 or 1" }]]);
+  const problems = environmentProblems(env, [
+    ["TSPROF_CACHE", { values: ["0", "1"], expected: "0 or 1" }],
+    ["TSPROF_DEBUG", { values: ["0", "1"], expected: "0 or 1" }],
+  ]);
+  if (env.TSPROF_AUTOSTART === "0") {
+    problems.push("TSPROF_AUTOSTART=0: tsprof run always records the whole program; unset it (a program that records only through Profile runs with plain node)");
+  }
   if (problems.length > 0) throw new UsageError(problems.join("; "));
 }
 

@@ -160,7 +160,9 @@ function openTemp(tmp: string, mode: number): number {
 /**
  * The file a write to `path` lands in: `path` itself unless it is a symlink, else the file the
  * chain of links ends at, which may not exist yet (a dangling link: Python's open() creates its
- * target, and so does this). Uses no string method (see the header).
+ * target, and so does this). A link to what is no file (`/dev/stdout` → `/proc/self/fd/1` →
+ * `pipe:[N]`) ends the chain at the last link, which opens the pipe or socket itself. Uses no string
+ * method (see the header).
  */
 export function profileTarget(path: string): string {
   ensureFs("writing a profile file");
@@ -179,6 +181,14 @@ export function profileTarget(path: string): string {
       return current;
     }
     const absolute = link[0] === "/" || (process.platform === "win32" && (link[0] === "\\" || link[1] === ":"));
+    // `/dev/stdout` → `/proc/self/fd/1` → `pipe:[5425786]`: Linux's links for open descriptors name
+    // what is not a file by a word and a colon (`pipe:[N]`, `socket:[N]`, `anon_inode:[eventfd]`),
+    // and the kernel follows them to the pipe all the same. The target is no path (realpath fails
+    // on it, hence this loop), and read as one it named a file in /proc/self/fd, where nothing can
+    // be made: `-o /dev/stdout | …` failed before the program ran, and TSPROF_OUTPUT=/dev/stdout
+    // lost the profile (ENOENT). The link itself is what to open, as Python's open('/dev/stdout',
+    // 'wb') does; its stat() is the pipe's, which writeThrough() writes through.
+    if (!absolute && isDescriptorObjectName(link) && statOrUndefined(current) !== undefined && !anythingAt(`${directoryOf(current)}${link}`)) return current;
     current = absolute ? link : `${directoryOf(current)}${link}`;
   }
   return current; // a loop of links: the write says ELOOP
@@ -189,13 +199,20 @@ export function profileTarget(path: string): string {
  * check `tsprof run -o` makes before the program runs, so a bad path does not cost the whole run).
  * Throws the error the write would meet: a temp file beside the target is made and removed; a
  * device, FIFO or socket, or a regular file where no temp file can be made, must be writable itself
- * (access(), not open(): opening a FIFO for writing waits for a reader).
+ * (access(), not open(): opening a FIFO for writing waits for a reader). A socket is opened, which
+ * never waits and always fails (ENXIO, as Python's open() does): access() passed it, so `-o
+ * /dev/stdout` from a program whose stdout is a socket (Node's spawn() makes its pipes of socket
+ * pairs) ran the whole program before the write failed.
  */
 export function checkProfileWritable(path: string): void {
   ensureFs("writing a profile file");
   checkProfileTarget(path);
   const target = profileTarget(path);
   const existing = statOrUndefined(target);
+  if (existing !== undefined && (existing.mode & 0o170000) === 0o140000) {
+    closeSync(openSync(target, "w"));
+    return;
+  }
   if (existing !== undefined && !isRegularFile(existing)) {
     accessSync(target, W_OK);
     return;
@@ -209,6 +226,32 @@ export function checkProfileWritable(path: string): void {
     return;
   }
   unlinkSync(tmp);
+}
+
+/**
+ * Whether a link's target reads as the name Linux gives an open descriptor's object that is not a
+ * file (`pipe:[N]`, `socket:[N]`, `anon_inode:[eventfd]`, `anon_inode:inotify`): lower-case letters
+ * or `_`, a colon, and no `/` (profileTarget()). Uses no string method (see the header).
+ */
+function isDescriptorObjectName(link: string): boolean {
+  let at = 0;
+  for (; at < link.length; at++) {
+    const c = link[at]!;
+    if (!((c >= "a" && c <= "z") || c === "_")) break;
+  }
+  if (at === 0 || link[at] !== ":") return false;
+  for (; at < link.length; at++) if (link[at] === "/") return false;
+  return true;
+}
+
+/** Whether something (a link included, dangling or not) is at `path`. */
+function anythingAt(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** By the mode bits, not Stats.isFile(): a method the program may have replaced on the prototype. */

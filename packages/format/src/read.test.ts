@@ -71,6 +71,22 @@ test("empty, whitespace, binary and non-JSON input", () => {
   assert.match(errorOf(Uint8Array.from([0xfb, 0x29, 0x03])), /looks like a Python pstats \(marshal\) file/);
 });
 
+test("readProfileFile of a pstats file already named .prof points to readAnyProfileFile, not to a rename", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-read-")), "x.prof");
+  writeFileSync(path, Uint8Array.from([0xfb, 0x29, 0x03, 0xfa, 0x01, 0x61, 0xe9, 0x01, 0x00, 0x00, 0x00, 0xfa, 0x01, 0x66, 0x30]));
+  for (const options of [{}, { callTree: false }]) {
+    let message = "";
+    try {
+      readProfileFile(path, options);
+    } catch (error) {
+      assert.ok(error instanceof ProfileError);
+      message = error.message;
+    }
+    // Said "name it .prof or .pstats" of a file named x.prof.
+    assert.equal(message, `${path}: not a tsprof profile: looks like a Python pstats (marshal) file; read it with readAnyProfileFile() (as tsprof stats does)`);
+  }
+});
+
 test("truncated and malformed JSON give the offset", () => {
   const text = JSON.stringify(sample(), null, 8);
   assert.ok(text.length > 1234);

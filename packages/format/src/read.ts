@@ -262,7 +262,9 @@ function fileError(path: string, error: unknown): ProfileError {
 function decodeText(input: string | Uint8Array, name: string): string {
   if (typeof input === "string") return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (input.length > 0 && (input[0] === 0xfb || (input[0] === 0x7b && input.length > 1 && isMarshalTypeCode(input[1]!)))) {
-    throw new ProfileError(name, "not a tsprof profile: looks like a Python pstats (marshal) file; name it .prof or .pstats");
+    // Said of files already named .prof, which readProfileFile() reads as JSON whatever the name:
+    // "name it .prof" sent the user in a circle. readAnyProfileFile() goes by the content.
+    throw new ProfileError(name, "not a tsprof profile: looks like a Python pstats (marshal) file; read it with readAnyProfileFile() (as tsprof stats does)");
   }
   let text: string;
   try {

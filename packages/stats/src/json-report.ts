@@ -5,6 +5,8 @@
 //   totalCalls, primitiveCalls, totalTime   the header line's three numbers
 //   orderedBy        the "Ordered by:" text, or null when unsorted
 //   restrictions     the "List reduced from X to Y due to restriction <R>" lines, trimmed
+//   droppedCalls     calls not recorded at all (Σ meta.droppedCalls of the tsprof profiles: past the depth
+//                    cap), in no count below; 0 when none were (pstats files have none)
 //   functions[]      the listed rows, in the printed order: function ("file:line(name)"), file, line, name,
 //                    calls, primitiveCalls, selfTime (tottime), totalTime (cumtime); with --callers/--callees
 //                    also callers[]/callees[] in the order and cut of --call-sort/--call-limit, and
@@ -55,6 +57,7 @@ export function statsToJson(stats: Stats, restrictions: readonly Restriction[], 
     totalTime: stats.totalTime,
     orderedBy: ordered ? message.split("\n")[0]!.replace("   Ordered by: ", "") : null,
     restrictions: message.split("\n").slice(1).filter(Boolean).map((line) => line.trim()),
+    droppedCalls: stats.droppedCalls,
     functions: list.map((id) => {
       const row = stats.row(id);
       return {

@@ -63,6 +63,9 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
     if (args.reverse) stats.reverseOrder();
     if (args.callSort.length > 0 || args.callLimit !== undefined) stats.sortCallLists(args.callSort, args.callLimit);
     if (args.dump) dumpTo(stats, args.dump, args.files, args.strip);
+    // As `tsprof run` says it (format README): the counts below are short by that many.
+    const dropped = droppedCallsLine(stats.droppedCalls, "the depth cap");
+    if (dropped !== undefined) io.stderr.write(`tsprof stats: ${dropped}\n`);
     if (args.json) io.stdout.write(statsToJson(stats, args.restrictions, { callers: args.callers, callees: args.callees, files: args.files }));
     else if (args.callers || args.callees) {
       if (args.callers) stats.printCallers(...args.restrictions);
@@ -118,6 +121,18 @@ function realPath(path: string): string {
   }
 }
 
+/**
+ * The words saying that `dropped` calls were not recorded at all (meta.droppedCalls: made past
+ * `cap`, the depth cap, or with every live async/generator frame taken), or undefined when none
+ * were: the table's counts are short by that many and nothing else would tell (fib(10) under
+ * TSPROF_MAX_DEPTH=3 showed 7 calls of 177). `tsprof run` and `tsprof stats` print it on stderr.
+ */
+export function droppedCallsLine(dropped: number | undefined, cap: string): string | undefined {
+  if (dropped === undefined || !(dropped > 0)) return undefined;
+  const calls = dropped === 1 ? "1 call was" : `${dropped} calls were`;
+  return `${calls} not recorded (made past ${cap}, or with every live async/generator frame taken): they are in no count, their time is their callers' (meta.droppedCalls)`;
+}
+
 /** Why a profile could not be written, in the words of `cannot write PATH: REASON` (also `tsprof run -o`'s check). */
 export function writeFailureReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -125,6 +140,8 @@ export function writeFailureReason(error: unknown): string {
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EROFS") return "read-only file system";
   if (code === "EISDIR") return "is a directory";
+  // A socket (`/dev/stdout` where stdout is one): open() cannot open it; Python says the same.
+  if (code === "ENXIO") return "no such device or address";
   return code ?? String(error);
 }
 

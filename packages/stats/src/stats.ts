@@ -92,6 +92,12 @@ export class Stats {
   primitiveCalls = 0;
   /** Σ tottime, summed in load order (as pstats, so rounding matches). */
   totalTime = 0;
+  /**
+   * tsprof extension: Σ meta.droppedCalls of the tsprof profiles loaded, the calls not recorded at
+   * all (past the depth cap): in no row's count, so a report must say so (`tsprof stats` prints a
+   * line, --json has the field). pstats files have none.
+   */
+  droppedCalls = 0;
   /** pstats' max_name_len: the widest `file:line(name)` of the rows; undefined until a report needs it. */
   private maxNameLengthCache: number | undefined;
   private rows = new Map<string, StatsRow>();
@@ -173,6 +179,7 @@ export class Stats {
   private addStats(item: Stats, owned: boolean): void {
     this.files.push(...item.files);
     for (const clock of item.clocks) this.clocks.add(clock);
+    this.droppedCalls += item.droppedCalls;
     this.totalCalls += item.totalCalls;
     this.primitiveCalls += item.primitiveCalls;
     this.totalTime += item.totalTime;
@@ -258,6 +265,8 @@ export class Stats {
       return { entries: (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry) };
     } else profile = source as Profile;
     this.clocks.add(typeof profile.meta?.clock === "string" ? profile.meta.clock : "unknown");
+    const dropped = profile.meta?.droppedCalls;
+    if (typeof dropped === "number" && dropped > 0) this.droppedCalls += dropped;
     // Only a table the cache handed out is known not to have changed since (never a caller's Profile).
     const cached = isCachedTable(this.tables, profile.functions);
     let keys = cached ? this.keysByTable.get(profile.functions) : undefined;
@@ -298,6 +307,7 @@ export class Stats {
   toProfile(): Profile {
     const profile = pstatsToProfile(this.entries(), "tsprof stats");
     profile.meta.clock = this.clocks.size > 0 ? [...this.clocks].join("+") : "unknown";
+    if (this.droppedCalls > 0) profile.meta.droppedCalls = this.droppedCalls;
     return profile;
   }
 
