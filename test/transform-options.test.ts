@@ -55,10 +55,10 @@ test("the plugin is usable by its short name from the repository root", () => {
 });
 
 const headers: [string, Record<string, unknown>, TransformOptions, RegExp][] = [
-  ["import", { importStyle: "import" }, {}, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from "@tsprof\/runtime\/probe";\nvar _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = _tsprof\$<tag>\$rt\.module\("src\/a\.js", `)],
+  ["import", { importStyle: "import" }, {}, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from "@tsprof\/runtime\/probe";\nvar _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  if \(_tsprof\$<tag>\$m\) return _tsprof\$<tag>\$m;\n  var entry = typeof _tsprof\$<tag>\$rt\.module === "function" \? _tsprof\$<tag>\$rt : globalThis\.__tsprof;\n  return entry \? _tsprof\$<tag>\$m = entry\.module\("src\/a\.js", `)],
   ["require", { importStyle: "require" }, {}, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = require\("@tsprof\/runtime\/probe"\)\.module\(`)],
-  ["global style", { importStyle: "global" }, {}, tagged(String.raw`_tsprof\$<tag>\$m = globalThis\.__tsprof\.module\(`)],
-  ["global runtime", { runtime: "global", importStyle: "import" }, {}, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = globalThis\.__tsprof\.module\(`)],
+  ["global style", { importStyle: "global" }, {}, tagged(String.raw`var entry = globalThis\.__tsprof;\n  return entry \? _tsprof\$<tag>\$m = entry\.module\(`)],
+  ["global runtime", { runtime: "global", importStyle: "import" }, {}, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  if \(_tsprof\$<tag>\$m\) return _tsprof\$<tag>\$m;\n  var entry = globalThis\.__tsprof;\n  return entry \? _tsprof\$<tag>\$m = entry\.module\(`)],
   ["custom specifier", { importStyle: "require", runtime: "/abs/probe.js" }, {}, /require\("\/abs\/probe\.js"\)/],
   ["auto, .mjs", {}, { filename: `${project}/src/a.mjs` }, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from`)],
   ["auto, .mts", {}, { filename: `${project}/src/a.mts`, parserOpts: { plugins: ["typescript"] } }, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from`)],
@@ -66,7 +66,7 @@ const headers: [string, Record<string, unknown>, TransformOptions, RegExp][] = [
   ["auto, has export", {}, { sourceType: "module" }, tagged(String.raw`^import \* as _tsprof\$<tag>\$rt from`)],
   ["auto, script", {}, { sourceType: "script" }, tagged(String.raw`^var _tsprof\$<tag>\$m;\nfunction _tsprof\$<tag>\(\) \{\n  return _tsprof\$<tag>\$m \|\| \(_tsprof\$<tag>\$m = require\(`)],
   ["auto, unambiguous without import/export", {}, { sourceType: "unambiguous" }, tagged(String.raw`_tsprof\$<tag>\$m = require\(`)],
-  ["auto, module without import/export", {}, { sourceType: "module" }, /typeof require === "function" \? require\("@tsprof\/runtime\/probe"\) : globalThis\.__tsprof/],
+  ["auto, module without import/export", {}, { sourceType: "module" }, /if \(typeof require === "function"\) \{\n    try \{\n      entry = require\("@tsprof\/runtime\/probe"\);/],
 ];
 
 for (const [label, pluginOptions, options, header] of headers) {

@@ -1,12 +1,19 @@
-// The "already instrumented" marker (idempotence, design.md §3 pitfall 11): the module header's accessor.
+// The "already instrumented" marker (idempotence, design.md §3 pitfall 11): the module header's registration.
 //
-// A module tsprof instrumented has, at top level, `function _tsprof$<tag>() { … .module("file", [sites]) … }`
-// (any PROBE_ACCESSOR_NAME: whatever the tag, so a file instrumented under another path or root still counts).
-// Finding that shape means a second pass must leave the file alone; its site table is read back from
-// the call, so `file.metadata.tsprof` is the same on both passes. The shape survives later plugins
-// (preset-env, modules-commonjs) because they keep top-level function declarations and member calls.
+// A module tsprof instrumented has, in its accessor, `ENTRY.module("file", [[name, qualifiedName, line,
+// column, kind], …])`: a call of a member named `module` with a string and a non-empty array of site
+// tuples. Finding that call anywhere in the file means a second pass must leave the file alone; its site
+// table is read back from it, so `file.metadata.tsprof` is the same on both passes.
+//
+// Anywhere, not only at the top level: a bundle (webpack wraps each module in a function, even the
+// entry), Babel's UMD, AMD and SystemJS output (the module body inside the factory) and a minifier
+// (which renames `_tsprof$<tag>` to `i`) all keep the call, its member name and its literals, and
+// nothing else of the header for sure. Looking only for a top-level `function _tsprof$…` missed them,
+// and `tsprof run` over a webpack bundle instrumented the code again (each function counted twice, the
+// accessor itself profiled) and profiled the copy of the runtime bundled with it. The site-tuple shape is
+// what tells the call from a user's `angular.module("app", ["ngRoute"])`.
 import { types as t } from "@babel/core";
-import { PROBE_ACCESSOR_NAME, type ModuleSites, type SiteTuple } from "@tsprof/instrument";
+import type { ModuleSites, SiteTuple } from "@tsprof/instrument";
 
 /** The literal value of a site-table node (arrays, strings, numbers, `-1`); undefined for anything else. */
 function literalValue(node: t.Node | null): unknown {
@@ -16,25 +23,30 @@ function literalValue(node: t.Node | null): unknown {
   return undefined;
 }
 
-function moduleCall(node: t.Node): ModuleSites | undefined {
-  let found: ModuleSites | undefined;
-  t.traverseFast(node, (inner) => {
-    if (found || !t.isCallExpression(inner)) return;
-    const callee = inner.callee;
-    const [file, sites] = inner.arguments;
-    if (t.isMemberExpression(callee) && t.isIdentifier(callee.property, { name: "module" }) && t.isStringLiteral(file) && t.isArrayExpression(sites)) {
-      found = { file: file.value, sites: literalValue(sites) as SiteTuple[] };
-    }
-  });
-  return found;
+/** [name, qualifiedName, line, column, kind] or the same with the site's own file last. */
+function isSiteTuple(value: unknown): value is SiteTuple {
+  if (!Array.isArray(value) || (value.length !== 5 && value.length !== 6)) return false;
+  const [name, qualifiedName, line, column, kind, file] = value as unknown[];
+  const isNumber = (x: unknown) => typeof x === "number";
+  return typeof name === "string" && typeof qualifiedName === "string" && isNumber(line) && isNumber(column) && isNumber(kind) && (value.length === 5 || typeof file === "string");
 }
 
-/** The site table of a module this transform already instrumented, or undefined for a fresh module. */
+/** `X.module("file", [sites])` or `X["module"](…)`: the registration call's site table, else undefined. */
+function registration(node: t.Node): ModuleSites | undefined {
+  if (!t.isCallExpression(node) || !t.isMemberExpression(node.callee)) return undefined;
+  const { property, computed } = node.callee;
+  const named = computed ? t.isStringLiteral(property, { value: "module" }) : t.isIdentifier(property, { name: "module" });
+  const [file, sites] = node.arguments;
+  if (!named || node.arguments.length !== 2 || !t.isStringLiteral(file) || !t.isArrayExpression(sites) || sites.elements.length === 0) return undefined;
+  const table = literalValue(sites) as unknown[];
+  return table.every(isSiteTuple) ? { file: file.value, sites: table } : undefined;
+}
+
+/** The site table of a module this transform already instrumented (the first header found), or undefined for a fresh module. */
 export function existingSiteTable(program: t.Program): ModuleSites | undefined {
-  for (const statement of program.body) {
-    if (!t.isFunctionDeclaration(statement) || !statement.id || !PROBE_ACCESSOR_NAME.test(statement.id.name)) continue;
-    const table = moduleCall(statement.body);
-    if (table) return table;
-  }
-  return undefined;
+  let found: ModuleSites | undefined;
+  t.traverseFast(program, (node) => {
+    if (!found) found = registration(node);
+  });
+  return found;
 }

@@ -4,6 +4,7 @@
 // "skip": the program is put back exactly as it was, and one warning line names the file and the reason.
 import { types as t, type NodePath } from "@babel/core";
 import type { ErrorPolicy } from "@tsprof/instrument";
+import { OptionConflictError } from "./runtime-access";
 
 export function withErrorPolicy(
   path: NodePath<t.Program>,
@@ -16,6 +17,8 @@ export function withErrorPolicy(
   try {
     work();
   } catch (error) {
+    // Options that cannot work for this file are the user's to change, whatever onError says; nothing was changed yet.
+    if (error instanceof OptionConflictError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     if (!backup) throw path.buildCodeFrameError(`tsprof: could not instrument this file: ${reason}`);
     path.node.body = backup.body;

@@ -11,9 +11,16 @@ import {
 } from "@tsprof/instrument";
 import { instrumentProgram, type InstrumentedProgram } from "./instrument-program";
 import { withErrorPolicy } from "./error-policy";
+import { switchHeaderToImport } from "./late-module-syntax";
+import type { ConfiguredSourceType } from "./runtime-access";
 
 interface InputMap {
   toObject(): RawSourceMap;
+}
+
+/** The `sourceType` Babel was given (top-level option or parserOpts), not what the parse decided. */
+function configuredSourceType(opts: { sourceType?: unknown; parserOpts?: { sourceType?: unknown } | null }): ConfiguredSourceType {
+  return (opts.parserOpts?.sourceType ?? opts.sourceType) as ConfiguredSourceType;
 }
 
 /**
@@ -36,6 +43,11 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
   const programs = new WeakMap<object, InstrumentedProgram>();
   return {
     name: "tsprof",
+    // Every plugin of the pass has run: the output may have become an ES module (late-module-syntax.ts).
+    post(file) {
+      const header = programs.get(file)?.header;
+      if (header) switchHeaderToImport(file.path as NodePath<t.Program>, header);
+    },
     visitor: {
       Program: {
         enter(path, state) {
@@ -51,6 +63,7 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
                 code: state.file.code,
                 comments: state.file.ast.comments ?? [],
                 positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename),
+                sourceType: configuredSourceType(state.file.opts as Parameters<typeof configuredSourceType>[0]),
               },
               options,
               filterFor(options),

@@ -19,10 +19,22 @@ import {
   type SiteTuple,
 } from "@tsprof/instrument";
 import { functionNames, staticBlockNames } from "./site-names";
-import { closeIteratorUnderFrame, forAwaitBody, forAwaitSuspendCall, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
+import {
+  closeIteratorUnderFrame,
+  forAwaitBody,
+  forAwaitSuspendCall,
+  moduleHeader,
+  probedBody,
+  resumeAfterLoop,
+  resumeCall,
+  resumeStatement,
+  delegateCall,
+  suspendCall,
+  type RuntimeAccess,
+} from "./probe-shapes";
 import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
-import { runtimeAccess } from "./runtime-access";
+import { runtimeAccess, type ConfiguredSourceType } from "./runtime-access";
 import { atLocationOf } from "./source-locations";
 import { loweredDisposal } from "./lowered-disposal";
 
@@ -35,6 +47,8 @@ export interface FileFacts {
   /** Every comment of the file (for `tsprof ignore file`). */
   comments: readonly t.Comment[];
   positions: OriginalPositionMapper;
+  /** The `sourceType` Babel was given for the file (the program's own says what the parse decided). */
+  sourceType: ConfiguredSourceType;
 }
 
 /** Why a file was left as it is. */
@@ -50,6 +64,17 @@ export interface InstrumentedProgram {
    * Absent when this pass put no probes into the file.
    */
   probeLoweredDisposal?: (path: NodePath<t.TryStatement>) => void;
+  /** The module header this pass put first in the file, for the plugin's check once every plugin has run. */
+  header?: ModuleHeader;
+}
+
+/** The header of an instrumented module and what it was built from (see switchHeaderToImport). */
+export interface ModuleHeader {
+  statements: t.Statement[];
+  access: RuntimeAccess;
+  ids: ProbeIdentifiers;
+  file: string;
+  sites: SiteTuple[];
 }
 
 /** Identifier names the file mentions, and the functions made unsafe to instrument by `with` or direct `eval`. */
@@ -95,6 +120,8 @@ export function instrumentProgram(
   const existing = existingSiteTable(programPath.node);
   if (existing) return { table: existing };
 
+  // Before any change to the program: an option that cannot work for this file is refused here.
+  const access = runtimeAccess(options, facts.filename, programPath.node, facts.sourceType);
   const scan = scanFile(programPath.node);
   const ids = chooseProbeIdentifiers((name) => scan.usedNames.has(name), moduleTag(relativeFile, facts.code));
   const originalFile = facts.positions.originalFile;
@@ -244,15 +271,22 @@ export function instrumentProgram(
     },
   });
 
+  let header: ModuleHeader | undefined;
   if (sites.length > 0) {
-    const header = moduleHeader(ids, runtimeAccess(options, facts.filename, programPath.node), file, sites);
-    // The file's opening comments (license, @flow, eslint directives) stay at the top of the file.
+    const statements = moduleHeader(ids, access, file, sites);
+    header = { statements, access, ids, file, sites };
+    // An import declaration makes the program a module (sourceType "unambiguous" parsed it as a script):
+    // so the plugins after this one treat it as one (their helpers imported, not required).
+    if (access.kind === "import") programPath.node.sourceType = "module";
+    // The file's opening comments (license, @flow, eslint directives) stay at the top of the file; the
+    // ones that belong to the first statement stay on it (fileLevelComments).
     const first = programPath.node.body[0];
     if (first?.leadingComments) {
-      header[0].leadingComments = first.leadingComments;
-      first.leadingComments = null;
+      const { fileLevel, own } = fileLevelComments(first);
+      if (fileLevel.length > 0) statements[0].leadingComments = fileLevel;
+      first.leadingComments = own.length > 0 ? own : null;
     }
-    programPath.node.body.unshift(...header);
+    programPath.node.body.unshift(...statements);
     // Later plugins (preset-typescript's import elision, block scoping) read bindings: register ours.
     programPath.scope.crawl();
   }
@@ -281,7 +315,37 @@ export function instrumentProgram(
     }
     node.finalizer!.body.unshift(resumeStatement(ids));
   };
-  return { table: { file, sites }, probeLoweredDisposal };
+  return { table: { file, sites }, probeLoweredDisposal, ...(header ? { header } : {}) };
+}
+
+// Comments that speak for the whole file, wherever they stand among the opening ones: `/*! … */`,
+// @license, @preserve, @flow, @jsx pragmas, @ts-check, eslint-disable / eslint-env / globals.
+const FILE_LEVEL_COMMENT = /^(?:!|[\s*]*@(?:license|preserve|flow|noflow|jsx|jsxImportSource|jsxRuntime|jsxFrag|ts-check|ts-nocheck)\b|\s*(?:eslint-disable|eslint-enable|eslint-env|eslint|global|globals|jshint)(?:\s|$))/;
+
+// Splits the comments before the program's first statement into the file's (they go on the header, so
+// they stay at the top of the file) and the statement's own (they stay on it):
+//
+//   /*! my-lib v1 | MIT */          the file's: a file-level marker
+//   // Helpers for the parser.       the file's: a blank line follows
+//
+//   /* istanbul ignore next */      the statement's: it touches the statement
+//   function helper() {}
+//
+// A run of comments that touches the statement (no blank line between them) is read by tools as the
+// statement's: moved onto the header, `/* istanbul ignore next */` made istanbul ignore tsprof's accessor
+// and count `helper`, `/* @ngInject */` got angularjs-annotate to add no `$inject` (in either order), and a
+// JSDoc described the wrong function. A comment without a position (another plugin's) counts as the file's.
+function fileLevelComments(first: t.Statement): { fileLevel: t.Comment[]; own: t.Comment[] } {
+  const comments = first.leadingComments ?? [];
+  let split = 0;
+  for (let index = 0; index < comments.length; index++) {
+    const comment = comments[index];
+    const nextLine = index + 1 < comments.length ? comments[index + 1].loc?.start.line : first.loc?.start.line;
+    const endLine = comment.loc?.end.line;
+    const separated = nextLine === undefined || endLine === undefined || nextLine - endLine > 1;
+    if (separated || FILE_LEVEL_COMMENT.test(comment.value)) split = index + 1;
+  }
+  return { fileLevel: comments.slice(0, split), own: comments.slice(split) };
 }
 
 /**

@@ -138,8 +138,13 @@ export type RuntimeAccess =
   | { kind: "global" }
   | { kind: "require-or-global"; specifier: string };
 
+// What a module's accessor returns while there is no runtime to register with: a handle that records
+// nothing (the probes of every kind of function call through it).
+const buildNoOpModuleHandle = buildResumableNoOpHandle;
+
+// require (`importStyle: "require"`, .cjs, scripts): a runtime that cannot be loaded fails loudly, at load.
 // var _tsprof$m;
-// function _tsprof$() { return _tsprof$m || (_tsprof$m = ENTRY.module(FILE, SITES)); }
+// function _tsprof$() { return _tsprof$m || (_tsprof$m = require(SPEC).module(FILE, SITES)); }
 // _tsprof$();
 const buildAccessor = template.statements(
   `var HANDLE;
@@ -148,30 +153,76 @@ const buildAccessor = template.statements(
   templateOptions,
 );
 
-// Ambiguous modules (no import/export, sourceType "module"): never crash when neither require nor the global exists.
+// import (ES modules): the namespace, else globalThis.__tsprof, else a handle that records nothing.
+// UMD output calls its factory with `global.probe` in a browser (no module system), and the namespace
+// Babel makes of that `undefined` has no `module`: the bare `NS.module(…)` threw a TypeError in every
+// instrumented file there. The no-op is not cached, so a runtime that a page loads later is found then.
+// function _tsprof$() {
+//   if (_tsprof$m) return _tsprof$m;
+//   var entry = typeof _tsprof$rt.module === "function" ? _tsprof$rt : globalThis.__tsprof;
+//   return entry ? (_tsprof$m = entry.module(FILE, SITES)) : NO_OP_HANDLE;
+// }
+const buildImportAccessor = template.statements(
+  `var HANDLE;
+   function ACCESSOR() {
+     if (HANDLE) return HANDLE;
+     var entry = typeof NAMESPACE.module === "function" ? NAMESPACE : globalThis.${GLOBAL_PROBE_NAME};
+     return entry ? HANDLE = entry.module(FILE, SITES) : NO_OP;
+   }
+   ACCESSOR();`,
+  templateOptions,
+);
+
+// global (`runtime: "global"`, `importStyle: "global"`): globalThis.__tsprof when it is there, looked up
+// again at each call until it is. The header's own call runs before anything else in the file, so an
+// entry that loads the runtime on its first line (`require("@tsprof/runtime/probe")`), or a page that
+// loads runtime.js after a.js, met an undefined global there and the file died with a TypeError
+// (`reading 'module'`). Calls made before the runtime is loaded run on a handle that records nothing.
+const buildGlobalAccessor = template.statements(
+  `var HANDLE;
+   function ACCESSOR() {
+     if (HANDLE) return HANDLE;
+     var entry = globalThis.${GLOBAL_PROBE_NAME};
+     return entry ? HANDLE = entry.module(FILE, SITES) : NO_OP;
+   }
+   ACCESSOR();`,
+  templateOptions,
+);
+
+// require-or-global (a module without import/export, sourceType "module"): `require` when it exists at run
+// time, else globalThis.__tsprof, else a handle that records nothing, so the file never crashes for want
+// of the runtime. A `require` that fails (the runtime not installed where the program runs) is said once
+// per process on stderr, and not tried again: the program runs as it would without tsprof, but not
+// silently without its profile.
 // function _tsprof$() {
 //   if (_tsprof$m) return _tsprof$m;
 //   var entry;
-//   try { entry = typeof require === "function" ? require(SPEC) : globalThis.__tsprof; } catch (error) {}
-//   return _tsprof$m = (entry || NO_OP_ENTRY).module(FILE, SITES);
+//   if (typeof require === "function") {
+//     try { entry = require(SPEC); } catch (error) { if (!globalThis.__tsprof) return _tsprof$m = notLoaded(error); }
+//   }
+//   …then as the import accessor, with `entry` for the namespace
 // }
 const buildFallbackAccessor = template.statements(
   `var HANDLE;
    function ACCESSOR() {
      if (HANDLE) return HANDLE;
      var entry;
-     try { entry = typeof require === "function" ? require(SPECIFIER) : globalThis.${GLOBAL_PROBE_NAME}; } catch (error) {}
-     return HANDLE = (entry || globalThis.${GLOBAL_PROBE_NAME} || {
-       module: function () {
-         return {
-           enter: function () { return 0; },
-           exit: function () {},
-           suspend: function (token, value) { return value; },
-           delegate: function (token, value) { return value; },
-           resume: function (token, value) { return value; }
-         };
+     if (typeof require === "function") {
+       try {
+         entry = require(SPECIFIER);
+       } catch (error) {
+         if (!globalThis.${GLOBAL_PROBE_NAME}) {
+           var said = typeof Symbol === "function" ? Symbol.for("tsprof.runtimeNotLoaded") : "__tsprofRuntimeNotLoaded";
+           if (!globalThis[said] && typeof process === "object" && process && process.stderr) {
+             globalThis[said] = true;
+             process.stderr.write("tsprof: cannot load " + SPECIFIER + " (" + (error && error.code || error) + "): the program runs without profiling\\n");
+           }
+           return HANDLE = NO_OP;
+         }
        }
-     }).module(FILE, SITES);
+     }
+     if (!(entry && typeof entry.module === "function")) entry = globalThis.${GLOBAL_PROBE_NAME};
+     return entry ? HANDLE = entry.module(FILE, SITES) : NO_OP;
    }
    ACCESSOR();`,
   templateOptions,
@@ -189,13 +240,13 @@ export function moduleHeader(ids: ProbeIdentifiers, access: RuntimeAccess, file:
     case "require":
       return buildAccessor({ ...common, ENTRY: t.callExpression(t.identifier("require"), [t.stringLiteral(access.specifier)]) });
     case "global":
-      return buildAccessor({ ...common, ENTRY: t.memberExpression(t.identifier("globalThis"), t.identifier(GLOBAL_PROBE_NAME)) });
+      return buildGlobalAccessor({ ...common, NO_OP: buildNoOpModuleHandle() });
     case "import": {
       const namespace = t.identifier(ids.runtimeNamespace);
       const importDeclaration = t.importDeclaration([t.importNamespaceSpecifier(namespace)], t.stringLiteral(access.specifier));
-      return [importDeclaration, ...buildAccessor({ ...common, ENTRY: t.identifier(ids.runtimeNamespace) })];
+      return [importDeclaration, ...buildImportAccessor({ ...common, NAMESPACE: t.identifier(ids.runtimeNamespace), NO_OP: buildNoOpModuleHandle() })];
     }
     case "require-or-global":
-      return buildFallbackAccessor({ ...common, SPECIFIER: t.stringLiteral(access.specifier) });
+      return buildFallbackAccessor({ ...common, SPECIFIER: t.stringLiteral(access.specifier), NO_OP: buildNoOpModuleHandle() });
   }
 }
