@@ -284,6 +284,20 @@ test("named imports from TypeScript CommonJS (.cts behind a .cjs specifier, .ts 
   assert.deepEqual(result.calls, { add: 1, mul: 1, sub: 1 });
 });
 
+test("`export * as ns` in TypeScript compiled to CommonJS (.ts, .cts): the namespace object, as from tsc's output", () => {
+  const cwd = project({
+    "b.ts": "export const v = 1;\nexport function twice(n: number): number { return 2 * n; }\n",
+    "lib.ts": 'export * as ns from "./b";\n',
+    "lib2.cts": 'export * as ns2 from "./b";\n',
+    "main.ts": 'import { ns } from "./lib";\nimport { ns2 } from "./lib2.cjs";\nconsole.log(ns.v, ns.twice(2), Object.keys(ns).sort().join(), ns === ns2);\n',
+  });
+  const result = profiled(cwd, ["main.ts"]);
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "1 4 twice,v true\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(result.calls, { twice: 1 });
+});
+
 test("a CommonJS main script runs in Node's CommonJS loader, as under plain node: tick order, module identity, uncaught origin, argv0", () => {
   const program =
     'process.on("uncaughtException", (error, origin) => { console.log("caught", error.message, origin); });\n' +

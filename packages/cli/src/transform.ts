@@ -19,6 +19,7 @@ const presetTypescript = require.resolve("@babel/preset-typescript");
 const modulesCommonjs = require.resolve("@babel/plugin-transform-modules-commonjs");
 const proposalDecorators = require.resolve("@babel/plugin-proposal-decorators");
 const explicitResourceManagement = require.resolve("@babel/plugin-transform-explicit-resource-management");
+const exportNamespaceFrom = require.resolve("@babel/plugin-transform-export-namespace-from");
 
 /**
  * How a TypeScript file's decorators compile: the governing tsconfig's `experimentalDecorators` picks
@@ -111,7 +112,10 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   if (jsx) plugins.unshift(...jsxPlugins(jsx));
   // allowTopLevelThis: `this` at a CommonJS module's top level is `exports` in tsc's output (and in Node); Babel
   // would make it undefined, as in an ES module.
-  if (typescript && format === "commonjs") plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true }]);
+  // `export * as ns from "./b"`, which the CommonJS transform refuses unless this one has made it
+  // `import * as _ns from "./b"; export { _ns as ns }` first (tsc's output: `exports.ns = require("./b")`,
+  // through its __importStar under esModuleInterop). An ES module keeps it: Node runs it as written.
+  if (typescript && format === "commonjs") plugins.push(exportNamespaceFrom, [modulesCommonjs, { loose: false, allowTopLevelThis: true }]);
   // Loaded on first use: with a warm compile cache a run never pays for loading Babel.
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
   const result = keepingErrorSettings(() => transformSync(source, {
