@@ -55,7 +55,6 @@ export function legacyDecoratorsPlugin({ types: t, template }: { types: typeof B
     for (const member of path.get("body.body") as NodePath[]) {
       const node = member.node;
       if (node.type !== "ClassMethod" && node.type !== "ClassProperty") continue;
-      if (node.type === "ClassProperty" && node.declare) continue;
       const decorators = (node.decorators ?? []).map((d) => d.expression);
       const params: BabelTypes.Expression[] = [];
       if (node.type === "ClassMethod") {

@@ -11,6 +11,7 @@ import { decoratorStyleFor, jsxSettingsFor, typescriptSettingsFor, type Decorato
 import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } from "./jsx";
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
+import { legacyDecoratorSyntaxPlugin, parseLegacyDecoratorSyntax } from "./legacy-decorator-syntax";
 import { classFieldsPlugin } from "./class-fields";
 import { namespaceExportsPlugin } from "./namespace-exports";
 
@@ -79,8 +80,9 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // `accessor` fields lowered first: this Program.enter runs before the tsprof plugin's, which instruments
   // the whole file there, so the getters and setters made get probes (see auto-accessors.ts).
   if (decorators) plugins.push([autoAccessorsPlugin, { decorators }]);
-  // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts).
-  if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin);
+  // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts), in the
+  // decorator syntax tsc takes (legacy-decorator-syntax.ts).
+  if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin, legacyDecoratorSyntaxPlugin);
   // Namespaces' `export var`/`export let`, which Babel's TypeScript transform refuses, lowered as tsc does (namespace-exports.ts).
   if (typescript) plugins.push(namespaceExportsPlugin);
   if (instrument) plugins.push(
@@ -190,7 +192,7 @@ export function checkSyntax(source: string, filename: string, format: ModuleForm
   const { parse } = require("@babel/parser") as typeof import("@babel/parser");
   const jsx = jsxSettingsOf(filename);
   const typescript: ParserPlugin[] = isTypeScript(filename) ? ["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] : [];
-  const ast = parse(source, {
+  const ast = parseLegacyDecoratorSyntax(parse, source, {
     sourceFilename: filename,
     sourceType: format === "module" ? "module" : "unambiguous",
     allowReturnOutsideFunction: format === "commonjs",
