@@ -76,6 +76,15 @@ test("legacy decorator syntax Babel's legacy grammar refuses and tsc takes: a co
   assert.deepEqual(callsBySite(out), { "mark:5": 2, "param:6": 2, "tag:7": 1, "A[<computed>]:10": 1, "A.constructor:12": 3, "A.twice:13": 1 });
 });
 
+test("a legacy class decorator that returns a new class: the class's name inside its body is that class, as in tsc's output (static initialisers and shorthand properties excepted)", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "tsprof-test-")), "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "class-name.ts"], { cwd: fixture("legacy") });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "true Svc false true\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(callsBySite(out), { "Wrap:4": 2, "param:5": 1, "static Svc.create:10": 2, "Svc.inner:11": 1, "Dflt.constructor:16": 1, "static Dflt.make:17": 1 });
+});
+
 test("standard decorators without a tsconfig (TypeScript 5's default): method and field decorators", () => {
   const work = outsideAnyProject("standard");
   const out = join(work, "p.tsprof.json");
