@@ -67,6 +67,24 @@ test("legacy decorators on fields, static members, getters and parameters, appli
   assert.deepEqual(callsBySite(out), { "mark:4": 8, "(anonymous):4": 8, "readonly:7": 1, "Entity.constructor:14": 1, "Entity.save:15": 2, "get Entity.label:16": 1 });
 });
 
+test("legacy decorator syntax Babel's legacy grammar refuses and tsc takes: a computed member name, `export @dec class`, a decorated `declare` field, beside parameter decorators", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "tsprof-test-")), "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "syntax.ts"], { cwd: fixture("legacy") });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "1 6 0 true\nmark object computed, mark object b, param twice 0, param undefined 0\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(callsBySite(out), { "mark:5": 2, "param:6": 2, "tag:7": 1, "A[<computed>]:10": 1, "A.constructor:12": 3, "A.twice:13": 1 });
+});
+
+test("a legacy class decorator that returns a new class: the class's name inside its body is that class, as in tsc's output (static initialisers and shorthand properties excepted)", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "tsprof-test-")), "p.tsprof.json");
+  const result = tsprof(["run", "-o", out, "class-name.ts"], { cwd: fixture("legacy") });
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "true Svc false true\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(callsBySite(out), { "Wrap:4": 2, "param:5": 1, "static Svc.create:10": 2, "Svc.inner:11": 1, "Dflt.constructor:16": 1, "static Dflt.make:17": 1 });
+});
+
 test("standard decorators without a tsconfig (TypeScript 5's default): method and field decorators", () => {
   const work = outsideAnyProject("standard");
   const out = join(work, "p.tsprof.json");

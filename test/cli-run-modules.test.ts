@@ -284,6 +284,35 @@ test("named imports from TypeScript CommonJS (.cts behind a .cjs specifier, .ts 
   assert.deepEqual(result.calls, { add: 1, mul: 1, sub: 1 });
 });
 
+test("`export * as ns` in TypeScript compiled to CommonJS (.ts, .cts): the namespace object, as from tsc's output", () => {
+  const cwd = project({
+    "b.ts": "export const v = 1;\nexport function twice(n: number): number { return 2 * n; }\n",
+    "lib.ts": 'export * as ns from "./b";\n',
+    "lib2.cts": 'export * as ns2 from "./b";\n',
+    "main.ts": 'import { ns } from "./lib";\nimport { ns2 } from "./lib2.cjs";\nconsole.log(ns.v, ns.twice(2), Object.keys(ns).sort().join(), ns === ns2);\n',
+  });
+  const result = profiled(cwd, ["main.ts"]);
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "1 4 twice,v true\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(result.calls, { twice: 1 });
+});
+
+test("`export * from` in TypeScript CommonJS imported by an ES module: the re-exported names are named exports, through a chain of re-exports, as from tsc's output", () => {
+  const cwd = project({
+    "lib.ts": 'export * from "./other.js";\nexport const own = 2;\n',
+    "other.ts": 'export * from "./third.cjs";\nexport * from "./plain.js";\nexport function fromOther(): number { return 1; }\n',
+    "third.cts": "export const fromThird = 3;\n",
+    "plain.js": "exports.fromPlain = 4;\n",
+    "main.mts": 'import { own, fromOther, fromThird, fromPlain } from "./lib.js";\nimport * as all from "./lib.js";\nconsole.log(own, fromOther(), fromThird, fromPlain, Object.keys(all).join());\n',
+  });
+  const result = profiled(cwd, ["main.mts"]);
+  assert.equal(result.stderr, "");
+  assert.equal(result.stdout, "2 1 3 4 __esModule,default,fromOther,fromPlain,fromThird,own\n");
+  assert.equal(result.status, 0);
+  assert.deepEqual(result.calls, { fromOther: 1 });
+});
+
 test("a CommonJS main script runs in Node's CommonJS loader, as under plain node: tick order, module identity, uncaught origin, argv0", () => {
   const program =
     'process.on("uncaughtException", (error, origin) => { console.log("caught", error.message, origin); });\n' +

@@ -42,6 +42,7 @@ export function legacyDecoratorsPlugin({ types: t, template }: { types: typeof B
         };
         program.traverse({
           Class(path: NodePath<Class>) {
+            aliasOwnName(path);
             lowerClass(path, need);
           },
         });
@@ -49,13 +50,47 @@ export function legacyDecoratorsPlugin({ types: t, template }: { types: typeof B
     },
   };
 
+  /**
+   * A decorated class's own name, inside its body, is the class its decorators returned, as in tsc's output:
+   *
+   *   @Wrap class Svc { static create() { return new Svc(); } }
+   *   // tsc: var Svc_1; let Svc = Svc_1 = class Svc { static create() { return new Svc_1(); } }; Svc = Svc_1 = __decorate([Wrap], Svc);
+   *   // here: var _Svc; @Wrap class Svc { static { _Svc = this; } static create() { return new _Svc(); } } _Svc = Svc;
+   *
+   * Babel's legacy transform leaves the name to the class's inner binding, the undecorated class, so `new Svc()`
+   * there made an instance without what `Wrap` added. The static block first in the body sets the alias to the
+   * undecorated class for the static initialisers and the decorators, as tsc's does (it writes that block itself
+   * when the class has static fields); the statement after the class sets it once the class decorators have run.
+   * A constructor parameter's decorator is one of the class's (lowerClass), so it counts too. Like tsc, a shorthand
+   * property (`{ Svc }`) keeps the inner binding.
+   */
+  function aliasOwnName(path: NodePath<Class>): void {
+    const node = path.node;
+    if (!path.isClassDeclaration() || !node.id) return;
+    const constructor = node.body.body.find((member) => member.type === "ClassMethod" && member.kind === "constructor") as BabelTypes.ClassMethod | undefined;
+    const decoratedParameter = constructor?.params.some((param) => ((param as { decorators?: unknown[] | null }).decorators ?? []).length > 0);
+    if (!node.decorators?.length && !decoratedParameter) return;
+    const name = node.id.name;
+    const binding = path.scope.getBinding(name);
+    const inside = (binding?.referencePaths ?? []).filter((reference) => reference.findParent((parent) => parent.node === node.body) !== null);
+    if (binding?.path.node !== node || inside.length === 0) return;
+    const alias = path.scope.parent!.generateUidIdentifier(name);
+    path.scope.parent!.push({ id: alias });
+    for (const reference of inside) {
+      if (reference.parentPath?.isObjectProperty({ shorthand: true })) continue;
+      reference.replaceWith(reference.isJSXIdentifier() ? t.jsxIdentifier(alias.name) : t.cloneNode(alias));
+    }
+    node.body.body.unshift(t.staticBlock([t.expressionStatement(t.assignmentExpression("=", t.cloneNode(alias), t.thisExpression()))]));
+    const statement = path.parentPath.isExportDeclaration() ? path.parentPath : path;
+    statement.insertAfter(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(alias), t.identifier(name))));
+  }
+
   function lowerClass(path: NodePath<Class>, need: () => { decorate: BabelTypes.Identifier; param: BabelTypes.Identifier }): void {
     const instance: BabelTypes.Statement[] = [];
     const statics: BabelTypes.Statement[] = [];
     for (const member of path.get("body.body") as NodePath[]) {
       const node = member.node;
       if (node.type !== "ClassMethod" && node.type !== "ClassProperty") continue;
-      if (node.type === "ClassProperty" && node.declare) continue;
       const decorators = (node.decorators ?? []).map((d) => d.expression);
       const params: BabelTypes.Expression[] = [];
       if (node.type === "ClassMethod") {

@@ -11,6 +11,7 @@ import { decoratorStyleFor, jsxSettingsFor, tscEmitsCommonJs, tscMakesStrict, ty
 import { compilesJsx, firstJsx, jsxPlugins, jsxSettingError, JSX_SETTING_LINE } from "./jsx";
 import { autoAccessorsPlugin } from "./auto-accessors";
 import { legacyDecoratorsPlugin } from "./legacy-decorators";
+import { legacyDecoratorSyntaxPlugin, parseLegacyDecoratorSyntax } from "./legacy-decorator-syntax";
 import { classFieldsPlugin } from "./class-fields";
 import { namespaceExportsPlugin } from "./namespace-exports";
 
@@ -19,6 +20,7 @@ const presetTypescript = require.resolve("@babel/preset-typescript");
 const modulesCommonjs = require.resolve("@babel/plugin-transform-modules-commonjs");
 const proposalDecorators = require.resolve("@babel/plugin-proposal-decorators");
 const explicitResourceManagement = require.resolve("@babel/plugin-transform-explicit-resource-management");
+const exportNamespaceFrom = require.resolve("@babel/plugin-transform-export-namespace-from");
 
 /**
  * How a TypeScript file's decorators compile: the governing tsconfig's `experimentalDecorators` picks
@@ -81,8 +83,9 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // `accessor` fields lowered first: this Program.enter runs before the tsprof plugin's, which instruments
   // the whole file there, so the getters and setters made get probes (see auto-accessors.ts).
   if (decorators) plugins.push([autoAccessorsPlugin, { decorators }]);
-  // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts).
-  if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin);
+  // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts), in the
+  // decorator syntax tsc takes (legacy-decorator-syntax.ts).
+  if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin, legacyDecoratorSyntaxPlugin);
   if (instrument) plugins.push(
     [
       tsprofPlugin,
@@ -121,9 +124,12 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // module.exports itself (callable when m exports a function) and a default import reads its `default`
   // property. Only where tsc would emit CommonJS for the file: where it emits ES modules, Node's own interop
   // applies, closer to Babel's.
+  // `export * as ns from "./b"`, which the CommonJS transform refuses unless this one has made it
+  // `import * as _ns from "./b"; export { _ns as ns }` first (tsc's output: `exports.ns = require("./b")`,
+  // through its __importStar under esModuleInterop). An ES module keeps it: Node runs it as written.
   if (typescript && format === "commonjs") {
     const noInterop = settings !== undefined && !settings.esModuleInterop && tscEmitsCommonJs(filename, settings);
-    plugins.push([modulesCommonjs, { loose: false, allowTopLevelThis: true, noInterop }]);
+    plugins.push(exportNamespaceFrom, [modulesCommonjs, { loose: false, allowTopLevelThis: true, noInterop }]);
     // A file without import or export stays a script for Babel's transform, sloppy unless tsc would make it strict
     // (alwaysStrict or strict, moduleDetection "force", a .cts file): then it gets tsc's "use strict" too.
     if (settings !== undefined && tscMakesStrict(filename, settings)) plugins.push(useStrictPlugin);
@@ -215,7 +221,7 @@ export function checkSyntax(source: string, filename: string, format: ModuleForm
   const { parse } = require("@babel/parser") as typeof import("@babel/parser");
   const jsx = jsxSettingsOf(filename);
   const typescript: ParserPlugin[] = isTypeScript(filename) ? ["typescript", ...decoratorParserPlugins(decoratorStyleFor(filename))] : [];
-  const ast = parse(source, {
+  const ast = parseLegacyDecoratorSyntax(parse, source, {
     sourceFilename: filename,
     sourceType: format === "module" ? "module" : "unambiguous",
     allowReturnOutsideFunction: format === "commonjs",

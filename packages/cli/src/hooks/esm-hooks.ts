@@ -10,6 +10,7 @@ import { moduleFormatOf, isTypeScript, SCRIPT_EXTENSIONS, NON_SCRIPT_EXTENSIONS,
 import { printOncePerRun, type RunHookOptions } from "../run-options";
 import { onTsconfigProblem } from "../tsconfig";
 import { createInstrumentFilter } from "./should-instrument";
+import { withReexportedNames } from "./reexported-names";
 
 type Next<C, R> = (specifier: string, context: C) => Promise<R>;
 interface ResolveContext { parentURL?: string; conditions: string[] }
@@ -103,8 +104,9 @@ export async function load(url: string, context: LoadContext, next: Next<LoadCon
     // none (`import { add } from "./util.cjs"` for util.cts failed). So the compiled CommonJS (`exports.add = add;`)
     // is the source here. Node then runs it itself, with a require() that goes through these hooks, not the
     // CommonJS loader's; an entry point keeps the CommonJS loader's own module, require and require.main.
+    // Its re-exports of other TypeScript files, which Node's lexer does not follow, are lexed here (reexported-names.ts).
     if (typescript && !entryURLs.has(url)) {
-      return { format: "commonjs", source: offTheClock(() => compileTypeScript(source, filename, "commonjs", instrument)), shortCircuit: true };
+      return { format: "commonjs", source: offTheClock(() => compileForImporter(source, filename, instrument)), shortCircuit: true };
     }
     // No source here, so Node's CommonJS loader (and our require hook) loads it.
     return { format: "commonjs", shortCircuit: true };
@@ -136,13 +138,23 @@ function offTheClock<T>(work: () => T): T {
   }
 }
 
-/** compileFile for TypeScript, a syntax error becoming a module that throws it (see syntaxErrorThrower). */
-function compileTypeScript(source: string, filename: string, format: "module" | "commonjs", instrument: boolean): string {
+/** A TypeScript file that runs as CommonJS, compiled for an ES module importer: with the names it re-exports from TypeScript in reach of Node's lexer. */
+function compileForImporter(source: string, filename: string, instrument: boolean): string {
+  let compiled: string;
   try {
-    return compileFile(source, filename, format, options, instrument);
+    compiled = compileFile(source, filename, "commonjs", options, instrument);
   } catch (error) {
     return syntaxErrorThrower(error, filename, source);
   }
+  // Each target compiled as it will be loaded (same cache entry); one that does not compile contributes no names, and fails when it loads.
+  const compileTarget = (targetSource: string, target: string): string | undefined => {
+    try {
+      return compileFile(targetSource, target, "commonjs", options, shouldInstrument(target));
+    } catch {
+      return undefined;
+    }
+  };
+  return withReexportedNames(compiled, filename, compileTarget, remember);
 }
 
 /** Source whose evaluation raises the parse error as a SyntaxError, as plain Node would when importing the file. */
