@@ -85,12 +85,12 @@ export function instrumentProgram(
   programPath: NodePath<t.Program>,
   facts: FileFacts,
   options: NormalizedOptions,
-  accepts: (relativePath: string) => boolean,
+  accepts: (filename: string) => boolean,
 ): InstrumentedProgram {
   const relativeFile = projectRelativePath(options.root, facts.filename);
   // The runtime's own files never: a linked @tsprof/runtime (npm link, workspaces) is reached through its real
   // path, outside node_modules, and a probe in it would call the runtime while it loads.
-  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(relativeFile))) return { table: "excluded" };
+  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(facts.filename))) return { table: "excluded" };
   if (hasIgnoreFile(facts.comments)) return { table: "ignore-file" };
   const existing = existingSiteTable(programPath.node);
   if (existing) return { table: existing };
