@@ -121,3 +121,18 @@ test("a map with several sources (tsc outFile): each site names the file and the
   });
   assert.match(result!.code!, /\.module\("dist\/all\.js", \[\["aa", "", 1, 1, 0, "src\/a\.ts"\]/, "the embedded table is the reported one");
 });
+
+test("`tsprof ignore next` works with the parser's attachComment off (comments found by position, not on nodes)", () => {
+  const dir = join(repoRoot, "fixtures", "transform", "ignore-comments");
+  const filename = join(dir, "input.js");
+  const source = readFileSync(filename, "utf8");
+  const expected = JSON.parse(readFileSync(join(dir, "sites.json"), "utf8")) as ModuleSites;
+  for (const parserOpts of [{}, { attachComment: false }]) {
+    const result = transformSync(source, { ...base, cwd: dir, filename, parserOpts, plugins: [[tsprofPlugin, {}]] });
+    assert.deepEqual(sitesOf(result).sites, expected.sites, JSON.stringify(parserOpts));
+  }
+  // Other comments between the ignore comment and the code it skips do not break the link.
+  const between = "/* tsprof ignore next */\n// a note\n/* another */ function skipped() {}\nfunction kept() {}\n";
+  const result = transformSync(between, { ...base, filename, parserOpts: { attachComment: false }, plugins: [[tsprofPlugin, {}]] });
+  assert.deepEqual(sitesOf(result).sites.map((site) => site[0]), ["kept"]);
+});

@@ -9,6 +9,7 @@ import {
   chooseProbeIdentifiers,
   hasIgnoreFile,
   hasIgnoreNext,
+  ignoreNextTargets,
   isRuntimePackageFile,
   moduleTag,
   projectRelativePath,
@@ -32,7 +33,7 @@ export interface FileFacts {
   filename: string | undefined;
   /** The source text as Babel got it (with the path, it makes the module's top-level names unique). */
   code: string;
-  /** Every comment of the file (for `tsprof ignore file`). */
+  /** Every comment of the file (for `tsprof ignore file`, and `tsprof ignore next` by position). */
   comments: readonly t.Comment[];
   positions: OriginalPositionMapper;
 }
@@ -115,9 +116,13 @@ export function instrumentProgram(
     return sites.length - 1;
   };
 
+  // Where the file's `tsprof ignore next` comments point, found by position: with the parser's
+  // attachComment off no node has leadingComments (ignore-comments.ts); both are asked.
+  const ignoredStarts = ignoreNextTargets(facts.comments, facts.code);
+  const ignoredHere = (node: t.Node): boolean => hasIgnoreNext(node.leadingComments) || (typeof node.start === "number" && ignoredStarts.has(node.start));
   const isSkipped = (path: NodePath): boolean => {
     if (!path.node.loc) return true;
-    if (path.findParent((parent) => hasIgnoreNext(parent.node.leadingComments)) || hasIgnoreNext(path.node.leadingComments)) return true;
+    if (ignoredHere(path.node) || path.findParent((parent) => ignoredHere(parent.node))) return true;
     if (!scan.hasWithOrEval) return false;
     return scan.containsWithOrEval.has(path.node) || !!path.findParent((parent) => parent.isWithStatement() || scan.containsWithOrEval.has(parent.node));
   };
