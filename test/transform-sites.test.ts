@@ -136,3 +136,11 @@ test("`tsprof ignore next` works with the parser's attachComment off (comments f
   const result = transformSync(between, { ...base, filename, parserOpts: { attachComment: false }, plugins: [[tsprofPlugin, {}]] });
   assert.deepEqual(sitesOf(result).sites.map((site) => site[0]), ["kept"]);
 });
+
+test("an indexed (sections) input map in a sourceMappingURL comment is read (it failed the file; plain Babel compiles it)", () => {
+  const indexed = { version: 3, sections: [{ offset: { line: 0, column: 0 }, map: { version: 3, sources: ["a.ts"], names: [], mappings: "AAAA" } }] };
+  const comment = `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(indexed)).toString("base64")}\n`;
+  const source = "function f() { return 1; }\nconsole.log(f());\n" + comment;
+  const result = transformSync(source, { ...base, filename: join(caseDir, "dist", "m.js"), plugins: [[tsprofPlugin, { onError: "throw" }]] });
+  assert.deepEqual(sitesOf(result), { file: "dist/a.ts", sites: [["f", "", 1, 1, 0]] });
+});

@@ -54,15 +54,18 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown, dirname?: string
           // Root defaults to Babel's cwd for this file, which may differ from the process's.
           const options = normalizeOptions(rawOptions, state.file.opts.cwd ?? process.cwd());
           const filename = state.file.opts.filename ?? undefined;
-          withErrorPolicy(path, options.onError, projectRelativePath(options.root, filename), () => {
+          const fileForMessages = projectRelativePath(options.root, filename);
+          withErrorPolicy(path, options.onError, fileForMessages, () => {
             const inputMap = (state.file as unknown as { inputMap?: InputMap | null }).inputMap;
+            // An input map that cannot be read costs the original positions, never the file: one warning line.
+            const unreadable = (reason: string) => console.warn(`tsprof: ignored the input source map of ${fileForMessages} (${reason}): its sites have the positions of the code Babel was given`);
             const result = instrumentProgram(
               path,
               {
                 filename,
                 code: state.file.code,
                 comments: state.file.ast.comments ?? [],
-                positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename),
+                positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename, unreadable),
               },
               options,
               filterFor(options),
