@@ -144,3 +144,53 @@ test("an indexed (sections) input map in a sourceMappingURL comment is read (it 
   const result = transformSync(source, { ...base, filename: join(caseDir, "dist", "m.js"), plugins: [[tsprofPlugin, { onError: "throw" }]] });
   assert.deepEqual(sitesOf(result), { file: "dist/a.ts", sites: [["f", "", 1, 1, 0]] });
 });
+
+/** A source map's `mappings` for one generated line: segments [column, source, line, column, name?], absolute. */
+function oneLineMappings(segments: number[][]): string {
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const vlq = (value: number) => {
+    let rest = value < 0 ? (-value << 1) | 1 : value << 1;
+    let out = "";
+    do {
+      let digit = rest & 31;
+      rest >>>= 5;
+      if (rest) digit |= 32;
+      out += digits[digit];
+    } while (rest);
+    return out;
+  };
+  const previous = [0, 0, 0, 0, 0];
+  return segments
+    .map((segment) => segment.map((value, index) => vlq(value - previous[index])).join("") + (segment.forEach((value, index) => (previous[index] = value)), ""))
+    .join(",");
+}
+
+test("minified input with a source map: functions and classes take the original names the map gives (the lines were right, the names the minifier's)", () => {
+  // As esbuild --minify writes `function fib`, `const square = …` and `export class Store { add() {} }`.
+  const code = "function n(e){return e}var s=e=>e*e;var r=class e{add(t){return this}};var q=function(){};\n";
+  const at = (text: string) => code.indexOf(text);
+  const names = ["fib", "square", "Store", "_Store", "not.an.identifier"];
+  const mappings = oneLineMappings([
+    [0, 0, 0, 0],
+    [at("n(e)"), 0, 0, 9, 0],
+    [at("s=e"), 0, 1, 13, 1],
+    [at("e=>"), 0, 1, 22],
+    [at("r=class"), 0, 2, 13, 2],
+    [at("e{add"), 0, 2, 13, 3],
+    [at("add("), 0, 3, 2],
+    [at("q=function"), 0, 4, 6, 4],
+    [at("function(){}"), 0, 4, 10],
+  ]);
+  const inputSourceMap = { version: 3, file: "app.js", sources: ["../src/app.ts"], names, mappings };
+  const result = transformSync(code, { ...base, filename: join(caseDir, "dist", "app.js"), inputSourceMap, plugins: [[tsprofPlugin, {}]] });
+  assert.deepEqual(sitesOf(result), {
+    file: "src/app.ts",
+    sites: [
+      ["fib", "", 1, 1, 0],
+      ["square", "", 2, 23, 0],
+      ["add", "Store.add", 4, 3, 0],
+      // A name that is not an identifier is not taken for one: the generated file's own.
+      ["q", "", 5, 11, 0],
+    ],
+  });
+});

@@ -19,7 +19,7 @@ import {
   type ProbeIdentifiers,
   type SiteTuple,
 } from "@tsprof/instrument";
-import { functionNames, staticBlockNames } from "./site-names";
+import { functionNames, staticBlockNames, type NameOf } from "./site-names";
 import { closeIteratorUnderFrame, forAwaitBody, forAwaitSuspendCall, moduleHeader, probedBody, resumeAfterLoop, resumeCall, resumeStatement, delegateCall, suspendCall } from "./probe-shapes";
 import { separateClashingDeclarations } from "./clashing-declarations";
 import { existingSiteTable } from "./already-instrumented";
@@ -62,6 +62,8 @@ interface FileScan {
 }
 
 const PROBE_NAME_IN_TEXT = /_tsprof\$[\w$]*/g;
+/** A plain JavaScript identifier: what a source map's name must be to stand for a function's or a class's. */
+const IDENTIFIER_NAME = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
 
 function scanFile(program: t.Program): FileScan {
   const usedNames = new Set<string>();
@@ -120,6 +122,13 @@ export function instrumentProgram(
   // attachComment off no node has leadingComments (ignore-comments.ts); both are asked.
   const ignoredStarts = ignoreNextTargets(facts.comments, facts.code);
   const ignoredHere = (node: t.Node): boolean => hasIgnoreNext(node.leadingComments) || (typeof node.start === "number" && ignoredStarts.has(node.start));
+  // The original name an input map gives an identifier (a minifier's `n` was `fib`), when it is one.
+  const nameOf: NameOf = (id) => {
+    const start = id.loc?.start;
+    const original = start ? facts.positions.nameAt(start.line, start.column) : undefined;
+    return original !== undefined && IDENTIFIER_NAME.test(original) ? original : id.name;
+  };
+
   const isSkipped = (path: NodePath): boolean => {
     if (!path.node.loc) return true;
     if (ignoredHere(path.node) || path.findParent((parent) => ignoredHere(parent.node))) return true;
@@ -162,7 +171,7 @@ export function instrumentProgram(
       const node = path.node;
       if (done.has(node) || isSkipped(path)) return;
       done.add(node);
-      const site = addSite(node, functionNames(path), !!node.async, !!node.generator);
+      const site = addSite(node, functionNames(path, nameOf), !!node.async, !!node.generator);
       if (node.async || node.generator) suspendable.add(node);
       instrumentBody(node, ids, site);
     },
@@ -170,7 +179,7 @@ export function instrumentProgram(
       const node = path.node;
       if (done.has(node) || isSkipped(path)) return;
       done.add(node);
-      const site = addSite(node, staticBlockNames(path), false, false);
+      const site = addSite(node, staticBlockNames(path, nameOf), false, false);
       // A static block's body is var-scoped like a function body: same clashes to handle.
       const { hoisted, rest } = separateClashingDeclarations([], node.body);
       node.body = probedBody(ids, site, [...hoisted, ...rest], false);
