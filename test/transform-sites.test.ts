@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { transformSync, type PluginItem, type TransformOptions } from "@babel/core";
+import { transformSync, types as t, type PluginItem, type TransformOptions } from "@babel/core";
 import type { ModuleSites } from "@tsprof/instrument";
 import { repoRoot } from "./helpers/cli";
 import tsprofPlugin = require("@tsprof/babel-plugin");
@@ -193,4 +193,44 @@ test("minified input with a source map: functions and classes take the original 
       ["q", "", 5, 11, 0],
     ],
   });
+});
+
+/**
+ * What babel-plugin-idx does with the arrow passed to `idx`, in the same place (its Program visitor, in the
+ * traversal that runs this plugin's Program.enter): it requires a concise body and compiles the call away.
+ */
+const idxLikePlugin: PluginItem = () => ({
+  visitor: {
+    Program(path: import("@babel/core").NodePath) {
+      path.traverse({
+        CallExpression(call) {
+          if (!t.isIdentifier(call.node.callee, { name: "idx" })) return;
+          const arrow = call.node.arguments[1];
+          if (!t.isArrowFunctionExpression(arrow) || t.isBlockStatement(arrow.body)) {
+            throw call.buildCodeFrameError("The body of the arrow function supplied to `idx` must be a single expression (without curly braces).");
+          }
+          call.replaceWith(t.identifier("compiledAway"));
+        },
+      });
+    },
+  },
+});
+
+test("the arrow passed to idx keeps its concise body and gets no site (babel-plugin-idx after tsprof failed the build)", () => {
+  const filename = join(caseDir, "idx.js");
+  for (const source of [
+    'const idx = require("idx");\nfunction friendName(props) { return idx(props, (_) => _.user.friends[0].name); }\n',
+    'import idx from "idx";\nexport function friendName(props) { return idx(props, (_) => _.user.name); }\n',
+  ]) {
+    const alone = transformSync(source, { ...base, sourceType: "unambiguous", filename, plugins: [[tsprofPlugin, {}]] });
+    assert.deepEqual(sitesOf(alone).sites, [["friendName", "", 2, source.startsWith("import") ? 8 : 1, 0]]);
+    assert.match(alone!.code!, /idx\(props, _ => _\.user\./);
+    for (const plugins of [[[tsprofPlugin, {}], idxLikePlugin], [idxLikePlugin, [tsprofPlugin, {}]]]) {
+      const result = transformSync(source, { ...base, sourceType: "unambiguous", filename, plugins });
+      assert.deepEqual(sitesOf(result).sites, sitesOf(alone).sites);
+    }
+  }
+  // A function of the user's own that happens to be called idx is still instrumented.
+  const own = transformSync("function idx(o, f) { return f(o); }\nidx(1, (x) => x);\n", { ...base, filename, plugins: [[tsprofPlugin, {}]] });
+  assert.deepEqual(sitesOf(own).sites.map((site) => site[0]), ["idx", "(anonymous)"]);
 });

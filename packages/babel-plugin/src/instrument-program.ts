@@ -26,6 +26,7 @@ import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess } from "./runtime-access";
 import { atLocationOf } from "./source-locations";
 import { loweredDisposal } from "./lowered-disposal";
+import { isIdxCallback } from "./idx-callbacks";
 
 /** What the plugin knows about the file being transformed. */
 export interface FileFacts {
@@ -130,7 +131,7 @@ export function instrumentProgram(
   };
 
   const isSkipped = (path: NodePath): boolean => {
-    if (!path.node.loc) return true;
+    if (!path.node.loc || isIdxCallback(path)) return true;
     if (ignoredHere(path.node) || path.findParent((parent) => ignoredHere(parent.node))) return true;
     if (!scan.hasWithOrEval) return false;
     return scan.containsWithOrEval.has(path.node) || !!path.findParent((parent) => parent.isWithStatement() || scan.containsWithOrEval.has(parent.node));
