@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { transformSync, type TransformOptions } from "@babel/core";
+import { transformFileSync, transformSync, type TransformOptions } from "@babel/core";
 import { createProbeLog, observeRun, runInFreshContext } from "@tsprof/instrument/testing";
 import type { ModuleSites } from "@tsprof/instrument";
 import { repoRoot } from "./helpers/cli";
@@ -156,6 +156,36 @@ test("include / exclude written through a symlinked folder name its files, wheth
       assert.equal(instrumented(filename, { exclude: "projlink/src/a.js" }), false, filename);
       assert.equal(instrumented(filename, { exclude: "proj/src/a.js" }), false, filename);
     }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("relative include / exclude in a package's .babelrc are relative to that file's folder, as Babel's only / ignore beside them, from whatever cwd Babel runs in", () => {
+  const root = mkdtempSync(join(tmpdir(), "tsprof-babel-mono-"));
+  try {
+    const app = join(root, "packages", "app");
+    mkdirSync(join(app, "src"), { recursive: true });
+    writeFileSync(join(root, "babel.config.json"), JSON.stringify({ babelrcRoots: ["packages/*"] }));
+    writeFileSync(join(app, "package.json"), "{}");
+    const plugin = require.resolve("@tsprof/babel-plugin");
+    writeFileSync(join(app, ".babelrc.json"), JSON.stringify({ only: ["./src"], plugins: [[plugin, { include: "src", exclude: "src/*.test.js" }]] }));
+    writeFileSync(join(app, "src", "a.js"), "function f() {}\n");
+    writeFileSync(join(app, "src", "a.test.js"), "function f() {}\n");
+    const instrumented = (cwd: string, file: string) => {
+      const result = transformFileSync(join(app, "src", file), { cwd })!;
+      return /\.enter\(/.test(result.code!);
+    };
+    for (const cwd of [root, app]) {
+      assert.equal(instrumented(cwd, "a.js"), true, `from ${cwd}`);
+      assert.equal(instrumented(cwd, "a.test.js"), false, `from ${cwd}`);
+    }
+    // Site-table paths stay relative to Babel's cwd (the default root).
+    const fromRoot = transformFileSync(join(app, "src", "a.js"), { cwd: root })!;
+    assert.equal((fromRoot.metadata as unknown as { tsprof: ModuleSites }).tsprof.file, "packages/app/src/a.js");
+    // An explicit root still decides what relative globs are relative to.
+    writeFileSync(join(app, ".babelrc.json"), JSON.stringify({ only: ["./src"], plugins: [[plugin, { include: "src", root }]] }));
+    assert.equal(instrumented(root, "a.js"), false);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

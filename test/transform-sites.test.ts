@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { transformSync, type PluginItem, type TransformOptions } from "@babel/core";
+import { transformSync, types as t, type PluginItem, type TransformOptions } from "@babel/core";
 import type { ModuleSites } from "@tsprof/instrument";
 import { repoRoot } from "./helpers/cli";
 import tsprofPlugin = require("@tsprof/babel-plugin");
@@ -120,4 +120,117 @@ test("a map with several sources (tsc outFile): each site names the file and the
     ],
   });
   assert.match(result!.code!, /\.module\("dist\/all\.js", \[\["aa", "", 1, 1, 0, "src\/a\.ts"\]/, "the embedded table is the reported one");
+});
+
+test("`tsprof ignore next` works with the parser's attachComment off (comments found by position, not on nodes)", () => {
+  const dir = join(repoRoot, "fixtures", "transform", "ignore-comments");
+  const filename = join(dir, "input.js");
+  const source = readFileSync(filename, "utf8");
+  const expected = JSON.parse(readFileSync(join(dir, "sites.json"), "utf8")) as ModuleSites;
+  for (const parserOpts of [{}, { attachComment: false }]) {
+    const result = transformSync(source, { ...base, cwd: dir, filename, parserOpts, plugins: [[tsprofPlugin, {}]] });
+    assert.deepEqual(sitesOf(result).sites, expected.sites, JSON.stringify(parserOpts));
+  }
+  // Other comments between the ignore comment and the code it skips do not break the link.
+  const between = "/* tsprof ignore next */\n// a note\n/* another */ function skipped() {}\nfunction kept() {}\n";
+  const result = transformSync(between, { ...base, filename, parserOpts: { attachComment: false }, plugins: [[tsprofPlugin, {}]] });
+  assert.deepEqual(sitesOf(result).sites.map((site) => site[0]), ["kept"]);
+});
+
+test("an indexed (sections) input map in a sourceMappingURL comment is read (it failed the file; plain Babel compiles it)", () => {
+  const indexed = { version: 3, sections: [{ offset: { line: 0, column: 0 }, map: { version: 3, sources: ["a.ts"], names: [], mappings: "AAAA" } }] };
+  const comment = `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(indexed)).toString("base64")}\n`;
+  const source = "function f() { return 1; }\nconsole.log(f());\n" + comment;
+  const result = transformSync(source, { ...base, filename: join(caseDir, "dist", "m.js"), plugins: [[tsprofPlugin, { onError: "throw" }]] });
+  assert.deepEqual(sitesOf(result), { file: "dist/a.ts", sites: [["f", "", 1, 1, 0]] });
+});
+
+/** A source map's `mappings` for one generated line: segments [column, source, line, column, name?], absolute. */
+function oneLineMappings(segments: number[][]): string {
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const vlq = (value: number) => {
+    let rest = value < 0 ? (-value << 1) | 1 : value << 1;
+    let out = "";
+    do {
+      let digit = rest & 31;
+      rest >>>= 5;
+      if (rest) digit |= 32;
+      out += digits[digit];
+    } while (rest);
+    return out;
+  };
+  const previous = [0, 0, 0, 0, 0];
+  return segments
+    .map((segment) => segment.map((value, index) => vlq(value - previous[index])).join("") + (segment.forEach((value, index) => (previous[index] = value)), ""))
+    .join(",");
+}
+
+test("minified input with a source map: functions and classes take the original names the map gives (the lines were right, the names the minifier's)", () => {
+  // As esbuild --minify writes `function fib`, `const square = …` and `export class Store { add() {} }`.
+  const code = "function n(e){return e}var s=e=>e*e;var r=class e{add(t){return this}};var q=function(){};\n";
+  const at = (text: string) => code.indexOf(text);
+  const names = ["fib", "square", "Store", "_Store", "not.an.identifier"];
+  const mappings = oneLineMappings([
+    [0, 0, 0, 0],
+    [at("n(e)"), 0, 0, 9, 0],
+    [at("s=e"), 0, 1, 13, 1],
+    [at("e=>"), 0, 1, 22],
+    [at("r=class"), 0, 2, 13, 2],
+    [at("e{add"), 0, 2, 13, 3],
+    [at("add("), 0, 3, 2],
+    [at("q=function"), 0, 4, 6, 4],
+    [at("function(){}"), 0, 4, 10],
+  ]);
+  const inputSourceMap = { version: 3, file: "app.js", sources: ["../src/app.ts"], names, mappings };
+  const result = transformSync(code, { ...base, filename: join(caseDir, "dist", "app.js"), inputSourceMap, plugins: [[tsprofPlugin, {}]] });
+  assert.deepEqual(sitesOf(result), {
+    file: "src/app.ts",
+    sites: [
+      ["fib", "", 1, 1, 0],
+      ["square", "", 2, 23, 0],
+      ["add", "Store.add", 4, 3, 0],
+      // A name that is not an identifier is not taken for one: the generated file's own.
+      ["q", "", 5, 11, 0],
+    ],
+  });
+});
+
+/**
+ * What babel-plugin-idx does with the arrow passed to `idx`, in the same place (its Program visitor, in the
+ * traversal that runs this plugin's Program.enter): it requires a concise body and compiles the call away.
+ */
+const idxLikePlugin: PluginItem = () => ({
+  visitor: {
+    Program(path: import("@babel/core").NodePath) {
+      path.traverse({
+        CallExpression(call) {
+          if (!t.isIdentifier(call.node.callee, { name: "idx" })) return;
+          const arrow = call.node.arguments[1];
+          if (!t.isArrowFunctionExpression(arrow) || t.isBlockStatement(arrow.body)) {
+            throw call.buildCodeFrameError("The body of the arrow function supplied to `idx` must be a single expression (without curly braces).");
+          }
+          call.replaceWith(t.identifier("compiledAway"));
+        },
+      });
+    },
+  },
+});
+
+test("the arrow passed to idx keeps its concise body and gets no site (babel-plugin-idx after tsprof failed the build)", () => {
+  const filename = join(caseDir, "idx.js");
+  for (const source of [
+    'const idx = require("idx");\nfunction friendName(props) { return idx(props, (_) => _.user.friends[0].name); }\n',
+    'import idx from "idx";\nexport function friendName(props) { return idx(props, (_) => _.user.name); }\n',
+  ]) {
+    const alone = transformSync(source, { ...base, sourceType: "unambiguous", filename, plugins: [[tsprofPlugin, {}]] });
+    assert.deepEqual(sitesOf(alone).sites, [["friendName", "", 2, source.startsWith("import") ? 8 : 1, 0]]);
+    assert.match(alone!.code!, /idx\(props, _ => _\.user\./);
+    for (const plugins of [[[tsprofPlugin, {}], idxLikePlugin], [idxLikePlugin, [tsprofPlugin, {}]]]) {
+      const result = transformSync(source, { ...base, sourceType: "unambiguous", filename, plugins });
+      assert.deepEqual(sitesOf(result).sites, sitesOf(alone).sites);
+    }
+  }
+  // A function of the user's own that happens to be called idx is still instrumented.
+  const own = transformSync("function idx(o, f) { return f(o); }\nidx(1, (x) => x);\n", { ...base, filename, plugins: [[tsprofPlugin, {}]] });
+  assert.deepEqual(sitesOf(own).sites.map((site) => site[0]), ["idx", "(anonymous)"]);
 });

@@ -29,14 +29,26 @@ function configuredSourceType(opts: { sourceType?: unknown; parserOpts?: { sourc
  * frame (default, `onError: "throw"`), or with `onError: "skip"` is left exactly as it was, with one
  * warning line on stderr. The site table of the file is left on `file.metadata.tsprof` ({ file, sites }).
  */
-function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<PluginPass> {
+function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown, dirname?: string): PluginObj<PluginPass> {
   api.assertVersion("^7.22.0 || ^8.0.0");
   normalizeOptions(rawOptions, process.cwd()); // throws now: a bad option fails when Babel loads the plugin
-  // One filter per root (absolute globs resolve relative paths against it); a build has one root.
-  const filters = new Map<string, (relativePath: string) => boolean>();
+  // What relative include/exclude globs are relative to. Babel hands every plugin the folder of the config
+  // that lists it (`dirname`: a package's .babelrc's folder, babel.config.js's, Babel's cwd for programmatic
+  // options) and resolves that config's own `only`/`ignore` against it. The globs used to be taken from
+  // Babel's cwd instead, so a package's `.babelrc` with `only: ["./src"]` and `include: "src"` compiled
+  // packages/app/src/a.js from the monorepo root (Babel's `only` matched) but left it uninstrumented
+  // without a word (the include was read as <root>/src). An explicit `root` still decides, for both.
+  const explicitRoot = typeof rawOptions === "object" && rawOptions !== null && (rawOptions as { root?: unknown }).root !== undefined;
+  const globBase = (options: NormalizedOptions): string => (explicitRoot || dirname === undefined ? options.root : dirname);
+  // One filter per glob base (relative paths are taken from it); a build has one.
+  const filters = new Map<string, (filename: string | undefined) => boolean>();
   const filterFor = (options: NormalizedOptions) => {
-    let accepts = filters.get(options.root);
-    if (!accepts) filters.set(options.root, (accepts = makeFileFilter(options)));
+    const base = globBase(options);
+    let accepts = filters.get(base);
+    if (!accepts) {
+      const matches = makeFileFilter({ ...options, root: base });
+      filters.set(base, (accepts = (filename) => matches(projectRelativePath(base, filename))));
+    }
     return accepts;
   };
   // Each file's Program.enter result, for the visitors that run later in the same traversal.
@@ -54,15 +66,18 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown): PluginObj<Plugi
           // Root defaults to Babel's cwd for this file, which may differ from the process's.
           const options = normalizeOptions(rawOptions, state.file.opts.cwd ?? process.cwd());
           const filename = state.file.opts.filename ?? undefined;
-          withErrorPolicy(path, options.onError, projectRelativePath(options.root, filename), () => {
+          const fileForMessages = projectRelativePath(options.root, filename);
+          withErrorPolicy(path, options.onError, fileForMessages, () => {
             const inputMap = (state.file as unknown as { inputMap?: InputMap | null }).inputMap;
+            // An input map that cannot be read costs the original positions, never the file: one warning line.
+            const unreadable = (reason: string) => console.warn(`tsprof: ignored the input source map of ${fileForMessages} (${reason}): its sites have the positions of the code Babel was given`);
             const result = instrumentProgram(
               path,
               {
                 filename,
                 code: state.file.code,
                 comments: state.file.ast.comments ?? [],
-                positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename),
+                positions: createOriginalPositionMapper(inputMap ? inputMap.toObject() : undefined, filename, unreadable),
                 sourceType: configuredSourceType(state.file.opts as Parameters<typeof configuredSourceType>[0]),
               },
               options,

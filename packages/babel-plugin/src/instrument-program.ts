@@ -9,6 +9,7 @@ import {
   chooseProbeIdentifiers,
   hasIgnoreFile,
   hasIgnoreNext,
+  ignoreNextTargets,
   isRuntimePackageFile,
   moduleTag,
   projectRelativePath,
@@ -18,7 +19,7 @@ import {
   type ProbeIdentifiers,
   type SiteTuple,
 } from "@tsprof/instrument";
-import { functionNames, staticBlockNames } from "./site-names";
+import { functionNames, staticBlockNames, type NameOf } from "./site-names";
 import {
   closeIteratorUnderFrame,
   forAwaitBody,
@@ -37,6 +38,7 @@ import { existingSiteTable } from "./already-instrumented";
 import { runtimeAccess, type ConfiguredSourceType } from "./runtime-access";
 import { atLocationOf } from "./source-locations";
 import { loweredDisposal } from "./lowered-disposal";
+import { isIdxCallback } from "./idx-callbacks";
 
 /** What the plugin knows about the file being transformed. */
 export interface FileFacts {
@@ -44,7 +46,7 @@ export interface FileFacts {
   filename: string | undefined;
   /** The source text as Babel got it (with the path, it makes the module's top-level names unique). */
   code: string;
-  /** Every comment of the file (for `tsprof ignore file`). */
+  /** Every comment of the file (for `tsprof ignore file`, and `tsprof ignore next` by position). */
   comments: readonly t.Comment[];
   positions: OriginalPositionMapper;
   /** The `sourceType` Babel was given for the file (the program's own says what the parse decided). */
@@ -86,6 +88,8 @@ interface FileScan {
 }
 
 const PROBE_NAME_IN_TEXT = /_tsprof\$[\w$]*/g;
+/** A plain JavaScript identifier: what a source map's name must be to stand for a function's or a class's. */
+const IDENTIFIER_NAME = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
 
 function scanFile(program: t.Program): FileScan {
   const usedNames = new Set<string>();
@@ -110,12 +114,12 @@ export function instrumentProgram(
   programPath: NodePath<t.Program>,
   facts: FileFacts,
   options: NormalizedOptions,
-  accepts: (relativePath: string) => boolean,
+  accepts: (filename: string) => boolean,
 ): InstrumentedProgram {
   const relativeFile = projectRelativePath(options.root, facts.filename);
   // The runtime's own files never: a linked @tsprof/runtime (npm link, workspaces) is reached through its real
   // path, outside node_modules, and a probe in it would call the runtime while it loads.
-  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(relativeFile))) return { table: "excluded" };
+  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(facts.filename))) return { table: "excluded" };
   if (hasIgnoreFile(facts.comments)) return { table: "ignore-file" };
   const existing = existingSiteTable(programPath.node);
   if (existing) return { table: existing };
@@ -142,9 +146,20 @@ export function instrumentProgram(
     return sites.length - 1;
   };
 
+  // Where the file's `tsprof ignore next` comments point, found by position: with the parser's
+  // attachComment off no node has leadingComments (ignore-comments.ts); both are asked.
+  const ignoredStarts = ignoreNextTargets(facts.comments, facts.code);
+  const ignoredHere = (node: t.Node): boolean => hasIgnoreNext(node.leadingComments) || (typeof node.start === "number" && ignoredStarts.has(node.start));
+  // The original name an input map gives an identifier (a minifier's `n` was `fib`), when it is one.
+  const nameOf: NameOf = (id) => {
+    const start = id.loc?.start;
+    const original = start ? facts.positions.nameAt(start.line, start.column) : undefined;
+    return original !== undefined && IDENTIFIER_NAME.test(original) ? original : id.name;
+  };
+
   const isSkipped = (path: NodePath): boolean => {
-    if (!path.node.loc) return true;
-    if (path.findParent((parent) => hasIgnoreNext(parent.node.leadingComments)) || hasIgnoreNext(path.node.leadingComments)) return true;
+    if (!path.node.loc || isIdxCallback(path)) return true;
+    if (ignoredHere(path.node) || path.findParent((parent) => ignoredHere(parent.node))) return true;
     if (!scan.hasWithOrEval) return false;
     return scan.containsWithOrEval.has(path.node) || !!path.findParent((parent) => parent.isWithStatement() || scan.containsWithOrEval.has(parent.node));
   };
@@ -184,7 +199,7 @@ export function instrumentProgram(
       const node = path.node;
       if (done.has(node) || isSkipped(path)) return;
       done.add(node);
-      const site = addSite(node, functionNames(path), !!node.async, !!node.generator);
+      const site = addSite(node, functionNames(path, nameOf), !!node.async, !!node.generator);
       if (node.async || node.generator) suspendable.add(node);
       instrumentBody(node, ids, site);
     },
@@ -192,7 +207,7 @@ export function instrumentProgram(
       const node = path.node;
       if (done.has(node) || isSkipped(path)) return;
       done.add(node);
-      const site = addSite(node, staticBlockNames(path), false, false);
+      const site = addSite(node, staticBlockNames(path, nameOf), false, false);
       // A static block's body is var-scoped like a function body: same clashes to handle.
       const { hoisted, rest } = separateClashingDeclarations([], node.body);
       node.body = probedBody(ids, site, [...hoisted, ...rest], false);

@@ -51,3 +51,37 @@ test("several sources or URL sources: no single original file", () => {
   assert.equal(createOriginalPositionMapper({ version: 3, sources: ["file:///q/a.ts"], mappings: "" }, "/p/x.js").originalFile, "/q/a.ts");
   assert.equal(createOriginalPositionMapper({ version: 3, sources: [null, "a.ts"], mappings: "" }, "/p/x.js").originalFile, "/p/a.ts");
 });
+
+test("an indexed map (sections) is read like the plain map it stands for", () => {
+  // Section 2 starts at generated line 3: its "AAIE" is generated 3:0 → b.ts 5:2.
+  const mapper = createOriginalPositionMapper(
+    {
+      version: 3,
+      sections: [
+        { offset: { line: 0, column: 0 }, map: { version: 3, sources: ["../src/a.ts"], names: ["fib"], mappings: "AAAAA" } },
+        { offset: { line: 2, column: 0 }, map: { version: 3, sources: ["../src/a.ts"], names: [], mappings: "AAIE" } },
+      ],
+    },
+    "/p/dist/a.js",
+  );
+  assert.deepEqual(mapper.map(1, 0), { line: 1, column: 1, file: "/p/src/a.ts" });
+  assert.deepEqual(mapper.map(3, 0), { line: 5, column: 3, file: "/p/src/a.ts" });
+  assert.equal(mapper.originalFile, "/p/src/a.ts");
+  assert.equal(mapper.nameAt(1, 0), "fib");
+});
+
+test("a map that cannot be read is left aside with its reason: positions pass through", () => {
+  const reasons: string[] = [];
+  const mapper = createOriginalPositionMapper({ version: 3, sources: null, mappings: "AAAA" } as never, "/p/a.js", (reason) => reasons.push(reason));
+  assert.deepEqual(mapper.map(1, 0), { line: 1, column: 1, file: undefined });
+  assert.equal(reasons.length, 1);
+});
+
+test("nameAt: the map's name of the segment that starts exactly at the position", () => {
+  // generated 1:9 → a.ts 1:9 named names[0] ("fib"); generated 1:12 → a.ts 1:13, no name.
+  const mapper = createOriginalPositionMapper({ version: 3, sources: ["a.ts"], names: ["fib"], mappings: "SAASA,GAAI" }, "/p/a.js");
+  assert.equal(mapper.nameAt(1, 9), "fib");
+  assert.equal(mapper.nameAt(1, 12), undefined, "a segment without a name");
+  assert.equal(mapper.nameAt(1, 10), undefined, "no segment starts there: never the name of the one before");
+  assert.equal(mapper.nameAt(2, 0), undefined);
+});

@@ -1,5 +1,5 @@
 // Positions of the original source: follows an input source map (tsc, an earlier Babel pass) back to where the code was written.
-import { TraceMap, originalPositionFor, GREATEST_LOWER_BOUND } from "@jridgewell/trace-mapping";
+import { AnyMap, TraceMap, decodedMappings, originalPositionFor, GREATEST_LOWER_BOUND } from "@jridgewell/trace-mapping";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,12 +24,19 @@ export interface OriginalPositionMapper {
    * position (no mapping on the line, or a source that is not a file on disk: `webpack://`, `http://`).
    */
   map(line: number, column: number): OriginalPosition;
+  /**
+   * The original name the map gives the code that starts exactly at `line` (1-based) and `column`
+   * (0-based), or undefined: a minifier's map names `fib` where its output says `n`.
+   */
+  nameAt(line: number, column: number): string | undefined;
   /** Absolute path of the original source when the map has exactly one (a compiled file), else undefined. */
   originalFile: string | undefined;
 }
 
-/** Source map fields read here (Babel's `file.inputMap.toObject()`). */
-export interface RawSourceMap {
+/** Source map fields read here (Babel's `file.inputMap.toObject()`): a plain map, or an indexed one made of sections. */
+export type RawSourceMap = PlainSourceMap | IndexedSourceMap;
+
+export interface PlainSourceMap {
   version: number;
   sources: (string | null)[];
   sourceRoot?: string;
@@ -38,15 +45,40 @@ export interface RawSourceMap {
   file?: string;
 }
 
+export interface IndexedSourceMap {
+  version: number;
+  file?: string;
+  sections: { offset: { line: number; column: number }; map: RawSourceMap }[];
+}
+
 /** Without an input map positions pass through (column made 1-based). */
 export const IDENTITY_MAPPER: OriginalPositionMapper = {
   map: (line, column) => ({ line, column: column + 1, file: undefined }),
+  nameAt: () => undefined,
   originalFile: undefined,
 };
 
-export function createOriginalPositionMapper(rawMap: RawSourceMap | undefined, generatedFile: string | undefined): OriginalPositionMapper {
+/**
+ * `unreadable` is told why a map that cannot be read was left aside (the positions are then the file's
+ * own): a map is a hint about where code came from, and a broken one must not fail the file.
+ */
+export function createOriginalPositionMapper(
+  rawMap: RawSourceMap | undefined,
+  generatedFile: string | undefined,
+  unreadable: (reason: string) => void = () => {},
+): OriginalPositionMapper {
   if (!rawMap) return IDENTITY_MAPPER;
-  const trace = new TraceMap(rawMap as never);
+  let trace: TraceMap;
+  try {
+    // AnyMap reads both forms: an indexed map ("sections", as some bundlers and concatenators write) is
+    // flattened into a plain one. TraceMap alone read its absent `sources` and threw, and the whole file
+    // failed to build ("Cannot read properties of undefined (reading 'map')") where plain Babel compiled it.
+    trace = new AnyMap(rawMap as never);
+    decodedMappings(trace); // a malformed `mappings` string throws here, not halfway through the file
+  } catch (error) {
+    unreadable(error instanceof Error ? error.message : String(error));
+    return IDENTITY_MAPPER;
+  }
   // trace-mapping reports a position's source as sourceRoot + source; the same index in `sources`.
   const files = trace.resolvedSources.map((source) => sourceFile(source, generatedFile));
   return {
@@ -57,14 +89,30 @@ export function createOriginalPositionMapper(rawMap: RawSourceMap | undefined, g
       if (original.line === null || original.column === null || file === undefined) return { line, column: column + 1, file: undefined };
       return { line: original.line, column: original.column + 1, file };
     },
-    originalFile: singleSource(rawMap, files),
+    nameAt(line, column) {
+      const segments = decodedMappings(trace)[line - 1];
+      if (!segments) return undefined;
+      // Segments of a line are sorted by generated column: a binary search, as a minified file is one long line.
+      let low = 0;
+      let high = segments.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        const segment = segments[middle];
+        if (segment[0] < column) low = middle + 1;
+        else if (segment[0] > column) high = middle - 1;
+        else return segment.length === 5 ? (trace.names[segment[4]] ?? undefined) || undefined : undefined;
+      }
+      return undefined;
+    },
+    originalFile: singleSource(trace.sources, files),
   };
 }
 
 /** The original file on disk when the map names exactly one source. */
-function singleSource(rawMap: RawSourceMap, files: (string | undefined)[]): string | undefined {
-  const named = files.filter((_, index) => typeof rawMap.sources[index] === "string" && rawMap.sources[index] !== "");
-  return named.length === 1 ? named[0] : undefined;
+function singleSource(sources: readonly (string | null)[], files: (string | undefined)[]): string | undefined {
+  // The same file may be listed more than once (an indexed map's sections each list their own sources).
+  const named = new Set(files.filter((_, index) => typeof sources[index] === "string" && sources[index] !== ""));
+  return named.size === 1 ? [...named][0] : undefined;
 }
 
 /** Absolute path of a source (sourceRoot already joined; a relative one is relative to the generated file's directory), or undefined when it is not a file. */
