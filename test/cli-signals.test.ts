@@ -2,7 +2,7 @@
 // program busy in JavaScript, the temporary directory, and an -o that cannot be written.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -24,11 +24,11 @@ interface Started {
  * `tsprof run ARGS` as the leader of a process group of its own (so a test can send the group a
  * signal, as a terminal's Ctrl-C does), with a private TMPDIR; resolves once the program printed "ready".
  */
-async function startRun(args: string[]): Promise<Started> {
+async function startRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const tmp = scratch();
   const child = spawn(process.execPath, [tsprofBin, "run", ...args], {
     cwd: repoRoot,
-    env: { ...process.env, TSPROF_CLOCK: "tick", TMPDIR: tmp },
+    env: { ...process.env, TSPROF_CLOCK: "tick", TMPDIR: tmp, ...env },
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
@@ -64,6 +64,25 @@ function killGroup(pid: number | undefined): void {
 }
 
 const leftovers = (tmp: string) => readdirSync(tmp).filter((name) => name.startsWith("tsprof-run-"));
+
+/** Resolves once `check()` is true, polling (the run's watchdog ends a test that waits for ever). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/**
+ * A run of a program that ends at once, its profile's write at exit held (the test-only
+ * TSPROF_TEST_HOLD_WRITE of hooks/signal-relay.ts) until `release()`: a signal sent meanwhile
+ * meets the write as one sent during the seconds a million-node profile takes.
+ */
+async function startHeldWrite(out: string): Promise<Started & { release: () => void }> {
+  const hold = join(scratch(), "release");
+  const run = await startRun(["-o", out, fixture("ends", "main.js")], { TSPROF_TEST_HOLD_WRITE: hold });
+  await until(() => existsSync(`${hold}.held`));
+  return { ...run, release: () => writeFileSync(hold, "") };
+}
+
+const writingLine = (signal: string) => `tsprof: ${signal}: the program is writing its profile, and ends when it is written (${signal} again stops it at once, without the profile)\n`;
 
 test("a program busy in JavaScript: Ctrl-C (SIGINT to the group) stops it, one line, tsprof dies of SIGINT", { timeout: 60_000 }, async () => {
   let run: Started | undefined;
@@ -115,6 +134,52 @@ for (const sent of ["SIGINT", "SIGTERM"] as const) {
     }
   });
 }
+
+for (const [sent, group] of [["SIGTERM", false], ["SIGINT", true]] as const) {
+  test(`${sent} ${group ? "to the group (Ctrl-C)" : "to tsprof alone"} while the profile is written at exit: the write finishes, one line, tsprof dies of ${sent}`, { timeout: 60_000 }, async () => {
+    let run: (Started & { release: () => void }) | undefined;
+    try {
+      const out = join(scratch(), "p.tsprof.json");
+      run = await startHeldWrite(out);
+      process.kill(group ? -run.child.pid! : run.child.pid!, sent);
+      // Told, and not stopped: the line that says so comes before the write is let go.
+      await until(() => run!.stderr().length > 0);
+      assert.equal(run.stderr(), writingLine(sent));
+      run.release();
+      const { code, signal } = await run.exited;
+      assert.equal(signal, sent);
+      assert.equal(code, null);
+      assert.equal(run.stderr(), writingLine(sent));
+      assert.equal(run.stdout(), "ready\n");
+      const profile = JSON.parse(readFileSync(out, "utf8")) as { functions: { name: string }[]; stats: { function: number; calls: number }[] };
+      const setUp = profile.stats.find((row) => profile.functions[row.function]!.name === "setUp");
+      assert.equal(setUp?.calls, 1, "setUp recorded");
+      assert.deepEqual(leftovers(run.tmp), []);
+    } finally {
+      killGroup(run?.child.pid);
+    }
+  });
+}
+
+test("a second signal while the profile is written at exit stops the program at once, without it; tsprof dies of that signal", { timeout: 60_000 }, async () => {
+  let run: (Started & { release: () => void }) | undefined;
+  try {
+    const out = join(scratch(), "p.tsprof.json");
+    run = await startHeldWrite(out);
+    run.child.kill("SIGTERM");
+    await until(() => run!.stderr().length > 0);
+    // Never released: only the SIGKILL the second signal brings ends the program.
+    run.child.kill("SIGINT");
+    const { code, signal } = await run.exited;
+    assert.equal(signal, "SIGINT");
+    assert.equal(code, null);
+    assert.equal(run.stderr(), writingLine("SIGTERM") + "tsprof: SIGINT again while the program was writing its profile: stopped without a profile\n");
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(leftovers(run.tmp), []);
+  } finally {
+    killGroup(run?.child.pid);
+  }
+});
 
 test("Ctrl-C reaches the program's own SIGINT listener once, though tsprof receives it too", { timeout: 60_000 }, async () => {
   let run: Started | undefined;

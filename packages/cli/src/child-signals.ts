@@ -11,6 +11,14 @@
 //   says that the profile is lost, and tsprof dies of the signal it received. A second signal
 //   while the first is unanswered stops it at once (unless it is the same sending reaching us twice). Once answered, the program takes as long as
 //   it needs (writing a million-node profile takes seconds; a program may ignore SIGINT).
+// - The child also says when the runtime starts writing the profile on its way out ("W"). The write at
+//   the program's end runs in the 'exit' event, after the program's last JavaScript: a signal then
+//   never reaches a listener (the loop does not turn again), and without the word the program was
+//   taken for a busy one and stopped with SIGKILL, and its profile lost, where plain node finishes
+//   the write. Now a signal during the write is not forwarded (the child reads nothing more) and waits
+//   for it, said in one line; a second one stops the program at once, without the profile. When the
+//   program then exits by itself (it never saw the signal), tsprof still dies of it, after the table
+//   or -o (writeSignal), as a program stopped by Ctrl-C would.
 import type { ChildProcess } from "node:child_process";
 import type { Duplex } from "node:stream";
 import { RELAYED_SIGNALS, isRelayedSignal, lineReader, type RelayedSignal } from "./signal-channel";
@@ -25,6 +33,8 @@ const SAME_SENDING_MS = 100;
 export interface SignalRelay {
   /** The signal for which the program was stopped with SIGKILL (it never answered), if any. */
   readonly stoppedBy: RelayedSignal | undefined;
+  /** The first signal received while the program was writing its profile, which it never saw (the program then exits by itself). */
+  readonly writeSignal: RelayedSignal | undefined;
   /** Stops relaying: removes the process listeners and closes the channel. */
   close(): void;
 }
@@ -34,6 +44,8 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
   const answered: Record<RelayedSignal, number> = { SIGINT: 0, SIGTERM: 0, SIGHUP: 0 };
   let waiting: { signal: RelayedSignal; since: number; timer: NodeJS.Timeout } | undefined;
   let stoppedBy: RelayedSignal | undefined;
+  let writing = false;
+  let writeSignal: { signal: RelayedSignal; since: number } | undefined;
 
   const stopWaiting = (): void => {
     if (waiting !== undefined) clearTimeout(waiting.timer);
@@ -42,8 +54,13 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
   const stop = (signal: RelayedSignal, why: string): void => {
     stopWaiting();
     stoppedBy = signal;
-    stderr.write(`tsprof: ${why} (busy in JavaScript): stopped without a profile\n`);
+    stderr.write(`tsprof: ${why}: stopped without a profile\n`);
     child.kill("SIGKILL");
+  };
+  /** `signal` came while the program writes its profile: said once, and the write goes on. */
+  const waitForWrite = (signal: RelayedSignal): void => {
+    writeSignal = { signal, since: performance.now() };
+    stderr.write(`tsprof: ${signal}: the program is writing its profile, and ends when it is written (${signal} again stops it at once, without the profile)\n`);
   };
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
 
@@ -57,14 +74,28 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
         answered[signal]++;
         if (waiting !== undefined && answered[waiting.signal] >= received[waiting.signal]) stopWaiting();
       } else if (kind === "A") stopWaiting();
+      else if (kind === "W") {
+        writing = true;
+        // The signal still unanswered reached a program that had already finished its JavaScript.
+        if (waiting !== undefined && stoppedBy === undefined) {
+          const signal = waiting.signal;
+          stopWaiting();
+          waitForWrite(signal);
+        }
+      }
     }),
   );
 
   const onSignal = (signal: RelayedSignal): void => {
     if (stoppedBy !== undefined || !running()) return;
+    if (writing) {
+      if (writeSignal === undefined) return waitForWrite(signal);
+      if (signal === writeSignal.signal && performance.now() - writeSignal.since < SAME_SENDING_MS) return;
+      return stop(signal, `${signal} again while the program was writing its profile`);
+    }
     if (waiting !== undefined) {
       if (signal === waiting.signal && performance.now() - waiting.since < SAME_SENDING_MS) return;
-      return stop(signal, `${signal} again before the program answered ${waiting.signal}`);
+      return stop(signal, `${signal} again before the program answered ${waiting.signal} (busy in JavaScript)`);
     }
     const count = ++received[signal];
     channel.write(`F ${signal} ${count}\n`);
@@ -72,7 +103,7 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
     // answered any signal it is writing its profile or has a listener of its own: either way
     // plain node would not kill it now either, so no timeout cuts it off.
     if (answered[signal] >= count || RELAYED_SIGNALS.some((other) => answered[other] > 0)) return;
-    waiting = { signal, since: performance.now(), timer: setTimeout(() => stop(signal, `the program did not answer ${signal} within ${GRACE_MS / 1000} s`), GRACE_MS) };
+    waiting = { signal, since: performance.now(), timer: setTimeout(() => stop(signal, `the program did not answer ${signal} within ${GRACE_MS / 1000} s (busy in JavaScript)`), GRACE_MS) };
   };
   const listeners = RELAYED_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, listener] of listeners) process.on(signal, listener);
@@ -80,6 +111,9 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
   return {
     get stoppedBy() {
       return stoppedBy;
+    },
+    get writeSignal() {
+      return writeSignal?.signal;
     },
     close() {
       stopWaiting();

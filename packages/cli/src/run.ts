@@ -95,6 +95,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       }
       const alias = pathsHint(outputDir, exit.pid);
       if (alias) io.stderr.write(alias + "\n");
+      // The signal that ended the program, or the one it never saw because it was writing its profile then.
+      const endedBy = exit.signal ?? exit.writeSignal;
       const profile = collectProfile(outputDir, args.outfile !== undefined && outputNeedsCallTree(args.outfile));
       const hint = profile && profile.functions.length === 0 ? (unprofiledChildHint(outputDir) ?? nodeModulesHint(main, hookOptions)) : undefined;
       if (hint) io.stderr.write(hint + "\n");
@@ -112,12 +114,12 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
           // program's own status. The run is not lost: its table is printed, as without -o.
           io.stderr.write(`tsprof: cannot write ${args.outfile}: ${writeFailureReason(error)}\n`);
           printRunTable(profile, args.sort, io.stdout);
-          if (!exit.signal) return exit.code !== null && exit.code !== 0 ? exit.code : 1;
+          if (!endedBy) return exit.code !== null && exit.code !== 0 ? exit.code : 1;
         }
       } else {
         printRunTable(profile, args.sort, io.stdout);
       }
-      if (exit.signal) dieOf = exit.signal;
+      if (endedBy) dieOf = endedBy;
       else return exit.code ?? 1;
     }
   } finally {
@@ -317,6 +319,11 @@ interface ChildExit {
   signal: NodeJS.Signals | null;
   /** Set when the program did not answer this signal and was stopped with SIGKILL (child-signals.ts). */
   stoppedBy?: NodeJS.Signals;
+  /**
+   * The signal tsprof received while the program was writing its profile on its way out: the program
+   * never saw it and ended by itself, and tsprof dies of it after the table or -o (child-signals.ts).
+   */
+  writeSignal?: NodeJS.Signals;
 }
 
 /**
@@ -390,7 +397,7 @@ function runChild(main: MainScript, nodeOptions: string[], preload: "--require" 
     });
     child.on("exit", (code, signal) => {
       relay.close();
-      resolvePromise({ pid: child.pid, code, signal, stoppedBy: relay.stoppedBy });
+      resolvePromise({ pid: child.pid, code, signal, stoppedBy: relay.stoppedBy, writeSignal: relay.writeSignal });
     });
   });
 }

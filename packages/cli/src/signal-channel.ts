@@ -4,6 +4,8 @@
 // parent's pid) in SIGNAL_CHANNEL_ENV. Lines, each ending in "\n":
 //   child -> parent  "S <SIGNAL>"   the runtime's listener for SIGNAL started (before it writes the profile)
 //   child -> parent  "A"            the child read a forwarded signal: its event loop is turning
+//   child -> parent  "W"            the runtime is writing the profile on a way out (the 'exit' event or a
+//                                   signal): the program's JavaScript is done, the process ends after the write
 //   parent -> child  "F <SIGNAL> <n>"  the parent received its n-th SIGNAL: raise it unless it arrived already
 // See child-signals.ts (the parent's side) and hooks/signal-relay.ts (the child's).
 

@@ -110,6 +110,48 @@ test("call-tree roots are written byte for byte as JSON.stringify writes them, w
   assert.equal(lines[first + roots.length], " ]");
 });
 
+test("functions, stats and edges rows are written byte for byte as JSON.stringify writes them, whatever their shape", () => {
+  const inherited = Object.create({ extra: 1 }) as Record<string, unknown>;
+  Object.assign(inherited, { caller: 0, callee: 1, calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 0 });
+  const rows = {
+    functions: [
+      { name: "f", qualifiedName: "f", file: "src/a.ts", line: 1, column: 1, kind: "function" },
+      // Strings JSON escapes: quotes, backslash, control characters, a lone surrogate, non-ASCII.
+      { name: 'a "b" \\ c\n\t\u0000', qualifiedName: "\ud800 x \u2028", file: "src/ä 😀.ts", line: 0, column: 0, kind: "async" },
+      // A value that is no string or number, one left out (undefined), another key order, another key.
+      { name: "g", qualifiedName: null, file: "x", line: 1, column: 1, kind: "function" },
+      { name: "g", qualifiedName: undefined, file: "x", line: 1, column: 1, kind: "function" },
+      { qualifiedName: "g", name: "g", file: "x", line: 1, column: 1, kind: "function" },
+      { name: "g", qualifiedName: "g", file: "x", line: 1, column: 1, kind: "function", note: { deep: [1, "2"] } },
+    ],
+    stats: [
+      { function: 0, calls: 3, primitiveCalls: 1, selfTime: 1e-7, totalTime: 1e21 },
+      { function: 1, calls: 1, primitiveCalls: 1, selfTime: -0, totalTime: 5e-324, asyncWallTime: 0.1 + 0.2 },
+      { function: 1, calls: Number.NaN, primitiveCalls: Infinity, selfTime: -Infinity, totalTime: 123456789.125 },
+      { function: 1, calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 0, asyncWallTime: true },
+    ],
+    edges: [
+      { caller: 0, callee: 1, calls: 1, primitiveCalls: 1, selfTime: 0.125, totalTime: 1e-300 },
+      { caller: 0, callee: 1, calls: 2, primitiveCalls: 1, selfTime: 0, totalTime: 0, countsOnly: true },
+      { callee: 1, caller: 0, calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: 0 },
+      { caller: 0, callee: 1, calls: 1, primitiveCalls: 1, selfTime: 0, totalTime: "0" },
+      inherited,
+      [0, 1],
+      null,
+      7,
+    ],
+  };
+  const profile = { ...profileWithTree(undefined), ...rows } as unknown as Profile;
+  const lines = profileToJsonText(profile).split("\n");
+  for (const [field, list] of Object.entries(rows)) {
+    const first = lines.indexOf(` "${field}": [`) + 1;
+    assert.ok(first > 0, field);
+    const written = lines.slice(first, first + list.length).map((line) => line.replace(/^  /, "").replace(/,$/, ""));
+    assert.deepEqual(written, list.map((row) => JSON.stringify(row)), field);
+    assert.equal(lines[first + list.length], field === "edges" ? " ]" : " ],", field);
+  }
+});
+
 test("a failed write names the user's path, not the temp file beside it, and leaves nothing behind", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-json-"));
   const profile = profileWithTree(chain(2));

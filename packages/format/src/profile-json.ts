@@ -65,12 +65,24 @@ function serializeCompact(root: unknown, emit: (text: string) => void): void {
 /** The keys of a call-tree node, in the order the runtime and the readers make them. */
 const NODE_KEYS = ["function", "calls", "selfTime", "totalTime", "children"] as const;
 
+/**
+ * Whether the enumerable keys of `value` (an object) are `keys`, in that order. A for-in walk, not
+ * Object.keys(): no array is made for each of a million rows. It also sees inherited enumerable keys,
+ * which only sends an object with such a prototype (a patched Object.prototype) to the generic walk,
+ * whose output is the same.
+ */
+function hasKeys(value: object, keys: readonly string[]): boolean {
+  let at = 0;
+  for (const key in value) {
+    if (at >= keys.length || key !== keys[at]) return false;
+    at++;
+  }
+  return at === keys.length;
+}
+
 /** Whether `node` is a call-tree node of exactly NODE_KEYS, in that order, numbers and a children array. */
 function isPlainTreeNode(node: unknown): node is CallTreeNode {
-  if (node === null || typeof node !== "object" || isArray(node)) return false;
-  const keys = objectKeys(node);
-  if (keys.length !== NODE_KEYS.length) return false;
-  for (let k = 0; k < NODE_KEYS.length; k++) if (keys[k] !== NODE_KEYS[k]) return false;
+  if (node === null || typeof node !== "object" || isArray(node) || !hasKeys(node, NODE_KEYS)) return false;
   const value = node as CallTreeNode;
   return typeof value.function === "number" && typeof value.calls === "number" && typeof value.selfTime === "number" && typeof value.totalTime === "number" && isArray(value.children);
 }
@@ -78,6 +90,45 @@ function isPlainTreeNode(node: unknown): node is CallTreeNode {
 /** A number as JSON.stringify writes it. */
 function numberText(value: number): string {
   return value === value && value !== Infinity && value !== -Infinity ? "" + value : "null";
+}
+
+/** The usual keys of a row of `functions`, `stats` (with and without asyncWallTime) and `edges`, in the order the runtime and the readers make them. */
+const ROW_SHAPES: Record<string, ReadonlyArray<readonly string[]>> = {
+  functions: [["name", "qualifiedName", "file", "line", "column", "kind"]],
+  stats: [
+    ["function", "calls", "primitiveCalls", "selfTime", "totalTime"],
+    ["function", "calls", "primitiveCalls", "selfTime", "totalTime", "asyncWallTime"],
+  ],
+  edges: [["caller", "callee", "calls", "primitiveCalls", "selfTime", "totalTime"]],
+};
+
+/** `{"key":` and `,"key":` of every key of ROW_SHAPES, made once. */
+const KEY_TEXTS: Record<string, readonly [string, string]> = Object.create(null) as Record<string, readonly [string, string]>;
+for (const field in ROW_SHAPES) for (const shape of ROW_SHAPES[field]!) for (const key of shape) KEY_TEXTS[key] = [`{${stringify(key)}:`, `,${stringify(key)}:`];
+
+/**
+ * serializeCompact() of a row of `functions`, `stats` or `edges`, the same text, in one piece: a row
+ * of one of the field's usual shapes whose values are numbers and strings is written without the
+ * generic walk's level object, key array and a dozen pieces per row (a million edges took it
+ * seconds at exit). Undefined for any other value, which goes to serializeCompact().
+ */
+function rowText(row: unknown, shapes: ReadonlyArray<readonly string[]>): string | undefined {
+  if (row === null || typeof row !== "object" || isArray(row)) return undefined;
+  for (let s = 0; s < shapes.length; s++) {
+    const keys = shapes[s]!;
+    if (!hasKeys(row, keys)) continue;
+    let text = "";
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const value = (row as Record<string, unknown>)[key];
+      const prefix = KEY_TEXTS[key]![k === 0 ? 0 : 1];
+      if (typeof value === "number") text += prefix + numberText(value);
+      else if (typeof value === "string") text += prefix + (stringify(value) as string);
+      else return undefined;
+    }
+    return text + "}";
+  }
+  return undefined;
 }
 
 /**
@@ -169,10 +220,15 @@ export function writeProfileJson(profile: Profile, write: (chunk: string) => voi
         continue;
       }
       emit("[");
+      const shapes = field === "callTree" ? undefined : ROW_SHAPES[field];
       for (let i = 0; i < value.length; i++) {
-        emit(i === 0 ? "\n  " : ",\n  ");
-        if (field === "callTree") serializeTree(value[i], emit);
-        else serializeCompact(value[i], emit);
+        const row = shapes === undefined ? undefined : rowText(value[i], shapes);
+        if (row !== undefined) emit((i === 0 ? "\n  " : ",\n  ") + row);
+        else {
+          emit(i === 0 ? "\n  " : ",\n  ");
+          if (field === "callTree") serializeTree(value[i], emit);
+          else serializeCompact(value[i], emit);
+        }
       }
       emit("\n ]");
     } else serializeCompact(value, emit);

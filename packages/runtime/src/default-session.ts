@@ -59,6 +59,13 @@ const processKill = hasProcess ? process.kill : undefined;
 /** What a host of the automatic session (`tsprof run`'s preload) learns about its writing. */
 export interface DefaultSessionHooks {
   /**
+   * Called once, just before the profile is written on a way out (the 'exit' event, or a signal the
+   * runtime flushes on): from then on the process only writes and ends. `tsprof run` tells its parent
+   * process, which then lets a signal wait for the write instead of taking the program for one busy in
+   * JavaScript (packages/cli/src/child-signals.ts). Runs at exit: the same rules as afterWrite.
+   */
+  beforeWrite?(): void;
+  /**
    * Called once the profile has been written, or has failed to be, on every way out (before a signal
    * is raised again, too). `failure` is the line the runtime would print on stderr, which it then
    * leaves to the hook: `tsprof run` says nothing once it has gone and removed the directory.
@@ -115,6 +122,14 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
   const writeOnce = shieldListener((): void => {
     if (written) return;
     written = true;
+    const beforeWrite = hooks.beforeWrite;
+    if (beforeWrite !== undefined) {
+      try {
+        beforeWrite();
+      } catch {
+        // the host's trouble never stops the write
+      }
+    }
     const failure = writeDefaultProfile(session, target, unlessChanged, targetError, env.TSPROF_OUTPUT || `tsprof-${pid}.tsprof.json`);
     const afterWrite = hooks.afterWrite;
     if (afterWrite === undefined) {

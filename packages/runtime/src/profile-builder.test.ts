@@ -1,5 +1,5 @@
-// buildProfile's call tree: built in canonical order straight from the recorder's node table, it must be
-// the tree the generic canonicalization (copy, remap, sort) makes of it.
+// buildProfile's call tree and edges: built in canonical order straight from the recorder's tables, they must be
+// what the generic canonicalization (copy, remap, sort) makes of them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { canonicalizeProfile } from "@tsprof/format";

@@ -102,8 +102,13 @@ function start(outputDir: string, settings: RunSettings): void {
       // the directory is gone
     }
   };
+  // Set at the end of start(), when the signal channel is connected; called at exit, if ever, after that.
+  let beforeWrite: (() => void) | undefined;
   startDefaultSession(settings.runtimeEnvironment, {
     offClockSeconds,
+    beforeWrite() {
+      if (beforeWrite !== undefined) beforeWrite();
+    },
     afterWrite(failure) {
       markChildren();
       // After tsprof run has gone its directory has too: a profile nobody reads is no failure to report.
@@ -145,7 +150,7 @@ function start(outputDir: string, settings: RunSettings): void {
       process.exit(1);
     });
   }
-  connectSignalRelay();
+  beforeWrite = connectSignalRelay();
 }
 
 /**

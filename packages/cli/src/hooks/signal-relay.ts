@@ -14,19 +14,37 @@
 // parent's signals it is (the n-th SIGINT); the child raises it only when it has not seen as many.
 // A real signal already delivered is read by the event loop no later than the message that
 // follows it: the check waits two turns of the loop so that it is counted first.
-import { writeSync } from "node:fs";
+//
+// Why the parent needs to hear about the write too ("W"): the profile written at the program's end,
+// from the 'exit' event, is synchronous work after the last of the program's own, and a million-node
+// tree takes seconds. A signal then never reaches JavaScript (the loop does not turn again), so
+// without a word the parent took the writing program for a busy one and stopped it with SIGKILL,
+// profile and all, where plain node would have finished the write.
+import { existsSync, writeFileSync, writeSync } from "node:fs";
 import { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { isMainThread } from "node:worker_threads";
 import { observeExitSignals } from "@tsprof/runtime";
 import { SIGNAL_CHANNEL_ENV, isRelayedSignal, lineReader } from "../signal-channel";
 
-export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): void {
+/**
+ * Tests only, undocumented: a path. Before the profile is written the child makes `<path>.held` and waits
+ * (60 s at most) until `<path>` exists, so that a test can send a signal while the write is under way
+ * without a profile big enough to take seconds.
+ */
+export const HOLD_WRITE_ENV = "TSPROF_TEST_HOLD_WRITE";
+const HOLD_WRITE_LIMIT_MS = 60_000;
+
+/**
+ * Connects the channel when `tsprof run` gave one; returns what the runtime calls just before it writes
+ * the profile on a way out (DefaultSessionHooks.beforeWrite), or undefined without a channel.
+ */
+export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): (() => void) | undefined {
   const spec = env[SIGNAL_CHANNEL_ENV];
-  if (spec === undefined || !isMainThread) return;
+  if (spec === undefined || !isMainThread) return undefined;
   const [fd, parentPid] = spec.split(" ").map(Number);
   // A process the program forks gets our preload and environment, but its fd is not ours.
-  if (!Number.isInteger(fd) || process.ppid !== parentPid) return;
+  if (!Number.isInteger(fd) || process.ppid !== parentPid) return undefined;
   // Captured now: the program may replace process.kill or setImmediate later.
   const raise = process.kill.bind(process, process.pid);
   const nextTurn = setImmediate;
@@ -42,11 +60,12 @@ export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): void {
     seen[signal] = (seen[signal] ?? 0) + 1;
     tell(`S ${signal}`);
   });
+  const beforeWrite = writeAnnouncer(tell, env[HOLD_WRITE_ENV]);
   let channel: Socket;
   try {
     channel = new Socket({ fd, readable: true, writable: false });
   } catch {
-    return; // the program's environment names an fd that is not a socket: acknowledgements only
+    return beforeWrite; // the program's environment names an fd that is not a socket: acknowledgements only
   }
   // Node's Socket.prototype.read ends in `Duplex.prototype.read.call(this, n)`, and it first runs on
   // the tick after the main script (a CommonJS main runs in the same tick as this preload): a program
@@ -79,4 +98,25 @@ export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): void {
       );
     }),
   );
+  return beforeWrite;
+}
+
+/** Says "W" to the parent; with HOLD_WRITE_ENV set, then holds the write until the test lets it go. */
+function writeAnnouncer(tell: (line: string) => void, hold: string | undefined): () => void {
+  if (hold === undefined || hold === "") return () => tell("W");
+  // Captured now, as everything that runs at exit (the program may replace them).
+  const exists = existsSync;
+  const writeFile = writeFileSync;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const wait = Atomics.wait;
+  const now = performance.now.bind(performance);
+  return () => {
+    tell("W");
+    try {
+      writeFile(`${hold}.held`, "");
+    } catch {
+      return;
+    }
+    for (const until = now() + HOLD_WRITE_LIMIT_MS; !exists(hold) && now() < until; ) wait(sleeper, 0, 0, 20);
+  };
 }
