@@ -3,7 +3,12 @@
 // Inside `try { }` a body-level declaration becomes a block-level one. That keeps closures over
 // body-level let/const/class intact, but a name that is also a parameter, a `var`, or another
 // body-level function would change meaning (early error in the block, or the parameter / mapped
-// `arguments` no longer updated). Only those clashing declarations are rewritten:
+// `arguments` no longer updated). So would a name that a function declared in a nested block, an
+// `if` branch or a `switch` case also has: in sloppy code Annex B (B.3.3) makes that inner
+// declaration assign the function-level binding when it is evaluated,
+//   function f() { function k() { return 1; } { function k() { return 2; } } return k(); }   // 2
+// but only while no lexical `k` stands between the two, and the body-level one turned block-level
+// in the try is such a `k`: k() would give 1. Only those clashing declarations are rewritten:
 //   function a(x) { B }        →   var a = function (x) { B };   (first in the try block)
 // which assigns the same var/parameter binding at the same moment (before any other body code),
 // and keeps `.name` ("a", by NamedEvaluation), `.length`, `this`, `new.target` and hoisted order.
@@ -29,6 +34,31 @@ function varDeclaredNames(statements: readonly t.Statement[]): Set<string> {
 }
 
 /**
+ * Names of the plain function declarations directly in a nested block, `if` branch (B.3.4) or `switch`
+ * case of a function body, nested functions and class bodies excluded: those Annex B may var-hoist.
+ * (Generators and async functions never are, and a labelled declaration is not "directly contained".)
+ */
+function blockFunctionNames(statements: readonly t.Statement[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: t.Node, parent: t.Node | undefined): void => {
+    if (t.isFunctionDeclaration(node)) {
+      const annexB = t.isBlockStatement(parent) || t.isSwitchCase(parent) || t.isIfStatement(parent);
+      if (annexB && node.id && !node.generator && !node.async) names.add(node.id.name);
+      return;
+    }
+    if (t.isFunction(node) || t.isClass(node) || t.isStaticBlock(node)) return;
+    for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+      const child = (node as unknown as Record<string, t.Node | t.Node[] | null | undefined>)[key];
+      if (Array.isArray(child)) for (const item of child) item && visit(item, node);
+      else if (child) visit(child, node);
+    }
+  };
+  // The body's own declarations have no parent here: they are not block-level ones.
+  for (const statement of statements) visit(statement, undefined);
+  return names;
+}
+
+/**
  * Splits a function body into the rewritten clashing declarations (to go first in the try block)
  * and the remaining statements in their original order.
  */
@@ -44,7 +74,9 @@ export function separateClashingDeclarations(
   const bound = (param: t.Node) => (t.isTSParameterProperty(param) ? param.parameter : param);
   const paramNames = new Set(params.flatMap((param) => Object.keys(t.getBindingIdentifiers(bound(param)))));
   const varNames = varDeclaredNames(statements);
-  const clashes = (name: string): boolean => paramNames.has(name) || varNames.has(name) || (counts.get(name) ?? 0) > 1;
+  const blockNames = blockFunctionNames(statements);
+  const clashes = (name: string): boolean =>
+    paramNames.has(name) || varNames.has(name) || blockNames.has(name) || (counts.get(name) ?? 0) > 1;
   if (!declarations.some((declaration) => clashes(declaration.id!.name))) return { hoisted: [], rest: [...statements] };
   const hoisted: t.Statement[] = [];
   const rest: t.Statement[] = [];

@@ -1,8 +1,11 @@
 // Body-level function declarations that cannot simply move into the probe's `try` block (design.md §3 pitfall 4).
 //
 // Same rule as packages/babel-plugin/src/clashing-declarations.ts: inside `try { }` a body-level declaration
-// becomes a block-level one, which is right unless its name is also a parameter, a `var`, or another
-// body-level function. Only those are rewritten, and go first in the try block:
+// becomes a block-level one, which is right unless its name is also a parameter, a `var`, another
+// body-level function, or a function declared in a nested block, `if` branch or `switch` case (which
+// Annex B lets assign the body-level binding in sloppy code, unless a lexical declaration of the name,
+// such as the body-level one in the try, stands between them). Only those are rewritten, and go first
+// in the try block:
 //   function a(x) { B }        →   var a = function (x) { B };
 // Overload signatures (no body) are dropped with them: TypeScript erases them anyway.
 import type * as ts from "typescript";
@@ -24,6 +27,28 @@ export function createClashingDeclarations(tsApi: typeof ts, factory: ts.NodeFac
       tsApi.forEachChild(node, visit);
     };
     for (const statement of statements) visit(statement);
+    return names;
+  }
+
+  /**
+   * Names of the plain function declarations directly in a nested block, `if` branch (B.3.4) or `switch`
+   * case of a function body, nested functions and class bodies excluded: those Annex B may var-hoist.
+   * (Generators and async functions never are, and a labelled declaration is not "directly contained".)
+   */
+  function blockFunctionNames(statements: readonly ts.Statement[]): Set<string> {
+    const names = new Set<string>();
+    const visit = (node: ts.Node, parent: ts.Node | undefined): void => {
+      if (tsApi.isFunctionDeclaration(node)) {
+        const annexB = parent !== undefined && (tsApi.isBlock(parent) || tsApi.isCaseOrDefaultClause(parent) || tsApi.isIfStatement(parent));
+        const async = (tsApi.getModifiers(node) ?? []).some((modifier) => modifier.kind === tsApi.SyntaxKind.AsyncKeyword);
+        if (annexB && node.name && node.body && !node.asteriskToken && !async) names.add(node.name.text);
+        return;
+      }
+      if (tsApi.isFunctionLike(node) || tsApi.isClassLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return;
+      tsApi.forEachChild(node, (child) => visit(child, node));
+    };
+    // The body's own declarations have no parent here: they are not block-level ones.
+    for (const statement of statements) visit(statement, undefined);
     return names;
   }
 
@@ -60,7 +85,9 @@ export function createClashingDeclarations(tsApi: typeof ts, factory: ts.NodeFac
     const parameterNames = new Set<string>();
     for (const parameter of parameters) bindingNames(parameter.name, parameterNames);
     const varNames = varDeclaredNames(statements);
-    const clashes = (name: string): boolean => parameterNames.has(name) || varNames.has(name) || (counts.get(name) ?? 0) > 1;
+    const blockNames = blockFunctionNames(statements);
+    const clashes = (name: string): boolean =>
+      parameterNames.has(name) || varNames.has(name) || blockNames.has(name) || (counts.get(name) ?? 0) > 1;
     if (!declarations.some((declaration) => clashes(declaration.name.text))) return { hoisted: [], rest: [...statements], rewritten };
     const hoisted: ts.Statement[] = [];
     const rest: ts.Statement[] = [];
