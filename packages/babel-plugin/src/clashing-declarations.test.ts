@@ -45,4 +45,10 @@ test("a declaration named like a function in a nested block, if branch or switch
   assert.deepEqual(split("function f() { function k() {} { function* k() {} async function k2() {} } }").hoisted, []);
   assert.deepEqual(split("function f() { function k() {} { l: function k() {} } }").hoisted, []);
   assert.deepEqual(split("function f() { function k() {} function g() { { function k() {} } } }").hoisted, []);
+  // Nor one behind a lexical declaration of its name: let, an enclosing block's function, a for (let …) head, catch ({ … }).
+  assert.deepEqual(split("function f() { function k() {} { let k; { function k() {} } } }").hoisted, []);
+  assert.deepEqual(split("function f() { function k() {} { function k() {} { function k() {} } } }").hoisted, ["var k = function () {};"]);
+  assert.deepEqual(split("function f(x) { function k() {} for (let k of x) { function k() {} } }").hoisted, []);
+  assert.deepEqual(split("function f() { function k() {} try {} catch ({ k }) { { function k() {} } } }").hoisted, []);
+  assert.deepEqual(split("function f() { function k() {} try {} catch (k) { { function k() {} } } }").hoisted, ["var k = function () {};"]);
 });

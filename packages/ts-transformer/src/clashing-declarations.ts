@@ -32,23 +32,70 @@ export function createClashingDeclarations(tsApi: typeof ts, factory: ts.NodeFac
 
   /**
    * Names of the plain function declarations directly in a nested block, `if` branch (B.3.4) or `switch`
-   * case of a function body, nested functions and class bodies excluded: those Annex B may var-hoist.
-   * (Generators and async functions never are, and a labelled declaration is not "directly contained".)
+   * case of a function body that Annex B var-hoists: no lexical declaration of the name (let, const,
+   * class, a function of an enclosing block, a `for (let …)` head) stands between them and the body.
+   * Nested functions and class bodies excluded; generators, async functions and labelled declarations
+   * are never hoisted. Same rule as the Babel plugin's blockFunctionNames().
    */
   function blockFunctionNames(statements: readonly ts.Statement[]): Set<string> {
     const names = new Set<string>();
-    const visit = (node: ts.Node, parent: ts.Node | undefined): void => {
-      if (tsApi.isFunctionDeclaration(node)) {
-        const annexB = parent !== undefined && (tsApi.isBlock(parent) || tsApi.isCaseOrDefaultClause(parent) || tsApi.isIfStatement(parent));
-        const async = (tsApi.getModifiers(node) ?? []).some((modifier) => modifier.kind === tsApi.SyntaxKind.AsyncKeyword);
-        if (annexB && node.name && node.body && !node.asteriskToken && !async) names.add(node.name.text);
+    const isLexicalList = (list: ts.VariableDeclarationList) => (list.flags & tsApi.NodeFlags.BlockScoped) !== 0;
+    const lexicalNames = (list: readonly ts.Node[], functions: boolean): string[] => {
+      const found = new Set<string>();
+      for (const statement of list) {
+        if (tsApi.isVariableStatement(statement) && isLexicalList(statement.declarationList)) {
+          for (const declaration of statement.declarationList.declarations) bindingNames(declaration.name, found);
+        } else if (tsApi.isClassDeclaration(statement) && statement.name) found.add(statement.name.text);
+        else if (functions && tsApi.isFunctionDeclaration(statement) && statement.name) found.add(statement.name.text);
+      }
+      return [...found];
+    };
+    const hoistable = (node: ts.Node, blocked: ReadonlySet<string>): node is ts.FunctionDeclaration & { name: ts.Identifier } => {
+      if (!tsApi.isFunctionDeclaration(node) || !node.name || !node.body || node.asteriskToken) return false;
+      const async = (tsApi.getModifiers(node) ?? []).some((modifier) => modifier.kind === tsApi.SyntaxKind.AsyncKeyword);
+      return !async && !blocked.has(node.name.text);
+    };
+    // A block's (or a switch's case block's) statements: its functions are checked against the names
+    // blocked outside and its other lexical names; what is nested deeper against all of its names.
+    const visitScope = (list: readonly ts.Statement[], blocked: ReadonlySet<string>): void => {
+      const forOwn = new Set([...blocked, ...lexicalNames(list, false)]);
+      const forNested = new Set([...blocked, ...lexicalNames(list, true)]);
+      for (const statement of list) {
+        if (tsApi.isFunctionDeclaration(statement)) {
+          if (hoistable(statement, forOwn)) names.add(statement.name.text);
+        } else visit(statement, forNested);
+      }
+    };
+    const visit = (node: ts.Node, blocked: ReadonlySet<string>): void => {
+      if (tsApi.isFunctionLike(node) || tsApi.isClassLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return;
+      if (tsApi.isBlock(node)) return visitScope(node.statements, blocked);
+      if (tsApi.isSwitchStatement(node)) return visitScope(node.caseBlock.clauses.flatMap((clause) => [...clause.statements]), blocked);
+      if (tsApi.isIfStatement(node)) {
+        for (const branch of [node.thenStatement, node.elseStatement]) {
+          if (branch && tsApi.isFunctionDeclaration(branch)) {
+            if (hoistable(branch, blocked)) names.add(branch.name.text);
+          } else if (branch) visit(branch, blocked);
+        }
         return;
       }
-      if (tsApi.isFunctionLike(node) || tsApi.isClassLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return;
-      tsApi.forEachChild(node, (child) => visit(child, node));
+      let inner = blocked;
+      const head = tsApi.isForStatement(node) ? node.initializer : tsApi.isForInStatement(node) || tsApi.isForOfStatement(node) ? node.initializer : undefined;
+      if (head && tsApi.isVariableDeclarationList(head) && isLexicalList(head)) {
+        const found = new Set(blocked);
+        for (const declaration of head.declarations) bindingNames(declaration.name, found);
+        inner = found;
+      }
+      // catch ({ k }) blocks k; a plain `catch (k)` does not (B.3.4, VariableStatements in Catch Blocks).
+      const caught = tsApi.isCatchClause(node) ? node.variableDeclaration?.name : undefined;
+      if (caught && !tsApi.isIdentifier(caught)) {
+        const found = new Set(blocked);
+        bindingNames(caught, found);
+        inner = found;
+      }
+      tsApi.forEachChild(node, (child) => visit(child, inner));
     };
-    // The body's own declarations have no parent here: they are not block-level ones.
-    for (const statement of statements) visit(statement, undefined);
+    // The body's own declarations are not block-level ones.
+    for (const statement of statements) if (!tsApi.isFunctionDeclaration(statement)) visit(statement, new Set());
     return names;
   }
 
