@@ -3,8 +3,9 @@
 // About a hundred times faster than run.mjs, so whole folders fit in minutes; what it skips makes
 // it a scout, not the figure of record: module, raw and negative tests, tests needing
 // $262.createRealm/evalScript/agent/gc or import(), cross-realm and host features. Async tests pass when
-// they print Test262:AsyncTestComplete. The probes feed the real runtime (automatic session off).
-// Anything it reports must be confirmed with run.mjs before it counts.
+// they print Test262:AsyncTestComplete; a promise a test leaves rejected with no handler fails it. The
+// probes feed the real runtime (automatic session off). Anything it reports must be confirmed with
+// run.mjs before it counts.
 //
 // Usage: node conformance/quick-scan.cjs --test262 DIR PATH...   (prints a JSON summary, then one line per difference)
 "use strict";
@@ -30,22 +31,53 @@ const probeEntry = require(join(repoRoot, "packages/runtime/dist/probe.js"));
 const UNSUPPORTED_FEATURES = /cross-realm|IsHTMLDDA|host-gc-required|Atomics|SharedArrayBuffer|dynamic-import/;
 const NEEDS_HOST = /\$262\.(createRealm|evalScript|agent|detachArrayBuffer|gc)|\bimport\s*\(/;
 
-/** "pass", or what went wrong. */
-function runTest(code, isAsync, probe) {
+/** "Name: message" of a thrown or rejected value, whatever it is (a getter that throws included). */
+function describe(error) {
+  try {
+    if (error === null || (typeof error !== "object" && typeof error !== "function")) return `${typeof error}: ${String(error)}`;
+    return `${error.constructor ? error.constructor.name : typeof error}: ${error.message}`;
+  } catch {
+    return typeof error;
+  }
+}
+
+// Errors that surface after a test's code ran: promises of the test rejected with no handler (a
+// staging test that starts async functions it never awaits, one that rejects with a string). The
+// test's promise jobs run on this process's microtask queue, so Node would raise them as uncaught
+// exceptions and end the scan (with a stack trace, and without the summary or after it with exit
+// status 1). They are the result of the run in progress, which waits for them: see runTest().
+let lateErrors = null;
+function recordLateError(what, error) {
+  if (lateErrors !== null) return void lateErrors.push(`${what} ${describe(error)}`);
+  // Not during a test's run: the scan's own failure.
+  process.stderr.write(`quick-scan: ${what} ${describe(error)}\n`);
+  process.exit(2);
+}
+process.on("unhandledRejection", (reason) => recordLateError("unhandled rejection", reason));
+process.on("uncaughtException", (error) => recordLateError("uncaught", error));
+
+/** "pass", or what went wrong: thrown while running, rejected unhandled later, or no async completion. */
+async function runTest(code, isAsync, probe) {
   const printed = [];
   const context = vm.createContext({ print: (...values) => printed.push(values.join(" ")), console: { log() {} } });
   context.$262 = { global: context };
   if (probe) context.__tsprof = probe;
+  const late = [];
+  lateErrors = late;
+  let outcome = "pass";
   try {
     vm.runInContext(code, context, { timeout: 5000 });
   } catch (error) {
-    const name = error && error.constructor ? error.constructor.name : typeof error;
-    return Promise.resolve(`threw ${name}: ${error && error.message}`);
+    outcome = `threw ${describe(error)}`;
   }
-  if (!isAsync) return Promise.resolve("pass");
-  return new Promise((done) =>
-    setTimeout(() => done(printed.join("\n").includes("Test262:AsyncTestComplete") ? "pass" : `async: ${printed.join(" | ").slice(0, 200)}`), 20),
-  );
+  // An async test gets 20 ms to print its completion; any test gets a turn of the event loop, after
+  // which Node has reported the rejections its promise jobs left unhandled (to recordLateError()).
+  await new Promise((done) => (isAsync ? setTimeout(done, 20) : setImmediate(done)));
+  lateErrors = null;
+  if (outcome !== "pass") return outcome;
+  if (late.length > 0) return late[0];
+  if (isAsync && !printed.join("\n").includes("Test262:AsyncTestComplete")) return `async: ${printed.join(" | ").slice(0, 200)}`;
+  return "pass";
 }
 
 function instrument(test) {

@@ -24,12 +24,16 @@ const istanbulPlugin = require.resolve("babel-plugin-istanbul");
 
 /**
  * Functions istanbul cannot see the same way, by design: a body-level declaration whose name clashes
- * with a parameter, a `var` or another declaration becomes `var a = function (…) { … }` first in the
+ * with a parameter, a `var`, another declaration or a function declared in a nested block (Annex B)
+ * becomes `var a = function (…) { … }` first in the
  * probe's `try` (clashing-declarations.ts). istanbul names a function expression without an id
  * `(anonymous_N)` with its `decl` at the `function` keyword, and numbers functions and statements in
  * the new order. Every function, statement and branch keeps its position and its count.
  */
-const rewrittenDeclarations: Record<string, string[]> = { "annex-b-clashes": ["a", "b", "twice", "c", "clashing", "shared"] };
+const rewrittenDeclarations: Record<string, string[]> = {
+  "annex-b-clashes": ["a", "b", "twice", "c", "clashing", "shared"],
+  "annex-b-block-updates": ["k", "j"],
+};
 
 /** The maps as position-sorted lists; a rewritten declaration's function keeps only its positions. */
 function byPosition(maps: CoverageMaps, rewritten: ReadonlySet<string>, plainFnMap: CoverageMaps["fnMap"]) {

@@ -163,3 +163,16 @@ test("conformance module runner --scripts: script tests as classic scripts of th
   assert.equal(summary.profilesWritten, 4, "the preloaded runtime records the script and the imported fixture, and writes at exit");
   assert.equal(summary.regressions, 0);
 });
+
+test("conformance quick scan: a promise a test leaves rejected unhandled is that test's result, and the scan goes on to its summary", () => {
+  const miniTest262 = join(repoRoot, "fixtures", "transparency", "module-test262");
+  const result = spawnSync(process.execPath, [join(repoRoot, "conformance", "quick-scan.cjs"), "--test262", miniTest262, "test/staging"], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.equal(result.stderr, "");
+  // Three scripts, sloppy and strict each: the two that reject after running fail plain (so they are
+  // no difference), the one after them passes both ways.
+  assert.deepEqual(JSON.parse(result.stdout.split("\n")[0]), { paths: ["test/staging"], ran: 6, passedPlain: 2, differences: 0 });
+});

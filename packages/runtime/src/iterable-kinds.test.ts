@@ -83,3 +83,30 @@ test("iterables and iterators that are no generator are not taken for one, and n
   }
   assert.equal(ran, 0);
 });
+
+test("the program's own Object.getOwnPropertyDescriptor and Object.getPrototypeOf are never called (read at load)", () => {
+  // A program that spies on them, or forbids them after setup (a lockdown), must see no call from the
+  // runtime at its `for await` and `yield*` over an array, an iterator class, or a helper-like object.
+  const { getOwnPropertyDescriptor, getPrototypeOf } = Object;
+  let calls = 0;
+  Object.getOwnPropertyDescriptor = () => {
+    calls++;
+    throw new Error("getOwnPropertyDescriptor is disabled");
+  };
+  Object.getPrototypeOf = () => {
+    calls++;
+    throw new Error("getPrototypeOf is disabled");
+  };
+  try {
+    const helperLike = Object.create({ next: () => ({ done: true, value: undefined }) }, { _invoke: { value: () => undefined } });
+    for (const value of [[1, 2], new Map([[1, 2]]).values(), helperLike, { [Symbol.asyncIterator]: () => undefined }]) {
+      isDelegableIterator(value);
+      mayDriveGenerator(value);
+    }
+    assert.equal(isDelegableIterator(helperLike), true);
+  } finally {
+    Object.getOwnPropertyDescriptor = getOwnPropertyDescriptor;
+    Object.getPrototypeOf = getPrototypeOf;
+  }
+  assert.equal(calls, 0);
+});

@@ -2,6 +2,12 @@
 
 import { nodeBuiltin } from "@tsprof/format";
 
+// Read at load, like the builtins of safe-builtins.ts (design.md pitfall 8): the checks below run at every
+// `for await` and `yield*`, and a program may have replaced or wrapped these by then (a spy counting its
+// calls, a lockdown that throws); it must not see the runtime's lookups.
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const getPrototypeOf = Object.getPrototypeOf;
+
 /** Node's util.types, read once (format's nodeBuiltin(): no require() in an ES module bundle); a page has none and gets the fallbacks below. */
 const types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknown): boolean } | undefined = (() => {
   const found = nodeBuiltin("util")?.types;
@@ -20,11 +26,11 @@ const types: { isGeneratorObject(value: unknown): boolean; isProxy(value: unknow
  * The inherited `next` must be a data property holding a function, found without passing a proxy.
  */
 function isHelperGeneratorObject(value: object, isProxy: (value: unknown) => boolean): boolean {
-  const invoke = Object.getOwnPropertyDescriptor(value, "_invoke");
+  const invoke = getOwnPropertyDescriptor(value, "_invoke");
   if (invoke === undefined || typeof invoke.value !== "function") return false;
-  for (let object = Object.getPrototypeOf(value) as object | null; object !== null; object = Object.getPrototypeOf(object) as object | null) {
+  for (let object = getPrototypeOf(value) as object | null; object !== null; object = getPrototypeOf(object) as object | null) {
     if (isProxy(object)) return false;
-    const next = Object.getOwnPropertyDescriptor(object, "next");
+    const next = getOwnPropertyDescriptor(object, "next");
     if (next !== undefined) return typeof next.value === "function";
   }
   return false;
@@ -43,8 +49,6 @@ function isHelperGeneratorObject(value: object, isProxy: (value: unknown) => boo
 export const mayDriveGenerator: (value: unknown) => boolean = (() => {
   if (types === undefined) return () => true;
   const { isGeneratorObject, isProxy } = types;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  const getPrototypeOf = Object.getPrototypeOf;
   const asyncIterator = Symbol.asyncIterator;
   return (value: unknown): boolean => {
     if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
@@ -76,7 +80,6 @@ export const mayDriveGenerator: (value: unknown) => boolean = (() => {
 export const isDelegableIterator: (value: unknown) => boolean = (() => {
   if (types === undefined) return () => false;
   const { isGeneratorObject, isProxy } = types;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   return (value: unknown): boolean => {
     if (value === null || typeof value !== "object") return false;
     if (isGeneratorObject(value)) return true;

@@ -1,8 +1,11 @@
 // Body-level function declarations that cannot simply move into the probe's `try` block (design.md §3 pitfall 4).
 //
 // Same rule as packages/babel-plugin/src/clashing-declarations.ts: inside `try { }` a body-level declaration
-// becomes a block-level one, which is right unless its name is also a parameter, a `var`, or another
-// body-level function. Only those are rewritten, and go first in the try block:
+// becomes a block-level one, which is right unless its name is also a parameter, a `var`, another
+// body-level function, or a function declared in a nested block, `if` branch or `switch` case (which
+// Annex B lets assign the body-level binding in sloppy code, unless a lexical declaration of the name,
+// such as the body-level one in the try, stands between them). Only those are rewritten, and go first
+// in the try block:
 //   function a(x) { B }        →   var a = function (x) { B };
 // Overload signatures (no body) are dropped with them: TypeScript erases them anyway.
 import type * as ts from "typescript";
@@ -24,6 +27,75 @@ export function createClashingDeclarations(tsApi: typeof ts, factory: ts.NodeFac
       tsApi.forEachChild(node, visit);
     };
     for (const statement of statements) visit(statement);
+    return names;
+  }
+
+  /**
+   * Names of the plain function declarations directly in a nested block, `if` branch (B.3.4) or `switch`
+   * case of a function body that Annex B var-hoists: no lexical declaration of the name (let, const,
+   * class, a function of an enclosing block, a `for (let …)` head) stands between them and the body.
+   * Nested functions and class bodies excluded; generators, async functions and labelled declarations
+   * are never hoisted. Same rule as the Babel plugin's blockFunctionNames().
+   */
+  function blockFunctionNames(statements: readonly ts.Statement[]): Set<string> {
+    const names = new Set<string>();
+    const isLexicalList = (list: ts.VariableDeclarationList) => (list.flags & tsApi.NodeFlags.BlockScoped) !== 0;
+    const lexicalNames = (list: readonly ts.Node[], functions: boolean): string[] => {
+      const found = new Set<string>();
+      for (const statement of list) {
+        if (tsApi.isVariableStatement(statement) && isLexicalList(statement.declarationList)) {
+          for (const declaration of statement.declarationList.declarations) bindingNames(declaration.name, found);
+        } else if (tsApi.isClassDeclaration(statement) && statement.name) found.add(statement.name.text);
+        else if (functions && tsApi.isFunctionDeclaration(statement) && statement.name) found.add(statement.name.text);
+      }
+      return [...found];
+    };
+    const hoistable = (node: ts.Node, blocked: ReadonlySet<string>): node is ts.FunctionDeclaration & { name: ts.Identifier } => {
+      if (!tsApi.isFunctionDeclaration(node) || !node.name || !node.body || node.asteriskToken) return false;
+      const async = (tsApi.getModifiers(node) ?? []).some((modifier) => modifier.kind === tsApi.SyntaxKind.AsyncKeyword);
+      return !async && !blocked.has(node.name.text);
+    };
+    // A block's (or a switch's case block's) statements: its functions are checked against the names
+    // blocked outside and its other lexical names; what is nested deeper against all of its names.
+    const visitScope = (list: readonly ts.Statement[], blocked: ReadonlySet<string>): void => {
+      const forOwn = new Set([...blocked, ...lexicalNames(list, false)]);
+      const forNested = new Set([...blocked, ...lexicalNames(list, true)]);
+      for (const statement of list) {
+        if (tsApi.isFunctionDeclaration(statement)) {
+          if (hoistable(statement, forOwn)) names.add(statement.name.text);
+        } else visit(statement, forNested);
+      }
+    };
+    const visit = (node: ts.Node, blocked: ReadonlySet<string>): void => {
+      if (tsApi.isFunctionLike(node) || tsApi.isClassLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return;
+      if (tsApi.isBlock(node)) return visitScope(node.statements, blocked);
+      if (tsApi.isSwitchStatement(node)) return visitScope(node.caseBlock.clauses.flatMap((clause) => [...clause.statements]), blocked);
+      if (tsApi.isIfStatement(node)) {
+        for (const branch of [node.thenStatement, node.elseStatement]) {
+          if (branch && tsApi.isFunctionDeclaration(branch)) {
+            if (hoistable(branch, blocked)) names.add(branch.name.text);
+          } else if (branch) visit(branch, blocked);
+        }
+        return;
+      }
+      let inner = blocked;
+      const head = tsApi.isForStatement(node) ? node.initializer : tsApi.isForInStatement(node) || tsApi.isForOfStatement(node) ? node.initializer : undefined;
+      if (head && tsApi.isVariableDeclarationList(head) && isLexicalList(head)) {
+        const found = new Set(blocked);
+        for (const declaration of head.declarations) bindingNames(declaration.name, found);
+        inner = found;
+      }
+      // catch ({ k }) blocks k; a plain `catch (k)` does not (B.3.4, VariableStatements in Catch Blocks).
+      const caught = tsApi.isCatchClause(node) ? node.variableDeclaration?.name : undefined;
+      if (caught && !tsApi.isIdentifier(caught)) {
+        const found = new Set(blocked);
+        bindingNames(caught, found);
+        inner = found;
+      }
+      tsApi.forEachChild(node, (child) => visit(child, inner));
+    };
+    // The body's own declarations are not block-level ones.
+    for (const statement of statements) if (!tsApi.isFunctionDeclaration(statement)) visit(statement, new Set());
     return names;
   }
 
@@ -60,7 +132,9 @@ export function createClashingDeclarations(tsApi: typeof ts, factory: ts.NodeFac
     const parameterNames = new Set<string>();
     for (const parameter of parameters) bindingNames(parameter.name, parameterNames);
     const varNames = varDeclaredNames(statements);
-    const clashes = (name: string): boolean => parameterNames.has(name) || varNames.has(name) || (counts.get(name) ?? 0) > 1;
+    const blockNames = blockFunctionNames(statements);
+    const clashes = (name: string): boolean =>
+      parameterNames.has(name) || varNames.has(name) || blockNames.has(name) || (counts.get(name) ?? 0) > 1;
     if (!declarations.some((declaration) => clashes(declaration.name.text))) return { hoisted: [], rest: [...statements], rewritten };
     const hoisted: ts.Statement[] = [];
     const rest: ts.Statement[] = [];
