@@ -472,7 +472,7 @@ function writeAll(fd: number, chunk: Chunk): void {
   if (typeof chunk === "string") {
     if (chunk.length === 0) return;
     offset = writeSync(fd, chunk);
-    if (offset === reflectApply(byteLength as (text: string, encoding: string) => number, Buffer, [chunk, "utf8"])) return;
+    if (offset === reflectApply(byteLength as (text: string, encoding: string) => number, NodeBuffer, [chunk, "utf8"])) return;
     bytes = toUtf8(chunk);
   } else bytes = chunk;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
