@@ -114,6 +114,13 @@ test("a program busy in JavaScript: SIGTERM to tsprof alone stops it, tsprof die
   }
 });
 
+/** The profile at `out` is complete: the fixture's setUp() is in it, called once. */
+function assertSetUpRecorded(out: string): void {
+  const profile = JSON.parse(readFileSync(out, "utf8")) as { functions: { name: string }[]; stats: { function: number; calls: number }[] };
+  const setUp = profile.stats.find((row) => profile.functions[row.function]!.name === "setUp");
+  assert.equal(setUp?.calls, 1, "setUp recorded");
+}
+
 for (const sent of ["SIGINT", "SIGTERM"] as const) {
   test(`${sent} to tsprof alone reaches the idle program: the profile is written, tsprof dies of ${sent}, no temporary directory left`, { timeout: 60_000 }, async () => {
     let run: Started | undefined;
@@ -125,9 +132,7 @@ for (const sent of ["SIGINT", "SIGTERM"] as const) {
       assert.equal(signal, sent);
       assert.equal(code, null);
       assert.equal(run.stderr(), "");
-      const profile = JSON.parse(readFileSync(out, "utf8")) as { functions: { name: string }[]; stats: { function: number; calls: number }[] };
-      const setUp = profile.stats.find((row) => profile.functions[row.function]!.name === "setUp");
-      assert.equal(setUp?.calls, 1, "setUp recorded");
+      assertSetUpRecorded(out);
       assert.deepEqual(leftovers(run.tmp), []);
     } finally {
       killGroup(run?.child.pid);
@@ -151,9 +156,7 @@ for (const [sent, group] of [["SIGTERM", false], ["SIGINT", true]] as const) {
       assert.equal(code, null);
       assert.equal(run.stderr(), writingLine(sent));
       assert.equal(run.stdout(), "ready\n");
-      const profile = JSON.parse(readFileSync(out, "utf8")) as { functions: { name: string }[]; stats: { function: number; calls: number }[] };
-      const setUp = profile.stats.find((row) => profile.functions[row.function]!.name === "setUp");
-      assert.equal(setUp?.calls, 1, "setUp recorded");
+      assertSetUpRecorded(out);
       assert.deepEqual(leftovers(run.tmp), []);
     } finally {
       killGroup(run?.child.pid);
