@@ -76,7 +76,7 @@ test("an ES module bundle on a Node without process.getBuiltinModule runs the pr
   assert.equal(existsSync(join(work, "p.tsprof.json")), false);
 });
 
-/** esbuild, when it can be found: TSPROF_ESBUILD (its package folder) or one installed beside the repository. Not a dependency of tsprof. */
+/** esbuild: TSPROF_ESBUILD (its package folder), else the repository's devDependency (used by this test only; the skip below is for a checkout without it). */
 function findEsbuild(): string | undefined {
   if (process.env.TSPROF_ESBUILD) return process.env.TSPROF_ESBUILD;
   try {
