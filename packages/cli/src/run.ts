@@ -82,7 +82,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     dieWhenSignalled(removeOutputDir);
     if (exit.stoppedBy !== undefined) {
       dieOf = exit.stoppedBy; // the program was stopped with SIGKILL: the line saying so is printed
-    } else if (failedToCompile(outputDir, exit.pid) === script) {
+    } else if (processNote(outputDir, exit.pid, LOAD_ERROR_SUFFIX) === script) {
       // The main script did not compile (a construct Babel refuses): its error is printed and the program
       // never ran, so no table and no -o file, as for a syntax error found before the run.
       return exit.code ?? 1;
@@ -93,7 +93,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
         const verb = running.length === 1 ? "is" : "are";
         io.stderr.write(`tsprof: ${count} the program started ${verb} still running (${pids} ${running.join(", ")}): ${running.length === 1 ? "its" : "their"} calls are not in the profile\n`);
       }
-      const alias = pathsHint(outputDir, exit.pid);
+      const alias = processNote(outputDir, exit.pid, PATHS_HINT_SUFFIX);
       if (alias) io.stderr.write(alias + "\n");
       // The signal that ended the program, or the one it never saw because it was writing its profile then.
       const endedBy = exit.signal ?? exit.writeSignal;
@@ -445,21 +445,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The file whose failed compile ended process `pid` of the run (hooks/register.ts), if that is how it ended. */
-function failedToCompile(outputDir: string, pid: number | undefined): string | undefined {
+/**
+ * What process `pid` of the run left in its note with `suffix` (hooks/register.ts) when it died, if it left one:
+ * LOAD_ERROR_SUFFIX, the file whose failed compile ended it; PATHS_HINT_SUFFIX, the line about a tsconfig `paths`
+ * alias it did not find.
+ */
+function processNote(outputDir: string, pid: number | undefined, suffix: string): string | undefined {
   if (pid === undefined) return undefined;
   try {
-    return readFileSync(join(outputDir, `${pid}${LOAD_ERROR_SUFFIX}`), "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-/** The line about a tsconfig `paths` alias that process `pid` of the run died of not finding (hooks/register.ts), if any. */
-function pathsHint(outputDir: string, pid: number | undefined): string | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    return readFileSync(join(outputDir, `${pid}${PATHS_HINT_SUFFIX}`), "utf8");
+    return readFileSync(join(outputDir, `${pid}${suffix}`), "utf8");
   } catch {
     return undefined;
   }
