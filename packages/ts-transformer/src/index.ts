@@ -64,32 +64,29 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
   }
   const tsApi = loadTypescript(host);
   const programOptions = program?.getCompilerOptions();
-  let checked: NormalizedOptions;
-  try {
-    const base = baseDirectory(programOptions, program);
-    const misplaced = misplacedEntryMessage(programOptions, base);
-    if (misplaced !== undefined) throw new OptionsError(misplaced);
-    checked = normalizeTransformerOptions(options, base);
-  } catch (error) {
-    if (!(error instanceof OptionsError) || !host?.addDiagnostic) throw error;
-    host.addDiagnostic(optionsDiagnostic(tsApi, error.message));
-    return identityTransformer;
-  }
+  // The options against the compiler options they come with: normalized, or undefined once a bad one is
+  // reported as a diagnostic (the build then goes on untransformed); thrown where the host takes none.
+  const checkOptions = (compilerOptions: ts.CompilerOptions | undefined): NormalizedOptions | undefined => {
+    try {
+      const base = baseDirectory(compilerOptions, program);
+      const misplaced = misplacedEntryMessage(compilerOptions, base);
+      if (misplaced !== undefined) throw new OptionsError(misplaced);
+      return normalizeTransformerOptions(options, base);
+    } catch (error) {
+      if (!(error instanceof OptionsError) || !host?.addDiagnostic) throw error;
+      host.addDiagnostic(optionsDiagnostic(tsApi, error.message));
+      return undefined;
+    }
+  };
+  const checked = checkOptions(programOptions);
+  if (checked === undefined) return identityTransformer;
   const accepts = makeFileFilter(checked);
   return (context) => {
     let normalized = checked;
     if (!program) {
-      const compilerOptions = context.getCompilerOptions();
-      const base = baseDirectory(compilerOptions, undefined);
-      try {
-        const misplaced = misplacedEntryMessage(compilerOptions, base);
-        if (misplaced !== undefined) throw new OptionsError(misplaced);
-        normalized = normalizeTransformerOptions(options, base);
-      } catch (error) {
-        if (!(error instanceof OptionsError) || !host?.addDiagnostic) throw error;
-        host.addDiagnostic(optionsDiagnostic(tsApi, error.message));
-        return (sourceFile) => sourceFile;
-      }
+      const fromContext = checkOptions(context.getCompilerOptions());
+      if (fromContext === undefined) return (sourceFile) => sourceFile;
+      normalized = fromContext;
     }
     const filter = program ? accepts : makeFileFilter(normalized);
     // The awaits of lowered `await using` blocks, which TypeScript writes after this transformer has run.
