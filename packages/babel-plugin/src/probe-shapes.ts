@@ -153,41 +153,32 @@ const buildAccessor = template.statements(
   templateOptions,
 );
 
-// import (ES modules): the namespace, else globalThis.__tsprof, else a handle that records nothing.
-// UMD output calls its factory with `global.probe` in a browser (no module system), and the namespace
-// Babel makes of that `undefined` has no `module`: the bare `NS.module(…)` threw a TypeError in every
-// instrumented file there. The no-op is not cached, so a runtime that a page loads later is found then.
+// import (ES modules) and global (`runtime: "global"`, `importStyle: "global"`): ENTRY, the runtime when it is
+// there, else a handle that records nothing, not cached, so that the runtime is looked up again at each call
+// until it is there.
+// - import: the namespace, else globalThis.__tsprof. UMD output calls its factory with `global.probe` in a
+//   browser (no module system), and the namespace Babel makes of that `undefined` has no `module`: the bare
+//   `NS.module(…)` threw a TypeError in every instrumented file there.
+// - global: globalThis.__tsprof. The header's own call runs before anything else in the file, so an entry
+//   that loads the runtime on its first line (`require("@tsprof/runtime/probe")`), or a page that loads
+//   runtime.js after a.js, met an undefined global there and the file died with a TypeError (`reading 'module'`).
 // function _tsprof$() {
 //   if (_tsprof$m) return _tsprof$m;
-//   var entry = typeof _tsprof$rt.module === "function" ? _tsprof$rt : globalThis.__tsprof;
+//   var entry = typeof _tsprof$rt.module === "function" ? _tsprof$rt : globalThis.__tsprof;   (import)
 //   return entry ? (_tsprof$m = entry.module(FILE, SITES)) : NO_OP_HANDLE;
 // }
-const buildImportAccessor = template.statements(
+const buildLookupAccessor = template.statements(
   `var HANDLE;
    function ACCESSOR() {
      if (HANDLE) return HANDLE;
-     var entry = typeof NAMESPACE.module === "function" ? NAMESPACE : globalThis.${GLOBAL_PROBE_NAME};
+     var entry = ENTRY;
      return entry ? HANDLE = entry.module(FILE, SITES) : NO_OP;
    }
    ACCESSOR();`,
   templateOptions,
 );
-
-// global (`runtime: "global"`, `importStyle: "global"`): globalThis.__tsprof when it is there, looked up
-// again at each call until it is. The header's own call runs before anything else in the file, so an
-// entry that loads the runtime on its first line (`require("@tsprof/runtime/probe")`), or a page that
-// loads runtime.js after a.js, met an undefined global there and the file died with a TypeError
-// (`reading 'module'`). Calls made before the runtime is loaded run on a handle that records nothing.
-const buildGlobalAccessor = template.statements(
-  `var HANDLE;
-   function ACCESSOR() {
-     if (HANDLE) return HANDLE;
-     var entry = globalThis.${GLOBAL_PROBE_NAME};
-     return entry ? HANDLE = entry.module(FILE, SITES) : NO_OP;
-   }
-   ACCESSOR();`,
-  templateOptions,
-);
+const buildNamespaceOrGlobal = template.expression(`typeof NAMESPACE.module === "function" ? NAMESPACE : globalThis.${GLOBAL_PROBE_NAME}`, templateOptions);
+const buildGlobalEntry = template.expression(`globalThis.${GLOBAL_PROBE_NAME}`, templateOptions);
 
 // require-or-global (a module without import/export, sourceType "module"): `require` when it exists at run
 // time, else globalThis.__tsprof, else a handle that records nothing, so the file never crashes for want
@@ -240,11 +231,12 @@ export function moduleHeader(ids: ProbeIdentifiers, access: RuntimeAccess, file:
     case "require":
       return buildAccessor({ ...common, ENTRY: t.callExpression(t.identifier("require"), [t.stringLiteral(access.specifier)]) });
     case "global":
-      return buildGlobalAccessor({ ...common, NO_OP: buildNoOpModuleHandle() });
+      return buildLookupAccessor({ ...common, ENTRY: buildGlobalEntry(), NO_OP: buildNoOpModuleHandle() });
     case "import": {
       const namespace = t.identifier(ids.runtimeNamespace);
       const importDeclaration = t.importDeclaration([t.importNamespaceSpecifier(namespace)], t.stringLiteral(access.specifier));
-      return [importDeclaration, ...buildImportAccessor({ ...common, NAMESPACE: t.identifier(ids.runtimeNamespace), NO_OP: buildNoOpModuleHandle() })];
+      const entry = buildNamespaceOrGlobal({ NAMESPACE: t.identifier(ids.runtimeNamespace) });
+      return [importDeclaration, ...buildLookupAccessor({ ...common, ENTRY: entry, NO_OP: buildNoOpModuleHandle() })];
     }
     case "require-or-global":
       return buildFallbackAccessor({ ...common, SPECIFIER: t.stringLiteral(access.specifier), NO_OP: buildNoOpModuleHandle() });
