@@ -109,6 +109,12 @@ test("our bytes round-trip: astral and lone-surrogate names, long strings, big a
   assert.ok(looksLikeMarshal(encodePstats([])));
 });
 
+test("a count past 2^53 (read from a pstats long as the nearest double) is written back as that long, not refused", () => {
+  const rows: PstatsEntry[] = [{ function: { file: "a.py", line: 1, name: "f" }, calls: 2 ** 62, primitiveCalls: 2 ** 62, selfTime: 1, totalTime: 1, callers: [] }];
+  assert.deepEqual(decodePstats(encodePstats(rows), "x.prof"), rows);
+  assert.throws(() => encodePstats([{ ...rows[0]!, calls: 1.5 }]), /not an integer: 1.5/);
+});
+
 test("python3 loads our bytes and sees the same values", (t) => {
   if (spawnSync("python3", ["--version"]).status !== 0) return t.skip("python3 not found");
   const path = join(mkdtempSync(join(tmpdir(), "tsprof-marshal-")), "x.prof");

@@ -382,10 +382,10 @@ export function decodeMarshal(bytes: Uint8Array, name: string): MarshalValue {
 }
 
 // The writer's builtins, taken when this module loads (before user code): String.prototype.charCodeAt,
-// the DataView accessors, TypedArray subarray() and Number.isSafeInteger are all replaceable.
+// the DataView accessors, TypedArray subarray() and Number.isInteger are all replaceable.
 const reflectApply = Reflect.apply;
 const stringCharCodeAt = String.prototype.charCodeAt;
-const isSafeInteger = Number.isSafeInteger;
+const isInteger = Number.isInteger;
 const dataViewSetInt32 = DataView.prototype.setInt32;
 const dataViewSetFloat64 = DataView.prototype.setFloat64;
 const dataViewGetUint8 = DataView.prototype.getUint8;
@@ -483,7 +483,9 @@ export class MarshalWriter {
     }
   }
   int(value: number | bigint): this {
-    if (typeof value === "number" && !isSafeInteger(value)) throw new RangeError(`not an integer: ${value}`);
+    // A count read from a pstats long past 2^53 is the nearest double: an integer all the same,
+    // written back as the long it denotes (BigInt() of an integral double is exact).
+    if (typeof value === "number" && !isInteger(value)) throw new RangeError(`not an integer: ${value}`);
     if (typeof value === "number" && value >= -0x80000000 && value <= 0x7fffffff) {
       this.byte(0x69); // "i"
       this.int32(value);

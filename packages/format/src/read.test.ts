@@ -112,7 +112,7 @@ test("field faults name their JSON path", () => {
   assert.equal(errorOf(withChange((p) => (p.stats[0].primitiveCalls = 5))), "x.json: stats[0].primitiveCalls: 5 exceeds calls (1)");
   assert.equal(errorOf(withChange((p) => (p.stats[0].function = 12))), "x.json: stats[0].function: index 12 out of range (2 functions)");
   assert.equal(errorOf(withChange((p) => (p.stats[1].function = 0))), "x.json: stats[1].function: function 0 already has a row (stats[0])");
-  assert.equal(errorOf(withChange((p) => (p.stats[0].selfTime = "1"))), 'x.json: stats[0].selfTime: expected a non-negative number of seconds, got "1"');
+  assert.equal(errorOf(withChange((p) => (p.stats[0].selfTime = "1"))), 'x.json: stats[0].selfTime: expected a number of seconds, got "1"');
   assert.equal(errorOf(withChange((p) => (p.edges[1].callee = 9))), "x.json: edges[1].callee: index 9 out of range (2 functions)");
   assert.equal(errorOf(withChange((p) => (p.edges[1].caller = 0))), "x.json: edges[1]: edge 0->1 already listed (edges[0])");
   assert.equal(errorOf(withChange((p) => (p.functions[1].kind = "lambda"))), 'x.json: functions[1].kind: expected one of "function", "generator", "async", "async-generator", got "lambda"');
@@ -124,10 +124,30 @@ test("field faults name their JSON path", () => {
   assert.equal(errorOf(withChange((p) => (p.functions[1] = [1]))), "x.json: functions[1]: expected an object, got an array");
   assert.equal(errorOf(withChange((p) => (p.stats[1].asyncWallTime = -1))), "x.json: stats[1].asyncWallTime: expected a non-negative number of seconds, got -1");
   assert.equal(errorOf(withChange((p) => (p.stats[1] = null))), "x.json: stats[1]: expected an object, got null");
-  assert.equal(errorOf(withChange((p) => (p.edges[0].totalTime = Infinity))), "x.json: edges[0].totalTime: expected a non-negative number of seconds, got null");
+  assert.equal(errorOf(withChange((p) => (p.edges[0].totalTime = Infinity))), "x.json: edges[0].totalTime: expected a number of seconds, got null");
   assert.equal(errorOf(withChange((p) => (p.edges[0].primitiveCalls = 2))), "x.json: edges[0].primitiveCalls: 2 exceeds calls (1)");
   assert.equal(errorOf(withChange((p) => (p.callTree[0].children[0].function = 7))), "x.json: callTree[0].children[0].function: index 7 out of range (2 functions)");
   assert.equal(errorOf(withChange((p) => (p.callTree[0].children = {}))), "x.json: callTree[0].children: expected an array, got an object");
+});
+
+test("what a pstats file may hold reads back from a dump: negative times (Python's profile with a calibration bias), counts past 2^53", () => {
+  // A profile made from such a file (pstatsToProfile) is written as .tsprof.json by `tsprof stats --dump`;
+  // the reader refused what the writer had just written, and the dump could not be read again.
+  const text = withChange((p) => {
+    p.duration = -0.18;
+    p.stats[0].selfTime = -0.089;
+    p.stats[0].totalTime = -0.18;
+    p.edges[0].totalTime = -0.091;
+    p.callTree[0].selfTime = -0.089;
+    p.stats[1].calls = 2 ** 62;
+    p.stats[1].primitiveCalls = 2 ** 62;
+  });
+  const profile = readProfile(text, "x.json");
+  assert.equal(profile.duration, -0.18);
+  assert.equal(profile.stats[0]!.totalTime, -0.18);
+  assert.equal(profile.stats[1]!.calls, 2 ** 62);
+  // Times only tsprof writes stay non-negative.
+  assert.equal(errorOf(withChange((p) => (p.meta.probeCost = -1e-9))), "x.json: meta.probeCost: expected a non-negative number of seconds, got -1e-9");
 });
 
 test("a deep call tree is validated without overflowing the stack", () => {

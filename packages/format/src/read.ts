@@ -433,7 +433,7 @@ export function validateProfile(data: unknown, name: string): Profile {
   for (const field of ["pid", "droppedTreeNodes", "droppedCalls", "maxDepth", "reclaimedFrames"] as const) {
     if (meta[field] !== undefined) check.count(meta[field], `meta.${field}`);
   }
-  if (meta.probeCost !== undefined) check.seconds(meta.probeCost, "meta.probeCost");
+  if (meta.probeCost !== undefined) check.nonNegativeSeconds(meta.probeCost, "meta.probeCost");
   if (meta.startedAt !== undefined) check.string(meta.startedAt, "meta.startedAt");
   if (meta.root !== undefined) check.string(meta.root, "meta.root");
   check.seconds(root.duration, "duration");
@@ -475,13 +475,13 @@ export function validateProfile(data: unknown, name: string): Profile {
       isObject(row) &&
       isIndex(row.function, functionCount) &&
       hasCallCounts(row) &&
-      (row.asyncWallTime === undefined || isSeconds(row.asyncWallTime));
+      (row.asyncWallTime === undefined || (isSeconds(row.asyncWallTime) && (row.asyncWallTime as number) >= 0));
     if (!valid) {
       const path = `stats[${i}]`;
       check.object(row, path);
       functionIndex(row.function, `${path}.function`);
       callCounts(row, path);
-      check.seconds(row.asyncWallTime, `${path}.asyncWallTime`);
+      check.nonNegativeSeconds(row.asyncWallTime, `${path}.asyncWallTime`);
     }
     const fn = row.function as number;
     const seen = seenRows.get(fn);
@@ -548,17 +548,32 @@ class FieldChecker {
     return value as number;
   }
   seconds(value: unknown, path: string): number {
-    if (!isSeconds(value)) this.fail(path, `expected a non-negative number of seconds, got ${describe(value)}`);
+    if (!isSeconds(value)) this.fail(path, `expected a number of seconds, got ${describe(value)}`);
+    return value as number;
+  }
+  /** A time only tsprof writes (async wall time, the probe cost): never negative. */
+  nonNegativeSeconds(value: unknown, path: string): number {
+    if (!isSeconds(value) || (value as number) < 0) this.fail(path, `expected a non-negative number of seconds, got ${describe(value)}`);
     return value as number;
   }
 }
 
+/**
+ * A whole number >= 0. Not only a safe integer: a pstats file may hold a count past 2^53 (Python's
+ * ints have no bound; marshal writes a long), which reads as the nearest double, is printed and
+ * dumped as that double, and must read back from the dump.
+ */
 function isCount(value: unknown): boolean {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  return typeof value === "number" && Number.isInteger(value) && value >= 0;
 }
 
+/**
+ * Any finite number. tsprof's recorder never writes a negative time, but Python's `profile` module
+ * with its documented calibration bias does (pstats prints "in -0.180 seconds"), and such a file
+ * dumped as .tsprof.json must read back, as pstats reads it.
+ */
 function isSeconds(value: unknown): boolean {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+  return typeof value === "number" && Number.isFinite(value);
 }
 
 function isIndex(value: unknown, length: number): boolean {
