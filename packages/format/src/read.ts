@@ -161,6 +161,8 @@ export interface FileHead {
  * file whose tree is most of it is never read whole. Unreadable: a ProfileError, as readFileBytes.
  */
 export function readFileHead(path: string, firstChunk = 4 << 20): FileHead {
+  const held = heldStreams.get(path);
+  if (held !== undefined) return { bytes: held, complete: true };
   const { closeSync, fstatSync, openSync, readFileSync, readSync } = nodeFs("reading a profile file");
   let fd: number;
   try {
@@ -242,8 +244,35 @@ function isJsonSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
+/** Inputs that are streams, read whole once by holdStreamInputs(), by the path they were named by. */
+const heldStreams = new Map<string, Buffer>();
+
+/**
+ * Reads each of `paths` that is a stream (a pipe, a FIFO, a device: `<(cat p)`, `/dev/stdin`) whole,
+ * now, and hands those bytes to every later read of that path in this process (readFileHead(),
+ * readFileBytes()). A command reads an input more than once (`tsprof stats --dump`: the table from
+ * the file's head, the dump from the whole file): a pipe then read empty the second time ("empty
+ * file"), and a named FIFO's second open waited for another writer forever. Python's pstats reads a
+ * file once. A path that cannot be stat'ed or read is left for the read to report.
+ */
+export function holdStreamInputs(paths: readonly string[]): void {
+  const { readFileSync, statSync } = nodeFs("reading a profile file");
+  for (const path of paths) {
+    if (heldStreams.has(path)) continue;
+    try {
+      const stat = statSync(path);
+      if (stat.isFile() || stat.isDirectory()) continue;
+      heldStreams.set(path, readFileSync(path));
+    } catch {
+      // readFileHead()/readFileBytes() say what is wrong with it
+    }
+  }
+}
+
 /** The bytes of `path`, or a ProfileError saying why it cannot be read (missing, a directory, no permission). */
 export function readFileBytes(path: string): Buffer {
+  const held = heldStreams.get(path);
+  if (held !== undefined) return held;
   const { readFileSync } = nodeFs("reading a profile file");
   try {
     return readFileSync(path);

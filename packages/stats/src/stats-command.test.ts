@@ -1,6 +1,7 @@
 // runStatsCommand: what `tsprof stats` prints and returns, for good and bad input.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -190,4 +191,36 @@ test("argument parsing: restrictions as python -m pstats reads them; -s stops at
   const args = parseStatsArgs(["-s", "time", "name", file, "--sort=cumulative,calls", "-s", "-1"]);
   assert.deepEqual(args.sort, ["time", "name", "cumulative", "calls", -1]);
   assert.deepEqual(args.files, [file]);
+});
+
+/**
+ * runStatsCommand(argv) in a child process, so an input can be a pipe or a FIFO; with `stdinFrom`, its
+ * stdin is a pipe from `cat` of that file (spawnSync's own stdin is a socket, which /dev/stdin cannot open).
+ */
+function runInChild(argv: string[], stdinFrom?: string): { status: number | null; stdout: string; stderr: string } {
+  const script = `process.exitCode = require(${JSON.stringify(join(__dirname, "stats-command.js"))}).runStatsCommand(${JSON.stringify(argv)}, { stdout: process.stdout, stderr: process.stderr })`;
+  const result =
+    stdinFrom === undefined
+      ? spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 })
+      : spawnSync("sh", ["-c", `cat "$1" | "$2" -e "$3"`, "sh", stdinFrom, process.execPath, script], { encoding: "utf8", timeout: 20_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test("--dump from a pipe or a FIFO: the input is read once (the dump read it again: 'empty file', and a FIFO waited forever)", async (t) => {
+  if (process.platform === "win32") return t.skip("no /dev/stdin or mkfifo here");
+  const fromPipe = join(dir, "from-pipe.tsprof.json");
+  const piped = runInChild(["/dev/stdin", "--dump", fromPipe], file);
+  assert.equal(piped.stderr, "");
+  assert.equal(piped.status, 0);
+  assert.deepEqual(JSON.parse(readFileSync(fromPipe, "utf8")).stats, PROFILE.stats);
+  if (spawnSync("mkfifo", [join(dir, "fifo")]).status !== 0) return t.skip("no mkfifo here");
+  const writer = spawn("sh", ["-c", `cat "$1" > "$2"`, "sh", file, join(dir, "fifo")], { stdio: "ignore" });
+  const ended = new Promise((resolve) => writer.on("exit", resolve));
+  const fromFifo = join(dir, "from-fifo.cpuprofile");
+  const viaFifo = runInChild([join(dir, "fifo"), "--dump", fromFifo]);
+  writer.kill();
+  await ended;
+  assert.equal(viaFifo.stderr, "");
+  assert.equal(viaFifo.status, 0, "a hang ends in the 20 s timeout (status null)");
+  assert.ok(JSON.parse(readFileSync(fromFifo, "utf8")).nodes.length > 0);
 });

@@ -1,7 +1,7 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { holdsPstats, profileFileFormat, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { holdStreamInputs, holdsPstats, profileFileFormat, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -57,6 +57,8 @@ export function runStatsCommand(argv: readonly string[], io: CommandIo): number 
       throw new UsageError(`${args.callSort.length > 0 ? "--call-sort" : "--call-limit"} orders the lists of --callers and --callees: give one of them`);
     }
     const sort = args.sort.length > 0 ? args.sort : [DEFAULT_STATS_SORT];
+    // --dump reads its inputs again: a pipe or FIFO among them is read once, here.
+    holdStreamInputs(args.files);
     const stats = new Stats(args.files, io.stdout);
     if (args.strip) stats.stripDirs();
     stats.sortStats(...sort);
