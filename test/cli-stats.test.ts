@@ -32,6 +32,17 @@ test("stats -i reads commands from stdin like python -m pstats", () => {
   assert.match(result.stdout, /Goodbye\.\n$/);
 });
 
+test("-i is the browser only as an option of its own: not a file after --, nor an option's value", () => {
+  const named = join(work, "-i");
+  writeFileSync(named, readFileSync(profile));
+  const afterDashes = tsprof(["stats", "--", "-i"], { cwd: work });
+  assert.equal(afterDashes.status, 0, afterDashes.stderr);
+  assert.match(afterDashes.stdout, /15 function calls \(6 primitive calls\)/);
+  // The browser took it for its flag and named itself: "tsprof browse: unknown option '-l'".
+  const asValue = tsprof(["stats", profile, "-l", "-i"]);
+  assert.deepEqual([asValue.status, asValue.stderr], [2, "tsprof stats: -l needs a value\n"]);
+});
+
 test("diff of a profile against itself shows no change and exits 0", () => {
   const result = tsprof(["diff", profile, profile]);
   assert.equal(result.status, 0);

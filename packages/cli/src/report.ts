@@ -72,9 +72,27 @@ export function saveProfile(path: string, profile: Profile): void {
 
 /** `tsprof stats FILE...`; with -i/--interactive, the browser of `python -m pstats` on those files. */
 export async function statsCommand(argv: string[], io: Io): Promise<number> {
-  const isInteractiveFlag = (arg: string) => arg === "-i" || arg === "--interactive";
-  if (argv.some(isInteractiveFlag)) return browseCommand(argv.filter((arg) => !isInteractiveFlag(arg)), io);
+  const at = interactiveFlagAt(argv);
+  if (at >= 0) return browseCommand([...argv.slice(0, at), ...argv.slice(at + 1)], io);
   return runStatsCommand(argv, io);
+}
+
+/** The options of `tsprof stats` whose value is the next word (when not attached: `-ox`, `--dump=x`). */
+const STATS_VALUE_OPTIONS = new Set(["-s", "--sort", "-l", "--limit", "--call-sort", "--call-limit", "--dump", "-o"]);
+
+/**
+ * Where `-i`/`--interactive` is among `tsprof stats` arguments, or -1: an option of its own, not
+ * an option's value (`-l -i`) nor a file named after `--` (`-- -i`), which the browser had taken
+ * for the flag ("tsprof browse: unknown option '-l'", a command the user never ran).
+ */
+function interactiveFlagAt(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return -1;
+    if (arg === "-i" || arg === "--interactive") return i;
+    if (STATS_VALUE_OPTIONS.has(arg)) i++;
+  }
+  return -1;
 }
 
 export function browseCommand(argv: string[], io: Io): Promise<number> {

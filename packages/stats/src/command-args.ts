@@ -87,7 +87,9 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
     const [flag, inline] = splitOption(arg, "slo");
     const value = (): string => {
       if (inline !== undefined) return inline;
-      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+      // As argparse: the next word is no value when it is an option (`--dump --callers` wrote a
+      // file named "--callers"); a negative number (`-s -1`) and "-" still are.
+      if (i + 1 >= argv.length || /^-[^\d]/.test(argv[i + 1]!)) throw new UsageError(`${flag} needs a value`);
       return argv[++i]!;
     };
     // An on/off option takes no value: `--json=false` printed JSON and `--strip=no` stripped. argparse
@@ -100,7 +102,9 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
         break;
       case "-s":
       case "--sort": {
-        args.sort.push(...value().split(",").filter(Boolean).map(sortWord));
+        const words = value();
+        // An empty key is a mistake (pstats: KeyError), not the default order.
+        args.sort.push(...(words === "" ? [""] : words.split(",").filter(Boolean).map(sortWord)));
         // "-s time name FILE": further words that are sort keys (and not files) belong to -s.
         while (inline === undefined && i + 1 < argv.length && keys.has(argv[i + 1]!) && !existsSync(argv[i + 1]!)) args.sort.push(argv[++i]!);
         break;
@@ -138,9 +142,13 @@ export function parseStatsArgs(argv: readonly string[], command = "stats"): Stat
         args.json = true;
         break;
       case "--dump":
-      case "-o":
-        args.dump = value();
+      case "-o": {
+        const path = value();
+        // `--dump "$OUT"` with OUT unset wrote nothing and said nothing.
+        if (path === "") throw new UsageError(`${flag} needs a file name, got ''`);
+        args.dump = path;
         break;
+      }
       case "--":
         args.files.push(...argv.slice(i + 1));
         i = argv.length;

@@ -224,3 +224,19 @@ test("--dump from a pipe or a FIFO: the input is read once (the dump read it aga
   assert.equal(viaFifo.status, 0, "a hang ends in the 20 s timeout (status null)");
   assert.ok(JSON.parse(readFileSync(fromFifo, "utf8")).nodes.length > 0);
 });
+
+test("an empty or missing option value is refused in one line, not taken as nothing or as the next option", () => {
+  const cases: Array<[string[], string]> = [
+    [[file, "--dump", ""], "tsprof stats: --dump needs a file name, got ''\n"],
+    [[file, "-o", ""], "tsprof stats: -o needs a file name, got ''\n"],
+    [[file, "--dump="], "tsprof stats: --dump needs a file name, got ''\n"],
+    [[file, "--dump", "--callers"], "tsprof stats: --dump needs a value\n"],
+    [[file, "-l", "--json"], "tsprof stats: -l needs a value\n"],
+  ];
+  for (const [argv, stderr] of cases) assert.deepEqual([run(argv).status, run(argv).stderr], [2, stderr], argv.join(" "));
+  assert.ok(!existsSync("--callers"));
+  // pstats: sort_stats("") is a KeyError; the default order before.
+  assert.match(run([file, "-s", ""]).stderr, /^tsprof stats: unknown sort key '' \(valid keys/);
+  // A negative number is a value: the legacy key -1 (stdname).
+  assert.equal(run([file, "-s", "-1"]).status, 0);
+});
