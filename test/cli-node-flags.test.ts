@@ -153,5 +153,13 @@ test("--node-option gives a Node option to the program; a Node option given to t
     const result = nodeWith([tsprofBin, "run", option, "gc.js"], cwd);
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`^tsprof: unknown option ${option.split("=")[0]} \\(Node options go before the script with --node-option .*\\$\\(npx which tsprof\\) run SCRIPT\\)\\nusage: tsprof run `));
+  }  // An empty word is no option: node ran '' as its script, and the run ended 0 without running gc.js.
+  for (const empty of ["", " "]) {
+    const result = nodeWith([tsprofBin, "run", "--node-option", empty, "gc.js"], cwd);
+    assert.deepEqual([result.status, result.stdout], [2, ""]);
+    assert.match(result.stderr, new RegExp(`^tsprof: --node-option needs a Node option \\(--node-option=--stack-size=4000\\), got '${empty}'\\n`));
   }
+  const noName = nodeWith([tsprofBin, "run", "-o", "", "gc.js"], cwd);
+  assert.deepEqual([noName.status, noName.stdout], [2, ""]);
+  assert.match(noName.stderr, /^tsprof: -o needs a file name, got ''\n/);
 });

@@ -69,11 +69,22 @@ export function parseRunArgs(argv: string[]): RunArgs {
     if (flag === "-h" || flag === "--help") {
       args.help = true;
       return args;
-    } else if (flag === "-o" || flag === "--outfile") args.outfile = take();
+    } else if (flag === "-o" || flag === "--outfile") {
+      // `-o "$OUT"` with OUT unset: "cannot write : is a directory" said nothing useful.
+      const path = take();
+      if (path === "") throw new UsageError(`${flag} needs a file name, got ''`);
+      args.outfile = path;
+    }
     else if (flag === "-s" || flag === "--sort") args.sort = take();
     else if (flag === "--include") args.include.push(take());
     else if (flag === "--exclude") args.exclude.push(take());
-    else if (flag === "--node-option") args.nodeOptions.push(take());
+    else if (flag === "--node-option") {
+      // An empty word is no option: node took '' as its script, the program never ran, and the
+      // run ended 0 ("the program ended without writing a profile"); ' ' gave Node's stack trace.
+      const option = take();
+      if (option.trim() === "") throw new UsageError(`--node-option needs a Node option (--node-option=--stack-size=4000), got '${option}'`);
+      args.nodeOptions.push(option);
+    }
     else if (flag === "-m") {
       args.moduleBin = take();
       args.programArgs = argv.slice(i + 1);
