@@ -158,6 +158,9 @@ const REGEX_PATTERNS = [
   "(?i)SPIN", "(?i)(?s)sp.n", "(?im)^b", "(?x) s p i n  # comment", "(?#note)spin", "(?P<n>s)(?P=n)", "(?a)\\w\\.py",
   "\\Amain", "spin\\)\\Z", "spin\\)$", "\\w\\.py", "\\bspin\\b", "\\d+\\(", "\\D\\(", "\\s", "\\S+x", "\\W", "[\\w.]+py",
   "x{,3}y", "x{", "{}", "[]a]", "[^]]", "a.b", "\\x41", "\\u00e9", "\\101", "\\:", "\\q", "(?<n>x)", "(", "a|b\\)",
+  // Group references Python refuses (a group not yet opened, or still open; JS matched them as empty),
+  // quantified lookarounds Python takes (a `u` RegExp refused them), unbalanced parentheses.
+  "\\1(a)", "(a\\1)", "(s)\\1", "(?P=n)(?P<n>s)", "(?P<n>s(?P=n))", "(?P<n>a)(?P<n>b)", "(?=s){2}pin", "(?!x)*spin", "(?<=s)+pin", "x)", "(?:a",
 ];
 const REGEX_SUBJECTS = ["main.py:1(<module>)", "src/spin.ts:4(spin)", "a\nb:1(x)", "é.py:2(ß)", "٣.py:3(f)", "x\u0660(y)", "x\u001cy", "Axx:{}y", "a]b", "x:1(\u2028)"];
 
@@ -176,4 +179,7 @@ test("--limit regular expressions match what Python's re.search matches (python-
   for (const pattern of ["(?i:spin)", "a(?i)b", "(?(1)a|b)", "(?>a)", "a++", "\\N{LATIN SMALL LETTER E}", "[\\W]"]) {
     assert.throws(() => compilePythonRegex(pattern), PythonRegexError, pattern);
   }
+  // Valid Python that V8 cannot compile (too large, found at its first use): refused by name, before
+  // anything is printed, instead of an internal error after the header.
+  assert.throws(() => compilePythonRegex("x".repeat(40000)), { name: "PythonRegexError", message: /a pattern this large \(40000 characters\)/ });
 });

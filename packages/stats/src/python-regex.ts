@@ -62,6 +62,13 @@ function translate(pattern: string): RegExp | undefined {
   let out = "";
   let inClass = false;
   let classStart = false;
+  // The groups as Python's parser counts them: capturing groups opened so far (numbered from 1, named
+  // ones too), and the groups still open, so that a reference to a group not yet opened or not yet
+  // closed is refused as Python refuses it ("invalid group reference", "cannot refer to an open
+  // group"; JS reads `\1(a)` as an empty match), and a lookaround can be quantified as in Python.
+  let groupsOpened = 0;
+  const namedGroups = new Map<string, number>();
+  const open: Array<{ number?: number; lookaround?: boolean }> = [];
   while (i < pattern.length) {
     const char = pattern[i]!;
     if (inClass) {
@@ -136,7 +143,15 @@ function translate(pattern: string): RegExp | undefined {
         }
         continue;
       }
-      case ")":
+      case ")": {
+        const group = open.pop();
+        if (group === undefined) return undefined; // Python: unbalanced parenthesis
+        // A lookaround was opened inside a non-capturing group: `(?=a){2}` is valid Python, and a
+        // quantified lookaround is a syntax error in a `u` RegExp, a quantified group is not.
+        out += group.lookaround ? "))" : ")";
+        i++;
+        continue;
+      }
       case "|":
         out += char;
         i++;
@@ -155,22 +170,32 @@ function translate(pattern: string): RegExp | undefined {
       case "(": {
         const rest = pattern.slice(i);
         if (!rest.startsWith("(?")) {
+          open.push({ number: ++groupsOpened });
           out += "(";
           i++;
           continue;
         }
         let match: RegExpExecArray | null;
         if ((match = /^\(\?P<([^>]*)>/.exec(rest))) {
-          if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(match[1]!)) return undefined;
+          if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(match[1]!) || namedGroups.has(match[1]!)) return undefined;
+          namedGroups.set(match[1]!, ++groupsOpened);
+          open.push({ number: groupsOpened });
           out += `(?<${match[1]}>`;
           i += match[0].length;
         } else if ((match = /^\(\?P=([^)]*)\)/.exec(rest))) {
+          const number = namedGroups.get(match[1]!);
+          if (number === undefined || isOpen(number)) return undefined; // Python: unknown group name, or an open group
           out += `\\k<${match[1]}>`;
           i += match[0].length;
         } else if ((match = /^\(\?#[^)]*\)/.exec(rest))) {
           i += match[0].length; // a comment
-        } else if ((match = /^\(\?(?::|=|!|<=|<!)/.exec(rest))) {
+        } else if ((match = /^\(\?:/.exec(rest))) {
+          open.push({});
           out += match[0];
+          i += match[0].length;
+        } else if ((match = /^\(\?(?:=|!|<=|<!)/.exec(rest))) {
+          open.push({ lookaround: true });
+          out += `(?:${match[0]}`;
           i += match[0].length;
         } else if (/^\(\?[aiLmsux]*(-[imsx]*)?:/.test(rest)) {
           throw new PythonRegexError(pattern, "a group with its own flags (?flags:...)");
@@ -190,11 +215,25 @@ function translate(pattern: string): RegExp | undefined {
         i++;
     }
   }
-  if (inClass) return undefined;
+  if (inClass || open.length > 0) return undefined; // Python: unterminated character set, missing )
+  let regex: RegExp;
   try {
-    return new RegExp(out, `u${flags.has("i") ? "i" : ""}`);
+    regex = new RegExp(out, `u${flags.has("i") ? "i" : ""}`);
   } catch {
     return undefined;
+  }
+  // V8 compiles a RegExp at its first use, where a pattern too large for it (40,000 characters)
+  // fails: after the table's header was printed, as an internal error. Python takes such a pattern.
+  try {
+    regex.test("");
+  } catch {
+    throw new PythonRegexError(pattern, `a pattern this large (${pattern.length} characters)`);
+  }
+  return regex;
+
+  /** Whether capturing group `number` is still open. */
+  function isOpen(number: number): boolean {
+    return open.some((group) => group.number === number);
   }
 
   /** The escape at `at` (a backslash), as JS text, and how many characters of the pattern it took. */
@@ -264,6 +303,8 @@ function translate(pattern: string): RegExp | undefined {
     if (/\d/.test(next)) {
       if (inClass) throw new InvalidPattern();
       const group = /^\d{1,2}/.exec(pattern.slice(at + 1))![0];
+      // Python: a group not opened yet is an invalid reference; one still open cannot be referred to.
+      if (Number(group) > groupsOpened || isOpen(Number(group))) throw new InvalidPattern();
       return { text: `(?:\\${group})`, length: 1 + group.length };
     }
     // Python: any other ASCII letter or digit escape is an error; other characters stand for themselves.
