@@ -10,7 +10,9 @@
 export class PythonRegexError extends Error {
   override name = "PythonRegexError";
   constructor(pattern: string, construct: string) {
-    super(`regular expression '${pattern}': ${construct} is not supported (see the @tsprof/stats README for the dialect)`);
+    // A pattern of thousands of characters is named by its start: the line stays a line.
+    const shown = pattern.length > 80 ? `${pattern.slice(0, 60)}…` : pattern;
+    super(`regular expression '${shown}': ${construct} is not supported (see the @tsprof/stats README for the dialect)`);
   }
 }
 
