@@ -115,6 +115,7 @@ test("field faults name their JSON path", () => {
   assert.equal(errorOf(withChange((p) => (p.stats[0].selfTime = "1"))), 'x.json: stats[0].selfTime: expected a number of seconds, got "1"');
   assert.equal(errorOf(withChange((p) => (p.edges[1].callee = 9))), "x.json: edges[1].callee: index 9 out of range (2 functions)");
   assert.equal(errorOf(withChange((p) => (p.edges[1].caller = 0))), "x.json: edges[1]: edge 0->1 already listed (edges[0])");
+  assert.equal(errorOf(withChange((p) => p.stats.pop())), "x.json: edges[0].callee: function 1 has no row in stats");
   assert.equal(errorOf(withChange((p) => (p.functions[1].kind = "lambda"))), 'x.json: functions[1].kind: expected one of "function", "generator", "async", "async-generator", got "lambda"');
   assert.equal(errorOf(withChange((p) => delete p.functions[0].file)), "x.json: functions[0].file: expected a string, got nothing (missing)");
   assert.equal(errorOf(withChange((p) => (p.meta = null))), "x.json: meta: expected an object, got null");

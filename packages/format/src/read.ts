@@ -532,6 +532,10 @@ export function validateProfile(data: unknown, name: string): Profile {
     if (edge.countsOnly !== undefined && edge.countsOnly !== true) fail(`edges[${i}].countsOnly`, `expected true or nothing, got ${describe(edge.countsOnly)}`);
     const caller = edge.caller as number;
     const callee = edge.callee as number;
+    // A function called along an edge was called: a file without its row printed callers of a
+    // function missing from the table (and a 0-call row for it under --limit). (An edge of 0 calls,
+    // as merges and pstats' callers dicts may hold, says nothing of it.)
+    if ((edge.calls as number) > 0 && !seenRows.has(callee)) fail(`edges[${i}].callee`, `function ${callee} has no row in stats`);
     const pair = caller * functionCount + callee;
     const seen = seenEdges.get(pair);
     if (seen !== undefined) fail(`edges[${i}]`, `edge ${caller}->${callee} already listed (edges[${seen}])`);
