@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProfileError, readFileHead, readProfile, readProfileFile, readProfileHead, type FunctionTableCache } from "./read";
+import { ProfileError, readFileHead, readProfile, readProfileFile, readProfileHead, validateProfile, type FunctionTableCache } from "./read";
 import { profileToJsonText } from "./profile-json";
 import type { Profile } from "./types";
 
@@ -149,6 +149,13 @@ test("what a pstats file may hold reads back from a dump: negative times (Python
   assert.equal(profile.stats[1]!.calls, 2 ** 62);
   // Times only tsprof writes stay non-negative.
   assert.equal(errorOf(withChange((p) => (p.meta.probeCost = -1e-9))), "x.json: meta.probeCost: expected a non-negative number of seconds, got -1e-9");
+});
+
+test("validateProfile of a Profile object whose call tree has a cycle fails instead of running forever", () => {
+  const profile = sample();
+  const node = profile.callTree![0]!.children[0]!;
+  node.children.push(node);
+  assert.throws(() => validateProfile(profile, "api"), { name: "ProfileError", message: "api: callTree[0].children[0].children[0]: a node already in the call tree (a cycle, or a subtree shared by two parents)" });
 });
 
 test("a deep call tree is validated without overflowing the stack", () => {

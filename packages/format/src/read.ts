@@ -548,9 +548,15 @@ export function validateProfile(data: unknown, name: string): Profile {
       .array(root.callTree, "callTree")
       .map((node, i) => [node, `callTree[${i}]`] as [unknown, string])
       .reverse();
+    // A Profile built in code (validateProfile() of an API user's object) can hold a node twice: a
+    // node among its own descendants made this loop run forever. JSON never does; the set costs
+    // little next to the checks.
+    const visited = new Set<object>();
     while (pending.length > 0) {
       const [entry, path] = pending.pop()!;
       const node = check.object(entry, path);
+      if (visited.has(node)) fail(path, "a node already in the call tree (a cycle, or a subtree shared by two parents)");
+      visited.add(node);
       functionIndex(node.function, `${path}.function`);
       check.count(node.calls, `${path}.calls`);
       check.seconds(node.selfTime, `${path}.selfTime`);
