@@ -158,6 +158,12 @@ test("validateProfile of a Profile object whose call tree has a cycle fails inst
   assert.throws(() => validateProfile(profile, "api"), { name: "ProfileError", message: "api: callTree[0].children[0].children[0]: a node already in the call tree (a cycle, or a subtree shared by two parents)" });
 });
 
+test("control characters of a damaged file's names are escaped in the one-line message", () => {
+  const error = new ProfileError("a\nb.prof", "entry 0 (f\u0000\u0007\nx): expected a tuple");
+  assert.equal(error.message, "a\\nb.prof: entry 0 (f\\x00\\x07\\nx): expected a tuple");
+  assert.equal(error.reason, "entry 0 (f\u0000\u0007\nx): expected a tuple");
+});
+
 test("a deep call tree is validated without overflowing the stack", () => {
   // Built as text: JSON.stringify itself recurses.
   const depth = 5000;

@@ -22,8 +22,25 @@ export class ProfileError extends Error {
     /** What is wrong, without the file name. */
     readonly reason: string,
   ) {
-    super(`${file}: ${reason}`);
+    super(`${printable(file)}: ${printable(reason)}`);
   }
+}
+
+/**
+ * `text` with its control characters written as escapes (`\x00`, `\n`), as Python's repr() shows them:
+ * a damaged file's names reached the one-line message raw (NUL, BEL, a newline that split the line).
+ */
+function printable(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x20 && code !== 0x7f) out += text[i];
+    else if (code === 0x0a) out += "\\n";
+    else if (code === 0x0d) out += "\\r";
+    else if (code === 0x09) out += "\\t";
+    else out += `\\x${code < 0x10 ? "0" : ""}${code.toString(16)}`;
+  }
+  return out;
 }
 
 const FUNCTION_KINDS: readonly FunctionKind[] = ["function", "generator", "async", "async-generator"];
