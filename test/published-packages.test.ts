@@ -1,0 +1,103 @@
+// The packages as `npm pack` publishes them: what each tarball holds, and whether what it holds can load and
+// type-check where only the packages it declares are installed. npm's hoisting hides a dependency missing from
+// package.json (the repository's node_modules has everything, and so does a plain npm install, most of the
+// time); pnpm without hoisting and Yarn Plug'n'Play do not: `tsprof run` of a .ts file with `await` died there
+// of "Cannot find module '@babel/parser'". `npm pack --dry-run` reads the file list offline and builds nothing.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { join } from "node:path";
+import { repoRoot } from "./helpers/cli";
+
+const acorn = require("acorn") as { parse(code: string, options: { ecmaVersion: "latest"; sourceType: "script" | "module"; allowHashBang: boolean; allowReturnOutsideFunction: boolean }): unknown };
+
+interface Manifest {
+  name: string;
+  description?: string;
+  license?: string;
+  types?: string;
+  exports?: Record<string, unknown>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+interface Packed {
+  name: string;
+  dir: string;
+  manifest: Manifest;
+  files: string[];
+}
+
+/** Every workspace package as `npm pack` would publish it: its folder, package.json and the paths in its tarball. */
+function packedPackages(): Packed[] {
+  const result = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--offline", "--workspaces"], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
+  assert.equal(result.status, 0, result.stderr);
+  const packs = JSON.parse(result.stdout) as { name: string; files: { path: string }[] }[];
+  const workspaces = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { workspaces: string[] }).workspaces;
+  return workspaces.map((workspace) => {
+    const dir = join(repoRoot, workspace);
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest;
+    const pack = packs.find((candidate) => candidate.name === manifest.name);
+    assert.ok(pack, `npm pack listed no ${manifest.name}`);
+    return { name: manifest.name, dir, manifest, files: pack.files.map((file) => file.path) };
+  });
+}
+
+const packages = packedPackages();
+
+/** The package a bare specifier names ("@babel/core/lib/x" → "@babel/core"), or undefined for a path or a builtin. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
+  const parts = specifier.split("/");
+  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  return builtinModules.includes(name) ? undefined : name;
+}
+
+/** The string-literal specifiers of the require(), require.resolve(), import() calls and import/export declarations of a JavaScript file. */
+function jsSpecifiers(code: string, module: boolean): string[] {
+  const found: string[] = [];
+  const literal = (node: unknown): string | undefined => {
+    const value = (node as { type?: string; value?: unknown } | undefined)?.type === "Literal" ? (node as { value: unknown }).value : undefined;
+    return typeof value === "string" ? value : undefined;
+  };
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const n = node as Record<string, unknown> & { type?: string };
+    let specifier: string | undefined;
+    if (n.type === "CallExpression") {
+      const callee = n.callee as { type: string; name?: string; object?: { type: string; name?: string }; property?: { name?: string } };
+      const isRequire = callee.type === "Identifier" && callee.name === "require";
+      const isResolve = callee.type === "MemberExpression" && callee.object?.type === "Identifier" && callee.object.name === "require" && callee.property?.name === "resolve";
+      if (isRequire || isResolve) specifier = literal((n.arguments as unknown[])[0]);
+    } else if (n.type === "ImportExpression" || n.type === "ImportDeclaration" || n.type === "ExportNamedDeclaration" || n.type === "ExportAllDeclaration") {
+      specifier = literal(n.source);
+    }
+    if (specifier !== undefined) found.push(specifier);
+    for (const key of Object.keys(n)) if (key !== "type") visit(n[key]);
+  };
+  visit(acorn.parse(code, { ecmaVersion: "latest", sourceType: module ? "module" : "script", allowHashBang: true, allowReturnOutsideFunction: true }));
+  return found;
+}
+
+/** What a package may load: its dependencies and peers (an optional peer is loaded only when installed, behind a check). */
+function declared(manifest: Manifest): Set<string> {
+  return new Set([manifest.name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+}
+
+test("every package a published JavaScript file loads is one its package.json declares", () => {
+  const undeclared: string[] = [];
+  for (const pkg of packages) {
+    const allowed = declared(pkg.manifest);
+    for (const file of pkg.files.filter((path) => /\.(c|m)?js$/.test(path))) {
+      const code = readFileSync(join(pkg.dir, file), "utf8");
+      for (const specifier of jsSpecifiers(code, file.endsWith(".mjs"))) {
+        const name = packageOf(specifier);
+        if (name !== undefined && !allowed.has(name)) undeclared.push(`${pkg.name}: ${file} loads ${specifier}`);
+      }
+    }
+  }
+  assert.deepEqual(undeclared, []);
+});
