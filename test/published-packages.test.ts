@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { repoRoot } from "./helpers/cli";
 
 const acorn = require("acorn") as { parse(code: string, options: { ecmaVersion: "latest"; sourceType: "script" | "module"; allowHashBang: boolean; allowReturnOutsideFunction: boolean }): unknown };
@@ -17,8 +17,6 @@ interface Manifest {
   name: string;
   description?: string;
   license?: string;
-  types?: string;
-  exports?: Record<string, unknown>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -100,4 +98,24 @@ test("every package a published JavaScript file loads is one its package.json de
     }
   }
   assert.deepEqual(undeclared, []);
+});
+
+test("each tarball has a README, a LICENSE, a description, and neither tsc's build info nor source maps of sources it leaves out", () => {
+  const problems: string[] = [];
+  for (const pkg of packages) {
+    if (!pkg.files.includes("README.md")) problems.push(`${pkg.name}: no README.md`);
+    if (!pkg.files.includes("LICENSE")) problems.push(`${pkg.name}: no LICENSE`);
+    else if (pkg.manifest.license === "MIT" && !readFileSync(join(pkg.dir, "LICENSE"), "utf8").startsWith("MIT License")) problems.push(`${pkg.name}: LICENSE is not the MIT license package.json names`);
+    if (!pkg.manifest.description) problems.push(`${pkg.name}: no description`);
+    for (const file of pkg.files) {
+      if (file.endsWith(".tsbuildinfo")) problems.push(`${pkg.name}: ${file}`);
+      if (!file.endsWith(".map")) continue;
+      const map = JSON.parse(readFileSync(join(pkg.dir, file), "utf8")) as { sources: string[]; sourceRoot?: string };
+      for (const source of map.sources) {
+        const shipped = posix.normalize(posix.join(posix.dirname(file), map.sourceRoot ?? "", source));
+        if (!pkg.files.includes(shipped)) problems.push(`${pkg.name}: ${file} maps to ${shipped}, not published`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
 });
