@@ -6,17 +6,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
-import { join, posix } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+import { dirname, join, posix } from "node:path";
+import type * as ts from "typescript";
 import { repoRoot } from "./helpers/cli";
 
+const typescript = require("typescript") as typeof ts;
 const acorn = require("acorn") as { parse(code: string, options: { ecmaVersion: "latest"; sourceType: "script" | "module"; allowHashBang: boolean; allowReturnOutsideFunction: boolean }): unknown };
 
 interface Manifest {
   name: string;
   description?: string;
   license?: string;
+  types?: string;
+  exports?: Record<string, unknown>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -98,6 +102,52 @@ test("every package a published JavaScript file loads is one its package.json de
     }
   }
   assert.deepEqual(undeclared, []);
+});
+
+/** Whether the installed package `name`, as `pkg` finds it, comes with its own type declarations. */
+function shipsTypes(pkg: Packed, name: string): boolean {
+  const manifestPath = createRequire(join(pkg.dir, "package.json")).resolve(`${name}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { types?: string; typings?: string; exports?: unknown };
+  return manifest.types !== undefined || manifest.typings !== undefined || JSON.stringify(manifest.exports ?? null).includes('"types"') || existsSync(join(dirname(manifestPath), "index.d.ts"));
+}
+
+/** The .d.ts files a user's compiler reads: those the package's `types` and `exports` name, and those they import, relative to them. */
+function publishedDeclarations(pkg: Packed): string[] {
+  const entries = [pkg.manifest.types, ...Object.values(pkg.manifest.exports ?? {}).map((target) => (target as { types?: string }).types)];
+  const pending = entries.filter((entry): entry is string => entry !== undefined).map((entry) => posix.normalize(entry));
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const info = typescript.preProcessFile(readFileSync(join(pkg.dir, file), "utf8"), true, true);
+    for (const { fileName } of info.importedFiles) {
+      if (!fileName.startsWith(".")) continue;
+      const base = posix.join(posix.dirname(file), fileName).replace(/\.(c|m)?js$/, "");
+      const candidate = [`${base}.d.ts`, `${base}.d.mts`, `${base}.d.cts`, `${base}/index.d.ts`].find((path) => pkg.files.includes(path));
+      if (candidate !== undefined) pending.push(candidate);
+    }
+  }
+  return [...seen];
+}
+
+test("the published type declarations import only packages that are declared and come with types (no TS7016 for a user without skipLibCheck)", () => {
+  const problems: string[] = [];
+  for (const pkg of packages) {
+    const allowed = declared(pkg.manifest);
+    for (const file of publishedDeclarations(pkg)) {
+      assert.ok(pkg.files.includes(file), `${pkg.name}: ${file} is named by package.json but not published`);
+      const info = typescript.preProcessFile(readFileSync(join(pkg.dir, file), "utf8"), true, true);
+      for (const specifier of [...info.importedFiles, ...info.typeReferenceDirectives].map((reference) => reference.fileName)) {
+        const name = packageOf(specifier);
+        if (name === undefined || name === "node") continue;
+        const typesPackage = `@types/${name.replace(/^@/, "").replace("/", "__")}`;
+        if (!allowed.has(name)) problems.push(`${pkg.name}: ${file} imports ${specifier}, not a dependency`);
+        else if (!shipsTypes(pkg, name) && !allowed.has(typesPackage)) problems.push(`${pkg.name}: ${file} imports ${specifier}, which has no types of its own (and ${typesPackage} is no dependency)`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
 });
 
 test("each tarball has a README, a LICENSE, a description, and neither tsc's build info nor source maps of sources it leaves out", () => {
