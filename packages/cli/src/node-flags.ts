@@ -72,11 +72,9 @@ export function takeRequirePreloads(options: readonly string[]): { rest: string[
     const separate = (option === "-r" || option === "--require") && at + 1 < options.length;
     const attached = option.startsWith("--require=") || option.startsWith("-r=");
     const preload = separate ? options[at + 1]! : attached ? option.slice(option.indexOf("=") + 1) : undefined;
-    if (preload === undefined || isPnpRuntime(preload)) rest.push(...(separate ? [option, options[++at]!] : [option]));
-    else {
-      preloads.push(preload);
-      if (separate) at++;
-    }
+    if (preload !== undefined && !isPnpRuntime(preload)) preloads.push(preload);
+    else rest.push(...(separate ? [option, options[at + 1]!] : [option]));
+    if (separate) at++;
   }
   return { rest, preloads };
 }
