@@ -11,7 +11,7 @@ import { repoRoot } from "./helpers/cli";
 const typescript = require("typescript") as typeof ts;
 
 /** Type-checks `source` as the one file of a strict project resolving @tsprof/* to the built packages; returns the diagnostics, one line each. */
-function typeErrors(source: string): string[] {
+function typeErrors(source: string, extraOptions: ts.CompilerOptions = {}): string[] {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-api-types-"));
   const file = join(dir, "program.ts");
   writeFileSync(file, source);
@@ -28,6 +28,7 @@ function typeErrors(source: string): string[] {
     typeRoots: [join(repoRoot, "node_modules", "@types")],
     baseUrl: dir,
     paths: { "@tsprof/*": [join(repoRoot, "node_modules", "@tsprof", "*")] },
+    ...extraOptions,
   };
   const program = typescript.createProgram([file], options);
   return typescript.getPreEmitDiagnostics(program).map((d) => `${d.file ? `${d.file.fileName}: ` : ""}TS${d.code} ${typescript.flattenDiagnosticMessageText(d.messageText, " ")}`);
@@ -64,4 +65,19 @@ new Profile({ maxTreNodes: 10 });
 new Profile().printStats("calls", {});
 `);
   assert.equal(errors.length, 2, errors.join("\n"));
+});
+
+test("@tsprof/instrument's SiteKindCode is a value: usable under isolatedModules (no ambient const enum, TS2748) and defined at run time for code esbuild, swc or Babel compiled", () => {
+  const errors = typeErrors(
+    `
+import { SiteKindCode, type SiteTuple } from "@tsprof/instrument";
+const kind: SiteKindCode = SiteKindCode.Async;
+const site: SiteTuple = ["f", "", 1, 1, kind];
+export { site };
+`,
+    { isolatedModules: true },
+  );
+  assert.deepEqual(errors, []);
+  const { SiteKindCode } = require("@tsprof/instrument") as typeof import("@tsprof/instrument");
+  assert.deepEqual({ ...SiteKindCode }, { Function: 0, Generator: 1, Async: 2, AsyncGenerator: 3 });
 });

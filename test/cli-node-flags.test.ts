@@ -4,10 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { scratchProject, tsprofBin, type RunResult } from "./helpers/cli";
+import { callsByName, repoRoot, scratchProject, tsprofBin, type RunResult } from "./helpers/cli";
 
 const project = (files: Record<string, string>) => scratchProject(files, "node-flags");
 
@@ -162,4 +162,33 @@ test("--node-option gives a Node option to the program; a Node option given to t
   const noName = nodeWith([tsprofBin, "run", "-o", "", "gc.js"], cwd);
   assert.deepEqual([noName.status, noName.stdout], [2, ""]);
   assert.match(noName.stderr, /^tsprof: -o needs a file name, got ''\n/);
+});
+
+test("under Yarn Plug'n'Play (its runtime a NODE_OPTIONS preload, no node_modules) tsprof run finds its own packages, on every thread", { timeout: 120_000 }, () => {
+  // tsprof as PnP installs it: the package's own files, with nothing above it to find a dependency in. The
+  // stand-in for .pnp.cjs resolves every package that is not found from the repository's node_modules, as
+  // Yarn's resolves them from its zip archives; without it nothing of tsprof's loads.
+  const cwd = project({
+    ".pnp.cjs":
+      "const Module = require('module');\n" +
+      `const fallback = Module.createRequire(${JSON.stringify(join(repoRoot, "package.json"))});\n` +
+      "const resolve = Module._resolveFilename;\n" +
+      "Module._resolveFilename = function (request, ...rest) {\n" +
+      "  try { return resolve.call(this, request, ...rest); }\n" +
+      "  catch (error) { if (error.code !== 'MODULE_NOT_FOUND' || /^[./]/.test(request)) throw error; return fallback.resolve(request); }\n" +
+      "};\n",
+    "x.js": "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nconsole.log(fib(10));\n",
+    // An ES module: compiled on the module hooks thread, whose hooks need tsprof's packages too.
+    "e.mjs": "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nconsole.log(await Promise.resolve(fib(10)));\n",
+  });
+  const installed = join(cwd, "unplugged", "tsprof");
+  for (const part of ["bin", "dist", "package.json"]) cpSync(join(repoRoot, "packages", "cli", part), join(installed, part), { recursive: true });
+  const env = { NODE_OPTIONS: `--require ${join(cwd, ".pnp.cjs")}` };
+  for (const script of ["x.js", "e.mjs"]) {
+    const plain = nodeWith([script], cwd, env);
+    const profiled = nodeWith([join(installed, "bin", "tsprof.js"), "run", "-o", "p.tsprof.json", script], cwd, env);
+    assert.deepEqual([profiled.stdout, profiled.stderr, profiled.status], [plain.stdout, plain.stderr, plain.status], script);
+    assert.deepEqual([plain.stdout, plain.status], ["55\n", 0]);
+    assert.equal(callsByName(join(cwd, "p.tsprof.json")).fib, 177, script);
+  }
 });

@@ -218,3 +218,14 @@ test("onError: a file that fails to instrument throws one line, reports one diag
   assert.doesNotMatch(compile(tsprofTransformer(undefined, { root: "/p", onError: "skip" }, { ts: brokenTs })), /_tsprof/);
   assert.deepEqual(warnings, ["tsprof: left src/math.ts uninstrumented: walk failed"]);
 });
+
+test("TypeScript 7's module (no transformer API: its main export is { version, versionMajorMinor }) is refused at once, in one line saying what works", () => {
+  const ts7 = { version: "7.0.2", versionMajorMinor: "7.0" } as unknown as typeof ts;
+  for (const make of [() => tsprofTransformer(undefined, {}, { ts: ts7 }), () => tsprofCustomTransformers({}, { ts: ts7 })(undefined)]) {
+    assert.throws(make, (error: Error) => {
+      assert.equal(error.message.split("\n").length, 1);
+      assert.match(error.message, /^tsprof: TypeScript 7\.0\.2 has no transformer API, which @tsprof\/ts-transformer needs \(TypeScript 5\.x or 6\.x\); with TypeScript 7, .*@tsprof\/babel-plugin/);
+      return true;
+    });
+  }
+});

@@ -1,5 +1,5 @@
 // @tsprof/babel-plugin: `plugins: ["@tsprof"]` puts a tsprof probe at every function boundary.
-import type { ConfigAPI, NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
+import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import {
   createOriginalPositionMapper,
   makeFileFilter,
@@ -24,12 +24,26 @@ function configuredSourceType(opts: { sourceType?: unknown; parserOpts?: { sourc
 }
 
 /**
+ * What the published signature says of Babel's plugin API, declared here rather than imported from
+ * @babel/core: Babel ships no types of its own, so this package's index.d.ts importing them failed with
+ * TS7016 for a user compiling strictly without skipLibCheck or @types/babel__core. Babel's ConfigAPI and
+ * PluginObj fit these; inside, the plugin is typed with @babel/core's own (a devDependency here).
+ */
+interface BabelApi {
+  assertVersion(range: string): unknown;
+}
+interface BabelPluginObject {
+  name?: string;
+  visitor: object;
+}
+
+/**
  * The plugin. Options are validated when Babel loads it (an unknown or ill-typed option throws one line
  * naming it). A file that fails to instrument for an unexpected reason throws a Babel error with a code
  * frame (default, `onError: "throw"`), or with `onError: "skip"` is left exactly as it was, with one
  * warning line on stderr. The site table of the file is left on `file.metadata.tsprof` ({ file, sites }).
  */
-function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown, dirname?: string): PluginObj<PluginPass> {
+function tsprofBabelPlugin(api: BabelApi, rawOptions: unknown, dirname?: string): BabelPluginObject {
   api.assertVersion("^7.22.0 || ^8.0.0");
   normalizeOptions(rawOptions, process.cwd()); // throws now: a bad option fails when Babel loads the plugin
   // What relative include/exclude globs are relative to. Babel hands every plugin the folder of the config
@@ -53,7 +67,7 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown, dirname?: string
   };
   // Each file's Program.enter result, for the visitors that run later in the same traversal.
   const programs = new WeakMap<object, InstrumentedProgram>();
-  return {
+  const plugin: PluginObj<PluginPass> = {
     name: "tsprof",
     // Every plugin of the pass has run: the output may have become an ES module (late-module-syntax.ts).
     post(file) {
@@ -95,6 +109,7 @@ function tsprofBabelPlugin(api: ConfigAPI, rawOptions: unknown, dirname?: string
       },
     },
   };
+  return plugin;
 }
 
 export = tsprofBabelPlugin;

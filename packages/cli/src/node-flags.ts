@@ -7,7 +7,8 @@
 // port took it on the hooks thread and the main thread's copy failed, one that throws off the main thread
 // ended the run before the program started. So `tsprof run` starts the program without them, and its
 // own preload (hooks/register.ts) requires them, in their order, on the program's threads, after the
-// hooks are registered and before the main script (and any `--import`) runs.
+// hooks are registered and before the main script (and any `--import`) runs. Yarn PnP's runtime is the one
+// left in place (isPnpRuntime): tsprof's preload cannot find its own packages without it.
 import { UsageError } from "./errors";
 
 /** What `tsprof run` asks for, after an unknown option that may be meant for Node. */
@@ -47,15 +48,33 @@ export function joinNodeOptions(words: readonly string[]): string {
   return words.map((word) => (word === "" || /[ "\\]/.test(word) ? `"${word.replace(/["\\]/g, (c) => "\\" + c)}"` : word)).join(" ");
 }
 
-/** Node's options with the `-r X`, `--require X`, `--require=X` in them taken out: the rest, and the Xs in order. */
+/**
+ * Whether the preload is Yarn Plug'n'Play's runtime (`.pnp.cjs`; `.pnp.js` before Yarn 3), which `yarn run`
+ * and `yarn node` put in NODE_OPTIONS. It is how anything finds a package in a PnP install: there is no
+ * node_modules, and the packages themselves are zip archives that only its patched fs can read. So it stays
+ * where Yarn put it, in the program's options ahead of tsprof's preload, and runs on every thread as under
+ * plain node (the hooks thread included, which needs it as much: its hooks require tsprof's dependencies).
+ * Taken out like any other preload, it ran after tsprof's preload had failed to find @tsprof/runtime.
+ */
+export function isPnpRuntime(preload: string): boolean {
+  return /(?:^|[\\/])\.pnp\.c?js$/.test(preload);
+}
+
+/**
+ * Node's options with the `-r X`, `--require X`, `--require=X` in them taken out: the rest, and the Xs in
+ * order. A PnP runtime (isPnpRuntime) is left in the rest.
+ */
 export function takeRequirePreloads(options: readonly string[]): { rest: string[]; preloads: string[] } {
   const rest: string[] = [];
   const preloads: string[] = [];
   for (let at = 0; at < options.length; at++) {
     const option = options[at]!;
-    if ((option === "-r" || option === "--require") && at + 1 < options.length) preloads.push(options[++at]!);
-    else if (option.startsWith("--require=") || option.startsWith("-r=")) preloads.push(option.slice(option.indexOf("=") + 1));
-    else rest.push(option);
+    const separate = (option === "-r" || option === "--require") && at + 1 < options.length;
+    const attached = option.startsWith("--require=") || option.startsWith("-r=");
+    const preload = separate ? options[at + 1]! : attached ? option.slice(option.indexOf("=") + 1) : undefined;
+    if (preload !== undefined && !isPnpRuntime(preload)) preloads.push(preload);
+    else rest.push(...(separate ? [option, options[at + 1]!] : [option]));
+    if (separate) at++;
   }
   return { rest, preloads };
 }

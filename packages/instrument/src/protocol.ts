@@ -79,13 +79,18 @@ export const GLOBAL_RUNTIME = "global";
 /** Name of the global the runtime publishes its probe entry on. */
 export const GLOBAL_PROBE_NAME = "__tsprof";
 
-/** Kind codes used in site tuples (compact on purpose: every module embeds its table). */
-export const enum SiteKindCode {
-  Function = 0,
-  Generator = 1,
-  Async = 2,
-  AsyncGenerator = 3,
-}
+/**
+ * Kind codes used in site tuples (compact on purpose: every module embeds its table). A frozen object and a
+ * type of its values, not a `const enum`: a const enum in the published types is unusable under
+ * `isolatedModules` (TS2748) and undefined at run time for code compiled by esbuild, swc or Babel.
+ */
+export const SiteKindCode = Object.freeze({
+  Function: 0,
+  Generator: 1,
+  Async: 2,
+  AsyncGenerator: 3,
+} as const);
+export type SiteKindCode = (typeof SiteKindCode)[keyof typeof SiteKindCode];
 
 /**
  * One site as embedded in instrumented code:

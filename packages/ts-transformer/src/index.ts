@@ -27,6 +27,22 @@ function loadTypescript(host: TransformerHost | undefined): typeof ts {
   return host?.ts ?? (require("typescript") as typeof ts);
 }
 
+/**
+ * TypeScript 7 (the Go compiler) has no transformer API: its package's main export is `{ version,
+ * versionMajorMinor }`, and the peer range (>=5.0.0 <7) only warns. The transformer made from it threw a
+ * TypeError on the first file (`Cannot read properties of undefined`), or was never called at all by a
+ * compiler that takes no transformers: one error here instead, saying what works.
+ */
+function assertTransformerApi(tsApi: typeof ts): void {
+  const api = tsApi as Partial<typeof ts> | undefined;
+  if (typeof api?.visitEachChild === "function" && typeof api.factory === "object") return;
+  const version = typeof api?.version === "string" ? `TypeScript ${api.version}` : "this `typescript` module";
+  throw new Error(
+    `tsprof: ${version} has no transformer API, which @tsprof/ts-transformer needs (TypeScript 5.x or 6.x); ` +
+      `with TypeScript 7, compile to JavaScript with source maps and instrument that with @tsprof/babel-plugin (see the @tsprof/ts-transformer README)`,
+  );
+}
+
 const identityTransformer: ts.TransformerFactory<ts.SourceFile> = () => (sourceFile) => sourceFile;
 
 /** Whether `value` has every method in `names`: how the first argument of a ts-patch entry of another `type` is told apart. */
@@ -63,6 +79,7 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
     return tsprofTransformer(undefined, (second === undefined ? first : second) as TsprofTransformerOptions | undefined, exitingHost());
   }
   const tsApi = loadTypescript(host);
+  assertTransformerApi(tsApi);
   const programOptions = program?.getCompilerOptions();
   // The options against the compiler options they come with: normalized, or undefined once a bad one is
   // reported as a diagnostic (the build then goes on untransformed); thrown where the host takes none.
