@@ -93,3 +93,22 @@ export function checkPermissionModel(nodeOptions: readonly string[]): void {
     throw new UsageError("Node's permission model is on without --allow-worker: tsprof run's module hooks run in a worker thread (module.register()); add --allow-worker");
   }
 }
+
+/**
+ * Node's test coverage (`--experimental-test-coverage`) measures the code V8 runs, which under `tsprof run` is the
+ * instrumented code, and maps its ranges onto the file on disk: a file's percentages came out wrong (an untouched
+ * function counted covered), and where the instrumented code is longer than the file the report failed with
+ * "Could not report code coverage. TypeError" and exit 1 for a suite that passes. Refused before the program starts (exit 2), whether given with --node-option
+ * or to the node that runs tsprof (NODE_OPTIONS may not hold it): coverage and a profile come from two runs.
+ * A source map would not save it: Node 20 maps coverage through one it has cached (NODE_V8_COVERAGE set when the
+ * file loads, or --enable-source-maps, which changes the program's stack traces), but with the instrumented code's
+ * inline map (Babel's, tried) its report failed the same way ("Cannot read properties of undefined (reading 'line')").
+ */
+export function checkTestCoverage(nodeOptions: readonly string[]): void {
+  if ([...process.execArgv, ...nodeOptions].includes("--experimental-test-coverage")) {
+    throw new UsageError(
+      "--experimental-test-coverage under tsprof run would measure the instrumented code, not yours (wrong percentages, " +
+        "or no report): run coverage without tsprof (node --test --experimental-test-coverage), and profile the tests in another run",
+    );
+  }
+}

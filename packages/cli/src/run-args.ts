@@ -14,6 +14,10 @@ export interface RunArgs {
   nodeOptions: string[];
   /** -m: run a package's bin from node_modules/.bin instead of a script path. */
   moduleBin?: string;
+  /**
+   * The script to run; with `--node-option=--test`, the first of the files, directories or globs Node's test runner
+   * is given, and absent when it is given none (it finds the test files itself).
+   */
   script?: string;
   /** Arguments after SCRIPT/BIN, passed to the program untouched. */
   programArgs: string[];
@@ -41,7 +45,9 @@ keeping its argv, stdout, stderr and exit status, then prints the profile (pstat
   --node-option OPT   give OPT to the node that runs the program (--node-option=--stack-size=4000,
                       --node-option=--inspect-brk); repeatable. Node options given to the node that runs
                       tsprof (node --stack-size=4000 $(npx which tsprof) run ...) and NODE_OPTIONS reach
-                      the program too; --inspect there moves from tsprof to the program as it starts
+                      the program too; --inspect there moves from tsprof to the program as it starts.
+                      With --node-option=--test, SCRIPT may be a directory or left out: Node's test
+                      runner finds the test files. --experimental-test-coverage is refused
   -m BIN              run the program behind node_modules/.bin/BIN
 
 Environment: TSPROF_CLOCK=tick (deterministic times: one tick per reading) or fast (a helper thread's
@@ -100,7 +106,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
     }
     else break;
   }
-  if (i >= argv.length) throw new UsageError(`no script to run\n${RUN_USAGE}`);
+  if (i >= argv.length) {
+    // `node --test` with no file runs the test files its runner finds (test/, *.test.js...): so does tsprof run.
+    if (args.nodeOptions.includes("--test")) return args;
+    throw new UsageError(`no script to run\n${RUN_USAGE}`);
+  }
   args.script = argv[i];
   args.programArgs = argv.slice(i + 1);
   return args;

@@ -20,7 +20,7 @@ import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, droppedCallsNote, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 import { relaySignals } from "./child-signals";
 import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
-import { checkPermissionModel, joinNodeOptions, splitNodeOptions, takeRequirePreloads } from "./node-flags";
+import { checkPermissionModel, checkTestCoverage, joinNodeOptions, splitNodeOptions, takeRequirePreloads } from "./node-flags";
 import { writeFailureReason } from "@tsprof/stats";
 
 export interface Io {
@@ -43,6 +43,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   // The bin's #! options, then --node-option's: the later one wins where Node takes one value.
   const nodeOptions = [...main.nodeOptions, ...args.nodeOptions];
   checkPermissionModel(nodeOptions);
+  checkTestCoverage(nodeOptions);
   const hookOptions: RunHookOptions = {
     root: process.cwd(),
     include: args.include,
@@ -58,10 +59,12 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     tsconfigProblems.push(line);
     io.stderr.write(line + "\n");
   });
-  // Read and classified once: the syntax check and the choice of preload flag both go by it.
-  const source = readMainSource(script);
-  const format = moduleFormatOf(script, source, rememberFormat(hookOptions));
-  const loadError = checkMainSyntax(script, source, format, hookOptions);
+  // Read and classified once: the syntax check and the choice of preload flag both go by it. Node's test runner
+  // given no file or a directory runs each test file in a process of its own (with this one's execArgv, so with
+  // the hook): nothing to read here, and the runner's own process is CommonJS.
+  const source = main.testRunner ? undefined : readMainSource(script);
+  const format = main.testRunner ? "commonjs" : moduleFormatOf(script, source, rememberFormat(hookOptions));
+  const loadError = main.testRunner ? undefined : checkMainSyntax(script, source, format, hookOptions);
   if (loadError) {
     io.stderr.write(loadError + "\n");
     return 1;
@@ -153,14 +156,29 @@ function checkEnvironment(env: NodeJS.ProcessEnv): void {
 interface MainScript {
   /** The file Node loads (a directory's index.js, `hello` → hello.js, a bin's target). */
   file: string;
-  /** What node is given, so that process.argv[1] is what it would be without tsprof (a bin's link in node_modules/.bin). */
-  entry: string;
+  /**
+   * What node is given, so that process.argv[1] is what it would be without tsprof (a bin's link in node_modules/.bin);
+   * undefined for `--test` given no file.
+   */
+  entry: string | undefined;
   /** Node options from a bin's `#!/usr/bin/env -S node --expose-gc` line. */
   nodeOptions: string[];
+  /**
+   * Set when `--test` is among the node options and what follows it is no file, or none: Node's test runner
+   * finds the test files (in a directory, by a glob, or its default patterns) and runs each in a process of its own.
+   * `file` is then empty.
+   */
+  testRunner?: true;
 }
 
 function resolveScript(args: RunArgs): MainScript {
   if (args.moduleBin !== undefined) return resolveBin(args.moduleBin);
+  // `node --test [DIR | GLOB]`: the runner's process loads no script of ours; what follows goes to it untouched
+  // (a file stays the main script, as before: its syntax is checked and it is the one process `node --test FILE`
+  // runs its tests in when given one file).
+  if (args.nodeOptions.includes("--test") && (args.script === undefined || !(existsSync(args.script) && statSync(args.script).isFile()))) {
+    return { file: "", entry: args.script, nodeOptions: [], testRunner: true };
+  }
   const entry = resolve(args.script as string);
   // The file is the link's target, as node loads it (a bin in node_modules/.bin is its package's file): the
   // hint for node_modules names the package's folder, and the format goes by the target's package.json.
@@ -214,6 +232,7 @@ function nodeModulesHint(main: MainScript, hookOptions: RunHookOptions): string 
   // matched it. The package a hint names is the real path's (a bin in node_modules/.bin is its package's
   // file); the line about globs names the path as typed, and the real one beside it.
   const real = main.file;
+  if (main.testRunner || main.entry === undefined) return undefined;
   if (createInstrumentFilter(hookOptions)(real)) return undefined;
   const asTyped = existsSync(main.entry) && statSync(main.entry).isFile() ? main.entry : real;
   const relativeName = (file: string): string => relative(hookOptions.root, file).split(sep).join("/");
@@ -239,9 +258,27 @@ function nodeModulesHint(main: MainScript, hookOptions: RunHookOptions): string 
       'and set testEnvironment: "@tsprof/runtime/jest-environment" (README: Instrumenting at build time)'
     );
   }
+  // Vitest too (its worker threads load the tests through Vite's transform): --include would profile Vitest's internals.
+  if (name === "vitest") return VITEST_HINT;
   // A package in a node_modules above the working directory (a hoisted bin) gets a glob that climbs to it: `../` globs work.
   const prefix = `tsprof: nothing was instrumented: ${path} is under node_modules`;
   return `${prefix}, which is instrumented only with --include '${[...parts.slice(0, at), "node_modules", name, "**"].join("/")}'`;
+}
+
+/**
+ * Vitest compiles and loads test files itself, through Vite's transform, in worker threads (--pool=threads) or in
+ * processes it forks with node options of its own (--pool=forks, the default), which tsprof's hook never reaches.
+ * What works: a Vite plugin that runs Babel with @tsprof over the project's files, and --pool=forks, whose
+ * processes get TSPROF_OUTPUT from the environment and write into the run's profile.
+ */
+const VITEST_HINT =
+  "tsprof: nothing was instrumented: Vitest compiles and loads test files itself, out of tsprof run's reach; instrument them " +
+  "with a Vite plugin that runs Babel with @tsprof and use --pool=forks (tsprof run -m vitest run --config vitest.tsprof.config.mjs " +
+  "--pool=forks; README: Test runners)";
+
+/** Whether `file` is in package `name`'s folder under a node_modules. */
+function inPackage(file: string, name: string): boolean {
+  return new RegExp(`(^|[\\\\/])node_modules[\\\\/]${name}[\\\\/]`).test(file);
 }
 
 /**
@@ -262,6 +299,15 @@ function unprofiledChildHint(outputDir: string): string | undefined {
   if (args === undefined) return undefined;
   const run = scriptArgsOf(args);
   const line = "tsprof: nothing was instrumented: the program ran its code in a node process it started without tsprof's hook, which tsprof cannot see";
+  if (run !== undefined && inPackage(run[0]!, "vitest")) return VITEST_HINT;
+  // Mocha given node options (`--node-option`, a node flag such as --v8-expose-gc, `node-option` in .mocharc) runs
+  // itself again as `node OPTIONS …/mocha/lib/cli/cli.js`, without execArgv: the same options given to tsprof run
+  // instead, and taken out of mocha's, leave the tests in the process that has the hook.
+  if (run !== undefined && inPackage(run[0]!, "mocha")) {
+    const options = args.slice(1, args.indexOf(run[0]!)).filter((option) => option.startsWith("-"));
+    const given = options.length > 0 ? options.map((option) => `--node-option=${shellQuote(option)}`).join(" ") : "--node-option=OPTION";
+    return `${line}: mocha runs itself again in a new node process when given node options; give them to tsprof run instead and take them out of mocha's command line and .mocharc (tsprof run ${given} -m mocha …)`;
+  }
   // A tool's own entry point in that process (ts-node's child-entrypoint.js and its encoded options) is nothing to run by hand.
   if (run === undefined || /(^|[\\/])node_modules[\\/]/.test(run[0]!)) return line;
   const command = run.map(shellQuote).join(" ");
@@ -382,7 +428,8 @@ function runChild(main: MainScript, nodeOptions: string[], preload: "--require" 
   // `node --inspect=9333 tsprof run x.js`: the debugger is for the program, which gets the option with the
   // rest; this process lets go of the port first, or the program's inspector found it taken.
   closeInspector();
-  const nodeArgs = [...fromCommandLine.rest, preload, preloadPath(hookOptions.outputDir, register), main.entry, ...programArgs];
+  const entry = main.entry === undefined ? [] : [main.entry];
+  const nodeArgs = [...fromCommandLine.rest, preload, preloadPath(hookOptions.outputDir, register), ...entry, ...programArgs];
   const child = spawn(process.execPath, nodeArgs, {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
