@@ -184,6 +184,38 @@ test("a second signal while the profile is written at exit stops the program at 
   }
 });
 
+test("Ctrl-C that the program gets first and answers by a quick write: no line about the write, tsprof dies of SIGINT", { timeout: 60_000 }, async () => {
+  // A terminal's Ctrl-C signals the program and tsprof together, and the program says "W" and writes
+  // its small profile in milliseconds; when its "W" was read before tsprof's own SIGINT, tsprof said the
+  // program was writing its profile. The same order here, made sure of: the program alone first, its
+  // write held until tsprof has its SIGINT too, then let go. The line waits for a write that lasts
+  // (TSPROF_TEST_WRITE_NOTICE_MS, 1 s outside tests; longer here, so that a slow machine's exit is not a long write).
+  let run: Started | undefined;
+  try {
+    const out = join(scratch(), "p.tsprof.json");
+    const hold = join(scratch(), "release");
+    run = await startRun(["-o", out, fixture("idle", "main.js")], { TSPROF_TEST_HOLD_WRITE: hold, TSPROF_TEST_WRITE_NOTICE_MS: "60000" });
+    const pid = run.child.pid!;
+    const program = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ")[0]);
+    assert.ok(program > 0, "the program's pid");
+    process.kill(program, "SIGINT");
+    await until(() => existsSync(`${hold}.held`));
+    run.child.kill("SIGINT");
+    // Time for tsprof to handle its SIGINT while the write is held (it printed the line at once).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writeFileSync(hold, "");
+    const { code, signal } = await run.exited;
+    assert.equal(signal, "SIGINT");
+    assert.equal(code, null);
+    assert.equal(run.stderr(), "");
+    assert.equal(run.stdout(), "ready\n");
+    assertSetUpRecorded(out);
+    assert.deepEqual(leftovers(run.tmp), []);
+  } finally {
+    killGroup(run?.child.pid);
+  }
+});
+
 test("Ctrl-C reaches the program's own SIGINT listener once, though tsprof receives it too", { timeout: 60_000 }, async () => {
   let run: Started | undefined;
   try {

@@ -19,6 +19,12 @@
 //   for it, said in one line; a second one stops the program at once, without the profile. When the
 //   program then exits by itself (it never saw the signal), tsprof still dies of it, after the table
 //   or -o (writeSignal), as a program stopped by Ctrl-C would.
+// - That line is for a long write, and waits until the write has gone on for WRITE_NOTICE_MS: a
+//   terminal's Ctrl-C signals the program and tsprof together, and the program, which gets it too,
+//   says "W" and writes a small profile in a few milliseconds; when its "W" was read before tsprof's
+//   own signal, the line said the program was writing (2 runs in 5 through a pty) for a profile that
+//   was written at once. Now a write that ends (the program exits) within that time says nothing; a
+//   second signal still stops the program at once, the line coming first.
 import type { ChildProcess } from "node:child_process";
 import type { Duplex } from "node:stream";
 import { RELAYED_SIGNALS, isRelayedSignal, lineReader, type RelayedSignal } from "./signal-channel";
@@ -29,6 +35,13 @@ const GRACE_MS = 1000;
  * `timeout` signals tsprof and then its whole process group, tsprof included.
  */
 const SAME_SENDING_MS = 100;
+/** How long the profile's write at exit has gone on (since "W") before a signal received meanwhile is said in a line. */
+const WRITE_NOTICE_MS = 1000;
+/**
+ * Tests only, undocumented: WRITE_NOTICE_MS in milliseconds, so that a test can tell a deferred line from
+ * one printed at once without depending on how fast a loaded machine ends the program.
+ */
+export const WRITE_NOTICE_ENV = "TSPROF_TEST_WRITE_NOTICE_MS";
 
 export interface SignalRelay {
   /** The signal for which the program was stopped with SIGKILL (it never answered), if any. */
@@ -39,28 +52,52 @@ export interface SignalRelay {
   close(): void;
 }
 
-export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJS.WritableStream): SignalRelay {
+export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): SignalRelay {
+  const noticeSetting = Number(env[WRITE_NOTICE_ENV]);
+  const writeNoticeMs = env[WRITE_NOTICE_ENV] !== undefined && Number.isFinite(noticeSetting) && noticeSetting >= 0 ? noticeSetting : WRITE_NOTICE_MS;
   const received: Record<RelayedSignal, number> = { SIGINT: 0, SIGTERM: 0, SIGHUP: 0 };
   const answered: Record<RelayedSignal, number> = { SIGINT: 0, SIGTERM: 0, SIGHUP: 0 };
   let waiting: { signal: RelayedSignal; since: number; timer: NodeJS.Timeout } | undefined;
   let stoppedBy: RelayedSignal | undefined;
-  let writing = false;
+  /** When the child said "W" (performance.now()), undefined before. */
+  let writingSince: number | undefined;
   let writeSignal: { signal: RelayedSignal; since: number } | undefined;
+  /** The line about writeSignal, until it is printed: it waits for the write to be a long one. */
+  let notice: NodeJS.Timeout | undefined;
 
   const stopWaiting = (): void => {
     if (waiting !== undefined) clearTimeout(waiting.timer);
     waiting = undefined;
   };
+  const sayWriting = (): void => {
+    if (notice !== undefined) clearTimeout(notice);
+    notice = undefined;
+    if (writeSignal === undefined) return;
+    const signal = writeSignal.signal;
+    stderr.write(`tsprof: ${signal}: the program is writing its profile, and ends when it is written (${signal} again stops it at once, without the profile)\n`);
+  };
   const stop = (signal: RelayedSignal, why: string): void => {
     stopWaiting();
+    // The line about the first signal, if still waiting, comes first: "again" refers to it.
+    if (notice !== undefined) sayWriting();
     stoppedBy = signal;
     stderr.write(`tsprof: ${why}: stopped without a profile\n`);
     child.kill("SIGKILL");
   };
-  /** `signal` came while the program writes its profile: said once, and the write goes on. */
+  /**
+   * `signal` came while the program writes its profile: the write goes on, and the line says so once
+   * the write has lasted writeNoticeMs since "W" (at once if it already has); the program's exit
+   * before then (close()) takes the line back.
+   */
   const waitForWrite = (signal: RelayedSignal): void => {
-    writeSignal = { signal, since: performance.now() };
-    stderr.write(`tsprof: ${signal}: the program is writing its profile, and ends when it is written (${signal} again stops it at once, without the profile)\n`);
+    const now = performance.now();
+    writeSignal = { signal, since: now };
+    const left = (writingSince ?? now) + writeNoticeMs - now;
+    if (left <= 0) return sayWriting();
+    notice = setTimeout(() => {
+      notice = undefined;
+      if (stoppedBy === undefined && running()) sayWriting();
+    }, left);
   };
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
 
@@ -75,7 +112,7 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
         if (waiting !== undefined && answered[waiting.signal] >= received[waiting.signal]) stopWaiting();
       } else if (kind === "A") stopWaiting();
       else if (kind === "W") {
-        writing = true;
+        writingSince ??= performance.now();
         // The signal still unanswered reached a program that had already finished its JavaScript.
         if (waiting !== undefined && stoppedBy === undefined) {
           const signal = waiting.signal;
@@ -88,7 +125,7 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
 
   const onSignal = (signal: RelayedSignal): void => {
     if (stoppedBy !== undefined || !running()) return;
-    if (writing) {
+    if (writingSince !== undefined) {
       if (writeSignal === undefined) return waitForWrite(signal);
       if (signal === writeSignal.signal && performance.now() - writeSignal.since < SAME_SENDING_MS) return;
       return stop(signal, `${signal} again while the program was writing its profile`);
@@ -117,6 +154,8 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
     },
     close() {
       stopWaiting();
+      if (notice !== undefined) clearTimeout(notice);
+      notice = undefined;
       for (const [signal, listener] of listeners) process.off(signal, listener);
       channel.destroy();
     },

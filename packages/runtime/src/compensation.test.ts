@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { clockFromEnvironment, createHrtimeClock, createNullClock, createSteppingTickClock, createTickClock } from "./clock";
-import { calibrateProbeCost, createCompensatedClock, withCompensation } from "./compensation";
+import { calibrateProbeCost, createCompensatedClock, withCompensation, type FollowingClock } from "./compensation";
+import { createFastClock } from "./fast-clock";
 import { createHarness, finish, statsOf } from "./harness.test-helper";
 import { Profile } from "./profile";
 import { getRuntimeState } from "./runtime-state";
@@ -121,6 +122,73 @@ test("calibration measures a positive, finite cost per reading on the real clock
   const bias = calibrateProbeCost(clock);
   assert.ok(bias > 0 && Number.isFinite(bias), `bias ${bias}`);
   assert.equal(clock.bias, bias);
+});
+
+test("calibration under a timer-thread clock that stalls: the passes are timed with the precise clock it follows", () => {
+  // A model of the fast clock on a loaded machine: one time line that every reading moves on by a
+  // tick (the work of reading), which the precise clock reads as it is and the timer-thread clock
+  // only as the thread last wrote it, the thread running once in 100,000 readings. Timed by the
+  // thread's readings, a probed pass read 0 ticks and won: bias 0, and "stalling, compensated".
+  let time = 0;
+  let written = 0;
+  const precise = { now: () => ++time, unit: 1e-9, name: "precise" };
+  const stalling = {
+    now: () => {
+      if (++time % 100_000 === 0) written = time;
+      return written;
+    },
+    unit: 1e-9,
+    name: "stalling",
+    precise,
+  };
+  const clock = createCompensatedClock(stalling);
+  // A probed pass: two readings of the stalling clock a call and one of the precise clock at its end;
+  // a bare pass: the precise clock's one reading. Half the difference per call: (40,001 - 1) / 20,000 / 2.
+  assert.equal(calibrateProbeCost(clock), 1);
+  assert.equal(clock.bias, 1);
+  assert.equal(clock.name, "stalling, compensated");
+  // A precise clock counting in microseconds: its ticks are converted into the raw clock's nanoseconds.
+  const micro: FollowingClock = { ...stalling, precise: { now: () => ++time, unit: 1e-6 } };
+  const microBias = calibrateProbeCost(createCompensatedClock(micro));
+  assert.ok(Math.abs(microBias - 1000) < 1e-9, `bias ${microBias}`);
+});
+
+test("calibration never takes a pass in which the clock did not advance: a clock stalled through the first pass", () => {
+  // No precise clock to time with: the clock itself, which moves a tick a reading once its first
+  // 40,004 readings are over. The first pass reads it 40,003 times (its probed loop two a call, and
+  // three to time it), after the one reading of the private recorder when it is made: that pass sees
+  // its probed loop take 0 ticks (the stall ends between its loops whether the recorder reads the
+  // clock 0, 1 or 2 times when made). Taken, it made the bias 0; the six later passes say 1.
+  let readings = 0;
+  const late = { now: () => (++readings > 40_004 ? readings - 40_004 : 0), unit: 1e-9, name: "late" };
+  const clock = createCompensatedClock(late);
+  assert.equal(calibrateProbeCost(clock), 1);
+  assert.equal(clock.name, "late, compensated");
+});
+
+test("a clock that never moves: no bias measured, and the profile does not say it is compensated", () => {
+  const frozen = { now: () => 5, unit: 1e-9, name: "frozen" };
+  const clock = createCompensatedClock(frozen);
+  assert.equal(calibrateProbeCost(clock), 0);
+  assert.equal(clock.name, "frozen");
+  const profile = new Profile({ clock: frozen, compensate: true });
+  const meta = profile.runcall(() => profile.snapshot()).meta;
+  assert.equal(meta.clock, "frozen");
+  assert.equal(meta.probeCost, undefined);
+});
+
+test("the fast clock's calibration measures a positive, finite cost, timed with the hrtime it follows", () => {
+  const fast = createFastClock();
+  try {
+    assert.ok(fast.started, "the timer thread started");
+    assert.equal(fast.precise?.unit, 1e-9);
+    const clock = createCompensatedClock(fast);
+    const bias = calibrateProbeCost(clock);
+    assert.ok(bias > 0 && Number.isFinite(bias), `bias ${bias}`);
+    assert.equal(clock.name, "fast, compensated");
+  } finally {
+    fast.stop();
+  }
 });
 
 test("the runtime's own clocks are calibrated once per process: a later new Profile() reuses the measured bias", () => {

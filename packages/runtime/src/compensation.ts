@@ -41,6 +41,7 @@ export function createCompensatedClock(raw: Clock, bias = 0): CompensatedClock {
   // variable would be boxed afresh at every store, an allocation per reading.
   const state = new Float64Array(2);
   state[LATEST] = -Infinity;
+  const rawName = raw.name ?? "custom";
   const clock: CompensatedClock = {
     now() {
       const readings = state[READINGS] + 1;
@@ -50,7 +51,12 @@ export function createCompensatedClock(raw: Clock, bias = 0): CompensatedClock {
       return state[LATEST];
     },
     unit: raw.unit,
-    name: `${raw.name ?? "custom"}, compensated`,
+    // `meta.clock`: "compensated" only while a bias is taken out, as `meta.probeCost` is there only
+    // then. A calibration that could measure nothing (a clock that did not move) leaves bias 0, and
+    // the profile said "fast, compensated" with no probe cost and nothing taken out.
+    get name() {
+      return hasBias(clock.bias) ? `${rawName}, compensated` : rawName;
+    },
     bias,
     raw,
   };
@@ -67,6 +73,15 @@ const CALIBRATION_KINDS = { kinds: new Uint8Array(1) };
 const CALIBRATION_TAG = 15;
 
 /**
+ * A clock that follows a precise one on the same scale, as the fast clock (fast-clock.ts) follows
+ * hrtime, can say which: calibration times its passes with that one.
+ */
+export interface FollowingClock extends Clock {
+  /** The precise clock this one's readings follow (its `unit` may differ: calibration converts). */
+  readonly precise?: Clock;
+}
+
+/**
  * Measures one probed empty call against one bare call, through a private recorder given
  * `clock` with bias 0 (it reads the raw clock and counts its readings as the profile's recorder
  * will, so that cost is included),
@@ -74,7 +89,19 @@ const CALIBRATION_TAG = 15;
  * fastest bare pass, over several passes (the first ones run before the JIT has optimised the
  * probe). Not the best difference within one pass: a pass whose bare loop the machine
  * interrupted gives a difference below zero, which would win (bias 0, seen on a loaded CI
- * machine); an interruption only ever makes a loop slower. Returns the bias, in ticks.
+ * machine); an interruption only ever makes a loop slower, on a clock that is read when asked.
+ *
+ * Not on one that a timer thread keeps current (the fast clock): a pass during which the thread did
+ * not run, or one shorter than its period, reads 0 ticks for the probed loop and won, and the bias
+ * was 0 in 10 of 15 runs, 9-37 ns at random in the others, where hrtime measures a steady 37-40 ns.
+ * So the passes are timed with the precise clock the raw clock follows, when it says which
+ * (FollowingClock), in the raw clock's ticks; the recorder still reads the raw clock, whose cost is
+ * the one measured. And a pass whose probed loop the timing clock did not see advance (a coarse
+ * clock of the program's own that stalled) is never taken: 20,000 probed calls take time (a stall
+ * that ends within the loop still shortens it: only a precise timing clock is safe from that). A bare
+ * loop may read 0 (shorter than one tick of a coarse clock): at worst the bias is a bare call's
+ * cost too large. Without one pass taken the bias stays 0, and the clock does not say it is
+ * compensated. Returns the bias, in ticks.
  */
 export function calibrateProbeCost(clock: CompensatedClock): number {
   clock.bias = 0;
@@ -90,21 +117,39 @@ export function calibrateProbeCost(clock: CompensatedClock): number {
     }
   };
   const bare = (n: number): number => n + 1;
+  const precise = preciseClockOf(raw);
+  const timer = precise ?? raw;
   let fastestProbed = Infinity;
   let fastestBare = Infinity;
   for (let pass = 0; pass < CALIBRATION_PASSES; pass++) {
-    const start = raw.now();
+    const start = timer.now();
     for (let i = 0; i < CALIBRATION_CALLS; i++) sink = probed(sink);
-    const middle = raw.now();
+    const middle = timer.now();
     for (let i = 0; i < CALIBRATION_CALLS; i++) sink = bare(sink);
-    const end = raw.now();
+    const end = timer.now();
+    if (!(middle > start) || !(end >= middle)) continue;
     if (middle - start < fastestProbed) fastestProbed = middle - start;
     if (end - middle < fastestBare) fastestBare = end - middle;
   }
-  const best = (fastestProbed - fastestBare) / CALIBRATION_CALLS;
+  // The timer's ticks in the raw clock's (the fast clock and hrtime both count nanoseconds).
+  const scale = precise === undefined ? 1 : precise.unit / raw.unit;
+  const best = ((fastestProbed - fastestBare) * scale) / CALIBRATION_CALLS;
   const bias = sink > 0 && best > 0 && numberIsFinite(best) ? best / 2 : 0;
   clock.bias = bias;
   return bias;
+}
+
+/** The precise clock `raw` follows (FollowingClock), if it names a usable one. */
+function preciseClockOf(raw: Clock): Clock | undefined {
+  const precise = (raw as FollowingClock).precise;
+  if (precise === null || typeof precise !== "object" || typeof precise.now !== "function") return undefined;
+  const unit = precise.unit;
+  return typeof unit === "number" && numberIsFinite(unit) && unit > 0 && numberIsFinite(raw.unit / unit) ? precise : undefined;
+}
+
+/** Whether `bias` takes anything out (the recorder's test, recorder.ts). */
+function hasBias(bias: unknown): boolean {
+  return typeof bias === "number" && numberIsFinite(bias) && bias > 0;
 }
 
 /** Whether compensation applies to `clock`: real clocks only (never the tick clocks, never count mode). */

@@ -33,6 +33,12 @@ export interface FastClock extends Clock {
   stop(): void;
   /** Whether the timer thread had written its first tick when the clock was made (false: the hrtime fallback). */
   readonly started: boolean;
+  /**
+   * hrtime on the clock's own origin and unit, which the timer thread writes: the probe cost's
+   * calibration times its passes with it (compensation.ts, FollowingClock), since a pass timed by the
+   * thread's readings read 0 whenever the thread had not run. Absent on the hrtime fallback.
+   */
+  readonly precise?: Clock;
 }
 
 const TIMER_THREAD_SOURCE = `
@@ -112,6 +118,7 @@ export function createFastClock(periodMicroseconds = DEFAULT_FAST_CLOCK_PERIOD_U
     unit: 1e-9,
     name: "fast",
     period,
+    precise: { now: exact, unit: 1e-9, name: "hrtime" },
     refresh() {
       time[0] = exact();
     },
