@@ -28,6 +28,7 @@ export function createInstrumentFilter(options: RunHookOptions): (filename: stri
     // Outside the root, "../" paths match no "**" glob, DEFAULT_EXCLUDE's included: the absolute path is matched
     // too, and both must accept, so that node_modules there stays excluded (and an exclude such as '**/*.test.js'
     // keeps its files out) while an include such as '**/*.js', relative to the root, does not reach out of it.
+    // The Babel plugin is handed this decision (transform.ts compileSource), not the globs.
     return accepts(rel) && acceptsOutside(filename.split(sep).join("/").replace(/^\/+/, ""));
   };
 }
