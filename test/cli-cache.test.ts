@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tsprof } from "./helpers/cli";
+import { tsprof, callsByName } from "./helpers/cli";
 
 function entries(dir: string): string[] {
   return readdirSync(dir).flatMap((shard) => readdirSync(join(dir, shard)).map((name) => `${shard}/${name}`)).sort();
@@ -39,4 +39,36 @@ test("TSPROF_CACHE=0 runs without a cache", () => {
   const result = tsprof(["run", "-o", join(work, "p.tsprof.json"), script], { cwd: work, env: { TSPROF_CACHE: "0", TSPROF_CACHE_DIR: join(work, "cache") } });
   assert.equal(result.stdout, "ok\n");
   assert.throws(() => readdirSync(join(work, "cache")));
+});
+
+test("the --include and --exclude globs are no part of a file's key: reordering or adding one compiles nothing anew", () => {
+  const work = mkdtempSync(join(tmpdir(), "tsprof-cache-test-"));
+  const cacheDir = join(work, "cache");
+  writeFileSync(join(work, "lib.ts"), "export function helper(n: number): number { return n * 2; }\n");
+  writeFileSync(join(work, "other.ts"), "export function other(): number { return 0; }\n");
+  writeFileSync(join(work, "main.ts"), 'import { helper } from "./lib";\nimport { other } from "./other";\nfunction main(): void { console.log(helper(21) + other()); }\nmain();\n');
+  const env = { TSPROF_CACHE_DIR: cacheDir };
+  const out = join(work, "p.tsprof.json");
+  const run = (globs: string[]): void => {
+    const result = tsprof(["run", "-o", out, ...globs, "main.ts"], { cwd: work, env });
+    assert.equal(result.stdout, "42\n", globs.join(" "));
+    assert.equal(result.stderr, "", globs.join(" "));
+  };
+
+  run(["--include", "main.ts", "--include", "lib.ts", "--exclude", "other.ts"]);
+  const afterFirst = entries(cacheDir);
+  assert.deepEqual(callsByName(out), { main: 1, helper: 1 });
+  for (const globs of [
+    ["--include", "lib.ts", "--include", "main.ts", "--exclude", "other.ts"],
+    ["--exclude", "other.ts", "--include", "lib.ts", "--include", "main.ts", "--include", "missing/**"],
+    ["--include", "*.ts", "--exclude", "other.ts", "--exclude", "*.test.ts"],
+  ]) {
+    run(globs);
+    assert.deepEqual(entries(cacheDir), afterFirst, `nothing compiled anew for ${globs.join(" ")}`);
+    assert.deepEqual(callsByName(out), { main: 1, helper: 1 }, globs.join(" "));
+  }
+  // A glob that changes whether a file is instrumented does compile it anew, and the profile follows the globs.
+  run(["--include", "main.ts", "--include", "other.ts"]);
+  assert.deepEqual(callsByName(out), { main: 1, other: 1 });
+  assert.equal(entries(cacheDir).length, afterFirst.length + 2, "lib.ts uninstrumented and other.ts instrumented");
 });

@@ -86,13 +86,17 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   // Legacy member and parameter decorators applied as tsc applies them (see legacy-decorators.ts), in the
   // decorator syntax tsc takes (legacy-decorator-syntax.ts).
   if (decorators === "legacy") plugins.push(legacyDecoratorsPlugin, legacyDecoratorSyntaxPlugin);
+  // The plugin is told the hooks' decision (hooks/should-instrument.ts), not the --include/--exclude globs: the
+  // file itself as its one include, an absolute path naming that file (node_modules in it opts it in as
+  // explicitly). So the output depends on the file and not on the other globs, and the compile cache's key leaves
+  // the glob list out (compile-cache.ts cacheKey): adding or reordering a glob recompiled every file.
   if (instrument) plugins.push(
     [
       tsprofPlugin,
       {
         root: options.root,
-        include: options.include,
-        exclude: options.exclude,
+        include: [filename],
+        exclude: [],
         runtime: options.runtime,
         importStyle: format === "module" ? "import" : "require",
       },

@@ -111,3 +111,23 @@ test("a glob written through a symlinked folder names the files below it, by the
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("a glob through a link to a folder outside the root names the files there, also when paths are taken from another root (globRoot)", () => {
+  const top = mkdtempSync(join(tmpdir(), "tsprof-filter-"));
+  try {
+    mkdirSync(join(top, "mylib"), { recursive: true });
+    writeFileSync(join(top, "mylib", "index.js"), "");
+    mkdirSync(join(top, "app", "node_modules"), { recursive: true });
+    symlinkSync(join("..", "..", "mylib"), join(top, "app", "node_modules", "mylib"));
+    const root = join(top, "app");
+    assert.equal(makeFileFilter({ root, include: ["node_modules/mylib/**"] })("../mylib/index.js"), true);
+    assert.equal(makeFileFilter({ root, exclude: ["node_modules/mylib/**"] })("../mylib/index.js"), false);
+    // tsprof run matches a file outside its root by its absolute path, from "/": the glob's folder is still the root's.
+    const absolute = join(top, "mylib", "index.js").replace(/^\/+/, "");
+    assert.equal(makeFileFilter({ root: "/", globRoot: root, include: ["node_modules/mylib/**"] })(absolute), true);
+    assert.equal(makeFileFilter({ root: "/", globRoot: root, exclude: ["node_modules/mylib/**"] })(absolute), false);
+    assert.equal(makeFileFilter({ root: "/", include: ["node_modules/mylib/**"] })(absolute), false, "without globRoot the folder is /node_modules/mylib");
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+});

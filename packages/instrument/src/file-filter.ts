@@ -18,6 +18,12 @@ export interface FileFilterOptions {
   exclude?: string[];
   /** What relative paths are relative to, for absolute globs (default: the process's cwd). */
   root?: string;
+  /**
+   * What a relative glob's literal folder part is taken from when it is followed through a link (default: root).
+   * `tsprof run` matches a file outside its working directory by its absolute path (root "/") while the globs are
+   * written relative to that directory: `node_modules/mylib/**` through an npm link to ../mylib is that folder's.
+   */
+  globRoot?: string;
 }
 
 type PathMatcher = (relativePath: string) => boolean;
@@ -34,12 +40,13 @@ const MATCH_OPTIONS = { dot: true };
  */
 export function makeFileFilter(options: FileFilterOptions): PathMatcher {
   const root = options.root ?? process.cwd();
+  const globRoot = options.globRoot ?? root;
   const include = options.include ?? [];
-  const included = include.length > 0 ? globMatcher(include, root) : () => true;
-  const excluded = globMatcher(options.exclude ?? [], root);
+  const included = include.length > 0 ? globMatcher(include, root, globRoot) : () => true;
+  const excluded = globMatcher(options.exclude ?? [], root, globRoot);
   const inNodeModules = picomatch(DEFAULT_EXCLUDE, MATCH_OPTIONS);
   // `--include "node_modules/lib/**"` opts those files back in; `--include "**"` does not.
-  const includedExplicitly = globMatcher(include.filter((glob) => glob.includes("node_modules")), root);
+  const includedExplicitly = globMatcher(include.filter((glob) => glob.includes("node_modules")), root, globRoot);
   return (relativePath) => {
     const path = relativePath.replace(/^\.\//, "");
     // A file reached through a symlinked folder has two paths, the one it was named by and its real one; a glob
@@ -117,8 +124,11 @@ function realPath(path: string): string {
   }
 }
 
-/** Whether any of `globs` matches; absolute globs are tried on the absolute path (root + relative path). */
-function globMatcher(globs: string[], root: string): PathMatcher {
+/**
+ * Whether any of `globs` matches; absolute globs are tried on the absolute path (root + relative path). Globs
+ * through a link are followed from `globRoot` (FileFilterOptions).
+ */
+function globMatcher(globs: string[], root: string, globRoot: string): PathMatcher {
   const relative = globs.filter((glob) => !isAbsolute(glob));
   const absolute = globs.filter((glob) => isAbsolute(glob)).map(toSlashes);
   const matchers: PathMatcher[] = [];
@@ -127,7 +137,7 @@ function globMatcher(globs: string[], root: string): PathMatcher {
     const matchAbsolute = absoluteMatcher(absolute);
     matchers.push((path) => matchAbsolute(toSlashes(resolve(root, path))));
   }
-  const throughLink = linkedGlobsMatcher(globs, root);
+  const throughLink = linkedGlobsMatcher(globs, root, globRoot);
   if (throughLink) matchers.push(throughLink);
   return (path) => matchers.some((matches) => matches(path));
 }
@@ -139,15 +149,18 @@ function globMatcher(globs: string[], root: string): PathMatcher {
  * below it. Node resolves the symlinks of every module it loads, so the hooks see proj/src/main.ts; the glob
  * used to match nothing there, and `tsprof run` printed an empty table (an exclude excluded nothing) without a
  * word. A link further down than the literal part ("*link/**") is not followed: only a real folder name can be.
+ * Wherever the link points: the real folder may be outside the root (an npm link, a symlinked node_modules), where
+ * the file's path is "../…" and only its absolute path says it is below the glob's folder. The folder part is
+ * resolved from `globRoot`, the file's path from `root` (they differ in tsprof run: FileFilterOptions.globRoot).
  * Undefined when no glob goes through a link.
  */
-function linkedGlobsMatcher(globs: string[], root: string): PathMatcher | undefined {
+function linkedGlobsMatcher(globs: string[], root: string, globRoot: string): PathMatcher | undefined {
   const linked: Array<{ realBase: string; matchRest: PathMatcher | undefined }> = [];
   for (const glob of globs) {
     const { base, rest } = splitGlobBase(glob);
     // A base with escapes ("x\\[1\\]/**") is not a path as written; such globs keep matching as before.
     if (base === "" || base.includes("\\")) continue;
-    const absoluteBase = toSlashes(resolve(root, base));
+    const absoluteBase = toSlashes(resolve(globRoot, base));
     const realBase = realPathOfPrefix(absoluteBase);
     if (realBase === undefined || realBase === absoluteBase) continue;
     linked.push({ realBase, matchRest: rest === "" ? undefined : picomatch(rest, MATCH_OPTIONS) });

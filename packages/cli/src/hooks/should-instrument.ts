@@ -16,15 +16,20 @@ export function createInstrumentFilter(options: RunHookOptions): (filename: stri
   const include = options.include.map((glob) => outsideGlobAsAbsolute(glob, options.root));
   const exclude = options.exclude.map((glob) => outsideGlobAsAbsolute(glob, options.root));
   const accepts = makeFileFilter({ include, exclude, root: options.root });
-  // Outside the root, paths are taken relative to "/" (see below), so that an absolute glob still names the file.
-  const acceptsOutside = makeFileFilter({ include, exclude, root: "/" });
+  // Outside the root, paths are also taken relative to "/" (see below); a glob through a link is still followed
+  // from the root it was written in (`node_modules/mylib/**`, an npm link to ../mylib).
+  const acceptsOutside = makeFileFilter({ include, exclude, root: "/", globRoot: options.root });
   const tools = toolDirectories();
   return (filename) => {
     if (NON_SCRIPT_EXTENSIONS.includes(extname(filename))) return false;
     if (tools.some((dir) => filename.startsWith(dir))) return false;
     const rel = relative(options.root, filename).split(sep).join("/");
-    // Outside the root, "../" paths match no "**" glob: match the absolute path instead (node_modules stays excluded).
-    return rel.startsWith("../") ? acceptsOutside(filename.split(sep).join("/").replace(/^\/+/, "")) : accepts(rel);
+    if (!rel.startsWith("../")) return accepts(rel);
+    // Outside the root, "../" paths match no "**" glob, DEFAULT_EXCLUDE's included: the absolute path is matched
+    // too, and both must accept, so that node_modules there stays excluded (and an exclude such as '**/*.test.js'
+    // keeps its files out) while an include such as '**/*.js', relative to the root, does not reach out of it.
+    // The Babel plugin is handed this decision (transform.ts compileSource), not the globs.
+    return accepts(rel) && acceptsOutside(filename.split(sep).join("/").replace(/^\/+/, ""));
   };
 }
 
