@@ -5,10 +5,13 @@ import {
   classMemberNames,
   freeFunctionNames,
   inferredFunctionName,
+  objectLiteralName,
+  classFieldNamesFunction,
   accessorName,
   propertyKeyName,
   type FunctionNames,
   type NamingPlace,
+  type NamingRoute,
   type PropertyKeyDescription,
 } from "@tsprof/instrument";
 
@@ -66,35 +69,94 @@ function memberSegments(path: NodePath): string[] | undefined {
 }
 
 /**
- * The name NamedEvaluation (or V8's inferrer) gives an anonymous function or class at `path`:
- * `const f = …`, `f = …`, `a.b = …`, `{ f: … }`, `(f = …) =>`, `export default …`. Undefined otherwise.
+ * Whether `parent` hands an anonymous function (or class) in it on to the place where `parent` itself sits,
+ * for V8's inferrer: an operand of `||`, `&&`, `??`, `? :`, an element of a comma expression or of an array
+ * literal, a spread in an array literal. The spec's NamedEvaluation stops at all of these.
  */
-/** Where an anonymous function sits, described for the shared naming rule (`inferredFunctionName`). */
-function namingPlace(path: NodePath, nameOf: NameOf): NamingPlace {
+function isPassThrough(parent: NodePath): boolean {
+  const node = parent.node;
+  if (t.isLogicalExpression(node) || t.isConditionalExpression(node) || t.isSequenceExpression(node) || t.isArrayExpression(node)) return true;
+  return t.isSpreadElement(node) && t.isArrayExpression(parent.parent);
+}
+
+/** Where an expression ends up once wrappers and pass-through operators are looked through, and how it got there. */
+interface Placement {
+  /** The outermost expression on the way: the one `parent` holds. */
+  child: NodePath;
+  parent: NodePath | null;
+  route: NamingRoute;
+}
+
+/** `(function`: a function expression that is the first thing inside parentheses (NamingRoute.parenthesizedFunction). */
+function isParenthesizedFunction(path: NodePath): boolean {
+  if (!t.isFunctionExpression(path.node)) return false;
+  const start = path.node.start;
+  let current: NodePath | null = path;
+  // Up through every node that starts where the function does: `(function () {} || g)` counts too.
+  while (current) {
+    if ((current.node.extra as { parenthesized?: boolean } | undefined)?.parenthesized) return true;
+    const parent: NodePath | null = current.parentPath;
+    if (!parent) return false;
+    if (t.isParenthesizedExpression(parent.node)) return true;
+    if (start == null || parent.node.start !== start) return false;
+    current = parent;
+  }
+  return false;
+}
+
+function placement(path: NodePath): Placement {
   let child: NodePath = path;
   let parent = path.parentPath;
-  while (parent && isTransparentWrapper(parent.node)) {
+  let indirect = false;
+  while (parent && (isTransparentWrapper(parent.node) || isPassThrough(parent))) {
+    if (!isTransparentWrapper(parent.node)) indirect = true;
     child = parent;
     parent = parent.parentPath;
   }
+  return { child, parent, route: { indirect, parenthesizedFunction: isParenthesizedFunction(path) } };
+}
+
+const NAMING_ASSIGNMENTS = new Set(["=", "||=", "&&=", "??="]);
+
+/**
+ * Where an anonymous function, class or object literal sits, described for the shared naming rule
+ * (`inferredFunctionName`): `const f = …`, `f = …`, `a.b = …`, `{ f: … }`, `(f = …) =>`, `export default …`.
+ * `withObjectName`: also name the object literal a property sits in (only an indirect route uses it).
+ */
+function namingPlace({ child, parent }: Placement, nameOf: NameOf, withObjectName: boolean): NamingPlace {
   if (!parent) return { kind: "other" };
   const node = parent.node;
   // const f = …
-  if (t.isVariableDeclarator(node) && node.init === child.node) return { kind: "binding", name: t.isIdentifier(node.id) ? nameOf(node.id) : undefined };
+  if (t.isVariableDeclarator(node) && node.init === child.node) {
+    return { kind: "binding", name: t.isIdentifier(node.id) ? nameOf(node.id) : undefined, declarator: true };
+  }
   // f = …, a.b.c = …, x ||= …
   if (t.isAssignmentExpression(node) && node.right === child.node) {
-    return { kind: "assignment", segments: t.isIdentifier(node.left) ? [nameOf(node.left)] : memberSegments(parent.get("left") as NodePath) };
+    const identifier = t.isIdentifier(node.left);
+    const segments = identifier ? [nameOf(node.left as t.Identifier)] : memberSegments(parent.get("left") as NodePath);
+    return { kind: "assignment", segments, compound: !NAMING_ASSIGNMENTS.has(node.operator), identifier };
   }
   // (f = …) => …, { f = … } = o
-  if (t.isAssignmentPattern(node) && node.right === child.node) return { kind: "binding", name: t.isIdentifier(node.left) ? nameOf(node.left) : undefined };
+  if (t.isAssignmentPattern(node) && node.right === child.node) {
+    return { kind: "binding", name: t.isIdentifier(node.left) ? nameOf(node.left) : undefined, declarator: false };
+  }
   // { f: … }
-  if (t.isObjectProperty(node) && node.value === child.node) return { kind: "property", key: describeKey(parent.get("key") as NodePath, node.computed) };
+  if (t.isObjectProperty(node) && node.value === child.node) {
+    const objectName = withObjectName ? objectLiteralName(namingPlace(placement(parent.parentPath!), nameOf, true)) : undefined;
+    return { kind: "property", key: describeKey(parent.get("key") as NodePath, node.computed), computed: node.computed, objectName };
+  }
+  // class { x = … }   (functions there are named as class members; this names objects and classes)
+  if ((t.isClassProperty(node) || t.isClassPrivateProperty(node)) && node.value === child.node) {
+    const computed = t.isClassProperty(node) && node.computed;
+    return { kind: "field", key: describeKey(parent.get("key") as NodePath, computed), computed };
+  }
   if (t.isExportDefaultDeclaration(node)) return { kind: "export-default" };
   return { kind: "other" };
 }
 
 function inferredName(path: NodePath, nameOf: NameOf): string | undefined {
-  return inferredFunctionName(namingPlace(path, nameOf));
+  const where = placement(path);
+  return inferredFunctionName(namingPlace(where, nameOf, where.route.indirect), where.route);
 }
 
 function className(classPath: NodePath, nameOf: NameOf): string {
@@ -134,12 +196,12 @@ export function functionNames(path: NodePath<t.Function>, nameOf: NameOf = ownNa
     return freeFunctionNames(name);
   }
   if ((t.isFunctionDeclaration(node) || t.isFunctionExpression(node)) && node.id) return freeFunctionNames(nameOf(node.id));
-  // A function stored in a class field: `handler = () => {}`, `static #make = function () {}`.
-  let holder: NodePath = path;
-  while (holder.parentPath && isTransparentWrapper(holder.parentPath.node)) holder = holder.parentPath;
-  const field = holder.parentPath;
-  if (field && (field.isClassProperty() || field.isClassPrivateProperty()) && field.node.value === holder.node) {
-    return classNames(field, true, nameOf);
+  // A function stored in a class field: `handler = () => {}`, `static #make = function () {}`,
+  // `fallback = x || function () {}`.
+  const { child, parent: field, route } = placement(path);
+  if (field && (field.isClassProperty() || field.isClassPrivateProperty()) && field.node.value === child.node) {
+    const computed = field.isClassProperty() && field.node.computed;
+    return classFieldNamesFunction(route, computed) ? classNames(field, true, nameOf) : freeFunctionNames(undefined);
   }
   if (t.isFunctionDeclaration(node)) return freeFunctionNames(t.isExportDefaultDeclaration(path.parent) ? "default" : undefined);
   return freeFunctionNames(inferredName(path, nameOf));

@@ -7,10 +7,13 @@ import {
   classMemberNames,
   freeFunctionNames,
   inferredFunctionName,
+  objectLiteralName,
+  classFieldNamesFunction,
   propertyKeyName,
   type ClassMemberKind,
   type FunctionNames,
   type NamingPlace,
+  type NamingRoute,
   type PropertyKeyDescription,
 } from "@tsprof/instrument";
 
@@ -75,31 +78,106 @@ export function createSiteNamer(tsApi: typeof ts, sourceFile: ts.SourceFile) {
   const isAssignment = (node: ts.Node): node is ts.BinaryExpression =>
     tsApi.isBinaryExpression(node) && node.operatorToken.kind >= SyntaxKind.FirstAssignment && node.operatorToken.kind <= SyntaxKind.LastAssignment;
 
-  /** Where an anonymous function or class sits, for `inferredFunctionName` (wrappers looked through). */
-  function namingPlace(node: ts.Node): NamingPlace {
+  const NAMING_ASSIGNMENTS = new Set<ts.SyntaxKind>([
+    SyntaxKind.EqualsToken,
+    SyntaxKind.BarBarEqualsToken,
+    SyntaxKind.AmpersandAmpersandEqualsToken,
+    SyntaxKind.QuestionQuestionEqualsToken,
+  ]);
+  const PASS_THROUGH_OPERATORS = new Set<ts.SyntaxKind>([
+    SyntaxKind.BarBarToken,
+    SyntaxKind.AmpersandAmpersandToken,
+    SyntaxKind.QuestionQuestionToken,
+    SyntaxKind.CommaToken,
+  ]);
+
+  /**
+   * Whether `parent` hands an anonymous function (or class) in it on to the place where `parent` itself
+   * sits, for V8's inferrer: an operand of `||`, `&&`, `??`, `? :`, an element of a comma expression or of
+   * an array literal, a spread in an array literal. The spec's NamedEvaluation stops at all of these.
+   */
+  const isPassThrough = (parent: ts.Node): boolean =>
+    (tsApi.isBinaryExpression(parent) && PASS_THROUGH_OPERATORS.has(parent.operatorToken.kind)) ||
+    tsApi.isConditionalExpression(parent) ||
+    tsApi.isArrayLiteralExpression(parent) ||
+    (tsApi.isSpreadElement(parent) && tsApi.isArrayLiteralExpression(parent.parent));
+
+  const startOf = (node: ts.Node): number => (node.pos >= 0 ? node.getStart(sourceFile) : -1);
+
+  /** `(function`: a function expression that is the first thing inside parentheses (NamingRoute.parenthesizedFunction). */
+  function isParenthesizedFunction(node: ts.Node): boolean {
+    if (!tsApi.isFunctionExpression(node)) return false;
+    const start = startOf(node);
+    if (start < 0) return false;
+    // Up through every node that starts where the function does: `(function () {} || g)` counts too.
+    for (let current = node.parent; current; current = current.parent) {
+      if (tsApi.isParenthesizedExpression(current)) return true;
+      if (startOf(current) !== start) return false;
+    }
+    return false;
+  }
+
+  /** Where an expression ends up once wrappers and pass-through operators are looked through, and how it got there. */
+  interface Placement {
+    /** The outermost expression on the way: the one `parent` holds. */
+    child: ts.Node;
+    parent: ts.Node | undefined;
+    route: NamingRoute;
+  }
+
+  function placement(node: ts.Node): Placement {
     let child = node;
     let parent = node.parent;
-    while (parent && isTransparentWrapper(parent)) {
+    let indirect = false;
+    while (parent && (isTransparentWrapper(parent) || isPassThrough(parent))) {
+      if (!isTransparentWrapper(parent)) indirect = true;
       child = parent;
       parent = parent.parent;
     }
+    return { child, parent, route: { indirect, parenthesizedFunction: isParenthesizedFunction(node) } };
+  }
+
+  /**
+   * Where an anonymous function, class or object literal sits, for `inferredFunctionName`.
+   * `withObjectName`: also name the object literal a property sits in (only an indirect route uses it).
+   */
+  function namingPlace({ child, parent }: Placement, withObjectName: boolean): NamingPlace {
     if (!parent) return { kind: "other" };
     // const f = …   (also `(f = …) =>` and `const { f = … } = o`)
     if ((tsApi.isVariableDeclaration(parent) || tsApi.isParameter(parent) || tsApi.isBindingElement(parent)) && parent.initializer === child) {
-      return { kind: "binding", name: tsApi.isIdentifier(parent.name) ? parent.name.text : undefined };
+      return { kind: "binding", name: tsApi.isIdentifier(parent.name) ? parent.name.text : undefined, declarator: tsApi.isVariableDeclaration(parent) };
     }
     // ({ f = … } = o)
-    if (tsApi.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === child) return { kind: "binding", name: parent.name.text };
+    if (tsApi.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === child) {
+      return { kind: "binding", name: parent.name.text, declarator: false };
+    }
     // f = …, a.b.c = …, Foo.prototype.bar = …, x ||= …
-    if (isAssignment(parent) && parent.right === child) return { kind: "assignment", segments: memberSegments(parent.left) };
+    if (isAssignment(parent) && parent.right === child) {
+      return {
+        kind: "assignment",
+        segments: memberSegments(parent.left),
+        compound: !NAMING_ASSIGNMENTS.has(parent.operatorToken.kind),
+        identifier: tsApi.isIdentifier(skipParentheses(parent.left)),
+      };
+    }
     // { f: … }
-    if (tsApi.isPropertyAssignment(parent) && parent.initializer === child) return { kind: "property", key: describeKey(parent.name, false) };
+    if (tsApi.isPropertyAssignment(parent) && parent.initializer === child) {
+      const objectName = withObjectName ? objectLiteralName(namingPlace(placement(parent.parent), true)) : undefined;
+      return { kind: "property", key: describeKey(parent.name, false), computed: tsApi.isComputedPropertyName(parent.name), objectName };
+    }
+    // class { x = … }   (functions there are named as class members; this names objects and classes)
+    if (tsApi.isPropertyDeclaration(parent) && parent.initializer === child && tsApi.isClassLike(parent.parent)) {
+      return { kind: "field", key: describeKey(parent.name, false), computed: tsApi.isComputedPropertyName(parent.name) };
+    }
     // export default …   (not `export = …`)
     if (tsApi.isExportAssignment(parent) && !parent.isExportEquals) return { kind: "export-default" };
     return { kind: "other" };
   }
 
-  const inferredName = (node: ts.Node): string | undefined => inferredFunctionName(namingPlace(node));
+  const inferredName = (node: ts.Node): string | undefined => {
+    const where = placement(node);
+    return inferredFunctionName(namingPlace(where, where.route.indirect), where.route);
+  };
 
   const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
     tsApi.canHaveModifiers(node) && (tsApi.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
@@ -132,12 +210,11 @@ export function createSiteNamer(tsApi: typeof ts, sourceFile: ts.SourceFile) {
       return freeFunctionNames(accessorName(memberKind(node), propertyKeyName(describeKey(node.name, false))));
     }
     if ((tsApi.isFunctionDeclaration(node) || tsApi.isFunctionExpression(node)) && node.name) return freeFunctionNames(node.name.text);
-    // A function stored in a class field: `handler = () => {}`, `static #make = function () {}`.
-    let holder: ts.Node = node;
-    while (holder.parent && isTransparentWrapper(holder.parent)) holder = holder.parent;
-    const field = holder.parent;
-    if (field && tsApi.isPropertyDeclaration(field) && field.initializer === holder && tsApi.isClassLike(field.parent)) {
-      return classNames(field, "field");
+    // A function stored in a class field: `handler = () => {}`, `static #make = function () {}`,
+    // `fallback = x || function () {}`.
+    const { child, parent: field, route } = placement(node);
+    if (field && tsApi.isPropertyDeclaration(field) && field.initializer === child && tsApi.isClassLike(field.parent)) {
+      return classFieldNamesFunction(route, tsApi.isComputedPropertyName(field.name)) ? classNames(field, "field") : freeFunctionNames(undefined);
     }
     if (tsApi.isFunctionDeclaration(node)) return freeFunctionNames(hasModifier(node, SyntaxKind.DefaultKeyword) ? "default" : undefined);
     return freeFunctionNames(inferredName(node));
