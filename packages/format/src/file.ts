@@ -80,8 +80,8 @@ export interface UnlessChanged {
  * the target, which fails if another process made it meanwhile; a file that was there is replaced
  * only by the one writer holding the claim on replacing it, the others go to their `otherwise`. A
  * file system without hard links uses the claim for both. What no writer can tell is a file written
- * by a process that ended before this one started recording from an earlier run's: that one is
- * replaced (`%p` in the name keeps every profile).
+ * by a process that ended before this one started from an earlier run's: that one is replaced
+ * (fileIdentitySince(); `%p` in the name keeps every profile).
  * A device or FIFO is written through whatever `unlessChanged` says: many writers are what it is for.
  */
 export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
@@ -403,6 +403,29 @@ export function fileIdentity(path: string): string {
   } catch {
     return "";
   }
+}
+
+/**
+ * The `identity` for `unlessChanged` of a writer whose process started at `startedMs` (ms since the
+ * epoch: performance.timeOrigin), taken when it starts recording: fileIdentity(path), but a file
+ * modified since the process started is another process's, never an earlier run's, and gets an
+ * identity no file has, so that it is kept at exit. The runtime starts recording at the first
+ * instrumented module, well after the process started: a test runner's workers, started together,
+ * do not all get that far before the quickest has ended and written the file, and the slower ones
+ * took it for an earlier run's and replaced it. A file written before this process started is
+ * still replaced (nothing tells a process that ended then from an earlier run). The two times come
+ * from one clock, the system's (a network file system with a skewed clock may keep an earlier run's
+ * file: the profile goes beside it, said in a line, and nothing is lost).
+ */
+export function fileIdentitySince(path: string, startedMs: number): string {
+  let stats: NodeFs.Stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return "";
+  }
+  if (stats.mtimeMs >= startedMs) return `written since ${startedMs}`;
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 /**
