@@ -3,7 +3,7 @@
 // process since it started, writes `<name>-<pid>.<ext>` instead and says so in one stderr line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,3 +46,41 @@ for (const earlier of [false, true]) {
     assert.deepEqual(callsIn(mine), { parentWork: 2 });
   });
 }
+
+// A test runner's workers (node --test with one TSPROF_OUTPUT): started together, one may end and
+// write the file before another has run its first instrumented module, where recording (and the
+// look at the file) starts. That file was written after the slower process started: another
+// process's, kept, not an earlier run's to replace. The slower process here waits, after starting
+// and before loading anything instrumented, for a line on its stdin, sent once the quick one has ended.
+test("a process that started before another wrote the file, and began recording after, keeps that profile", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-fork-"));
+  const probePath = JSON.stringify(require.resolve("@tsprof/runtime/probe"));
+  writeFileSync(join(dir, "quick.js"), `const probe = require(${probePath}).module("quick.js", [["quickWork", "", 2, 1, 0]]);
+function quickWork() { const t = probe.enter(0); try { return 1; } finally { probe.exit(t); } }
+quickWork();
+`);
+  writeFileSync(join(dir, "slow.js"), `const { readSync, writeSync } = require("fs");
+writeSync(1, "started\\n");
+readSync(0, Buffer.alloc(1), 0, 1, null);
+const probe = require(${probePath}).module("slow.js", [["slowWork", "", 5, 1, 0]]);
+function slowWork() { const t = probe.enter(0); try { return 1; } finally { probe.exit(t); } }
+slowWork();
+`);
+  const env = cleanEnv({ TSPROF_OUTPUT: "out.tsprof.json" });
+  const slow = spawn(process.execPath, ["slow.js"], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
+  let stdout = "";
+  let stderr = "";
+  slow.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+  await new Promise<void>((resolve) => slow.stdout.on("data", (data: Buffer) => (stdout += data.toString()) === "started\n" && resolve()));
+  const quick = spawnSync(process.execPath, ["quick.js"], { cwd: dir, env, encoding: "utf8", timeout: 30_000 });
+  assert.equal(quick.status, 0, quick.stderr);
+  assert.equal(quick.stderr, "");
+  const exited = new Promise<number | null>((resolve) => slow.on("exit", resolve));
+  slow.stdin.end("g");
+  assert.equal(await exited, 0, stderr);
+  const mine = join(dir, `out-${slow.pid}.tsprof.json`);
+  assert.equal(stderr, `tsprof: ${join(dir, "out.tsprof.json")} was written by another process while this one ran (one TSPROF_OUTPUT without %p for both): profile written to ${mine}\n`);
+  assert.deepEqual(callsIn(join(dir, "out.tsprof.json")), { quickWork: 1 });
+  assert.deepEqual(callsIn(mine), { slowWork: 1 });
+});
+

@@ -37,6 +37,8 @@ const byteLength = NodeBuffer !== undefined ? NodeBuffer.byteLength : undefined;
 const reflectApply = Reflect.apply;
 const stringIndexOf = String.prototype.indexOf;
 const stringSlice = String.prototype.slice;
+const stringCharCodeAt = String.prototype.charCodeAt;
+const imul = Math.imul;
 const threadId = nodeBuiltin("worker_threads")?.threadId ?? 0;
 
 /** Throws needsNodeFs()'s line where there is no fs to read or write with (a page, an ES module bundle on an old Node). */
@@ -73,10 +75,13 @@ export interface UnlessChanged {
  * With `unlessChanged`, a `path` that another writer has made or replaced since `identity` was
  * taken is left alone and the profile goes to `unlessChanged.otherwise`: two processes given one
  * output path (a forked child inherits TSPROF_OUTPUT) would otherwise each replace the other's
- * file, and one profile would be lost without a word. When there was no file, the temp file is
- * hard-linked to the target, which fails if another process made it meanwhile (no window at all); a
- * file that was there is compared again just before the rename (two processes ending in the same
- * moment can still both pass that check). A file system without hard links gets the check alone.
+ * file, and one profile would be lost without a word. Many processes ending in the same moment lose
+ * nothing either (placedUnlessChanged()): when there was no file, the temp file is hard-linked to
+ * the target, which fails if another process made it meanwhile; a file that was there is replaced
+ * only by the one writer holding the claim on replacing it, the others go to their `otherwise`. A
+ * file system without hard links uses the claim for both. What no writer can tell is a file written
+ * by a process that ended before this one started from an earlier run's: that one is replaced
+ * (fileIdentitySince(); `%p` in the name keeps every profile).
  * A device or FIFO is written through whatever `unlessChanged` says: many writers are what it is for.
  */
 export function writeProfileFile(path: string, profile: Profile, unlessChanged?: UnlessChanged): string {
@@ -127,15 +132,7 @@ function writeThrough(path: string, bytes: (write: (chunk: Chunk) => void) => vo
       renameSync(tmp, target);
       return path;
     }
-    if (unlessChanged.identity === "" && linkedAnew(tmp, target)) {
-      unlinkSync(tmp);
-      return path;
-    }
-    const now = fileIdentity(path);
-    if (now === "" || now === unlessChanged.identity) {
-      renameSync(tmp, target);
-      return path;
-    }
+    if (placedUnlessChanged(tmp, target, path, unlessChanged.identity)) return path;
   } catch (error) {
     removeQuietly(tmp);
     throw namingTarget(error, tmp, path);
@@ -408,15 +405,125 @@ export function fileIdentity(path: string): string {
   }
 }
 
-/** Hard-links `tmp` as `path` if there is no `path`: true when it did; false when `path` exists or the file system has no hard links. */
-function linkedAnew(tmp: string, path: string): boolean {
+/**
+ * The `identity` for `unlessChanged` of a writer whose process started at `startedMs` (ms since the
+ * epoch: performance.timeOrigin), taken when it starts recording: fileIdentity(path), but a file
+ * modified since the process started is another process's, never an earlier run's, and gets an
+ * identity no file has, so that it is kept at exit. The runtime starts recording at the first
+ * instrumented module, well after the process started: a test runner's workers, started together,
+ * do not all get that far before the quickest has ended and written the file, and the slower ones
+ * took it for an earlier run's and replaced it. A file written before this process started is
+ * still replaced (nothing tells a process that ended then from an earlier run). The two times come
+ * from one clock, the system's (a network file system with a skewed clock may keep an earlier run's
+ * file: the profile goes beside it, said in a line, and nothing is lost).
+ */
+export function fileIdentitySince(path: string, startedMs: number): string {
+  let stats: NodeFs.Stats;
   try {
-    linkSync(tmp, path);
-    return true;
+    stats = statSync(path);
   } catch {
-    return false;
+    return "";
+  }
+  if (stats.mtimeMs >= startedMs) return `written since ${startedMs}`;
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+}
+
+/**
+ * Puts the written temp file `tmp` at `target` if what `path` names is still what the writer saw
+ * (`identity`, "" for nothing), and no other writer is putting its own file there: true when it did;
+ * false when the profile is to go to `otherwise` (writeProfileFile()'s `unlessChanged`).
+ *
+ * A look followed by a rename is not enough: N processes ending together (a test runner's workers
+ * with one TSPROF_OUTPUT) over a file an earlier run left all saw that file at start, all still see
+ * it, and each rename replaced the one before: N-1 profiles lost without a word. So:
+ * - nothing there: the temp file is hard-linked as `target`, which fails if another process made it
+ *   meanwhile (atomic: one of many wins, the others go beside it);
+ * - the file the writer saw: only the holder of a claim on replacing that very file (claimReplacing())
+ *   looks again and renames; a writer that cannot take the claim (another holds it: it is replacing
+ *   the same file now) goes beside it. Any change to the path by a writer here is made under the
+ *   claim on what was there, so between its holder's look and its rename nothing changes the path.
+ * - a file system without hard links (FAT, some network shares: link() fails, but not with EEXIST)
+ *   takes the claim for "nothing there" as well, so it loses nothing either.
+ */
+function placedUnlessChanged(tmp: string, target: string, path: string, identity: string): boolean {
+  const now = fileIdentity(path);
+  if (now !== "" && now !== identity) return false;
+  if (now === "") {
+    try {
+      linkSync(tmp, target);
+      unlinkSync(tmp);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException | null)?.code === "EEXIST") return false;
+      // no hard links here: the claim below
+    }
+  }
+  const claim = replacementClaimPath(target, now);
+  if (!claimReplacing(claim, tmp)) return false;
+  try {
+    if (fileIdentity(path) !== now) return false;
+    renameSync(tmp, target);
+    return true;
+  } finally {
+    removeQuietly(claim);
   }
 }
+
+/**
+ * How old a claim must be, against the temp file just written (both times by the file system's
+ * clock), to have been left by a writer that died holding it. A claim lives for one stat() and one
+ * rename(); a minute is far beyond any scheduling delay, and a writer stopped that long (SIGSTOP in
+ * that very instant) is the one case it cannot tell apart.
+ */
+const STALE_CLAIM_MS = 60_000;
+
+/**
+ * Takes the claim `claim` (replacementClaimPath()): creates it, failing if it is there ("wx", atomic
+ * on every file system, hard links or not). False when another writer holds it, or when it cannot be
+ * made (the profile then goes beside the path, which loses nothing). A claim whose writer was killed
+ * between making and removing it (SIGKILL in that instant) would send every later profile of that
+ * file beside it: one older than STALE_CLAIM_MS is removed, so the next writer replaces the file,
+ * but this one still goes beside it, as two writers that both found it old must not both take it.
+ */
+function claimReplacing(claim: string, tmp: string): boolean {
+  try {
+    closeSync(openSync(claim, "wx", 0o600));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | null)?.code !== "EEXIST") return false;
+  }
+  const claimed = statOrUndefined(claim);
+  const written = statOrUndefined(tmp);
+  if (claimed !== undefined && written !== undefined && written.mtimeMs - claimed.mtimeMs > STALE_CLAIM_MS) removeQuietly(claim);
+  return false;
+}
+
+/**
+ * The claim a writer holds while it replaces what is at `target` (fileIdentity() `identity`, ""
+ * for nothing): `.tsprof-HASH.claim` beside it, the hash of both, so that writers replacing the same
+ * file contend and no others. Short, as tempPathBeside()'s name, and a dot file. An existing file's
+ * `target` is its real path, the same for every writer. Uses no string method (see the header).
+ */
+export function replacementClaimPath(target: string, identity: string): string {
+  const key = `${target}\0${identity}`;
+  // Two 32-bit FNV-1a hashes, of different offsets: a collision only sends a profile beside the path.
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    const c = reflectApply(stringCharCodeAt, key, [i]) as number;
+    a = imul(a ^ c, 0x01000193);
+    b = imul(b ^ c, 0x050c5d1f);
+  }
+  return `${directoryOf(target)}.tsprof-${hex32(a)}${hex32(b)}.claim`;
+}
+
+function hex32(value: number): string {
+  let text = "";
+  for (let shift = 28; shift >= 0; shift -= 4) text += HEX[(value >>> shift) & 15];
+  return text;
+}
+
+const HEX = "0123456789abcdef";
 
 /**
  * A failed open, write or rename of the temp file, told as a failure to write `path`: the user

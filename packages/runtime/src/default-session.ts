@@ -27,7 +27,7 @@
 // starts, so no path or string method runs at exit either. Test: test/patched-builtins-exit.test.ts.
 // Node's modules come from format's nodeBuiltin(): no require() in an ES module bundle for Node
 // (esbuild --format=esm), nothing read in a page (test/browser.test.ts, test/bundles.test.ts).
-import { fileIdentity, needsNodeFs, nodeBuiltin, writeProfileFile, type Profile as ProfileData, type UnlessChanged } from "@tsprof/format";
+import { fileIdentity, fileIdentitySince, needsNodeFs, nodeBuiltin, writeProfileFile, type Profile as ProfileData, type UnlessChanged } from "@tsprof/format";
 import { clockFromEnvironment } from "./clock";
 import { environmentProblems, positiveIntegerSetting } from "./environment";
 import { countOnlyTarget, otherProcessPath, resolveOutputTarget, type OutputTarget } from "./output-path";
@@ -55,6 +55,8 @@ const processOn = hasProcess ? process.on : undefined;
 const processListenerCount = hasProcess ? process.listenerCount : undefined;
 const processRemoveListener = hasProcess ? process.removeListener : undefined;
 const processKill = hasProcess ? process.kill : undefined;
+// When this process started (ms since the epoch), for fileIdentitySince(); undefined where there is no such clock.
+const processStartMs = typeof performance === "object" && performance !== null && typeof performance.timeOrigin === "number" ? performance.timeOrigin : undefined;
 
 /** What a host of the automatic session (`tsprof run`'s preload) learns about its writing. */
 export interface DefaultSessionHooks {
@@ -114,7 +116,10 @@ export function startDefaultSession(env: NodeJS.ProcessEnv = processEnv(), hooks
     if (fs === undefined) throw needsNodeFs("writing the profile");
     target = resolveOutputTarget(env.TSPROF_OUTPUT, pid, threadId, process.cwd());
     if (session.clock.name === "none") target = countOnlyTarget(target);
-    unlessChanged = { identity: fileIdentity(target.path), otherwise: otherProcessPath(target.path, pid) };
+    // A file written since this process started is another's (a sibling that ended before the
+    // first instrumented module ran here), not an earlier run's: fileIdentitySince().
+    const identity = processStartMs !== undefined ? fileIdentitySince(target.path, processStartMs) : fileIdentity(target.path);
+    unlessChanged = { identity, otherwise: otherProcessPath(target.path, pid) };
   } catch (error) {
     targetError = error;
   }
