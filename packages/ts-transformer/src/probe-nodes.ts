@@ -6,10 +6,15 @@ import { FOR_AWAIT_MARKER, GLOBAL_PROBE_NAME, type ProbeIdentifiers, type SiteTu
 /** The exit probe's catch binding (its block is empty: the name is seen by nothing). */
 const PROBE_ERROR_NAME = "_tsprof$e";
 
-/** How the module header reaches the runtime entry (the same four cases as the Babel plugin). */
+/**
+ * How the module header reaches the runtime entry: the Babel plugin's four cases, and `import ns = require(SPEC)`
+ * ("import-require"), which TypeScript lowers to a `require()` or a `define()` dependency without the
+ * `__importStar` helper it wraps a namespace import in under esModuleInterop (runtime-access.ts says which when).
+ */
 export type RuntimeAccess =
   | { kind: "require"; specifier: string }
   | { kind: "import"; specifier: string }
+  | { kind: "import-require"; specifier: string }
   | { kind: "global" }
   | { kind: "require-or-global"; specifier: string };
 
@@ -156,37 +161,113 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
           );
           return [namespaceImport, handleDeclaration, cachedAccessor(id(ids.runtimeNamespace)), loadNow];
         }
+        case "import-require": {
+          // import _tsprof$rt = require(SPEC);
+          const importEquals = factory.createImportEqualsDeclaration(
+            undefined,
+            false,
+            id(ids.runtimeNamespace),
+            factory.createExternalModuleReference(factory.createStringLiteral(access.specifier)),
+          );
+          return [importEquals, handleDeclaration, cachedAccessor(id(ids.runtimeNamespace)), loadNow];
+        }
         case "require-or-global":
           return [handleDeclaration, accessor(fallbackAccessorBody(access.specifier, moduleCall)), loadNow];
       }
     },
   };
 
-  // if (_tsprof$m) return _tsprof$m;
-  // var entry;
-  // try { entry = typeof require === "function" ? require(SPEC) : globalThis.__tsprof; } catch (error) {}
-  // return _tsprof$m = (entry || globalThis.__tsprof || NO_OP_ENTRY).module(FILE, SITES);
-  /** The accessor body for a module that may run with or without `require` (never crashes for want of the runtime). */
+  // function _tsprof$() {
+  //   if (_tsprof$m) return _tsprof$m;
+  //   var entry;
+  //   function notLoaded(reason) { …one stderr line per process…; return NO_OP_HANDLE; }
+  //   if (typeof require === "function") {
+  //     try { entry = require(SPEC); } catch (error) { if (!globalThis.__tsprof) return _tsprof$m = notLoaded(error && error.code || error); }
+  //   } else if (!globalThis.__tsprof) return notLoaded("no require in an ES module");
+  //   if (!(entry && typeof entry.module === "function")) entry = globalThis.__tsprof;
+  //   return entry ? _tsprof$m = entry.module(FILE, SITES) : NO_OP_HANDLE;
+  // }
+  /**
+   * The accessor body for a module that may run with or without `require`: `require` when it exists, else
+   * globalThis.__tsprof, else a handle that records nothing, so the file never crashes for want of the
+   * runtime. The Babel plugin's require-or-global accessor (probe-shapes.ts), and its one stderr line per
+   * process (under the same global key, so the two say it once between them) when a `require` fails: the
+   * program runs as it would without tsprof, but not silently without its profile; the failed require is
+   * not tried again. Unlike the Babel plugin's, it says so as well when there is no `require` (an ES
+   * module: a .js in a "type": "module" package that TypeScript could not tell, such as one whose output
+   * goes to another package) and no runtime global, where `process.stderr` exists (Node, not a page);
+   * the global is looked up again at each call, for a runtime loaded later.
+   */
   function fallbackAccessorBody(specifier: string, moduleCall: (entry: ts.Expression) => ts.Expression): ts.Statement[] {
     const globalEntry = (): ts.Expression => factory.createPropertyAccessExpression(id("globalThis"), GLOBAL_PROBE_NAME);
-    const noOpEntry = factory.createObjectLiteralExpression([factory.createPropertyAssignment("module", functionExpression([], [factory.createReturnStatement(noOpHandle(true))]))], true);
-    const loadEntry = factory.createConditionalExpression(
-      factory.createStrictEquality(factory.createTypeOfExpression(id("require")), factory.createStringLiteral("function")),
-      undefined,
-      factory.createCallExpression(id("require"), undefined, [factory.createStringLiteral(specifier)]),
-      undefined,
-      globalEntry(),
+    const noOpEntryHandle = (): ts.Expression => noOpHandle(true);
+    const typeIs = (expression: ts.Expression, type: string): ts.Expression =>
+      factory.createStrictEquality(factory.createTypeOfExpression(expression), factory.createStringLiteral(type));
+    const and = (...operands: ts.Expression[]): ts.Expression => operands.reduce((left, right) => factory.createLogicalAnd(left, right));
+    const call = (callee: ts.Expression, args: ts.Expression[]): ts.Expression => factory.createCallExpression(callee, undefined, args);
+    const member = (object: ts.Expression, name: string): ts.Expression => factory.createPropertyAccessExpression(object, name);
+    const varStatement = (name: string, value?: ts.Expression): ts.Statement =>
+      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(name, undefined, undefined, value)], NodeFlags.None));
+    const statement = (expression: ts.Expression): ts.Statement => factory.createExpressionStatement(expression);
+    const specifierLiteral = () => factory.createStringLiteral(specifier);
+
+    // function notLoaded(reason) {
+    //   var said = typeof Symbol === "function" ? Symbol.for("tsprof.runtimeNotLoaded") : "__tsprofRuntimeNotLoaded";
+    //   if (!globalThis[said] && typeof process === "object" && process && process.stderr) {
+    //     globalThis[said] = true;
+    //     process.stderr.write("tsprof: cannot load SPEC (" + reason + "): the program runs without profiling\n");
+    //   }
+    //   return NO_OP_HANDLE;
+    // }
+    const said = factory.createElementAccessExpression(id("globalThis"), id("said"));
+    const line = factory.createAdd(
+      factory.createAdd(factory.createStringLiteral(`tsprof: cannot load ${specifier} (`), id("reason")),
+      factory.createStringLiteral("): the program runs without profiling\n"),
     );
-    const entry = factory.createLogicalOr(factory.createLogicalOr(id("entry"), globalEntry()), noOpEntry);
+    const notLoaded = factory.createFunctionDeclaration(undefined, undefined, "notLoaded", undefined, [factory.createParameterDeclaration(undefined, undefined, "reason")], undefined, factory.createBlock([
+      varStatement("said", factory.createConditionalExpression(
+        typeIs(id("Symbol"), "function"),
+        undefined,
+        call(member(id("Symbol"), "for"), [factory.createStringLiteral("tsprof.runtimeNotLoaded")]),
+        undefined,
+        factory.createStringLiteral("__tsprofRuntimeNotLoaded"),
+      )),
+      factory.createIfStatement(
+        and(factory.createLogicalNot(said), typeIs(id("process"), "object"), id("process"), member(id("process"), "stderr")),
+        factory.createBlock([
+          statement(factory.createAssignment(said, factory.createTrue())),
+          statement(call(member(member(id("process"), "stderr"), "write"), [line])),
+        ], true),
+      ),
+      factory.createReturnStatement(noOpEntryHandle()),
+    ], true));
+
+    const failureCode = factory.createLogicalOr(factory.createLogicalAnd(id("error"), member(id("error"), "code")), id("error"));
+    const tryRequire = factory.createTryStatement(
+      factory.createBlock([statement(factory.createAssignment(id("entry"), call(id("require"), [specifierLiteral()])))], true),
+      factory.createCatchClause("error", factory.createBlock([
+        factory.createIfStatement(factory.createLogicalNot(globalEntry()), factory.createReturnStatement(factory.createAssignment(id(ids.handle), call(id("notLoaded"), [failureCode])))),
+      ], true)),
+      undefined,
+    );
+    const withoutRequire = factory.createIfStatement(
+      factory.createLogicalNot(globalEntry()),
+      factory.createReturnStatement(call(id("notLoaded"), [factory.createStringLiteral("no require in an ES module")])),
+    );
+    const hasModule = and(id("entry"), typeIs(member(id("entry"), "module"), "function"));
     return [
       factory.createIfStatement(id(ids.handle), factory.createReturnStatement(id(ids.handle))),
-      factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration("entry")], NodeFlags.None)),
-      factory.createTryStatement(
-        factory.createBlock([factory.createExpressionStatement(factory.createAssignment(id("entry"), loadEntry))], true),
-        factory.createCatchClause("error", factory.createBlock([], false)),
+      varStatement("entry"),
+      notLoaded,
+      factory.createIfStatement(typeIs(id("require"), "function"), factory.createBlock([tryRequire], true), withoutRequire),
+      factory.createIfStatement(factory.createLogicalNot(factory.createParenthesizedExpression(hasModule)), statement(factory.createAssignment(id("entry"), globalEntry()))),
+      factory.createReturnStatement(factory.createConditionalExpression(
+        id("entry"),
         undefined,
-      ),
-      factory.createReturnStatement(factory.createAssignment(id(ids.handle), moduleCall(factory.createParenthesizedExpression(entry)))),
+        factory.createAssignment(id(ids.handle), moduleCall(id("entry"))),
+        undefined,
+        noOpEntryHandle(),
+      )),
     ];
   }
 }
