@@ -123,7 +123,8 @@ for (const { label, ts: tsApi } of compilers) {
 
   test(`${label}: rewriteRelativeImportExtensions: import() and require() inside instrumented code are rewritten as plain tsc rewrites them`, () => {
     // TypeScript finds these calls by their place in the text, through the ranges of the nodes around them:
-    // the probes' try blocks and suspend/resume calls once hid every call inside a function ("./lib.ts" stayed).
+    // the probes' try blocks and suspend/resume calls once hid every call inside a function ("./lib.ts" stayed),
+    // and so did the `var d = function …` a declaration clashing with a parameter becomes.
     const TS_SOURCE = `export async function load(p: string) {
   const lib = await import("./lib.ts");
   const other = await import(p);
@@ -134,6 +135,7 @@ export const arrow = () => import("./a.ts");
 export function* gen(p: string) { yield import("./b.mts"); yield* [import(p)]; }
 export class K { static { void import("./k.ts"); } m() { return import("./m.tsx"); } }
 void import("./top.ts");
+export function clash(d: unknown) { function d() { return import("./d.ts"); } return d; }
 `;
     const JS_SOURCE = `function g(p) { return [require("./x.ts"), require(p)]; }\nconst h = () => require("./y.cts");\nmodule.exports = { g, h };\n`;
     const calls = (text: string) => text.match(/"\.\/\w+\.\w+"|__rewriteRelativeImportExtension\(\w+/g) ?? [];

@@ -16,34 +16,38 @@ export type RuntimeAccess =
 /** A range that is no text: what a node's comments and source map entries come from when they are to have none. */
 const NO_TEXT: ts.TextRange = { pos: -1, end: -1 };
 
+/**
+ * Gives a node made here that wraps user code (a probe's try and its block, a suspend or resume call
+ * around an operand, the `var a = function …` a clashing declaration becomes) the text range of the code
+ * it wraps, and no comments or source map entries of its own; `range` undefined or without a position:
+ * the node is left as it is.
+ *
+ * Why a range at all: TypeScript's module transforms find the `import(…)` calls (and, in JavaScript files,
+ * the `require(…)` calls) that `rewriteRelativeImportExtensions` rewrites by their place in the text
+ * (forEachDynamicImportOrRequireCall searches the text for the words and walks down from the source file
+ * to the node at that position, through the children whose range holds it), and the ES module transform
+ * then descends only into nodes whose range holds the call. A wrapper without a position (pos -1, as
+ * every node the factory makes) hid every call inside it: `import("./lib.ts")` in any instrumented
+ * function was emitted as it was written, and failed at run time. Why none of the rest: the range is
+ * only for finding the calls; printed, the wrapper is ours and must not repeat the comments at either
+ * end of the code it holds, nor map back to it (the code inside still maps to itself). Only ever given
+ * a node just made: setEmitFlags replaces flags, of which it has none yet.
+ */
+export function spanningCode<T extends ts.Node>(tsApi: typeof ts, node: T, range: ts.TextRange | undefined): T {
+  if (range === undefined || range.pos < 0 || range.end < range.pos) return node;
+  tsApi.setTextRange(node, range);
+  tsApi.setCommentRange(node, NO_TEXT);
+  tsApi.setSourceMapRange(node, NO_TEXT);
+  tsApi.setEmitFlags(node, tsApi.EmitFlags.NoComments | tsApi.EmitFlags.NoSourceMap | tsApi.EmitFlags.NoTokenSourceMaps);
+  return node;
+}
+
 export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids: ProbeIdentifiers) {
-  const { SyntaxKind, NodeFlags, EmitFlags } = tsApi;
+  const { SyntaxKind, NodeFlags } = tsApi;
   const id = (name: string): ts.Identifier => factory.createIdentifier(name);
   const handleCall = (): ts.CallExpression => factory.createCallExpression(id(ids.accessor), undefined, []);
 
-  /**
-   * Gives a node that wraps user code (a probe's try and its block, a suspend or resume call around an
-   * operand) the text range of the code it wraps, and no comments or source map entries of its own.
-   *
-   * Why a range at all: TypeScript's module transforms find the `import(…)` calls (and, in JavaScript files,
-   * the `require(…)` calls) that `rewriteRelativeImportExtensions` rewrites by their place in the text
-   * (forEachDynamicImportOrRequireCall searches the text for the words and walks down from the source file
-   * to the node at that position, through the children whose range holds it), and the ES module transform
-   * then descends only into nodes whose range holds the call. A wrapper without a position (pos -1, as
-   * every node the factory makes) hid every call inside it: `import("./lib.ts")` in any instrumented
-   * function was emitted as it was written, and failed at run time. Why none of the rest: the range is
-   * only for finding the calls; printed, the wrapper is ours and must not repeat the comments at either
-   * end of the code it holds, nor map back to it (the code inside still maps to itself).
-   */
-  // (Only ever given a node just made here: setEmitFlags replaces flags, of which it has none yet.)
-  function spanning<T extends ts.Node>(node: T, range: ts.TextRange | undefined): T {
-    if (range === undefined || range.pos < 0 || range.end < range.pos) return node;
-    tsApi.setTextRange(node, range);
-    tsApi.setCommentRange(node, NO_TEXT);
-    tsApi.setSourceMapRange(node, NO_TEXT);
-    tsApi.setEmitFlags(node, EmitFlags.NoComments | EmitFlags.NoSourceMap | EmitFlags.NoTokenSourceMaps);
-    return node;
-  }
+  const spanning = <T extends ts.Node>(node: T, range: ts.TextRange | undefined): T => spanningCode(tsApi, node, range);
 
   function probeCall(method: "suspend" | "resume" | "delegate", value?: ts.Expression, marker?: number): ts.CallExpression {
     const args: ts.Expression[] = [id(ids.token)];
