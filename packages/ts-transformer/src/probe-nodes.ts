@@ -47,6 +47,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   const id = (name: string): ts.Identifier => factory.createIdentifier(name);
   const handleCall = (): ts.CallExpression => factory.createCallExpression(id(ids.accessor), undefined, []);
 
+  /** spanningCode() with this file's TypeScript. */
   const spanning = <T extends ts.Node>(node: T, range: ts.TextRange | undefined): T => spanningCode(tsApi, node, range);
 
   function probeCall(method: "suspend" | "resume" | "delegate", value?: ts.Expression, marker?: number): ts.CallExpression {
@@ -60,7 +61,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   const resumeStatement = (): ts.Statement => factory.createExpressionStatement(probeCall("resume"));
   /** `_tsprof$h.suspend(_tsprof$t, value, 1)`: a `for await` loop's suspension (its head: the iterable; the end of its body: `void 0`). */
   const forAwaitSuspendCall = (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value, FOR_AWAIT_MARKER);
-  /** `body` as a block: itself when it is one, else a block holding it (spanning it: see spanning()). */
+  /** `body` as a block: itself when it is one, else a block holding it (spanning it: see spanningCode()). */
   const asBlock = (body: ts.Statement): ts.Block => (tsApi.isBlock(body) ? body : spanning(factory.createBlock([body], true), body));
   /** `try { block } finally { final }`, spanning the code it wraps. */
   const tryFinally = (block: ts.Block, final: ts.Statement[], range: ts.TextRange): ts.TryStatement =>
@@ -92,7 +93,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
     /**
      * The statements of an instrumented body (the caller keeps the directive prologue in front).
      * `resumable`: a generator or async function (its fallback handle needs suspend, resume and delegate).
-     * `range`: the source text of `body` (the try and its block span it: see spanning()).
+     * `range`: the source text of `body` (the try and its block span it: see spanningCode()).
      */
     probedBody(site: number, body: readonly ts.Statement[], resumable: boolean, range: ts.TextRange): ts.Statement[] {
       const constant = (name: string, value: ts.Expression): ts.Statement =>
