@@ -20,9 +20,9 @@ const tspc3 = join(packageDir("ts-patch"), "bin", "tspc.js");
 const typescript6Dir = packageDir("typescript6");
 const typescript5Dir = packageDir("typescript");
 
-/** `tspc -p project` with the TypeScript at `typescriptDir` (ts-patch's TSP_COMPILER_TS_PATH). */
-function tspc(bin: string, typescriptDir: string, project: string) {
-  const result = spawnSync(process.execPath, [bin, "-p", project], {
+/** `tspc -p project` (or `tspc ...args`, in `project`) with the TypeScript at `typescriptDir` (ts-patch's TSP_COMPILER_TS_PATH). */
+function tspc(bin: string, typescriptDir: string, project: string, args = ["-p", project]) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: project,
     env: { ...process.env, TSP_COMPILER_TS_PATH: typescriptDir },
     encoding: "utf8",
@@ -193,3 +193,71 @@ test('tspc: "after": true and "afterDeclarations": true fail the build with one 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// `tsc -b` compiles each project of a build as a program of its own, whose tsconfig folder was its root:
+// core/src/index.ts and app/src/index.ts were both "src/index.ts", and their `add` at line 1 one row.
+const probeEntry = require.resolve("@tsprof/runtime/probe");
+
+/** A build of two projects (core, composite; app, referencing it) and a solution tsconfig naming both. */
+function referencesBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-tspc-build-"));
+  const plugins = [{ transform: transformerDir, runtime: probeEntry }];
+  const files: Record<string, string> = {
+    "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "core" }, { path: "app" }] }),
+    "core/tsconfig.json": JSON.stringify({
+      compilerOptions: { composite: true, module: "commonjs", target: "ES2020", outDir: "dist", rootDir: "src", types: [], plugins: [{ ...plugins[0], exclude: "src/gen/**" }] },
+      include: ["src"],
+    }),
+    "core/src/index.ts": 'export function add(a: number, b: number) {\n  return a + b;\n}\nexport { made } from "./gen/made";\n',
+    "core/src/gen/made.ts": "export const made = () => 1;\n",
+    "app/tsconfig.json": JSON.stringify({
+      compilerOptions: { module: "commonjs", target: "ES2020", outDir: "dist", rootDir: "src", types: [], plugins },
+      include: ["src"],
+      references: [{ path: "../core" }],
+    }),
+    "app/src/index.ts": "export function add(a: number, b: number) {\n  return a * b;\n}\n",
+    "app/src/main.ts": 'import { add, made } from "../../core/dist/index";\nimport { add as times } from "./index";\nconst main = () => console.log(add(2, 3), times(2, 3), made());\nmain();\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** The site table's path in an emitted file. */
+const sitePath = (dir: string, file: string) => /\.module\("([^"]*)"/.exec(readFileSync(join(dir, file), "utf8"))?.[1];
+
+for (const [label, bin, typescriptDir] of [["ts-patch 4, TypeScript 6.0", tspc4, typescript6Dir], ["ts-patch 3, TypeScript 5.9", tspc3, typescript5Dir]] as const) {
+  test(`tspc -b (${label}): the projects of a build are apart, their paths relative to the build's folder`, () => {
+    const dir = referencesBuild();
+    try {
+      const build = tspc(bin, typescriptDir, dir, ["-b"]);
+      assert.equal(build.status, 0, build.output);
+      assert.deepEqual([sitePath(dir, "core/dist/index.js"), sitePath(dir, "app/dist/index.js"), sitePath(dir, "app/dist/main.js")], ["core/src/index.ts", "app/src/index.ts", "app/src/main.ts"]);
+      // core's exclude is still relative to core's tsconfig.
+      assert.doesNotMatch(readFileSync(join(dir, "core/dist/gen/made.js"), "utf8"), /tsprof/);
+      const profilePath = join(dir, "p.tsprof.json");
+      const run = spawnSync(process.execPath, [join(dir, "app/dist/main.js")], { cwd: dir, env: { ...process.env, TSPROF_OUTPUT: profilePath }, encoding: "utf8" });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, "5 6 1\n");
+      const profile = JSON.parse(readFileSync(profilePath, "utf8")) as { functions: { name: string; file: string; line: number }[] };
+      assert.deepEqual(profile.functions.filter((f) => f.name === "add").map((f) => `${f.file}:${f.line}`).sort(), ["app/src/index.ts:1", "core/src/index.ts:1"]);
+      // Built from app's folder, the build's folder is app's: core's files are outside it, and still apart.
+      rmSync(join(dir, "core/dist"), { recursive: true, force: true });
+      rmSync(join(dir, "app/dist"), { recursive: true, force: true });
+      for (const info of ["core/tsconfig.tsbuildinfo", "app/tsconfig.tsbuildinfo"]) rmSync(join(dir, info), { force: true });
+      const fromApp = tspc(bin, typescriptDir, join(dir, "app"), ["--build", "."]);
+      assert.equal(fromApp.status, 0, fromApp.output);
+      assert.deepEqual([sitePath(dir, "core/dist/index.js"), sitePath(dir, "app/dist/index.js")], ["../core/src/index.ts", "src/index.ts"]);
+      // tsc -p, one project alone: its own folder, as before.
+      rmSync(join(dir, "core/dist"), { recursive: true, force: true });
+      rmSync(join(dir, "core/tsconfig.tsbuildinfo"), { force: true });
+      const alone = tspc(bin, typescriptDir, join(dir, "core"));
+      assert.equal(alone.status, 0, alone.output);
+      assert.equal(sitePath(dir, "core/dist/index.js"), "src/index.ts");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

@@ -121,6 +121,39 @@ for (const { label, ts: tsApi } of compilers) {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test(`${label}: rewriteRelativeImportExtensions: import() and require() inside instrumented code are rewritten as plain tsc rewrites them`, () => {
+    // TypeScript finds these calls by their place in the text, through the ranges of the nodes around them:
+    // the probes' try blocks and suspend/resume calls once hid every call inside a function ("./lib.ts" stayed),
+    // and so did the `var d = function …` a declaration clashing with a parameter becomes.
+    const TS_SOURCE = `export async function load(p: string) {
+  const lib = await import("./lib.ts");
+  const other = await import(p);
+  for await (const m of [import("./c.ts")]) void m;
+  return [lib, other];
+}
+export const arrow = () => import("./a.ts");
+export function* gen(p: string) { yield import("./b.mts"); yield* [import(p)]; }
+export class K { static { void import("./k.ts"); } m() { return import("./m.tsx"); } }
+void import("./top.ts");
+export function clash(d: unknown) { function d() { return import("./d.ts"); } return d; }
+`;
+    const JS_SOURCE = `function g(p) { return [require("./x.ts"), require(p)]; }\nconst h = () => require("./y.cts");\nmodule.exports = { g, h };\n`;
+    const calls = (text: string) => text.match(/"\.\/\w+\.\w+"|__rewriteRelativeImportExtension\(\w+/g) ?? [];
+    const kinds = [tsApi.ModuleKind.ESNext, tsApi.ModuleKind.NodeNext, tsApi.ModuleKind.CommonJS];
+    for (const [fileName, text, modules] of [["/p/src/main.ts", TS_SOURCE, kinds], ["/p/src/main.mts", TS_SOURCE, kinds], ["/p/src/a.js", JS_SOURCE, [tsApi.ModuleKind.CommonJS]]] as const) {
+      for (const module of modules) {
+        const compilerOptions: ts.CompilerOptions = { module, target: tsApi.ScriptTarget.ES2022, rewriteRelativeImportExtensions: true, allowJs: true, jsx: tsApi.JsxEmit.Preserve };
+        const compile = (before: ts.TransformerFactory<ts.SourceFile>[]) => tsApi.transpileModule(text, { fileName, compilerOptions, transformers: { before } }).outputText;
+        const plain = compile([]);
+        const instrumented = compile([tsprofTransformer(undefined, { runtime: "global", root: "/p" }, { ts: tsApi })]);
+        const where = `${fileName}, module ${tsApi.ModuleKind[module]}`;
+        assert.match(instrumented, /_tsprof\$h\.enter/, where);
+        assert.doesNotMatch(plain, /"\.\/\w+\.[mc]?tsx?"/, `${where}: plain tsc rewrites every one`);
+        assert.deepEqual(calls(instrumented), calls(plain), where);
+      }
+    }
+  });
+
   test(`${label}: options: unknown or ill-typed → OptionsError (one line), or one diagnostic through a ts-patch host`, () => {
     assert.throws(() => tsprofTransformer(undefined, { bogus: true }, { ts: tsApi }), (error: unknown) => {
       assert.ok(error instanceof OptionsError);

@@ -9,6 +9,7 @@
 //   function a(x) { B }        →   var a = function (x) { B };
 // Overload signatures (no body) are dropped with them: TypeScript erases them anyway.
 import type * as ts from "typescript";
+import { spanningCode } from "./probe-nodes";
 
 export function createClashingDeclarations(tsApi: typeof ts, factory: ts.NodeFactory) {
   const bindingNames = (name: ts.BindingName, into: Set<string>): void => {
@@ -110,8 +111,11 @@ export function createClashingDeclarations(tsApi: typeof ts, factory: ts.NodeFac
     // Keeps the position: the visitor instruments (and names, and places) it like the declaration it was.
     tsApi.setTextRange(expression, declaration);
     tsApi.setOriginalNode(expression, declaration);
-    const variable = factory.createVariableDeclaration(factory.createIdentifier(declaration.name.text), undefined, undefined, expression);
-    const statement = factory.createVariableStatement(undefined, factory.createVariableDeclarationList([variable], tsApi.NodeFlags.None));
+    // The declaration and its list span the function too, for TypeScript's steps that find code by its
+    // place in the text (an import() in the body: see spanningCode()).
+    const variable = spanningCode(tsApi, factory.createVariableDeclaration(factory.createIdentifier(declaration.name.text), undefined, undefined, expression), declaration);
+    const list = spanningCode(tsApi, factory.createVariableDeclarationList([variable], tsApi.NodeFlags.None), declaration);
+    const statement = factory.createVariableStatement(undefined, list);
     tsApi.setTextRange(statement, declaration);
     return statement;
   }

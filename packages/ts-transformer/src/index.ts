@@ -1,8 +1,9 @@
 // @tsprof/ts-transformer: a TypeScript `before` transformer that puts a tsprof probe at every function boundary.
 import type * as ts from "typescript";
+import { resolve } from "node:path";
 import { makeFileFilter, OptionsError, projectRelativePath, type ModuleSites, type NormalizedOptions } from "@tsprof/instrument";
 import { instrumentSourceFile, type SkipReason } from "./instrument-source-file";
-import { baseDirectory, misplacedEntryMessage, normalizeTransformerOptions, type TsprofTransformerOptions } from "./transformer-options";
+import { baseDirectory, buildDirectory, misplacedEntryMessage, normalizeTransformerOptions, tsprofOptionsOf, type TsprofTransformerOptions } from "./transformer-options";
 import { optionsDiagnostic, instrumentFailureDiagnostic } from "./diagnostics";
 import { installLoweredDisposalProbes } from "./lowered-disposal";
 
@@ -45,6 +46,33 @@ function assertTransformerApi(tsApi: typeof ts): void {
 
 const identityTransformer: ts.TransformerFactory<ts.SourceFile> = () => (sourceFile) => sourceFile;
 
+/** The options a file is instrumented with (`root`: what its site-table path is relative to), and which files get probes. */
+interface CheckedOptions {
+  options: NormalizedOptions;
+  accepts: (relativePath: string) => boolean;
+}
+
+/**
+ * Site-table paths relative to `sitesRoot` (a `tsc -b` build's directory: see buildDirectory()), while
+ * `include`/`exclude` stay relative to the root they were normalized against (the project's tsconfig
+ * directory), as tsconfig's own `include` is: a project's `"exclude": ["src/gen/**"]` means the same
+ * built alone or in a build.
+ */
+function withSitesRoot(normalized: NormalizedOptions, sitesRoot: string | undefined): CheckedOptions {
+  const filter = makeFileFilter(normalized);
+  if (sitesRoot === undefined || sitesRoot === normalized.root) return { options: normalized, accepts: filter };
+  return {
+    options: { ...normalized, root: sitesRoot },
+    accepts: (relativePath) => filter(projectRelativePath(normalized.root, resolve(sitesRoot, relativePath))),
+  };
+}
+
+/** Whether the user's options set `root` (which then decides alone). */
+function hasOwnRoot(options: unknown): boolean {
+  const own = tsprofOptionsOf(options);
+  return own !== null && typeof own === "object" && (own as Record<string, unknown>).root !== undefined;
+}
+
 /** Whether `value` has every method in `names`: how the first argument of a ts-patch entry of another `type` is told apart. */
 function hasMethods(value: unknown, names: string[]): boolean {
   return value !== null && typeof value === "object" && names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
@@ -83,12 +111,13 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
   const programOptions = program?.getCompilerOptions();
   // The options against the compiler options they come with: normalized, or undefined once a bad one is
   // reported as a diagnostic (the build then goes on untransformed); thrown where the host takes none.
-  const checkOptions = (compilerOptions: ts.CompilerOptions | undefined): NormalizedOptions | undefined => {
+  const checkOptions = (compilerOptions: ts.CompilerOptions | undefined): CheckedOptions | undefined => {
     try {
       const base = baseDirectory(compilerOptions, program);
       const misplaced = misplacedEntryMessage(compilerOptions, base);
       if (misplaced !== undefined) throw new OptionsError(misplaced);
-      return normalizeTransformerOptions(options, base);
+      const normalized = normalizeTransformerOptions(options, base);
+      return withSitesRoot(normalized, hasOwnRoot(options) ? undefined : buildDirectory(tsApi, compilerOptions));
     } catch (error) {
       if (!(error instanceof OptionsError) || !host?.addDiagnostic) throw error;
       host.addDiagnostic(optionsDiagnostic(tsApi, error.message));
@@ -97,15 +126,10 @@ export function tsprofTransformer(program?: ts.Program, options?: TsprofTransfor
   };
   const checked = checkOptions(programOptions);
   if (checked === undefined) return identityTransformer;
-  const accepts = makeFileFilter(checked);
   return (context) => {
-    let normalized = checked;
-    if (!program) {
-      const fromContext = checkOptions(context.getCompilerOptions());
-      if (fromContext === undefined) return (sourceFile) => sourceFile;
-      normalized = fromContext;
-    }
-    const filter = program ? accepts : makeFileFilter(normalized);
+    const forContext = program ? checked : checkOptions(context.getCompilerOptions());
+    if (forContext === undefined) return (sourceFile) => sourceFile;
+    const { options: normalized, accepts: filter } = forContext;
     // The awaits of lowered `await using` blocks, which TypeScript writes after this transformer has run.
     const loweredDisposal = installLoweredDisposalProbes(tsApi, context);
     return (sourceFile) => {

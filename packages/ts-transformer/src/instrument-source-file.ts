@@ -128,13 +128,13 @@ export function instrumentSourceFile(
       // (x) => expr   →   (x) => { const _tsprof$t = …; try { return expr; } finally { … } }
       const returned = factory.createReturnStatement(visit(body, inner) as ts.Expression);
       tsApi.setTextRange(returned, body);
-      return tsApi.setTextRange(factory.createBlock(probes.probedBody(site, [returned], inner.suspendable), true), body);
+      return tsApi.setTextRange(factory.createBlock(probes.probedBody(site, [returned], inner.suspendable, body), true), body);
     }
     const [prologue, statements] = splitPrologue(body.statements);
     const { hoisted, rest, rewritten } = separateClashingDeclarations(node.parameters, statements);
     for (const [expression, declaration] of rewritten) originalOf.set(expression, declaration);
     const visited = [...hoisted, ...rest].map((statement) => visit(statement, inner) as ts.Statement);
-    return tsApi.setTextRange(factory.createBlock([...prologue, ...probes.probedBody(site, visited, inner.suspendable)], true), body);
+    return tsApi.setTextRange(factory.createBlock([...prologue, ...probes.probedBody(site, visited, inner.suspendable, body.statements)], true), body);
   }
 
   /** Visits a function's parts: decorators and a computed key run in the outer function, the rest in the function. */
@@ -173,7 +173,7 @@ export function instrumentSourceFile(
     const { hoisted, rest, rewritten } = separateClashingDeclarations([], node.body.statements);
     for (const [expression, declaration] of rewritten) originalOf.set(expression, declaration);
     const statements = [...hoisted, ...rest].map((statement) => visit(statement, OUTSIDE_FUNCTIONS) as ts.Statement);
-    const body = tsApi.setTextRange(factory.createBlock(probes.probedBody(site, statements, false), true), node.body);
+    const body = tsApi.setTextRange(factory.createBlock(probes.probedBody(site, statements, false, node.body.statements), true), node.body);
     return factory.updateClassStaticBlockDeclaration(node, body);
   }
 

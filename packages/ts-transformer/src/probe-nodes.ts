@@ -18,24 +18,59 @@ export type RuntimeAccess =
   | { kind: "global" }
   | { kind: "require-or-global"; specifier: string };
 
+/** A range that is no text: what a node's comments and source map entries come from when they are to have none. */
+const NO_TEXT: ts.TextRange = { pos: -1, end: -1 };
+
+/**
+ * Gives a node made here that wraps user code (a probe's try and its block, a suspend or resume call
+ * around an operand, the `var a = function …` a clashing declaration becomes) the text range of the code
+ * it wraps, and no comments or source map entries of its own; `range` undefined or without a position:
+ * the node is left as it is.
+ *
+ * Why a range at all: TypeScript's module transforms find the `import(…)` calls (and, in JavaScript files,
+ * the `require(…)` calls) that `rewriteRelativeImportExtensions` rewrites by their place in the text
+ * (forEachDynamicImportOrRequireCall searches the text for the words and walks down from the source file
+ * to the node at that position, through the children whose range holds it), and the ES module transform
+ * then descends only into nodes whose range holds the call. A wrapper without a position (pos -1, as
+ * every node the factory makes) hid every call inside it: `import("./lib.ts")` in any instrumented
+ * function was emitted as it was written, and failed at run time. Why none of the rest: the range is
+ * only for finding the calls; printed, the wrapper is ours and must not repeat the comments at either
+ * end of the code it holds, nor map back to it (the code inside still maps to itself). Only ever given
+ * a node just made: setEmitFlags replaces flags, of which it has none yet.
+ */
+export function spanningCode<T extends ts.Node>(tsApi: typeof ts, node: T, range: ts.TextRange | undefined): T {
+  if (range === undefined || range.pos < 0 || range.end < range.pos) return node;
+  tsApi.setTextRange(node, range);
+  tsApi.setCommentRange(node, NO_TEXT);
+  tsApi.setSourceMapRange(node, NO_TEXT);
+  tsApi.setEmitFlags(node, tsApi.EmitFlags.NoComments | tsApi.EmitFlags.NoSourceMap | tsApi.EmitFlags.NoTokenSourceMaps);
+  return node;
+}
+
 export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids: ProbeIdentifiers) {
   const { SyntaxKind, NodeFlags } = tsApi;
   const id = (name: string): ts.Identifier => factory.createIdentifier(name);
   const handleCall = (): ts.CallExpression => factory.createCallExpression(id(ids.accessor), undefined, []);
 
+  /** spanningCode() with this file's TypeScript. */
+  const spanning = <T extends ts.Node>(node: T, range: ts.TextRange | undefined): T => spanningCode(tsApi, node, range);
+
   function probeCall(method: "suspend" | "resume" | "delegate", value?: ts.Expression, marker?: number): ts.CallExpression {
     const args: ts.Expression[] = [id(ids.token)];
     if (value || marker !== undefined) args.push(value ?? factory.createVoidZero());
     if (marker !== undefined) args.push(factory.createNumericLiteral(marker));
-    return factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), method), undefined, args);
+    return spanning(factory.createCallExpression(factory.createPropertyAccessExpression(id(ids.localHandle), method), undefined, args), value);
   }
 
   /** `_tsprof$h.resume(_tsprof$t);` */
   const resumeStatement = (): ts.Statement => factory.createExpressionStatement(probeCall("resume"));
   /** `_tsprof$h.suspend(_tsprof$t, value, 1)`: a `for await` loop's suspension (its head: the iterable; the end of its body: `void 0`). */
   const forAwaitSuspendCall = (value?: ts.Expression): ts.CallExpression => probeCall("suspend", value, FOR_AWAIT_MARKER);
-  /** `body` as a block: itself when it is one, else a block holding it. */
-  const asBlock = (body: ts.Statement): ts.Block => (tsApi.isBlock(body) ? body : factory.createBlock([body], true));
+  /** `body` as a block: itself when it is one, else a block holding it (spanning it: see spanningCode()). */
+  const asBlock = (body: ts.Statement): ts.Block => (tsApi.isBlock(body) ? body : spanning(factory.createBlock([body], true), body));
+  /** `try { block } finally { final }`, spanning the code it wraps. */
+  const tryFinally = (block: ts.Block, final: ts.Statement[], range: ts.TextRange): ts.TryStatement =>
+    spanning(factory.createTryStatement(block, undefined, factory.createBlock(final, true)), range);
   const functionExpression = (params: string[], body: ts.Statement[]): ts.Expression =>
     factory.createFunctionExpression(undefined, undefined, undefined, undefined, params.map((name) => factory.createParameterDeclaration(undefined, undefined, name)), undefined, factory.createBlock(body, false));
   /**
@@ -63,8 +98,9 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
     /**
      * The statements of an instrumented body (the caller keeps the directive prologue in front).
      * `resumable`: a generator or async function (its fallback handle needs suspend, resume and delegate).
+     * `range`: the source text of `body` (the try and its block span it: see spanningCode()).
      */
-    probedBody(site: number, body: readonly ts.Statement[], resumable: boolean): ts.Statement[] {
+    probedBody(site: number, body: readonly ts.Statement[], resumable: boolean, range: ts.TextRange): ts.Statement[] {
       const constant = (name: string, value: ts.Expression): ts.Statement =>
         factory.createVariableStatement(undefined, factory.createVariableDeclarationList([factory.createVariableDeclaration(id(name), undefined, undefined, value)], NodeFlags.Const));
       // The fallback called without parentheses around it, so V8 compiles it only where it runs.
@@ -83,7 +119,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
         factory.createCatchClause(PROBE_ERROR_NAME, factory.createBlock([], false)),
         undefined,
       );
-      const tryStatement = factory.createTryStatement(factory.createBlock(body, true), undefined, factory.createBlock([guardedExit], true));
+      const tryStatement = tryFinally(spanning(factory.createBlock(body, true), range), [guardedExit], range);
       return [constant(ids.localHandle, handle), constant(ids.token, enter), tryStatement];
     },
 
@@ -99,8 +135,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
     // for await (h of _tsprof$h.suspend(_tsprof$t, x, 1)) { _tsprof$h.resume(_tsprof$t); try { B } finally { _tsprof$h.suspend(_tsprof$t, void 0, 1); } }
     /** The body of a `for await` loop: active while the body runs, suspended while the loop awaits the next item. */
     forAwaitBody(body: ts.Statement): ts.Block {
-      const suspend = factory.createBlock([factory.createExpressionStatement(forAwaitSuspendCall())], true);
-      return factory.createBlock([resumeStatement(), factory.createTryStatement(asBlock(body), undefined, suspend)], true);
+      return spanning(factory.createBlock([resumeStatement(), tryFinally(asBlock(body), [factory.createExpressionStatement(forAwaitSuspendCall())], body)], true), body);
     },
 
     // for (h of x) { try { B } finally { _tsprof$h.resume(_tsprof$t); } }
@@ -110,13 +145,13 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
      * yield's own resume). A block B stays the block it was; the loop head and its labels are untouched.
      */
     closeIteratorUnderFrame(body: ts.Statement): ts.Block {
-      return factory.createBlock([factory.createTryStatement(asBlock(body), undefined, factory.createBlock([resumeStatement()], true))], true);
+      return spanning(factory.createBlock([tryFinally(asBlock(body), [resumeStatement()], body)], true), body);
     },
 
     // try { LOOP } finally { _tsprof$h.resume(_tsprof$t); }
     /** Wraps a `for await` loop (or its label) so the frame is back on the stack however the loop ends. */
     resumeAfterLoop(loop: ts.Statement): ts.Statement {
-      return factory.createTryStatement(factory.createBlock([loop], true), undefined, factory.createBlock([resumeStatement()], true));
+      return tryFinally(spanning(factory.createBlock([loop], true), loop), [resumeStatement()], loop);
     },
 
     /** The statements that go first in an instrumented module (after its directives). */

@@ -1,6 +1,6 @@
 // Options of the transformer: tsprof's own (validated by @tsprof/instrument) once ts-patch's entry keys are set aside.
 import { realpathSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import type * as ts from "typescript";
 import { normalizeOptions, type InstrumentOptions, type NormalizedOptions } from "@tsprof/instrument";
 
@@ -26,6 +26,44 @@ export function baseDirectory(compilerOptions: ts.CompilerOptions | undefined, p
   const configFile = compilerOptions?.configFilePath;
   if (typeof configFile === "string" && configFile !== "") return dirname(configFile);
   return program ? program.getCurrentDirectory() : process.cwd();
+}
+
+/**
+ * The directory of a `tsc -b` (`tsc --build`, `tspc -b`) build this program is one project of, or
+ * undefined when it is not one: the default root of its site-table paths then.
+ *
+ * Each project of a build is compiled as a program of its own, whose tsconfig directory (the default
+ * root of a single project) is its own: every project's `src/index.ts` was "src/index.ts", so two
+ * projects' `add` at line 1 were one row of the profile, and a .cpuprofile gave one project's functions
+ * the other's url. Paths relative to the build's directory (the folder of the tsconfig `tsc -b` was
+ * given; of several, their common ancestor) stay apart, the way `tsc -b` names the projects itself.
+ * A program from a tsconfig is taken as a project of a build when TypeScript's command line, as tsc
+ * itself reads it (`ts.sys.args`, ts.isBuildCommand, ts.parseBuildCommand), is a build: so it is under
+ * every ts-patch entry type, those handed no program (whose references are unknown) included. A lone
+ * project built with `tsc -b` is in the build's folder, where nothing changes. A build run through the
+ * API (ts.createSolutionBuilder) has no such command line: there the `root` option says it.
+ */
+export function buildDirectory(tsApi: typeof ts, compilerOptions: ts.CompilerOptions | undefined): string | undefined {
+  if (compilerOptions === undefined || typeof compilerOptions.configFilePath !== "string") return undefined;
+  const system = tsApi.sys as ts.System | undefined;
+  const args = system?.args;
+  if (!system || !Array.isArray(args) || typeof tsApi.isBuildCommand !== "function" || !tsApi.isBuildCommand(args)) return undefined;
+  const cwd = system.getCurrentDirectory();
+  // A project named on the command line is a tsconfig file or the folder holding one (tsc's resolveProjectName).
+  const folders = tsApi.parseBuildCommand(args).projects.map((project) => {
+    const path = resolve(cwd, project);
+    return system.directoryExists(path) ? path : dirname(path);
+  });
+  return folders.length === 0 ? undefined : folders.reduce(commonAncestor);
+}
+
+/** The deepest folder holding both `a` and `b` (absolute paths). */
+function commonAncestor(a: string, b: string): string {
+  const aParts = a.split(sep);
+  const bParts = b.split(sep);
+  let count = 0;
+  while (count < aParts.length && count < bParts.length && aParts[count] === bParts[count]) count++;
+  return aParts.slice(0, count).join(sep) || sep;
 }
 
 /** Validates (throws OptionsError, one line naming the option) and fills defaults. */
