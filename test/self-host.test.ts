@@ -37,6 +37,8 @@ interface SuiteRun {
   totals: Record<string, number>;
   /** Every test point, in order, without its number: "ok - name" / "not ok - name", indented as nested. */
   points: string[];
+  /** Each failed point with the lines of its YAML block (the assertion, actual, expected): what a failure message needs. */
+  failures: string;
   stderr: string;
 }
 
@@ -54,7 +56,11 @@ function runSuite(args: string[], cwd: string): SuiteRun {
     .map((line) => /^(\s*)(not ok|ok) \d+ - (.*)$/.exec(line))
     .filter((match) => match !== null)
     .map(([, indent, verdict, name]) => `${indent}${verdict} - ${name}`);
-  return { status: result.status, totals, points, stderr: result.stderr };
+  const lines = result.stdout.split("\n");
+  const failures = lines
+    .flatMap((line, at) => (/^\s*not ok \d+ - /.test(line) ? [lines.slice(at, at + 30).join("\n")] : []))
+    .join("\n");
+  return { status: result.status, totals, points, failures, stderr: result.stderr };
 }
 
 /** The temp checkout described above; returns the entry file's name. */
@@ -89,13 +95,13 @@ test("self-hosting: tsprof's own unit tests pass under `tsprof run` with format,
   try {
     const entry = layOutCopies(work);
     const plain = runSuite([entry], work);
-    assert.equal(plain.status, 0, `plain run failed:\n${plain.points.filter((p) => p.includes("not ok")).join("\n")}\n${plain.stderr}`);
+    assert.equal(plain.status, 0, `plain run failed:\n${plain.failures}\n${plain.stderr}`);
     assert.ok(plain.totals.pass > 100, `plain run passed only ${plain.totals.pass} tests`);
     assert.equal(plain.totals.fail, 0);
 
     const profilePath = join(work, "self-host.tsprof.json");
     const instrumented = runSuite([tsprofBin, "run", "-o", profilePath, "--include", "packages/**", entry], work);
-    assert.equal(instrumented.status, 0, `instrumented run failed:\n${instrumented.points.filter((p) => p.includes("not ok")).join("\n")}\n${instrumented.stderr}`);
+    assert.equal(instrumented.status, 0, `instrumented run failed:\n${instrumented.failures}\n${instrumented.stderr}`);
     assert.deepEqual(instrumented.totals, plain.totals);
     assert.deepEqual(instrumented.points, plain.points);
     assert.equal(instrumented.stderr, plain.stderr);
