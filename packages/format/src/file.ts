@@ -397,12 +397,13 @@ function openError(code: string, description: string, path: string): NodeJS.Errn
  * (device, inode, size, modification time); "" when there is none or it cannot be read.
  */
 export function fileIdentity(path: string): string {
-  try {
-    const stats = statSync(path);
-    return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
-  } catch {
-    return "";
-  }
+  const stats = statOrUndefined(path);
+  return stats === undefined ? "" : identityOf(stats);
+}
+
+/** fileIdentity()'s string for a file's stats. */
+function identityOf(stats: NodeFs.Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 /**
@@ -418,14 +419,9 @@ export function fileIdentity(path: string): string {
  * file: the profile goes beside it, said in a line, and nothing is lost).
  */
 export function fileIdentitySince(path: string, startedMs: number): string {
-  let stats: NodeFs.Stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    return "";
-  }
-  if (stats.mtimeMs >= startedMs) return `written since ${startedMs}`;
-  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  const stats = statOrUndefined(path);
+  if (stats === undefined) return "";
+  return stats.mtimeMs >= startedMs ? `written since ${startedMs}` : identityOf(stats);
 }
 
 /**
