@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { checkProfileWritable, isCpuProfilePath, mergeProfiles, profileFileFormat, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
-import { droppedCallsLine, printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
+import { droppedCallsLine, interactiveFlagAt, printTable, resolveSortKeys, runBrowseCommand, runDiffCommand, runStatsCommand, SortKeyError, writeFailureReason } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import type { Io } from "./run";
 
@@ -75,24 +75,6 @@ export async function statsCommand(argv: string[], io: Io): Promise<number> {
   const at = interactiveFlagAt(argv);
   if (at >= 0) return browseCommand([...argv.slice(0, at), ...argv.slice(at + 1)], io);
   return runStatsCommand(argv, io);
-}
-
-/** The options of `tsprof stats` whose value is the next word (when not attached: `-ox`, `--dump=x`). */
-const STATS_VALUE_OPTIONS = new Set(["-s", "--sort", "-l", "--limit", "--call-sort", "--call-limit", "--dump", "-o"]);
-
-/**
- * Where `-i`/`--interactive` is among `tsprof stats` arguments, or -1: an option of its own, not
- * an option's value (`-l -i`) nor a file named after `--` (`-- -i`), which the browser had taken
- * for the flag ("tsprof browse: unknown option '-l'", a command the user never ran).
- */
-function interactiveFlagAt(argv: readonly string[]): number {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") return -1;
-    if (arg === "-i" || arg === "--interactive") return i;
-    if (STATS_VALUE_OPTIONS.has(arg)) i++;
-  }
-  return -1;
 }
 
 export function browseCommand(argv: string[], io: Io): Promise<number> {

@@ -79,6 +79,24 @@ export function splitOption(arg: string, shortWithValue: string): [string, strin
 /** The options that take no value (-i/--interactive is handled before parsing; only `--interactive=X` gets here). */
 const ON_OFF_OPTIONS = new Set(["-h", "--help", "--callers", "--callees", "--strip", "--reverse", "--json", "--interactive"]);
 
+/** The options of `tsprof stats` that parseStatsArgs() takes a value for, the next word when not attached (`-ox`, `--dump=x`). */
+const VALUE_OPTIONS = new Set(["-s", "--sort", "-l", "--limit", "--call-sort", "--call-limit", "--dump", "-o"]);
+
+/**
+ * Where `-i`/`--interactive` is among `tsprof stats` arguments, or -1: an option of its own, not
+ * an option's value (`-l -i`) nor a file named after `--` (`-- -i`), which the browser had taken
+ * for the flag ("tsprof browse: unknown option '-l'", a command the user never ran).
+ */
+export function interactiveFlagAt(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return -1;
+    if (arg === "-i" || arg === "--interactive") return i;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return -1;
+}
+
 export function parseStatsArgs(argv: readonly string[], command = "stats"): StatsArgs {
   const args: StatsArgs = { files: [], sort: [], restrictions: [], callers: false, callees: false, strip: false, reverse: false, json: false, callSort: [], help: false, failOn: [] };
   const keys = sortKeyAbbreviations();
