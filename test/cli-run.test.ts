@@ -411,6 +411,18 @@ test("tsprof --help and tsprof help run list the script extensions README lists,
   }
 });
 
+test("tsprof --help lists every option of README's Commands synopsis (it left out --node-option, --call-sort, --fail-on, ...)", () => {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const block = /^## Commands\n\n```\n([^`]*)```/m.exec(readme);
+  assert.ok(block, "README's Commands synopsis");
+  // One entry per `tsprof ...` line, with its indented continuation lines, less a trailing "(or: ...)" note.
+  const entries = block[1]!.split(/\n(?=tsprof )/).map((entry) => entry.replace(/\(or: [^)]*\)\s*$/, "").replace(/^tsprof /, "").replace(/\s+/g, " ").trim());
+  assert.equal(entries.length, 5, entries.join("\n"));
+  // The usage wraps an entry's options onto indented lines before its description.
+  const usage = tsprof(["--help"]).stdout.replace(/\s+/g, " ");
+  for (const entry of entries) assert.ok(usage.includes(` ${entry} `), `tsprof --help lacks: ${entry}`);
+});
+
 test("an absolute --include names files inside the working directory and outside it", () => {
   const outside = scratch();
   writeFileSync(join(outside, "m.js"), "exports.f = function f() { return 1; };\n");

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readAnyProfileFile } from "@tsprof/format";
@@ -99,4 +99,17 @@ test("TSPROF_MODE=count with a .cpuprofile output: tsprof run refuses it up fron
   const profile = readAnyProfileFile(counts);
   assert.equal(profile.meta.clock, "none");
   assert.deepEqual(profile.stats.map((row) => row.calls).sort(), [1, 2]);
+});
+
+test("README's list of environment variables has each setting of the runtime README's table (it lacked TSPROF_CLOCK=tick)", () => {
+  const root = join(__dirname, "..", "..");
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const listed = /^Environment: [^]*?\n\n/m.exec(readme);
+  assert.ok(listed, "README's Environment paragraph");
+  const runtime = readFileSync(join(root, "packages", "runtime", "README.md"), "utf8");
+  const table = /^## Automatic session: environment\n\n([^]*?)\n\n/m.exec(runtime);
+  assert.ok(table, "the runtime README's table");
+  const settings = [...table[1]!.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`([^`]+)`/g)].map((code) => code[1]!));
+  assert.ok(settings.includes("TSPROF_CLOCK=tick") && settings.length >= 8, settings.join(" "));
+  for (const setting of settings) assert.ok(listed[0].replace(/\s+/g, " ").includes(`\`${setting}\``), `README's Environment lacks ${setting}`);
 });

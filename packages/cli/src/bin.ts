@@ -7,14 +7,15 @@ import { browseCommand, diffCommand, statsCommand } from "./report";
 const USAGE = `usage: tsprof <command> [options]
 
 commands:
-  run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] SCRIPT [ARGS...]
+  run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] [--node-option OPT] SCRIPT [ARGS...]
                          run a script (.js .mjs .cjs .ts .mts .cts .tsx) instrumented; print its profile
   run [-o OUT] [-s SORT] -m BIN [ARGS...]
                          the same for a program in node_modules/.bin
-  stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--json]
+  stats FILE... [-s KEY...] [--limit N|FRACTION|REGEX ...] [--callers] [--callees] [--strip] [--reverse]
+        [--call-sort KEY] [--call-limit N] [--json] [--dump OUT]
                          print a saved profile (.tsprof.json, or a Python .prof/.pstats file)
   stats -i FILE...       browse profiles interactively (the commands of python -m pstats); also: browse FILE...
-  diff BASE NEW [-s KEY...] [--limit ...] [--json]
+  diff BASE NEW [-s KEY...] [--limit ...] [--strip] [--json] [--fail-on calls>+10% ...]
                          what changed between two profiles, function by function
 
 -o writes the profile instead of printing it: .tsprof.json (tsprof), .cpuprofile (Chrome DevTools,

@@ -1,4 +1,4 @@
-// Parses `tsprof run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] (SCRIPT | -m BIN) [ARGS...]`.
+// Parses `tsprof run [-o OUT] [-s SORT] [--include GLOB] [--exclude GLOB] [--node-option OPT] (SCRIPT | -m BIN) [ARGS...]`.
 import { splitOption } from "@tsprof/stats";
 import { UsageError } from "./errors";
 import { NODE_OPTION_HINT } from "./node-flags";

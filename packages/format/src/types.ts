@@ -10,7 +10,7 @@ export const PROFILE_VERSION = 1;
 /** Value of `Profile.format`: identifies a tsprof profile among JSON files. */
 export const PROFILE_FORMAT = "tsprof-profile";
 
-/** What kind of function a site is; decides the suspension rules (design.md §2). */
+/** What kind of function a site is; decides the suspension rules (the top of @tsprof/runtime's src/recorder.ts). */
 export type FunctionKind =
   | "function" // plain function, arrow, method, accessor, constructor, static block
   | "generator" // function* : resumed frames run under whoever called next()

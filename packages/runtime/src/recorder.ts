@@ -9,7 +9,7 @@
 // - function totalTime += tt only when its recursion level returns to 0 (outermost activation);
 //   edge totalTime += tt only when the pair's level returns to 0.
 //
-// Async functions and generators (design.md §2; cProfile gets these wrong, cpython#115218):
+// Async functions and generators (README, "What you get"; cProfile gets these wrong, cpython#115218):
 // - one call per invocation, counted at the first `enter`, never at a resume;
 // - suspend(token) takes the frame off the stack: its slice ends as an exit would end it
 //   (self time; total time if outermost; function and edge levels decremented);

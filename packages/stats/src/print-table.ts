@@ -5,7 +5,7 @@ import { Stats, type Writable } from "./stats";
 import type { SortArgument } from "./sort-keys";
 
 export interface TableOptions {
-  /** Sort keys (pstats names, unique prefixes, or one legacy number). Default "cumulative", as design.md §5 asks. */
+  /** Sort keys (pstats names, unique prefixes, or one legacy number). Default "cumulative", as `tsprof run` sorts (python -m cProfile's is "stdname"). */
   sort?: SortArgument | ReadonlyArray<SortArgument>;
   /** Reduce file names to their last component first, as `python -m cProfile` does. Default false: tsprof paths are already relative. */
   stripDirs?: boolean;
