@@ -48,6 +48,17 @@ test("read, sort, restrictions (a fraction outside [0, 1] is refused), an empty 
   assert.equal(out.match(/Ordered by: cumulative time\n   List reduced from 11 to 2 due to restriction <2>\n/g)?.length, 2);
 });
 
+test("sort without keys lists pstats' keys only (sort_arg_dict_default); tsprof's per-call keys are accepted, not listed", async () => {
+  const out = await session("sort\nsort cumtime-percall\nstats 1\nquit\n", [dump]);
+  const listing = "Valid sort keys (unique prefixes are accepted):\n" +
+    "calls -- call count\nncalls -- call count\ncumtime -- cumulative time\ncumulative -- cumulative time\n" +
+    "filename -- file name\nline -- line number\nmodule -- file name\nname -- function name\nnfl -- name/file/line\n" +
+    "pcalls -- primitive call count\nstdname -- standard name\ntime -- internal time\ntottime -- internal time\n";
+  assert.ok(out.startsWith(`Welcome to the profile statistics browser.\n${dump}% ${listing}${dump}% ${dump}% `), out);
+  assert.match(out, /Ordered by: cumulative time per call\n/);
+  assert.equal(out.split("Valid sort keys").length - 1, 1, "the per-call key was taken, not answered with the listing");
+});
+
 test("runBrowseCommand: files from argv, --help, unknown options", async () => {
   let stdout = "";
   let stderr = "";

@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { ProfileError } from "@tsprof/format";
 import { compilePythonRegex, PythonRegexError } from "./python-regex";
-import { SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
+import { PSTATS_SORT_KEYS, SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
 import { Stats, type Writable } from "./stats";
 import type { Restriction } from "./restrictions";
 
@@ -176,8 +176,9 @@ class Browser {
         if (!(error instanceof SortKeyError)) throw error;
       }
     }
+    // pstats' listing exactly; tsprof's per-call keys are taken above but not listed (the README says so).
     this.say("Valid sort keys (unique prefixes are accepted):");
-    for (const { key, description } of SORT_KEYS) this.say(`${key} -- ${description}`);
+    for (const { key, description } of PSTATS_SORT_KEYS) this.say(`${key} -- ${description}`);
   }
 
   // cmd.Cmd.do_help: the topic's help, or the command list in columns.
