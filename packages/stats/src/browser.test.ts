@@ -2,6 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { completeBrowserLine, runBrowseCommand, runBrowser } from "./browser";
 
@@ -57,6 +59,33 @@ test("sort without keys lists pstats' keys only (sort_arg_dict_default); tsprof'
   assert.ok(out.startsWith(`Welcome to the profile statistics browser.\n${dump}% ${listing}${dump}% ${dump}% `), out);
   assert.match(out, /Ordered by: cumulative time per call\n/);
   assert.equal(out.split("Valid sort keys").length - 1, 1, "the per-call key was taken, not answered with the listing");
+});
+
+test("a file that cannot be opened: read prints Python's strerror, add its OSError, the filename in repr", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-browser-"));
+  const out = await session(`read ${dir}/nope.prof\nadd ${dir}/it's.prof\nread ${dir}\nadd ${dir}\nadd ${dump}/x\nadd\nquit\n`, [dump]);
+  assert.equal(
+    out,
+    "Welcome to the profile statistics browser.\n" +
+      `${dump}% No such file or directory\n` +
+      `${dump}% Failed to load statistics for ${dir}/it's.prof: [Errno 2] No such file or directory: "${dir}/it's.prof"\n` +
+      `${dump}% Is a directory\n` +
+      `${dump}% Failed to load statistics for ${dir}: [Errno 21] Is a directory: '${dir}'\n` +
+      `${dump}% Failed to load statistics for ${dump}/x: [Errno 20] Not a directory: '${dump}/x'\n` +
+      `${dump}% Failed to load statistics for : [Errno 2] No such file or directory: ''\n` +
+      `${dump}% Goodbye.\n`,
+  );
+});
+
+// Root reads a mode-000 file, so this runs only as another user.
+test("a file without read permission: Permission denied, [Errno 13] for add", { skip: !(typeof process.getuid === "function" && process.getuid() !== 0) && "root reads a mode-000 file" }, async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "tsprof-browser-")), "locked.prof");
+  writeFileSync(path, readFileSync(dump));
+  chmodSync(path, 0);
+  assert.equal(
+    await session(`read ${path}\nadd ${path}\nquit\n`, [dump]),
+    `Welcome to the profile statistics browser.\n${dump}% Permission denied\n${dump}% Failed to load statistics for ${path}: [Errno 13] Permission denied: '${path}'\n${dump}% Goodbye.\n`,
+  );
 });
 
 test("runBrowseCommand: files from argv, --help, unknown options", async () => {

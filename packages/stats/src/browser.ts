@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { ProfileError } from "@tsprof/format";
 import { compilePythonRegex, PythonRegexError } from "./python-regex";
+import { reprString } from "./python-text";
 import { PSTATS_SORT_KEYS, SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
 import { Stats, type Writable } from "./stats";
 import type { Restriction } from "./restrictions";
@@ -28,6 +29,20 @@ const RESTRICTION_HELP = [
   "* A regular expression; only entries with function names",
   "  that match it are printed.",
 ];
+// What Python's open() raises for the common reasons a file cannot be read: errno (the same on
+// Linux, macOS and Windows' C runtime) and strerror. do_read prints the strerror, do_add the
+// OSError (`[Errno 2] No such file or directory: 'x.prof'`); other failures keep tsprof's reason.
+const PYTHON_OS_ERRORS: Record<string, { errno: number; strerror: string }> = {
+  ENOENT: { errno: 2, strerror: "No such file or directory" },
+  EACCES: { errno: 13, strerror: "Permission denied" },
+  ENOTDIR: { errno: 20, strerror: "Not a directory" },
+  EISDIR: { errno: 21, strerror: "Is a directory" },
+};
+
+function pythonOsError(error: ProfileError): { errno: number; strerror: string } | undefined {
+  return error.code === undefined ? undefined : PYTHON_OS_ERRORS[error.code];
+}
+
 // cmd.Cmd sorts do_* names: "EOF" (upper case) first.
 const COMMANDS = ["EOF", "add", "callees", "callers", "help", "quit", "read", "reverse", "sort", "stats", "strip"];
 
@@ -120,7 +135,7 @@ class Browser {
       this.stats = new Stats(path, this.out);
     } catch (error) {
       if (!(error instanceof ProfileError)) throw error;
-      this.say(error.reason);
+      this.say(pythonOsError(error)?.strerror ?? error.reason);
       return;
     }
     this.prompt = `${path}% `;
@@ -132,7 +147,8 @@ class Browser {
         stats.add(path);
       } catch (error) {
         if (!(error instanceof ProfileError)) throw error;
-        this.say(`Failed to load statistics for ${path}: ${error.reason}`);
+        const os = pythonOsError(error);
+        this.say(`Failed to load statistics for ${path}: ${os ? `[Errno ${os.errno}] ${os.strerror}: ${reprString(path)}` : error.reason}`);
       }
     });
   }
