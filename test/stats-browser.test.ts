@@ -13,7 +13,9 @@ const SCRIPT = [
   "stats 3", "", "callers fact 2", "reverse", "stats 2 1.5 -1 0.5", "strip", "stats 2", "bogus", "123",
   "read", "add py38.prof", "sort tottime", "stats .*spin", "callees 1", "sort time calls", "callees is_",
   // Files that cannot be opened (ENOENT, EISDIR, ENOTDIR): Python's strerror, and add's OSError text.
-  "read nope.prof", "add nope.prof", "read ..", "add ..", "read py311.prof/x", "add py311.prof/x", "add it's.prof", "stats 1", "quit",
+  "read nope.prof", "add nope.prof", "read ..", "add ..", "read py311.prof/x", "add py311.prof/x", "add it's.prof", "stats 1",
+  // Numbers as Python's int() and float() read them: underscores, fullwidth and Arabic-Indic digits.
+  "stats 1_0", "callers \uff12 1_0.5", "stats \u0663", "quit",
 ].join("\n") + "\n";
 
 test("a scripted session prints exactly what python3 -m pstats prints", async (t) => {

@@ -88,6 +88,15 @@ test("a file without read permission: Permission denied, [Errno 13] for add", { 
   );
 });
 
+test("restriction words are read by Python's int() then float(): 1_0 and fullwidth digits are numbers, not regular expressions", async () => {
+  const out = await session("stats 1_0\nstats \uff12\ncallees 1_0.5\nstats \x1c3\x1c\nquit\n", [dump]);
+  assert.match(out, /List reduced from 11 to 10 due to restriction <10>\n/);
+  assert.match(out, /List reduced from 11 to 2 due to restriction <2>\n/);
+  assert.match(out, /List reduced from 11 to 3 due to restriction <3>\n/, "str.split() splits at \\x1c, as Python's does");
+  assert.equal(out.match(/Fraction argument must be in \[0, 1\]/g)?.length, 1, "1_0.5 is the float 10.5");
+  assert.doesNotMatch(out, /restriction <'/, "no word was taken as a regular expression");
+});
+
 test("runBrowseCommand: files from argv, --help, unknown options", async () => {
   let stdout = "";
   let stderr = "";

@@ -2,8 +2,9 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { ProfileError } from "@tsprof/format";
+import { parseRestriction } from "./command-args";
 import { compilePythonRegex, PythonRegexError } from "./python-regex";
-import { reprString } from "./python-text";
+import { reprString, splitPyWords } from "./python-text";
 import { PSTATS_SORT_KEYS, SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
 import { Stats, type Writable } from "./stats";
 import type { Restriction } from "./restrictions";
@@ -153,15 +154,15 @@ class Browser {
     });
   }
 
-  // ProfileBrowser.generic(): each word is an int, else a float in [0, 1], else a regular expression.
+  // ProfileBrowser.generic(): each word of line.split() is an int, else a float in [0, 1], else a regular expression.
   private generic(print: (stats: Stats, restrictions: Restriction[]) => void, arg: string): boolean {
     const restrictions: Restriction[] = [];
-    for (const term of arg.split(/\s+/).filter(Boolean)) {
-      if (/^[+-]?\d+(_\d+)*$/.test(term)) restrictions.push(Number(term.replace(/_/g, "")));
-      else if (/^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf(inity)?|nan)$/i.test(term)) {
-        const fraction = Number(term.replace(/inf(inity)?/i, "Infinity"));
-        if (fraction > 1 || fraction < 0) this.say("Fraction argument must be in [0, 1]");
-        else restrictions.push({ float: fraction });
+    for (const term of splitPyWords(arg)) {
+      const restriction = parseRestriction(term);
+      if (typeof restriction === "number") restrictions.push(restriction);
+      else if (typeof restriction === "object") {
+        if (restriction.float > 1 || restriction.float < 0) this.say("Fraction argument must be in [0, 1]");
+        else restrictions.push(restriction);
       } else {
         try {
           compilePythonRegex(term);
