@@ -77,6 +77,27 @@ test("diff --fail-on: exit 1 with one stderr line per breached budget, 0 when wi
   assert.match(bad.stderr, /^tsprof diff: --fail-on 'speed>\+1%': unknown metric/);
 });
 
+test("a program that recorded nothing, saved as .prof (one zero row, ~:0(<no calls recorded>), for pstats' sake), has no rows for stats, --json and diff", () => {
+  const program = join(work, "none.js");
+  writeFileSync(program, "console.log(1)\n");
+  const none = join(work, "none.prof");
+  assert.equal(tsprof(["run", "-o", none, program]).status, 0);
+  assert.ok(looksLikeMarshal(readFileSync(none)), "a pstats file");
+  // diff listed the stand-in as a function that disappeared: `{no calls recorded}  (gone)`.
+  const diff = tsprof(["diff", none, profile]);
+  assert.equal(diff.status, 0, diff.stderr);
+  assert.doesNotMatch(diff.stdout, /no calls recorded|\(gone\)/);
+  assert.equal(diff.stdout.match(/\(new\)/g)?.length, 4, "the four functions of the recursion fixture");
+  const table = tsprof(["stats", none]);
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /none\.prof\n\n\s+0 function calls in 0\.000 seconds\n\n$/, "the header alone, as for an empty .tsprof.json");
+  const merged = tsprof(["stats", none, profile]);
+  assert.doesNotMatch(merged.stdout, /no calls recorded/);
+  assert.match(merged.stdout, /15 function calls \(6 primitive calls\)/);
+  const json = tsprof(["stats", "--json", none]);
+  assert.deepEqual(JSON.parse(json.stdout).functions, []);
+});
+
 test("stats --dump/-o writes the merged rows in the format its extension names, any other name a pstats file", () => {
   const table = (file: string) => tsprof(["stats", file, "-s", "ncalls"]).stdout.split("\n").slice(2).join("\n");
   for (const name of ["merged.tsprof.json", "merged.prof"]) {

@@ -10,6 +10,7 @@ import {
   decodePstats,
   encodePstats,
   looksLikeMarshal,
+  MarshalWriter,
   NO_CALLS_KEY,
   profileToPstats,
   profileToPstatsBytes,
@@ -22,6 +23,7 @@ import {
   PyOther,
   PyTuple,
   type PstatsEntry,
+  type PstatsKey,
 } from "./pstats-marshal";
 import { compareFunctions } from "./canonical";
 import { ProfileError, validateProfile } from "./read";
@@ -163,9 +165,17 @@ for key, (cc, nc, tt, ct, callers) in s.stats.items(): print(key[2], nc, tt, sor
   assert.equal(result.stdout, "tokens 1 0.004 [('first', 1)]\n");
 });
 
-test("an empty profile's file loads in Python's pstats.Stats: one row of zeros (an empty dict is a TypeError there)", (t) => {
+test("an empty profile's file loads in Python's pstats.Stats: one row of zeros (an empty dict is a TypeError there), which tsprof reads back as no rows", (t) => {
   const empty = encodePstats([]);
-  assert.deepEqual(decodePstats(empty, "x.prof"), [{ function: NO_CALLS_KEY, primitiveCalls: 0, calls: 0, selfTime: 0, totalTime: 0, callers: [] }]);
+  // A stand-in, not a function: tsprof diff listed it as one that disappeared, stats and --json as a row.
+  assert.deepEqual(decodePstats(empty, "x.prof"), []);
+  const emptyPath = join(mkdtempSync(join(tmpdir(), "tsprof-marshal-")), "empty.prof");
+  writeFileSync(emptyPath, empty);
+  assert.deepEqual(readAnyProfileFile(emptyPath).stats, []);
+  // Python's add() of such a file to another, dumped again, holds the zero row beside the real ones.
+  const row = (out: MarshalWriter, key: PstatsKey, calls: number) => out.tuple(3).str(key.file).int(key.line).str(key.name).tuple(5).int(calls).int(calls).float(calls).float(calls).dictStart().dictEnd();
+  const merged = row(row(new MarshalWriter().dictStart(), NO_CALLS_KEY, 0), { file: "one.js", line: 1, name: "f" }, 1).dictEnd().toBytes();
+  assert.deepEqual(decodePstats(merged, "merged.prof"), [{ function: { file: "one.js", line: 1, name: "f" }, primitiveCalls: 1, calls: 1, selfTime: 1, totalTime: 1, callers: [] }]);
   if (spawnSync("python3", ["--version"]).status !== 0) return t.skip("python3 not found");
   const path = join(mkdtempSync(join(tmpdir(), "tsprof-marshal-")), "empty.prof");
   writeFileSync(path, empty);

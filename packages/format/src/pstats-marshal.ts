@@ -537,7 +537,7 @@ export const NO_CALLS_KEY: PstatsKey = { file: "~", line: 0, name: "<no calls re
  *   have one or more, and pyprof2calltree turns a 0-call edge's time into the caller's self time.
  *   The callee's row keeps all its numbers; only the edge is missing from the callers dict (it
  *   stays in .tsprof.json, `tsprof stats --callers` and the call tree);
- * - no entries at all: one row of zeros (NO_CALLS_KEY).
+ * - no entries at all: one row of zeros (NO_CALLS_KEY), which decodePstats() reads back as none.
  */
 export function encodePstats(entries: readonly PstatsEntry[]): Uint8Array {
   const out = new MarshalWriter().dictStart();
@@ -642,7 +642,16 @@ export function decodePstats(bytes: Uint8Array, name: string): PstatsEntry[] {
     convertedCallers.set(rawCallers, callerList);
     entries.set(pstatsKeyId(key), { ...row(key, cc, nc, tt, ct, where), callers: callerList });
   });
+  // encodePstats' stand-in for an empty profile is no function: read back, it was a row that
+  // tsprof diff listed as gone and stats, --json and merges counted. Python's add() of such a file
+  // to another keeps it beside the real rows; it goes there too.
+  const placeholder = entries.get(pstatsKeyId(NO_CALLS_KEY));
+  if (placeholder !== undefined && isNoCallsRow(placeholder)) entries.delete(pstatsKeyId(NO_CALLS_KEY));
   return [...entries.values()];
+}
+
+function isNoCallsRow(entry: PstatsEntry): boolean {
+  return entry.calls === 0 && entry.primitiveCalls === 0 && entry.selfTime === 0 && entry.totalTime === 0 && entry.callers.length === 0;
 }
 
 function typeName(value: MarshalValue | undefined): string {

@@ -21,6 +21,8 @@ export class ProfileError extends Error {
     readonly file: string,
     /** What is wrong, without the file name. */
     readonly reason: string,
+    /** The system's error code (ENOENT, EACCES, EISDIR, …) when the file could not be read at all. */
+    readonly code?: string,
   ) {
     super(`${printable(file)}: ${printable(reason)}`);
   }
@@ -302,7 +304,7 @@ function fileError(path: string, error: unknown): ProfileError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : `cannot read (${code ?? String(error)})`;
-  return new ProfileError(path, reason);
+  return new ProfileError(path, reason, code);
 }
 
 function decodeText(input: string | Uint8Array, name: string): string {

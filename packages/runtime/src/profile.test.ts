@@ -154,6 +154,14 @@ test("dumpStats picks the format as every tsprof writer does: any name but .json
   assert.equal(JSON.parse(readFileSync(join(dir, "x.json"), "utf8")).format, "tsprof-profile");
 });
 
+test("dumpStats without a path string is one TypeError naming the method, as Python's dump_stats() without its file (not Node's from inside the write)", () => {
+  const profile = new Profile({ clock: createTickClock(0.001) });
+  const call = profile.dumpStats as (path?: unknown) => void;
+  for (const [args, shown] of [[[], "undefined"], [[42], "42"], [[null], "null"], [[{ path: "x.prof" }], "an object"]] as const) {
+    assert.throws(() => call.apply(profile, [...args]), { name: "TypeError", message: `Profile.dumpStats needs the path of the file to write (a string), not ${shown}` });
+  }
+});
+
 test("printStats prints the pstats table through @tsprof/stats, sorted as asked", () => {
   const clock = createTickClock(0.001);
   const profile = new Profile({ clock });

@@ -124,6 +124,9 @@ export class Profile {
 
   /** Writes the profile to `path` (format by extension, atomically). Needs Node: a page takes snapshot() instead. */
   dumpStats(path: string): void {
+    // Without a string the write failed inside it (reading `length` of undefined, Node's "newPath"
+    // from the last rename); Python's dump_stats() says its file is missing.
+    if (typeof path !== "string") throw new TypeError(`Profile.dumpStats needs the path of the file to write (a string), not ${describe(path)}`);
     // A page has no file to write: one line naming this call and snapshot() (format's writers would name themselves).
     if (nodeBuiltin("fs") === undefined) throw needsNodeFs("dumpStats");
     writeProfileFile(path, this.snapshot());

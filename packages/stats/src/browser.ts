@@ -2,8 +2,10 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { ProfileError } from "@tsprof/format";
+import { parseRestriction } from "./command-args";
 import { compilePythonRegex, PythonRegexError } from "./python-regex";
-import { SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
+import { reprString, splitPyWords } from "./python-text";
+import { PSTATS_SORT_KEYS, SORT_KEYS, SortKeyError, sortKeyAbbreviations } from "./sort-keys";
 import { Stats, type Writable } from "./stats";
 import type { Restriction } from "./restrictions";
 
@@ -28,6 +30,20 @@ const RESTRICTION_HELP = [
   "* A regular expression; only entries with function names",
   "  that match it are printed.",
 ];
+// What Python's open() raises for the common reasons a file cannot be read: errno (the same on
+// Linux, macOS and Windows' C runtime) and strerror. do_read prints the strerror, do_add the
+// OSError (`[Errno 2] No such file or directory: 'x.prof'`); other failures keep tsprof's reason.
+const PYTHON_OS_ERRORS: Record<string, { errno: number; strerror: string }> = {
+  ENOENT: { errno: 2, strerror: "No such file or directory" },
+  EACCES: { errno: 13, strerror: "Permission denied" },
+  ENOTDIR: { errno: 20, strerror: "Not a directory" },
+  EISDIR: { errno: 21, strerror: "Is a directory" },
+};
+
+function pythonOsError(error: ProfileError): { errno: number; strerror: string } | undefined {
+  return error.code === undefined ? undefined : PYTHON_OS_ERRORS[error.code];
+}
+
 // cmd.Cmd sorts do_* names: "EOF" (upper case) first.
 const COMMANDS = ["EOF", "add", "callees", "callers", "help", "quit", "read", "reverse", "sort", "stats", "strip"];
 
@@ -120,7 +136,7 @@ class Browser {
       this.stats = new Stats(path, this.out);
     } catch (error) {
       if (!(error instanceof ProfileError)) throw error;
-      this.say(error.reason);
+      this.say(pythonOsError(error)?.strerror ?? error.reason);
       return;
     }
     this.prompt = `${path}% `;
@@ -132,20 +148,21 @@ class Browser {
         stats.add(path);
       } catch (error) {
         if (!(error instanceof ProfileError)) throw error;
-        this.say(`Failed to load statistics for ${path}: ${error.reason}`);
+        const os = pythonOsError(error);
+        this.say(`Failed to load statistics for ${path}: ${os ? `[Errno ${os.errno}] ${os.strerror}: ${reprString(path)}` : error.reason}`);
       }
     });
   }
 
-  // ProfileBrowser.generic(): each word is an int, else a float in [0, 1], else a regular expression.
+  // ProfileBrowser.generic(): each word of line.split() is an int, else a float in [0, 1], else a regular expression.
   private generic(print: (stats: Stats, restrictions: Restriction[]) => void, arg: string): boolean {
     const restrictions: Restriction[] = [];
-    for (const term of arg.split(/\s+/).filter(Boolean)) {
-      if (/^[+-]?\d+(_\d+)*$/.test(term)) restrictions.push(Number(term.replace(/_/g, "")));
-      else if (/^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf(inity)?|nan)$/i.test(term)) {
-        const fraction = Number(term.replace(/inf(inity)?/i, "Infinity"));
-        if (fraction > 1 || fraction < 0) this.say("Fraction argument must be in [0, 1]");
-        else restrictions.push({ float: fraction });
+    for (const term of splitPyWords(arg)) {
+      const restriction = parseRestriction(term);
+      if (typeof restriction === "number") restrictions.push(restriction);
+      else if (typeof restriction === "object") {
+        if (restriction.float > 1 || restriction.float < 0) this.say("Fraction argument must be in [0, 1]");
+        else restrictions.push(restriction);
       } else {
         try {
           compilePythonRegex(term);
@@ -176,8 +193,9 @@ class Browser {
         if (!(error instanceof SortKeyError)) throw error;
       }
     }
+    // pstats' listing exactly; tsprof's per-call keys are taken above but not listed (the README says so).
     this.say("Valid sort keys (unique prefixes are accepted):");
-    for (const { key, description } of SORT_KEYS) this.say(`${key} -- ${description}`);
+    for (const { key, description } of PSTATS_SORT_KEYS) this.say(`${key} -- ${description}`);
   }
 
   // cmd.Cmd.do_help: the topic's help, or the command list in columns.

@@ -1,6 +1,7 @@
 // Parsing of `tsprof stats` arguments: files, sort keys, restrictions, flags. Mistakes become a UsageError (one line).
 import { existsSync } from "node:fs";
 import { compilePythonRegex, PythonRegexError } from "./python-regex";
+import { parsePyFloat, parsePyInt } from "./python-text";
 import type { Restriction } from "./restrictions";
 import { LEGACY_SORT_KEYS, sortKeyAbbreviations } from "./sort-keys";
 
@@ -29,13 +30,15 @@ export interface StatsArgs {
 }
 
 /**
- * A restriction as `python -m pstats` reads one: an integer is a count, a decimal a fraction
- * (a Python float: "1.0" limits nothing), anything else a regular expression.
+ * A restriction as `python -m pstats` reads one, with int(), then float(), then as it is: an
+ * integer is a count ("1_0", "\uff11" too), a decimal a fraction (a Python float: "1.0" limits
+ * nothing), anything else a regular expression.
  */
 export function parseRestriction(text: string): Restriction {
-  if (/^[+-]?\d+$/.test(text)) return Number(text);
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || /^[+-]?(inf|infinity|nan)$/i.test(text)) return { float: Number(text.replace(/inf(inity)?/i, "Infinity")) };
-  return text;
+  const int = parsePyInt(text);
+  if (int !== undefined) return int;
+  const float = parsePyFloat(text);
+  return float !== undefined ? { float } : text;
 }
 
 /**

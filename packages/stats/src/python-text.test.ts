@@ -1,7 +1,7 @@
 // Python's "%8.3f", repr() and str ordering, checked against values printed by CPython 3.11.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { comparePyStrings, f8, formatFixed, ljust, pyLength, reprFloat, reprString, rjust } from "./python-text";
+import { comparePyStrings, f8, formatFixed, ljust, parsePyFloat, parsePyInt, pyLength, reprFloat, reprString, rjust } from "./python-text";
 
 test('f8 is "%8.3f": exact binary value, ties to even, sign of zero kept', () => {
   const cases: Array<[number, string]> = [
@@ -91,4 +91,57 @@ test("strings order by code point, as Python compares them", () => {
   assert.equal(comparePyStrings("abc", "abc"), 0);
   assert.equal(comparePyStrings("b", "abc"), 1);
   assert.equal(comparePyStrings("\u{10428}", "\u{10429}"), -1);
+});
+
+test("parsePyInt and parsePyFloat accept what Python's int() and float() accept (CPython 3.11), and nothing else", () => {
+  // [text, int(text), float(text)]; undefined where Python raises ValueError.
+  const cases: Array<[string, number | undefined, number | undefined]> = [
+    ["10", 10, 10],
+    ["1_0", 10, 10],
+    ["0_0", 0, 0],
+    ["010", 10, 10],
+    ["+7", 7, 7],
+    ["\uff11", 1, 1], // fullwidth 1
+    ["\uff11_\uff10", 10, 10],
+    ["\u0663", 3, 3], // Arabic-Indic 3
+    ["\u0661\u0662", 12, 12],
+    ["\u{1d7cf}\u{1d7d0}", 12, 12], // mathematical bold 1 2: the second of five runs of ten digits in a row
+    ["\u{1d7e3}", 1, 1], // mathematical sans-serif 1
+    [" 10 ", 10, 10],
+    ["\t10\n", 10, 10],
+    ["\x8510\u3000", 10, 10],
+    ["\x1c10", undefined, undefined], // isspace(), but not stripped by int()/float()
+    ["\ufeff10", undefined, undefined], // JavaScript's \s, not Python's whitespace
+    ["1_0.5", undefined, 10.5],
+    ["\uff11.\uff15", undefined, 1.5],
+    ["1_0e1", undefined, 100],
+    ["1e1_0", undefined, 1e10],
+    ["1e+1_0", undefined, 1e10],
+    [".5", undefined, 0.5],
+    ["1.", undefined, 1],
+    ["-nan", undefined, NaN],
+    ["iNfInItY", undefined, Infinity],
+    ["-inf", undefined, -Infinity],
+    ["_1", undefined, undefined],
+    ["1_", undefined, undefined],
+    ["1__0", undefined, undefined],
+    ["+_1", undefined, undefined],
+    ["1_e5", undefined, undefined],
+    ["1._5", undefined, undefined],
+    ["1_.5", undefined, undefined],
+    ["1e_1", undefined, undefined],
+    ["in_f", undefined, undefined],
+    [".", undefined, undefined],
+    ["1 0", undefined, undefined],
+    ["- 1", undefined, undefined],
+    ["0x10", undefined, undefined],
+    ["1j", undefined, undefined],
+    ["", undefined, undefined],
+  ];
+  for (const [text, int, float] of cases) {
+    assert.equal(parsePyInt(text), int, `int(${JSON.stringify(text)})`);
+    assert.equal(parsePyFloat(text), float, `float(${JSON.stringify(text)})`);
+  }
+  assert.ok(Object.is(parsePyFloat("-0"), -0), "float('-0') is -0.0");
+  assert.ok(Object.is(parsePyInt("-0"), 0), "int('-0') is 0");
 });

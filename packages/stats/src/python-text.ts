@@ -119,3 +119,51 @@ export function comparePyStrings(a: string, b: string): number {
   }
   return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
 }
+
+// The whitespace int() and float() strip: Python's str.isspace() but U+001C-U+001F, which
+// CPython's _PyUnicode_TransformDecimalAndSpaceToASCII does not count as space. JavaScript's \s
+// differs from both: it has U+FEFF and lacks U+0085.
+const NUMBER_SPACE = "\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const NUMBER_EDGES = new RegExp(`^[${NUMBER_SPACE}]+|[${NUMBER_SPACE}]+$`, "g");
+const PY_WORD_GAP = new RegExp(`[${NUMBER_SPACE}\\x1c-\\x1f]+`);
+
+/** Python's str.split() without arguments: the words between runs of whitespace (str.isspace()). */
+export function splitPyWords(text: string): string[] {
+  return text.split(PY_WORD_GAP).filter(Boolean);
+}
+
+const DECIMAL_DIGIT = /\p{Nd}/u;
+const PY_INT = /^[+-]?\d+(_\d+)*$/;
+const PY_FLOAT = /^[+-]?((\d+(_\d+)*(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?|inf|infinity|nan)$/i;
+
+/**
+ * `text` as int() and float() read it before parsing: surrounding whitespace gone, every Unicode
+ * decimal digit (category Nd: fullwidth, Arabic-Indic, mathematical bold…) as its ASCII digit.
+ */
+function asciiNumberText(text: string): string {
+  return text.replace(NUMBER_EDGES, "").replace(/(?![0-9])\p{Nd}/gu, (digit) => String(decimalValue(digit.codePointAt(0)!)));
+}
+
+// Unicode encodes each set of decimal digits as 0-9 in a row, and sets side by side only as whole
+// sets (U+1D7CE-U+1D7FF is five), so a digit's value is its distance from the run's start, mod 10.
+function decimalValue(codePoint: number): number {
+  let start = codePoint;
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  return (codePoint - start) % 10;
+}
+
+/** Python's int(text) (base 10): the number, or undefined where Python raises ValueError. */
+export function parsePyInt(text: string): number | undefined {
+  const ascii = asciiNumberText(text);
+  // + 0: int("-0") is 0, not JavaScript's -0.
+  return PY_INT.test(ascii) ? Number(ascii.replace(/_/g, "")) + 0 : undefined;
+}
+
+/** Python's float(text): the number, or undefined where Python raises ValueError. */
+export function parsePyFloat(text: string): number | undefined {
+  const ascii = asciiNumberText(text);
+  if (!PY_FLOAT.test(ascii)) return undefined;
+  const word = /^([+-]?)(inf|infinity|nan)$/i.exec(ascii);
+  if (word) return word[2]!.toLowerCase() === "nan" ? NaN : word[1] === "-" ? -Infinity : Infinity;
+  return Number(ascii.replace(/_/g, ""));
+}

@@ -30,8 +30,8 @@ export interface SortKeyDefinition {
 const down = (column: SortColumn): SortField => ({ column, descending: true });
 const up = (column: SortColumn): SortField => ({ column, descending: false });
 
-/** pstats' sort_arg_dict_default, in its order, then tsprof's per-call keys. */
-export const SORT_KEYS: readonly SortKeyDefinition[] = [
+/** pstats' sort_arg_dict_default, in its order: what the browser's `sort` lists, as pstats' does. */
+export const PSTATS_SORT_KEYS: readonly SortKeyDefinition[] = [
   { key: "calls", fields: [down("calls")], description: "call count" },
   { key: "ncalls", fields: [down("calls")], description: "call count" },
   { key: "cumtime", fields: [down("totalTime")], description: "cumulative time" },
@@ -45,7 +45,11 @@ export const SORT_KEYS: readonly SortKeyDefinition[] = [
   { key: "stdname", fields: [up("stdName")], description: "standard name" },
   { key: "time", fields: [down("selfTime")], description: "internal time" },
   { key: "tottime", fields: [down("selfTime")], description: "internal time" },
-  // tsprof additions: tottime/ncalls and cumtime/primitive calls (the two percall columns).
+];
+
+/** Every accepted key: pstats' then tsprof's additions, tottime/ncalls and cumtime/primitive calls (the two percall columns). */
+export const SORT_KEYS: readonly SortKeyDefinition[] = [
+  ...PSTATS_SORT_KEYS,
   { key: "tottime-percall", fields: [down("selfTimePerCall")], description: "internal time per call" },
   { key: "cumtime-percall", fields: [down("totalTimePerCall")], description: "cumulative time per call" },
 ];

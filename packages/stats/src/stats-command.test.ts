@@ -188,6 +188,14 @@ test("argument parsing: restrictions as python -m pstats reads them; -s stops at
   assert.deepEqual(parseRestriction("1.0"), { float: 1 });
   assert.equal(parseRestriction("main"), "main");
   assert.equal(parseRestriction(".*x"), ".*x");
+  // Python's int() then float(): underscores between digits, any Unicode decimal digit, surrounding spaces.
+  assert.equal(parseRestriction("1_0"), 10);
+  assert.equal(parseRestriction("\uff11"), 1);
+  assert.equal(parseRestriction(" 3 "), 3);
+  assert.deepEqual(parseRestriction("1_0.5"), { float: 10.5 });
+  assert.deepEqual(parseRestriction("\uff10.\uff15"), { float: 0.5 });
+  assert.equal(parseRestriction("1__0"), "1__0");
+  assert.deepEqual(parseStatsArgs(["-l", "1_0", "-l\uff12", file]).restrictions, [10, 2]);
   const args = parseStatsArgs(["-s", "time", "name", file, "--sort=cumulative,calls", "-s", "-1"]);
   assert.deepEqual(args.sort, ["time", "name", "cumulative", "calls", -1]);
   assert.deepEqual(args.files, [file]);

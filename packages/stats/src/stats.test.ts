@@ -184,6 +184,14 @@ test("dumpStats onto a directory is one EISDIR line naming the path, as the runt
   }
 });
 
+test("dumpStats without a path string is one TypeError naming the method, as Python's dump_stats() without its file (not Node's from inside the write)", () => {
+  const stats = new Stats(PROFILE, capture().stream);
+  const call = stats.dumpStats as (path?: unknown) => Stats;
+  for (const [args, shown] of [[[], "undefined"], [[42], "number 42"], [[null], "null"], [[{ path: "x.prof" }], "an object"]] as const) {
+    assert.throws(() => call.apply(stats, [...args]), { name: "TypeError", message: `Stats.dumpStats needs the path of the file to write (a string), not ${shown}` });
+  }
+});
+
 test("dumpStats to a pstats name replaces a regular file atomically (a new file renamed over it, its mode kept) and writes a symlink's target", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
   const stats = new Stats(PROFILE, capture().stream);

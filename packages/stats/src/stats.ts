@@ -322,6 +322,9 @@ export class Stats {
    * longer leaves half a pstats file), through a symlink, device or FIFO.
    */
   dumpStats(path: string): this {
+    // Called from JavaScript without one, the write failed inside (reading `length` of undefined,
+    // or Node's "newPath" from the last rename); Python's dump_stats() says the file is missing.
+    if (typeof path !== "string") throw new TypeError(`Stats.dumpStats needs the path of the file to write (a string), not ${describe(path)}`);
     checkProfileTarget(path);
     if (profileFileFormat(path) !== "pstats") writeProfileFile(path, this.toProfile());
     else writeProfileBytesFile(path, encodePstats(this.entries()));
@@ -714,12 +717,14 @@ function profileDataOf(source: unknown): Profile | { entries: readonly PstatsEnt
       throw new TypeError(`Stats: snapshot() did not return a profile (an object with functions and stats)`);
     }
   }
-  throw new TypeError(`Stats: cannot load ${describe(source)}: expected ${ACCEPTED_SOURCES}`);
+  const what = source !== null && typeof source === "object" && !Array.isArray(source) ? "an object without functions/stats, entries or snapshot()" : describe(source);
+  throw new TypeError(`Stats: cannot load ${what}: expected ${ACCEPTED_SOURCES}`);
 }
 
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object without functions/stats, entries or snapshot()";
+  if (typeof value === "object") return "an object";
+  if (value === undefined) return "undefined";
   return `${typeof value} ${typeof value === "symbol" ? value.toString() : String(value)}`;
 }
