@@ -42,6 +42,12 @@ const mathRound = Math.round;
 const dateParse = Date.parse;
 const encodeUri = encodeURI;
 const objectCreate = Object.create;
+/** "%XX" of each ASCII character urlPath() encodes (encodeURI leaves "#" and "?" alone). */
+const PERCENT_ENCODED_ASCII: Record<string, string> = objectCreate(null);
+for (let code = 0; code < 0x7f; code++) {
+  const hex = code.toString(16).toUpperCase();
+  PERCENT_ENCODED_ASCII[String.fromCharCode(code)] = code < 0x10 ? `%0${hex}` : `%${hex}`;
+}
 /** The start when the profile has no wall-clock start: one second, in µs (never 0, see above). */
 const UNKNOWN_START = 1_000_000;
 
@@ -198,8 +204,7 @@ function startMicroseconds(profile: Profile): number {
  * The url V8 would write for `file` (a site-table path, relative to `root` or absolute): the
  * file:// URL of its absolute path. A url already (`scheme://…`), a name that is no path ("~" for
  * Python's builtins, "<unknown>"), or a relative path with no root to resolve it: as it is.
- * Percent-encoding as encodeURI does, plus "#" and "?" (they would end the path); a name
- * encodeURI refuses (a lone surrogate) stays a path.
+ * Percent-encoded as V8 has it (see urlPath).
  */
 export function cpuProfileUrl(file: string, root: string | undefined): string {
   if (isUrl(file) || file === "" || file[0] === "~" || file[0] === "<") return file;
@@ -207,18 +212,37 @@ export function cpuProfileUrl(file: string, root: string | undefined): string {
   if (file[0] === "/") absolute = normalizedPath(file);
   else if (root !== undefined && root[0] === "/") absolute = normalizedPath(`${root}/${file}`);
   else return file;
-  let encoded: string;
-  try {
-    encoded = encodeUri(absolute);
-  } catch {
-    return file;
+  return `file://${urlPath(absolute)}`;
+}
+
+/**
+ * An absolute path percent-encoded as in the url V8 gives a script Node loaded from disk: the
+ * WHATWG URL path percent-encode set (controls, space, `"#<>?\`{}`, everything past "~", as UTF-8)
+ * plus "%", and nothing else ("[", "]", "^", "|", "~" stay; encodeURI would take those too). V8
+ * drops a tab, newline or carriage return from a CommonJS file's url and reads "\\" as "/", a url
+ * of no file: those are encoded, as Node's pathToFileURL does. A lone surrogate is U+FFFD, as in
+ * any URL (no name on disk has one; a site table may).
+ */
+function urlPath(path: string): string {
+  let encoded = "";
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c > "~") {
+      // Past ASCII: its UTF-8 bytes, a surrogate pair as one code point.
+      const low = path[i + 1];
+      const pair = c >= "\uD800" && c <= "\uDBFF" && low !== undefined && low >= "\uDC00" && low <= "\uDFFF";
+      const point = pair ? c + low : c;
+      if (pair) i++;
+      try {
+        encoded += encodeUri(point);
+      } catch {
+        encoded += "%EF%BF%BD";
+      }
+    } else if (c <= " " || c === '"' || c === "#" || c === "%" || c === "<" || c === ">" || c === "?" || c === "\\" || c === "`" || c === "{" || c === "}") {
+      encoded += PERCENT_ENCODED_ASCII[c]!;
+    } else encoded += c;
   }
-  let url = "file://";
-  for (let i = 0; i < encoded.length; i++) {
-    const c = encoded[i];
-    url += c === "#" ? "%23" : c === "?" ? "%3F" : c;
-  }
-  return url;
+  return encoded;
 }
 
 /** `scheme://…` (RFC 3986 scheme: a letter, then letters, digits, "+", "-", "."). */
