@@ -155,6 +155,23 @@ test("stats --dump of one .tsprof.json is that profile (tree, meta, duration); a
   assert.equal(readFileSync(input, "utf8"), readFileSync(profile, "utf8"));
 });
 
+test("stats --dump x.cpuprofile of a count-mode profile (.tsprof.json or .prof) refuses in one line, exit 2, writing nothing", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-count-dump-"));
+  writeFileSync(join(dir, "tiny.js"), "function f(){return 1} f()\n");
+  for (const name of ["c.tsprof.json", "c.prof"]) {
+    const run = tsprof(["run", "-o", name, "tiny.js"], { cwd: dir, env: { TSPROF_MODE: "count" } });
+    assert.equal(run.status, 0, run.stderr);
+    const refused = tsprof(["stats", name, "--dump", "c.cpuprofile"], { cwd: dir });
+    assert.equal(refused.status, 2, name);
+    assert.equal(refused.stdout, "", name);
+    assert.equal(refused.stderr, "tsprof stats: --dump c.cpuprofile: the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else: dump to .tsprof.json, .prof or .pstats for the counts\n", name);
+    assert.ok(!existsSync(join(dir, "c.cpuprofile")), name);
+  }
+  // With times from another profile the merge has something to show.
+  assert.equal(tsprof(["run", "-o", "t.tsprof.json", "tiny.js"], { cwd: dir }).status, 0);
+  assert.equal(tsprof(["stats", "c.tsprof.json", "t.tsprof.json", "--dump", "c.cpuprofile"], { cwd: dir }).status, 0);
+});
+
 test("a function literally named like another's column label ('f col 10') is its own row, in .prof and .tsprof.json tables and in Python's pstats", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-col-label-"));
   const script = join(dir, "coll.js");

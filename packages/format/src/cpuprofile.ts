@@ -193,6 +193,24 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
   flush();
 }
 
+/** Why a profile with calls and no times (holdsNoTimes()) makes no .cpuprofile; writers that refuse it say this. */
+export const NO_TIMES_FOR_CPUPROFILE = "the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else";
+
+/**
+ * Whether `profile` has calls and not one time: TSPROF_MODE=count's, or a pstats file written from
+ * one (where nothing else says so). Its .cpuprofile would be a tree of zeros that starts where it
+ * ends: a blank panel in DevTools and speedscope.
+ */
+export function holdsNoTimes(profile: Profile): boolean {
+  let calls = 0;
+  for (let i = 0; i < profile.stats.length; i++) {
+    const row = profile.stats[i]!;
+    if (row.selfTime !== 0 || row.totalTime !== 0) return false;
+    calls += row.calls;
+  }
+  return calls > 0;
+}
+
 /** The recording's start in µs on the wall clock (meta.startedAt), else UNKNOWN_START. */
 function startMicroseconds(profile: Profile): number {
   const startedAt = profile.meta.startedAt;

@@ -176,6 +176,20 @@ test("dumpStats chooses the format by extension, as Profile.dumpStats and tsprof
   }
 });
 
+test("dumpStats of rows with calls and no times (a count-mode profile) refuses a .cpuprofile before writing; other formats hold the counts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const counts: Profile = { ...PROFILE, meta: { tool: "test", clock: "none" }, duration: 0, stats: PROFILE.stats.map((row) => ({ ...row, selfTime: 0, totalTime: 0 })), edges: [] };
+  const path = join(dir, "m.cpuprofile");
+  assert.throws(() => new Stats(counts, capture().stream).dumpStats(path), {
+    message: `${path}: the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else: write .tsprof.json, .prof or .pstats for the counts`,
+  });
+  assert.deepEqual(readdirSync(dir), []);
+  new Stats(counts, capture().stream).dumpStats(join(dir, "m.prof"));
+  // Read back from the pstats file, where nothing says the clock: the times say it.
+  assert.throws(() => new Stats(join(dir, "m.prof"), capture().stream).dumpStats(path), /no times/);
+  assert.deepEqual(readdirSync(dir), ["m.prof"]);
+});
+
 test("dumpStats onto a directory is one EISDIR line naming the path, as the runtime's Profile.dumpStats says it", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
   const stats = new Stats(PROFILE, capture().stream);

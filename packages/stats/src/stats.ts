@@ -8,6 +8,7 @@ import {
   decodePstats,
   encodePstats,
   profileFileFormat,
+  checkCpuProfileTimes,
   checkProfileTarget,
   holdsPstats,
   profileToPstats,
@@ -319,12 +320,16 @@ export class Stats {
    * call tree)"); `.prof`, `.pstats` and any other name → a pstats file Python can load, as Python
    * writes whatever the name (a .json holding marshal bytes would only fool the next reader, hence
    * the exceptions). Both by the format's writer: atomically onto a regular file (a failed write no
-   * longer leaves half a pstats file), through a symlink, device or FIFO.
+   * longer leaves half a pstats file), through a symlink, device or FIFO. Rows with calls and no
+   * times (TSPROF_MODE=count's) make no .cpuprofile: it throws, writing nothing.
    */
   dumpStats(path: string): this {
     checkProfileTarget(path);
-    if (profileFileFormat(path) !== "pstats") writeProfileFile(path, this.toProfile());
-    else writeProfileBytesFile(path, encodePstats(this.entries()));
+    if (profileFileFormat(path) !== "pstats") {
+      const profile = this.toProfile();
+      checkCpuProfileTimes(path, profile);
+      writeProfileFile(path, profile);
+    } else writeProfileBytesFile(path, encodePstats(this.entries()));
     return this;
   }
 
