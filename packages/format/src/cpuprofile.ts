@@ -33,6 +33,7 @@
 //
 // Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
 // iterators or JSON.stringify of objects (strings only); Date.parse and encodeURI captured at load.
+import { absolutePath } from "./file-paths";
 import { chunkedEmitter, wholeText } from "./profile-json";
 import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
@@ -225,12 +226,8 @@ function startMicroseconds(profile: Profile): number {
  * Percent-encoded as V8 has it (see urlPath).
  */
 export function cpuProfileUrl(file: string, root: string | undefined): string {
-  if (isUrl(file) || file === "" || file[0] === "~" || file[0] === "<") return file;
-  let absolute: string;
-  if (file[0] === "/") absolute = normalizedPath(file);
-  else if (root !== undefined && root[0] === "/") absolute = normalizedPath(`${root}/${file}`);
-  else return file;
-  return `file://${urlPath(absolute)}`;
+  const absolute = absolutePath(file, root);
+  return absolute === undefined ? file : `file://${urlPath(absolute)}`;
 }
 
 /**
@@ -261,39 +258,6 @@ function urlPath(path: string): string {
     } else encoded += c;
   }
   return encoded;
-}
-
-/** `scheme://…` (RFC 3986 scheme: a letter, then letters, digits, "+", "-", "."). */
-function isUrl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    const letter = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
-    if (i === 0 ? !letter : !(letter || (c >= "0" && c <= "9") || c === "+" || c === "-" || c === ".")) {
-      return i > 0 && c === ":" && text[i + 1] === "/" && text[i + 2] === "/";
-    }
-  }
-  return false;
-}
-
-/** An absolute POSIX path with its "." and ".." segments and repeated "/" resolved (path.posix.normalize without string methods). */
-function normalizedPath(path: string): string {
-  const segments: string[] = [];
-  let count = 0;
-  let segment = "";
-  for (let i = 0; i <= path.length; i++) {
-    const c = i < path.length ? path[i] : "/";
-    if (c !== "/") {
-      segment += c;
-      continue;
-    }
-    if (segment === "..") {
-      if (count > 0) count--;
-    } else if (segment !== "" && segment !== ".") segments[count++] = segment;
-    segment = "";
-  }
-  let result = "";
-  for (let i = 0; i < count; i++) result += `/${segments[i]}`;
-  return result === "" ? "/" : result;
 }
 
 /** The whole .cpuprofile text at once (tests and small profiles). */
