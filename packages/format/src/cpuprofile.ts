@@ -243,7 +243,7 @@ function urlPath(path: string): string {
   for (let i = 0; i < path.length; i++) {
     const c = path[i]!;
     if (c > "~") {
-      // Past ASCII: its UTF-8 bytes, a surrogate pair as one code point.
+      // DEL and everything past ASCII: its UTF-8 bytes, a surrogate pair as one code point.
       const low = path[i + 1];
       const pair = c >= "\uD800" && c <= "\uDBFF" && low !== undefined && low >= "\uDC00" && low <= "\uDFFF";
       const point = pair ? c + low : c;
