@@ -1,7 +1,8 @@
 // The .cpuprofile export: the call tree as Chrome DevTools' Profiler.Profile, its times as viewers compute them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -150,6 +151,30 @@ test("urls are file:// URLs of absolute paths when the profile knows its root; u
   // No root (a profile from a pstats file, an older file): relative paths as they are.
   delete profile.meta.root;
   assert.deepEqual(parse(profile).nodes.slice(1).map((n) => n.callFrame.url), ["src/main.ts", "../lib/a#1?.js", pathToFileURL("/opt/abs/ü.js").href, "http://localhost:8080/app.js", "~", "<unknown>", "./x/../y.js"]);
+});
+
+test("a file's url is the one V8 gives the script: each odd character of a name encoded as V8 encodes it, no more", () => {
+  // V8's own urls: every script a CommonJS program loads is in its precise coverage (NODE_V8_COVERAGE),
+  // under the url \`node --cpu-prof\` writes for it too.
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-urls-"));
+  const names = ["we[1]^|{x}~%.js", 'a b"#?<>`{}.js', "@!$&'()*+,;=:.js", "ctl\x01\x1f\x7f.js", "ü€😀.js", "%2e%2E.js"];
+  const driver = names.map((name) => `require(${JSON.stringify(join(dir, name))});`).join("\n");
+  for (const name of names) writeFileSync(join(dir, name), "module.exports = 1;\n");
+  writeFileSync(join(dir, "driver.js"), driver);
+  const coverage = join(dir, "coverage");
+  const run = spawnSync(process.execPath, [join(dir, "driver.js")], { env: { ...process.env, NODE_V8_COVERAGE: coverage }, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const v8Urls = new Set<string>();
+  for (const file of readdirSync(coverage)) {
+    for (const script of (JSON.parse(readFileSync(join(coverage, file), "utf8")) as { result: { url: string }[] }).result) v8Urls.add(script.url);
+  }
+  for (const name of names) assert.ok(v8Urls.has(cpuProfileUrl(name, dir)), `${JSON.stringify(name)}: ${cpuProfileUrl(name, dir)} is no url of V8's: ${[...v8Urls].filter((url) => url.startsWith("file://") && !url.endsWith("driver.js")).join(" ")}`);
+  assert.equal(cpuProfileUrl("/r/we[1]^|{x}~%.js", undefined), "file:///r/we[1]^|%7Bx%7D~%25.js");
+  // V8 drops a tab, newline or carriage return from a CommonJS file's url and turns "\\" into "/":
+  // no url of that file. These are encoded as Node's pathToFileURL does (an ES module's url).
+  assert.equal(cpuProfileUrl("/r/t\tn\nr\rb\\.js", undefined), "file:///r/t%09n%0Ar%0Db%5C.js");
+  // No file on disk has a lone surrogate in its name (Node decodes the bytes); a site table may: U+FFFD, as a URL has it.
+  assert.equal(cpuProfileUrl("/r/\uD800x\uDC00y.js", undefined), "file:///r/%EF%BF%BDx%EF%BF%BDy.js");
 });
 
 test("microseconds are rounded on the running sum: the total is exact, no node is off by a microsecond", () => {

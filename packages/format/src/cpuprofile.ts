@@ -33,6 +33,7 @@
 //
 // Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
 // iterators or JSON.stringify of objects (strings only); Date.parse and encodeURI captured at load.
+import { absolutePath } from "./file-paths";
 import { chunkedEmitter, wholeText } from "./profile-json";
 import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
@@ -42,6 +43,12 @@ const mathRound = Math.round;
 const dateParse = Date.parse;
 const encodeUri = encodeURI;
 const objectCreate = Object.create;
+/** "%XX" of each ASCII character urlPath() encodes (encodeURI leaves "#" and "?" alone). */
+const PERCENT_ENCODED_ASCII: Record<string, string> = objectCreate(null);
+for (let code = 0; code < 0x7f; code++) {
+  const hex = code.toString(16).toUpperCase();
+  PERCENT_ENCODED_ASCII[String.fromCharCode(code)] = code < 0x10 ? `%0${hex}` : `%${hex}`;
+}
 /** The start when the profile has no wall-clock start: one second, in µs (never 0, see above). */
 const UNKNOWN_START = 1_000_000;
 
@@ -187,6 +194,24 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
   flush();
 }
 
+/** Why a profile with calls and no times (holdsNoTimes()) makes no .cpuprofile; writers that refuse it say this. */
+export const NO_TIMES_FOR_CPUPROFILE = "the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else";
+
+/**
+ * Whether `profile` has calls and not one time: TSPROF_MODE=count's, or a pstats file written from
+ * one (where nothing else says so). Its .cpuprofile would be a tree of zeros that starts where it
+ * ends: a blank panel in DevTools and speedscope.
+ */
+export function holdsNoTimes(profile: Profile): boolean {
+  let calls = 0;
+  for (let i = 0; i < profile.stats.length; i++) {
+    const row = profile.stats[i]!;
+    if (row.selfTime !== 0 || row.totalTime !== 0) return false;
+    calls += row.calls;
+  }
+  return calls > 0;
+}
+
 /** The recording's start in µs on the wall clock (meta.startedAt), else UNKNOWN_START. */
 function startMicroseconds(profile: Profile): number {
   const startedAt = profile.meta.startedAt;
@@ -198,60 +223,41 @@ function startMicroseconds(profile: Profile): number {
  * The url V8 would write for `file` (a site-table path, relative to `root` or absolute): the
  * file:// URL of its absolute path. A url already (`scheme://…`), a name that is no path ("~" for
  * Python's builtins, "<unknown>"), or a relative path with no root to resolve it: as it is.
- * Percent-encoding as encodeURI does, plus "#" and "?" (they would end the path); a name
- * encodeURI refuses (a lone surrogate) stays a path.
+ * Percent-encoded as V8 has it (see urlPath).
  */
 export function cpuProfileUrl(file: string, root: string | undefined): string {
-  if (isUrl(file) || file === "" || file[0] === "~" || file[0] === "<") return file;
-  let absolute: string;
-  if (file[0] === "/") absolute = normalizedPath(file);
-  else if (root !== undefined && root[0] === "/") absolute = normalizedPath(`${root}/${file}`);
-  else return file;
-  let encoded: string;
-  try {
-    encoded = encodeUri(absolute);
-  } catch {
-    return file;
-  }
-  let url = "file://";
-  for (let i = 0; i < encoded.length; i++) {
-    const c = encoded[i];
-    url += c === "#" ? "%23" : c === "?" ? "%3F" : c;
-  }
-  return url;
+  const absolute = absolutePath(file, root);
+  return absolute === undefined ? file : `file://${urlPath(absolute)}`;
 }
 
-/** `scheme://…` (RFC 3986 scheme: a letter, then letters, digits, "+", "-", "."). */
-function isUrl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    const letter = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
-    if (i === 0 ? !letter : !(letter || (c >= "0" && c <= "9") || c === "+" || c === "-" || c === ".")) {
-      return i > 0 && c === ":" && text[i + 1] === "/" && text[i + 2] === "/";
-    }
+/**
+ * An absolute path percent-encoded as in the url V8 gives a script Node loaded from disk: the
+ * WHATWG URL path percent-encode set (controls, space, `"#<>?\`{}`, everything past "~", as UTF-8)
+ * plus "%", and nothing else ("[", "]", "^", "|", "~" stay; encodeURI would take those too). V8
+ * drops a tab, newline or carriage return from a CommonJS file's url and reads "\\" as "/", a url
+ * of no file: those are encoded, as Node's pathToFileURL does. A lone surrogate is U+FFFD, as in
+ * any URL (no name on disk has one; a site table may).
+ */
+function urlPath(path: string): string {
+  let encoded = "";
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c > "~") {
+      // DEL and everything past ASCII: its UTF-8 bytes, a surrogate pair as one code point.
+      const low = path[i + 1];
+      const pair = c >= "\uD800" && c <= "\uDBFF" && low !== undefined && low >= "\uDC00" && low <= "\uDFFF";
+      const point = pair ? c + low : c;
+      if (pair) i++;
+      try {
+        encoded += encodeUri(point);
+      } catch {
+        encoded += "%EF%BF%BD";
+      }
+    } else if (c <= " " || c === '"' || c === "#" || c === "%" || c === "<" || c === ">" || c === "?" || c === "\\" || c === "`" || c === "{" || c === "}") {
+      encoded += PERCENT_ENCODED_ASCII[c]!;
+    } else encoded += c;
   }
-  return false;
-}
-
-/** An absolute POSIX path with its "." and ".." segments and repeated "/" resolved (path.posix.normalize without string methods). */
-function normalizedPath(path: string): string {
-  const segments: string[] = [];
-  let count = 0;
-  let segment = "";
-  for (let i = 0; i <= path.length; i++) {
-    const c = i < path.length ? path[i] : "/";
-    if (c !== "/") {
-      segment += c;
-      continue;
-    }
-    if (segment === "..") {
-      if (count > 0) count--;
-    } else if (segment !== "" && segment !== ".") segments[count++] = segment;
-    segment = "";
-  }
-  let result = "";
-  for (let i = 0; i < count; i++) result += `/${segments[i]}`;
-  return result === "" ? "/" : result;
+  return encoded;
 }
 
 /** The whole .cpuprofile text at once (tests and small profiles). */

@@ -20,7 +20,7 @@ import type * as NodeFs from "fs";
 import { needsNodeFs, nodeBuiltin } from "./node-builtins";
 import { profileToPstatsBytes } from "./pstats-marshal";
 import { writeProfileJson } from "./profile-json";
-import { writeCpuProfileJson } from "./cpuprofile";
+import { holdsNoTimes, NO_TIMES_FOR_CPUPROFILE, writeCpuProfileJson } from "./cpuprofile";
 import type { Profile } from "./types";
 
 const nodeFs = nodeBuiltin("fs");
@@ -360,6 +360,16 @@ export function profileFileFormat(path: string): ProfileFileFormat {
 /** Whether a profile written to `path` is a Chrome .cpuprofile (profileFileFormat()'s rule, for the callers that only ask that). */
 export function isCpuProfilePath(path: string): boolean {
   return profileFileFormat(path) === "cpuprofile";
+}
+
+/**
+ * Throws when `path` names a .cpuprofile and `profile` has calls and no times (holdsNoTimes()), for
+ * a writer the user named the file to (Profile.dumpStats, Stats.dumpStats), before it writes: the
+ * file would show nothing. The runtime's write at exit does not ask: it puts such a profile in a
+ * .tsprof.json instead (countOnlyTarget()), so the run's counts are kept.
+ */
+export function checkCpuProfileTimes(path: string, profile: Profile): void {
+  if (isCpuProfilePath(path) && holdsNoTimes(profile)) throw new Error(`${path}: ${NO_TIMES_FOR_CPUPROFILE}: write .tsprof.json, .prof or .pstats for the counts`);
 }
 
 /**

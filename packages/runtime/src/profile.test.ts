@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { looksLikeMarshal } from "@tsprof/format";
-import { createTickClock } from "./clock";
+import { createNullClock, createTickClock } from "./clock";
 import { createHarness, finish, statsOf } from "./harness.test-helper";
 import { Profile, createProfile } from "./profile";
 import { RecordingSession } from "./recording-session";
@@ -160,6 +160,18 @@ test("dumpStats without a path string is one TypeError naming the method, as Pyt
   for (const [args, shown] of [[[], "undefined"], [[42], "42"], [[null], "null"], [[{ path: "x.prof" }], "an object"]] as const) {
     assert.throws(() => call.apply(profile, [...args]), { name: "TypeError", message: `Profile.dumpStats needs the path of the file to write (a string), not ${shown}` });
   }
+});
+
+test("dumpStats of a count-only profile to a .cpuprofile throws one line and writes nothing: the file would hold only zeros", () => {
+  const profile = new Profile({ clock: createNullClock() });
+  profile.runcall(work, createTickClock(0.001), 9);
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-api-"));
+  assert.throws(() => profile.dumpStats(join(dir, "x.cpuprofile")), {
+    message: `${join(dir, "x.cpuprofile")}: the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else: write .tsprof.json, .prof or .pstats for the counts`,
+  });
+  assert.deepEqual(readdirSync(dir), []);
+  profile.dumpStats(join(dir, "x.prof"));
+  assert.deepEqual(readdirSync(dir), ["x.prof"], "other formats hold the counts");
 });
 
 test("printStats prints the pstats table through @tsprof/stats, sorted as asked", () => {

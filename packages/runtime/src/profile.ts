@@ -1,5 +1,5 @@
 // The API in the spirit of cProfile.Profile: enable/disable, runcall, run, scope, snapshot, dumpStats, printStats.
-import { needsNodeFs, nodeBuiltin, writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
+import { checkCpuProfileTimes, needsNodeFs, nodeBuiltin, writeProfileFile, type Profile as ProfileData } from "@tsprof/format";
 import { createHrtimeClock, type Clock } from "./clock";
 import { withCompensation } from "./compensation";
 import type { RecorderOptions } from "./recorder";
@@ -129,7 +129,9 @@ export class Profile {
     if (typeof path !== "string") throw new TypeError(`Profile.dumpStats needs the path of the file to write (a string), not ${describe(path)}`);
     // A page has no file to write: one line naming this call and snapshot() (format's writers would name themselves).
     if (nodeBuiltin("fs") === undefined) throw needsNodeFs("dumpStats");
-    writeProfileFile(path, this.snapshot());
+    const profile = this.snapshot();
+    checkCpuProfileTimes(path, profile);
+    writeProfileFile(path, profile);
   }
 
   /**

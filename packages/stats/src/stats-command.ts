@@ -1,7 +1,7 @@
 // `tsprof stats FILE...`: load, merge, sort, restrict and print profiles; user mistakes are one line and exit 2.
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { holdStreamInputs, holdsPstats, profileFileFormat, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
+import { holdStreamInputs, holdsNoTimes, holdsPstats, isCpuProfilePath, NO_TIMES_FOR_CPUPROFILE, profileFileFormat, mergeProfiles, ProfileError, readFileHead, readProfileFile, writeProfileFile, type Profile } from "@tsprof/format";
 import { parseStatsArgs, UsageError } from "./command-args";
 import { statsToJson } from "./json-report";
 import { SortKeyError, sortKeyNames } from "./sort-keys";
@@ -96,8 +96,12 @@ function dumpTo(stats: Stats, path: string, files: readonly string[], strip: boo
       throw new UsageError(`--dump ${path} would overwrite the input ${overwritten} with less than it holds (${toTsprof ? "--strip drops its call tree" : "a pstats file keeps no call tree, column or meta"}): dump to another file`);
     }
   }
+  const merged = whole?.reduce((sum, next) => mergeProfiles(sum, next));
+  if (isCpuProfilePath(path) && holdsNoTimes(merged ?? stats.toProfile())) {
+    throw new UsageError(`--dump ${path}: ${NO_TIMES_FOR_CPUPROFILE}: dump to .tsprof.json, .prof or .pstats for the counts`);
+  }
   try {
-    if (whole !== undefined) writeProfileFile(path, whole.reduce((sum, next) => mergeProfiles(sum, next)));
+    if (merged !== undefined) writeProfileFile(path, merged);
     else stats.dumpStats(path);
   } catch (error) {
     throw new UsageError(`cannot write ${path}: ${writeFailureReason(error)}`);

@@ -147,6 +147,20 @@ test("pyCtime is time.ctime: space-padded day", () => {
   assert.equal(pyCtime(seconds), "Mon Jan  5 07:08:09 2026");
 });
 
+test("sources of two roots: relative files become absolute against each one's root, however they are added; one root keeps its names", () => {
+  const withRoot = (root: string | undefined): Profile => ({ ...PROFILE, meta: { ...PROFILE.meta, root } });
+  const names = (stats: Stats) => stats.entries().map((entry) => `${entry.function.file}:${entry.function.line}(${entry.function.name}) ${entry.calls}`).sort();
+  const absolute = (root: string) => [`${root}/src/app/main.ts:1(main) 1`, `${root}/src/app/work.ts:3(work) 4`, `${root}/src/lib/work.ts:3(work) 1`];
+  const expected = [...absolute("/p"), ...absolute("/q")].sort();
+  assert.deepEqual(names(new Stats([withRoot("/p"), withRoot("/q")], capture().stream)), expected);
+  assert.deepEqual(names(new Stats(withRoot("/p"), capture().stream).add(new Stats(withRoot("/q"), capture().stream))), expected);
+  const callers = new Stats([withRoot("/p"), withRoot("/q")], capture().stream).entries().flatMap((entry) => entry.callers.map((caller) => caller.caller.file));
+  assert.ok(callers.length > 0 && callers.every((file) => file[0] === "/"), "callers renamed too");
+  assert.deepEqual(names(new Stats([withRoot("/p"), withRoot("/p")], capture().stream)), ["src/app/main.ts:1(main) 2", "src/app/work.ts:3(work) 8", "src/lib/work.ts:3(work) 2"]);
+  // Relative names of no root (a pstats file's) could be of either: matched as they are.
+  assert.deepEqual(names(new Stats([withRoot("/p"), withRoot(undefined)], capture().stream)), ["src/app/main.ts:1(main) 2", "src/app/work.ts:3(work) 8", "src/lib/work.ts:3(work) 2"]);
+});
+
 test("dumpStats writes a pstats file that reads back to the same rows", () => {
   const path = join(mkdtempSync(join(tmpdir(), "tsprof-dump-")), "out.prof");
   const stats = new Stats(PROFILE, capture().stream);
@@ -174,6 +188,20 @@ test("dumpStats chooses the format by extension, as Profile.dumpStats and tsprof
     stats.dumpStats(path);
     assert.deepEqual(decodePstats(readFileSync(path), path), rows, name);
   }
+});
+
+test("dumpStats of rows with calls and no times (a count-mode profile) refuses a .cpuprofile before writing; other formats hold the counts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const counts: Profile = { ...PROFILE, meta: { tool: "test", clock: "none" }, duration: 0, stats: PROFILE.stats.map((row) => ({ ...row, selfTime: 0, totalTime: 0 })), edges: [] };
+  const path = join(dir, "m.cpuprofile");
+  assert.throws(() => new Stats(counts, capture().stream).dumpStats(path), {
+    message: `${path}: the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else: write .tsprof.json, .prof or .pstats for the counts`,
+  });
+  assert.deepEqual(readdirSync(dir), []);
+  new Stats(counts, capture().stream).dumpStats(join(dir, "m.prof"));
+  // Read back from the pstats file, where nothing says the clock: the times say it.
+  assert.throws(() => new Stats(join(dir, "m.prof"), capture().stream).dumpStats(path), /no times/);
+  assert.deepEqual(readdirSync(dir), ["m.prof"]);
 });
 
 test("dumpStats onto a directory is one EISDIR line naming the path, as the runtime's Profile.dumpStats says it", () => {
