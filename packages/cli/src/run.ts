@@ -106,7 +106,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       const dropped = profile ? droppedCallsNote(profile, process.env) : undefined;
       if (dropped) io.stderr.write(dropped + "\n");
       if (!profile) {
+        // The run is lost (the program removed tsprof's 'exit' listener, or could not write its profile): a
+        // failure, as a -o that cannot be written is, so that a script or CI relying on the profile stops here.
         io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
+        if (!endedBy) return failedStatus(exit);
       } else if (args.outfile !== undefined) {
         try {
           saveProfile(resolve(args.outfile), profile);
@@ -117,7 +120,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
           // program's own status. The run is not lost: its table is printed, as without -o.
           io.stderr.write(`tsprof: cannot write ${args.outfile}: ${writeFailureReason(error)}\n`);
           printRunTable(profile, args.sort, io.stdout);
-          if (!endedBy) return exit.code !== null && exit.code !== 0 ? exit.code : 1;
+          if (!endedBy) return failedStatus(exit);
         }
       } else {
         printRunTable(profile, args.sort, io.stdout);
@@ -512,6 +515,11 @@ function collectProfile(outputDir: string, callTree: boolean): Profile | undefin
     .sort()
     .map((name) => join(outputDir, name));
   return files.length ? loadProfiles(files, callTree) : undefined;
+}
+
+/** The exit status of a run that did not deliver its profile (none was written, or -o could not be): the program's own when it failed, else 1. */
+function failedStatus(exit: ChildExit): number {
+  return exit.code !== null && exit.code !== 0 ? exit.code : 1;
 }
 
 /** From now on SIGINT, SIGTERM or SIGHUP ends this process by that signal, after `cleanUp`. */
