@@ -20,7 +20,7 @@ import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, droppedCallsNote, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 import { relaySignals } from "./child-signals";
 import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
-import { checkPermissionModel, checkTestCoverage, joinNodeOptions, splitNodeOptions, takeRequirePreloads } from "./node-flags";
+import { checkPermissionModel, checkTestCoverage, joinNodeOptions, permissionGrants, splitNodeOptions, takeRequirePreloads } from "./node-flags";
 import { writeFailureReason } from "@tsprof/stats";
 
 export interface Io {
@@ -42,7 +42,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const script = main.file;
   // The bin's #! options, then --node-option's: the later one wins where Node takes one value.
   const nodeOptions = [...main.nodeOptions, ...args.nodeOptions];
-  checkPermissionModel(nodeOptions);
+  // Resolved: the preload flag names the directory in a path Node resolves lexically (run-options.ts).
+  const outputPrefix = join(resolve(tmpdir()), "tsprof-run-");
+  checkPermissionModel(nodeOptions, outputPrefix);
   checkTestCoverage(nodeOptions);
   const hookOptions: RunHookOptions = {
     root: process.cwd(),
@@ -70,8 +72,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     return 1;
   }
 
-  // Resolved: the preload flag names the directory in a path Node resolves lexically (run-options.ts).
-  const outputDir = (hookOptions.outputDir = mkdtempSync(join(resolve(tmpdir()), "tsprof-run-")));
+  const outputDir = (hookOptions.outputDir = mkdtempSync(outputPrefix));
   for (const line of tsconfigProblems) markReported(outputDir, line);
   // The directory goes on every way out this process lives to see: a return, an exception, a
   // process.exit() (the EPIPE handler in bin.ts), and a signal, from here to the end.
@@ -432,7 +433,7 @@ function runChild(main: MainScript, nodeOptions: string[], preload: "--require" 
   // rest; this process lets go of the port first, or the program's inspector found it taken.
   closeInspector();
   const entry = main.entry === undefined ? [] : [main.entry];
-  const nodeArgs = [...fromCommandLine.rest, preload, preloadPath(hookOptions.outputDir, register), ...entry, ...programArgs];
+  const nodeArgs = [...fromCommandLine.rest, ...permissionGrants(nodeOptions, hookOptions.outputDir), preload, preloadPath(hookOptions.outputDir, register), ...entry, ...programArgs];
   const child = spawn(process.execPath, nodeArgs, {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
