@@ -140,6 +140,60 @@ test("Node's permission model without --allow-worker: one line saying to add it,
   assert.equal(result.status, 0, result.stderr);
 });
 
+// Writes a file where the program was given no write access (the temp dir, which holds tsprof's own directory): refused.
+const sandboxed = "function f() { return 1; }\nconsole.log('main', f());\n" +
+  "try { require('fs').writeFileSync(require('path').join(require('os').tmpdir(), 'escaped.txt'), ''); console.log('wrote'); } catch (error) { console.log(error.code); }\n";
+
+test("Node's permission model: the program writes its profile into tsprof's temporary directory without an --allow-fs-write for it, and nowhere else it was not given", { timeout: 120_000 }, () => {
+  const cwd = project({ "m.js": sandboxed });
+  const options = [permissionFlag, "--allow-worker", "--allow-fs-read=*", `--allow-fs-write=${cwd}`].map((option) => `--node-option=${option}`);
+  const plain = nodeWith([permissionFlag, "--allow-fs-read=*", `--allow-fs-write=${cwd}`, "m.js"], cwd);
+  assert.equal(plain.stdout, "main 1\nERR_ACCESS_DENIED\n");
+  const saved = nodeWith([tsprofBin, "run", ...options, "-o", "p.tsprof.json", "m.js"], cwd);
+  assert.equal(saved.stdout, plain.stdout);
+  assert.equal(saved.status, 0, saved.stderr);
+  assert.doesNotMatch(saved.stderr, /tsprof:/);
+  assert.deepEqual(callsByName(join(cwd, "p.tsprof.json")), { f: 1 });
+  const printed = nodeWith([tsprofBin, "run", ...options, "m.js"], cwd);
+  assert.match(printed.stdout, /^main 1\nERR_ACCESS_DENIED\n[^]*m\.js:1\(f\)/);
+  assert.equal(printed.status, 0, printed.stderr);
+});
+
+test("Node's permission model on the node that runs tsprof: without --allow-child-process, or write access to the temp dir, one line saying what to add, exit 2", { timeout: 120_000 }, () => {
+  const cwd = project({ "m.js": sandboxed });
+  const temp = nodeWith(["-p", "require('os').tmpdir()"], cwd).stdout.trim();
+  const cases: [string[], RegExp][] = [
+    [["--allow-worker", "--allow-fs-read=*", `--allow-fs-write=${cwd}`], /^tsprof: Node's permission model is on without --allow-child-process: .*add --allow-child-process$/m],
+    [["--allow-worker", "--allow-child-process", "--allow-fs-read=*", `--allow-fs-write=${cwd}`], new RegExp(`^tsprof: Node's permission model .*add --allow-fs-write=${temp.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m")],
+  ];
+  for (const [allow, expected] of cases) {
+    const result = nodeWith([permissionFlag, ...allow, tsprofBin, "run", "-o", "p.tsprof.json", "m.js"], cwd);
+    assert.match(result.stderr, expected);
+    assert.doesNotMatch(result.stderr, /ERR_ACCESS_DENIED|\n\s+at /);
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(result.stdout, "");
+  }
+  const result = nodeWith([permissionFlag, "--allow-worker", "--allow-child-process", "--allow-fs-read=*", `--allow-fs-write=${cwd}`, `--allow-fs-write=${temp}`, tsprofBin, "run", "-o", "p.tsprof.json", "m.js"], cwd);
+  assert.equal(result.stdout, "main 1\nwrote\n");
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(callsByName(join(cwd, "p.tsprof.json")), { f: 1 });
+});
+
+test("Node's permission model with an --allow-fs-read that leaves out tsprof's own files: one line naming the --allow-fs-read to add, exit 2; with it the program runs", { timeout: 120_000 }, () => {
+  const cwd = project({ "m.js": sandboxed });
+  const options = [permissionFlag, "--allow-worker", `--allow-fs-read=${cwd}`, `--allow-fs-write=${cwd}`].map((option) => `--node-option=${option}`);
+  const refused = nodeWith([tsprofBin, "run", ...options, "-o", "p.tsprof.json", "m.js"], cwd);
+  const named = /^tsprof: Node's permission model is on and --allow-fs-read does not cover tsprof's own files, .*: add (--allow-fs-read=\S+)$/m.exec(refused.stderr);
+  assert.ok(named, refused.stderr);
+  assert.doesNotMatch(refused.stderr, /ERR_ACCESS_DENIED|\n\s+at /);
+  assert.equal(refused.status, 2);
+  assert.equal(refused.stdout, "");
+  const result = nodeWith([tsprofBin, "run", ...options, `--node-option=${named[1]}`, "-o", "p.tsprof.json", "m.js"], cwd);
+  assert.equal(result.stdout, "main 1\nERR_ACCESS_DENIED\n");
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(callsByName(join(cwd, "p.tsprof.json")), { f: 1 });
+});
+
 test("--node-option gives a Node option to the program; a Node option given to tsprof run says where it goes", { timeout: 60_000 }, () => {
   const cwd = project({ "gc.js": "console.log(typeof gc, process.execArgv.includes('--expose-gc'));\n" });
   const plain = nodeWith(["--expose-gc", "gc.js"], cwd);

@@ -99,6 +99,23 @@ test("an uncaught exception: Node's error and exit status, and the profile is st
   assert.deepEqual(callsByName(out), { outer: 1, inner: 1 });
 });
 
+
+test("a program that ends without writing a profile: one line, and not exit 0: the program's status when it failed, else 1", () => {
+  // Removing every 'exit' listener takes the runtime's with them (README: the program can see tsprof's listeners).
+  const dir = scratch();
+  writeFileSync(join(dir, "ok.js"), "function f() { return 1; }\nf();\nprocess.removeAllListeners('exit');\n");
+  writeFileSync(join(dir, "fails.js"), "process.removeAllListeners('exit');\nprocess.exitCode = 3;\n");
+  for (const [script, status] of [["ok.js", 1], ["fails.js", 3]] as const) {
+    const out = join(dir, `${script}.tsprof.json`);
+    for (const args of [["-o", out], []]) {
+      const result = tsprof(["run", ...args, join(dir, script)]);
+      assert.equal(result.stderr, "tsprof: the program ended without writing a profile\n", script);
+      assert.equal(result.stdout, "", script);
+      assert.equal(result.status, status, script);
+      assert.equal(existsSync(out), false);
+    }
+  }
+});
 test("a function's source evaluated outside its module (new Function, an eval worker) runs as under plain node, unprofiled", () => {
   const out = join(scratch(), "p.tsprof.json");
   const plain = node([fixture("function-source-elsewhere", "main.js")]);

@@ -9,6 +9,9 @@
 // own preload (hooks/register.ts) requires them, in their order, on the program's threads, after the
 // hooks are registered and before the main script (and any `--import`) runs. Yarn PnP's runtime is the one
 // left in place (isPnpRuntime): tsprof's preload cannot find its own packages without it.
+import { spawnSync } from "node:child_process";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { UsageError } from "./errors";
 
 /** What `tsprof run` asks for, after an unknown option that may be meant for Node. */
@@ -79,19 +82,139 @@ export function takeRequirePreloads(options: readonly string[]): { rest: string[
   return { rest, preloads };
 }
 
+/** What Node's permission model lets this process do (process.permission), when it runs under the model. */
+function processPermission(): { has(scope: string, reference?: string): boolean } | undefined {
+  return (process as { permission?: { has(scope: string, reference?: string): boolean } }).permission;
+}
+
+const isPermissionFlag = (option: string): boolean => option === "--experimental-permission" || option === "--permission";
+
 /**
- * Node's permission model (`--experimental-permission`, `--permission`) without `--allow-worker` refuses
- * the module hooks thread: module.register() threw ERR_ACCESS_DENIED in the program, a stack trace through
- * tsprof's preload and no profile. Refused before the program starts instead, with what to add: when this
- * process runs under the model (its options are passed on to the program), or `nodeOptions` turn it on.
+ * Whether the program runs under Node's permission model: this process does (its options and NODE_OPTIONS are
+ * passed on to the program), or `nodeOptions` turn it on.
  */
-export function checkPermissionModel(nodeOptions: readonly string[]): void {
-  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+export function permissionModelOn(nodeOptions: readonly string[]): boolean {
+  return processPermission() !== undefined || nodeOptions.some(isPermissionFlag);
+}
+
+/**
+ * Node's permission model (`--experimental-permission`, `--permission`) refuses what tsprof run needs unless it is
+ * allowed; each was a stack trace or a lost profile, so each is refused before the program starts instead, with
+ * what to add. Without `--allow-worker`, the module hooks thread: module.register() threw ERR_ACCESS_DENIED in the
+ * program, a stack trace through tsprof's preload and no profile. Without read access to tsprof's own files
+ * (ownDirectories), Node's stack trace for hooks/register.js. When this process runs under the model, it needs
+ * `--allow-child-process` to start the program, and write access to the temporary directory to make the run's
+ * directory there (`outputPrefix`): each was an "internal error" and exit 70. The program's access to the run's
+ * directory is granted by tsprof itself (permissionGrants).
+ */
+export function checkPermissionModel(nodeOptions: readonly string[], outputPrefix: string): void {
+  const permission = processPermission();
   const inherited = permission !== undefined && !permission.has("worker");
-  const given = nodeOptions.some((option) => option === "--experimental-permission" || option === "--permission") && !nodeOptions.includes("--allow-worker");
+  const given = nodeOptions.some(isPermissionFlag) && !nodeOptions.includes("--allow-worker");
   if (inherited || given) {
     throw new UsageError("Node's permission model is on without --allow-worker: tsprof run's module hooks run in a worker thread (module.register()); add --allow-worker");
   }
+  if (permission !== undefined && !permission.has("child")) {
+    throw new UsageError("Node's permission model is on without --allow-child-process: tsprof run starts the program in a child process; add --allow-child-process");
+  }
+  if (permission !== undefined && !permission.has("fs.write", outputPrefix)) {
+    throw new UsageError(
+      `Node's permission model is on without write access to the temporary directory, where tsprof run keeps the program's profile until it is read: add --allow-fs-write=${dirname(outputPrefix)}`,
+    );
+  }
+  if (!permissionModelOn(nodeOptions)) return;
+  const unread = unreadable(ownDirectories(), nodeOptions);
+  if (unread.length > 0) {
+    throw new UsageError(
+      `Node's permission model is on and --allow-fs-read does not cover tsprof's own files, which the program loads (its hooks, the runtime, Babel): add --allow-fs-read=${commonDirectory(unread)}`,
+    );
+  }
+}
+
+/**
+ * The options that give the program, under Node's permission model, access to `outputDir`: it reads the run's
+ * settings there and writes its profile there. Without them the runtime's write was refused, and the run ended with
+ * no profile; with write access alone the hooks found no settings and nothing was profiled. Granted rather than
+ * asked for: the directory is tsprof's, made for this run (mkdtemp, private to the user) and holding nothing but
+ * the run's settings and profiles, and the program's other writes stay as the user allowed them. The program sees
+ * the options in process.execArgv, as it sees the preload, and a child it forks gets them with the rest.
+ */
+export function permissionGrants(nodeOptions: readonly string[], outputDir: string): string[] {
+  return permissionModelOn(nodeOptions) ? [`--allow-fs-read=${outputDir}`, `--allow-fs-write=${outputDir}`] : [];
+}
+
+/**
+ * The directories of the code tsprof loads into the program (its hooks, the runtime, Babel): this package's and
+ * each of its dependencies', found as Node finds them (in a node_modules up from the package that depends on
+ * them), as real paths (what Node reads). One not found (an optional dependency, Yarn PnP's archives) is left out.
+ */
+function ownDirectories(): string[] {
+  const found = new Set<string>();
+  const visit = (directory: string): void => {
+    if (found.has(directory)) return;
+    found.add(directory);
+    let manifest: { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    try {
+      manifest = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as typeof manifest;
+    } catch {
+      return; // under the model, one this process may not read: the probe names its directory
+    }
+    for (const name of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
+      const dependency = findPackage(name, directory);
+      if (dependency !== undefined) visit(dependency);
+    }
+  };
+  visit(realpathSync(join(__dirname, "..")));
+  return [...found];
+}
+
+/** Package `name`'s directory, real path, as `require` from `from` finds it; undefined if none. */
+function findPackage(name: string, from: string): string | undefined {
+  for (let directory = from; ; directory = dirname(directory)) {
+    try {
+      return realpathSync(join(directory, "node_modules", name));
+    } catch {
+      if (dirname(directory) === directory) return undefined;
+    }
+  }
+}
+
+/** Whether `option` is one of Node's permission model's own (`--allow-fs-read=…`). */
+const isPermissionOption = (option: string): boolean => isPermissionFlag(option) || /^--allow-[a-z-]+(=|$)/.test(option);
+
+/** The permission options among `options`, an `--allow-fs-read PATH` given as two words included. */
+function permissionOptions(options: readonly string[]): string[] {
+  return options.flatMap((option, at) =>
+    isPermissionOption(option) ? ((option === "--allow-fs-read" || option === "--allow-fs-write") && at + 1 < options.length ? [option, options[at + 1]!] : [option]) : [],
+  );
+}
+
+/**
+ * Those of `directories` the program may not read, asked of a node with the program's permission options (Node's own
+ * matching: wildcards, several flags, relative paths): this process's, NODE_OPTIONS' and `nodeOptions`, and nothing
+ * else of them (a preload would run). None when that node cannot say: the run goes on, and Node speaks for itself.
+ */
+function unreadable(directories: string[], nodeOptions: readonly string[]): string[] {
+  const fromEnvironment = permissionOptions(splitNodeOptions(process.env.NODE_OPTIONS ?? ""));
+  const probe = spawnSync(
+    process.execPath,
+    [...permissionOptions([...process.execArgv, ...nodeOptions]), "-e", 'console.log(JSON.stringify(process.argv.slice(1).filter((d) => !process.permission.has("fs.read", d))))', ...directories],
+    { env: { ...process.env, NODE_OPTIONS: joinNodeOptions(fromEnvironment) }, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+  );
+  try {
+    return probe.status === 0 ? (JSON.parse(probe.stdout) as string[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The deepest directory that holds all of `paths` (absolute). */
+function commonDirectory(paths: readonly string[]): string {
+  let common = paths[0]!;
+  for (const path of paths) {
+    while (path !== common && !path.startsWith(common.endsWith(sep) ? common : common + sep)) common = dirname(common);
+  }
+  return common;
 }
 
 /**

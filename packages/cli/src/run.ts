@@ -20,7 +20,7 @@ import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, droppedCallsNote, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
 import { relaySignals } from "./child-signals";
 import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
-import { checkPermissionModel, checkTestCoverage, joinNodeOptions, splitNodeOptions, takeRequirePreloads } from "./node-flags";
+import { checkPermissionModel, checkTestCoverage, joinNodeOptions, permissionGrants, splitNodeOptions, takeRequirePreloads } from "./node-flags";
 import { writeFailureReason } from "@tsprof/stats";
 
 export interface Io {
@@ -42,7 +42,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const script = main.file;
   // The bin's #! options, then --node-option's: the later one wins where Node takes one value.
   const nodeOptions = [...main.nodeOptions, ...args.nodeOptions];
-  checkPermissionModel(nodeOptions);
+  // Resolved: the preload flag names the directory in a path Node resolves lexically (run-options.ts).
+  const outputPrefix = join(resolve(tmpdir()), "tsprof-run-");
+  checkPermissionModel(nodeOptions, outputPrefix);
   checkTestCoverage(nodeOptions);
   const hookOptions: RunHookOptions = {
     root: process.cwd(),
@@ -70,8 +72,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     return 1;
   }
 
-  // Resolved: the preload flag names the directory in a path Node resolves lexically (run-options.ts).
-  const outputDir = (hookOptions.outputDir = mkdtempSync(join(resolve(tmpdir()), "tsprof-run-")));
+  const outputDir = (hookOptions.outputDir = mkdtempSync(outputPrefix));
   for (const line of tsconfigProblems) markReported(outputDir, line);
   // The directory goes on every way out this process lives to see: a return, an exception, a
   // process.exit() (the EPIPE handler in bin.ts), and a signal, from here to the end.
@@ -106,7 +107,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       const dropped = profile ? droppedCallsNote(profile, process.env) : undefined;
       if (dropped) io.stderr.write(dropped + "\n");
       if (!profile) {
+        // The run is lost (the program removed tsprof's 'exit' listener, or could not write its profile): a
+        // failure, as a -o that cannot be written is, so that a script or CI relying on the profile stops here.
         io.stderr.write("tsprof: the program ended without writing a profile" + (exit.signal ? ` (killed by ${exit.signal})` : "") + "\n");
+        if (!endedBy) return failedStatus(exit);
       } else if (args.outfile !== undefined) {
         try {
           saveProfile(resolve(args.outfile), profile);
@@ -117,7 +121,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
           // program's own status. The run is not lost: its table is printed, as without -o.
           io.stderr.write(`tsprof: cannot write ${args.outfile}: ${writeFailureReason(error)}\n`);
           printRunTable(profile, args.sort, io.stdout);
-          if (!endedBy) return exit.code !== null && exit.code !== 0 ? exit.code : 1;
+          if (!endedBy) return failedStatus(exit);
         }
       } else {
         printRunTable(profile, args.sort, io.stdout);
@@ -429,7 +433,7 @@ function runChild(main: MainScript, nodeOptions: string[], preload: "--require" 
   // rest; this process lets go of the port first, or the program's inspector found it taken.
   closeInspector();
   const entry = main.entry === undefined ? [] : [main.entry];
-  const nodeArgs = [...fromCommandLine.rest, preload, preloadPath(hookOptions.outputDir, register), ...entry, ...programArgs];
+  const nodeArgs = [...fromCommandLine.rest, ...permissionGrants(nodeOptions, hookOptions.outputDir), preload, preloadPath(hookOptions.outputDir, register), ...entry, ...programArgs];
   const child = spawn(process.execPath, nodeArgs, {
     stdio: ["inherit", "inherit", "inherit", "pipe"],
     // process.argv0 as the program would see it run by hand (`node`, not the resolved execPath).
@@ -512,6 +516,11 @@ function collectProfile(outputDir: string, callTree: boolean): Profile | undefin
     .sort()
     .map((name) => join(outputDir, name));
   return files.length ? loadProfiles(files, callTree) : undefined;
+}
+
+/** The exit status of a run that did not deliver its profile (none was written, or -o could not be): the program's own when it failed, else 1. */
+function failedStatus(exit: ChildExit): number {
+  return exit.code !== null && exit.code !== 0 ? exit.code : 1;
 }
 
 /** From now on SIGINT, SIGTERM or SIGHUP ends this process by that signal, after `cleanUp`. */
