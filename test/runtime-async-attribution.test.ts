@@ -269,6 +269,64 @@ main();
   assert.deepEqual(edgeCalls(profile), { "main -> consume": 2, "main -> gen": 1, "main -> agen": 1 });
 });
 
+/** Calls and primitive calls ("calls/primitive") of function `callee`, or of its edge from `caller`. */
+function callCounts(profile: Profile, callee: string, caller?: string): string {
+  const name = (index: number) => profile.functions[index].qualifiedName;
+  const counts =
+    caller === undefined
+      ? profile.stats.find((s) => name(s.function) === callee)
+      : profile.edges.find((e) => name(e.caller) === caller && name(e.callee) === callee);
+  assert.ok(counts, `no counts for ${caller === undefined ? "" : `${caller} -> `}${callee}`);
+  return `${counts.calls}/${counts.primitiveCalls}`;
+}
+
+test("an async generator's code after a finished yield* is its own, not its consumer's", () => {
+  // An async generator's yield* awaits the inner's last result: the delegator leaves the stack when the
+  // inner finishes and runs on at its resume. It stayed, the consumer's next await closed it for good,
+  // and busy went to consume (spin <- consume, outer's cumtime the inner's part only).
+  const profile = profiled(`
+function busy() {}
+async function* inner() { yield 0; }
+async function* outer() { yield* inner(); yield 5; busy(); }
+async function consume() { const it = outer(); await it.next(); await it.next(); await it.next(); }
+consume();
+`);
+  assert.deepEqual(edgeCalls(profile), { "consume -> outer": 1, "outer -> inner": 1, "outer -> busy": 1 });
+  // In ticks (one a reading): outer's slices [2,5] and [8,11] (inner's [3,4] and [9,10] inside, the
+  // last reading its own leaving), [13,14] from the microtask queue, [16,19] (busy's [17,18] inside).
+  const ticks = (name: string) => {
+    const { calls, selfTime, totalTime } = row(profile, name);
+    return `${calls} calls, self ${Math.round(selfTime / 0.001)}, total ${Math.round(totalTime / 0.001)}`;
+  };
+  assert.equal(ticks("outer"), "1 calls, self 7, total 10");
+  assert.equal(ticks("inner"), "1 calls, self 2, total 2");
+  assert.equal(ticks("busy"), "1 calls, self 1, total 1");
+});
+
+test("a recursive async generator: one primitive call, its yield* edges counted once each, from a plain function or by hand", () => {
+  // Each finished at(0) left its delegator on the stack: a plain caller's exit (main) or the consumer's
+  // await closed it, its later probes did nothing, and the next at() counted as a second primitive call
+  // (at 7/3 from main, consume -> at 3; at 3/2 by hand, busy at the root).
+  const underMain = profiled(`
+async function* at(n) { if (n > 0) { yield* at(n - 1); yield n; yield* at(n - 1); } }
+async function consume() { for await (const x of at(2)) ; }
+function main() { consume(); }
+main();
+`);
+  assert.deepEqual(edgeCalls(underMain), { "main -> consume": 1, "consume -> at": 1, "at -> at": 6 });
+  assert.equal(callCounts(underMain, "at", "at"), "6/2");
+  assert.equal(callCounts(underMain, "at"), "7/1");
+  const byHand = profiled(`
+function busy() {}
+async function* at(n) { if (n > 0) { yield* at(n - 1); yield n; busy(); yield* at(n - 1); } }
+async function consume() { const it = at(1); await it.next(); await it.next(); await it.next(); }
+consume();
+`);
+  assert.deepEqual(edgeCalls(byHand), { "consume -> at": 1, "at -> at": 2, "at -> busy": 1 });
+  assert.equal(callCounts(byHand, "at"), "3/1");
+  assert.ok(row(byHand, "at").totalTime >= row(byHand, "busy").totalTime);
+});
+
 /**
  * `tsprof run` on `source` as main.ts (TypeScript, where tsprof run lowers `await using`): its profile. Node 20
  * cannot run the source itself, so its output is checked against `expectedStdout`.

@@ -437,3 +437,140 @@ test("yield* of an iterable that calls nothing instrumented, then the generator'
   assert.equal(p.edges.length, 1, "no outer → outer edge");
   assert.deepEqual(treeLines(p), ["main 1/2/5", "  outer 1/3/3"]);
 });
+
+test("an async generator's code after a finished yield* is its own: it is off the stack while the yield* awaits the inner's last result", async () => {
+  // An async generator's yield* awaits each result of its inner: when the inner finishes (here inside
+  // the consumer's second next()), the delegator goes back to its caller and runs on only at its own
+  // resume, from the microtask queue. It once stayed on the stack, and the consumer's next suspension
+  // closed it for good: spin went to consume, outer's cumtime stopped at the inner's end.
+  const h = createHarness({ consume: "async", outer: "async-generator", inner: "async-generator", spin: "function" });
+  const { probe, clock, site } = h;
+  function spin(): void {
+    const t = probe.enter(site.spin);
+    try {
+      clock.tick(20);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // inner: slices [2,3] and [4,5], each under outer
+  async function* inner(): AsyncGenerator<number> {
+    const t = probe.enter(site.inner);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 0));
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // outer: [1,3] and [4,5] (inner inside), [5,6] from the microtask queue, [7,27] (spin inside): tottime 2, cumtime 24
+  async function* outer(): AsyncGenerator<number> {
+    const t = probe.enter(site.outer);
+    try {
+      clock.tick(1);
+      probe.resume(t, yield* probe.delegate(t, inner()));
+      clock.tick(1);
+      probe.resume(t, yield probe.suspend(t, 5));
+      spin();
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // consume: [0,3], [3,5], [6,27], [27,28], a tick of its own in each: tottime 4, cumtime 27, wall 28
+  async function consume(): Promise<void> {
+    const t = probe.enter(site.consume);
+    try {
+      const it = outer();
+      for (let step = 0; step < 3; step++) {
+        clock.tick(1);
+        probe.resume(t, await probe.suspend(t, it.next()));
+      }
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  await consume();
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "spin"), { calls: 1, primitiveCalls: 1, selfTime: 20, totalTime: 20 });
+  assert.deepEqual(statsOf(p, "inner"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2, asyncWallTime: 3 });
+  assert.deepEqual(statsOf(p, "outer"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 24, asyncWallTime: 26 });
+  assert.deepEqual(statsOf(p, "consume"), { calls: 1, primitiveCalls: 1, selfTime: 4, totalTime: 27, asyncWallTime: 28 });
+  assert.deepEqual(edgeOf(p, "outer", "spin"), { calls: 1, primitiveCalls: 1, selfTime: 20, totalTime: 20 });
+  assert.deepEqual(edgeOf(p, "outer", "inner"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 });
+  assert.deepEqual(edgeOf(p, "consume", "outer"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 24 });
+  assert.equal(p.edges.length, 3, "no consume → spin edge");
+  assert.deepEqual(treeLines(p), ["consume 1/4/27", "  outer 1/2/24", "    inner 1/2/2", "    spin 1/20/20"]);
+});
+
+test("a recursive async generator under for await, started from a plain function: each finished yield* lets the delegator go, counts stay right", async () => {
+  // `async function* at(n) { if (n > 0) { yield* at(n - 1); yield n; spin(); yield* at(n - 1); } }`,
+  // consumed by `for await` in consume, called by a plain main. at(0) finishes inside the yield*, so
+  // at(1) leaves the stack with it; it once stayed, main's exit closed it, and its later probes did
+  // nothing: at 3/2 (a second primitive call), spin without a caller.
+  const h = createHarness({ main: "function", consume: "async", at: "async-generator", spin: "function" });
+  const { probe, clock, site } = h;
+  function spin(): void {
+    const t = probe.enter(site.spin);
+    try {
+      clock.tick(20);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // at(1): [1,1] (at(0) inside), [1,2] from the microtask queue, [3,24] (spin, the second at(0) inside), [24,25]:
+  // tottime 3, cumtime 23, wall 1→25; the two at(0) run no time
+  async function* at(n: number): AsyncGenerator<number> {
+    const t = probe.enter(site.at);
+    try {
+      if (n > 0) {
+        probe.resume(t, yield* probe.delegate(t, at(n - 1)));
+        clock.tick(1);
+        probe.resume(t, yield probe.suspend(t, n));
+        spin();
+        clock.tick(1);
+        probe.resume(t, yield* probe.delegate(t, at(n - 1)));
+        clock.tick(1);
+      }
+    } finally {
+      probe.exit(t);
+    }
+  }
+  // consume: [1,1] to the loop head, [2,3] the body, [25,26] after the loop: tottime 2, wall 1→26
+  async function consume(): Promise<void> {
+    const t = probe.enter(site.consume);
+    try {
+      for await (const _ of probe.suspend(t, at(1), 1)) {
+        probe.resume(t);
+        try {
+          clock.tick(1);
+        } finally {
+          probe.suspend(t, undefined, 1);
+        }
+      }
+      probe.resume(t);
+      clock.tick(1);
+    } finally {
+      probe.exit(t);
+    }
+  }
+  let done: Promise<void> = Promise.resolve();
+  const t = probe.enter(site.main);
+  try {
+    clock.tick(1);
+    done = consume();
+  } finally {
+    probe.exit(t);
+  }
+  await done;
+  const p = finish(h);
+  assert.deepEqual(statsOf(p, "at"), { calls: 3, primitiveCalls: 1, selfTime: 3, totalTime: 23, asyncWallTime: 24 });
+  assert.deepEqual(edgeOf(p, "consume", "at"), { calls: 1, primitiveCalls: 1, selfTime: 3, totalTime: 23 });
+  assert.deepEqual(edgeOf(p, "at", "at"), { calls: 2, primitiveCalls: 2, selfTime: 0, totalTime: 0 });
+  assert.deepEqual(edgeOf(p, "at", "spin"), { calls: 1, primitiveCalls: 1, selfTime: 20, totalTime: 20 });
+  assert.deepEqual(statsOf(p, "consume"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2, asyncWallTime: 25 });
+  assert.deepEqual(edgeOf(p, "main", "consume"), { calls: 1, primitiveCalls: 1, selfTime: 2, totalTime: 2 });
+  assert.equal(p.edges.length, 4, "no edge into spin but at's");
+  assert.deepEqual(treeLines(p), ["main 1/1/1", "  consume 1/2/2", "    at 1/3/23", "      at 2/0/0", "      spin 1/20/20"]);
+});

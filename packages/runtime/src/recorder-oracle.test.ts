@@ -254,6 +254,49 @@ test("a for await head's [Symbol.asyncIterator]() and then next() run under the 
   run(ops, { maxTreeNodes: 3 });
 });
 
+test("an async generator's yield* inner finishing takes its delegators off the stack; a generator's stays", () => {
+  // f6 (an async generator) delegates to f6 which delegates to f6; the innermost finishes inside the
+  // first next(): both delegators leave, each at its own reading, and run on at their own resumes
+  // (the middle one from an empty stack). Then the same chain of generators (f3, f4), whose
+  // delegator goes on with its own code under main.
+  const ops: Op[] = [
+    { op: "enter", fn: 0 },
+    { op: "enter", fn: 6 },
+    { op: "delegate", pick: 0, value: "generator" },
+    { op: "enter", fn: 6 },
+    { op: "delegate", pick: 0, value: "generator" },
+    { op: "enter", fn: 6 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 3 }, // f0
+    { op: "resume", pick: 1 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 1 },
+    { op: "resume", pick: 2 },
+    { op: "enter", fn: 0 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "exit", pick: 3 },
+    { op: "snapshot" },
+    { op: "enter", fn: 0 },
+    { op: "enter", fn: 3 },
+    { op: "delegate", pick: 0, value: "generator" },
+    { op: "enter", fn: 4 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "enter", fn: 0 },
+    { op: "tick", ticks: 1 },
+    { op: "exit", pick: 0 },
+    { op: "exit", pick: 2 }, // f3
+    { op: "exit", pick: 4 }, // f0
+    { op: "snapshot" },
+  ];
+  run(ops, { maxTreeNodes: 500_000 });
+  run(ops, { maxTreeNodes: 500_000 }, kindTable, functions, 0.25);
+  run(ops, { maxTreeNodes: 3 });
+});
+
 test("random calls among many plain functions (parents with dozens of children), under small and large node caps: the same profiles", () => {
   // Forty plain functions and two async ones: a parent gets more children than findChild() scans
   // (the wide index: in over a third of these runs, in some with the node cap reached in the

@@ -47,8 +47,9 @@
 //   event's reading, as does a delegation to another iterable), leaves when the inner yields,
 //   and comes back on the stack before each later resume of the inner while the delegation
 //   lasts; each of those moves reads the clock on its own, as cProfile's separate events for
-//   the outer and the inner generator do. The delegation ends when the inner exits (the
-//   delegator keeps running its own code);
+//   the outer and the inner generator do. The delegation ends when the inner exits: a generator
+//   delegator keeps running its own code; an async generator's yield* awaits the inner's last
+//   result, so it leaves the stack then (its own delegators too), its code running on at its resume;
 // - async kinds also accumulate asyncWallTime: invocation to settle (the final exit);
 // - exit(token) on a suspended frame closes it as resume+exit at the same instant would (no
 //   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
@@ -767,13 +768,20 @@ export class Recorder {
     if (this.slotBytes[(slot * SLOT_BYTES + SLOT_STATE) | 0] === ACTIVE) {
       this.closeAbove(this.stackIndexOfSlot(slot));
       this.endSlice();
-      // A yield* inner finished: its delegator goes on with its own code.
+      // A yield* inner finished: a generator delegator goes on with its own code; an async
+      // generator's yield* awaits the inner's last result first, so it leaves the stack (and its
+      // own delegators with it) until its resume, from the microtask queue.
       const depth = this.depth;
       if (depth > 0 && this.slotInts[(slot * SLOT_INTS + SLOT_DELEGATOR_SLOT) | 0] >= 0) {
         const below = this.frameSlot(depth - 1);
         if (below !== NO_SLOT && this.isDelegatorOf(below, slot)) {
-          this.slotBytes[(below * SLOT_BYTES + SLOT_AUTO_RESUMED) | 0] = 0;
           this.slotBytes[(below * SLOT_BYTES + SLOT_DELEGATING) | 0] = 0;
+          if (this.kindTable.kinds[this.slotInts[(below * SLOT_INTS + SLOT_FN) | 0]] === SITE_KIND_ASYNC_GENERATOR) {
+            this.finish(slot); // at its own exit's reading: the delegators' come after it
+            this.leaveDelegators(below);
+            return;
+          }
+          this.slotBytes[(below * SLOT_BYTES + SLOT_AUTO_RESUMED) | 0] = 0;
         }
       }
     }
@@ -794,18 +802,8 @@ export class Recorder {
       this.closeAbove(this.stackIndexOfSlot(slot));
       this.endSlice();
       this.slotBytes[slot * SLOT_BYTES + SLOT_STATE] = SUSPENDED;
-      // A yield* inner yielding passes the value out through its delegators: they leave too, each
-      // at its own reading (as cProfile sees the inner generator return, then the outer one).
-      let inner = slot;
-      while (this.depth > 0) {
-        const top = this.frameSlot(this.depth - 1);
-        if (top === NO_SLOT || this.slotBytes[top * SLOT_BYTES + SLOT_AUTO_RESUMED] !== 1 || !this.isDelegatorOf(top, inner)) break;
-        this.readClock();
-        this.endSlice();
-        this.slotBytes[top * SLOT_BYTES + SLOT_STATE] = SUSPENDED;
-        this.slotBytes[top * SLOT_BYTES + SLOT_AUTO_RESUMED] = 0;
-        inner = top;
-      }
+      // A yield* inner yielding passes the value out through its delegators: they leave too.
+      this.leaveDelegators(this.delegatorOf(slot));
     }
     this.lastSuspended = slot;
     this.lastSuspendedValue = marker !== FOR_AWAIT_MARKER ? ORDINARY : value === undefined || mayDriveGenerator(value) ? FOR_AWAIT : FOR_AWAIT_HEAD;
@@ -1324,6 +1322,21 @@ export class Recorder {
     this.settlePendingDelegation();
     this.resumeSlot(delegator, -1);
     this.slotBytes[delegator * SLOT_BYTES + SLOT_AUTO_RESUMED] = 1;
+  }
+
+  /**
+   * Takes `delegator` off the top of the stack, then its own delegator and so on outwards, while
+   * each is on it only because its yield* inner ran (SLOT_AUTO_RESUMED), each at its own reading (as
+   * cProfile sees the inner generator return, then the outer one).
+   */
+  private leaveDelegators(delegator: number): void {
+    while (delegator >= 0 && this.depth > 0 && this.frameSlot(this.depth - 1) === delegator && this.slotBytes[delegator * SLOT_BYTES + SLOT_AUTO_RESUMED] === 1) {
+      this.readClock();
+      this.endSlice();
+      this.slotBytes[delegator * SLOT_BYTES + SLOT_STATE] = SUSPENDED;
+      this.slotBytes[delegator * SLOT_BYTES + SLOT_AUTO_RESUMED] = 0;
+      delegator = this.delegatorOf(delegator);
+    }
   }
 
   /** The delegator of a pending delegation (see PENDING_DELEGATION) still on top of the stack, when `fn` is a generator that can be its inner; else -1. */

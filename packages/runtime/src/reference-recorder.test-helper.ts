@@ -39,8 +39,9 @@
 //   event's reading, as does a delegation to another iterable), leaves when the inner yields,
 //   and comes back on the stack before each later resume of the inner while the delegation
 //   lasts; each of those moves reads the clock on its own, as cProfile's separate events for
-//   the outer and the inner generator do. The delegation ends when the inner exits (the
-//   delegator keeps running its own code);
+//   the outer and the inner generator do. The delegation ends when the inner exits: a generator
+//   delegator keeps running its own code; an async generator's yield* awaits the inner's last
+//   result, so it leaves the stack then (its own delegators too), its code running on at its resume;
 // - async kinds also accumulate asyncWallTime: invocation to settle (the final exit);
 // - exit(token) on a suspended frame closes it as resume+exit at the same instant would (no
 //   time, levels unchanged); exit(token) of a frame below the top closes the frames above it
@@ -305,17 +306,8 @@ export class ReferenceRecorder {
       this.closeAbove(this.stackIndexOfSlot(slot), now);
       this.endSlice(now);
       this.slotState[slot] = SUSPENDED;
-      // A yield* inner yielding passes the value out through its delegators: they leave too, each
-      // at its own reading (as cProfile sees the inner generator return, then the outer one).
-      let inner = slot;
-      while (this.depth > 0) {
-        const top = this.stackSlot[this.depth - 1];
-        if (top === NO_SLOT || this.slotAutoResumed[top] !== 1 || !this.isDelegatorOf(top, inner)) break;
-        this.endSlice(this.clock.now());
-        this.slotState[top] = SUSPENDED;
-        this.slotAutoResumed[top] = 0;
-        inner = top;
-      }
+      // A yield* inner yielding passes the value out through its delegators: they leave too.
+      this.leaveDelegators(this.delegatorOf(slot));
     }
     this.lastSuspended = slot;
     this.lastSuspendedValue = marker !== FOR_AWAIT_MARKER ? ORDINARY : value === undefined || mayDriveGenerator(value) ? FOR_AWAIT : FOR_AWAIT_HEAD;
@@ -449,13 +441,16 @@ export class ReferenceRecorder {
     if (this.slotState[slot] === ACTIVE) {
       this.closeAbove(this.stackIndexOfSlot(slot), now);
       this.endSlice(now);
-      // A yield* inner finished: its delegator goes on with its own code.
+      // A yield* inner finished: a generator delegator goes on with its own code; an async
+      // generator's yield* awaits the inner's last result first, so it leaves the stack (and its
+      // own delegators with it) until its resume, from the microtask queue.
       const depth = this.depth;
       if (depth > 0 && this.slotDelegatorSlot[slot] >= 0) {
         const below = this.stackSlot[depth - 1];
         if (below !== NO_SLOT && this.isDelegatorOf(below, slot)) {
-          this.slotAutoResumed[below] = 0;
           this.slotDelegating[below] = 0;
+          if (this.kindTable.kinds[this.slotFn[below]] === SITE_KIND_ASYNC_GENERATOR) this.leaveDelegators(below);
+          this.slotAutoResumed[below] = 0;
         }
       }
     }
@@ -675,6 +670,20 @@ export class ReferenceRecorder {
 
   private isDelegatorOf(delegator: number, inner: number): boolean {
     return this.delegatorOf(inner) === delegator;
+  }
+
+  /**
+   * Takes `delegator` off the top of the stack, then its own delegator and so on outwards, while
+   * each is on it only because its yield* inner ran (slotAutoResumed), each at its own reading (as
+   * cProfile sees the inner generator return, then the outer one).
+   */
+  private leaveDelegators(delegator: number): void {
+    while (delegator >= 0 && this.depth > 0 && this.stackSlot[this.depth - 1] === delegator && this.slotAutoResumed[delegator] === 1) {
+      this.endSlice(this.clock.now());
+      this.slotState[delegator] = SUSPENDED;
+      this.slotAutoResumed[delegator] = 0;
+      delegator = this.delegatorOf(delegator);
+    }
   }
 
   // ---- internals
