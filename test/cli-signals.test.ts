@@ -232,6 +232,70 @@ test("Ctrl-C reaches the program's own SIGINT listener once, though tsprof recei
   }
 });
 
+/** Whether process `pid` is running (a zombie, ended and not yet reaped, is not). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** The calls of each function named in `names` in the profile at `out`. */
+function callsOf(out: string, names: string[]): Record<string, number> {
+  const profile = JSON.parse(readFileSync(out, "utf8")) as { functions: { name: string }[]; stats: { function: number; calls: number }[] };
+  const calls: Record<string, number> = {};
+  for (const row of profile.stats) {
+    const name = profile.functions[row.function]!.name;
+    if (names.includes(name)) calls[name] = (calls[name] ?? 0) + row.calls;
+  }
+  return calls;
+}
+
+test("Ctrl-C while the program is busy in JavaScript: a process it starts before it answers gets SIGINT from tsprof, writes its profile and ends", { timeout: 60_000 }, async () => {
+  // Plain node dies at the Ctrl-C and never starts the child; the terminal signalled the group before the
+  // child existed, so the child ran on after tsprof, out of the profile, until killed.
+  let run: Started | undefined;
+  try {
+    const out = join(scratch(), "p.tsprof.json");
+    const pidFile = join(scratch(), "child.pid");
+    run = await startRun(["-o", out, fixture("late-child", "main.js"), pidFile, "busy"]);
+    process.kill(-run.child.pid!, "SIGINT");
+    const { code, signal } = await run.exited;
+    assert.equal(signal, "SIGINT");
+    assert.equal(code, null);
+    assert.equal(run.stderr(), "");
+    const child = Number(readFileSync(pidFile, "utf8"));
+    assert.equal(isRunning(child), false, "the child ended");
+    assert.deepEqual(callsOf(out, ["awaitForwardedSignal", "childStarted"]), { awaitForwardedSignal: 1, childStarted: 1 });
+    assert.deepEqual(leftovers(run.tmp), []);
+  } finally {
+    killGroup(run?.child.pid);
+  }
+});
+
+for (const [mode, why] of [
+  ["before", "a child started before the signal, which tsprof alone received"],
+  ["listener", "a child the program's own SIGINT listener starts before the program dies of SIGINT"],
+  ["busy-listener", "a child started after Ctrl-C by a busy program that listens for SIGINT itself"],
+] as const) {
+  test(`the program dies of a signal: ${why} is left running, as under plain node`, { timeout: 60_000 }, async () => {
+    let run: Started | undefined;
+    try {
+      const pidFile = join(scratch(), "child.pid");
+      run = await startRun([fixture("late-child", "main.js"), pidFile, mode]);
+      process.kill(mode === "busy-listener" ? -run.child.pid! : run.child.pid!, "SIGINT");
+      const { signal } = await run.exited;
+      assert.equal(signal, "SIGINT");
+      const child = Number(readFileSync(pidFile, "utf8"));
+      assert.equal(run.stderr(), `tsprof: 1 process the program started is still running (pid ${child}): its calls are not in the profile\n`);
+      assert.equal(isRunning(child), true, "the child runs on");
+    } finally {
+      killGroup(run?.child.pid);
+    }
+  });
+}
+
 test("-o into a missing directory, onto a directory: one line and exit 2 before the program runs", () => {
   const dir = scratch();
   const trace = join(dir, "trace.txt");
