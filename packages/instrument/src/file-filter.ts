@@ -40,9 +40,9 @@ const MATCH_OPTIONS = { dot: true };
  * an absolute include left the build uninstrumented (an absolute exclude excluded nothing) without a word.
  */
 export function makeFileFilter(options: FileFilterOptions): PathMatcher {
-  const { included, excluded, inNodeModules, includedExplicitly } = fileMatchers(options);
+  const { root, included, excluded, inNodeModules, includedExplicitly } = fileMatchers(options);
   return (relativePath) => {
-    const any = onEitherPath(options, relativePath);
+    const any = onEitherPath(root, relativePath);
     if (!any(included) || any(excluded)) return false;
     return !any(inNodeModules) || any(includedExplicitly);
   };
@@ -57,19 +57,21 @@ export function makeFileFilter(options: FileFilterOptions): PathMatcher {
  * `include`: it names the files a build hands over (`dist/**` for a bundle), whose sources are elsewhere.
  */
 export function makeOriginalSourceFilter(options: FileFilterOptions): (sourcePath: string, filePath: string) => boolean {
-  const { excluded, inNodeModules, includedExplicitly } = fileMatchers(options);
+  const { root, excluded, inNodeModules, includedExplicitly } = fileMatchers(options);
   return (sourcePath, filePath) => {
-    const any = onEitherPath(options, sourcePath);
+    const any = onEitherPath(root, sourcePath);
     if (any(excluded)) return false;
-    return !any(inNodeModules) || any(includedExplicitly) || onEitherPath(options, filePath)(inNodeModules);
+    return !any(inNodeModules) || any(includedExplicitly) || onEitherPath(root, filePath)(inNodeModules);
   };
 }
 
-function fileMatchers(options: FileFilterOptions): Record<"included" | "excluded" | "inNodeModules" | "includedExplicitly", PathMatcher> {
+/** The root paths are relative to, and the matchers of both filters over such paths. */
+function fileMatchers(options: FileFilterOptions): { root: string } & Record<"included" | "excluded" | "inNodeModules" | "includedExplicitly", PathMatcher> {
   const root = options.root ?? process.cwd();
   const globRoot = options.globRoot ?? root;
   const include = options.include ?? [];
   return {
+    root,
     included: include.length > 0 ? globMatcher(include, root, globRoot) : () => true,
     excluded: globMatcher(options.exclude ?? [], root, globRoot),
     inNodeModules: picomatch(DEFAULT_EXCLUDE, MATCH_OPTIONS),
@@ -83,9 +85,9 @@ function fileMatchers(options: FileFilterOptions): Record<"included" | "excluded
  * written on either names it (Node's loaders and tsc hand over real paths, the Babel CLI the typed one). Every
  * test takes both, so an exclude or node_modules on either path keeps the file out.
  */
-function onEitherPath(options: FileFilterOptions, relativePath: string): (matches: PathMatcher) => boolean {
+function onEitherPath(root: string, relativePath: string): (matches: PathMatcher) => boolean {
   const path = relativePath.replace(/^\.\//, "");
-  const real = realRelativePath(options.root ?? process.cwd(), path);
+  const real = realRelativePath(root, path);
   return real === undefined ? (matches) => matches(path) : (matches) => matches(path) || matches(real);
 }
 
