@@ -2,8 +2,8 @@
 // recognises it. A header inside a wrapper (UMD, AMD, SystemJS, a bundle's module function, minified
 // names) still marks the file as instrumented; the package type comes before the parse; a plugin that
 // makes the output an ES module after Program.enter gets the import header; the global and import styles
-// never crash without the runtime; a require that fails says so once; importStyle "import" in a script is
-// refused; the first statement's own comments stay on it.
+// never crash without the runtime; a require that fails, or no require in an ES module, says so once;
+// importStyle "import" in a script is refused; the first statement's own comments stay on it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -152,6 +152,35 @@ test("CommonJS output where @tsprof/runtime is not installed: the program runs a
     assert.equal(run.status, 0);
     assert.equal(run.stdout, "4 6\n");
     assert.equal(run.stderr, "tsprof: cannot load @tsprof/runtime/probe (MODULE_NOT_FOUND): the program runs without profiling\n");
+  });
+});
+
+// Rollup's getBabelOutputPlugin gives Babel a chunk without a filename, and a script told to be one in a "type":
+// "module" package runs as an ES module too: a module without import/export gets the require-or-global header,
+// and in an ES module there is no require. It ran with no profile and not a word; it now says so, once per process.
+test("a module without import/export run as an ES module without the runtime global: the program runs, and one stderr line says why there is no profile", () => {
+  inTempDir((dir) => {
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    // As Rollup's output plugin hands its chunks over: no filename, sourceType "module".
+    const chunk = (source: string) => transformSync(source, { babelrc: false, configFile: false, sourceType: "module", plugins: [tsprofPlugin] })!.code!;
+    writeFileSync(join(dir, "main.js"), chunk('function f(n) { return n + 1; }\nconsole.log("f", f(1));\nimport("./b.js").then(() => console.log("f", f(2)));\n'));
+    // A file told to be a script, which Node runs as an ES module in this package.
+    const script = 'function g(n) { return 2 * n; }\nconsole.log("g", g(2));\n';
+    writeFileSync(join(dir, "b.js"), transform(script, { filename: join(dir, "b.js"), cwd: dir, sourceType: "script", plugins: [tsprofPlugin] }).code!);
+    const run = runNode(join(dir, "main.js"), { TSPROF_OUTPUT: join(dir, "out.tsprof.json") });
+    assert.equal(run.stdout, "f 2\ng 4\nf 3\n");
+    assert.equal(run.status, 0);
+    assert.equal(run.stderr, "tsprof: cannot load @tsprof/runtime/probe (no require in an ES module): the program runs without profiling\n");
+    // With the runtime's global there (the probe entry publishes it when loaded: here by --require, in a page
+    // by a script), it is used, and nothing is said.
+    const withGlobal = spawnSync(process.execPath, ["--require", runtimeEntry, join(dir, "main.js")], {
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, TSPROF_OUTPUT: join(dir, "out.tsprof.json") },
+    });
+    assert.equal(withGlobal.stderr, "");
+    assert.equal(withGlobal.stdout, "f 2\ng 4\nf 3\n");
+    assert.match(readFileSync(join(dir, "out.tsprof.json"), "utf8"), /"name":\s*"g"/);
   });
 });
 

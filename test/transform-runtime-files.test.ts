@@ -9,11 +9,11 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { transformSync } from "@babel/core";
+import { transformSync, type TransformOptions } from "@babel/core";
 import type * as ts from "typescript";
 import type { ModuleSites } from "@tsprof/instrument";
 import { tsprofTransformer, type SkipReason } from "@tsprof/ts-transformer";
-import { repoRoot } from "./helpers/cli";
+import { repoRoot, tsprof } from "./helpers/cli";
 import tsprofPlugin = require("@tsprof/babel-plugin");
 
 const CODE = "function sq(x) {\n  return x * x;\n}\nconsole.log(sq(3));\n";
@@ -94,5 +94,90 @@ test("a require hook that runs Babel with the plugin on every file outside node_
       profile.functions.map((f) => `${f.file}:${f.name}`),
       ["src/main.js:sq"],
     );
+  });
+});
+
+// A program that uses the Profile API, bundled with esbuild (@tsprof/runtime, @tsprof/format and @tsprof/stats
+// inside the bundle, each function mapped to its own source) and instrumented after bundling, as the README's
+// "From code" example built that way. The plugin checked the runtime's files by the name of the file it was
+// given, the bundle: the bundled runtime got probes, the recorder's own functions called the recorder, and the
+// program hung. A function is now held to the rules by the original source its map names; a bundled vendor
+// package (mapped to node_modules) is left alone as it would be unbundled.
+const PROFILE_API_PROGRAM = `import { Profile } from "@tsprof/runtime";
+import { pad } from "left-pad-ish";
+function work(n: number): number { let s = 0; for (let i = 0; i < n; i++) s += step(i); return s; }
+function step(i: number) { return i % 7; }
+const profile = new Profile();
+console.log("result", profile.runcall(work, 1000), pad("x"));
+profile.printStats("cumulative");
+`;
+
+/** An app whose node_modules links this repository's tsprof packages and holds a small vendor package; its bundle is dist/main.js (map beside it). */
+function withBundledApp(body: (app: string) => void): void {
+  const app = mkdtempSync(join(tmpdir(), "tsprof-bundled-runtime-"));
+  try {
+    mkdirSync(join(app, "src"));
+    mkdirSync(join(app, "node_modules", "@tsprof"), { recursive: true });
+    for (const name of ["runtime", "format", "stats"]) symlinkSync(join(repoRoot, "packages", name), join(app, "node_modules", "@tsprof", name), "dir");
+    mkdirSync(join(app, "node_modules", "left-pad-ish"));
+    writeFileSync(join(app, "node_modules", "left-pad-ish", "package.json"), JSON.stringify({ name: "left-pad-ish", main: "index.js" }));
+    writeFileSync(join(app, "node_modules", "left-pad-ish", "index.js"), 'exports.pad = function pad(s) { return " " + s; };\n');
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app" }));
+    writeFileSync(join(app, "src", "main.ts"), PROFILE_API_PROGRAM);
+    const esbuild = require(require.resolve("esbuild", { paths: [repoRoot] })) as { buildSync(options: object): unknown };
+    esbuild.buildSync({ entryPoints: [join(app, "src", "main.ts")], bundle: true, platform: "node", sourcemap: true, outfile: join(app, "dist", "main.js"), logLevel: "silent" });
+    body(app);
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+}
+
+test("a bundle that holds the runtime, instrumented after bundling: only the app's functions get probes, and the program runs and records them", () => {
+  withBundledApp((app) => {
+    const bundle = join(app, "dist", "main.js");
+    const result = transformSync(readFileSync(bundle, "utf8"), {
+      filename: bundle,
+      cwd: app,
+      babelrc: false,
+      configFile: false,
+      inputSourceMap: JSON.parse(readFileSync(`${bundle}.map`, "utf8")) as TransformOptions["inputSourceMap"],
+      plugins: [tsprofPlugin],
+    })!;
+    const table = (result.metadata as unknown as { tsprof: ModuleSites }).tsprof;
+    // The bundle's own helpers (esbuild's __commonJS and the like, unmapped) keep the bundle's name.
+    const files = [...new Set(table.sites.map((site) => site[5] ?? table.file))].sort();
+    assert.deepEqual(files, ["dist/main.js", "src/main.ts"]);
+    assert.deepEqual(
+      table.sites.filter((site) => site[5] === "src/main.ts").map((site) => site[0]),
+      ["work", "step"],
+    );
+    writeFileSync(join(app, "dist", "main.i.js"), result.code!);
+    const run = spawnSync(process.execPath, [join(app, "dist", "main.i.js")], {
+      cwd: join(app, "dist"),
+      env: { ...process.env, TSPROF_AUTOSTART: "0", TSPROF_CLOCK: "tick" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(run.signal, null, "the program ended by itself");
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^result 2997 {2}x\n/);
+    assert.match(run.stdout, /1001 function calls in /);
+    // printStats strips folders, as cProfile.Profile.print_stats does.
+    assert.match(run.stdout, /\n {8}1 .* main\.ts:3\(work\)\n {5}1000 .* main\.ts:4\(step\)\n\n/);
+  });
+});
+
+test("tsprof run of such a bundle (not instrumented yet, its map beside it) runs the program and profiles the app's functions, not the bundled runtime's", () => {
+  withBundledApp((app) => {
+    const run = tsprof(["run", "-o", "out.tsprof.json", "dist/main.js"], { cwd: app });
+    assert.equal(run.signal, null, "the program ended by itself");
+    assert.equal(run.status, 0, run.stderr);
+    // The program's own Profile recorded work and step (runcall's calls are its, not the run's).
+    assert.match(run.stdout, /^result 2997 {2}x\n {9}1001 function calls in /);
+    assert.match(run.stdout, /\n {8}1 .* main\.ts:3\(work\)\n {5}1000 .* main\.ts:4\(step\)\n\n/);
+    const profile = JSON.parse(readFileSync(join(app, "out.tsprof.json"), "utf8")) as { functions: { name: string; file: string }[] };
+    // The run's: esbuild's own helpers and module wrappers, which no map gives a source, and nothing of the runtime.
+    assert.deepEqual([...new Set(profile.functions.map((f) => f.file))], ["dist/main.js"]);
+    assert.ok(profile.functions.some((f) => f.name === "__require"));
   });
 });

@@ -3,13 +3,14 @@ import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import {
   createOriginalPositionMapper,
   makeFileFilter,
+  makeOriginalSourceFilter,
   normalizeOptions,
   projectRelativePath,
   type ModuleSites,
   type NormalizedOptions,
   type RawSourceMap,
 } from "@tsprof/instrument";
-import { instrumentProgram, type InstrumentedProgram } from "./instrument-program";
+import { instrumentProgram, type FileRules, type InstrumentedProgram } from "./instrument-program";
 import { withErrorPolicy } from "./error-policy";
 import { switchHeaderToImport } from "./late-module-syntax";
 import type { ConfiguredSourceType } from "./runtime-access";
@@ -55,15 +56,20 @@ function tsprofBabelPlugin(api: BabelApi, rawOptions: unknown, dirname?: string)
   const explicitRoot = typeof rawOptions === "object" && rawOptions !== null && (rawOptions as { root?: unknown }).root !== undefined;
   const globBase = (options: NormalizedOptions): string => (explicitRoot || dirname === undefined ? options.root : dirname);
   // One filter per glob base (relative paths are taken from it); a build has one.
-  const filters = new Map<string, (filename: string | undefined) => boolean>();
-  const filterFor = (options: NormalizedOptions) => {
+  const filters = new Map<string, FileRules>();
+  const filterFor = (options: NormalizedOptions): FileRules => {
     const base = globBase(options);
-    let accepts = filters.get(base);
-    if (!accepts) {
-      const matches = makeFileFilter({ ...options, root: base });
-      filters.set(base, (accepts = (filename) => matches(projectRelativePath(base, filename))));
+    let rules = filters.get(base);
+    if (!rules) {
+      const matchesFile = makeFileFilter({ ...options, root: base });
+      const matchesSource = makeOriginalSourceFilter({ ...options, root: base });
+      rules = {
+        acceptsFile: (filename) => matchesFile(projectRelativePath(base, filename)),
+        acceptsSource: (source, filename) => matchesSource(projectRelativePath(base, source), projectRelativePath(base, filename)),
+      };
+      filters.set(base, rules);
     }
-    return accepts;
+    return rules;
   };
   // Each file's Program.enter result, for the visitors that run later in the same traversal.
   const programs = new WeakMap<object, InstrumentedProgram>();

@@ -53,6 +53,12 @@ export interface FileFacts {
   sourceType: ConfiguredSourceType;
 }
 
+/** The include/exclude rules: on the file Babel was given, and on a function's original source (a bundle's module). */
+export interface FileRules {
+  acceptsFile(filename: string): boolean;
+  acceptsSource(source: string, filename: string | undefined): boolean;
+}
+
 /** Why a file was left as it is. */
 export type SkipReason = "excluded" | "ignore-file";
 
@@ -114,12 +120,12 @@ export function instrumentProgram(
   programPath: NodePath<t.Program>,
   facts: FileFacts,
   options: NormalizedOptions,
-  accepts: (filename: string) => boolean,
+  rules: FileRules,
 ): InstrumentedProgram {
   const relativeFile = projectRelativePath(options.root, facts.filename);
   // The runtime's own files never: a linked @tsprof/runtime (npm link, workspaces) is reached through its real
   // path, outside node_modules, and a probe in it would call the runtime while it loads.
-  if (facts.filename && (isRuntimePackageFile(facts.filename) || !accepts(facts.filename))) return { table: "excluded" };
+  if (facts.filename && (isRuntimePackageFile(facts.filename) || !rules.acceptsFile(facts.filename))) return { table: "excluded" };
   if (hasIgnoreFile(facts.comments)) return { table: "ignore-file" };
   const existing = existingSiteTable(programPath.node);
   if (existing) return { table: existing };
@@ -157,8 +163,21 @@ export function instrumentProgram(
     return original !== undefined && IDENTIFIER_NAME.test(original) ? original : id.name;
   };
 
+  // A function whose original source is another file (a bundle's module) is held to the rules by that source:
+  // a bundled @tsprof/runtime instrumented after bundling had probes in the recorder's own functions, which
+  // called the recorder, and the program hung; vendor code mapped to node_modules stays out as unbundled.
+  const sourceAccepted = new Map<string, boolean>();
+  const fromExcludedSource = (node: t.Node): boolean => {
+    const start = node.loc!.start;
+    const source = facts.positions.map(start.line, start.column).file;
+    if (source === undefined || source === facts.filename) return false;
+    let accepted = sourceAccepted.get(source);
+    if (accepted === undefined) sourceAccepted.set(source, (accepted = !isRuntimePackageFile(source) && rules.acceptsSource(source, facts.filename)));
+    return !accepted;
+  };
+
   const isSkipped = (path: NodePath): boolean => {
-    if (!path.node.loc || isIdxCallback(path)) return true;
+    if (!path.node.loc || isIdxCallback(path) || fromExcludedSource(path.node)) return true;
     if (ignoredHere(path.node) || path.findParent((parent) => ignoredHere(parent.node))) return true;
     if (!scan.hasWithOrEval) return false;
     return scan.containsWithOrEval.has(path.node) || !!path.findParent((parent) => parent.isWithStatement() || scan.containsWithOrEval.has(parent.node));

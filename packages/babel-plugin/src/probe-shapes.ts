@@ -184,13 +184,19 @@ const buildGlobalEntry = template.expression(`globalThis.${GLOBAL_PROBE_NAME}`, 
 // time, else globalThis.__tsprof, else a handle that records nothing, so the file never crashes for want
 // of the runtime. A `require` that fails (the runtime not installed where the program runs) is said once
 // per process on stderr, and not tried again: the program runs as it would without tsprof, but not
-// silently without its profile.
+// silently without its profile. So is an ES module, where there is no `require` (Rollup's output plugin
+// gives Babel its chunks without a filename, and a file told to be a script in a "type": "module" package
+// runs as one), while the global is not there, in Node (a page has no process): such a program ran with no
+// profile and not a word. The global is looked up again at each call, for a runtime loaded later. The
+// tsc transformer's header says the same, under the same key (ts-transformer/src/probe-nodes.ts), so the
+// two say it once between them.
 // function _tsprof$() {
 //   if (_tsprof$m) return _tsprof$m;
 //   var entry;
+//   function notLoaded(reason) { …one stderr line per process…; return NO_OP_HANDLE; }
 //   if (typeof require === "function") {
-//     try { entry = require(SPEC); } catch (error) { if (!globalThis.__tsprof) return _tsprof$m = notLoaded(error); }
-//   }
+//     try { entry = require(SPEC); } catch (error) { if (!globalThis.__tsprof) return _tsprof$m = notLoaded(error && error.code || error); }
+//   } else if (!globalThis.__tsprof) return notLoaded("no require in an ES module");
 //   …then as the import accessor, with `entry` for the namespace
 // }
 const buildFallbackAccessor = template.statements(
@@ -198,20 +204,21 @@ const buildFallbackAccessor = template.statements(
    function ACCESSOR() {
      if (HANDLE) return HANDLE;
      var entry;
+     function notLoaded(reason) {
+       var said = typeof Symbol === "function" ? Symbol.for("tsprof.runtimeNotLoaded") : "__tsprofRuntimeNotLoaded";
+       if (!globalThis[said] && typeof process === "object" && process && process.stderr) {
+         globalThis[said] = true;
+         process.stderr.write("tsprof: cannot load " + SPECIFIER + " (" + reason + "): the program runs without profiling\\n");
+       }
+       return NO_OP;
+     }
      if (typeof require === "function") {
        try {
          entry = require(SPECIFIER);
        } catch (error) {
-         if (!globalThis.${GLOBAL_PROBE_NAME}) {
-           var said = typeof Symbol === "function" ? Symbol.for("tsprof.runtimeNotLoaded") : "__tsprofRuntimeNotLoaded";
-           if (!globalThis[said] && typeof process === "object" && process && process.stderr) {
-             globalThis[said] = true;
-             process.stderr.write("tsprof: cannot load " + SPECIFIER + " (" + (error && error.code || error) + "): the program runs without profiling\\n");
-           }
-           return HANDLE = NO_OP;
-         }
+         if (!globalThis.${GLOBAL_PROBE_NAME}) return HANDLE = notLoaded(error && error.code || error);
        }
-     }
+     } else if (!globalThis.${GLOBAL_PROBE_NAME}) return notLoaded("no require in an ES module");
      if (!(entry && typeof entry.module === "function")) entry = globalThis.${GLOBAL_PROBE_NAME};
      return entry ? HANDLE = entry.module(FILE, SITES) : NO_OP;
    }

@@ -1,10 +1,11 @@
-// makeFileFilter: include/exclude globs over root-relative paths (absolute globs over absolute paths), node_modules out unless named by include.
+// makeFileFilter: include/exclude globs over root-relative paths (absolute globs over absolute paths), node_modules out unless named by include;
+// makeOriginalSourceFilter: the same rules but include for the original source of a function in a bundle.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeFileFilter } from "./file-filter";
+import { makeFileFilter, makeOriginalSourceFilter } from "./file-filter";
 
 test("no globs: every file outside node_modules", () => {
   const accepts = makeFileFilter({});
@@ -130,4 +131,19 @@ test("a glob through a link to a folder outside the root names the files there, 
   } finally {
     rmSync(top, { recursive: true, force: true });
   }
+});
+
+test("a function's original source (a bundle's module) is held to exclude and the node_modules rule, not to include", () => {
+  const keeps = (options: Parameters<typeof makeOriginalSourceFilter>[0], source: string, file = "dist/main.js") => makeOriginalSourceFilter({ root: "/project", ...options })(source, file);
+  assert.equal(keeps({}, "src/a.ts"), true);
+  // include names the files a build hands over: a bundle's sources are elsewhere.
+  assert.equal(keeps({ include: ["dist/**"] }, "src/a.ts"), true);
+  assert.equal(keeps({ exclude: ["src/generated/**"] }, "src/generated/a.ts"), false);
+  // Vendor code stays out as unbundled, unless an include naming node_modules matches it.
+  assert.equal(keeps({}, "node_modules/dep/index.js"), false);
+  assert.equal(keeps({ include: ["dist/**", "node_modules/dep/**"] }, "node_modules/dep/index.js"), true);
+  assert.equal(keeps({ include: ["dist/**", "node_modules/other/**"] }, "node_modules/dep/index.js"), false);
+  // A file Babel was given from node_modules was named by an include: its sources are that package's.
+  assert.equal(keeps({}, "node_modules/cli/src/main.ts", "node_modules/cli/dist/main.js"), true);
+  assert.equal(keeps({ exclude: ["**/src/main.ts"] }, "node_modules/cli/src/main.ts", "node_modules/cli/dist/main.js"), false);
 });

@@ -1,5 +1,6 @@
 // Which files a transform instruments: include/exclude globs over root-relative "/" paths (absolute globs over
-// absolute paths), node_modules excluded by default, the runtime's own code never.
+// absolute paths), node_modules excluded by default, the runtime's own code never; and which functions of a
+// bundle, by the original source its map names for each.
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import picomatch = require("picomatch");
@@ -39,24 +40,55 @@ const MATCH_OPTIONS = { dot: true };
  * an absolute include left the build uninstrumented (an absolute exclude excluded nothing) without a word.
  */
 export function makeFileFilter(options: FileFilterOptions): PathMatcher {
-  const root = options.root ?? process.cwd();
-  const globRoot = options.globRoot ?? root;
-  const include = options.include ?? [];
-  const included = include.length > 0 ? globMatcher(include, root, globRoot) : () => true;
-  const excluded = globMatcher(options.exclude ?? [], root, globRoot);
-  const inNodeModules = picomatch(DEFAULT_EXCLUDE, MATCH_OPTIONS);
-  // `--include "node_modules/lib/**"` opts those files back in; `--include "**"` does not.
-  const includedExplicitly = globMatcher(include.filter((glob) => glob.includes("node_modules")), root, globRoot);
+  const { root, included, excluded, inNodeModules, includedExplicitly } = fileMatchers(options);
   return (relativePath) => {
-    const path = relativePath.replace(/^\.\//, "");
-    // A file reached through a symlinked folder has two paths, the one it was named by and its real one; a glob
-    // written on either names it (Node's loaders and tsc hand over real paths, the Babel CLI the typed one). Every
-    // test takes both, so an exclude or node_modules on either path keeps the file out.
-    const real = realRelativePath(root, path);
-    const any = real === undefined ? (matches: PathMatcher) => matches(path) : (matches: PathMatcher) => matches(path) || matches(real);
+    const any = onEitherPath(root, relativePath);
     if (!any(included) || any(excluded)) return false;
     return !any(inNodeModules) || any(includedExplicitly);
   };
+}
+
+/**
+ * Which functions of an instrumented file keep their probe, by the original source an input source map names
+ * for each (a bundle's modules, tsc `outFile`): a predicate over the root-relative paths of that source and of
+ * the file Babel was given. The source is held to `exclude` and to the node_modules rule (a bundle's vendor
+ * code is left alone, as it is unbundled; an include glob naming node_modules that matches the source opts it
+ * in, and so does a given file that is itself in node_modules, which an include had to name). Not to
+ * `include`: it names the files a build hands over (`dist/**` for a bundle), whose sources are elsewhere.
+ */
+export function makeOriginalSourceFilter(options: FileFilterOptions): (sourcePath: string, filePath: string) => boolean {
+  const { root, excluded, inNodeModules, includedExplicitly } = fileMatchers(options);
+  return (sourcePath, filePath) => {
+    const any = onEitherPath(root, sourcePath);
+    if (any(excluded)) return false;
+    return !any(inNodeModules) || any(includedExplicitly) || onEitherPath(root, filePath)(inNodeModules);
+  };
+}
+
+/** The root paths are relative to, and the matchers of both filters over such paths. */
+function fileMatchers(options: FileFilterOptions): { root: string } & Record<"included" | "excluded" | "inNodeModules" | "includedExplicitly", PathMatcher> {
+  const root = options.root ?? process.cwd();
+  const globRoot = options.globRoot ?? root;
+  const include = options.include ?? [];
+  return {
+    root,
+    included: include.length > 0 ? globMatcher(include, root, globRoot) : () => true,
+    excluded: globMatcher(options.exclude ?? [], root, globRoot),
+    inNodeModules: picomatch(DEFAULT_EXCLUDE, MATCH_OPTIONS),
+    // `--include "node_modules/lib/**"` opts those files back in; `--include "**"` does not.
+    includedExplicitly: globMatcher(include.filter((glob) => glob.includes("node_modules")), root, globRoot),
+  };
+}
+
+/**
+ * A file reached through a symlinked folder has two paths, the one it was named by and its real one; a glob
+ * written on either names it (Node's loaders and tsc hand over real paths, the Babel CLI the typed one). Every
+ * test takes both, so an exclude or node_modules on either path keeps the file out.
+ */
+function onEitherPath(root: string, relativePath: string): (matches: PathMatcher) => boolean {
+  const path = relativePath.replace(/^\.\//, "");
+  const real = realRelativePath(root, path);
+  return real === undefined ? (matches) => matches(path) : (matches) => matches(path) || matches(real);
 }
 
 /** The real path of root-relative `path`, root-relative ("../…" outside the root), when a symlink makes it differ. */

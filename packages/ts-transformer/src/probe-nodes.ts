@@ -228,7 +228,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
    * runtime. The Babel plugin's require-or-global accessor (probe-shapes.ts), and its one stderr line per
    * process (under the same global key, so the two say it once between them) when a `require` fails: the
    * program runs as it would without tsprof, but not silently without its profile; the failed require is
-   * not tried again. Unlike the Babel plugin's, it says so as well when there is no `require` (an ES
+   * not tried again. It says so as well (as the Babel plugin's does) when there is no `require` (an ES
    * module: a .js in a "type": "module" package that TypeScript could not tell, such as one whose output
    * goes to another package) and no runtime global, where `process.stderr` exists (Node, not a page);
    * the global is looked up again at each call, for a runtime loaded later.
