@@ -2,10 +2,9 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { throughPipe, tsprof, tsprofBin, repoRoot, findPython } from "./helpers/cli";
 import { decodePstats, looksLikeMarshal } from "@tsprof/format";
 
@@ -192,33 +191,6 @@ test("stats --dump x.cpuprofile of a count-mode profile (.tsprof.json or .prof) 
   // With times from another profile the merge has something to show.
   assert.equal(tsprof(["run", "-o", "t.tsprof.json", "tiny.js"], { cwd: dir }).status, 0);
   assert.equal(tsprof(["stats", "c.tsprof.json", "t.tsprof.json", "--dump", "c.cpuprofile"], { cwd: dir }).status, 0);
-});
-
-test("stats of profiles recorded in two directories: one relative name is two files, absolute in the table and in every --dump", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tsprof-two-roots-"));
-  for (const [sub, calls] of [["a", 3], ["b", 5]] as const) {
-    mkdirSync(join(dir, sub));
-    writeFileSync(join(dir, sub, "main.js"), `function f(){return 1}\nfor(let i=0;i<${calls};i++)f()\n`);
-    const run = tsprof(["run", "-o", join(dir, `${sub}.tsprof.json`), "main.js"], { cwd: join(dir, sub) });
-    assert.equal(run.status, 0, run.stderr);
-  }
-  const rowsOf = (table: string) => table.split("\n").filter((line) => /\(f\)$/.test(line)).map((line) => line.trim().split(/\s+/)).map((words) => `${words[0]} ${words[words.length - 1]}`);
-  const expected = [`3 ${dir}/a/main.js:1(f)`, `5 ${dir}/b/main.js:1(f)`];
-  const table = tsprof(["stats", "a.tsprof.json", "b.tsprof.json", "-s", "calls", "--dump", "ab.cpuprofile"], { cwd: dir });
-  assert.equal(table.status, 0, table.stderr);
-  assert.deepEqual(rowsOf(table.stdout).reverse(), expected);
-  const frames = (JSON.parse(readFileSync(join(dir, "ab.cpuprofile"), "utf8")) as { nodes: { callFrame: { functionName: string; url: string; scriptId: string } }[] }).nodes
-    .map((node) => node.callFrame)
-    .filter((frame) => frame.functionName === "f");
-  assert.deepEqual(frames.map((frame) => frame.url).sort(), [pathToFileURL(join(dir, "a/main.js")).href, pathToFileURL(join(dir, "b/main.js")).href]);
-  assert.notEqual(frames[0]!.scriptId, frames[1]!.scriptId);
-  // The merged .tsprof.json and a pstats dump (the table's rows) show what the table showed.
-  for (const name of ["ab.tsprof.json", "ab.prof"]) {
-    assert.equal(tsprof(["stats", "a.tsprof.json", "b.tsprof.json", "--dump", name], { cwd: dir }).status, 0, name);
-    assert.deepEqual(rowsOf(tsprof(["stats", name, "-s", "calls"], { cwd: dir }).stdout).reverse(), expected, name);
-  }
-  // One directory's profiles keep their relative names.
-  assert.deepEqual(rowsOf(tsprof(["stats", "a.tsprof.json", "a.tsprof.json"], { cwd: dir }).stdout), ["6 main.js:1(f)"]);
 });
 
 test("a function literally named like another's column label ('f col 10') is its own row, in .prof and .tsprof.json tables and in Python's pstats", (t) => {

@@ -96,25 +96,6 @@ test("meta: differing argv dropped, earliest start, deepest stack; inputs untouc
   assert.equal(mergeProfiles(dropped(A, 3), B).meta.droppedCalls, 3);
 });
 
-test("profiles of two roots: each side's relative files become absolute against its own root, so one relative name of two directories is two functions", () => {
-  const withRoot = (profile: Profile, root: string | undefined): Profile => ({ ...profile, meta: { ...profile.meta, root } });
-  const files = (profile: Profile) => profile.functions.map((info) => `${info.file}:${info.line}(${info.qualifiedName})`);
-  const merged = mergeProfiles(withRoot(A, "/p"), withRoot(B, "/q/r"));
-  validateProfile(merged, "merged");
-  assert.equal(merged.meta.root, undefined);
-  assert.deepEqual(files(merged), ["/p/a.ts:1(main)", "/p/a.ts:5(fact)", "/q/r/a.ts:0(init)", "/q/r/a.ts:1(main)", "/q/r/a.ts:5(fact)"]);
-  assert.equal(merged.stats.find((row) => files(merged)[row.function] === "/p/a.ts:5(fact)")!.calls, 3, "A's fact alone");
-  // A third root merges into the absolute names; the same root again adds to its functions.
-  const three = mergeProfiles(mergeProfiles(merged, withRoot(A, "/s")), withRoot(A, "/p"));
-  assert.deepEqual(files(three), ["/p/a.ts:1(main)", "/p/a.ts:5(fact)", "/q/r/a.ts:0(init)", "/q/r/a.ts:1(main)", "/q/r/a.ts:5(fact)", "/s/a.ts:1(main)", "/s/a.ts:5(fact)"]);
-  assert.equal(three.stats.find((row) => files(three)[row.function] === "/p/a.ts:5(fact)")!.calls, 6);
-  // Names that are no relative path stay; ".." is resolved.
-  const odd = withRoot({ ...A, functions: [fn("main", "../x/a.ts", 1), fn("fact", "http://host/a.js", 5)] }, "/p/q");
-  assert.deepEqual(files(mergeProfiles(odd, withRoot(A, "/p"))), ["/p/a.ts:1(main)", "/p/a.ts:5(fact)", "/p/x/a.ts:1(main)", "http://host/a.js:5(fact)"]);
-  // A profile with relative names and no root (from a pstats file) could be of either root: nothing is resolved.
-  assert.deepEqual(files(mergeProfiles(withRoot(A, "/p"), B)), ["a.ts:0(init)", "a.ts:1(main)", "a.ts:5(fact)"]);
-});
-
 test("a profile without a call tree (converted from pstats) merges to none", () => {
   const { callTree: _dropped, ...withoutTree } = B;
   assert.equal(mergeProfiles(A, withoutTree).callTree, undefined);

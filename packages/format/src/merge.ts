@@ -1,7 +1,5 @@
 // Merging two profiles, as pstats' Stats.add(): functions matched by (file, line, column, qualifiedName), counters summed.
-// Profiles recorded in different directories (meta.root) are matched by absolute paths.
 import { compareFunctions } from "./canonical";
-import { absolutePath, isRelativePath } from "./file-paths";
 import type { CallTreeNode, EdgeStats, FunctionInfo, FunctionStats, Profile, ProfileMeta } from "./types";
 
 /**
@@ -14,44 +12,11 @@ export function functionKey(info: Pick<FunctionInfo, "file" | "line" | "column" 
 
 
 /**
- * Whether two sets of functions, one with files relative to `rootA`, the other to `rootB`, are
- * matched by absolute paths: when the roots differ, a file of one is another file than the same
- * relative name of the other. A side with relative names and no root could be relative to either,
- * so then nothing is resolved (its names match the other side's as they are, as before roots were
- * recorded); a side whose names are all absolute (a merge of two roots, Python's pstats) needs no root.
- */
-export function resolvesRoots(rootA: string | undefined, relativeA: boolean, rootB: string | undefined, relativeB: boolean): boolean {
-  if (rootA === rootB) return false;
-  return !((rootA === undefined && relativeA) || (rootB === undefined && relativeB));
-}
-
-/** Whether any of `functions` has a file relative to the profile's root. */
-export function hasRelativeFile(functions: readonly Pick<FunctionInfo, "file">[]): boolean {
-  return functions.some((info) => isRelativePath(info.file));
-}
-
-/** `profile` with its relative file names made absolute against its root (meta.root, when it has one), and no root. */
-export function withAbsoluteFiles(profile: Profile): Profile {
-  const root = profile.meta.root;
-  if (root === undefined) return profile;
-  const { root: _relativeTo, ...meta } = profile.meta;
-  const functions = profile.functions.map((info) => {
-    const file = isRelativePath(info.file) ? absolutePath(info.file, root) : undefined;
-    return file === undefined ? info : { ...info, file };
-  });
-  return { ...profile, meta, functions };
-}
-
-/**
  * Sums `b` into `a` and returns a new profile in canonical order (neither input is changed).
  * Rows and edges are summed per function key (two functions of one profile that share a key
  * become one, as in pstats); call trees are merged by path; durations add up.
  */
 export function mergeProfiles(a: Profile, b: Profile): Profile {
-  if (resolvesRoots(a.meta.root, hasRelativeFile(a.functions), b.meta.root, hasRelativeFile(b.functions))) {
-    a = withAbsoluteFiles(a);
-    b = withAbsoluteFiles(b);
-  }
   const infoByKey = new Map<string, FunctionInfo>();
   for (const info of [...a.functions, ...b.functions]) {
     const key = functionKey(info);
@@ -113,8 +78,7 @@ function mergeMeta(a: ProfileMeta, b: ProfileMeta): ProfileMeta {
   const meta: ProfileMeta = { tool: a.tool, clock: a.clock === b.clock ? a.clock : `${a.clock}+${b.clock}` };
   if (a.argv && b.argv && JSON.stringify(a.argv) === JSON.stringify(b.argv)) meta.argv = [...a.argv];
   if (a.pid !== undefined && a.pid === b.pid) meta.pid = a.pid;
-  // Files of two roots are different files under the same relative name: a root only when both
-  // agree (else the names were made absolute, or could not be).
+  // Files of two roots are different files under the same relative name: a root only when both agree.
   if (a.root !== undefined && a.root === b.root) meta.root = a.root;
   if (a.startedAt !== undefined) meta.startedAt = b.startedAt !== undefined && b.startedAt < a.startedAt ? b.startedAt : a.startedAt;
   if (a.droppedTreeNodes !== undefined || b.droppedTreeNodes !== undefined) meta.droppedTreeNodes = (a.droppedTreeNodes ?? 0) + (b.droppedTreeNodes ?? 0);

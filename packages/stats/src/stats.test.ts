@@ -147,20 +147,6 @@ test("pyCtime is time.ctime: space-padded day", () => {
   assert.equal(pyCtime(seconds), "Mon Jan  5 07:08:09 2026");
 });
 
-test("sources of two roots: relative files become absolute against each one's root, however they are added; one root keeps its names", () => {
-  const withRoot = (root: string | undefined): Profile => ({ ...PROFILE, meta: { ...PROFILE.meta, root } });
-  const names = (stats: Stats) => stats.entries().map((entry) => `${entry.function.file}:${entry.function.line}(${entry.function.name}) ${entry.calls}`).sort();
-  const absolute = (root: string) => [`${root}/src/app/main.ts:1(main) 1`, `${root}/src/app/work.ts:3(work) 4`, `${root}/src/lib/work.ts:3(work) 1`];
-  const expected = [...absolute("/p"), ...absolute("/q")].sort();
-  assert.deepEqual(names(new Stats([withRoot("/p"), withRoot("/q")], capture().stream)), expected);
-  assert.deepEqual(names(new Stats(withRoot("/p"), capture().stream).add(new Stats(withRoot("/q"), capture().stream))), expected);
-  const callers = new Stats([withRoot("/p"), withRoot("/q")], capture().stream).entries().flatMap((entry) => entry.callers.map((caller) => caller.caller.file));
-  assert.ok(callers.length > 0 && callers.every((file) => file[0] === "/"), "callers renamed too");
-  assert.deepEqual(names(new Stats([withRoot("/p"), withRoot("/p")], capture().stream)), ["src/app/main.ts:1(main) 2", "src/app/work.ts:3(work) 8", "src/lib/work.ts:3(work) 2"]);
-  // Relative names of no root (a pstats file's) could be of either: matched as they are.
-  assert.deepEqual(names(new Stats([withRoot("/p"), withRoot(undefined)], capture().stream)), ["src/app/main.ts:1(main) 2", "src/app/work.ts:3(work) 8", "src/lib/work.ts:3(work) 2"]);
-});
-
 test("dumpStats writes a pstats file that reads back to the same rows", () => {
   const path = join(mkdtempSync(join(tmpdir(), "tsprof-dump-")), "out.prof");
   const stats = new Stats(PROFILE, capture().stream);

@@ -5,12 +5,7 @@
 // order for tsprof profiles; every sort is stable on that order.
 import { statSync } from "node:fs";
 import {
-  absolutePath,
   decodePstats,
-  hasRelativeFile,
-  isRelativePath,
-  resolvesRoots,
-  withAbsoluteFiles,
   encodePstats,
   profileFileFormat,
   checkCpuProfileTimes,
@@ -123,14 +118,6 @@ export class Stats {
   private callListOrder: { fields: SortField[]; limit?: number } | undefined;
   /** The clocks the loaded sources were timed with ("python" for pstats files): toProfile()'s meta says these, never one it did not see. */
   private clocks = new Set<string>();
-  /**
-   * The directory the rows' relative file names are relative to (the sources' meta.root), while
-   * every source had that one; undefined when unknown or when sources of two roots made the names
-   * absolute (mergeProfiles()' rule, so the table and `--dump` name functions alike).
-   */
-  private root: string | undefined;
-  /** Whether a source was loaded: the first one's root is the rows' root. */
-  private rootSeen = false;
 
   /** pstats' Stats(*args): loads the first source, then add()s the rest. */
   constructor(
@@ -191,11 +178,6 @@ export class Stats {
 
   /** add() of one Stats; `owned`: made by add() itself, so its rows can move over. */
   private addStats(item: Stats, owned: boolean): void {
-    let rows = item.rows;
-    if (this.joinRoot(item.root, hasRelativeRow(item.rows)) && item.root !== undefined) {
-      rows = renamedRows(item.rows, absoluteAgainst(item.root));
-      owned = true;
-    }
     this.files.push(...item.files);
     for (const clock of item.clocks) this.clocks.add(clock);
     this.droppedCalls += item.droppedCalls;
@@ -203,33 +185,11 @@ export class Stats {
     this.primitiveCalls += item.primitiveCalls;
     this.totalTime += item.totalTime;
     this.forgetDerived();
-    for (const [id, row] of rows) {
+    for (const [id, row] of item.rows) {
       const existing = this.rows.get(id);
       if (existing) addRows(existing, row);
       else this.rows.set(id, owned ? row : copyRow(row));
     }
-  }
-
-  /**
-   * Takes in the root of a source about to be merged (`relative`: whether it has relative file
-   * names), as mergeProfiles() does: the rows' relative names are made absolute against their root
-   * when the source's root differs and resolvesRoots() says so. Returns whether the source's
-   * relative names must be made absolute too (against its own root).
-   */
-  private joinRoot(root: string | undefined, relative: boolean): boolean {
-    if (!this.rootSeen) {
-      this.rootSeen = true;
-      this.root = root;
-      return false;
-    }
-    if (root === this.root) return false;
-    const resolve = resolvesRoots(this.root, hasRelativeRow(this.rows), root, relative);
-    if (resolve && this.root !== undefined) {
-      this.rows = renamedRows(this.rows, absoluteAgainst(this.root));
-      this.forgetDerived();
-    }
-    this.root = undefined;
-    return resolve;
   }
 
   /**
@@ -298,18 +258,13 @@ export class Stats {
       const head = readFileHead(source);
       if (holdsPstats(source, head.bytes)) {
         this.clocks.add("python");
-        const entries = decodePstats(head.complete ? head.bytes : readFileBytes(source), source);
-        this.joinRoot(undefined, entries.some((entry) => isRelativePath(entry.function.file)));
-        return { entries };
+        return { entries: decodePstats(head.complete ? head.bytes : readFileBytes(source), source) };
       }
       profile = readProfileHead(head, source, this.tables);
     } else if ("entries" in source) {
       this.clocks.add("unknown");
-      const entries = (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry);
-      this.joinRoot(undefined, entries.some((entry) => isRelativePath(entry.function.file)));
-      return { entries };
+      return { entries: (source as { entries: readonly PstatsEntry[] }).entries.map(copyEntry) };
     } else profile = source as Profile;
-    if (this.joinRoot(profile.meta?.root, hasRelativeFile(profile.functions))) profile = withAbsoluteFiles(profile);
     this.clocks.add(typeof profile.meta?.clock === "string" ? profile.meta.clock : "unknown");
     const dropped = profile.meta?.droppedCalls;
     if (typeof dropped === "number" && dropped > 0) this.droppedCalls += dropped;
@@ -413,9 +368,21 @@ export class Stats {
 
   /** pstats' strip_dirs(): file names reduced to their last component; rows that then collide are summed. Forgets the sort. */
   stripDirs(): this {
-    this.rows = renamedRows(this.rows, stripPath);
-    // Base names are relative to no directory.
-    this.root = undefined;
+    const stripped = new Map<string, StatsRow>();
+    for (const row of this.rows.values()) {
+      const key = stripPath(row.key);
+      const callers = new Map<string, PstatsCaller>();
+      for (const caller of row.callers.values()) {
+        const callerKey = stripPath(caller.caller);
+        callers.set(pstatsKeyId(callerKey), { ...caller, caller: callerKey }); // as pstats: a later colliding caller replaces
+      }
+      const id = pstatsKeyId(key);
+      const newRow: StatsRow = { ...row, key, callers };
+      const existing = stripped.get(id);
+      if (existing) addRows(existing, newRow);
+      else stripped.set(id, newRow);
+    }
+    this.rows = stripped;
     this.forgetDerived();
     return this;
   }
@@ -632,38 +599,6 @@ function rowOf(entry: PstatsEntry): StatsRow {
   const callers = new Map<string, PstatsCaller>();
   for (const caller of entry.callers) callers.set(keyId(caller.caller), caller);
   return { key: entry.function, primitiveCalls: entry.primitiveCalls, calls: entry.calls, selfTime: entry.selfTime, totalTime: entry.totalTime, callers };
-}
-
-/** The rows under new keys (new row objects): rows and callers that get one key are merged, as pstats' strip_dirs() does. */
-function renamedRows(rows: ReadonlyMap<string, StatsRow>, rename: (key: PstatsKey) => PstatsKey): Map<string, StatsRow> {
-  const renamed = new Map<string, StatsRow>();
-  for (const row of rows.values()) {
-    const key = rename(row.key);
-    const callers = new Map<string, PstatsCaller>();
-    for (const caller of row.callers.values()) {
-      const callerKey = rename(caller.caller);
-      callers.set(pstatsKeyId(callerKey), { ...caller, caller: callerKey }); // as pstats: a later colliding caller replaces
-    }
-    const id = pstatsKeyId(key);
-    const newRow: StatsRow = { ...row, key, callers };
-    const existing = renamed.get(id);
-    if (existing) addRows(existing, newRow);
-    else renamed.set(id, newRow);
-  }
-  return renamed;
-}
-
-/** A key's relative file made absolute against `root` (a POSIX root; other keys as they are). */
-function absoluteAgainst(root: string): (key: PstatsKey) => PstatsKey {
-  return (key) => {
-    const file = isRelativePath(key.file) ? absolutePath(key.file, root) : undefined;
-    return file === undefined ? key : { ...key, file };
-  };
-}
-
-function hasRelativeRow(rows: ReadonlyMap<string, StatsRow>): boolean {
-  for (const row of rows.values()) if (isRelativePath(row.key.file)) return true;
-  return false;
 }
 
 function copyRow(row: StatsRow): StatsRow {
