@@ -46,10 +46,9 @@ interface ProgramCase {
 
 /**
  * Folders whose programs cannot take part: never ending (signal, idle, own-sigint; busy even spins),
- * spawning threads of the same file (workers), not parseable (syntax-error), needing an argument (side-effect),
- * needing arguments and tsprof run's signal channel (late-child).
+ * spawning threads of the same file (workers), not parseable (syntax-error), needing an argument (side-effect).
  */
-const NOT_RUNNABLE = new Set(["cli/signal", "cli/idle", "cli/own-sigint", "cli/busy", "cli/workers", "cli/syntax-error", "cli/side-effect", "cli/late-child"]);
+const NOT_RUNNABLE = new Set(["cli/signal", "cli/idle", "cli/own-sigint", "cli/busy", "cli/workers", "cli/syntax-error", "cli/side-effect"]);
 
 function listSources(dir: string, prefix = ""): string[] {
   const out: string[] = [];

@@ -11,11 +11,6 @@
 //   says that the profile is lost, and tsprof dies of the signal it received. A second signal
 //   while the first is unanswered stops it at once (unless it is the same sending reaching us twice). Once answered, the program takes as long as
 //   it needs (writing a million-node profile takes seconds; a program may ignore SIGINT).
-// - Until its JavaScript hears the signal, a busy program goes on, and may start processes that plain node,
-//   dead of the signal, never would have; the terminal signalled the group before they existed. The
-//   first signal's time here and the time in the program's "S" bound those starts (lateStarts), and
-//   run.ts sends the signal to the processes that started between the two when the program dies of a signal.
-//   None when the program listens for the signal itself ("S … own"): plain node would have gone on too.
 // - The child also says when the runtime starts writing the profile on its way out ("W"). The write at
 //   the program's end runs in the 'exit' event, after the program's last JavaScript: a signal then
 //   never reaches a listener (the loop does not turn again), and without the word the program was
@@ -40,12 +35,6 @@ const GRACE_MS = 1000;
  * `timeout` signals tsprof and then its whole process group, tsprof included.
  */
 const SAME_SENDING_MS = 100;
-/**
- * An "S" this much earlier than the signal tsprof received answers that signal still: a terminal's Ctrl-C reaches
- * the program and tsprof together, and an idle program may hear it before tsprof's listener runs. One earlier
- * still answered an earlier signal, sent to the program alone.
- */
-const HEARD_BEFORE_MS = 1000;
 /** How long the profile's write at exit has gone on (since "W") before a signal received meanwhile is said in a line. */
 const WRITE_NOTICE_MS = 1000;
 /**
@@ -59,25 +48,9 @@ export interface SignalRelay {
   readonly stoppedBy: RelayedSignal | undefined;
   /** The first signal received while the program was writing its profile, which it never saw (the program then exits by itself). */
   readonly writeSignal: RelayedSignal | undefined;
-  /**
-   * The first signal tsprof received, and the times (milliseconds since the epoch) between which a process the
-   * program started did so before the program's JavaScript heard it: from the signal's arrival here to the
-   * program's "S" (Infinity without one; none at all, `to` = `from`, when the program listens for the signal
-   * itself). Undefined before any signal.
-   */
-  readonly lateStarts: LateStarts | undefined;
   /** Stops relaying: removes the process listeners and closes the channel. */
   close(): void;
 }
-
-export interface LateStarts {
-  signal: RelayedSignal;
-  from: number;
-  to: number;
-}
-
-/** Now, in milliseconds since the epoch, on the clock the program's "S" times are read on. */
-const epochNow = (): number => performance.timeOrigin + performance.now();
 
 export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): SignalRelay {
   const noticeSetting = Number(env[WRITE_NOTICE_ENV]);
@@ -91,9 +64,6 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
   let writeSignal: { signal: RelayedSignal; since: number } | undefined;
   /** The line about writeSignal, until it is printed: it waits for the write to be a long one. */
   let notice: NodeJS.Timeout | undefined;
-  let first: { signal: RelayedSignal; at: number } | undefined;
-  /** The program's "S" lines, in the order read: when, and whether the program listens for that signal itself. */
-  const heard: { at: number; own: boolean }[] = [];
 
   const stopWaiting = (): void => {
     if (waiting !== undefined) clearTimeout(waiting.timer);
@@ -136,11 +106,9 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
   channel.on(
     "data",
     lineReader((line) => {
-      const [kind, signal, time, own] = line.split(" ");
+      const [kind, signal] = line.split(" ");
       if (kind === "S" && signal !== undefined && isRelayedSignal(signal)) {
         answered[signal]++;
-        const at = Number(time);
-        if (time !== undefined && Number.isFinite(at)) heard.push({ at, own: own === "own" });
         if (waiting !== undefined && answered[waiting.signal] >= received[waiting.signal]) stopWaiting();
       } else if (kind === "A") stopWaiting();
       else if (kind === "W") {
@@ -157,7 +125,6 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
 
   const onSignal = (signal: RelayedSignal): void => {
     if (stoppedBy !== undefined || !running()) return;
-    first ??= { signal, at: epochNow() };
     if (writingSince !== undefined) {
       if (writeSignal === undefined) return waitForWrite(signal);
       if (signal === writeSignal.signal && performance.now() - writeSignal.since < SAME_SENDING_MS) return;
@@ -184,13 +151,6 @@ export function relaySignals(child: ChildProcess, channel: Duplex, stderr: NodeJ
     },
     get writeSignal() {
       return writeSignal?.signal;
-    },
-    get lateStarts() {
-      if (first === undefined) return undefined;
-      const from = first.at;
-      const answer = heard.filter(({ at }) => at >= from - HEARD_BEFORE_MS).sort((a, b) => a.at - b.at)[0];
-      const to = answer === undefined ? Infinity : answer.own ? from : answer.at;
-      return { signal: first.signal, from, to };
     },
     close() {
       stopWaiting();

@@ -55,20 +55,8 @@ export const RUN_FILE = "run.json";
  * prints no table, as for a syntax error it finds before the run: the program never ran.
  */
 export const LOAD_ERROR_SUFFIX = ".load-error";
-/**
- * `<pid>.running` in the run's directory: a process of the run that has not yet written its profile (hooks/register.ts).
- * The process writes "<start> <ppid>" in it: when it started (performance.timeOrigin, milliseconds since the epoch)
- * and its parent's pid as it reached its preload, by which run.ts tells the processes the program started after a
- * signal (run.ts awaitStartedProcesses). Empty while only its parent has marked it, before it reached its preload.
- */
+/** `<pid>.running` in the run's directory: a process of the run that has not yet written its profile (hooks/register.ts). */
 export const RUNNING_SUFFIX = ".running";
-/**
- * `<pid>.children` in the run's directory: the children with the run's preload that process left running when it
- * wrote its profile, one "<pid> <created>" line each (milliseconds since the epoch, when the process created it;
- * hooks/register.ts). The parent's word, which run.ts takes over a child's marker: a child whose parent has died by
- * the time it reaches its preload sees another ppid, and its own start comes after its creation.
- */
-export const CHILDREN_SUFFIX = ".children";
 /**
  * `<pid>.unprofiled-child` in the run's directory: the arguments (JSON) of a node process that process started
  * without the preload flag (tsx's `node --require … --import … app.ts`), which no profile will come from (hooks/register.ts).

@@ -12,13 +12,13 @@ import { environmentProblems } from "@tsprof/runtime";
 import { UsageError } from "./errors";
 import { parseRunArgs, RUN_HELP, type RunArgs } from "./run-args";
 import { onTsconfigProblem } from "./tsconfig";
-import { CHILDREN_SUFFIX, LOAD_ERROR_SUFFIX, markReported, PATHS_HINT_SUFFIX, preloadPath, RUN_FILE, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
+import { LOAD_ERROR_SUFFIX, markReported, PATHS_HINT_SUFFIX, preloadPath, RUN_FILE, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunHookOptions, type RunSettings } from "./run-options";
 import { moduleFormatOf, SCRIPT_EXTENSIONS, type ModuleFormat } from "./module-format";
 import { checkSyntax, compileCacheKey, describeLoadError } from "./transform";
 import { cacheDirectory, fingerprintTools, isCached, rememberFormat } from "./compile-cache";
 import { createInstrumentFilter } from "./hooks/should-instrument";
 import { checkSortKey, checkOutputPath, droppedCallsNote, loadProfiles, outputNeedsCallTree, printRunTable, saveProfile } from "./report";
-import { relaySignals, type LateStarts } from "./child-signals";
+import { relaySignals } from "./child-signals";
 import { RELAYED_SIGNALS, SIGNAL_CHANNEL_ENV } from "./signal-channel";
 import { checkPermissionModel, checkTestCoverage, joinNodeOptions, permissionGrants, splitNodeOptions, takeRequirePreloads } from "./node-flags";
 import { writeFailureReason } from "@tsprof/stats";
@@ -84,19 +84,14 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     // After the program: reading and printing are synchronous, so a signal now is heard at the
     // end; it still ends tsprof by that signal, without leaving the directory behind.
     dieWhenSignalled(removeOutputDir);
-    // Only when the program died of a signal: one that exited by itself meant its children to outlive it.
-    const late = exit.signal !== null && exit.pid !== undefined && exit.lateStarts !== undefined ? { program: exit.pid, starts: exit.lateStarts } : undefined;
     if (exit.stoppedBy !== undefined) {
       dieOf = exit.stoppedBy; // the program was stopped with SIGKILL: the line saying so is printed
-      // Its profile is lost, and so is theirs; they end, and before the directory goes, not into it. Only those
-      // whose marker names the program as their parent: a child still starting up when it was killed is not known.
-      if (late !== undefined) awaitStartedProcesses(outputDir, STARTED_PROCESSES_WAIT_MS, late, true);
     } else if (processNote(outputDir, exit.pid, LOAD_ERROR_SUFFIX) === script) {
       // The main script did not compile (a construct Babel refuses): its error is printed and the program
       // never ran, so no table and no -o file, as for a syntax error found before the run.
       return exit.code ?? 1;
     } else {
-      const running = awaitStartedProcesses(outputDir, STARTED_PROCESSES_WAIT_MS, late);
+      const running = awaitStartedProcesses(outputDir, STARTED_PROCESSES_WAIT_MS);
       if (running.length > 0) {
         const [count, pids] = running.length === 1 ? ["1 process", "pid"] : [`${running.length} processes`, "pids"];
         const verb = running.length === 1 ? "is" : "are";
@@ -379,8 +374,6 @@ interface ChildExit {
    * never saw it and ended by itself, and tsprof dies of it after the table or -o (child-signals.ts).
    */
   writeSignal?: NodeJS.Signals;
-  /** The first signal tsprof received, and when processes the program started did so before it heard it (child-signals.ts). */
-  lateStarts?: LateStarts;
 }
 
 /**
@@ -455,7 +448,7 @@ function runChild(main: MainScript, nodeOptions: string[], preload: "--require" 
     });
     child.on("exit", (code, signal) => {
       relay.close();
-      resolvePromise({ pid: child.pid, code, signal, stoppedBy: relay.stoppedBy, writeSignal: relay.writeSignal, lateStarts: relay.lateStarts });
+      resolvePromise({ pid: child.pid, code, signal, stoppedBy: relay.stoppedBy, writeSignal: relay.writeSignal });
     });
   });
 }
@@ -479,89 +472,18 @@ const STARTED_PROCESSES_WAIT_MS = 2000;
  * process that ended without removing its marker (SIGKILL, a program that removed every 'exit'
  * listener) counts as ended. A synchronous wait: a signal that arrives meanwhile is heard after the
  * table is printed, as during the reading and printing.
- *
- * With `late` (the program died of a signal), the processes the program started after the signal
- * reached tsprof and before its JavaScript heard it, and those they started, are sent that signal
- * first: plain node, dead of the signal, would never have started them, and the terminal signalled
- * the group before they existed, so they ran on after tsprof, out of the profile. Now they write
- * their profile and end. No other process: one there before the signal got it from whoever sent it
- * to the group, or was not meant to get it (sent to tsprof alone). With `onlyLate`, the wait is
- * for those alone (and for the processes whose marker does not yet say when they started).
  */
-function awaitStartedProcesses(outputDir: string, limitMs: number, late?: { program: number; starts: LateStarts }, onlyLate = false): number[] {
+function awaitStartedProcesses(outputDir: string, limitMs: number): number[] {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const deadline = performance.now() + limitMs;
-  const signalled = new Set<number>();
   for (;;) {
     const running = readdirSync(outputDir)
       .filter((name) => name.endsWith(RUNNING_SUFFIX))
       .map((name) => Number(name.slice(0, -RUNNING_SUFFIX.length)))
       .filter((pid) => Number.isInteger(pid) && isAlive(pid))
       .sort((a, b) => a - b);
-    const started = late === undefined ? undefined : startedProcesses(outputDir);
-    if (late !== undefined) signalLateStarters(running, late, started!, signalled);
-    const waited = onlyLate ? running.filter((pid) => signalled.has(pid) || started!.get(pid)?.listening !== true) : running;
-    if (waited.length === 0 || performance.now() >= deadline) return waited;
+    if (running.length === 0 || performance.now() >= deadline) return running;
     Atomics.wait(sleeper, 0, 0, 20);
-  }
-}
-
-/** When a process of the run started (milliseconds since the epoch) and which process started it. */
-interface StartedProcess {
-  start: number;
-  parent: number;
-  /** It wrote its marker, after its runtime's signal listeners were in: a signal now gets its profile written. */
-  listening: boolean;
-}
-
-/**
- * What the run's directory says of when its processes started and who started them (run-options.ts): a parent's
- * `.children` note, written as it wrote its profile, over the child's own marker. Not known: a process whose
- * marker is still empty and whose parent left no note.
- */
-function startedProcesses(outputDir: string): Map<number, StartedProcess> {
-  const started = new Map<number, StartedProcess>();
-  const names = readdirSync(outputDir);
-  const read = (name: string): string[][] => {
-    try {
-      return readFileSync(join(outputDir, name), "utf8")
-        .split("\n")
-        .filter((line) => line !== "")
-        .map((line) => line.split(" "));
-    } catch {
-      return []; // it ended a moment ago
-    }
-  };
-  for (const name of names.filter((name) => name.endsWith(RUNNING_SUFFIX))) {
-    const [start, parent] = read(name)[0]?.map(Number) ?? [];
-    if (Number.isFinite(start) && Number.isInteger(parent)) started.set(Number(name.slice(0, -RUNNING_SUFFIX.length)), { start: start!, parent: parent!, listening: true });
-  }
-  for (const name of names.filter((name) => name.endsWith(CHILDREN_SUFFIX))) {
-    const parent = Number(name.slice(0, -CHILDREN_SUFFIX.length));
-    for (const [pid, created] of read(name).map((line) => line.map(Number))) {
-      if (Number.isInteger(pid) && Number.isFinite(created)) started.set(pid!, { start: created!, parent, listening: started.has(pid!) });
-    }
-  }
-  return started;
-}
-
-/**
- * Sends `late`'s signal to each process of `running`, not yet in `signalled`, that the program started within
- * `late`'s times, or that one in `signalled` started, once it listens for the signal (until then the signal
- * would end it without its profile; it is judged again at the next look).
- */
-function signalLateStarters(running: number[], late: { program: number; starts: LateStarts }, started: Map<number, StartedProcess>, signalled: Set<number>): void {
-  const { signal, from, to } = late.starts;
-  // The earliest first: a parent started before its children, so it is judged before them.
-  for (const [pid, { start, parent, listening }] of [...started].sort(([, a], [, b]) => a.start - b.start)) {
-    const isLate = (parent === late.program && start >= from && start < to) || signalled.has(parent);
-    if (!isLate || !listening || signalled.has(pid) || !running.includes(pid)) continue;
-    signalled.add(pid);
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // it ended a moment ago
-    }
   }
 }
 

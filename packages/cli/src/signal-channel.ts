@@ -2,9 +2,7 @@
 //
 // The parent passes one end of a socket pair as an extra file descriptor, named (with the
 // parent's pid) in SIGNAL_CHANNEL_ENV. Lines, each ending in "\n":
-//   child -> parent  "S <SIGNAL> <time> [own]"  the runtime's listener for SIGNAL started (before it writes the
-//                                   profile), at <time> (milliseconds since the epoch, performance.timeOrigin +
-//                                   now()); "own" when the program has a listener for SIGNAL too
+//   child -> parent  "S <SIGNAL>"   the runtime's listener for SIGNAL started (before it writes the profile)
 //   child -> parent  "A"            the child read a forwarded signal: its event loop is turning
 //   child -> parent  "W"            the runtime is writing the profile on a way out (the 'exit' event or a
 //                                   signal): the program's JavaScript is done, the process ends after the write

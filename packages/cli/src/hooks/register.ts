@@ -8,7 +8,7 @@ import { subscribe } from "node:diagnostics_channel";
 import type { ChildProcess } from "node:child_process";
 import { startDefaultSession } from "@tsprof/runtime";
 import { LOAD_ERROR_KEY } from "../transform";
-import { CHILDREN_SUFFIX, LOAD_ERROR_SUFFIX, outputDirFromExecArgv, PATHS_HINT_SUFFIX, preloadArgument, printOncePerRun, readRunSettings, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunSettings } from "../run-options";
+import { LOAD_ERROR_SUFFIX, outputDirFromExecArgv, PATHS_HINT_SUFFIX, preloadArgument, printOncePerRun, readRunSettings, RUNNING_SUFFIX, UNPROFILED_CHILD_SUFFIX, type RunSettings } from "../run-options";
 import { onTsconfigProblem, pathsPatternFor } from "../tsconfig";
 import { installCommonJsHook } from "./cjs-hook";
 import type { EsmHooksData } from "./esm-hooks";
@@ -36,6 +36,13 @@ function start(outputDir: string, settings: RunSettings): void {
   // that outlives the main program (cluster workers, a child left running) before it reads the
   // profiles and removes the directory (run.ts awaitStartedProcesses). Threads end with their process.
   const marker = join(outputDir, `${process.pid}${RUNNING_SUFFIX}`);
+  if (isMainThread) {
+    try {
+      writeFileSync(marker, "");
+    } catch {
+      // the directory is gone: tsprof run ended a moment ago
+    }
+  }
   // Captured now, called at exit (the program may have replaced them by then).
   const exists = existsSync;
   const unlink = unlinkSync;
@@ -47,11 +54,6 @@ function start(outputDir: string, settings: RunSettings): void {
   // preload that are still running. Node publishes every ChildProcess it creates on this channel.
   const preload = preloadArgument(process.execArgv, __filename);
   const children: ChildProcess[] = [];
-  // When each was created (milliseconds since the epoch), for tsprof run: the program's children that it
-  // started before its JavaScript heard a signal that ended it get that signal (run.ts).
-  const createdAt: number[] = [];
-  const origin = performance.timeOrigin;
-  const now = performance.now.bind(performance);
   const execPath = process.execPath;
   const stringify = JSON.stringify;
   const hasPreload = (child: ChildProcess): boolean => {
@@ -75,36 +77,23 @@ function start(outputDir: string, settings: RunSettings): void {
     let kept = 0;
     for (let at = 0; at < children.length; at++) {
       const known = children[at]!;
-      if (known.exitCode === null && known.signalCode === null) {
-        createdAt[kept] = createdAt[at]!;
-        children[kept++] = known;
-      } else noteUnprofiled(known);
+      if (known.exitCode === null && known.signalCode === null) children[kept++] = known;
+      else noteUnprofiled(known);
     }
     children.length = kept;
-    createdAt.length = kept;
     children[kept] = child;
-    createdAt[kept] = origin + now();
   });
   const markChildren = (): void => {
-    let running = "";
     for (let at = 0; at < children.length; at++) {
       const child = children[at]!;
       noteUnprofiled(child);
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
       if (!hasPreload(child)) continue;
-      running += `${child.pid} ${createdAt[at]}\n`;
       try {
-        // Never over the child's own marker, which says when it started (run-options.ts).
-        writeFile(`${outputDir}${sep}${child.pid}${RUNNING_SUFFIX}`, "", { flag: "wx" });
+        writeFile(`${outputDir}${sep}${child.pid}${RUNNING_SUFFIX}`, "");
       } catch {
-        // the directory is gone, or the child wrote its marker
+        // the directory is gone
       }
-    }
-    try {
-      // Appended: each thread of the process that started children writes its own lines.
-      if (running !== "") writeFile(`${outputDir}${sep}${process.pid}${CHILDREN_SUFFIX}`, running, { flag: "a" });
-    } catch {
-      // the directory is gone
     }
     if (unprofiledArgs === undefined) return;
     try {
@@ -138,16 +127,6 @@ function start(outputDir: string, settings: RunSettings): void {
       }
     },
   });
-  // Written once the runtime's signal listeners are in: tsprof run may signal this process as soon as it
-  // reads the marker (a process started after the signal that ended the program, run.ts), and a signal
-  // before then would end it at once, without its profile.
-  if (isMainThread) {
-    try {
-      writeFileSync(marker, `${origin} ${process.ppid}`);
-    } catch {
-      // the directory is gone: tsprof run ended a moment ago
-    }
-  }
   // Instrumented modules load the probe entry themselves; loaded here, it sees the session started.
   require("@tsprof/runtime/probe");
 

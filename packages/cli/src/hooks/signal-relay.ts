@@ -48,9 +48,6 @@ export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): (() =>
   // Captured now: the program may replace process.kill or setImmediate later.
   const raise = process.kill.bind(process, process.pid);
   const nextTurn = setImmediate;
-  const origin = performance.timeOrigin;
-  const now = performance.now.bind(performance);
-  const listenerCount = process.listenerCount.bind(process);
   const seen: Record<string, number> = { SIGINT: 0, SIGTERM: 0, SIGHUP: 0 };
   const tell = (line: string): void => {
     try {
@@ -61,9 +58,7 @@ export function connectSignalRelay(env: NodeJS.ProcessEnv = process.env): (() =>
   };
   observeExitSignals((signal) => {
     seen[signal] = (seen[signal] ?? 0) + 1;
-    // "own": the program listens for the signal itself (the runtime's listener is the other one), so plain
-    // node would not have died of it at once either.
-    tell(`S ${signal} ${origin + now()}${listenerCount(signal) > 1 ? " own" : ""}`);
+    tell(`S ${signal}`);
   });
   const beforeWrite = writeAnnouncer(tell, env[HOLD_WRITE_ENV]);
   let channel: Socket;
