@@ -159,12 +159,27 @@ test("Node's permission model: the program writes its profile into tsprof's temp
   assert.equal(printed.status, 0, printed.stderr);
 });
 
-test("Node's permission model on the node that runs tsprof: without --allow-child-process, or write access to the temp dir, one line saying what to add, exit 2", { timeout: 120_000 }, () => {
+test("Node's permission model reading only the script and tsprof's own files: the program runs and is profiled, without the compile cache it may not look for", { timeout: 120_000 }, () => {
+  // tsprof looked for node_modules beside the script to keep its compile cache there: Node's stack trace, no profile.
+  const cwd = project({ "m.js": sandboxed });
+  const options = [permissionFlag, "--allow-worker", `--allow-fs-read=${join(cwd, "m.js")}`, `--allow-fs-read=${repoRoot}`, `--allow-fs-write=${cwd}`];
+  const plain = nodeWith([permissionFlag, ...options.slice(2), "m.js"], cwd);
+  assert.equal(plain.stdout, "main 1\nERR_ACCESS_DENIED\n");
+  const saved = nodeWith([tsprofBin, "run", ...options.map((option) => `--node-option=${option}`), "-o", "p.tsprof.json", "m.js"], cwd);
+  assert.equal(saved.stdout, plain.stdout);
+  assert.doesNotMatch(saved.stderr, /ERR_ACCESS_DENIED|\n\s+at |tsprof:/);
+  assert.equal(saved.status, 0, saved.stderr);
+  assert.deepEqual(callsByName(join(cwd, "p.tsprof.json")), { f: 1 });
+});
+
+test("Node's permission model on the node that runs tsprof: without --allow-child-process, or read or write access to the temp dir, one line saying what to add, exit 2", { timeout: 120_000 }, () => {
   const cwd = project({ "m.js": sandboxed });
   const temp = nodeWith(["-p", "require('os').tmpdir()"], cwd).stdout.trim();
   const cases: [string[], RegExp][] = [
     [["--allow-worker", "--allow-fs-read=*", `--allow-fs-write=${cwd}`], /^tsprof: Node's permission model is on without --allow-child-process: .*add --allow-child-process$/m],
     [["--allow-worker", "--allow-child-process", "--allow-fs-read=*", `--allow-fs-write=${cwd}`], new RegExp(`^tsprof: Node's permission model .*add --allow-fs-write=${temp.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m")],
+    // Reading only the sources and tsprof's own files: tsprof could not read back the run's directory (an internal error, exit 70).
+    [["--allow-worker", "--allow-child-process", `--allow-fs-read=${cwd}`, `--allow-fs-read=${repoRoot}`, `--allow-fs-write=${cwd}`, `--allow-fs-write=${temp}`], new RegExp(`^tsprof: Node's permission model .*add --allow-fs-read=${temp.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m")],
   ];
   for (const [allow, expected] of cases) {
     const result = nodeWith([permissionFlag, ...allow, tsprofBin, "run", "-o", "p.tsprof.json", "m.js"], cwd);

@@ -47,7 +47,12 @@ export function cacheDirectory(root: string): string | undefined {
   if (process.env.TSPROF_CACHE === "0") return undefined;
   if (process.env.TSPROF_CACHE_DIR) return process.env.TSPROF_CACHE_DIR;
   const nodeModules = join(root, "node_modules");
-  if (existsSync(nodeModules)) return join(nodeModules, ".cache", "tsprof");
+  try {
+    if (existsSync(nodeModules)) return join(nodeModules, ".cache", "tsprof");
+  } catch {
+    // Node's permission model refuses even the look (--allow-fs-read of the sources only): no cache, as TSPROF_CACHE=0
+    return undefined;
+  }
   let user = "user";
   try {
     user = String(userInfo().uid);

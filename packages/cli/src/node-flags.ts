@@ -103,8 +103,8 @@ export function permissionModelOn(nodeOptions: readonly string[]): boolean {
  * what to add. Without `--allow-worker`, the module hooks thread: module.register() threw ERR_ACCESS_DENIED in the
  * program, a stack trace through tsprof's preload and no profile. Without read access to tsprof's own files
  * (ownDirectories), Node's stack trace for hooks/register.js. When this process runs under the model, it needs
- * `--allow-child-process` to start the program, and write access to the temporary directory to make the run's
- * directory there (`outputPrefix`): each was an "internal error" and exit 70. The program's access to the run's
+ * `--allow-child-process` to start the program, and write and read access to the temporary directory to make the
+ * run's directory there (`outputPrefix`) and read the profile back: each was an "internal error" and exit 70. The program's access to the run's
  * directory is granted by tsprof itself (permissionGrants).
  */
 export function checkPermissionModel(nodeOptions: readonly string[], outputPrefix: string): void {
@@ -117,10 +117,12 @@ export function checkPermissionModel(nodeOptions: readonly string[], outputPrefi
   if (permission !== undefined && !permission.has("child")) {
     throw new UsageError("Node's permission model is on without --allow-child-process: tsprof run starts the program in a child process; add --allow-child-process");
   }
-  if (permission !== undefined && !permission.has("fs.write", outputPrefix)) {
-    throw new UsageError(
-      `Node's permission model is on without write access to the temporary directory, where tsprof run keeps the program's profile until it is read: add --allow-fs-write=${dirname(outputPrefix)}`,
-    );
+  for (const [access, flag] of [["fs.write", "--allow-fs-write"], ["fs.read", "--allow-fs-read"]] as const) {
+    if (permission !== undefined && !permission.has(access, outputPrefix)) {
+      throw new UsageError(
+        `Node's permission model is on without ${access === "fs.write" ? "write" : "read"} access to the temporary directory, where tsprof run keeps the program's profile until it is read: add ${flag}=${dirname(outputPrefix)}`,
+      );
+    }
   }
   if (!permissionModelOn(nodeOptions)) return;
   const unread = unreadable(ownDirectories(), nodeOptions);
