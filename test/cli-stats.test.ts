@@ -185,7 +185,7 @@ test("stats --dump x.cpuprofile of a count-mode profile (.tsprof.json or .prof) 
     const refused = tsprof(["stats", name, "--dump", "c.cpuprofile"], { cwd: dir });
     assert.equal(refused.status, 2, name);
     assert.equal(refused.stdout, "", name);
-    assert.equal(refused.stderr, "tsprof stats: --dump c.cpuprofile: the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else: dump to .tsprof.json, .prof or .pstats for the counts\n", name);
+    assert.equal(refused.stderr, "tsprof stats: --dump c.cpuprofile: the profile has calls and no times (as TSPROF_MODE=count records them), and a .cpuprofile holds nothing else: dump to .tsprof.json, .prof or .pstats for the counts\n", name);
     assert.ok(!existsSync(join(dir, "c.cpuprofile")), name);
   }
   // With times from another profile the merge has something to show.

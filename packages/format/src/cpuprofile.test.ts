@@ -170,6 +170,19 @@ test("a file's url is the one V8 gives the script: each odd character of a name 
   }
   for (const name of names) assert.ok(v8Urls.has(cpuProfileUrl(name, dir)), `${JSON.stringify(name)}: ${cpuProfileUrl(name, dir)} is no url of V8's: ${[...v8Urls].filter((url) => url.startsWith("file://") && !url.endsWith("driver.js")).join(" ")}`);
   assert.equal(cpuProfileUrl("/r/we[1]^|{x}~%.js", undefined), "file:///r/we[1]^|%7Bx%7D~%25.js");
+  // An ES module's url is pathToFileURL()'s, which also encodes "[", "]", "^", "|", "~": told by its extension.
+  const modules = ["we[1]^|{x}~%.mjs", "ü€ a#?.mjs"];
+  for (const name of modules) writeFileSync(join(dir, name), "export default 1;\n");
+  writeFileSync(join(dir, "driver.mjs"), modules.map((name) => `await import(${JSON.stringify(pathToFileURL(join(dir, name)).href)});`).join("\n"));
+  const moduleCoverage = join(dir, "module-coverage");
+  const moduleRun = spawnSync(process.execPath, [join(dir, "driver.mjs")], { env: { ...process.env, NODE_V8_COVERAGE: moduleCoverage }, encoding: "utf8" });
+  assert.equal(moduleRun.status, 0, moduleRun.stderr);
+  const v8ModuleUrls = new Set<string>();
+  for (const file of readdirSync(moduleCoverage)) {
+    for (const script of (JSON.parse(readFileSync(join(moduleCoverage, file), "utf8")) as { result: { url: string }[] }).result) v8ModuleUrls.add(script.url);
+  }
+  for (const name of modules) assert.ok(v8ModuleUrls.has(cpuProfileUrl(name, dir)), `${JSON.stringify(name)}: ${cpuProfileUrl(name, dir)} is no url of V8's: ${[...v8ModuleUrls].filter((url) => url.startsWith("file://")).join(" ")}`);
+  assert.equal(cpuProfileUrl("/r/we[1]^|{x}~%.mts", undefined), "file:///r/we%5B1%5D%5E%7C%7Bx%7D%7E%25.mts");
   // V8 drops a tab, newline or carriage return from a CommonJS file's url and turns "\\" into "/":
   // no url of that file. These are encoded as Node's pathToFileURL does (an ES module's url).
   assert.equal(cpuProfileUrl("/r/t\tn\nr\rb\\.js", undefined), "file:///r/t%09n%0Ar%0Db%5C.js");

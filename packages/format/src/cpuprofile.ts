@@ -195,14 +195,18 @@ export function writeCpuProfileJson(profile: Profile, write: (chunk: string) => 
 }
 
 /** Why a profile with calls and no times (holdsNoTimes()) makes no .cpuprofile; writers that refuse it say this. */
-export const NO_TIMES_FOR_CPUPROFILE = "the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else";
+export const NO_TIMES_FOR_CPUPROFILE = "the profile has calls and no times (as TSPROF_MODE=count records them), and a .cpuprofile holds nothing else";
 
 /**
- * Whether `profile` has calls and not one time: TSPROF_MODE=count's, or a pstats file written from
- * one (where nothing else says so). Its .cpuprofile would be a tree of zeros that starts where it
- * ends: a blank panel in DevTools and speedscope.
+ * Whether `profile` has calls and not one time, and nothing says a clock was running: TSPROF_MODE=count's
+ * (meta.clock "none"), or a pstats file written from one ("python", "unknown": nothing else says so). Its
+ * .cpuprofile would be a tree of zeros that starts where it ends: a blank panel in DevTools and speedscope.
+ * A profile of a running clock (hrtime, fast, tick, a custom one) can have every time 0 and still be a
+ * timed recording (calls shorter than the fast clock's 50 µs period): that one is written.
  */
 export function holdsNoTimes(profile: Profile): boolean {
+  const clocks = typeof profile.meta.clock === "string" ? profile.meta.clock.split("+") : ["unknown"];
+  if (!clocks.every((clock) => clock === "none" || clock === "python" || clock === "unknown")) return false;
   let calls = 0;
   for (let i = 0; i < profile.stats.length; i++) {
     const row = profile.stats[i]!;
@@ -223,11 +227,15 @@ function startMicroseconds(profile: Profile): number {
  * The url V8 would write for `file` (a site-table path, relative to `root` or absolute): the
  * file:// URL of its absolute path. A url already (`scheme://…`), a name that is no path ("~" for
  * Python's builtins, "<unknown>"), or a relative path with no root to resolve it: as it is.
- * Percent-encoded as V8 has it (see urlPath).
+ * Percent-encoded as V8 has it (see urlPath): for an ES module, Node's pathToFileURL() form, which
+ * also encodes "[", "]", "^", "|" and "~"; only the extension tells one here (.mjs, .mts: a `.js` of a
+ * `"type": "module"` package gets the CommonJS form).
  */
 export function cpuProfileUrl(file: string, root: string | undefined): string {
   const absolute = absolutePath(file, root);
-  return absolute === undefined ? file : `file://${urlPath(absolute)}`;
+  if (absolute === undefined) return file;
+  const path = urlPath(absolute);
+  return `file://${/\.m[jt]s$/.test(absolute) ? path.replace(/[[\]^|~]/g, (c) => PERCENT_ENCODED_ASCII[c]!) : path}`;
 }
 
 /**

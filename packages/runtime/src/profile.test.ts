@@ -167,7 +167,7 @@ test("dumpStats of a count-only profile to a .cpuprofile throws one line and wri
   profile.runcall(work, createTickClock(0.001), 9);
   const dir = mkdtempSync(join(tmpdir(), "tsprof-api-"));
   assert.throws(() => profile.dumpStats(join(dir, "x.cpuprofile")), {
-    message: `${join(dir, "x.cpuprofile")}: the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else: write .tsprof.json, .prof or .pstats for the counts`,
+    message: `${join(dir, "x.cpuprofile")}: the profile has calls and no times (as TSPROF_MODE=count records them), and a .cpuprofile holds nothing else: write .tsprof.json, .prof or .pstats for the counts`,
   });
   assert.deepEqual(readdirSync(dir), []);
   profile.dumpStats(join(dir, "x.prof"));

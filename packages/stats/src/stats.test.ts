@@ -181,13 +181,27 @@ test("dumpStats of rows with calls and no times (a count-mode profile) refuses a
   const counts: Profile = { ...PROFILE, meta: { tool: "test", clock: "none" }, duration: 0, stats: PROFILE.stats.map((row) => ({ ...row, selfTime: 0, totalTime: 0 })), edges: [] };
   const path = join(dir, "m.cpuprofile");
   assert.throws(() => new Stats(counts, capture().stream).dumpStats(path), {
-    message: `${path}: the profile has calls and no times (TSPROF_MODE=count records none), and a .cpuprofile holds nothing else: write .tsprof.json, .prof or .pstats for the counts`,
+    message: `${path}: the profile has calls and no times (as TSPROF_MODE=count records them), and a .cpuprofile holds nothing else: write .tsprof.json, .prof or .pstats for the counts`,
   });
   assert.deepEqual(readdirSync(dir), []);
   new Stats(counts, capture().stream).dumpStats(join(dir, "m.prof"));
   // Read back from the pstats file, where nothing says the clock: the times say it.
   assert.throws(() => new Stats(join(dir, "m.prof"), capture().stream).dumpStats(path), /no times/);
   assert.deepEqual(readdirSync(dir), ["m.prof"]);
+});
+
+test("dumpStats of a timed recording whose times all rounded to 0 writes its .cpuprofile: only a clock that ran nothing (none) or none named (a pstats file) makes a count-only profile", () => {
+  // A fast clock (50 µs period) gives every call of a short program 0; so may a custom clock of whole seconds.
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-dump-"));
+  const zeros = { ...PROFILE, duration: 0, stats: PROFILE.stats.map((row) => ({ ...row, selfTime: 0, totalTime: 0 })), edges: [] };
+  for (const clock of ["fast, compensated", "custom", "tick", "hrtime+none"]) {
+    const path = join(dir, `${clock.replace(/\W+/g, "-")}.cpuprofile`);
+    new Stats({ ...zeros, meta: { tool: "test", clock } }, capture().stream).dumpStats(path);
+    assert.ok(Array.isArray(JSON.parse(readFileSync(path, "utf8")).nodes), clock);
+  }
+  for (const clock of ["none", "python", "unknown", "none+python"]) {
+    assert.throws(() => new Stats({ ...zeros, meta: { tool: "test", clock } }, capture().stream).dumpStats(join(dir, "x.cpuprofile")), /no times/, clock);
+  }
 });
 
 test("dumpStats onto a directory is one EISDIR line naming the path, as the runtime's Profile.dumpStats says it", () => {
