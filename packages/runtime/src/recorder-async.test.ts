@@ -1,7 +1,19 @@
 // The async and generator rules (see recorder.ts header), on a tick clock (1 tick = 1 s), with instrumented-shaped code.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHarness, edgeOf, finish, statsOf, treeLines } from "./harness.test-helper";
+import { createHarness, edgeOf, finish, statsOf, treeLines, type Harness } from "./harness.test-helper";
+
+/** A plain function `spin` of the harness that runs `ticks` of its own. */
+function spinner(h: Harness<"spin">, ticks: number): () => void {
+  return () => {
+    const t = h.probe.enter(h.site.spin);
+    try {
+      h.clock.tick(ticks);
+    } finally {
+      h.probe.exit(t);
+    }
+  };
+}
 
 test("async await chain: suspended time counts for nobody; the resumed callee runs under its logical caller", async () => {
   const h = createHarness({ parent: "async", child: "async" });
@@ -445,14 +457,7 @@ test("an async generator's code after a finished yield* is its own: it is off th
   // closed it for good: spin went to consume, outer's cumtime stopped at the inner's end.
   const h = createHarness({ consume: "async", outer: "async-generator", inner: "async-generator", spin: "function" });
   const { probe, clock, site } = h;
-  function spin(): void {
-    const t = probe.enter(site.spin);
-    try {
-      clock.tick(20);
-    } finally {
-      probe.exit(t);
-    }
-  }
+  const spin = spinner(h, 20);
   // inner: slices [2,3] and [4,5], each under outer
   async function* inner(): AsyncGenerator<number> {
     const t = probe.enter(site.inner);
@@ -511,14 +516,7 @@ test("a recursive async generator under for await, started from a plain function
   // nothing: at 3/2 (a second primitive call), spin without a caller.
   const h = createHarness({ main: "function", consume: "async", at: "async-generator", spin: "function" });
   const { probe, clock, site } = h;
-  function spin(): void {
-    const t = probe.enter(site.spin);
-    try {
-      clock.tick(20);
-    } finally {
-      probe.exit(t);
-    }
-  }
+  const spin = spinner(h, 20);
   // at(1): [1,1] (at(0) inside), [1,2] from the microtask queue, [3,24] (spin, the second at(0) inside), [24,25]:
   // tottime 3, cumtime 23, wall 1→25; the two at(0) run no time
   async function* at(n: number): AsyncGenerator<number> {
