@@ -217,6 +217,10 @@ test("a webpack bundle that holds the runtime, instrumented after bundling: its 
     const names = sitesOfBundle(join(app, "dist", "main.js"), app).sites.map((site) => site[0]);
     assert.deepEqual(names.slice(-2), ["work", "step"]);
     for (const name of ["pad", "runcall", "printStats", "enable"]) assert.ok(!names.includes(name), `${name} got a probe`);
+    const run = tsprof(["run", "-o", "out.tsprof.json", "dist/main.js"], { cwd: app });
+    assert.equal(run.signal, null, "the program ended by itself");
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^result 2997 {2}x\n {9}1001 function calls in /);
   } finally {
     rmSync(app, { recursive: true, force: true });
   }
