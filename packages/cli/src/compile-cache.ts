@@ -1,5 +1,5 @@
 // A disk cache of compiled files for `tsprof run`, keyed by everything that decides the output:
-// the source, its path and module format, whether it is instrumented, the run options that change
+// the source and the source map it links, its path and module format, whether it is instrumented, the run options that change
 // the output (not the glob list: cacheKey), and the versions of tsprof and Babel.
 // A warm run never loads Babel. TSPROF_CACHE=0 turns it off; TSPROF_CACHE_DIR moves it.
 import { createHash } from "node:crypto";
