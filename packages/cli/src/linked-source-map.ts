@@ -4,9 +4,8 @@
 // kept the stale compile. And Babel takes the wrong comment in a webpack bundle, whose modules keep their own
 // (`//# sourceMappingURL=recorder.js.map` of a bundled @tsprof/runtime): it read no map, and the bundled runtime
 // got probes and hung. An inline (data:) map is in the source already, which the key covers, and is left to Babel.
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 const LINK = /^[ \t]*\/\/[#@][ \t]+sourceMappingURL=([^\s'"`]+)[ \t]*$/gm;
 
@@ -15,9 +14,11 @@ export function linkedSourceMap(source: string, filename: string): string | unde
   let url: string | undefined;
   for (const match of source.matchAll(LINK)) url = match[1];
   if (url === undefined || /^data:/i.test(url)) return undefined;
+  const path = resolve(dirname(filename), url);
+  // As Babel: a map outside the file's folder is read only from inside its package (a link may point anywhere).
+  if (!isBelow(dirname(filename), path) && !isBelow(packageFolder(dirname(filename)), path)) return undefined;
   try {
-    const path = url.startsWith("file://") ? fileURLToPath(url) : /^[a-z][a-z0-9+.-]*:/i.test(url) ? undefined : resolve(dirname(filename), decodeURIComponent(url));
-    return path === undefined ? undefined : readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch {
     return undefined; // unreadable: Babel's own attempt fails the same way, and the file compiles without a map
   }
@@ -31,5 +32,18 @@ export function inputSourceMapOption(text: string | undefined): object | true {
     return map !== null && typeof map === "object" ? map : true;
   } catch {
     return true;
+  }
+}
+
+function isBelow(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/** The folder of the nearest package.json above `dir`, or the root of the file system. */
+function packageFolder(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, "package.json"))) return at;
+    if (dirname(at) === at) return at;
   }
 }
