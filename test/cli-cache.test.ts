@@ -1,10 +1,10 @@
 // The compile cache of `tsprof run`: one entry per compiled file, reused when nothing changed, a new one when the source does.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tsprof, callsByName } from "./helpers/cli";
+import { repoRoot, tsprof, callsByName } from "./helpers/cli";
 
 function entries(dir: string): string[] {
   return readdirSync(dir).flatMap((shard) => readdirSync(join(dir, shard)).map((name) => `${shard}/${name}`)).sort();
@@ -71,4 +71,36 @@ test("the --include and --exclude globs are no part of a file's key: reordering 
   run(["--include", "main.ts", "--include", "other.ts"]);
   assert.deepEqual(callsByName(out), { main: 1, other: 1 });
   assert.equal(entries(cacheDir).length, afterFirst.length + 2, "lib.ts uninstrumented and other.ts instrumented");
+});
+
+// A bundle's map decides which of its functions get probes (vendor code mapped to node_modules gets none); Babel
+// reads a linked map through the file's sourceMappingURL, which the key did not cover: a map added or changed
+// beside the bundle kept the stale compile (with a bundled runtime's probes, a program that hangs).
+test("the source map a file links is part of its key: a map added beside a bundle recompiles it", () => {
+  const work = mkdtempSync(join(tmpdir(), "tsprof-cache-map-"));
+  const cacheDir = join(work, "cache");
+  mkdirSync(join(work, "src"));
+  mkdirSync(join(work, "node_modules", "left-pad-ish"), { recursive: true });
+  writeFileSync(join(work, "node_modules", "left-pad-ish", "index.js"), 'exports.pad = function pad(s) { return " " + s; };\n');
+  writeFileSync(join(work, "src", "main.js"), 'const { pad } = require("left-pad-ish");\nfunction work() { return pad("x"); }\nconsole.log(work());\n');
+  const esbuild = require(require.resolve("esbuild", { paths: [repoRoot] })) as { buildSync(options: object): unknown };
+  esbuild.buildSync({ entryPoints: [join(work, "src", "main.js")], bundle: true, platform: "node", sourcemap: true, outfile: join(work, "dist", "main.js"), logLevel: "silent" });
+  const map = join(work, "dist", "main.js.map");
+  const mapText = readFileSync(map, "utf8");
+  rmSync(map);
+  const env = { TSPROF_CACHE_DIR: cacheDir };
+  const names = (output: string): string[] => (JSON.parse(readFileSync(join(work, output), "utf8")) as { functions: { name: string }[] }).functions.map((f) => f.name);
+
+  const first = tsprof(["run", "-o", "a.tsprof.json", "dist/main.js"], { cwd: work, env });
+  assert.equal(first.status, 0, first.stderr);
+  // esbuild renamed it pad2; the map gives its own name back.
+  assert.ok(names("a.tsprof.json").includes("pad2"), "without a map the bundle is all one file's code");
+  const afterFirst = entries(cacheDir).length;
+
+  writeFileSync(map, mapText);
+  const second = tsprof(["run", "-o", "b.tsprof.json", "dist/main.js"], { cwd: work, env });
+  assert.equal(second.status, 0, second.stderr);
+  assert.ok(!names("b.tsprof.json").some((name) => name === "pad" || name === "pad2"), "the map places pad in node_modules");
+  assert.ok(names("b.tsprof.json").includes("work"));
+  assert.equal(entries(cacheDir).length, afterFirst + 1);
 });

@@ -114,22 +114,28 @@ profile.printStats("cumulative");
 
 /** An app whose node_modules links this repository's tsprof packages and holds a small vendor package; its bundle is dist/main.js (map beside it). */
 function withBundledApp(body: (app: string) => void): void {
-  const app = mkdtempSync(join(tmpdir(), "tsprof-bundled-runtime-"));
+  const app = makeAppSources("main.ts");
   try {
-    mkdirSync(join(app, "src"));
-    mkdirSync(join(app, "node_modules", "@tsprof"), { recursive: true });
-    for (const name of ["runtime", "format", "stats"]) symlinkSync(join(repoRoot, "packages", name), join(app, "node_modules", "@tsprof", name), "dir");
-    mkdirSync(join(app, "node_modules", "left-pad-ish"));
-    writeFileSync(join(app, "node_modules", "left-pad-ish", "package.json"), JSON.stringify({ name: "left-pad-ish", main: "index.js" }));
-    writeFileSync(join(app, "node_modules", "left-pad-ish", "index.js"), 'exports.pad = function pad(s) { return " " + s; };\n');
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app" }));
-    writeFileSync(join(app, "src", "main.ts"), PROFILE_API_PROGRAM);
     const esbuild = require(require.resolve("esbuild", { paths: [repoRoot] })) as { buildSync(options: object): unknown };
     esbuild.buildSync({ entryPoints: [join(app, "src", "main.ts")], bundle: true, platform: "node", sourcemap: true, outfile: join(app, "dist", "main.js"), logLevel: "silent" });
     body(app);
   } finally {
     rmSync(app, { recursive: true, force: true });
   }
+}
+
+/** Such an app's sources, not bundled yet: PROFILE_API_PROGRAM in src/`main` (types left out of a .js file). */
+function makeAppSources(main: string): string {
+  const app = mkdtempSync(join(tmpdir(), "tsprof-bundled-runtime-"));
+  mkdirSync(join(app, "src"));
+  mkdirSync(join(app, "node_modules", "@tsprof"), { recursive: true });
+  for (const name of ["runtime", "format", "stats"]) symlinkSync(join(repoRoot, "packages", name), join(app, "node_modules", "@tsprof", name), "dir");
+  mkdirSync(join(app, "node_modules", "left-pad-ish"));
+  writeFileSync(join(app, "node_modules", "left-pad-ish", "package.json"), JSON.stringify({ name: "left-pad-ish", main: "index.js" }));
+  writeFileSync(join(app, "node_modules", "left-pad-ish", "index.js"), 'exports.pad = function pad(s) { return " " + s; };\n');
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app" }));
+  writeFileSync(join(app, "src", main), main.endsWith(".ts") ? PROFILE_API_PROGRAM : PROFILE_API_PROGRAM.replace(/: number/g, ""));
+  return app;
 }
 
 test("a bundle that holds the runtime, instrumented after bundling: only the app's functions get probes, and the program runs and records them", () => {
@@ -180,4 +186,65 @@ test("tsprof run of such a bundle (not instrumented yet, its map beside it) runs
     assert.deepEqual([...new Set(profile.functions.map((f) => f.file))], ["dist/main.js"]);
     assert.ok(profile.functions.some((f) => f.name === "__require"));
   });
+});
+
+/** The Babel plugin's site table of `bundle` instrumented after bundling, with the map beside it; Babel's cwd is `cwd`. */
+function sitesOfBundle(bundle: string, cwd: string): ModuleSites {
+  const result = transformSync(readFileSync(bundle, "utf8"), {
+    filename: bundle,
+    cwd,
+    babelrc: false,
+    configFile: false,
+    inputSourceMap: JSON.parse(readFileSync(`${bundle}.map`, "utf8")) as TransformOptions["inputSourceMap"],
+    plugins: [tsprofPlugin],
+  })!;
+  return (result.metadata as unknown as { tsprof: ModuleSites }).tsprof;
+}
+
+// webpack names its sources by URL (webpack://app/./src/main.js, webpack://app/../../../repo/packages/runtime/…),
+// which the map's positions are not taken from; such a source used to count as "not another source", and the
+// bundled runtime and vendor code got probes. The URL's path is now judged, taken from the build's context.
+test("a webpack bundle that holds the runtime, instrumented after bundling: its webpack:// sources are judged, only the app's functions get probes", async () => {
+  const app = makeAppSources("main.js");
+  try {
+    const webpack = require(require.resolve("webpack", { paths: [repoRoot] })) as (options: object, callback: (error: Error | null, stats?: { hasErrors(): boolean; toString(): string }) => void) => void;
+    const stats = await new Promise<{ hasErrors(): boolean; toString(): string }>((done, fail) =>
+      webpack({ mode: "none", target: "node", context: app, entry: "./src/main.js", devtool: "source-map", output: { path: join(app, "dist"), filename: "main.js" } }, (error, result) => (error ? fail(error) : done(result!))),
+    );
+    assert.ok(!stats.hasErrors(), stats.toString());
+    const map = readFileSync(join(app, "dist", "main.js.map"), "utf8");
+    assert.match(map, /"webpack:\/\/app\/\.\/node_modules\/left-pad-ish\/index\.js"/);
+    const names = sitesOfBundle(join(app, "dist", "main.js"), app).sites.map((site) => site[0]);
+    assert.deepEqual(names.slice(-2), ["work", "step"]);
+    for (const name of ["pad", "runcall", "printStats", "enable"]) assert.ok(!names.includes(name), `${name} got a probe`);
+    const run = tsprof(["run", "-o", "out.tsprof.json", "dist/main.js"], { cwd: app });
+    assert.equal(run.signal, null, "the program ended by itself");
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^result 2997 {2}x\n {9}1001 function calls in /);
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+});
+
+// A monorepo's node_modules is hoisted above the package that bundles: esbuild names vendor code
+// "../../node_modules/left-pad-ish/index.js" from the build's root, which "**/node_modules/**" does not match.
+test("a bundle of a monorepo package whose vendor code is in the hoisted node_modules above it: the vendor functions get no probe", () => {
+  const mono = mkdtempSync(join(tmpdir(), "tsprof-mono-"));
+  try {
+    const app = join(mono, "packages", "app");
+    mkdirSync(join(app, "src"), { recursive: true });
+    mkdirSync(join(mono, "node_modules", "left-pad-ish"), { recursive: true });
+    writeFileSync(join(mono, "node_modules", "left-pad-ish", "index.js"), 'exports.pad = function pad(s) { return " " + s; };\n');
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app" }));
+    writeFileSync(join(app, "src", "main.js"), 'import { pad } from "left-pad-ish";\nfunction work() { return pad("x"); }\nconsole.log(work());\n');
+    const esbuild = require(require.resolve("esbuild", { paths: [repoRoot] })) as { buildSync(options: object): unknown };
+    esbuild.buildSync({ entryPoints: [join(app, "src", "main.js")], bundle: true, platform: "node", sourcemap: true, outfile: join(app, "dist", "main.js"), logLevel: "silent" });
+    const table = sitesOfBundle(join(app, "dist", "main.js"), app);
+    assert.deepEqual(
+      table.sites.filter((site) => site[5] !== undefined).map((site) => `${site[0]} ${site[5]}`),
+      ["work src/main.js"],
+    );
+  } finally {
+    rmSync(mono, { recursive: true, force: true });
+  }
 });

@@ -1,10 +1,13 @@
 // @tsprof/babel-plugin: `plugins: ["@tsprof"]` puts a tsprof probe at every function boundary.
+import { isAbsolute } from "node:path";
 import type { NodePath, PluginObj, PluginPass, types as t } from "@babel/core";
 import {
   createOriginalPositionMapper,
+  isRuntimeSource,
   makeFileFilter,
   makeOriginalSourceFilter,
   normalizeOptions,
+  originalSourcePath,
   projectRelativePath,
   type ModuleSites,
   type NormalizedOptions,
@@ -65,7 +68,11 @@ function tsprofBabelPlugin(api: BabelApi, rawOptions: unknown, dirname?: string)
       const matchesSource = makeOriginalSourceFilter({ ...options, root: base });
       rules = {
         acceptsFile: (filename) => matchesFile(projectRelativePath(base, filename)),
-        acceptsSource: (source, filename) => matchesSource(projectRelativePath(base, source), projectRelativePath(base, filename)),
+        acceptsSource: (source, filename) => {
+          const path = originalSourcePath(source, base);
+          if (isRuntimeSource(path)) return false;
+          return matchesSource(isAbsolute(path) ? projectRelativePath(base, path) : path, projectRelativePath(base, filename));
+        },
       };
       filters.set(base, rules);
     }

@@ -53,7 +53,10 @@ export interface FileFacts {
   sourceType: ConfiguredSourceType;
 }
 
-/** The include/exclude rules: on the file Babel was given, and on a function's original source (a bundle's module). */
+/**
+ * The include/exclude rules: on the file Babel was given, and on a function's original source (a bundle's module,
+ * as OriginalPositionMapper.sourceAt names it: a path or a URL), the runtime's code included.
+ */
 export interface FileRules {
   acceptsFile(filename: string): boolean;
   acceptsSource(source: string, filename: string | undefined): boolean;
@@ -169,10 +172,10 @@ export function instrumentProgram(
   const sourceAccepted = new Map<string, boolean>();
   const fromExcludedSource = (node: t.Node): boolean => {
     const start = node.loc!.start;
-    const source = facts.positions.map(start.line, start.column).file;
+    const source = facts.positions.sourceAt(start.line, start.column);
     if (source === undefined || source === facts.filename) return false;
     let accepted = sourceAccepted.get(source);
-    if (accepted === undefined) sourceAccepted.set(source, (accepted = !isRuntimePackageFile(source) && rules.acceptsSource(source, facts.filename)));
+    if (accepted === undefined) sourceAccepted.set(source, (accepted = rules.acceptsSource(source, facts.filename)));
     return !accepted;
   };
 

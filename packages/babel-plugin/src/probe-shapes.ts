@@ -183,7 +183,7 @@ const buildGlobalEntry = template.expression(`globalThis.${GLOBAL_PROBE_NAME}`, 
 // require-or-global (a module without import/export, sourceType "module"): `require` when it exists at run
 // time, else globalThis.__tsprof, else a handle that records nothing, so the file never crashes for want
 // of the runtime. A `require` that fails (the runtime not installed where the program runs) is said once
-// per process on stderr, and not tried again: the program runs as it would without tsprof, but not
+// per thread on stderr (the flag is on globalThis, which each worker thread has its own of), and not tried again: the program runs as it would without tsprof, but not
 // silently without its profile. So is an ES module, where there is no `require` (Rollup's output plugin
 // gives Babel its chunks without a filename, and a file told to be a script in a "type": "module" package
 // runs as one), while the global is not there, in Node (a page has no process): such a program ran with no

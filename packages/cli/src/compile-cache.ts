@@ -1,5 +1,5 @@
 // A disk cache of compiled files for `tsprof run`, keyed by everything that decides the output:
-// the source, its path and module format, whether it is instrumented, the run options that change
+// the source and the source map it links, its path and module format, whether it is instrumented, the run options that change
 // the output (not the glob list: cacheKey), and the versions of tsprof and Babel.
 // A warm run never loads Babel. TSPROF_CACHE=0 turns it off; TSPROF_CACHE_DIR moves it.
 import { createHash } from "node:crypto";
@@ -63,18 +63,21 @@ export function cacheDirectory(root: string): string | undefined {
 }
 
 /**
+ * `linkedMap`: the text of the source map file the source links (linked-source-map.ts), if any.
  * `tsconfig`: what the file's tsconfig decides (decorator style, class fields, kept imports: transform.ts), which changes a TypeScript file's output.
  * `instrument`: whether the --include/--exclude globs took the file in, which is all they decide about its output (the
  * Babel plugin is told that, not the globs: transform.ts compileSource). The glob list itself is no part of the key:
  * adding a glob, or only reordering them, recompiled every file of the program (16 s in place of 1.5 s for a server).
  */
-export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, tsconfig?: string): string {
+export function cacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, tsconfig?: string, linkedMap?: string): string {
   // `decisive` includes options.toolFingerprint (output from other tsprof or Babel code never matches), the root
   // (the site table's paths) and the runtime's path (the probe entry the output requires).
   const { outputDir: _outputDir, include: _include, exclude: _exclude, ...decisive } = options;
   return createHash("sha256")
     .update(JSON.stringify({ filename, format, instrument, decisive, tsconfig }))
     .update("\0" + source)
+    // The map a linked `sourceMappingURL` names decides which functions of a bundle get probes (linked-source-map.ts).
+    .update(linkedMap === undefined ? "\0" : `\0map\0${linkedMap}`)
     .digest("hex");
 }
 

@@ -14,6 +14,7 @@ import { legacyDecoratorsPlugin } from "./legacy-decorators";
 import { legacyDecoratorSyntaxPlugin, parseLegacyDecoratorSyntax } from "./legacy-decorator-syntax";
 import { classFieldsPlugin } from "./class-fields";
 import { namespaceExportsPlugin } from "./namespace-exports";
+import { inputSourceMapOption, linkedSourceMap } from "./linked-source-map";
 
 const tsprofPlugin = require.resolve("@tsprof/babel-plugin");
 const presetTypescript = require.resolve("@babel/preset-typescript");
@@ -57,7 +58,7 @@ export function compileCacheKey(source: string, filename: string, format: Module
     ? "javascript"
     : settings &&
       `${settings.decorators} ${settings.classFields} ${settings.keepValueImports} ${settings.module} ${settings.esModuleInterop} ${settings.alwaysStrict} ${settings.forceModules}${jsx ? ` ${JSON.stringify(jsx)}` : ""}`;
-  return cacheKey(source, filename, format, options, instrument, variant);
+  return cacheKey(source, filename, format, options, instrument, variant, linkedSourceMap(source, filename));
 }
 
 /** Parser plugins for decorators and `accessor`, as @babel/plugin-proposal-decorators sets them for each version. */
@@ -142,6 +143,7 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
   const result = keepingErrorSettings(() => transformSync(source, {
     filename,
+    inputSourceMap: inputSourceMapOption(linkedSourceMap(source, filename)) as never,
     babelrc: false,
     configFile: false,
     sourceType: format === "module" ? "module" : "unambiguous",

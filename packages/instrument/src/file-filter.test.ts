@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeFileFilter, makeOriginalSourceFilter } from "./file-filter";
+import { isRuntimeSource, makeFileFilter, makeOriginalSourceFilter, originalSourcePath } from "./file-filter";
 
 test("no globs: every file outside node_modules", () => {
   const accepts = makeFileFilter({});
@@ -146,4 +146,21 @@ test("a function's original source (a bundle's module) is held to exclude and th
   // A file Babel was given from node_modules was named by an include: its sources are that package's.
   assert.equal(keeps({}, "node_modules/cli/src/main.ts", "node_modules/cli/dist/main.js"), true);
   assert.equal(keeps({ exclude: ["**/src/main.ts"] }, "node_modules/cli/src/main.ts", "node_modules/cli/dist/main.js"), false);
+  // Vendor code above the root (a monorepo's hoisted node_modules) and in a URL no rule resolves.
+  assert.equal(keeps({}, "../../node_modules/dep/index.js"), false);
+  assert.equal(keeps({}, "../../src/a.ts"), true);
+  assert.equal(keeps({}, "vite://app/node_modules/dep/index.js"), false);
+  assert.equal(keeps({}, "vite://app/src/a.ts"), true);
+});
+
+test("a map's webpack:// source is judged by its path from the build's context; an unknown URL by its segments", () => {
+  assert.equal(originalSourcePath("webpack://app/./src/x.js", "/project"), "/project/src/x.js");
+  assert.equal(originalSourcePath("webpack://app/../../node_modules/dep/x.js", "/mono/packages/app"), "/mono/node_modules/dep/x.js");
+  assert.equal(originalSourcePath("webpack:///./src/x.js", "/project"), "/project/src/x.js");
+  assert.equal(originalSourcePath("webpack:///abs/path/x.js", "/project"), "/abs/path/x.js");
+  assert.equal(originalSourcePath("webpack://app//abs/path/x.js", "/project"), "/abs/path/x.js");
+  assert.equal(originalSourcePath("/abs/x.js", "/project"), "/abs/x.js");
+  assert.equal(originalSourcePath("vite://app/x.js", "/project"), "vite://app/x.js");
+  assert.equal(isRuntimeSource("vite://app/node_modules/@tsprof/runtime/dist/recorder.js"), true);
+  assert.equal(isRuntimeSource("vite://app/node_modules/dep/index.js"), false);
 });

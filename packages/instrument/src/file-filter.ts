@@ -61,8 +61,37 @@ export function makeOriginalSourceFilter(options: FileFilterOptions): (sourcePat
   return (sourcePath, filePath) => {
     const any = onEitherPath(root, sourcePath);
     if (any(excluded)) return false;
-    return !any(inNodeModules) || any(includedExplicitly) || onEitherPath(root, filePath)(inNodeModules);
+    // By path segment, not DEFAULT_EXCLUDE: picomatch's "**" matches no "..", and a monorepo's hoisted vendor code
+    // is "../../node_modules/x/index.js" from the package that bundles it (an unknown URL is judged the same way).
+    return !any(hasNodeModulesSegment) || any(includedExplicitly) || onEitherPath(root, filePath)(inNodeModules);
   };
+}
+
+function hasNodeModulesSegment(path: string): boolean {
+  return path.split("/").includes("node_modules");
+}
+
+/**
+ * The path the rules judge a map's source by (OriginalPositionMapper.sourceAt): a file's path as it is; webpack's
+ * `webpack://<namespace>/<path>` the path, taken from `root` (the build's context, where webpack writes paths from:
+ * `webpack://app/./src/x.js`, `webpack://app/../../node_modules/x/index.js`; `webpack:///abs/x.js` is absolute);
+ * any other URL as it is, which the rules judge by its segments (`node_modules`, isRuntimeSource).
+ */
+export function originalSourcePath(source: string, root: string): string {
+  const webpack = /^webpack:\/\/([^/]*)\/(.*)$/.exec(source);
+  if (!webpack) return source;
+  const [, namespace, path] = webpack;
+  if (path.startsWith("/") || (namespace === "" && !path.startsWith("."))) return resolve("/", path);
+  return resolve(root, path);
+}
+
+/**
+ * Whether a map's source (originalSourcePath) is the runtime's code: isRuntimePackageFile for a path; a URL, which
+ * names no file to look at, when a segment is an @tsprof/ package folder.
+ */
+export function isRuntimeSource(source: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(source) && !isAbsolute(source)) return /\/@tsprof\//.test(source);
+  return isRuntimePackageFile(source);
 }
 
 /** The root paths are relative to, and the matchers of both filters over such paths. */

@@ -39,6 +39,13 @@ test("a source that is not a file on disk: the generated file's own position, ne
   assert.deepEqual(mapper.map(2, 0), { line: 5, column: 1, file: "/p/b.ts" });
 });
 
+test("sourceAt: the source for the rules, a URL as the map writes it (its ../ kept), a file's absolute path", () => {
+  const mapper = createOriginalPositionMapper({ version: 3, sources: ["webpack://app/../../node_modules/a.js", "b.ts"], names: [], mappings: "AAIE;ACAF" }, "/p/x.js");
+  assert.equal(mapper.sourceAt(1, 0), "webpack://app/../../node_modules/a.js");
+  assert.equal(mapper.sourceAt(2, 0), "/p/b.ts");
+  assert.equal(mapper.sourceAt(3, 0), undefined);
+});
+
 test("sourceRoot is joined to each source", () => {
   const mapper = createOriginalPositionMapper({ version: 3, sources: ["a.ts", "b.ts"], sourceRoot: "../src", names: [], mappings: "AAAA;ACAA" }, "/p/dist/x.js");
   assert.deepEqual(mapper.map(1, 0).file, "/p/src/a.ts");

@@ -29,6 +29,12 @@ export interface OriginalPositionMapper {
    * (0-based), or undefined: a minifier's map names `fib` where its output says `n`.
    */
   nameAt(line: number, column: number): string | undefined;
+  /**
+   * The source the map names for the code at `line` (1-based) and `column` (0-based), whether or not it is a file
+   * on disk: the absolute path of a file, else the source as the map writes it (`webpack://app/./src/x.js`, with
+   * its "../" kept), for the include/exclude rules to judge (file-filter.ts originalSourcePath); undefined: none.
+   */
+  sourceAt(line: number, column: number): string | undefined;
   /** Absolute path of the original source when the map has exactly one (a compiled file), else undefined. */
   originalFile: string | undefined;
 }
@@ -55,6 +61,7 @@ export interface IndexedSourceMap {
 export const IDENTITY_MAPPER: OriginalPositionMapper = {
   map: (line, column) => ({ line, column: column + 1, file: undefined }),
   nameAt: () => undefined,
+  sourceAt: () => undefined,
   originalFile: undefined,
 };
 
@@ -81,6 +88,9 @@ export function createOriginalPositionMapper(
   }
   // trace-mapping reports a position's source as sourceRoot + source; the same index in `sources`.
   const files = trace.resolvedSources.map((source) => sourceFile(source, generatedFile));
+  // trace-mapping normalizes a URL's path: "webpack://app/../../lib/x.js" becomes "webpack://app/lib/x.js", losing
+  // where the file is; a URL is kept as the map writes it.
+  const named = trace.resolvedSources.map((source, index) => files[index] ?? (isUrl(trace.sources[index] ?? "") ? trace.sources[index]! : source));
   return {
     map(line, column) {
       const original = originalPositionFor(trace, { line, column, bias: GREATEST_LOWER_BOUND });
@@ -88,6 +98,10 @@ export function createOriginalPositionMapper(
       // A file without a line, or a line without a file, would name a place that does not exist.
       if (original.line === null || original.column === null || file === undefined) return { line, column: column + 1, file: undefined };
       return { line: original.line, column: original.column + 1, file };
+    },
+    sourceAt(line, column) {
+      const original = originalPositionFor(trace, { line, column, bias: GREATEST_LOWER_BOUND });
+      return original.source === null ? undefined : named[trace.resolvedSources.indexOf(original.source)] || undefined;
     },
     nameAt(line, column) {
       const segments = decodedMappings(trace)[line - 1];
@@ -119,7 +133,11 @@ function singleSource(sources: readonly (string | null)[], files: (string | unde
 function sourceFile(source: string, generatedFile: string | undefined): string | undefined {
   if (source === "") return undefined;
   if (source.startsWith("file://")) return fileURLToPath(source);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(source)) return undefined; // webpack://, http://: not a file on disk
+  if (isUrl(source)) return undefined; // webpack://, http://: not a file on disk
   if (isAbsolute(source)) return resolve(source);
   return generatedFile ? resolve(dirname(generatedFile), source) : undefined;
+}
+
+function isUrl(source: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(source);
 }

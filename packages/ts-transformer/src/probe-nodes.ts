@@ -215,7 +215,7 @@ export function createProbeNodes(tsApi: typeof ts, factory: ts.NodeFactory, ids:
   // function _tsprof$() {
   //   if (_tsprof$m) return _tsprof$m;
   //   var entry;
-  //   function notLoaded(reason) { …one stderr line per process…; return NO_OP_HANDLE; }
+  //   function notLoaded(reason) { …one stderr line per thread…; return NO_OP_HANDLE; }
   //   if (typeof require === "function") {
   //     try { entry = require(SPEC); } catch (error) { if (!globalThis.__tsprof) return _tsprof$m = notLoaded(error && error.code || error); }
   //   } else if (!globalThis.__tsprof) return notLoaded("no require in an ES module");
