@@ -43,7 +43,16 @@ function isBelow(folder: string, path: string): boolean {
 /** The folder of the nearest package.json above `dir`, or the root of the file system. */
 function packageFolder(dir: string): string {
   for (let at = dir; ; at = dirname(at)) {
-    if (existsSync(join(at, "package.json"))) return at;
+    if (exists(join(at, "package.json"))) return at;
     if (dirname(at) === at) return at;
+  }
+}
+
+/** existsSync, false where Node's permission model refuses the look (it throws there). */
+function exists(path: string): boolean {
+  try {
+    return existsSync(path);
+  } catch {
+    return false;
   }
 }
