@@ -153,6 +153,18 @@ test("urls are file:// URLs of absolute paths when the profile knows its root; u
   assert.deepEqual(parse(profile).nodes.slice(1).map((n) => n.callFrame.url), ["src/main.ts", "../lib/a#1?.js", pathToFileURL("/opt/abs/ü.js").href, "http://localhost:8080/app.js", "~", "<unknown>", "./x/../y.js"]);
 });
 
+/** The url of every script V8 ran for `driver` (its precise coverage, NODE_V8_COVERAGE): what `node --cpu-prof` writes too. */
+function v8ScriptUrls(driver: string): Set<string> {
+  const coverage = `${driver}.coverage`;
+  const run = spawnSync(process.execPath, [driver], { env: { ...process.env, NODE_V8_COVERAGE: coverage }, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const urls = new Set<string>();
+  for (const file of readdirSync(coverage)) {
+    for (const script of (JSON.parse(readFileSync(join(coverage, file), "utf8")) as { result: { url: string }[] }).result) urls.add(script.url);
+  }
+  return urls;
+}
+
 test("a file's url is the one V8 gives the script: each odd character of a name encoded as V8 encodes it, no more", () => {
   // V8's own urls: every script a CommonJS program loads is in its precise coverage (NODE_V8_COVERAGE),
   // under the url \`node --cpu-prof\` writes for it too.
@@ -161,26 +173,14 @@ test("a file's url is the one V8 gives the script: each odd character of a name 
   const driver = names.map((name) => `require(${JSON.stringify(join(dir, name))});`).join("\n");
   for (const name of names) writeFileSync(join(dir, name), "module.exports = 1;\n");
   writeFileSync(join(dir, "driver.js"), driver);
-  const coverage = join(dir, "coverage");
-  const run = spawnSync(process.execPath, [join(dir, "driver.js")], { env: { ...process.env, NODE_V8_COVERAGE: coverage }, encoding: "utf8" });
-  assert.equal(run.status, 0, run.stderr);
-  const v8Urls = new Set<string>();
-  for (const file of readdirSync(coverage)) {
-    for (const script of (JSON.parse(readFileSync(join(coverage, file), "utf8")) as { result: { url: string }[] }).result) v8Urls.add(script.url);
-  }
+  const v8Urls = v8ScriptUrls(join(dir, "driver.js"));
   for (const name of names) assert.ok(v8Urls.has(cpuProfileUrl(name, dir)), `${JSON.stringify(name)}: ${cpuProfileUrl(name, dir)} is no url of V8's: ${[...v8Urls].filter((url) => url.startsWith("file://") && !url.endsWith("driver.js")).join(" ")}`);
   assert.equal(cpuProfileUrl("/r/we[1]^|{x}~%.js", undefined), "file:///r/we[1]^|%7Bx%7D~%25.js");
   // An ES module's url is pathToFileURL()'s, which also encodes "[", "]", "^", "|", "~": told by its extension.
   const modules = ["we[1]^|{x}~%.mjs", "ü€ a#?.mjs"];
   for (const name of modules) writeFileSync(join(dir, name), "export default 1;\n");
   writeFileSync(join(dir, "driver.mjs"), modules.map((name) => `await import(${JSON.stringify(pathToFileURL(join(dir, name)).href)});`).join("\n"));
-  const moduleCoverage = join(dir, "module-coverage");
-  const moduleRun = spawnSync(process.execPath, [join(dir, "driver.mjs")], { env: { ...process.env, NODE_V8_COVERAGE: moduleCoverage }, encoding: "utf8" });
-  assert.equal(moduleRun.status, 0, moduleRun.stderr);
-  const v8ModuleUrls = new Set<string>();
-  for (const file of readdirSync(moduleCoverage)) {
-    for (const script of (JSON.parse(readFileSync(join(moduleCoverage, file), "utf8")) as { result: { url: string }[] }).result) v8ModuleUrls.add(script.url);
-  }
+  const v8ModuleUrls = v8ScriptUrls(join(dir, "driver.mjs"));
   for (const name of modules) assert.ok(v8ModuleUrls.has(cpuProfileUrl(name, dir)), `${JSON.stringify(name)}: ${cpuProfileUrl(name, dir)} is no url of V8's: ${[...v8ModuleUrls].filter((url) => url.startsWith("file://")).join(" ")}`);
   assert.equal(cpuProfileUrl("/r/we[1]^|{x}~%.mts", undefined), "file:///r/we%5B1%5D%5E%7C%7Bx%7D%7E%25.mts");
   // V8 drops a tab, newline or carriage return from a CommonJS file's url and turns "\\" into "/":
