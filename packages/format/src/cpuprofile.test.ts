@@ -183,6 +183,20 @@ test("a file's url is the one V8 gives the script: each odd character of a name 
   const v8ModuleUrls = v8ScriptUrls(join(dir, "driver.mjs"));
   for (const name of modules) assert.ok(v8ModuleUrls.has(cpuProfileUrl(name, dir)), `${JSON.stringify(name)}: ${cpuProfileUrl(name, dir)} is no url of V8's: ${[...v8ModuleUrls].filter((url) => url.startsWith("file://")).join(" ")}`);
   assert.equal(cpuProfileUrl("/r/we[1]^|{x}~%.mts", undefined), "file:///r/we%5B1%5D%5E%7C%7Bx%7D%7E%25.mts");
+  // Written at exit, inside a program that may have replaced string and RegExp methods.
+  const { replace } = String.prototype;
+  const { test: regExpTest } = RegExp.prototype;
+  const broken = (): never => {
+    throw new Error("patched by the program");
+  };
+  String.prototype.replace = broken;
+  RegExp.prototype.test = broken;
+  try {
+    assert.equal(cpuProfileUrl("/r/m[1].mjs", undefined), "file:///r/m%5B1%5D.mjs");
+  } finally {
+    String.prototype.replace = replace;
+    RegExp.prototype.test = regExpTest;
+  }
   // V8 drops a tab, newline or carriage return from a CommonJS file's url and turns "\\" into "/":
   // no url of that file. These are encoded as Node's pathToFileURL does (an ES module's url).
   assert.equal(cpuProfileUrl("/r/t\tn\nr\rb\\.js", undefined), "file:///r/t%09n%0Ar%0Db%5C.js");

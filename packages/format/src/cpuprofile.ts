@@ -33,7 +33,6 @@
 //
 // Runs at exit inside user code, whose builtins may be patched: index writes, no push, Map,
 // iterators or JSON.stringify of objects (strings only); Date.parse and encodeURI captured at load.
-import { absolutePath } from "./file-paths";
 import { chunkedEmitter, wholeText } from "./profile-json";
 import type { CallTreeNode, FunctionInfo, Profile } from "./types";
 
@@ -232,10 +231,12 @@ function startMicroseconds(profile: Profile): number {
  * `"type": "module"` package gets the CommonJS form).
  */
 export function cpuProfileUrl(file: string, root: string | undefined): string {
-  const absolute = absolutePath(file, root);
-  if (absolute === undefined) return file;
-  const path = urlPath(absolute);
-  return `file://${/\.m[jt]s$/.test(absolute) ? path.replace(/[[\]^|~]/g, (c) => PERCENT_ENCODED_ASCII[c]!) : path}`;
+  if (isUrl(file) || file === "" || file[0] === "~" || file[0] === "<") return file;
+  let absolute: string;
+  if (file[0] === "/") absolute = normalizedPath(file);
+  else if (root !== undefined && root[0] === "/") absolute = normalizedPath(`${root}/${file}`);
+  else return file;
+  return `file://${urlPath(absolute, isModulePath(absolute))}`;
 }
 
 /**
@@ -244,9 +245,10 @@ export function cpuProfileUrl(file: string, root: string | undefined): string {
  * plus "%", and nothing else ("[", "]", "^", "|", "~" stay; encodeURI would take those too). V8
  * drops a tab, newline or carriage return from a CommonJS file's url and reads "\\" as "/", a url
  * of no file: those are encoded, as Node's pathToFileURL does. A lone surrogate is U+FFFD, as in
- * any URL (no name on disk has one; a site table may).
+ * any URL (no name on disk has one; a site table may). An ES module's (`module`) is pathToFileURL's
+ * form, which encodes "[", "]", "^", "|" and "~" too.
  */
-function urlPath(path: string): string {
+function urlPath(path: string, module: boolean): string {
   let encoded = "";
   for (let i = 0; i < path.length; i++) {
     const c = path[i]!;
@@ -263,9 +265,50 @@ function urlPath(path: string): string {
       }
     } else if (c <= " " || c === '"' || c === "#" || c === "%" || c === "<" || c === ">" || c === "?" || c === "\\" || c === "`" || c === "{" || c === "}") {
       encoded += PERCENT_ENCODED_ASCII[c]!;
+    } else if (module && (c === "[" || c === "]" || c === "^" || c === "|" || c === "~")) {
+      encoded += PERCENT_ENCODED_ASCII[c]!;
     } else encoded += c;
   }
   return encoded;
+}
+
+/** Whether `path` names an ES module by its extension alone (.mjs, .mts), compared without string methods. */
+function isModulePath(path: string): boolean {
+  const n = path.length;
+  return n > 4 && path[n - 4] === "." && path[n - 3] === "m" && (path[n - 2] === "j" || path[n - 2] === "t") && path[n - 1] === "s";
+}
+
+/** `scheme://…` (RFC 3986 scheme: a letter, then letters, digits, "+", "-", "."). */
+function isUrl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const letter = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+    if (i === 0 ? !letter : !(letter || (c >= "0" && c <= "9") || c === "+" || c === "-" || c === ".")) {
+      return i > 0 && c === ":" && text[i + 1] === "/" && text[i + 2] === "/";
+    }
+  }
+  return false;
+}
+
+/** An absolute POSIX path with its "." and ".." segments and repeated "/" resolved (path.posix.normalize without string methods). */
+function normalizedPath(path: string): string {
+  const segments: string[] = [];
+  let count = 0;
+  let segment = "";
+  for (let i = 0; i <= path.length; i++) {
+    const c = i < path.length ? path[i] : "/";
+    if (c !== "/") {
+      segment += c;
+      continue;
+    }
+    if (segment === "..") {
+      if (count > 0) count--;
+    } else if (segment !== "" && segment !== ".") segments[count++] = segment;
+    segment = "";
+  }
+  let result = "";
+  for (let i = 0; i < count; i++) result += `/${segments[i]}`;
+  return result === "" ? "/" : result;
 }
 
 /** The whole .cpuprofile text at once (tests and small profiles). */

@@ -6,6 +6,5 @@ export * from "./read";
 export * from "./merge";
 export * from "./pstats-marshal";
 export * from "./cpuprofile";
-export * from "./file-paths";
 // Node's modules as the format and runtime packages reach them (for the runtime; programs have no use for them).
 export * from "./node-builtins";
