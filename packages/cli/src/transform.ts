@@ -50,7 +50,7 @@ function typescriptSettingsOf(filename: string, javascript = false): TypeScriptS
  * The compile cache's key for a file (run.ts asks it too, to skip the syntax check of a script compiled before).
  * `javascript`: the code is JavaScript whatever the file's extension says (see compileSource).
  */
-export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false): string {
+export function compileCacheKey(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false, linkedMap = linkedSourceMap(source, filename)): string {
   const settings = typescriptSettingsOf(filename, javascript);
   // A .tsx file's output also depends on its tsconfig's JSX options.
   const jsx = jsxSettingsOf(filename, javascript);
@@ -58,7 +58,7 @@ export function compileCacheKey(source: string, filename: string, format: Module
     ? "javascript"
     : settings &&
       `${settings.decorators} ${settings.classFields} ${settings.keepValueImports} ${settings.module} ${settings.esModuleInterop} ${settings.alwaysStrict} ${settings.forceModules}${jsx ? ` ${JSON.stringify(jsx)}` : ""}`;
-  return cacheKey(source, filename, format, options, instrument, variant, linkedSourceMap(source, filename));
+  return cacheKey(source, filename, format, options, instrument, variant, linkedMap);
 }
 
 /** Parser plugins for decorators and `accessor`, as @babel/plugin-proposal-decorators sets them for each version. */
@@ -66,10 +66,11 @@ function decoratorParserPlugins(style: DecoratorStyle): Array<"decorators-legacy
   return style === "legacy" ? ["decorators-legacy", "decoratorAutoAccessors"] : [["decorators", { allowCallParenthesized: false }], "decoratorAutoAccessors"];
 }
 
-/** compileSource through the disk cache (see compile-cache.ts). */
+/** compileSource through the disk cache (see compile-cache.ts). The linked map is read once, for the key and the compile. */
 export function compileFile(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false): string {
-  const key = compileCacheKey(source, filename, format, options, instrument, javascript);
-  return cached(cacheDirectory(options.root), key, () => compileSource(source, filename, format, options, instrument, javascript));
+  const linkedMap = linkedSourceMap(source, filename);
+  const key = compileCacheKey(source, filename, format, options, instrument, javascript, linkedMap);
+  return cached(cacheDirectory(options.root), key, () => compileSource(source, filename, format, options, instrument, javascript, linkedMap));
 }
 
 /**
@@ -77,7 +78,7 @@ export function compileFile(source: string, filename: string, format: ModuleForm
  * the source is JavaScript whatever the extension (another loader's output for a .ts file, cjs-hook.ts), so it
  * is only instrumented, the TypeScript settings and transforms left out.
  */
-export function compileSource(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false): string {
+export function compileSource(source: string, filename: string, format: ModuleFormat, options: RunHookOptions, instrument: boolean, javascript = false, linkedMap = linkedSourceMap(source, filename)): string {
   const typescript = !javascript && isTypeScript(filename);
   const decorators = javascript ? undefined : decoratorStyleOf(filename);
   const plugins: unknown[] = [];
@@ -143,7 +144,7 @@ export function compileSource(source: string, filename: string, format: ModuleFo
   const { transformSync } = require("@babel/core") as typeof import("@babel/core");
   const result = keepingErrorSettings(() => transformSync(source, {
     filename,
-    inputSourceMap: inputSourceMapOption(linkedSourceMap(source, filename)) as never,
+    inputSourceMap: inputSourceMapOption(linkedMap) as never,
     babelrc: false,
     configFile: false,
     sourceType: format === "module" ? "module" : "unambiguous",
